@@ -1,0 +1,125 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ProfileFields, profileInputSchema } from '../../shared/profile';
+import { AppError } from '../errors';
+import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
+import { openStore } from '../store/database';
+import { ProfileRepository } from '../store/profile-repository';
+import { ProfileService } from './profile-service';
+
+function setup(dir = mkdtempSync(join(tmpdir(), 'tidemark-profiles-'))) {
+  const { db } = openStore(dir);
+  const service = new ProfileService(new ProfileRepository(db), new KeyFileSecretStore(dir), () => new Date());
+  return { dir, db, service };
+}
+
+const input = (over: Partial<ProfileFields> & { password?: string } = {}) =>
+  profileInputSchema.parse({ name: 'Prod', host: 'db1.example.com', port: 5432, database: 'app', user: 'dba', ...over });
+
+function errorOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('profiles', () => {
+  it('applies the defaults a DBA expects', () => {
+    const { service } = setup();
+    const p = service.create(input());
+    expect(p).toMatchObject({ sslmode: 'prefer', poolSize: 2, statementTimeoutMs: 15000, passwordMode: 'pgpass' });
+    expect(p.hasStoredPassword).toBe(false);
+  });
+
+  it('stores the password encrypted, never in the returned profile, and gives it back only as credentials', () => {
+    const { service, db } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 's3cret-pw' }));
+    expect(JSON.stringify(p)).not.toContain('s3cret-pw');
+    expect(p.hasStoredPassword).toBe(true);
+    const raw = db.prepare('SELECT password_cipher FROM profiles').pluck().get() as Buffer;
+    expect(raw.toString('latin1')).not.toContain('s3cret-pw');
+    expect(service.credentials(p.id).password).toBe('s3cret-pw');
+  });
+
+  it('keeps the stored password when an edit leaves the password empty, and drops it when the mode changes', () => {
+    const { service } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 'one' }));
+    service.update(p.id, input({ port: 6432, passwordMode: 'store' }));
+    expect(service.credentials(p.id)).toMatchObject({ password: 'one', fields: { port: 6432 } });
+    const after = service.update(p.id, input({ passwordMode: 'pgpass' }));
+    expect(after.hasStoredPassword).toBe(false);
+    expect(service.credentials(p.id).password).toBeUndefined();
+  });
+
+  it('asks for the password of an "ask" profile until it is unlocked, and only for this session', () => {
+    const { service, dir, db } = setup();
+    const p = service.create(input({ passwordMode: 'ask' }));
+    expect(errorOf(() => service.credentials(p.id)).code).toBe('password_required');
+    service.unlock(p.id, 'typed');
+    expect(service.credentials(p.id).password).toBe('typed');
+    db.close();
+    expect(errorOf(() => setup(dir).service.credentials(p.id)).code).toBe('password_required');
+  });
+
+  it('refuses a duplicate name (any case) next to the name field, and keeps the existing profile', () => {
+    const { service } = setup();
+    const first = service.create(input());
+    const err = errorOf(() => service.create(input({ name: 'PROD', host: 'other' })));
+    expect(err.code).toBe('conflict');
+    expect(err.fields?.name).toMatch(/already exists/);
+    expect(service.list()).toEqual([first]);
+  });
+
+  it('refuses a certificate file that cannot be read, naming the field and the file', () => {
+    const { service, dir } = setup();
+    const missing = join(dir, 'nope.crt');
+    const err = errorOf(() => service.create(input({ sslmode: 'verify-full', sslRootCert: missing })));
+    expect(err.fields?.sslRootCert).toContain(missing);
+    expect(err.fields?.sslRootCert).toMatch(/does not exist/);
+    const cert = join(dir, 'client.crt');
+    writeFileSync(cert, 'x');
+    chmodSync(cert, 0o644);
+    const half = errorOf(() => service.create(input({ sslCert: cert })));
+    expect(half.fields?.sslKey).toMatch(/needs its key/);
+    expect(service.list()).toEqual([]);
+  });
+
+  it('requires a password when "store" is chosen and none is stored yet', () => {
+    const { service } = setup();
+    expect(errorOf(() => service.create(input({ passwordMode: 'store' }))).fields?.password).toBeDefined();
+  });
+
+  it('duplicates under a free name, with the stored password', () => {
+    const { service } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 'pw' }));
+    const a = service.duplicate(p.id);
+    const b = service.duplicate(p.id);
+    expect([a.name, b.name]).toEqual(['Prod (copy)', 'Prod (copy 2)']);
+    expect(service.credentials(b.id).password).toBe('pw');
+    expect(service.list().map((x) => x.name)).toEqual(['Prod', 'Prod (copy 2)', 'Prod (copy)']);
+  });
+
+  it('deletes only the profile asked for, and says so when it is already gone', () => {
+    const { service } = setup();
+    const a = service.create(input());
+    const b = service.create(input({ name: 'Staging' }));
+    service.delete(a.id);
+    expect(service.list().map((p) => p.id)).toEqual([b.id]);
+    expect(errorOf(() => service.delete(a.id)).code).toBe('not_found');
+  });
+
+  it('says clearly when a stored password was written by another secret store', () => {
+    const { service, dir, db } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 'pw' }));
+    db.close();
+    writeFileSync(join(dir, 'secret.key'), Buffer.alloc(32, 7));
+    const err = errorOf(() => setup(dir).service.credentials(p.id));
+    expect(err.code).toBe('password_required');
+    expect(err.message).toMatch(/cannot be read here/);
+  });
+});

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Profile, ProfileFields } from '../../shared/profile';
+import { AppError, invalidInput, notFound } from '../errors';
+import type { SecretStore } from '../secrets/secret-store';
+import type { ProfileRepository, StoredProfile } from '../store/profile-repository';
+
+export interface Credentials {
+  fields: ProfileFields;
+  /** Undefined lets the driver read ~/.pgpass / PGPASSFILE, as libpq does. */
+  password: string | undefined;
+}
+
+/** `~/x` as libpq users write it. */
+export function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+const fileFields = [
+  ['sslRootCert', 'CA certificate'],
+  ['sslCert', 'client certificate'],
+  ['sslKey', 'client key'],
+] as const;
+
+/** Checks what zod cannot: files that must be readable, combinations that must go together. */
+function checkFields(fields: ProfileFields): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [key, what] of fileFields) {
+    const path = fields[key];
+    if (!path) continue;
+    const full = expandHome(path);
+    try {
+      accessSync(full, constants.R_OK);
+      if (!statSync(full).isFile()) errors[key] = `The ${what} path ${full} is not a file.`;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      errors[key] =
+        code === 'ENOENT'
+          ? `The ${what} file ${full} does not exist.`
+          : `The ${what} file ${full} cannot be read (${code ?? 'error'}).`;
+    }
+  }
+  if (fields.sslCert && !fields.sslKey) errors.sslKey ??= 'A client certificate needs its key file.';
+  if (fields.sslKey && !fields.sslCert) errors.sslCert ??= 'A client key needs its certificate file.';
+  return errors;
+}
+
+function copyName(base: string, taken: (name: string) => boolean): string {
+  for (let n = 1; n < 1000; n++) {
+    const name = n === 1 ? `${base} (copy)` : `${base} (copy ${n})`;
+    if (!taken(name)) return name.slice(0, 100);
+  }
+  return `${base} (${randomUUID().slice(0, 8)})`;
+}
+
+/**
+ * Connection profiles: validation, storage, and the passwords that go with
+ * them. Passwords leave this class only through `credentials()`, for main's
+ * own connections.
+ */
+export class ProfileService {
+  /** Passwords for 'ask' profiles, for this app session only. */
+  private readonly sessionPasswords = new Map<string, string>();
+
+  constructor(
+    private readonly repo: ProfileRepository,
+    private readonly secrets: SecretStore,
+    private readonly now: () => Date,
+  ) {}
+
+  list(): Profile[] {
+    return this.repo.list().map((s) => s.profile);
+  }
+
+  get(id: string): Profile {
+    return this.stored(id).profile;
+  }
+
+  create(fields: ProfileFields & { password?: string }): Profile {
+    const { password, ...rest } = fields;
+    this.validate(rest, undefined);
+    const cipher = this.cipherFor(rest, password, null);
+    const id = randomUUID();
+    this.write(() => this.repo.insert(id, rest, cipher, this.now().toISOString()), rest.name);
+    return this.get(id);
+  }
+
+  update(id: string, fields: ProfileFields & { password?: string }): Profile {
+    const current = this.stored(id);
+    const { password, ...rest } = fields;
+    this.validate(rest, id);
+    const cipher = this.cipherFor(rest, password, current.passwordCipher);
+    this.write(() => this.repo.update(id, rest, cipher, this.now().toISOString()), rest.name);
+    if (rest.passwordMode !== 'ask') this.sessionPasswords.delete(id);
+    return this.get(id);
+  }
+
+  duplicate(id: string, name?: string): Profile {
+    const source = this.stored(id);
+    const { id: _id, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...fields } = source.profile;
+    const newName = name ?? copyName(fields.name, (n) => this.repo.findByName(n) !== undefined);
+    const copy = { ...fields, name: newName };
+    this.validate(copy, undefined);
+    const newId = randomUUID();
+    this.write(() => this.repo.insert(newId, copy, source.passwordCipher, this.now().toISOString()), newName);
+    return this.get(newId);
+  }
+
+  delete(id: string): void {
+    if (!this.repo.delete(id)) throw notFound('That profile no longer exists.');
+    this.sessionPasswords.delete(id);
+  }
+
+  unlock(id: string, password: string): void {
+    this.stored(id);
+    this.sessionPasswords.set(id, password);
+  }
+
+  /** Fields and password for main's own connections. Never sent to the renderer. */
+  credentials(id: string): Credentials {
+    const { profile, passwordCipher } = this.stored(id);
+    const { id: _i, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...fields } = profile;
+    return { fields, password: this.passwordOf(profile, passwordCipher) };
+  }
+
+  /** The password to use for a draft from the form: typed, else the saved profile's. */
+  draftPassword(draft: ProfileFields & { password?: string }, draftOf?: string): string | undefined {
+    if (draft.password) return draft.password;
+    if (draft.passwordMode === 'pgpass' || !draftOf) return undefined;
+    const stored = this.repo.get(draftOf);
+    if (!stored) return undefined;
+    if (draft.passwordMode === 'store' && stored.passwordCipher) return this.decrypt(stored.profile, stored.passwordCipher);
+    if (draft.passwordMode === 'ask') return this.sessionPasswords.get(draftOf);
+    return undefined;
+  }
+
+  private passwordOf(profile: Profile, cipher: Buffer | null): string | undefined {
+    switch (profile.passwordMode) {
+      case 'pgpass':
+        return undefined;
+      case 'store':
+        return cipher ? this.decrypt(profile, cipher) : undefined;
+      case 'ask': {
+        const password = this.sessionPasswords.get(profile.id);
+        if (password === undefined) {
+          throw new AppError('password_required', `Enter the password for ${profile.user}@${profile.name}.`);
+        }
+        return password;
+      }
+    }
+  }
+
+  private decrypt(profile: Profile, cipher: Buffer): string {
+    try {
+      return this.secrets.decrypt(cipher);
+    } catch (err) {
+      throw new AppError(
+        'password_required',
+        `The stored password of "${profile.name}" cannot be read here (${(err as Error).message}). ` +
+          'Enter it again in the profile, or switch the profile to ~/.pgpass.',
+      );
+    }
+  }
+
+  private stored(id: string): StoredProfile {
+    const stored = this.repo.get(id);
+    if (!stored) throw notFound('That profile no longer exists. It may have been deleted in another window.');
+    return stored;
+  }
+
+  private validate(fields: ProfileFields, selfId: string | undefined): void {
+    const errors = checkFields(fields);
+    const clash = this.repo.findByName(fields.name);
+    if (clash && clash.profile.id !== selfId) {
+      errors.name = `A profile named "${clash.profile.name}" already exists. Choose another name.`;
+    }
+    const first = Object.values(errors)[0];
+    if (first) {
+      const code = errors.name && Object.keys(errors).length === 1 ? 'conflict' : 'invalid_input';
+      throw new AppError(code, first, errors);
+    }
+  }
+
+  private cipherFor(fields: ProfileFields, password: string | undefined, current: Buffer | null): Buffer | null {
+    if (fields.passwordMode !== 'store') return null;
+    if (password) return this.secrets.encrypt(password);
+    if (current) return current;
+    throw invalidInput('Enter the password to store, or choose "ask every time" or ~/.pgpass.', {
+      password: 'Enter the password to store.',
+    });
+  }
+
+  private write(fn: () => void, name: string): void {
+    try {
+      fn();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        const message = `A profile named "${name}" already exists. Choose another name.`;
+        throw new AppError('conflict', message, { name: message });
+      }
+      throw err;
+    }
+  }
+}

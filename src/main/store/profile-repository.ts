@@ -1,0 +1,125 @@
+import type Database from 'better-sqlite3';
+import type { PasswordMode, Profile, ProfileFields, SslMode } from '../../shared/profile';
+
+interface ProfileRow {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  database: string;
+  user_name: string;
+  sslmode: string;
+  ssl_root_cert: string | null;
+  ssl_cert: string | null;
+  ssl_key: string | null;
+  connect_timeout_sec: number;
+  statement_timeout_ms: number;
+  pool_size: number;
+  password_mode: string;
+  password_cipher: Buffer | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoredProfile {
+  profile: Profile;
+  passwordCipher: Buffer | null;
+}
+
+function toStored(row: ProfileRow): StoredProfile {
+  return {
+    passwordCipher: row.password_cipher,
+    profile: {
+      id: row.id,
+      name: row.name,
+      host: row.host,
+      port: row.port,
+      database: row.database,
+      user: row.user_name,
+      sslmode: row.sslmode as SslMode,
+      sslRootCert: row.ssl_root_cert ?? undefined,
+      sslCert: row.ssl_cert ?? undefined,
+      sslKey: row.ssl_key ?? undefined,
+      connectTimeoutSec: row.connect_timeout_sec,
+      statementTimeoutMs: row.statement_timeout_ms,
+      poolSize: row.pool_size,
+      passwordMode: row.password_mode as PasswordMode,
+      hasStoredPassword: row.password_cipher !== null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    },
+  };
+}
+
+function params(id: string, f: ProfileFields, cipher: Buffer | null, now: string) {
+  return {
+    id,
+    name: f.name,
+    host: f.host,
+    port: f.port,
+    database: f.database,
+    user_name: f.user,
+    sslmode: f.sslmode,
+    ssl_root_cert: f.sslRootCert ?? null,
+    ssl_cert: f.sslCert ?? null,
+    ssl_key: f.sslKey ?? null,
+    connect_timeout_sec: f.connectTimeoutSec,
+    statement_timeout_ms: f.statementTimeoutMs,
+    pool_size: f.poolSize,
+    password_mode: f.passwordMode,
+    password_cipher: cipher,
+    now,
+  };
+}
+
+/** Profiles in SQLite, through prepared statements. Knows nothing of validation or secrets. */
+export class ProfileRepository {
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    this.stmts = {
+      all: db.prepare<[], ProfileRow>('SELECT * FROM profiles ORDER BY name COLLATE NOCASE'),
+      byId: db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE id = ?'),
+      byName: db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE name = ?'),
+      insert: db.prepare(`
+        INSERT INTO profiles (id, name, host, port, database, user_name, sslmode, ssl_root_cert, ssl_cert, ssl_key,
+          connect_timeout_sec, statement_timeout_ms, pool_size, password_mode, password_cipher, created_at, updated_at)
+        VALUES (@id, @name, @host, @port, @database, @user_name, @sslmode, @ssl_root_cert, @ssl_cert, @ssl_key,
+          @connect_timeout_sec, @statement_timeout_ms, @pool_size, @password_mode, @password_cipher, @now, @now)`),
+      update: db.prepare(`
+        UPDATE profiles SET name = @name, host = @host, port = @port, database = @database, user_name = @user_name,
+          sslmode = @sslmode, ssl_root_cert = @ssl_root_cert, ssl_cert = @ssl_cert, ssl_key = @ssl_key,
+          connect_timeout_sec = @connect_timeout_sec, statement_timeout_ms = @statement_timeout_ms,
+          pool_size = @pool_size, password_mode = @password_mode, password_cipher = @password_cipher,
+          updated_at = @now
+        WHERE id = @id`),
+      delete: db.prepare<[string]>('DELETE FROM profiles WHERE id = ?'),
+    };
+  }
+
+  list(): StoredProfile[] {
+    return this.stmts.all.all().map(toStored);
+  }
+
+  get(id: string): StoredProfile | undefined {
+    const row = this.stmts.byId.get(id);
+    return row ? toStored(row) : undefined;
+  }
+
+  findByName(name: string): StoredProfile | undefined {
+    const row = this.stmts.byName.get(name);
+    return row ? toStored(row) : undefined;
+  }
+
+  insert(id: string, fields: ProfileFields, cipher: Buffer | null, now: string): void {
+    this.stmts.insert.run(params(id, fields, cipher, now));
+  }
+
+  update(id: string, fields: ProfileFields, cipher: Buffer | null, now: string): void {
+    this.stmts.update.run(params(id, fields, cipher, now));
+  }
+
+  delete(id: string): boolean {
+    return this.stmts.delete.run(id).changes > 0;
+  }
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/** libpq's sslmode values, with libpq's meaning (see src/main/postgres/tls.ts). */
+export const sslModes = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof sslModes)[number];
+
+/**
+ * How the password is found at connect time:
+ * - store: kept encrypted in the local store
+ * - ask: asked for once per app session, never written to disk
+ * - pgpass: left unset so ~/.pgpass / PGPASSFILE supplies it, as libpq does
+ */
+export const passwordModes = ['store', 'ask', 'pgpass'] as const;
+export type PasswordMode = (typeof passwordModes)[number];
+
+const trimmed = z.string().trim();
+const optionalPath = trimmed.max(4096).optional().transform((v) => (v ? v : undefined));
+
+/** What the profile form (or the CLI) sends. The password only ever travels renderer → main. */
+export const profileInputSchema = z.object({
+  name: trimmed.min(1, 'Give the profile a name.').max(100, 'Keep the name under 100 characters.'),
+  host: trimmed
+    .min(1, 'Enter the server host name, IP address or socket directory.')
+    .max(1024)
+    .refine((h) => !/\s/.test(h), 'A host name cannot contain spaces.'),
+  port: z.coerce
+    .number({ error: 'The port must be a number.' })
+    .int('The port must be a whole number.')
+    .min(1, 'The port must be between 1 and 65535.')
+    .max(65535, 'The port must be between 1 and 65535.'),
+  database: trimmed.min(1, 'Enter the database to connect to.').max(63, 'PostgreSQL names are at most 63 bytes.'),
+  user: trimmed.min(1, 'Enter the user name to connect as.').max(63, 'PostgreSQL names are at most 63 bytes.'),
+  sslmode: z.enum(sslModes).default('prefer'),
+  sslRootCert: optionalPath,
+  sslCert: optionalPath,
+  sslKey: optionalPath,
+  connectTimeoutSec: z.coerce
+    .number({ error: 'The connect timeout must be a number of seconds.' })
+    .int()
+    .min(1, 'The connect timeout must be at least 1 second.')
+    .max(300, 'The connect timeout must be at most 300 seconds.')
+    .default(10),
+  statementTimeoutMs: z.coerce
+    .number({ error: 'The statement timeout must be a number of milliseconds.' })
+    .int()
+    .min(100, 'The statement timeout must be at least 100 ms.')
+    .max(3_600_000, 'The statement timeout must be at most one hour.')
+    .default(15_000),
+  poolSize: z.coerce
+    .number({ error: 'The pool size must be a number.' })
+    .int()
+    .min(1, 'The pool size must be 1 or more.')
+    .max(10, 'Tidemark never needs more than 10 sessions on a server.')
+    .default(2),
+  passwordMode: z.enum(passwordModes).default('pgpass'),
+  /** Only with passwordMode 'store': a new password to store. Omitted = keep the stored one. */
+  password: z.string().max(1024).optional(),
+});
+export type ProfileInput = z.input<typeof profileInputSchema>;
+export type ProfileFields = z.output<typeof profileInputSchema>;
+
+/** A profile as the renderer sees it: never the password, only whether one is stored. */
+export const profileSchema = profileInputSchema.omit({ password: true }).extend({
+  id: z.string(),
+  hasStoredPassword: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+/** A candidate found in pg_service.conf or .pgpass, not yet saved. */
+export const profileCandidateSchema = z.object({
+  source: z.enum(['pg_service', 'pgpass']),
+  label: z.string(),
+  input: profileInputSchema.partial(),
+  /** Why it cannot be imported as is (e.g. wildcard host in .pgpass). */
+  problem: z.string().optional(),
+});
+export type ProfileCandidate = z.infer<typeof profileCandidateSchema>;
+
+export const connectionReportSchema = z.object({
+  serverVersion: z.string(),
+  serverVersionNum: z.number(),
+  database: z.string(),
+  user: z.string(),
+  hasPgMonitor: z.boolean(),
+  isSuperuser: z.boolean(),
+  inRecovery: z.boolean(),
+  timescaledb: z.object({
+    /** Offered by the server (pg_available_extensions). */
+    availableVersion: z.string().nullable(),
+    /** Created in this database (pg_extension). */
+    installedVersion: z.string().nullable(),
+  }),
+  ssl: z.object({
+    inUse: z.boolean(),
+    version: z.string().nullable(),
+    cipher: z.string().nullable(),
+  }),
+  latencyMs: z.number(),
+  testedAt: z.string(),
+});
+export type ConnectionReport = z.infer<typeof connectionReportSchema>;
+
+/** Why a connection failed, in categories a DBA recognises. */
+export const connectionFailureReasons = [
+  'refused',
+  'timeout',
+  'host_not_found',
+  'auth_failed',
+  'no_password',
+  'ssl_required',
+  'ssl_unsupported',
+  'certificate_untrusted',
+  'hostname_mismatch',
+  'database_missing',
+  'role_missing',
+  'hba_rejected',
+  'too_many_connections',
+  'server_starting',
+  'cert_file_unreadable',
+  'unknown',
+] as const;
+export type ConnectionFailureReason = (typeof connectionFailureReasons)[number];
+
+export const connectionTestResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), report: connectionReportSchema }),
+  z.object({
+    ok: z.literal(false),
+    reason: z.enum(connectionFailureReasons),
+    message: z.string(),
+    detail: z.string().optional(),
+    elapsedMs: z.number(),
+  }),
+]);
+export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
+
+export const profileStatusSchema = z.object({
+  profileId: z.string(),
+  state: z.enum(['unknown', 'up', 'down']),
+  message: z.string().optional(),
+  at: z.string(),
+});
+export type ProfileStatus = z.infer<typeof profileStatusSchema>;
