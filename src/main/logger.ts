@@ -11,7 +11,10 @@ const redact = {
 };
 
 /** Structured log to `<dataDir>/logs/tidemark.log`; `null` dataDir logs nowhere (tests). */
-export function createLogger(dataDir: string | null, level = process.env.TIDEMARK_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  dataDir: string | null,
+  level = process.env.TIDEMARK_LOG_LEVEL ?? 'info',
+): Logger {
   if (!dataDir) return pino({ level: 'silent' });
   const dir = join(dataDir, 'logs');
   mkdirSync(dir, { recursive: true });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { Channel } from './channel-names';
 import {
   connectionTestResultSchema,
   profileCandidateSchema,
+  profileDraftSchema,
   profileInputSchema,
   profileSchema,
   profileStatusSchema,
@@ -46,12 +48,34 @@ export const channels = {
   /** Turns a pasted libpq URI into form fields (never saves). */
   'profiles:parseUri': {
     request: z.object({ uri: z.string().trim().min(1, 'Paste a postgresql:// URI.') }),
-    response: profileInputSchema.partial(),
+    response: profileDraftSchema,
   },
-  /** Profiles found in pg_service.conf and .pgpass, to be picked and saved. */
+  /**
+   * Profiles found in pg_service.conf and .pgpass, to be picked and saved. The files
+   * are found as libpq finds them (PGSERVICEFILE, PGPASSFILE, home); the renderer
+   * cannot point main at other files.
+   */
   'profiles:discover': {
-    request: z.object({ serviceFile: z.string().optional(), pgpassFile: z.string().optional() }),
+    request: empty,
     response: z.object({ candidates: z.array(profileCandidateSchema), searched: z.array(z.string()) }),
+  },
+  /**
+   * Saves candidates found by `profiles:discover`. Main reads the files again, so a
+   * password from pg_service.conf is stored without ever passing through the renderer.
+   */
+  'profiles:import': {
+    request: z.object({
+      labels: z.array(z.string()).min(1, 'Pick at least one profile to import.'),
+    }),
+    response: z.object({
+      results: z.array(
+        z.object({
+          label: z.string(),
+          profile: profileSchema.optional(),
+          error: z.string().optional(),
+        }),
+      ),
+    }),
   },
   /** Tests a saved profile, or a draft from the form before it is saved. */
   'profiles:test': {
@@ -66,14 +90,13 @@ export const channels = {
     request: id.extend({ password: z.string().min(1, 'Enter the password.') }),
     response: z.object({ id: z.string() }),
   },
-} as const;
+} as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channels = typeof channels;
-export type Channel = keyof Channels;
+export { type Channel, channelNames } from './channel-names';
 export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
 export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends Channel> = z.output<Channels[C]['response']>;
-export const channelNames = Object.keys(channels) as Channel[];
 
 /** Events main → renderer. */
 export const events = {

@@ -14,10 +14,12 @@ export const passwordModes = ['store', 'ask', 'pgpass'] as const;
 export type PasswordMode = (typeof passwordModes)[number];
 
 const trimmed = z.string().trim();
-const optionalPath = trimmed.max(4096).optional().transform((v) => (v ? v : undefined));
+const optionalPath = trimmed
+  .max(4096)
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
-/** What the profile form (or the CLI) sends. The password only ever travels renderer → main. */
-export const profileInputSchema = z.object({
+const profileFieldValidators = {
   name: trimmed.min(1, 'Give the profile a name.').max(100, 'Keep the name under 100 characters.'),
   host: trimmed
     .min(1, 'Enter the server host name, IP address or socket directory.')
@@ -28,9 +30,13 @@ export const profileInputSchema = z.object({
     .int('The port must be a whole number.')
     .min(1, 'The port must be between 1 and 65535.')
     .max(65535, 'The port must be between 1 and 65535.'),
-  database: trimmed.min(1, 'Enter the database to connect to.').max(63, 'PostgreSQL names are at most 63 bytes.'),
-  user: trimmed.min(1, 'Enter the user name to connect as.').max(63, 'PostgreSQL names are at most 63 bytes.'),
-  sslmode: z.enum(sslModes).default('prefer'),
+  database: trimmed
+    .min(1, 'Enter the database to connect to.')
+    .max(63, 'PostgreSQL names are at most 63 bytes.'),
+  user: trimmed
+    .min(1, 'Enter the user name to connect as.')
+    .max(63, 'PostgreSQL names are at most 63 bytes.'),
+  sslmode: z.enum(sslModes),
   sslRootCert: optionalPath,
   sslCert: optionalPath,
   sslKey: optionalPath,
@@ -38,26 +44,42 @@ export const profileInputSchema = z.object({
     .number({ error: 'The connect timeout must be a number of seconds.' })
     .int()
     .min(1, 'The connect timeout must be at least 1 second.')
-    .max(300, 'The connect timeout must be at most 300 seconds.')
-    .default(10),
+    .max(300, 'The connect timeout must be at most 300 seconds.'),
   statementTimeoutMs: z.coerce
     .number({ error: 'The statement timeout must be a number of milliseconds.' })
     .int()
     .min(100, 'The statement timeout must be at least 100 ms.')
-    .max(3_600_000, 'The statement timeout must be at most one hour.')
-    .default(15_000),
+    .max(3_600_000, 'The statement timeout must be at most one hour.'),
   poolSize: z.coerce
     .number({ error: 'The pool size must be a number.' })
     .int()
     .min(1, 'The pool size must be 1 or more.')
-    .max(10, 'Tidemark never needs more than 10 sessions on a server.')
-    .default(2),
-  passwordMode: z.enum(passwordModes).default('pgpass'),
+    .max(10, 'Tidemark never needs more than 10 sessions on a server.'),
+  passwordMode: z.enum(passwordModes),
   /** Only with passwordMode 'store': a new password to store. Omitted = keep the stored one. */
   password: z.string().max(1024).optional(),
+};
+
+const v = profileFieldValidators;
+
+/** What the profile form (or the CLI) sends. The password only ever travels renderer → main. */
+export const profileInputSchema = z.object({
+  ...v,
+  sslmode: v.sslmode.default('prefer'),
+  connectTimeoutSec: v.connectTimeoutSec.default(10),
+  statementTimeoutMs: v.statementTimeoutMs.default(15_000),
+  poolSize: v.poolSize.default(2),
+  passwordMode: v.passwordMode.default('pgpass'),
 });
 export type ProfileInput = z.input<typeof profileInputSchema>;
 export type ProfileFields = z.output<typeof profileInputSchema>;
+
+/**
+ * Only what a pasted URI or a service file actually said: no defaults filled in.
+ * A parsed URI echoes a password the DBA pasted (their own input, never a stored one).
+ */
+export const profileDraftSchema = z.object(v).partial();
+export type ProfileDraft = z.infer<typeof profileDraftSchema>;
 
 /** A profile as the renderer sees it: never the password, only whether one is stored. */
 export const profileSchema = profileInputSchema.omit({ password: true }).extend({
@@ -71,8 +93,12 @@ export type Profile = z.infer<typeof profileSchema>;
 /** A candidate found in pg_service.conf or .pgpass, not yet saved. */
 export const profileCandidateSchema = z.object({
   source: z.enum(['pg_service', 'pgpass']),
+  /** Unique within one discovery: the service name, or the .pgpass line. */
   label: z.string(),
-  input: profileInputSchema.partial(),
+  /** Never a password: one read from pg_service.conf stays in main, see `hasPassword`. */
+  input: profileDraftSchema.omit({ password: true }),
+  /** pg_service.conf holds a password for it; `profiles:import` stores it. */
+  hasPassword: z.boolean(),
   /** Why it cannot be imported as is (e.g. wildcard host in .pgpass). */
   problem: z.string().optional(),
 });
