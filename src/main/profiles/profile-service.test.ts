@@ -11,12 +11,23 @@ import { ProfileService } from './profile-service';
 
 function setup(dir = mkdtempSync(join(tmpdir(), 'tidemark-profiles-'))) {
   const { db } = openStore(dir);
-  const service = new ProfileService(new ProfileRepository(db), new KeyFileSecretStore(dir), () => new Date());
+  const service = new ProfileService(
+    new ProfileRepository(db),
+    new KeyFileSecretStore(dir),
+    () => new Date(),
+  );
   return { dir, db, service };
 }
 
 const input = (over: Partial<ProfileFields> & { password?: string } = {}) =>
-  profileInputSchema.parse({ name: 'Prod', host: 'db1.example.com', port: 5432, database: 'app', user: 'dba', ...over });
+  profileInputSchema.parse({
+    name: 'Prod',
+    host: 'db1.example.com',
+    port: 5432,
+    database: 'app',
+    user: 'dba',
+    ...over,
+  });
 
 function errorOf(fn: () => unknown): AppError {
   try {
@@ -32,7 +43,12 @@ describe('profiles', () => {
   it('applies the defaults a DBA expects', () => {
     const { service } = setup();
     const p = service.create(input());
-    expect(p).toMatchObject({ sslmode: 'prefer', poolSize: 2, statementTimeoutMs: 15000, passwordMode: 'pgpass' });
+    expect(p).toMatchObject({
+      sslmode: 'prefer',
+      poolSize: 2,
+      statementTimeoutMs: 15000,
+      passwordMode: 'pgpass',
+    });
     expect(p.hasStoredPassword).toBe(false);
   });
 

@@ -131,7 +131,8 @@ export class ProfileService {
     if (draft.passwordMode === 'pgpass' || !draftOf) return undefined;
     const stored = this.repo.get(draftOf);
     if (!stored) return undefined;
-    if (draft.passwordMode === 'store' && stored.passwordCipher) return this.decrypt(stored.profile, stored.passwordCipher);
+    if (draft.passwordMode === 'store' && stored.passwordCipher)
+      return this.decrypt(stored.profile, stored.passwordCipher);
     if (draft.passwordMode === 'ask') return this.sessionPasswords.get(draftOf);
     return undefined;
   }
@@ -183,7 +184,11 @@ export class ProfileService {
     }
   }
 
-  private cipherFor(fields: ProfileFields, password: string | undefined, current: Buffer | null): Buffer | null {
+  private cipherFor(
+    fields: ProfileFields,
+    password: string | undefined,
+    current: Buffer | null,
+  ): Buffer | null {
     if (fields.passwordMode !== 'store') return null;
     if (password) return this.secrets.encrypt(password);
     if (current) return current;

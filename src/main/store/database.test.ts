@@ -21,7 +21,9 @@ describe('local store', () => {
   it('keeps what was stored across a reopen', () => {
     const dir = tempDir();
     const first = openStore(dir).db;
-    first.exec(`INSERT INTO profiles VALUES ('x','Prod','h',5432,'d','u','prefer',NULL,NULL,NULL,10,15000,2,'pgpass',NULL,'t','t')`);
+    first.exec(
+      `INSERT INTO profiles VALUES ('x','Prod','h',5432,'d','u','prefer',NULL,NULL,NULL,10,15000,2,'pgpass',NULL,'t','t')`,
+    );
     first.close();
     const again = openStore(dir).db;
     expect(again.prepare('SELECT name FROM profiles').pluck().all()).toEqual(['Prod']);
@@ -59,7 +61,14 @@ describe('local store', () => {
     const db = new Database(':memory:');
     let runs = 0;
     const list = [
-      { version: 1, name: 'a', up: (d: Database.Database) => (runs++, d.exec('CREATE TABLE a (x)')) },
+      {
+        version: 1,
+        name: 'a',
+        up: (d: Database.Database) => {
+          runs++;
+          d.exec('CREATE TABLE a (x)');
+        },
+      },
       {
         version: 2,
         name: 'b',

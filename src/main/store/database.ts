@@ -31,10 +31,17 @@ function openRaw(file: string): Database.Database {
 /** Reads enough of the file to know it is a healthy SQLite database. */
 function check(db: Database.Database): void {
   const result = db.pragma('quick_check(1)', { simple: true });
-  if (result !== 'ok') throw Object.assign(new Error(`integrity check: ${String(result)}`), { code: 'SQLITE_CORRUPT' });
+  if (result !== 'ok')
+    throw Object.assign(new Error(`integrity check: ${String(result)}`), { code: 'SQLITE_CORRUPT' });
 }
 
-const damagedCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'EACCES']);
+const damagedCodes = new Set([
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'EACCES',
+]);
 
 function isDamaged(err: unknown): boolean {
   const code = (err as { code?: string })?.code ?? '';
