@@ -1,0 +1,214 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EVENT_CHANNEL } from '../../src/shared/client';
+import { channelNames } from '../../src/shared/contract';
+import { ensureBuilt, out } from './build';
+import { createElectronStub, type ElectronStub, type FakeFrame, fakeEvent } from './electron-stub';
+
+/*
+ * The Electron shell as built: out/main/index.js is loaded under Node with
+ * 'electron' replaced by a stub (electron-stub.ts), so the real services
+ * behind it (router, SQLite store, secret store) run for real.
+ */
+
+type ModuleLoad = (request: string, parent: unknown, isMain: boolean) => unknown;
+const moduleInternals = Module as unknown as { _load: ModuleLoad };
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-shell-'));
+const pageUrl = pathToFileURL(join(out, 'renderer', 'index.html')).href;
+let electron: ElectronStub;
+let originalLoad: ModuleLoad;
+const envKeys = ['TIDEMARK_DATA_DIR', 'ELECTRON_RENDERER_URL', 'TIDEMARK_SQLITE_BINDING'] as const;
+const savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
+
+type Win = InstanceType<ElectronStub['BrowserWindow']>;
+const theWindow = (): Win => {
+  const win = electron.BrowserWindow.instances[0];
+  if (!win) throw new Error('no window was created');
+  return win;
+};
+const invoke = (channel: string, payload: unknown, senderFrame: FakeFrame | null) => {
+  const handler = electron.ipcMain.handlers.get(channel);
+  if (!handler) throw new Error(`no handler for ${channel}`);
+  return handler({ senderFrame, sender: theWindow().webContents }, payload) as Promise<{
+    ok: boolean;
+    value?: Record<string, unknown>;
+    error?: { code: string; message: string };
+  }>;
+};
+
+beforeAll(async () => {
+  ensureBuilt();
+  electron = createElectronStub(join(dataDir, 'unused-userData'));
+  // The shell's data dir comes from paths.ts; point it at a scratch folder, never the real ~/.config.
+  process.env.TIDEMARK_DATA_DIR = dataDir;
+  delete process.env.ELECTRON_RENDERER_URL;
+  delete process.env.TIDEMARK_SQLITE_BINDING;
+
+  originalLoad = moduleInternals._load;
+  moduleInternals._load = function load(request, parent, isMain) {
+    if (request === 'electron') return electron.module;
+    return originalLoad.call(this, request, parent, isMain);
+  };
+  createRequire(import.meta.url)(join(out, 'main', 'index.js'));
+  await vi.waitFor(() => expect(theWindow().loadedUrl).not.toBeNull(), { timeout: 20_000 });
+}, 240_000);
+
+afterAll(async () => {
+  if (electron) {
+    const before = electron.app.quitCalls;
+    electron.app.quit();
+    // The shell holds the first quit, closes Tidemark, then quits again.
+    await vi.waitFor(() => expect(electron.app.quitCalls).toBe(before + 2), { timeout: 10_000 });
+  }
+  if (originalLoad) moduleInternals._load = originalLoad;
+  for (const key of envKeys) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the window', () => {
+  it('is locked down: context isolation, sandbox, no Node, web security, a preload that exists', () => {
+    const prefs = theWindow().options.webPreferences ?? {};
+    expect(prefs.contextIsolation).toBe(true);
+    expect(prefs.sandbox).toBe(true);
+    expect(prefs.nodeIntegration).toBe(false);
+    expect(prefs.webSecurity).toBe(true);
+    expect(prefs.webviewTag).not.toBe(true);
+    expect(prefs.allowRunningInsecureContent).not.toBe(true);
+    expect(typeof prefs.preload).toBe('string');
+    expect(existsSync(prefs.preload as string)).toBe(true);
+    expect(electron.app.sandboxEnabled).toBe(true);
+  });
+
+  it('loads the built renderer', () => {
+    expect(theWindow().loadedUrl).toBe(pageUrl);
+  });
+
+  it('refuses to navigate away, and sends web links to the OS browser', () => {
+    const away = fakeEvent({ url: 'https://evil.example/phish' });
+    theWindow().webContents.emit('will-navigate', away, away.url);
+    expect(away.defaultPrevented).toBe(true);
+    expect(electron.openedExternally).toContain('https://evil.example/phish');
+
+    const file = fakeEvent({ url: 'file:///etc/passwd' });
+    theWindow().webContents.emit('will-navigate', file, file.url);
+    expect(file.defaultPrevented).toBe(true);
+    expect(electron.openedExternally).not.toContain('file:///etc/passwd');
+
+    // A reload of our own page is not navigation away.
+    const reload = fakeEvent({ url: `${pageUrl}#/profiles` });
+    theWindow().webContents.emit('will-navigate', reload, reload.url);
+    expect(reload.defaultPrevented).toBe(false);
+  });
+
+  it('never opens a second window', () => {
+    const handler = theWindow().webContents.windowOpenHandler;
+    expect(handler).toBeTypeOf('function');
+    expect(handler!({ url: 'https://www.postgresql.org/docs/' })).toEqual({ action: 'deny' });
+    expect(electron.openedExternally).toContain('https://www.postgresql.org/docs/');
+    expect(handler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(handler!({ url: pageUrl })).toEqual({ action: 'deny' });
+    expect(electron.openedExternally).not.toContain('javascript:alert(1)');
+  });
+
+  it('grants no permission but notifications', () => {
+    const ask = (permission: string) => {
+      let granted: boolean | undefined;
+      electron.session.permissionRequestHandler!(theWindow().webContents, permission, (g: boolean) => {
+        granted = g;
+      });
+      return granted;
+    };
+    expect(ask('notifications')).toBe(true);
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'display-capture']) {
+      expect(ask(permission), permission).toBe(false);
+    }
+    expect(electron.session.permissionCheckHandler!(theWindow().webContents, 'media', pageUrl, {})).toBe(
+      false,
+    );
+  });
+});
+
+describe('the renderer page', () => {
+  it('carries a Content-Security-Policy that allows no eval and no inline script', () => {
+    const html = readFileSync(join(out, 'renderer', 'index.html'), 'utf8');
+    const meta = html.match(/<meta[^>]+http-equiv=["']Content-Security-Policy["'][^>]*>/i)?.[0];
+    expect(meta, 'no CSP meta tag in out/renderer/index.html').toBeDefined();
+    const policy = meta!.match(/content=(["'])(.*?)\1/i)?.[2] ?? '';
+    expect(policy).not.toContain('unsafe-eval');
+    const directives = new Map(
+      policy
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .filter((parts) => parts[0])
+        .map(([name, ...values]) => [name!.toLowerCase(), values] as const),
+    );
+    const scripts = directives.get('script-src') ?? directives.get('default-src');
+    expect(scripts, 'the policy restricts no scripts (no script-src or default-src)').toBeDefined();
+    expect(scripts).not.toContain("'unsafe-inline'");
+    expect(scripts).not.toContain('*');
+  });
+});
+
+describe('the IPC adapter', () => {
+  it('has a handler for every channel of the contract, and no other', () => {
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...channelNames].sort());
+  });
+
+  it('answers our window through the real router', async () => {
+    const result = await invoke('app:info', {}, theWindow().webContents.mainFrame);
+    expect(result.ok).toBe(true);
+    expect(result.value).toMatchObject({
+      mode: 'electron',
+      dataDir,
+      secretStorage: { backend: 'gnome_libsecret', strong: true },
+    });
+  });
+
+  it('refuses a sender that is not our window showing our page', async () => {
+    const main = theWindow().webContents.mainFrame;
+    const foreign: Array<[string, FakeFrame | null]> = [
+      ['no frame', null],
+      ['an iframe in our page', { ...main, routingId: main.routingId + 100 }],
+      ['another process', { ...main, processId: main.processId + 1 }],
+      ['our frame after leaving our page', { ...main, url: 'https://evil.example/' }],
+    ];
+    for (const [what, frame] of foreign) {
+      const result = await invoke('app:info', {}, frame);
+      expect(result.ok, what).toBe(false);
+      expect(result.error?.message, what).toMatch(/refused/);
+    }
+  });
+
+  it('stores a password through safeStorage, never returns it, and forwards the change event', async () => {
+    const password = 'correct horse battery staple';
+    const result = await invoke(
+      'profiles:create',
+      {
+        name: 'reporting',
+        host: 'db1.example.internal',
+        port: 5432,
+        database: 'reports',
+        user: 'dba',
+        passwordMode: 'store',
+        password,
+      },
+      theWindow().webContents.mainFrame,
+    );
+    expect(result.ok, JSON.stringify(result.error)).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(password);
+    expect(result.value).toMatchObject({ hasStoredPassword: true });
+    expect(electron.encrypted).toContain(password);
+    expect(electron.sent).toContainEqual({
+      channel: EVENT_CHANNEL,
+      message: { event: 'profiles:changed', payload: { reason: 'created', id: result.value!.id } },
+    });
+  });
+});
