@@ -1,0 +1,422 @@
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
+import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
+import { passwordModeLabels, sslModeHints } from '../lib/format';
+import { useApp, useProfileForm, useProfiles, useStores } from '../stores';
+import type { DraftField } from '../stores/profile-form';
+import { NotFoundPage } from './NotFoundPage';
+
+/** Labels of every field main may name in `error.fields`. */
+const fieldLabels: Record<string, string> = {
+  name: 'Name',
+  host: 'Host',
+  port: 'Port',
+  database: 'Database',
+  user: 'User',
+  sslmode: 'sslmode',
+  sslRootCert: 'CA certificate file',
+  sslCert: 'Client certificate file',
+  sslKey: 'Client key file',
+  connectTimeoutSec: 'Connect timeout',
+  statementTimeoutMs: 'Statement timeout',
+  poolSize: 'Pool size',
+  passwordMode: 'Password',
+  password: 'Password',
+};
+
+const inputId = (field: string) => `pf-${field}`;
+
+function describedBy(...ids: (string | false | null | undefined)[]): string | undefined {
+  const list = ids.filter(Boolean);
+  return list.length ? list.join(' ') : undefined;
+}
+
+function FieldMessages({
+  field,
+  hint,
+  error,
+}: {
+  field: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+}) {
+  return (
+    <>
+      {hint ? (
+        <p className="field-hint" id={`${inputId(field)}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${inputId(field)}-error`} data-testid={`error-${field}`}>
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function TextField({
+  field,
+  label,
+  hint,
+  numeric,
+  placeholder,
+  className,
+  unit,
+}: {
+  field: Exclude<DraftField, 'sslmode' | 'passwordMode'>;
+  label: string;
+  hint?: ReactNode;
+  numeric?: boolean;
+  placeholder?: string;
+  className?: string;
+  unit?: string;
+}) {
+  const { profileForm } = useStores();
+  const value = useProfileForm((s) => s.draft[field]);
+  const error = useProfileForm((s) => s.fieldErrors[field]);
+  const id = inputId(field);
+  const input = (
+    <input
+      id={id}
+      name={field}
+      type="text"
+      inputMode={numeric ? 'numeric' : undefined}
+      autoComplete="off"
+      spellCheck={false}
+      placeholder={placeholder}
+      value={value}
+      onChange={(e) => profileForm.getState().setField(field, e.target.value)}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={describedBy(error && `${id}-error`, hint ? `${id}-hint` : null)}
+    />
+  );
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {unit ? (
+        <div className="input-unit">
+          {input}
+          <span aria-hidden="true">{unit}</span>
+        </div>
+      ) : (
+        input
+      )}
+      <FieldMessages field={field} hint={hint} error={error} />
+    </div>
+  );
+}
+
+function UriBox({ onPassword }: { onPassword: (password: string) => void }) {
+  const { profileForm } = useStores();
+  const uri = useProfileForm((s) => s.uri);
+  const error = useProfileForm((s) => s.uriError);
+  const parsing = useProfileForm((s) => s.parsingUri);
+  return (
+    <form
+      className="uri-box"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const found = await profileForm.getState().applyUri();
+        if (found?.password) onPassword(found.password);
+      }}
+    >
+      <label htmlFor="pf-uri">Paste a connection URI</label>
+      <div className="input-row">
+        <input
+          id="pf-uri"
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="e.g. postgresql://monitor@db1.example.com:5432/orders?sslmode=require"
+          value={uri}
+          onChange={(e) => profileForm.getState().setUri(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy('pf-uri-hint', error && 'pf-uri-error')}
+        />
+        <button type="submit" disabled={parsing || !uri.trim()}>
+          {parsing ? 'Reading…' : 'Fill in'}
+        </button>
+      </div>
+      <p className="field-hint" id="pf-uri-hint">
+        Fills in the fields below; nothing is saved until you press Save.
+      </p>
+      {error ? (
+        <p className="field-error" id="pf-uri-error" data-testid="error-uri">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function ErrorSummary() {
+  const problem = useProfileForm((s) => s.problem);
+  const fieldErrors = useProfileForm((s) => s.fieldErrors);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (problem) ref.current?.focus();
+  }, [problem]);
+  if (!problem) return null;
+  const entries = Object.entries(fieldErrors);
+  return (
+    <div className="error-summary" role="alert" tabIndex={-1} ref={ref} data-testid="error-summary">
+      <h2>{problem.title}</h2>
+      {entries.length ? (
+        <ul>
+          {entries.map(([field, message]) => (
+            <li key={field}>
+              {document.getElementById(inputId(field)) ? (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => document.getElementById(inputId(field))?.focus()}
+                >
+                  {fieldLabels[field] ?? field}
+                </button>
+              ) : (
+                <span>{fieldLabels[field] ?? field}</span>
+              )}
+              : {message}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{problem.error.message}</p>
+      )}
+    </div>
+  );
+}
+
+function SslSection() {
+  const { profileForm } = useStores();
+  const sslmode = useProfileForm((s) => s.draft.sslmode);
+  const error = useProfileForm((s) => s.fieldErrors.sslmode);
+  return (
+    <fieldset className="form-section">
+      <legend>SSL</legend>
+      <div className="field">
+        <label htmlFor="pf-sslmode">sslmode</label>
+        <select
+          id="pf-sslmode"
+          value={sslmode}
+          onChange={(e) => profileForm.getState().setField('sslmode', e.target.value as SslMode)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy('pf-sslmode-hint', error && 'pf-sslmode-error')}
+        >
+          {sslModes.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+        <FieldMessages field="sslmode" hint={sslModeHints[sslmode]} error={error} />
+      </div>
+      <TextField
+        field="sslRootCert"
+        label="CA certificate file"
+        placeholder="~/.postgresql/root.crt"
+        hint="Needed for verify-ca and verify-full unless the CA is in the system store."
+      />
+      <div className="field-row">
+        <TextField
+          field="sslCert"
+          label="Client certificate file"
+          placeholder="~/.postgresql/postgresql.crt"
+        />
+        <TextField field="sslKey" label="Client key file" placeholder="~/.postgresql/postgresql.key" />
+      </div>
+    </fieldset>
+  );
+}
+
+function PasswordSection({ password, setPassword }: { password: string; setPassword: (v: string) => void }) {
+  const { profileForm } = useStores();
+  const mode = useProfileForm((s) => s.draft.passwordMode);
+  const editing = useProfileForm((s) => s.editing);
+  const modeError = useProfileForm((s) => s.fieldErrors.passwordMode);
+  const passwordError = useProfileForm((s) => s.fieldErrors.password);
+  const secretStorage = useApp((s) => s.info?.secretStorage);
+  const weak = secretStorage && !secretStorage.strong;
+  const stored = editing?.hasStoredPassword && editing.passwordMode === 'store';
+
+  return (
+    <fieldset className="form-section" aria-describedby={modeError ? 'pf-passwordMode-error' : undefined}>
+      <legend>Password</legend>
+      <div className="radio-group">
+        {passwordModes.map((m) => (
+          <div className="radio" key={m}>
+            <input
+              type="radio"
+              id={`pf-passwordMode-${m}`}
+              name="passwordMode"
+              value={m}
+              checked={mode === m}
+              onChange={() => profileForm.getState().setField('passwordMode', m)}
+              aria-describedby={m === 'store' && weak ? 'pf-store-note' : undefined}
+            />
+            <label htmlFor={`pf-passwordMode-${m}`}>
+              {passwordModeLabels[m]}
+              {m === 'store' && weak ? (
+                <span className="radio-note warn" id="pf-store-note">
+                  {secretStorage.note}
+                </span>
+              ) : null}
+            </label>
+          </div>
+        ))}
+      </div>
+      {modeError ? (
+        <p className="field-error" id="pf-passwordMode-error">
+          {modeError}
+        </p>
+      ) : null}
+      {mode === 'store' ? (
+        <div className="field">
+          <label htmlFor="pf-password">Password</label>
+          <input
+            id="pf-password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            placeholder={stored ? 'Leave empty to keep the stored password' : ''}
+            value={password}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              if (passwordError) profileForm.getState().clearFieldError('password');
+            }}
+            aria-invalid={passwordError ? true : undefined}
+            aria-describedby={describedBy('pf-password-hint', passwordError && 'pf-password-error')}
+          />
+          <FieldMessages
+            field="password"
+            hint={
+              stored
+                ? 'A password is stored. Type a new one only to replace it.'
+                : 'Encrypted before it is written; it never comes back to this window.'
+            }
+            error={passwordError}
+          />
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function FormBody({ title }: { title: string }) {
+  const { profileForm } = useStores();
+  const testing = useProfileForm((s) => s.testing);
+  const saving = useProfileForm((s) => s.saving);
+  const testResult = useProfileForm((s) => s.testResult);
+  // The password stays in this component (and its input) only; it is handed to test/save and never stored.
+  const [password, setPassword] = useState('');
+
+  return (
+    <section aria-labelledby="page-title" className="form-page">
+      <header className="page-head">
+        <h1 id="page-title" tabIndex={-1}>
+          {title}
+        </h1>
+      </header>
+      <div className="form-layout">
+        <div className="form-main">
+          <UriBox onPassword={setPassword} />
+          <ErrorSummary />
+          <form
+            id="profile-form"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              void profileForm.getState().save(password);
+            }}
+          >
+            <fieldset className="form-section">
+              <legend>Server</legend>
+              <TextField
+                field="name"
+                label="Name"
+                placeholder="e.g. orders-primary"
+                hint="How this server appears in Tidemark."
+              />
+              <div className="field-row">
+                <TextField field="host" label="Host" placeholder="e.g. db1.example.com" className="grow" />
+                <TextField field="port" label="Port" numeric className="narrow" />
+              </div>
+              <div className="field-row">
+                <TextField field="database" label="Database" />
+                <TextField field="user" label="User" placeholder="e.g. monitor" />
+              </div>
+            </fieldset>
+            <PasswordSection password={password} setPassword={setPassword} />
+            <SslSection />
+            <fieldset className="form-section">
+              <legend>Limits</legend>
+              <div className="field-row">
+                <TextField field="connectTimeoutSec" label="Connect timeout" numeric unit="s" />
+                <TextField field="statementTimeoutMs" label="Statement timeout" numeric unit="ms" />
+                <TextField
+                  field="poolSize"
+                  label="Pool size"
+                  numeric
+                  hint="1–10 sessions. 1 for servers behind a session-limited pooler."
+                />
+              </div>
+            </fieldset>
+            <div className="form-actions">
+              <button
+                type="button"
+                onClick={() => void profileForm.getState().test(password)}
+                disabled={testing}
+              >
+                {testing ? 'Testing…' : 'Test connection'}
+              </button>
+              <span className="header-spacer" />
+              <button type="button" className="subtle" onClick={() => profileForm.getState().cancel()}>
+                Cancel
+              </button>
+              <button type="submit" className="primary" disabled={saving}>
+                {saving ? 'Saving…' : 'Save'}
+              </button>
+            </div>
+          </form>
+        </div>
+        <aside className="form-aside" aria-label="Connection test">
+          {!testResult && !testing ? (
+            <p className="muted aside-hint">
+              <strong>Test connection</strong> tries the settings as they are in the form, before you save
+              them.
+            </p>
+          ) : null}
+          <ConnectionTestPanel result={testResult} running={testing} />
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+export function NewProfilePage() {
+  const { profileForm } = useStores();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    profileForm.getState().startNew();
+    setReady(true);
+  }, [profileForm]);
+  return ready ? <FormBody title="Add a server" /> : null;
+}
+
+export function EditProfilePage({ id }: { id: string }) {
+  const { profileForm } = useStores();
+  const loaded = useProfiles((s) => s.loaded);
+  const profile = useProfiles((s) => s.profiles.find((p) => p.id === id));
+  const editingId = useProfileForm((s) => s.editing?.id);
+  useEffect(() => {
+    if (profile && profileForm.getState().editing?.id !== profile.id)
+      profileForm.getState().startEdit(profile);
+  }, [profile, profileForm]);
+  if (!loaded) return <p className="loading">Loading…</p>;
+  if (!profile)
+    return <NotFoundPage message="This server profile does not exist (it may have been deleted)." />;
+  if (editingId !== id) return null;
+  return <FormBody title={`Edit “${profile.name}”`} />;
+}

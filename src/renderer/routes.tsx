@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { matchPattern, type RouteParams } from './lib/router';
+import { HomePage } from './pages/HomePage';
+import { ImportPage } from './pages/ImportPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { EditProfilePage, NewProfilePage } from './pages/ProfileFormPage';
+import { ProfilePage } from './pages/ProfilePage';
+
+export type RouteDef = {
+  /** `/profiles/:id` style; the first match wins, so put literal segments before parameters. */
+  pattern: string;
+  render: (params: RouteParams) => ReactNode;
+};
+
+/**
+ * Every page of the app. A later feature adds its page here (e.g.
+ * `/profiles/:id/storage`) and, if it wants one, a link in the sidebar or on
+ * the profile page. Features that do not exist yet have no route.
+ */
+export const routes: RouteDef[] = [
+  { pattern: '/', render: () => <HomePage /> },
+  { pattern: '/import', render: () => <ImportPage /> },
+  { pattern: '/profiles/new', render: () => <NewProfilePage /> },
+  { pattern: '/profiles/:id', render: ({ id }) => <ProfilePage id={id!} /> },
+  { pattern: '/profiles/:id/edit', render: ({ id }) => <EditProfilePage id={id!} /> },
+];
+
+export function resolveRoute(path: string): { route: RouteDef; params: RouteParams } | null {
+  for (const route of routes) {
+    const params = matchPattern(route.pattern, path);
+    if (params) return { route, params };
+  }
+  return null;
+}
+
+export function renderPath(path: string): ReactNode {
+  const match = resolveRoute(path);
+  return match ? match.route.render(match.params) : <NotFoundPage />;
+}

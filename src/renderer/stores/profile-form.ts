@@ -1,0 +1,282 @@
+import { createStore } from 'zustand/vanilla';
+import type {
+  ConnectionTestResult,
+  PasswordMode,
+  Profile,
+  ProfileInput,
+  SslMode,
+} from '../../shared/profile';
+import type { AppErrorData } from '../../shared/result';
+import type { RendererClient } from '../client';
+import type { NavigationStore } from './navigation';
+import type { ProfilesStore } from './profiles';
+import type { UnlockStore } from './unlock';
+
+/** What the DBA typed, exactly as typed: numbers stay strings until main validates them. */
+export type Draft = {
+  name: string;
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  sslmode: SslMode;
+  sslRootCert: string;
+  sslCert: string;
+  sslKey: string;
+  connectTimeoutSec: string;
+  statementTimeoutMs: string;
+  poolSize: string;
+  passwordMode: PasswordMode;
+};
+export type DraftField = keyof Draft;
+
+/** Fields whose change makes an earlier test result say nothing about the draft. */
+const connectionFields: ReadonlySet<DraftField> = new Set([
+  'host',
+  'port',
+  'database',
+  'user',
+  'sslmode',
+  'sslRootCert',
+  'sslCert',
+  'sslKey',
+  'passwordMode',
+]);
+
+export const emptyDraft: Draft = {
+  name: '',
+  host: '',
+  port: '5432',
+  database: 'postgres',
+  user: '',
+  sslmode: 'prefer',
+  sslRootCert: '',
+  sslCert: '',
+  sslKey: '',
+  connectTimeoutSec: '10',
+  statementTimeoutMs: '15000',
+  poolSize: '2',
+  passwordMode: 'store',
+};
+
+export function draftFromProfile(p: Profile): Draft {
+  return {
+    name: p.name,
+    host: p.host,
+    port: String(p.port),
+    database: p.database,
+    user: p.user,
+    sslmode: p.sslmode,
+    sslRootCert: p.sslRootCert ?? '',
+    sslCert: p.sslCert ?? '',
+    sslKey: p.sslKey ?? '',
+    connectTimeoutSec: String(p.connectTimeoutSec),
+    statementTimeoutMs: String(p.statementTimeoutMs),
+    poolSize: String(p.poolSize),
+    passwordMode: p.passwordMode,
+  };
+}
+
+const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v);
+
+/** The request body. Numbers go as typed; main's schema coerces and explains what is wrong. */
+export function inputFromDraft(d: Draft, password?: string): ProfileInput {
+  return {
+    name: d.name,
+    host: d.host,
+    port: d.port,
+    database: d.database,
+    user: d.user,
+    sslmode: d.sslmode,
+    sslRootCert: blankToUndefined(d.sslRootCert),
+    sslCert: blankToUndefined(d.sslCert),
+    sslKey: blankToUndefined(d.sslKey),
+    connectTimeoutSec: blankToUndefined(d.connectTimeoutSec),
+    statementTimeoutMs: blankToUndefined(d.statementTimeoutMs),
+    poolSize: blankToUndefined(d.poolSize),
+    passwordMode: d.passwordMode,
+    ...(password ? { password } : {}),
+  };
+}
+
+export type FormProblem = { title: string; error: AppErrorData };
+
+export type ProfileFormState = {
+  /** null for a new profile. */
+  editing: Profile | null;
+  draft: Draft;
+  /** Messages from main, keyed by ProfileInput field name. */
+  fieldErrors: Record<string, string>;
+  problem: FormProblem | null;
+  uri: string;
+  uriError: string | null;
+  parsingUri: boolean;
+  testing: boolean;
+  testResult: ConnectionTestResult | null;
+  saving: boolean;
+
+  startNew(): void;
+  startEdit(profile: Profile): void;
+  setField<K extends DraftField>(field: K, value: Draft[K]): void;
+  /** For inputs that are not part of the draft (the password). */
+  clearFieldError(field: string): void;
+  setUri(uri: string): void;
+  /** Fills the fields from the pasted URI. Returns a password found in it, for the form's own field. */
+  applyUri(): Promise<{ password?: string } | null>;
+  test(password?: string): Promise<void>;
+  save(password?: string): Promise<Profile | null>;
+  cancel(): void;
+};
+
+export type ProfileFormStore = ReturnType<typeof createProfileFormStore>;
+
+type Deps = {
+  client: RendererClient;
+  profiles: ProfilesStore;
+  navigation: NavigationStore;
+  unlock: UnlockStore;
+};
+
+const initial = {
+  editing: null,
+  draft: emptyDraft,
+  fieldErrors: {},
+  problem: null,
+  uri: '',
+  uriError: null,
+  parsingUri: false,
+  testing: false,
+  testResult: null,
+  saving: false,
+} satisfies Partial<ProfileFormState>;
+
+/**
+ * The profile form. The password is deliberately not part of this state: the
+ * form component keeps it in its input and hands it to test()/save().
+ */
+export function createProfileFormStore({ client, profiles, navigation, unlock }: Deps) {
+  return createStore<ProfileFormState>()((set, get) => ({
+    ...initial,
+
+    startNew() {
+      set({ ...initial });
+    },
+
+    startEdit(profile) {
+      set({ ...initial, editing: profile, draft: draftFromProfile(profile) });
+    },
+
+    setField(field, value) {
+      set((s) => {
+        const { [field]: _cleared, ...fieldErrors } = s.fieldErrors;
+        return {
+          draft: { ...s.draft, [field]: value },
+          fieldErrors,
+          testResult: connectionFields.has(field) ? null : s.testResult,
+        };
+      });
+    },
+
+    clearFieldError(field) {
+      set((s) => {
+        if (!(field in s.fieldErrors)) return s;
+        const { [field]: _cleared, ...fieldErrors } = s.fieldErrors;
+        return { fieldErrors };
+      });
+    },
+
+    setUri(uri) {
+      set({ uri, uriError: null });
+    },
+
+    async applyUri() {
+      set({ parsingUri: true, uriError: null });
+      const result = await client.invoke('profiles:parseUri', { uri: get().uri });
+      if (!result.ok) {
+        set({ parsingUri: false, uriError: result.error.fields?.uri ?? result.error.message });
+        return null;
+      }
+      // A URI cannot say how the password is kept, and the response carries the schema's
+      // default for it: the DBA's choice stays, unless the URI holds a password to store.
+      const { password, passwordMode: _ignored, ...parsed } = result.value;
+      const draft = { ...get().draft };
+      const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+      for (const key of Object.keys(draft) as DraftField[]) {
+        const value = str(parsed[key as keyof typeof parsed]);
+        if (value !== undefined) (draft as Record<DraftField, string>)[key] = value;
+      }
+      if (!draft.name.trim() && draft.host) draft.name = `${draft.host}/${draft.database}`;
+      if (password) draft.passwordMode = 'store';
+      set({ draft, parsingUri: false, uri: '', fieldErrors: {}, problem: null, testResult: null });
+      return password ? { password } : {};
+    },
+
+    async test(password) {
+      const { draft, editing } = get();
+      set({ testing: true, problem: null });
+      const send = (pw?: string) =>
+        client.invoke('profiles:test', {
+          draft: inputFromDraft(draft, pw),
+          ...(editing ? { draftOf: editing.id } : {}),
+        });
+      let result = await send(draft.passwordMode === 'store' ? password : undefined);
+      if (
+        result.ok &&
+        !result.value.ok &&
+        result.value.reason === 'no_password' &&
+        draft.passwordMode === 'ask'
+      ) {
+        const once = await unlock
+          .getState()
+          .askOnce(
+            `Password for ${draft.user || 'this user'}@${draft.host || 'the server'}`,
+            'Used for this test only. Tidemark asks again when it connects after a restart.',
+          );
+        if (once === null) {
+          set({ testing: false });
+          return;
+        }
+        result = await send(once);
+      }
+      if (!result.ok) {
+        set({
+          testing: false,
+          testResult: null,
+          fieldErrors: result.error.fields ?? {},
+          problem: { title: 'The connection could not be tested', error: result.error },
+        });
+        return;
+      }
+      set({ testing: false, testResult: result.value, fieldErrors: {} });
+    },
+
+    async save(password) {
+      const { draft, editing, testResult } = get();
+      set({ saving: true, problem: null });
+      const input = inputFromDraft(draft, draft.passwordMode === 'store' ? password : undefined);
+      const result = editing
+        ? await client.invoke('profiles:update', { id: editing.id, input })
+        : await client.invoke('profiles:create', input);
+      if (!result.ok) {
+        set({
+          saving: false,
+          fieldErrors: result.error.fields ?? {},
+          problem: { title: 'The profile was not saved', error: result.error },
+        });
+        return null;
+      }
+      const saved = result.value;
+      profiles.getState().upsert(saved);
+      if (testResult) profiles.getState().recordTest(saved.id, testResult);
+      set({ ...initial });
+      navigation.getState().navigate(`/profiles/${encodeURIComponent(saved.id)}`);
+      return saved;
+    },
+
+    cancel() {
+      const { editing } = get();
+      set({ ...initial });
+      navigation.getState().navigate(editing ? `/profiles/${encodeURIComponent(editing.id)}` : '/');
+    },
+  }));
+}

@@ -1,0 +1,139 @@
+import { createStore } from 'zustand/vanilla';
+import type { EventMessage } from '../../shared/contract';
+import type { ConnectionTestResult, Profile, ProfileStatus } from '../../shared/profile';
+import type { AppErrorData, Result } from '../../shared/result';
+import type { RendererClient } from '../client';
+import type { UnlockStore } from './unlock';
+
+export type StatusState = ProfileStatus['state'];
+export type StatusEntry = { state: StatusState; message?: string; at: string };
+
+export type TestEntry = {
+  running: boolean;
+  result: ConnectionTestResult | null;
+  /** The request itself failed (e.g. the profile is gone, main unreachable). */
+  error: AppErrorData | null;
+};
+
+export type ProfilesState = {
+  profiles: Profile[];
+  loaded: boolean;
+  loadError: string | null;
+  /** Last known state per profile id: from the last test, or a `profile:status` event. */
+  status: Record<string, StatusEntry>;
+  /** Last connection test per profile id. */
+  tests: Record<string, TestEntry>;
+
+  load(): Promise<void>;
+  upsert(profile: Profile): void;
+  /** Keeps a test made from the form as the saved profile's last test. */
+  recordTest(id: string, result: ConnectionTestResult): void;
+  test(id: string): Promise<void>;
+  duplicate(id: string): Promise<{ ok: true; profile: Profile } | { ok: false; error: AppErrorData }>;
+  remove(id: string): Promise<{ ok: true } | { ok: false; error: AppErrorData }>;
+  applyEvent(message: EventMessage): void;
+};
+
+export type ProfilesStore = ReturnType<typeof createProfilesStore>;
+
+const byName = (a: Profile, b: Profile) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+
+function statusFromTest(result: ConnectionTestResult): StatusEntry {
+  return result.ok
+    ? { state: 'up', at: result.report.testedAt }
+    : { state: 'down', message: result.message, at: new Date().toISOString() };
+}
+
+/** The message to show when a test failed only because an 'ask' profile has no password yet, else null. */
+function passwordPrompt(result: Result<ConnectionTestResult>, profile: Profile | undefined): string | null {
+  if (!result.ok) return result.error.code === 'password_required' ? result.error.message : null;
+  if (!result.value.ok && result.value.reason === 'no_password' && profile?.passwordMode === 'ask') {
+    return result.value.message;
+  }
+  return null;
+}
+
+export function createProfilesStore(client: RendererClient, unlock: UnlockStore) {
+  return createStore<ProfilesState>()((set, get) => ({
+    profiles: [],
+    loaded: false,
+    loadError: null,
+    status: {},
+    tests: {},
+
+    async load() {
+      const result = await client.invoke('profiles:list', {});
+      if (result.ok) set({ profiles: [...result.value].sort(byName), loaded: true, loadError: null });
+      else set({ loaded: true, loadError: result.error.message });
+    },
+
+    upsert(profile) {
+      set((s) => ({ profiles: [...s.profiles.filter((p) => p.id !== profile.id), profile].sort(byName) }));
+    },
+
+    recordTest(id, result) {
+      set((s) => ({
+        tests: { ...s.tests, [id]: { running: false, result, error: null } },
+        status: { ...s.status, [id]: statusFromTest(result) },
+      }));
+    },
+
+    async test(id) {
+      const profile = get().profiles.find((p) => p.id === id);
+      const setEntry = (entry: TestEntry) => set((s) => ({ tests: { ...s.tests, [id]: entry } }));
+      const previous = get().tests[id]?.result ?? null;
+      setEntry({ running: true, result: previous, error: null });
+
+      let result = await client.invoke('profiles:test', { id });
+      // passwordMode 'ask' and nothing unlocked yet this session: ask, then try again.
+      const askFor = passwordPrompt(result, profile);
+      if (profile && askFor !== null) {
+        const unlocked = await unlock.getState().unlockProfile(profile, askFor);
+        if (!unlocked) {
+          setEntry({ running: false, result: previous, error: null });
+          return;
+        }
+        result = await client.invoke('profiles:test', { id });
+      }
+
+      if (!result.ok) {
+        setEntry({ running: false, result: null, error: result.error });
+        return;
+      }
+      get().recordTest(id, result.value);
+    },
+
+    async duplicate(id) {
+      const result = await client.invoke('profiles:duplicate', { id });
+      if (!result.ok) return { ok: false, error: result.error };
+      get().upsert(result.value);
+      return { ok: true, profile: result.value };
+    },
+
+    async remove(id) {
+      const result = await client.invoke('profiles:delete', { id });
+      if (!result.ok) return { ok: false, error: result.error };
+      set((s) => {
+        const { [id]: _status, ...status } = s.status;
+        const { [id]: _test, ...tests } = s.tests;
+        return { profiles: s.profiles.filter((p) => p.id !== id), status, tests };
+      });
+      return { ok: true };
+    },
+
+    applyEvent(message) {
+      switch (message.event) {
+        case 'profiles:changed':
+          void get().load();
+          break;
+        case 'profile:status': {
+          const { profileId, state, message: text, at } = message.payload;
+          set((s) => ({
+            status: { ...s.status, [profileId]: { state, at, ...(text ? { message: text } : {}) } },
+          }));
+          break;
+        }
+      }
+    },
+  }));
+}
