@@ -16,6 +16,9 @@ export type Handlers = {
   [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C>;
 };
 
+/** The handlers of one domain (a slice of the contract's channels). */
+export type HandlersFor<K extends Channel> = Pick<Handlers, K>;
+
 /** Where a request came from, for the log. */
 export type Origin = 'ipc' | 'host' | 'cli' | 'test';
 

@@ -1,107 +1,30 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Channel } from './channel-names';
-import {
-  connectionTestResultSchema,
-  profileCandidateSchema,
-  profileDraftSchema,
-  profileInputSchema,
-  profileSchema,
-  profileStatusSchema,
-} from './profile';
+import { appChannels } from './channels/app';
+import type { ChannelSpec } from './channels/common';
+import { profileChannels, profileEvents } from './channels/profiles';
 
 /**
  * The one contract between main and renderer. Main's router, the preload
  * bridge, the host's WebSocket and the renderer client are all derived from it.
- * Channel names are `domain:verb`.
+ * Channel names are `domain:verb`; each domain keeps its schemas in channels/.
  */
 
-const id = z.object({ id: z.string().min(1, 'A profile id is required.') });
-const empty = z.object({}).strict();
-
-export const appInfoSchema = z.object({
-  version: z.string(),
-  mode: z.enum(['electron', 'browser', 'cli']),
-  dataDir: z.string(),
-  secretStorage: z.object({
-    backend: z.string(),
-    /** false where the encryption key sits beside the data (Linux basic_text, browser mode). */
-    strong: z.boolean(),
-    note: z.string(),
-  }),
-  /** Things the DBA must know about this start (a store moved aside, etc.). */
-  notices: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() })),
-});
-export type AppInfo = z.infer<typeof appInfoSchema>;
-
 export const channels = {
-  'app:info': { request: empty, response: appInfoSchema },
-
-  'profiles:list': { request: empty, response: z.array(profileSchema) },
-  'profiles:get': { request: id, response: profileSchema },
-  'profiles:create': { request: profileInputSchema, response: profileSchema },
-  'profiles:update': { request: id.extend({ input: profileInputSchema }), response: profileSchema },
-  'profiles:duplicate': {
-    request: id.extend({ name: z.string().trim().min(1).max(100).optional() }),
-    response: profileSchema,
-  },
-  'profiles:delete': { request: id, response: z.object({ id: z.string() }) },
-  /** Turns a pasted libpq URI into form fields (never saves). */
-  'profiles:parseUri': {
-    request: z.object({ uri: z.string().trim().min(1, 'Paste a postgresql:// URI.') }),
-    response: profileDraftSchema,
-  },
-  /**
-   * Profiles found in pg_service.conf and .pgpass, to be picked and saved. The files
-   * are found as libpq finds them (PGSERVICEFILE, PGPASSFILE, home); the renderer
-   * cannot point main at other files.
-   */
-  'profiles:discover': {
-    request: empty,
-    response: z.object({ candidates: z.array(profileCandidateSchema), searched: z.array(z.string()) }),
-  },
-  /**
-   * Saves candidates found by `profiles:discover`. Main reads the files again, so a
-   * password from pg_service.conf is stored without ever passing through the renderer.
-   */
-  'profiles:import': {
-    request: z.object({
-      labels: z.array(z.string()).min(1, 'Pick at least one profile to import.'),
-    }),
-    response: z.object({
-      results: z.array(
-        z.object({
-          label: z.string(),
-          profile: profileSchema.optional(),
-          error: z.string().optional(),
-        }),
-      ),
-    }),
-  },
-  /** Tests a saved profile, or a draft from the form before it is saved. */
-  'profiles:test': {
-    request: z.union([
-      id.extend({ password: z.string().optional() }),
-      z.object({ draft: profileInputSchema, draftOf: z.string().optional() }),
-    ]),
-    response: connectionTestResultSchema,
-  },
-  /** For passwordMode 'ask': remembered in memory for this app session only. */
-  'profiles:unlock': {
-    request: id.extend({ password: z.string().min(1, 'Enter the password.') }),
-    response: z.object({ id: z.string() }),
-  },
-} as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
+  ...appChannels,
+  ...profileChannels,
+} as const satisfies Record<Channel, ChannelSpec>;
 
 export type Channels = typeof channels;
 export { type Channel, channelNames } from './channel-names';
+export { type AppInfo, appInfoSchema } from './channels/app';
 export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
 export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends Channel> = z.output<Channels[C]['response']>;
 
 /** Events main → renderer. */
 export const events = {
-  'profiles:changed': z.object({ reason: z.enum(['created', 'updated', 'deleted']), id: z.string() }),
-  'profile:status': profileStatusSchema,
+  ...profileEvents,
 } as const;
 
 export type Events = typeof events;

@@ -1,0 +1,20 @@
+import type Database from 'better-sqlite3';
+import type { AppInfo } from '../shared/contract';
+import type { Logger } from './logger';
+import type { PoolManager } from './postgres/pool-manager';
+import type { ProfileService } from './profiles/profile-service';
+import type { EventBus } from './router';
+import type { SecretStore } from './secrets/secret-store';
+
+/** What the composition root builds once and hands to every domain's handlers. */
+export interface Services {
+  dataDir: string;
+  mode: AppInfo['mode'];
+  secretStore: SecretStore;
+  db: Database.Database;
+  logger: Logger;
+  now: () => Date;
+  events: EventBus;
+  profiles: ProfileService;
+  pools: PoolManager;
+}

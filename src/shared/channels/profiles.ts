@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import {
+  connectionTestResultSchema,
+  profileCandidateSchema,
+  profileDraftSchema,
+  profileInputSchema,
+  profileSchema,
+  profileStatusSchema,
+} from '../profile';
+import { type ChannelSpec, empty } from './common';
+
+const id = z.object({ id: z.string().min(1, 'A profile id is required.') });
+
+export const profileChannels = {
+  'profiles:list': { request: empty, response: z.array(profileSchema) },
+  'profiles:get': { request: id, response: profileSchema },
+  'profiles:create': { request: profileInputSchema, response: profileSchema },
+  'profiles:update': { request: id.extend({ input: profileInputSchema }), response: profileSchema },
+  'profiles:duplicate': {
+    request: id.extend({ name: z.string().trim().min(1).max(100).optional() }),
+    response: profileSchema,
+  },
+  'profiles:delete': { request: id, response: z.object({ id: z.string() }) },
+  /** Turns a pasted libpq URI into form fields (never saves). */
+  'profiles:parseUri': {
+    request: z.object({ uri: z.string().trim().min(1, 'Paste a postgresql:// URI.') }),
+    response: profileDraftSchema,
+  },
+  /**
+   * Profiles found in pg_service.conf and .pgpass, to be picked and saved. The files
+   * are found as libpq finds them (PGSERVICEFILE, PGPASSFILE, home); the renderer
+   * cannot point main at other files.
+   */
+  'profiles:discover': {
+    request: empty,
+    response: z.object({ candidates: z.array(profileCandidateSchema), searched: z.array(z.string()) }),
+  },
+  /**
+   * Saves candidates found by `profiles:discover`. Main reads the files again, so a
+   * password from pg_service.conf is stored without ever passing through the renderer.
+   */
+  'profiles:import': {
+    request: z.object({
+      labels: z.array(z.string()).min(1, 'Pick at least one profile to import.'),
+    }),
+    response: z.object({
+      results: z.array(
+        z.object({
+          label: z.string(),
+          profile: profileSchema.optional(),
+          error: z.string().optional(),
+        }),
+      ),
+    }),
+  },
+  /** Tests a saved profile, or a draft from the form before it is saved. */
+  'profiles:test': {
+    request: z.union([
+      id.extend({ password: z.string().optional() }),
+      z.object({ draft: profileInputSchema, draftOf: z.string().optional() }),
+    ]),
+    response: connectionTestResultSchema,
+  },
+  /** For passwordMode 'ask': remembered in memory for this app session only. */
+  'profiles:unlock': {
+    request: id.extend({ password: z.string().min(1, 'Enter the password.') }),
+    response: z.object({ id: z.string() }),
+  },
+} as const satisfies Record<string, ChannelSpec>;
+
+export type ProfileChannel = keyof typeof profileChannels;
+
+export const profileEvents = {
+  'profiles:changed': z.object({ reason: z.enum(['created', 'updated', 'deleted']), id: z.string() }),
+  'profile:status': profileStatusSchema,
+} as const;
