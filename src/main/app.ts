@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { AppInfo } from '../shared/contract';
 import { appHandlers } from './handlers/app';
 import { profileHandlers } from './handlers/profiles';
+import { storageHandlers } from './handlers/storage';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { PoolManager } from './postgres/pool-manager';
@@ -81,6 +82,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
   const handlers: Handlers = {
     ...appHandlers(services, { version, notices }),
     ...profileHandlers(services),
+    ...storageHandlers(services),
   };
 
   const router = new Router(handlers, logger);

@@ -15,6 +15,21 @@ export const channelNames = [
   'profiles:import',
   'profiles:test',
   'profiles:unlock',
+  // storage, schedules, settings, health, demo
+  'storage:overview',
+  'storage:children',
+  'storage:sampleNow',
+  'storage:series',
+  'storage:topGrowers',
+  'storage:growth',
+  'schedule:get',
+  'schedule:set',
+  'settings:get',
+  'settings:update',
+  'health:overview',
+  'health:profile',
+  'demo:start',
+  'demo:status',
 ] as const;
 
 export type Channel = (typeof channelNames)[number];

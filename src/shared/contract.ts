@@ -3,6 +3,7 @@ import type { Channel } from './channel-names';
 import { appChannels } from './channels/app';
 import type { ChannelSpec } from './channels/common';
 import { profileChannels, profileEvents } from './channels/profiles';
+import { storageChannels, storageEvents } from './channels/storage';
 
 /**
  * The one contract between main and renderer. Main's router, the preload
@@ -13,6 +14,7 @@ import { profileChannels, profileEvents } from './channels/profiles';
 export const channels = {
   ...appChannels,
   ...profileChannels,
+  ...storageChannels,
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Channels = typeof channels;
@@ -25,6 +27,7 @@ export type ResponseOf<C extends Channel> = z.output<Channels[C]['response']>;
 /** Events main → renderer. */
 export const events = {
   ...profileEvents,
+  ...storageEvents,
 } as const;
 
 export type Events = typeof events;

@@ -165,6 +165,8 @@ export const profileStatusSchema = z.object({
   profileId: z.string(),
   state: z.enum(['unknown', 'up', 'down']),
   message: z.string().optional(),
+  /** Round trip of the heartbeat or test that set this state. */
+  latencyMs: z.number().optional(),
   at: z.string(),
 });
 export type ProfileStatus = z.infer<typeof profileStatusSchema>;

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+/**
+ * Storage as the DBA sees it. Chunks and partitions are rolled up into their
+ * hypertable or partitioned root; they appear only on drill-down.
+ */
+export const relationKinds = ['table', 'partitioned', 'hypertable', 'matview', 'partition', 'chunk'] as const;
+export type RelationKind = (typeof relationKinds)[number];
+
+const bytes = z.number().nullable();
+const time = z.string().nullable();
+
+export const relationRowSchema = z.object({
+  /** Tidemark's own id for this relation of this profile; stable across samples. */
+  relationId: z.number(),
+  schema: z.string(),
+  name: z.string(),
+  kind: z.enum(relationKinds),
+  /** The hypertable or partitioned root a chunk/partition rolls up into. */
+  parentId: z.number().nullable(),
+  /** False when this sample could not size it; sizes are then null, never zero. */
+  measured: z.boolean(),
+  /** Why it was not measured, in words (locked by another session, no privilege). */
+  notMeasured: z.string().nullable(),
+  heapBytes: bytes,
+  toastBytes: bytes,
+  indexBytes: bytes,
+  totalBytes: bytes,
+  rowEstimate: z.number().nullable(),
+  deadTuples: z.number().nullable(),
+  lastVacuum: time,
+  lastAnalyze: time,
+  /** Partitions or chunks rolled up into this row. */
+  children: z.number().nullable(),
+  compressedChildren: z.number().nullable(),
+  /** TimescaleDB's figures, recorded when chunks were compressed. */
+  beforeCompressionBytes: bytes,
+  afterCompressionBytes: bytes,
+  /** Growth of totalBytes over the last 7 days of history; null when not known. */
+  growth7dBytes: bytes,
+});
+export type RelationRow = z.infer<typeof relationRowSchema>;
+
+export const changeSchema = z.object({ bytes: z.number(), pct: z.number().nullable() }).nullable();
+
+export const reachabilitySchema = z.object({
+  state: z.enum(['unknown', 'up', 'down']),
+  /** When the current state began (e.g. unreachable since). */
+  since: time,
+  lastCheckAt: time,
+  lastSampleAt: time,
+  lastSampleError: z.string().nullable(),
+  message: z.string().nullable(),
+});
+
+export const storageOverviewSchema = z.object({
+  profileId: z.string(),
+  latest: z
+    .object({
+      sampleId: z.number(),
+      takenAt: z.string(),
+      durationMs: z.number(),
+      databaseName: z.string(),
+      databaseBytes: z.number(),
+      change24h: changeSchema,
+      change7d: changeSchema,
+      databases: z.array(z.object({ name: z.string(), bytes: z.number() })),
+      /** What this sample could not see, as sentences a DBA reads. */
+      gaps: z.array(z.string()),
+    })
+    .nullable(),
+  /** Top-level relations of the latest sample (no chunks or partitions). */
+  relations: z.array(relationRowSchema),
+  status: reachabilitySchema,
+});
+export type StorageOverview = z.infer<typeof storageOverviewSchema>;
+
+export const chartRanges = ['24h', '7d', '30d', '90d', 'all'] as const;
+export type ChartRange = (typeof chartRanges)[number];
+
+/** A chart-ready series: at most ~1000 points, `bytes: null` where there was no sample (a gap). */
+export const seriesSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  bucketMs: z.number(),
+  points: z.array(z.object({ t: z.number(), bytes: z.number().nullable() })),
+});
+export type Series = z.infer<typeof seriesSchema>;
+
+export const growerSchema = z.object({
+  relationId: z.number(),
+  schema: z.string(),
+  name: z.string(),
+  kind: z.enum(relationKinds),
+  fromBytes: z.number(),
+  toBytes: z.number(),
+  growthBytes: z.number(),
+  growthPct: z.number().nullable(),
+});
+export type Grower = z.infer<typeof growerSchema>;
+
+export const growthSchema = z.object({
+  currentBytes: z.number().nullable(),
+  /** Least-squares slope over the basis window; null with fewer than two samples. */
+  bytesPerDay: z.number().nullable(),
+  basisDays: z.number(),
+  thresholdBytes: z.number(),
+  /** When the threshold is reached at this rate; null if never (flat or shrinking) or unknown. */
+  reachesAt: time,
+  daysLeft: z.number().nullable(),
+});
+export type Growth = z.infer<typeof growthSchema>;
+
+export const sampleResultSchema = z.object({
+  sampleId: z.number(),
+  takenAt: z.string(),
+  durationMs: z.number(),
+  relationCount: z.number(),
+  gaps: z.array(z.string()),
+});
+export type SampleResult = z.infer<typeof sampleResultSchema>;
+
+/**
+ * A storage schedule as the DBA writes it: "daily 03:00" (UTC), "every 15m",
+ * "every 2h", or a 5-field cron expression in UTC.
+ */
+export const scheduleSchema = z.object({
+  storage: z.string().trim().min(1, 'Enter a schedule, e.g. "daily 03:00" or "every 15m".'),
+  heartbeatSeconds: z.coerce
+    .number({ error: 'The heartbeat interval must be a number of seconds.' })
+    .int()
+    .min(10, 'The heartbeat interval must be at least 10 seconds.')
+    .max(3600, 'The heartbeat interval must be at most one hour.'),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const scheduleStateSchema = scheduleSchema.extend({
+  lastSampleAt: time,
+  nextSampleAt: time,
+});
+export type ScheduleState = z.infer<typeof scheduleStateSchema>;
+
+export const settingsSchema = z.object({
+  sampleRetentionDays: z.coerce
+    .number({ error: 'Sample retention must be a number of days.' })
+    .int()
+    .min(1, 'Keep samples at least 1 day.')
+    .max(3650, 'Keep samples at most 10 years.'),
+  heartbeatRetentionDays: z.coerce
+    .number({ error: 'Heartbeat retention must be a number of days.' })
+    .int()
+    .min(1, 'Keep heartbeats at least 1 day.')
+    .max(3650, 'Keep heartbeats at most 10 years.'),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const outageSchema = z.object({ start: z.string(), end: time, durationMs: z.number() });
+export type Outage = z.infer<typeof outageSchema>;
+
+export const uptimeSchema = z.object({
+  /** Percent of heartbeats that succeeded; null with no heartbeats in the window. */
+  h24: z.number().nullable(),
+  d7: z.number().nullable(),
+  d30: z.number().nullable(),
+});
+
+export const healthSummarySchema = z.object({
+  profileId: z.string(),
+  name: z.string(),
+  status: reachabilitySchema,
+  latencyMs: z.number().nullable(),
+  uptime: uptimeSchema,
+});
+export type HealthSummary = z.infer<typeof healthSummarySchema>;
+
+export const healthDetailSchema = healthSummarySchema.extend({
+  outages: z.array(outageSchema),
+  /** Latency over the range, downsampled; null where the server did not answer. */
+  latency: z.array(z.object({ t: z.number(), ms: z.number().nullable() })),
+});
+export type HealthDetail = z.infer<typeof healthDetailSchema>;
