@@ -10,17 +10,23 @@ export interface CollectedRelation {
   measured: boolean;
   /** Why not measured, in words; null when measured. */
   notMeasured: string | null;
+  /** Every fork of the table itself (main, free space map, visibility map): pg_table_size minus TOAST. */
   heapBytes: number | null;
+  /** The TOAST table and its index. */
   toastBytes: number | null;
   indexBytes: number | null;
+  /** heap + TOAST + indexes = pg_total_relation_size (hypertables: hypertable_detailed_size). */
   totalBytes: number | null;
+  /** reltuples; null when never vacuumed or analyzed (PostgreSQL 14+). Rollups: the sum of their pieces. */
   rowEstimate: number | null;
   deadTuples: number | null;
   /** ISO times; the later of manual and auto. */
   lastVacuum: string | null;
   lastAnalyze: string | null;
+  /** Leaf partitions or chunks rolled up into this row. */
   children: number | null;
   compressedChildren: number | null;
+  /** TimescaleDB's figures, recorded at compression time (not today's size); null without compressed chunks. */
   beforeCompressionBytes: number | null;
   afterCompressionBytes: number | null;
 }

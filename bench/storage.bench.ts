@@ -1,0 +1,234 @@
+/**
+ * Storage sampling benchmark (issue 3). Prints figures; asserts nothing.
+ *
+ * 1. A fresh embedded PostgreSQL 18 with 10,000 tables (a primary key index and
+ *    a TOASTed text column each) and 20 partitioned tables of 100 partitions:
+ *    one full collectStorageSample (and its round trips) against a bare
+ *    `SELECT sum(pg_total_relation_size(oid))` over the same relations, in the
+ *    same session, alternating, median of several runs. Target: within 1.2x.
+ * 2. TimescaleDB (PGlite, WebAssembly) with a hypertable of 1,000 chunks, half
+ *    of them compressed: sample time.
+ */
+import pg from 'pg';
+import { sessionSetupSql } from '../src/main/postgres/client-config';
+import { collectStorageSample } from '../src/main/storage/collector';
+import { relationsSql } from '../src/main/storage/sql/relations';
+import { startPostgres, startTimescale } from '../test/support/servers';
+
+const TABLES = 10_000;
+const PARTITIONED = 20;
+const PARTITIONS = 100;
+const RUNS = 7;
+const CHUNKS = 1_000;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const result = await fn();
+  return [performance.now() - started, result];
+}
+
+const BARE = `
+SELECT sum(pg_total_relation_size(c.oid))
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm') AND c.relpersistence <> 't'
+  AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'`;
+
+/** A session configured as the app's monitoring sessions are (read-only, timeouts). */
+async function monitorSession(config: pg.ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client(config);
+  client.on('error', () => {});
+  await client.connect();
+  await client.query(sessionSetupSql('monitor', { statementTimeoutMs: 60_000 }));
+  return client;
+}
+
+async function postgresBench(): Promise<void> {
+  console.log(
+    `\n== Storage sample: PostgreSQL 18, ${TABLES.toLocaleString('en-US')} tables + ${PARTITIONED}×${PARTITIONS} partitions`,
+  );
+  const server = await startPostgres({ ssl: false });
+  const base = {
+    host: server.info.host,
+    port: server.info.port,
+    user: server.info.user,
+    password: server.info.password,
+  };
+  try {
+    const setup = new pg.Client({ ...base, database: 'postgres' });
+    await setup.connect();
+    await setup.query('CREATE DATABASE bench_storage');
+    await setup.end();
+
+    const admin = new pg.Client({ ...base, database: 'bench_storage' });
+    await admin.connect();
+    const [buildMs] = await time(async () => {
+      // A few transactions of 1,000 tables: one transaction would run out of lock slots.
+      for (let from = 1; from <= TABLES; from += 1_000) {
+        await admin.query(`DO $$ BEGIN
+          FOR i IN ${from}..${Math.min(from + 999, TABLES)} LOOP
+            EXECUTE format('CREATE TABLE public.t_%s (id int PRIMARY KEY, label text, body text STORAGE EXTERNAL)', i);
+            EXECUTE format('INSERT INTO public.t_%s SELECT g, ''row '' || g, CASE WHEN g = 1 THEN repeat(''x'', 3000) END
+                            FROM generate_series(1, 3) g', i);
+          END LOOP;
+        END $$`);
+      }
+      for (let p = 1; p <= PARTITIONED; p++) {
+        await admin.query(`DO $$ BEGIN
+          EXECUTE 'CREATE TABLE public.p_${p} (k int NOT NULL, id int NOT NULL, body text, PRIMARY KEY (k, id)) PARTITION BY RANGE (k)';
+          FOR j IN 0..${PARTITIONS - 1} LOOP
+            EXECUTE format('CREATE TABLE public.p_${p}_%s PARTITION OF public.p_${p} FOR VALUES FROM (%s) TO (%s)', j, j * 10, j * 10 + 10);
+          END LOOP;
+          INSERT INTO public.p_${p} SELECT g % ${PARTITIONS * 10}, g, 'row ' || g FROM generate_series(1, ${PARTITIONS * 10}) g;
+        END $$`);
+      }
+      await admin.query('VACUUM (ANALYZE)');
+    });
+    const { rows } = await admin.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname = 'public'`,
+    );
+    await admin.end();
+    console.log(
+      `built in ${ms(buildMs)}: ${Number(rows[0]?.n).toLocaleString('en-US')} tables, partitioned tables and partitions`,
+    );
+
+    const config = { ...base, database: 'bench_storage' };
+
+    // Cold: the first statement of a new session also builds PostgreSQL's relation cache for every relation
+    // it opens (a daily sample usually gets a new session). The OS caches are warmed once first, so both
+    // sides start from the same state; then each runs in fresh sessions, alternating.
+    const warmup = await monitorSession(config);
+    await collectStorageSample(warmup);
+    await warmup.query(BARE);
+    await warmup.end();
+    const cold = { sample: [] as number[], bare: [] as number[] };
+    for (let i = 0; i < 3; i++) {
+      const a = await monitorSession(config);
+      cold.sample.push((await time(() => collectStorageSample(a)))[0]);
+      await a.end();
+      const b = await monitorSession(config);
+      cold.bare.push((await time(() => b.query(BARE)))[0]);
+      await b.end();
+    }
+
+    // Warm: the same session, alternating, several times.
+    const session = await monitorSession(config);
+    const relations = relationsSql({ versionNum: 180000, timescale: 'none', canSize: true, limit: false });
+    const t = {
+      sample: [] as number[],
+      bare: [] as number[],
+      relations: [] as number[],
+      databases: [] as number[],
+    };
+    let last: Awaited<ReturnType<typeof collectStorageSample>> | undefined;
+    await collectStorageSample(session);
+    await session.query(BARE);
+    for (let i = 0; i < RUNS; i++) {
+      const [sampleMs, sample] = await time(() => collectStorageSample(session));
+      t.sample.push(sampleMs);
+      last = sample;
+      t.bare.push((await time(() => session.query(BARE)))[0]);
+      t.relations.push(
+        (await time(() => session.query({ text: relations, values: [[], 50_000], rowMode: 'array' })))[0],
+      );
+      t.databases.push(
+        (await time(() => session.query('SELECT sum(pg_database_size(oid)) FROM pg_database')))[0],
+      );
+    }
+    await session.end();
+
+    const sample = median(t.sample);
+    const bare = median(t.bare);
+    console.log(
+      `full sample:      ${ms(sample)} median of ${RUNS} (${last?.relations.length.toLocaleString('en-US')} relations, ` +
+        `${last?.roundTrips} round trips, ${last?.databases.length} databases, ${last?.gaps.length} gaps)`,
+    );
+    console.log(`bare sum(pg_total_relation_size): ${ms(bare)} median, 1 round trip`);
+    console.log(`ratio full sample / bare: ${(sample / bare).toFixed(2)}x (target 1.2x)`);
+    console.log(
+      `  of which the relation statement alone: ${ms(median(t.relations))} = ${(median(t.relations) / bare).toFixed(2)}x bare` +
+        `; pg_database_size of every database: ${ms(median(t.databases))}` +
+        ` (sample without it: ${((sample - median(t.databases)) / bare).toFixed(2)}x bare)`,
+    );
+    console.log(
+      `cold (first statement of a new session, median of 3): sample ${ms(median(cold.sample))}, ` +
+        `bare ${ms(median(cold.bare))} (${(median(cold.sample) / median(cold.bare)).toFixed(2)}x)`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+async function timescaleBench(): Promise<void> {
+  console.log(
+    `\n== Storage sample: TimescaleDB 2.23 (PGlite, WebAssembly), a hypertable of ${CHUNKS} chunks`,
+  );
+  const server = await startTimescale();
+  try {
+    const client = new pg.Client({ ...server.info, ssl: false });
+    client.on('error', () => {});
+    await client.connect();
+    const [buildMs] = await time(async () => {
+      await client.query('SET search_path = public');
+      await client.query('CREATE TABLE readings (t timestamptz NOT NULL, device int, value float8)');
+      await client.query(
+        `SELECT create_hypertable('readings', 't', chunk_time_interval => interval '1 hour')`,
+      );
+      // one chunk per hour: rows every 10 minutes over CHUNKS hours
+      await client.query(
+        `INSERT INTO readings
+         SELECT t, (extract(epoch FROM t)::int / 600) % 4, random()
+         FROM generate_series('2024-01-01'::timestamptz, '2024-01-01'::timestamptz + interval '${CHUNKS} hours' - interval '10 minutes',
+                              interval '10 minutes') t`,
+      );
+      await client.query(
+        `ALTER TABLE readings SET (timescaledb.compress, timescaledb.compress_segmentby = 'device')`,
+      );
+      await client.query(
+        `SELECT count(compress_chunk(ch)) FROM (SELECT ch FROM show_chunks('readings') ch ORDER BY 1 LIMIT ${CHUNKS / 2}) s`,
+      );
+      await client.query('ANALYZE readings');
+    });
+    const chunks = (await client.query<{ n: string }>(`SELECT count(*) AS n FROM show_chunks('readings')`))
+      .rows[0]?.n;
+    console.log(`built in ${ms(buildMs)}: ${chunks} chunks, ${CHUNKS / 2} compressed`);
+    await client.query(sessionSetupSql('monitor', { statementTimeoutMs: 60_000 }));
+
+    const samples: number[] = [];
+    const detailed: number[] = [];
+    let last: Awaited<ReturnType<typeof collectStorageSample>> | undefined;
+    for (let i = 0; i < 3; i++) {
+      const [sampleMs, sample] = await time(() => collectStorageSample(client));
+      samples.push(sampleMs);
+      last = sample;
+      detailed.push(
+        (
+          await time(() => client.query(`SELECT * FROM public.hypertable_detailed_size('public.readings')`))
+        )[0],
+      );
+    }
+    await client.end();
+    const ht = last?.relations.find((r) => r.name === 'readings');
+    console.log(
+      `full sample: ${ms(median(samples))} median of 3 (${last?.relations.length} relations, ${last?.roundTrips} round trips); ` +
+        `hypertable_detailed_size alone: ${ms(median(detailed))}`,
+    );
+    console.log(
+      `  readings: ${ht?.children} chunks, ${ht?.compressedChildren} compressed, ${ht?.totalBytes} bytes ` +
+        `(${ht?.beforeCompressionBytes} before / ${ht?.afterCompressionBytes} after compression)`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  await postgresBench();
+  await timescaleBench();
+}

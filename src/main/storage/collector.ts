@@ -1,0 +1,282 @@
+import type pg from 'pg';
+import { AppError } from '../errors';
+import { rollUp, type TimescaleOutcome } from './collector-rollup';
+import {
+  beginSql,
+  type ContextRow,
+  contextSql,
+  type DatabaseRow,
+  databasesSql,
+  guardSql,
+  rollbackToSql,
+  SIZES_SAVEPOINT,
+  savepointSql,
+} from './sql/context';
+import { type LockRow, locksSql } from './sql/locks';
+import { type RelationRowArray, relationsSql } from './sql/relations';
+import {
+  type HypertableRow,
+  hypertablesSql,
+  parseTimescaleVersion,
+  type TimescaleVersion,
+  timescaleSearchPathSql,
+} from './sql/timescale';
+import type { CollectedSample } from './types';
+
+/**
+ * Takes one storage sample of the database a monitoring session is connected
+ * to. See DESIGN.md, "What a storage sample holds" and "Talking to the
+ * monitored servers".
+ *
+ * Shape, whatever the number of relations: one READ ONLY, REPEATABLE READ
+ * transaction of three round trips —
+ *   1. BEGIN; context (version, privileges, TimescaleDB); database sizes; the
+ *      AccessExclusiveLocks held or awaited now; SAVEPOINT
+ *   2. the relation statement (every relation sized in one set-based statement)
+ *   3. COMMIT — preceded, when TimescaleDB is installed, by TimescaleDB's own
+ *      hypertable sizes and compression figures, in the same batch.
+ * Why one transaction rather than separate statements: the rollups of one
+ * statement (chunks → hypertable) must agree with the relations of the other,
+ * which one snapshot guarantees; savepoints let the relation statement be
+ * retried after a lock timeout and let a TimescaleDB failure become a gap
+ * instead of losing the sample; SET LOCAL needs a transaction; and it works the
+ * same behind a transaction-pooling pgbouncer. The cost is one snapshot held for
+ * the sample's duration (seconds; bounded by statement_timeout and
+ * idle_in_transaction_session_timeout), and no lock is kept: size functions
+ * release theirs as soon as each relation is measured.
+ */
+
+export const DEFAULT_MAX_RELATIONS = 50_000;
+
+export interface CollectOptions {
+  now?: () => Date;
+  /** The most tables/partitions/chunks sized in one sample; the smallest (by relpages) beyond it are skipped. */
+  maxRelations?: number;
+  /**
+   * Tests only: runs after the lock check and before the relations are sized,
+   * to let a test take a lock in between.
+   */
+  afterLockCheck?: () => Promise<void>;
+}
+
+/** lock_not_available: our lock_timeout ran out behind another session's lock. */
+const LOCK_TIMEOUT = '55P03';
+const STATEMENT_TIMEOUT = '57014';
+
+function pgCode(error: unknown): string | undefined {
+  return (error as { code?: string } | null)?.code;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A relation dropped or rewritten between the catalog read and its sizing: worth one more try. */
+function isRaceWithDdl(error: unknown): boolean {
+  return pgCode(error) === '42P01' || /could not open relation/i.test(messageOf(error));
+}
+
+/** Counts round trips; every call is one. */
+class Session {
+  roundTrips = 0;
+  constructor(private readonly client: pg.ClientBase) {}
+
+  /** A simple-protocol batch without parameters: one round trip, one result per statement. */
+  async batch(statements: string[]): Promise<pg.QueryResult[]> {
+    this.roundTrips++;
+    // A newline before each ';' so a statement ending in a -- comment cannot swallow it.
+    const result = (await this.client.query(statements.join('\n;\n'))) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? result : [result];
+  }
+
+  async queryArrays(text: string, values: unknown[]): Promise<unknown[][]> {
+    this.roundTrips++;
+    const result = await this.client.query({ text, values, rowMode: 'array' });
+    return result.rows as unknown[][];
+  }
+
+  /** Ends whatever transaction is open; never throws (the session may already be gone). */
+  async rollback(): Promise<void> {
+    const status = (this.client as pg.Client).getTransactionStatus?.();
+    if (status === 'I') return;
+    try {
+      this.roundTrips++;
+      await this.client.query('ROLLBACK');
+    } catch {
+      // The pool discards a session left inside a transaction.
+    }
+  }
+}
+
+function lockRows(result: pg.QueryResult | undefined): LockRow[] {
+  return (result?.rows ?? []) as LockRow[];
+}
+
+function blockedOids(locks: LockRow[]): number[] {
+  return [...new Set(locks.map((l) => l.owner))];
+}
+
+export async function collectStorageSample(
+  client: pg.ClientBase,
+  options: CollectOptions = {},
+): Promise<CollectedSample> {
+  const now = options.now ?? (() => new Date());
+  const maxRelations = options.maxRelations ?? DEFAULT_MAX_RELATIONS;
+  if (!Number.isInteger(maxRelations) || maxRelations < 1) {
+    throw new AppError(
+      'invalid_input',
+      'The relation limit of a sample must be a whole number of at least 1.',
+    );
+  }
+  const status = (client as pg.Client).getTransactionStatus?.();
+  if (status === 'T' || status === 'E') {
+    throw new Error('A storage sample needs a session that is not inside a transaction.');
+  }
+
+  const takenAt = now();
+  const started = performance.now();
+  const session = new Session(client);
+  const gaps: string[] = [];
+
+  try {
+    // ---- 1. context, database sizes, locks
+    const opening = await session.batch([
+      beginSql,
+      ...guardSql,
+      contextSql,
+      databasesSql,
+      locksSql,
+      savepointSql(SIZES_SAVEPOINT),
+    ]);
+    const at = 1 + guardSql.length;
+    const context = opening[at]?.rows[0] as ContextRow;
+    const databases = (opening[at + 1]?.rows ?? []) as DatabaseRow[];
+    let locks = lockRows(opening[at + 2]);
+
+    if (context.version_num < 130000) {
+      throw new AppError(
+        'unsupported',
+        `This server runs PostgreSQL ${Math.floor(context.version_num / 10000)}; Tidemark samples PostgreSQL 13 to 18.`,
+      );
+    }
+    let timescale: TimescaleVersion | null = null;
+    if (context.timescale_version) {
+      timescale = parseTimescaleVersion(context.timescale_version);
+      if (!timescale || timescale.major < 2) {
+        gaps.push(
+          `TimescaleDB ${context.timescale_version} is installed; Tidemark reads TimescaleDB 2.x only, so its ` +
+            'chunks may appear as tables and hypertables are not rolled up in this sample.',
+        );
+        timescale = null;
+      }
+    }
+
+    await options.afterLockCheck?.();
+
+    // ---- 2. relations (retried once after a lock timeout, without the relations locked meanwhile)
+    const sizeWith = async (mode: 'catalog' | 'hide' | 'none'): Promise<RelationRowArray[]> => {
+      const sql = relationsSql({
+        versionNum: context.version_num,
+        timescale: mode,
+        canSize: context.can_size,
+        limit: context.class_rows < 0 || context.class_rows >= maxRelations,
+      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await session.queryArrays(sql, [blockedOids(locks), maxRelations])) as RelationRowArray[];
+        } catch (error) {
+          const retry = attempt === 1 && (pgCode(error) === LOCK_TIMEOUT || isRaceWithDdl(error));
+          if (!retry) throw error;
+          const [, reread] = await session.batch([rollbackToSql(SIZES_SAVEPOINT), locksSql]);
+          locks = lockRows(reread);
+        }
+      }
+    };
+
+    let relations: RelationRowArray[];
+    let timescaleCatalog = timescale !== null;
+    try {
+      relations = await sizeWith(timescale ? 'catalog' : context.timescale_version ? 'hide' : 'none');
+    } catch (error) {
+      // TimescaleDB's catalog unreadable (a version that changed it, a revoked privilege): sample the rest.
+      if (!timescaleCatalog || pgCode(error) === LOCK_TIMEOUT || pgCode(error) === STATEMENT_TIMEOUT)
+        throw error;
+      await session.batch([rollbackToSql(SIZES_SAVEPOINT)]);
+      timescaleCatalog = false;
+      gaps.push(
+        `TimescaleDB's catalog could not be read (${messageOf(error)}). Hypertables are listed as plain tables ` +
+          'without their chunks, and no compression figures were taken in this sample.',
+      );
+      // Without the catalog, chunks are still kept out of the table list by their schema.
+      relations = await sizeWith('hide');
+    }
+
+    // ---- 3. TimescaleDB's figures, then COMMIT (read-only: COMMIT and ROLLBACK are the same)
+    let tsOutcome: TimescaleOutcome | null = null;
+    if (timescale && timescaleCatalog) {
+      const tsSql = hypertablesSql(timescale);
+      const savepoint = 'tidemark_timescale';
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const results = await session.batch([
+            attempt === 1 ? savepointSql(savepoint) : rollbackToSql(savepoint),
+            timescaleSearchPathSql,
+            tsSql,
+            'COMMIT',
+          ]);
+          tsOutcome = { rows: (results[2]?.rows ?? []) as HypertableRow[], error: null };
+          break;
+        } catch (error) {
+          if (pgCode(error) === STATEMENT_TIMEOUT) throw error;
+          if (attempt === 1 && (pgCode(error) === LOCK_TIMEOUT || isRaceWithDdl(error))) continue;
+          tsOutcome = { rows: null, error: messageOf(error) };
+          await session.rollback();
+          break;
+        }
+      }
+    }
+    // Without TimescaleDB the COMMIT goes out now and its answer arrives while the rows are rolled up.
+    const committing = tsOutcome === null ? session.batch(['COMMIT']) : null;
+    committing?.catch(() => {});
+
+    const rolled = rollUp({
+      user: context.user_name,
+      canSize: context.can_size,
+      maxRelations,
+      databases,
+      relations,
+      locks,
+      timescale: tsOutcome,
+      gaps,
+    });
+    await committing;
+    return {
+      takenAt,
+      durationMs: Math.round(performance.now() - started),
+      roundTrips: session.roundTrips,
+      serverVersionNum: context.version_num,
+      ...rolled,
+    };
+  } catch (error) {
+    await session.rollback();
+    throw explain(error);
+  }
+}
+
+/** Errors worded for the DBA; anything else passes through as it came. */
+function explain(error: unknown): unknown {
+  const code = pgCode(error);
+  if (code === LOCK_TIMEOUT) {
+    return new Error(
+      'Other sessions kept taking ACCESS EXCLUSIVE locks while the storage sample ran (its lock_timeout ran out ' +
+        'twice), so it was abandoned rather than queue behind them; the next run will try again.',
+    );
+  }
+  if (code === STATEMENT_TIMEOUT) {
+    return new Error(
+      'The storage sample took longer than the statement timeout and was cancelled by the server. Raise the ' +
+        "profile's statement timeout, or sample fewer relations.",
+    );
+  }
+  return error;
+}
