@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import type {
+  ChartRange,
+  Grower,
+  Growth,
+  HealthDetail,
+  HealthSummary,
+  RelationRow,
+  Series,
+  StorageOverview,
+} from '../../shared/storage';
+import type { CollectedSample } from '../storage/types';
+import { GrowthQuery } from './growth';
+import { HealthQuery, type HealthRange } from './health';
+import { type BeatInput, type BeatOutcome, HeartbeatRepository } from './heartbeat-repository';
+import { Lookup } from './lookup';
+import { OverviewQuery } from './overview';
+import { type PruneOptions, type PruneResult, Retention } from './retention';
+import { SampleLog } from './sample-log';
+import { SampleRepository } from './sample-repository';
+import { ScheduleRepository, type StoredSchedule } from './schedule-repository';
+import { SeriesQuery } from './series';
+import { SettingsRepository } from './settings-repository';
+import { StatusQuery } from './status';
+
+/**
+ * The local history, as one object for the composition root: writes for the
+ * sampling layer (it implements SampleSink, SampleAttemptLog, BeatSink and
+ * ScheduleSource), and reads that return the contract's shapes for the
+ * handlers. Synchronous (better-sqlite3) except `prune`, which yields
+ * between batches.
+ */
+export class History {
+  readonly settings: SettingsRepository;
+  readonly schedules: ScheduleRepository;
+  /** Raw stored samples, for the command line. */
+  readonly log: SampleLog;
+  private readonly samples: SampleRepository;
+  private readonly beats: HeartbeatRepository;
+  private readonly overviews: OverviewQuery;
+  private readonly seriesQuery: SeriesQuery;
+  private readonly growthQuery: GrowthQuery;
+  private readonly health: HealthQuery;
+  private readonly retention: Retention;
+
+  constructor(
+    db: Database.Database,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    const lookup = new Lookup(db);
+    const status = new StatusQuery(db);
+    this.settings = new SettingsRepository(db);
+    this.schedules = new ScheduleRepository(db, lookup);
+    this.log = new SampleLog(db);
+    this.samples = new SampleRepository(db);
+    this.beats = new HeartbeatRepository(db);
+    this.overviews = new OverviewQuery(db, lookup, status);
+    this.seriesQuery = new SeriesQuery(db, lookup);
+    this.growthQuery = new GrowthQuery(db, lookup);
+    this.health = new HealthQuery(db, lookup, status);
+    this.retention = new Retention(db, this.settings);
+  }
+
+  // ---- writes (sampling layer) ----
+
+  /** Stores a whole sample in one transaction and returns its id; also records it as the last sample. */
+  saveSample(profileId: string, sample: CollectedSample): number {
+    return this.samples.saveSample(profileId, sample);
+  }
+
+  /** Remembers a sample attempt (a failure is shown on the Storage page until the next success). */
+  recordAttempt(profileId: string, attempt: { at: Date; ok: boolean; error: string | null }): void {
+    this.schedules.recordAttempt(profileId, attempt);
+  }
+
+  /** Current state + history row in one transaction; tells whether the state flipped. */
+  recordBeat(profileId: string, beat: BeatInput): BeatOutcome {
+    return this.beats.recordBeat(profileId, beat);
+  }
+
+  /** The stored schedule, defaults for a profile that has none. */
+  scheduleOf(profileId: string): StoredSchedule {
+    return this.schedules.scheduleOf(profileId);
+  }
+
+  /** Retention in bounded batches, yielding between them (call at start and daily; catch and log). */
+  prune(now: Date = this.clock(), options?: PruneOptions): Promise<PruneResult> {
+    return this.retention.prune(now, options);
+  }
+
+  // ---- reads (handlers; contract shapes) ----
+
+  overview(profileId: string): StorageOverview {
+    return this.overviews.overview(profileId);
+  }
+
+  children(profileId: string, relationId: number): RelationRow[] {
+    return this.overviews.children(profileId, relationId);
+  }
+
+  series(
+    profileId: string,
+    relationId: number | undefined,
+    range: ChartRange,
+    now: Date = this.clock(),
+  ): Series {
+    return this.seriesQuery.series(profileId, relationId, range, now);
+  }
+
+  topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit = 10): Grower[] {
+    return this.overviews.topGrowers(profileId, range, limit);
+  }
+
+  growth(profileId: string, relationId?: number, thresholdBytes?: number, now: Date = this.clock()): Growth {
+    return this.growthQuery.growth(profileId, relationId, thresholdBytes, now);
+  }
+
+  healthSummary(profileId: string, now: Date = this.clock()): HealthSummary {
+    return this.health.summary(profileId, now);
+  }
+
+  /** Every profile's health, by name (the 'health:overview' channel). */
+  healthOverview(now: Date = this.clock()): HealthSummary[] {
+    return this.health.overview(now);
+  }
+
+  healthDetail(profileId: string, range: HealthRange, now: Date = this.clock()): HealthDetail {
+    return this.health.detail(profileId, range, now);
+  }
+}

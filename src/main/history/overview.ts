@@ -1,0 +1,111 @@
+import type Database from 'better-sqlite3';
+import type { Grower, RelationRow, StorageOverview } from '../../shared/storage';
+import type { Lookup } from './lookup';
+import { RelationsQuery, windowAt } from './relations-query';
+import type { StatusQuery } from './status';
+import { DAY_MS, rangeMs } from './time';
+
+interface SampleRow {
+  id: number;
+  taken_at: number;
+  duration_ms: number;
+  database_name: string;
+  database_bytes: number;
+  gaps: string;
+}
+
+type Change = NonNullable<StorageOverview['latest']>['change24h'];
+
+/** How far past the window start a baseline may be, to absorb schedule jitter (03:00:02 vs 03:00:09). */
+const JITTER_SHARE = 0.1;
+
+/** The Storage page: the latest sample, its top-level relations with 7-day growth, and top growers. */
+export class OverviewQuery {
+  private readonly stmts;
+  private readonly relations: RelationsQuery;
+
+  constructor(
+    db: Database.Database,
+    private readonly lookup: Lookup,
+    private readonly status: StatusQuery,
+  ) {
+    this.relations = new RelationsQuery(db);
+    this.stmts = {
+      latest: db.prepare<[string], SampleRow>(`
+        SELECT id, taken_at, duration_ms, database_name, database_bytes, gaps FROM samples
+        WHERE profile_id = ? ORDER BY taken_at DESC LIMIT 1`),
+      atOrBefore: db.prepare<[string, number, number], { t: number; bytes: number }>(`
+        SELECT taken_at AS t, database_bytes AS bytes FROM samples
+        WHERE profile_id = ? AND taken_at <= ? AND taken_at >= ? ORDER BY taken_at DESC LIMIT 1`),
+      after: db.prepare<[string, number, number], { t: number; bytes: number }>(`
+        SELECT taken_at AS t, database_bytes AS bytes FROM samples
+        WHERE profile_id = ? AND taken_at > ? AND taken_at < ? ORDER BY taken_at LIMIT 1`),
+      databases: db.prepare<[number], { name: string; bytes: number }>(
+        'SELECT name, bytes FROM sample_databases WHERE sample_id = ? ORDER BY bytes DESC, name',
+      ),
+    };
+  }
+
+  overview(profileId: string): StorageOverview {
+    this.lookup.profile(profileId);
+    const { status } = this.status.of(profileId);
+    const latest = this.stmts.latest.get(profileId);
+    if (!latest) return { profileId, latest: null, relations: [], status };
+    return {
+      profileId,
+      latest: {
+        sampleId: latest.id,
+        takenAt: new Date(latest.taken_at).toISOString(),
+        durationMs: latest.duration_ms,
+        databaseName: latest.database_name,
+        databaseBytes: latest.database_bytes,
+        change24h: this.change(profileId, latest, DAY_MS),
+        change7d: this.change(profileId, latest, 7 * DAY_MS),
+        databases: this.stmts.databases.all(latest.id),
+        gaps: JSON.parse(latest.gaps) as string[],
+      },
+      relations: this.relations.topLevel(latest.id, windowAt(latest.taken_at, 7 * DAY_MS)),
+      status,
+    };
+  }
+
+  /** Chunks or partitions of a hypertable / partitioned table, as of the latest sample. */
+  children(profileId: string, relationId: number): RelationRow[] {
+    this.lookup.relation(profileId, relationId);
+    const latest = this.stmts.latest.get(profileId);
+    if (!latest) return [];
+    return this.relations.children(relationId, windowAt(latest.taken_at, 7 * DAY_MS));
+  }
+
+  /**
+   * Relations that grew most over the range up to the latest sample: latest
+   * measured total against the measured total nearest to the range start.
+   */
+  topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit: number): Grower[] {
+    this.lookup.profile(profileId);
+    const latest = this.stmts.latest.get(profileId);
+    if (!latest) return [];
+    return this.relations.growers(latest.id, windowAt(latest.taken_at, rangeMs(range)!), limit);
+  }
+
+  /**
+   * Change of the database size against the sample nearest before
+   * latest − window (up to 10% of the window later, for schedule jitter; no
+   * staler than one more window). Null when there is none: two samples ten
+   * minutes apart do not make a "change over 7 days".
+   */
+  private change(profileId: string, latest: SampleRow, windowMs: number): Change {
+    const cutoff = latest.taken_at - windowMs;
+    const before = this.stmts.atOrBefore.get(profileId, cutoff, cutoff - windowMs);
+    const after = this.stmts.after.get(
+      profileId,
+      cutoff,
+      Math.min(latest.taken_at, cutoff + windowMs * JITTER_SHARE + 1),
+    );
+    const base =
+      before && after ? (cutoff - before.t <= after.t - cutoff ? before : after) : (before ?? after);
+    if (!base) return null;
+    const bytes = latest.database_bytes - base.bytes;
+    return { bytes, pct: base.bytes > 0 ? (bytes / base.bytes) * 100 : null };
+  }
+}

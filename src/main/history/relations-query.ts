@@ -1,0 +1,162 @@
+import type Database from 'better-sqlite3';
+import type { Grower, RelationKind, RelationRow } from '../../shared/storage';
+import { iso } from './time';
+
+export interface SizeRow {
+  id: number;
+  schema: string;
+  name: string;
+  kind: RelationKind;
+  parent_id: number | null;
+  measured: number;
+  not_measured: string | null;
+  heap_bytes: number | null;
+  toast_bytes: number | null;
+  index_bytes: number | null;
+  total_bytes: number | null;
+  row_estimate: number | null;
+  dead_tuples: number | null;
+  last_vacuum: number | null;
+  last_analyze: number | null;
+  children: number | null;
+  compressed_children: number | null;
+  before_compression_bytes: number | null;
+  after_compression_bytes: number | null;
+  /** The measured total nearest to the start of the growth window (see `baselineSql`). */
+  base_bytes: number | null;
+}
+
+/** Where the window is: it ends at the latest sample (so offline history still answers). */
+export interface WindowParams {
+  /** Time of the sample whose rows are read. */
+  latest: number;
+  /** Start of the growth window (latest − window). */
+  cutoff: number;
+  /** Baselines older than this are too stale to use (cutoff − window). */
+  oldest: number;
+}
+
+export const windowAt = (latest: number, windowMs: number): WindowParams => ({
+  latest,
+  cutoff: latest - windowMs,
+  oldest: latest - 2 * windowMs,
+});
+
+const TOP_LEVEL = "r.parent_id IS NULL AND r.kind NOT IN ('partition', 'chunk')";
+
+/**
+ * Rows of one sample with, per relation, the measured total nearest to the
+ * window start: the last one at or before it (no staler than one more window)
+ * or, when history is shorter than the window, the first one after it. Not
+ * measured rows never serve as a baseline, and a relation not measured now
+ * gets no baseline at all (growth unknown, never zero). Every lookup is a
+ * seek on relation_sizes' (relation_id, taken_at) key.
+ */
+function baselineSql(from: string, where: string): string {
+  return `
+    WITH cur AS MATERIALIZED (
+      SELECT r.id, r.schema, r.name, r.kind, r.parent_id, s.measured, s.not_measured, s.heap_bytes,
+             s.toast_bytes, s.index_bytes, s.total_bytes, s.row_estimate, s.dead_tuples, s.last_vacuum,
+             s.last_analyze, s.children, s.compressed_children, s.before_compression_bytes,
+             s.after_compression_bytes,
+             CASE WHEN s.total_bytes IS NOT NULL THEN
+               (SELECT b.taken_at FROM relation_sizes b
+                WHERE b.relation_id = r.id AND b.taken_at BETWEEN @oldest AND @cutoff AND b.total_bytes IS NOT NULL
+                ORDER BY b.taken_at DESC LIMIT 1) END AS ta,
+             CASE WHEN s.total_bytes IS NOT NULL THEN
+               (SELECT b.taken_at FROM relation_sizes b
+                WHERE b.relation_id = r.id AND b.taken_at > @cutoff AND b.taken_at < @latest
+                  AND b.total_bytes IS NOT NULL
+                ORDER BY b.taken_at LIMIT 1) END AS tb
+      FROM ${from}
+      WHERE ${where}
+    )
+    SELECT cur.*,
+           (SELECT b.total_bytes FROM relation_sizes b
+            WHERE b.relation_id = cur.id
+              AND b.taken_at = CASE WHEN ta IS NULL THEN tb WHEN tb IS NULL THEN ta
+                                    WHEN @cutoff - ta <= tb - @cutoff THEN ta ELSE tb END) AS base_bytes
+    FROM cur`;
+}
+
+export function toRelationRow(r: SizeRow): RelationRow {
+  return {
+    relationId: r.id,
+    schema: r.schema,
+    name: r.name,
+    kind: r.kind,
+    parentId: r.parent_id,
+    measured: r.measured === 1,
+    notMeasured: r.measured === 1 ? null : r.not_measured,
+    heapBytes: r.heap_bytes,
+    toastBytes: r.toast_bytes,
+    indexBytes: r.index_bytes,
+    totalBytes: r.total_bytes,
+    rowEstimate: r.row_estimate,
+    deadTuples: r.dead_tuples,
+    lastVacuum: iso(r.last_vacuum),
+    lastAnalyze: iso(r.last_analyze),
+    children: r.children,
+    compressedChildren: r.compressed_children,
+    beforeCompressionBytes: r.before_compression_bytes,
+    afterCompressionBytes: r.after_compression_bytes,
+    growth7dBytes: r.total_bytes !== null && r.base_bytes !== null ? r.total_bytes - r.base_bytes : null,
+  };
+}
+
+const ORDER = 'ORDER BY total_bytes DESC NULLS LAST, schema, name';
+
+/** Relation rows of a sample, with their growth over a window. */
+export class RelationsQuery {
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    const bySample = 'relation_sizes s JOIN relations r ON r.id = s.relation_id';
+    this.stmts = {
+      topLevel: db.prepare<[WindowParams & { sampleId: number }], SizeRow>(
+        `${baselineSql(bySample, `s.sample_id = @sampleId AND ${TOP_LEVEL}`)} ${ORDER}`,
+      ),
+      children: db.prepare<[WindowParams & { parentId: number }], SizeRow>(
+        `${baselineSql(
+          'relations r JOIN relation_sizes s ON s.relation_id = r.id AND s.taken_at = @latest',
+          'r.parent_id = @parentId',
+        )} ${ORDER}`,
+      ),
+      growers: db.prepare<[WindowParams & { sampleId: number; limit: number }], SizeRow>(`
+        WITH g AS MATERIALIZED (
+          ${baselineSql(bySample, `s.sample_id = @sampleId AND s.total_bytes IS NOT NULL AND ${TOP_LEVEL}`)})
+        SELECT * FROM g
+        WHERE base_bytes IS NOT NULL AND total_bytes > base_bytes
+        ORDER BY total_bytes - base_bytes DESC, schema, name
+        LIMIT @limit`),
+    };
+  }
+
+  /** Tables, partitioned roots, hypertables and matviews of a sample — never chunks or partitions. */
+  topLevel(sampleId: number, w: WindowParams): RelationRow[] {
+    return this.stmts.topLevel.all({ ...w, sampleId }).map(toRelationRow);
+  }
+
+  /** The chunks or partitions of one relation in the sample taken at `w.latest`. */
+  children(parentId: number, w: WindowParams): RelationRow[] {
+    return this.stmts.children.all({ ...w, parentId }).map(toRelationRow);
+  }
+
+  /** Top-level relations that grew most over the window; unmeasured ones are left out, not counted as 0. */
+  growers(sampleId: number, w: WindowParams, limit: number): Grower[] {
+    return this.stmts.growers.all({ ...w, sampleId, limit }).map((r) => {
+      const from = r.base_bytes!;
+      const to = r.total_bytes!;
+      return {
+        relationId: r.id,
+        schema: r.schema,
+        name: r.name,
+        kind: r.kind,
+        fromBytes: from,
+        toBytes: to,
+        growthBytes: to - from,
+        growthPct: from > 0 ? ((to - from) / from) * 100 : null,
+      };
+    });
+  }
+}

@@ -1,0 +1,174 @@
+import type Database from 'better-sqlite3';
+import type { RelationKind } from '../../shared/storage';
+import { AppError } from '../errors';
+import type { CollectedRelation, CollectedSample } from '../storage/types';
+import { storeError } from './store-error';
+import { int, msOf } from './time';
+
+interface KnownRelation {
+  id: number;
+  kind: RelationKind;
+  parent_id: number | null;
+}
+
+const key = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+/** The kind of a parent the sample names but does not list (should not happen; kept consistent anyway). */
+const parentKindOf = (child: RelationKind): RelationKind =>
+  child === 'chunk' ? 'hypertable' : 'partitioned';
+
+/** Writes storage samples: everything of one sample in one transaction, or nothing. */
+export class SampleRepository {
+  private readonly stmts;
+  private readonly saveTx: (profileId: string, sample: CollectedSample) => number;
+
+  constructor(db: Database.Database) {
+    this.stmts = {
+      insertSample: db.prepare(`
+        INSERT INTO samples (profile_id, taken_at, duration_ms, database_name, database_bytes, gaps, relation_count)
+        VALUES (@profileId, @takenAt, @durationMs, @databaseName, @databaseBytes, @gaps, @relationCount)`),
+      insertDatabase: db.prepare('INSERT INTO sample_databases (sample_id, name, bytes) VALUES (?, ?, ?)'),
+      knownRelations: db.prepare<[string], KnownRelation & { schema: string; name: string }>(
+        'SELECT id, schema, name, kind, parent_id FROM relations WHERE profile_id = ?',
+      ),
+      insertRelation: db.prepare<[string, string, string, RelationKind, number | null], { id: number }>(
+        'INSERT INTO relations (profile_id, schema, name, kind, parent_id) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      ),
+      updateRelation: db.prepare<[RelationKind, number | null, number]>(
+        'UPDATE relations SET kind = ?, parent_id = ? WHERE id = ?',
+      ),
+      insertSize: db.prepare(`
+        INSERT INTO relation_sizes (relation_id, taken_at, sample_id, measured, not_measured, heap_bytes,
+          toast_bytes, index_bytes, total_bytes, row_estimate, dead_tuples, last_vacuum, last_analyze, children,
+          compressed_children, before_compression_bytes, after_compression_bytes)
+        VALUES (@relationId, @takenAt, @sampleId, @measured, @notMeasured, @heapBytes, @toastBytes, @indexBytes,
+          @totalBytes, @rowEstimate, @deadTuples, @lastVacuum, @lastAnalyze, @children, @compressedChildren,
+          @beforeCompressionBytes, @afterCompressionBytes)`),
+      // The stored sample is the truth about "last sampled"; recorded with it, not after it.
+      markSampled: db.prepare<[{ profileId: string; at: number }]>(`
+        INSERT INTO schedules (profile_id, last_sample_at, last_attempt_at, last_sample_error)
+        VALUES (@profileId, @at, @at, NULL)
+        ON CONFLICT (profile_id) DO UPDATE SET
+          last_sample_at = max(coalesce(last_sample_at, 0), excluded.last_sample_at),
+          last_attempt_at = max(coalesce(last_attempt_at, 0), excluded.last_attempt_at),
+          last_sample_error = CASE WHEN excluded.last_attempt_at >= coalesce(last_attempt_at, 0)
+                                   THEN NULL ELSE last_sample_error END`),
+    };
+    this.saveTx = db.transaction((profileId: string, sample: CollectedSample) =>
+      this.write(profileId, sample),
+    );
+  }
+
+  /**
+   * Stores a whole sample: its row, the databases, the relation dimension rows
+   * (parents first) and one size row per relation, in ONE transaction. If any
+   * write fails, nothing of this sample remains. Returns the sample id.
+   */
+  saveSample(profileId: string, sample: CollectedSample): number {
+    try {
+      return this.saveTx(profileId, sample);
+    } catch (err) {
+      const code = (err as { code?: string })?.code;
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && String(err).includes('samples.profile_id')) {
+        throw new AppError(
+          'conflict',
+          'A sample taken at the same moment is already stored for this profile.',
+        );
+      }
+      throw storeError(err, 'The storage sample');
+    }
+  }
+
+  private write(profileId: string, sample: CollectedSample): number {
+    const takenAt = msOf(sample.takenAt);
+    if (takenAt === null) throw new AppError('internal', 'The sample has no valid time.');
+    const s = this.stmts;
+    const sampleId = Number(
+      s.insertSample.run({
+        profileId,
+        takenAt,
+        durationMs: int(sample.durationMs) ?? 0,
+        databaseName: sample.database.name,
+        databaseBytes: int(sample.database.bytes),
+        gaps: JSON.stringify(sample.gaps),
+        relationCount: sample.relations.length,
+      }).lastInsertRowid,
+    );
+    for (const d of sample.databases) s.insertDatabase.run(sampleId, d.name, int(d.bytes));
+
+    const ids = this.relationIds(profileId, sample.relations);
+    for (const r of sample.relations) {
+      s.insertSize.run({
+        relationId: ids.get(key(r.schema, r.name)),
+        takenAt,
+        sampleId,
+        measured: r.measured ? 1 : 0,
+        notMeasured: r.measured ? null : (r.notMeasured ?? 'not measured this time'),
+        heapBytes: int(r.heapBytes),
+        toastBytes: int(r.toastBytes),
+        indexBytes: int(r.indexBytes),
+        totalBytes: r.measured ? int(r.totalBytes) : null,
+        rowEstimate: int(r.rowEstimate),
+        deadTuples: int(r.deadTuples),
+        lastVacuum: msOf(r.lastVacuum),
+        lastAnalyze: msOf(r.lastAnalyze),
+        children: int(r.children),
+        compressedChildren: int(r.compressedChildren),
+        beforeCompressionBytes: int(r.beforeCompressionBytes),
+        afterCompressionBytes: int(r.afterCompressionBytes),
+      });
+    }
+    s.markSampled.run({ profileId, at: takenAt });
+    return sampleId;
+  }
+
+  /**
+   * Upserts the relation dimension rows of a sample and returns their ids by
+   * schema + name. Parents are written before their children. Kind and parent
+   * follow the latest sample (a table the wizard turned into a hypertable keeps
+   * its id and history).
+   */
+  private relationIds(profileId: string, relations: CollectedRelation[]): Map<string, number> {
+    const s = this.stmts;
+    const known = new Map<string, KnownRelation>();
+    for (const row of s.knownRelations.all(profileId)) known.set(key(row.schema, row.name), row);
+    const listed = new Map<string, CollectedRelation>();
+    for (const r of relations) listed.set(key(r.schema, r.name), r);
+    const done = new Map<string, number>();
+
+    const upsert = (schema: string, name: string, kind: RelationKind, parentId: number | null): number => {
+      const k = key(schema, name);
+      const existing = known.get(k);
+      let id: number;
+      if (!existing) {
+        id = s.insertRelation.get(profileId, schema, name, kind, parentId)!.id;
+      } else {
+        id = existing.id;
+        if (existing.kind !== kind || existing.parent_id !== parentId)
+          s.updateRelation.run(kind, parentId, id);
+      }
+      done.set(k, id);
+      return id;
+    };
+
+    const resolve = (r: CollectedRelation, depth: number): number => {
+      const k = key(r.schema, r.name);
+      const have = done.get(k);
+      if (have !== undefined) return have;
+      let parentId: number | null = null;
+      if (r.parent && depth < 8) {
+        const pk = key(r.parent.schema, r.parent.name);
+        const parent = listed.get(pk);
+        parentId = parent
+          ? resolve(parent, depth + 1)
+          : (done.get(pk) ??
+            known.get(pk)?.id ??
+            upsert(r.parent.schema, r.parent.name, parentKindOf(r.kind), null));
+      }
+      return upsert(r.schema, r.name, r.kind, parentId);
+    };
+
+    for (const r of relations) resolve(r, 0);
+    return done;
+  }
+}
