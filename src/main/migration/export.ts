@@ -1,0 +1,127 @@
+import type { Plan } from '../../shared/migration';
+import { castType } from './copy';
+import { qi, ql } from './ident';
+import { doBlock, dollarTag, rel } from './names';
+import type { PlanContext } from './plan';
+import { insertSelect } from './sql/table';
+
+/**
+ * The plan as a psql script for a maintenance window: every statement
+ * visible, phases as comments, the copy as a loop that commits each batch
+ * (and resumes from the high-water mark if run again), ON_ERROR_STOP so a
+ * failed statement never lets the next one run.
+ */
+
+function copyLoop(ctx: PlanContext): string {
+  const { spec } = ctx;
+  const r = rel(spec.names);
+  const t = castType(spec.timeKind);
+  const col = qi(spec.timeColumn);
+  const width =
+    spec.timeKind === 'integer'
+      ? `${Math.max(1, Math.round(ctx.batchWidth))}::int8`
+      : spec.timeKind === 'date'
+        ? `${Math.max(1, Math.round(ctx.batchWidth))}`
+        : `make_interval(secs => ${Math.max(0.001, ctx.batchWidth)})`;
+  const body = `DECLARE
+  lo ${t};
+  hi ${t};
+  newest ${t};
+  n bigint;
+BEGIN
+  SELECT high_water::${t} INTO lo FROM ${r.runs} WHERE migration_id = ${ql(spec.id)} AND NOT copy_done;
+  IF NOT FOUND THEN
+    RAISE NOTICE 'The copy is already done.';
+    RETURN;
+  END IF;
+  SELECT max(${col}) INTO newest FROM ${r.source};
+  LOOP
+    hi := coalesce(lo, (SELECT min(${col}) FROM ${r.source})) + ${width};
+    IF hi IS NULL OR hi > newest THEN
+      hi := NULL;
+    END IF;
+    ${insertSelect(spec, r.newTable, r.source)}
+     WHERE (lo IS NULL OR s.${col} >= lo)
+       AND (hi IS NULL OR s.${col} < hi OR (lo IS NULL AND s.${col} IS NULL));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    UPDATE ${r.runs} SET high_water = hi::text, copy_done = hi IS NULL, rows_copied = rows_copied + n,
+           batches = batches + 1, updated_at = now()
+     WHERE migration_id = ${ql(spec.id)};
+    COMMIT;
+    RAISE NOTICE 'copied % rows up to %', n, coalesce(hi::text, 'the end');
+    EXIT WHEN hi IS NULL;
+    lo := hi;
+  END LOOP;
+END`;
+  const tag = dollarTag(body);
+  return `DO ${tag}\n${body}\n${tag};`;
+}
+
+export function exportScript(
+  plan: Plan,
+  ctx: PlanContext,
+  generatedAt: Date,
+): { fileName: string; script: string } {
+  const { spec } = ctx;
+  const lines: string[] = [
+    `-- Tidemark migration ${spec.id}: ${plan.names.source} into ${spec.target === 'timescaledb' ? 'a TimescaleDB hypertable' : 'native range partitions'}`,
+    `-- on ${qi(spec.timeColumn)}, interval ${spec.settings.interval}. Generated ${generatedAt.toISOString()}.`,
+    '--',
+    '-- Run it with:  psql -X -d <database> -f <this file>',
+    '-- Every statement stops the script if it fails (ON_ERROR_STOP). Each step can be run again:',
+    '-- statements use IF NOT EXISTS, and the copy resumes from its high-water mark.',
+    '-- The swap gives up after its lock_timeout if sessions hold the table: run the script again',
+    '-- from the swap (phase B) once they are gone.',
+    '',
+    '\\set ON_ERROR_STOP on',
+    '\\timing on',
+    "SET TimeZone = 'UTC';",
+    "SET DateStyle = 'ISO, MDY';",
+    'SET statement_timeout = 0;',
+    "SET lock_timeout = '10s';",
+    'SET row_security = off;',
+    '',
+    '-- Run again after the swap, this script would copy the new table once more: stop instead.',
+    doBlock(
+      `  IF to_regclass(${ql(rel(spec.names).oldTable)}) IS NOT NULL THEN\n    RAISE EXCEPTION 'The swap already happened (% exists): nothing left to run. Validate, then clean up or roll back.', ${ql(rel(spec.names).oldTable)};\n  END IF;`,
+    ),
+  ];
+  for (const phase of plan.phases) {
+    lines.push(
+      '',
+      `-- ${'='.repeat(76)}`,
+      `-- Phase ${phase.id}: ${phase.title}`,
+      `-- ${phase.description}`,
+      `-- ${'='.repeat(76)}`,
+    );
+    for (const step of phase.steps) {
+      if (step.key === 'cleanup' || step.key === 'rollback') {
+        lines.push(
+          '',
+          `-- ${step.title}: ${step.why}`,
+          '-- Not run by this script; the statements, to run when you decide:',
+        );
+        for (const sql of step.sql) lines.push(...sql.split('\n').map((l) => `-- ${l}`));
+        continue;
+      }
+      lines.push('', `-- ${step.title}`, `-- ${step.why}`);
+      if (step.key === 'copy') {
+        lines.push(copyLoop(ctx));
+      } else if (step.key === 'pause-jobs') {
+        lines.push(
+          `SELECT ${qi(spec.timescaleSchema ?? 'public')}.alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE hypertable_schema = ${ql(spec.names.schema)} AND hypertable_name = ${ql(spec.names.newTable)} AND scheduled;`,
+        );
+      } else if (step.key === 'validate') {
+        lines.push(
+          ...step.sql.filter((s) => !s.startsWith('EXPLAIN')),
+          `-- EXPLAIN of a time-range query should read only some ${spec.target === 'timescaledb' ? 'chunks' : 'partitions'}.`,
+        );
+      } else {
+        lines.push(...step.sql);
+      }
+    }
+  }
+  lines.push('', '-- End of the plan.', '');
+  const safe = `${spec.names.schema}.${spec.names.table}`.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return { fileName: `tidemark-migration-${safe}-${spec.id}.sql`, script: lines.join('\n') };
+}

@@ -1,0 +1,448 @@
+import { describe, expect, it } from 'vitest';
+import type { MigrationSettings, MigrationTarget } from '../../shared/migration';
+import type { ColumnInfo, IndexInfo, TableInfo } from './catalog';
+import type { TableObjects } from './dependents';
+import { exportScript } from './export';
+import { migrationNames } from './names';
+import { buildPlan, type PlanContext, runSteps } from './plan';
+import { copyColumnsOf, type MigrationSpec, planIndexes } from './spec';
+import { balanced, statements } from './sql-text';
+
+/**
+ * The plan builder and the psql export, without a server: step order, the
+ * guards that make every step safe to run twice, the TimescaleDB API chosen by
+ * version, quoting of awkward names, and a script psql can run as written.
+ */
+
+const SCHEMA = 'My "Desk"';
+const TABLE = 'Trade Log';
+
+const column = (name: string, type: string, extra: Partial<ColumnInfo> = {}): ColumnInfo => ({
+  name,
+  attnum: 1,
+  type,
+  notNull: true,
+  default: null,
+  identity: null,
+  generated: false,
+  ...extra,
+});
+
+const index = (name: string, definition: string, extra: Partial<IndexInfo>): IndexInfo => ({
+  oid: 1,
+  name,
+  definition,
+  unique: false,
+  primary: false,
+  constraint: null,
+  keys: [],
+  keyColumns: [],
+  leading: null,
+  partial: false,
+  valid: true,
+  replicaIdentity: false,
+  ...extra,
+});
+
+const info: TableInfo = {
+  oid: 42,
+  schema: SCHEMA,
+  table: TABLE,
+  owner: 'app',
+  relkind: 'r',
+  kind: 'table',
+  persistence: 'p',
+  isPartition: false,
+  inheritsFrom: [],
+  inheritedBy: [],
+  columns: [
+    column('Trade Id', 'bigint', { default: `nextval('"My ""Desk"""."Trade Log_Trade Id_seq"'::regclass)` }),
+    column('Executed At', 'timestamp with time zone'),
+    column("it's", 'text', { notNull: false }),
+    column('Gross', 'numeric', { generated: true }),
+  ],
+  indexes: [
+    index(
+      'Trade Log_pkey',
+      `CREATE UNIQUE INDEX "Trade Log_pkey" ON "My ""Desk"""."Trade Log" USING btree ("Trade Id")`,
+      {
+        unique: true,
+        primary: true,
+        constraint: {
+          name: 'Trade Log_pkey',
+          type: 'p',
+          definition: 'PRIMARY KEY ("Trade Id")',
+          deferrable: false,
+        },
+        keys: ['"Trade Id"'],
+        keyColumns: ['Trade Id'],
+        leading: 'Trade Id',
+      },
+    ),
+    index(
+      'by time',
+      `CREATE INDEX "by time" ON "My ""Desk"""."Trade Log" USING btree ("Executed At" DESC) WHERE ("it's" <> 'x;y')`,
+      {
+        keys: ['"Executed At"'],
+        keyColumns: ['Executed At'],
+        leading: 'Executed At',
+        partial: true,
+      },
+    ),
+  ],
+  totalBytes: 1e9,
+  tableBytes: 8e8,
+  indexBytes: 2e8,
+  toastBytes: 0,
+  rowEstimate: 1e7,
+  extension: null,
+};
+
+const objects = (): TableObjects => ({
+  oid: 42,
+  schema: SCHEMA,
+  name: TABLE,
+  owner: 'app',
+  kind: 'table',
+  grants: [{ grantee: 'Report Reader', privilege: 'SELECT', grantable: false, column: null }],
+  comment: "Trades; it's all here",
+  replicaIdentity: 'd',
+  replicaIndex: null,
+  rowSecurity: false,
+  forceRowSecurity: false,
+  policies: [],
+  triggers: [
+    {
+      name: 'audit',
+      definition: `CREATE TRIGGER audit AFTER INSERT ON "My ""Desk"""."Trade Log" FOR EACH ROW EXECUTE FUNCTION audit_fn()`,
+      enabled: 'O',
+      constraint: false,
+    },
+  ],
+  fksOut: [],
+  fksIn: [],
+  constraintNames: [],
+  publications: [],
+  views: [
+    {
+      oid: 7,
+      schema: SCHEMA,
+      name: 'recent; trades',
+      kind: 'view',
+      definition: ` SELECT "Trade Id" FROM "My ""Desk"""."Trade Log";`,
+      options: null,
+      owner: 'app',
+      grants: [],
+      comment: null,
+      indexes: [],
+      populated: true,
+      tablespace: null,
+      dependents: [],
+    },
+  ],
+  functions: [],
+  ownedSequences: [{ sequence: '"My ""Desk"""."Trade Log_Trade Id_seq"', column: 'Trade Id' }],
+  identitySequences: [{ sequence: '"My ""Desk"""."Trade Log_Trade Id_seq1"', column: 'Trade Id' }],
+  statisticsTargets: [],
+  rules: [],
+  rowTypeUsers: [],
+  others: [],
+  securityLabels: 0,
+  subscribed: false,
+});
+
+const settings: MigrationSettings = {
+  interval: '1 day',
+  compressAfter: '7 days',
+  segmentBy: ["it's"],
+  orderBy: [{ column: 'Executed At', direction: 'desc' }],
+  retention: null,
+  partitionsAhead: 3,
+  keepOldDays: 7,
+  batchRows: 50_000,
+  syncMode: 'capture',
+  acceptCompositeKey: true,
+  dropUnsupportedForeignKeys: false,
+  confirmedFreeBytes: null,
+  swap: { lockTimeoutMs: 2000, attempts: 10, backoffMs: 1000, mode: 'auto' },
+};
+
+function context(
+  options: {
+    target?: MigrationTarget;
+    tsVersion?: string;
+    versionNum?: number;
+    syncMode?: 'capture' | 'offline';
+  } = {},
+): PlanContext {
+  const target = options.target ?? 'timescaledb';
+  const names = migrationNames(SCHEMA, TABLE, 'abc123');
+  const newTable = `"My ""Desk"""."${names.newTable}"`;
+  const syncMode = options.syncMode ?? 'capture';
+  const spec: MigrationSpec = {
+    id: 'abc123def456',
+    profileId: 'p',
+    sourceOid: 42,
+    timeColumn: 'Executed At',
+    timeKind: 'timestamptz',
+    timeType: 'timestamp with time zone',
+    target,
+    settings: { ...settings, syncMode },
+    server: {
+      versionNum: options.versionNum ?? 180000,
+      version: '18.0',
+      user: 'postgres',
+      isSuperuser: true,
+      timescaledb: {
+        installed: target === 'timescaledb' ? (options.tsVersion ?? '2.23.0') : null,
+        available: null,
+        api: target === 'timescaledb' ? 'columnstore' : null,
+      },
+    },
+    timescaleSchema: target === 'timescaledb' ? 'public' : null,
+    names,
+    copyColumns: copyColumnsOf(info.columns),
+    allColumns: info.columns.map((c) => c.name),
+    overridingSystemValue: false,
+    captureKey: syncMode === 'capture' ? ['Trade Id'] : null,
+    indexes: planIndexes(info, 'Executed At', '"Executed At"', names, newTable),
+    unsupportedInbound: [],
+  };
+  return {
+    spec,
+    columns: info.columns,
+    objects: objects(),
+    partitions: [
+      { name: 'Trade Log_p20260101', from: '2026-01-01 00:00:00+00', to: '2026-01-02 00:00:00+00' },
+      { name: 'Trade Log_p20260102', from: '2026-01-02 00:00:00+00', to: '2026-01-03 00:00:00+00' },
+    ],
+    batchWidth: 3600,
+  };
+}
+
+const stepSql = (ctx: PlanContext, key: string) =>
+  buildPlan(ctx)
+    .phases.flatMap((p) => p.steps)
+    .find((s) => s.key === key)
+    ?.sql.join('\n') ?? '';
+
+/** SQL with psql's meta-commands taken out (\gset ends a query like ';'). */
+const withoutPsql = (sql: string) =>
+  sql
+    .split('\n')
+    .filter((l) => !/^\\(if|endif|set|timing)\b/.test(l.trim()))
+    .map((l) => l.replace(/\s\\gset$/, ';'))
+    .join('\n');
+
+describe('the plan', () => {
+  it('runs the steps in order: prepare, copy, index, sync, swap, then compression and validation', () => {
+    expect(runSteps(context().spec).map((s) => s.key)).toEqual([
+      'registry',
+      'create-table',
+      'hypertable',
+      'capture',
+      'copy',
+      'pause-jobs',
+      'indexes',
+      'analyze',
+      'sync',
+      'swap',
+      'finish',
+      'validate',
+    ]);
+    expect(runSteps(context({ target: 'partitions', syncMode: 'offline' }).spec).map((s) => s.key)).toEqual([
+      'registry',
+      'create-table',
+      'partitions',
+      'copy',
+      'indexes',
+      'analyze',
+      'swap',
+      'finish',
+      'validate',
+    ]);
+    const plan = buildPlan(context());
+    expect(plan.phases.map((p) => p.id)).toEqual(['A', 'B', 'C', 'D']);
+    for (const phase of plan.phases) for (const step of phase.steps) expect(step.phase).toBe(phase.id);
+  });
+
+  it('guards every step so it can run again after a crash', () => {
+    const ctx = context();
+    expect(stepSql(ctx, 'registry')).toMatch(/CREATE SCHEMA IF NOT EXISTS/);
+    expect(stepSql(ctx, 'registry')).toMatch(/ON CONFLICT \(migration_id\) DO UPDATE/);
+    expect(stepSql(ctx, 'create-table')).toMatch(
+      /^CREATE TABLE IF NOT EXISTS .* \(LIKE "My ""Desk"""\."Trade Log" INCLUDING DEFAULTS/,
+    );
+    expect(stepSql(ctx, 'create-table')).not.toMatch(/INCLUDING (ALL|INDEXES)/);
+    expect(stepSql(ctx, 'hypertable')).toMatch(/if_not_exists => true/);
+    expect(stepSql(ctx, 'hypertable')).toMatch(/create_default_indexes => false/);
+    expect(stepSql(ctx, 'hypertable')).not.toMatch(/migrate_data => true/);
+    expect(stepSql(ctx, 'capture')).toMatch(/CREATE TABLE IF NOT EXISTS "tidemark_migration"\."log_abc123"/);
+    expect(stepSql(ctx, 'capture')).toMatch(/CREATE OR REPLACE FUNCTION/);
+    expect(stepSql(ctx, 'capture')).toMatch(
+      /CREATE OR REPLACE TRIGGER "tidemark_capture_abc123" AFTER INSERT OR UPDATE OR DELETE/,
+    );
+    expect(stepSql(context({ versionNum: 130012 }), 'capture')).toMatch(
+      /DROP TRIGGER IF EXISTS "tidemark_capture_abc123" .*\nCREATE TRIGGER/,
+    );
+    expect(stepSql(ctx, 'indexes')).toMatch(/CREATE INDEX IF NOT EXISTS "by time_tdm_abc123"/);
+    expect(stepSql(ctx, 'partitions')).toBe('');
+    expect(stepSql(context({ target: 'partitions' }), 'partitions')).toMatch(
+      /CREATE TABLE IF NOT EXISTS .* PARTITION OF .* DEFAULT;$/,
+    );
+    // The copy moves the high-water mark in the batch's own transaction.
+    expect(stepSql(ctx, 'copy')).toMatch(
+      /^BEGIN;\n.*FOR UPDATE;\nINSERT INTO .*\nUPDATE .*high_water = :'hi'.*\nCOMMIT;$/s,
+    );
+  });
+
+  it('turns the key that lacks the time column into a composite key under the same name', () => {
+    const idx = context().spec.indexes;
+    expect(idx.find((i) => i.source === 'Trade Log_pkey')).toMatchObject({
+      kind: 'primary_key',
+      temp: 'Trade Log_pkey_tdm_abc123',
+      old: 'Trade Log_pkey_old_abc123',
+      timeAppended: true,
+      expectedTail: 'USING btree ("Trade Id", "Executed At")',
+    });
+    expect(idx.find((i) => i.source === 'Trade Log_pkey')?.create).toMatch(
+      /ADD CONSTRAINT "Trade Log_pkey_tdm_abc123" PRIMARY KEY \("Trade Id", "Executed At"\);$/,
+    );
+    // A non-unique index keeps its definition, predicate and all.
+    expect(idx.find((i) => i.source === 'by time')?.expectedTail).toBe(
+      `USING btree ("Executed At" DESC) WHERE ("it's" <> 'x;y')`,
+    );
+  });
+
+  it('uses the TimescaleDB API the server has', () => {
+    const now = context({ tsVersion: '2.23.0' });
+    expect(stepSql(now, 'hypertable')).toMatch(
+      /"public"\.create_hypertable\('"My ""Desk"""\."Trade Log_new_abc123"'::regclass, "public"\.by_range\('Executed At', INTERVAL '1 day'\)/,
+    );
+    expect(stepSql(now, 'finish')).toMatch(
+      /timescaledb\.enable_columnstore = true, timescaledb\.segmentby = '"it''s"', timescaledb\.orderby = '"Executed At" DESC'/,
+    );
+    expect(stepSql(now, 'finish')).toMatch(
+      /CALL "public"\.add_columnstore_policy\(.*after => INTERVAL '7 days', if_not_exists => true\);/,
+    );
+    const before218 = context({ tsVersion: '2.17.2' });
+    expect(stepSql(before218, 'finish')).toMatch(
+      /timescaledb\.compress = true, timescaledb\.compress_segmentby = '"it''s"'/,
+    );
+    expect(stepSql(before218, 'finish')).toMatch(
+      /SELECT "public"\.add_compression_policy\(.*compress_after => INTERVAL '7 days'/,
+    );
+    const before213 = context({ tsVersion: '2.12.1' });
+    expect(stepSql(before213, 'hypertable')).toMatch(
+      /create_hypertable\('.*'::regclass, 'Executed At', chunk_time_interval => INTERVAL '1 day', .*migrate_data => false\);/,
+    );
+  });
+
+  it('adds compression and its policy only after the swap', () => {
+    const plan = buildPlan(context());
+    const keys = plan.phases.flatMap((p) => p.steps).map((s) => s.key);
+    const withCompression = plan.phases
+      .flatMap((p) => p.steps)
+      .filter((s) => s.sql.some((q) => /columnstore|compress/.test(q)))
+      .map((s) => s.key);
+    expect(withCompression).toEqual(['finish']);
+    expect(keys.indexOf('finish')).toBeGreaterThan(keys.indexOf('swap'));
+  });
+
+  it('swaps in one transaction with a short lock_timeout, the last replay inside, and the dependents moved', () => {
+    const swap = stepSql(context(), 'swap');
+    const lines = swap.split('\n');
+    expect(lines[0]).toBe('BEGIN;');
+    expect(lines[1]).toBe(`SET LOCAL lock_timeout = '2000ms';`);
+    expect(lines[2]).toBe('LOCK TABLE "My ""Desk"""."Trade Log" IN ACCESS EXCLUSIVE MODE;');
+    expect(lines.at(-1)).toBe('COMMIT;');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/^DELETE FROM "tidemark_migration"\."log_abc123"/)).toBeLessThan(
+      at(/RENAME TO "Trade Log_old_abc123"/),
+    );
+    expect(at(/ALTER INDEX .*"Trade Log_pkey" RENAME TO "Trade Log_pkey_old_abc123"/)).toBeLessThan(
+      at(/ALTER INDEX .*"Trade Log_pkey_tdm_abc123" RENAME TO "Trade Log_pkey"/),
+    );
+    expect(swap).toMatch(
+      /ALTER SEQUENCE "My ""Desk"""\."Trade Log_Trade Id_seq" OWNED BY "My ""Desk"""\."Trade Log"\."Trade Id";/,
+    );
+    expect(swap).toMatch(
+      /CREATE OR REPLACE VIEW "My ""Desk"""\."recent; trades" AS SELECT "Trade Id" FROM "My ""Desk"""\."Trade Log";/,
+    );
+    expect(swap).toMatch(
+      /CREATE OR REPLACE TRIGGER audit AFTER INSERT ON "My ""Desk"""\."Trade Log" FOR EACH ROW/,
+    );
+    expect(swap).toMatch(/GRANT SELECT ON TABLE "My ""Desk"""\."Trade Log" TO "Report Reader";/);
+    expect(swap).toMatch(/COMMENT ON TABLE "My ""Desk"""\."Trade Log" IS 'Trades; it''s all here';/);
+    expect(swap).toMatch(/CREATE OR REPLACE TRIGGER "tidemark_rcapture_abc123"/);
+    // An identity column's new sequence continues from the old one's value.
+    expect(swap).toContain(
+      `SELECT setval(pg_get_serial_sequence('"My ""Desk"""."Trade Log"', 'Trade Id'), s.last_value, s.is_called) FROM "My ""Desk"""."Trade Log_Trade Id_seq1" s;`,
+    );
+  });
+
+  it('writes statements that end with ; and quotes that balance, for awkward names', () => {
+    for (const ctx of [context(), context({ target: 'partitions' }), context({ syncMode: 'offline' })]) {
+      for (const step of buildPlan(ctx).phases.flatMap((p) => p.steps)) {
+        const sql = withoutPsql(step.sql.join('\n'));
+        expect(balanced(sql), `${step.key}: ${sql}`).toBe(true);
+        if (!sql.trim()) continue;
+        const parsed = statements(sql);
+        expect(
+          parsed.every((s) => s.terminated),
+          `${step.key}: ${sql}`,
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the psql export', () => {
+  const { fileName, script } = exportScript(
+    buildPlan(context()),
+    context(),
+    new Date('2026-05-01T00:00:00Z'),
+  );
+  const lines = script.split('\n');
+
+  it('is a script psql stops on the first error, with a comment per phase', () => {
+    expect(fileName).toBe('tidemark-migration-My_Desk_.Trade_Log-abc123def456.sql');
+    expect(lines).toContain('\\set ON_ERROR_STOP on');
+    for (const title of [
+      'Phase A: Prepare',
+      'Phase B: Copy, sync and swap',
+      'Phase C: Validate',
+      'Phase D: Cleanup (or rollback)',
+    ]) {
+      expect(lines).toContain(`-- ${title}`);
+    }
+    expect(lines.indexOf('\\set ON_ERROR_STOP on')).toBeLessThan(
+      lines.findIndex((l) => l.startsWith('CREATE SCHEMA')),
+    );
+  });
+
+  it('copies in a loop that commits each batch and resumes from the high-water mark', () => {
+    expect(script).toMatch(/DO \$tdm\$\nDECLARE\n {2}lo timestamptz;/);
+    expect(script).toMatch(
+      /SELECT high_water::timestamptz INTO lo FROM "tidemark_migration"\."runs" WHERE migration_id = 'abc123def456' AND NOT copy_done;/,
+    );
+    expect(script).toMatch(/\n {4}COMMIT;\n/);
+    expect(script).toMatch(/make_interval\(secs => 3600\)/);
+  });
+
+  it('leaves cleanup and rollback commented out, to be run when the DBA decides', () => {
+    const start = lines.findIndex((l) => l.startsWith('-- Drop the old table'));
+    const cleanupLines = lines.slice(start, lines.indexOf('', start + 1));
+    expect(cleanupLines.length).toBeGreaterThan(2);
+    expect(cleanupLines.every((l) => l.startsWith('--'))).toBe(true);
+    expect(lines.filter((l) => /^DROP TABLE/.test(l))).toEqual([]);
+  });
+
+  it('balances its quotes and ends every statement with ;', () => {
+    const sql = withoutPsql(lines.filter((l) => !l.trimStart().startsWith('--')).join('\n'));
+    expect(balanced(sql)).toBe(true);
+    const parsed = statements(sql);
+    expect(parsed.length).toBeGreaterThan(20);
+    expect(parsed.filter((s) => !s.terminated)).toEqual([]);
+  });
+});

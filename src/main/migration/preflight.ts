@@ -1,0 +1,704 @@
+import type {
+  MigrationSettings,
+  MigrationSettingsInput,
+  MigrationTarget,
+  PreflightItem,
+  PreflightReport,
+  ProposedKey,
+  ServerFacts,
+  TimeColumn,
+} from '../../shared/migration';
+import { invalidInput } from '../errors';
+import {
+  captureKey as findCaptureKey,
+  findTableOid,
+  readTable,
+  readTimeRange,
+  summarize,
+  type TableInfo,
+  timeColumnsOf,
+  timeKind,
+  withCatalogPath,
+} from './catalog';
+import type { Queryable } from './db';
+import { readObjects, type TableObjects } from './dependents';
+import { qi, qn } from './ident';
+import { CAPTURE_SCHEMA } from './names';
+import { readServerFacts, timescaleFeatures } from './server';
+import { adviseSettings, resolveSettings } from './settings';
+import { keysWithoutTime } from './spec';
+import { referencedColumns } from './sql-text';
+
+/**
+ * Step 2: what stands between this table and the target, each item with its
+ * reason and, where there is one, the fix. Nothing here writes.
+ */
+
+export interface PreflightRequest {
+  schema: string;
+  table: string;
+  timeColumn: string;
+  target: MigrationTarget;
+  settings?: MigrationSettingsInput | undefined;
+}
+
+export interface Analysis {
+  report: PreflightReport;
+  info: TableInfo;
+  objects: TableObjects;
+  time: TimeColumn;
+  settings: MigrationSettings;
+  server: ServerFacts;
+  timescaleSchema: string | null;
+  captureKey: string[] | null;
+}
+
+const LONG_TRANSACTION_SECONDS = 300;
+
+export async function analyze(db: Queryable, req: PreflightRequest): Promise<Analysis> {
+  const oid = await findTableOid(db, req.schema, req.table);
+  const info = await readTable(db, oid);
+  const server = await readServerFacts(db);
+  const column = info.columns.find((c) => c.name === req.timeColumn);
+  if (!column) {
+    throw invalidInput(`The table ${qn(info.schema, info.table)} has no column ${qi(req.timeColumn)}.`, {
+      timeColumn: 'No such column.',
+    });
+  }
+  const kind = timeKind(column.type);
+  if (!kind || column.generated) {
+    const offered = timeColumnsOf(info).map((c) => qi(c.name));
+    throw invalidInput(
+      `${qi(column.name)} (${column.type}) cannot be the time column: it must be a timestamp, timestamptz, date or integer column${column.generated ? ' that is not generated' : ''}. ` +
+        (offered.length
+          ? `Columns that can: ${offered.join(', ')}.`
+          : 'This table has no such column: it cannot be partitioned by time.'),
+      { timeColumn: 'Not a usable time column.' },
+    );
+  }
+  const time: TimeColumn = {
+    name: column.name,
+    type: column.type,
+    kind,
+    notNull: column.notNull,
+    indexed: info.indexes.some((i) => i.valid && !i.partial && i.leading === column.name),
+  };
+  const range = await readTimeRange(db, info, time);
+  const key = findCaptureKey(info);
+  const advice = await adviseSettings(db, info, time, req.target, range, key);
+  const settings = await resolveSettings(db, info, time, req.target, advice.defaults, req.settings, range);
+  const objects = await withCatalogPath(db, () => readObjects(db, oid));
+  const tsSchema = server.timescaledb.installed
+    ? ((
+        await db.query<{ s: string }>(
+          `SELECT n.nspname AS s FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'timescaledb'`,
+        )
+      ).rows[0]?.s ?? null)
+    : null;
+
+  const items: PreflightItem[] = [];
+  const add = (item: Omit<PreflightItem, 'fix' | 'sql' | 'objects'> & Partial<PreflightItem>) =>
+    items.push({ fix: null, sql: null, objects: [], ...item });
+  const rel = qn(info.schema, info.table);
+
+  // ---- server
+  if (server.versionNum < 130000) {
+    add({
+      id: 'server_version',
+      category: 'server',
+      title: 'PostgreSQL version',
+      status: 'blocking',
+      reason: `PostgreSQL ${server.version}: Tidemark migrates tables on PostgreSQL 13 to 18.`,
+      fix: 'Upgrade the server, or migrate with your own scripts.',
+    });
+  }
+  if (req.target === 'timescaledb') {
+    const ts = server.timescaledb;
+    if (ts.installed) {
+      const f = timescaleFeatures(ts.installed);
+      add({
+        id: 'timescaledb',
+        category: 'server',
+        title: 'TimescaleDB',
+        status: 'pass',
+        reason: `TimescaleDB ${ts.installed} is installed in this database; Tidemark uses its ${f.columnstore ? 'columnstore (2.18+)' : 'compression'} API${f.byRange ? '' : ' and the create_hypertable signature before 2.13'}.`,
+      });
+    } else if (ts.available) {
+      add({
+        id: 'timescaledb',
+        category: 'server',
+        title: 'TimescaleDB',
+        status: 'blocking',
+        reason: `TimescaleDB ${ts.available} is available on the server but not created in this database.`,
+        fix: "Create the extension (it needs shared_preload_libraries = 'timescaledb' in postgresql.conf and a restart first), or choose native partitions.",
+        sql: 'CREATE EXTENSION IF NOT EXISTS timescaledb;',
+      });
+    } else {
+      add({
+        id: 'timescaledb',
+        category: 'server',
+        title: 'TimescaleDB',
+        status: 'blocking',
+        reason: 'TimescaleDB is not installed on this server.',
+        fix: "Install the TimescaleDB package for this PostgreSQL version, add 'timescaledb' to shared_preload_libraries, restart, then CREATE EXTENSION timescaledb — or choose native partitions, which need no extension.",
+      });
+    }
+  } else {
+    add({
+      id: 'partitioning',
+      category: 'server',
+      title: 'Native partitioning',
+      status: 'pass',
+      reason: `PostgreSQL ${server.version} partitions by range natively; no extension needed.`,
+    });
+  }
+
+  // ---- the table itself
+  const tableProblems: [boolean, string, string][] = [
+    [info.kind === 'hypertable', 'table_kind', 'It is already a hypertable.'],
+    [info.kind === 'partitioned', 'table_kind', 'It is already a partitioned table.'],
+    [info.isPartition, 'table_partition', 'It is a partition of another table.'],
+    [info.inheritsFrom.length > 0, 'table_inherits', `It inherits from ${info.inheritsFrom.join(', ')}.`],
+    [
+      info.inheritedBy.length > 0,
+      'table_inherited',
+      `Tables inherit from it: ${info.inheritedBy.join(', ')}.`,
+    ],
+    [info.extension !== null, 'table_extension', `It belongs to the extension ${info.extension}.`],
+    [info.persistence === 't', 'table_temporary', 'It is a temporary table.'],
+  ];
+  for (const [bad, id, reason] of tableProblems) {
+    if (bad)
+      add({
+        id,
+        category: 'table',
+        title: 'Table kind',
+        status: 'blocking',
+        reason,
+        fix: 'Choose an ordinary table.',
+      });
+  }
+  if (info.persistence === 'u') {
+    add({
+      id: 'table_unlogged',
+      category: 'table',
+      title: 'UNLOGGED table',
+      status: 'warning',
+      reason:
+        'The table is UNLOGGED; the new table will be an ordinary (logged) table, which writes more WAL.',
+    });
+  }
+  add({
+    id: 'table_size',
+    category: 'table',
+    title: 'Size and rows',
+    status: 'pass',
+    reason: `${formatBytes(info.totalBytes)} in all (${formatBytes(info.tableBytes)} of rows, ${formatBytes(info.indexBytes)} of indexes), about ${Math.round(info.rowEstimate).toLocaleString('en-US')} rows${range.min ? `, from ${range.min} to ${range.max}` : ', no rows yet'}${range.exact ? '' : ' (estimated from statistics)'}.`,
+  });
+
+  // ---- the time column
+  add({
+    id: 'time_column_type',
+    category: 'time_column',
+    title: 'Time column type',
+    status: req.target === 'timescaledb' && kind === 'integer' ? 'warning' : 'pass',
+    reason:
+      req.target === 'timescaledb' && kind === 'integer'
+        ? `${qi(time.name)} is ${time.type}: chunks are ranges of integers, and compression or retention policies need an integer_now function (not set up by Tidemark).`
+        : `${qi(time.name)} is ${time.type}.`,
+  });
+  if (range.nulls > 0) {
+    add({
+      id: 'time_column_nulls',
+      category: 'time_column',
+      title: 'NULL times',
+      status: req.target === 'timescaledb' ? 'blocking' : 'warning',
+      reason:
+        req.target === 'timescaledb'
+          ? `${range.exact ? '' : 'About '}${range.nulls} rows have no ${qi(time.name)}; a hypertable refuses them.`
+          : `${range.exact ? '' : 'About '}${range.nulls} rows have no ${qi(time.name)}; they will go to the DEFAULT partition.`,
+      fix: `Give those rows a time (or delete them), then make the column NOT NULL.`,
+      sql: `SELECT count(*) FROM ${rel} WHERE ${qi(time.name)} IS NULL;`,
+    });
+  } else if (!time.notNull) {
+    add({
+      id: 'time_column_nulls',
+      category: 'time_column',
+      title: 'NULL times',
+      status: range.exact ? 'pass' : 'warning',
+      reason: range.exact
+        ? `No row has a NULL ${qi(time.name)} now, but the column allows it.`
+        : `Statistics show no NULL ${qi(time.name)}, but the column allows it and the table is too big to count.`,
+      fix: 'Consider making the column NOT NULL.',
+      sql: `ALTER TABLE ${rel} ALTER COLUMN ${qi(time.name)} SET NOT NULL;`,
+    });
+  }
+  if (!time.indexed) {
+    add({
+      id: 'time_column_index',
+      category: 'time_column',
+      title: 'Index on the time column',
+      status: 'warning',
+      reason: `No index starts with ${qi(time.name)}: every copy batch scans the whole table.`,
+      fix: 'Create one first (CONCURRENTLY does not block writes), or use larger batches.',
+      sql: `CREATE INDEX CONCURRENTLY ON ${rel} (${qi(time.name)});`,
+    });
+  }
+
+  if (settings.retention !== null) {
+    const cheap = time.indexed || info.totalBytes < 1024 ** 3;
+    const older = cheap
+      ? Number(
+          (
+            await db.query<{ n: string }>(
+              kind === 'integer'
+                ? `SELECT count(*)::text AS n FROM ${rel} WHERE ${qi(time.name)} < (SELECT max(${qi(time.name)}) FROM ${rel}) - $1::int8`
+                : `SELECT count(*)::text AS n FROM ${rel} WHERE ${qi(time.name)} < now() - $1::interval`,
+              [settings.retention],
+            )
+          ).rows[0]?.n ?? 0,
+        )
+      : null;
+    add({
+      id: 'retention',
+      category: 'table',
+      title: 'Retention',
+      status: 'warning',
+      reason:
+        (req.target === 'timescaledb'
+          ? `A retention policy will drop chunks older than ${settings.retention}, from the cleanup on: their rows are deleted.`
+          : `At the cleanup, partitions older than ${settings.retention} are detached: their rows leave the table (they stay in tables of their own).`) +
+        (older === null ? '' : ` About ${older.toLocaleString('en-US')} rows are that old today.`),
+      fix: 'Leave retention off if every row must stay in the table.',
+    });
+  }
+
+  // ---- keys
+  const proposedKeys: ProposedKey[] = [];
+  for (const idx of keysWithoutTime(info, time.name)) {
+    const kindOf: ProposedKey['kind'] = idx.primary
+      ? 'primary_key'
+      : idx.constraint?.type === 'u'
+        ? 'unique_constraint'
+        : 'unique_index';
+    const cols = idx.keys.length === idx.keyColumns.length ? idx.keyColumns : idx.keys;
+    const proposed = [...cols, time.name];
+    const consequence =
+      `The database will enforce uniqueness of (${proposed.map(qi).join(', ')}), no longer of (${cols.map(qi).join(', ')}) alone: ` +
+      `two rows with the same ${cols.map(qi).join(', ')} and different ${qi(time.name)} would be accepted, and statements with ` +
+      `ON CONFLICT (${cols.map(qi).join(', ')}) must name ON CONFLICT (${proposed.map(qi).join(', ')}).`;
+    proposedKeys.push({
+      name: idx.name,
+      kind: kindOf,
+      columns: cols,
+      proposedColumns: proposed,
+      consequence,
+    });
+    add({
+      id: `key:${idx.name}`,
+      category: 'keys',
+      title: `${kindOf === 'primary_key' ? 'Primary key' : 'Unique key'} ${qi(idx.name)}`,
+      status: settings.acceptCompositeKey ? 'warning' : 'blocking',
+      reason: `${req.target === 'timescaledb' ? 'A hypertable' : 'A partitioned table'} can only enforce unique keys that contain the time column; ${qi(idx.name)} is on (${cols.map(qi).join(', ')}). Proposed: (${proposed.map(qi).join(', ')}). ${consequence}`,
+      fix: settings.acceptCompositeKey
+        ? 'Accepted: the new table gets the composite key under the same name.'
+        : 'Accept the composite key (settings.acceptCompositeKey), after checking the application does not rely on the old uniqueness.',
+      objects: [idx.name],
+    });
+  }
+  for (const idx of info.indexes.filter((i) => i.constraint?.type === 'x')) {
+    add({
+      id: `key:${idx.name}`,
+      category: 'keys',
+      title: `Exclusion constraint ${qi(idx.name)}`,
+      status: 'blocking',
+      reason: 'Exclusion constraints cannot be kept on a partitioned table or hypertable.',
+      fix: 'Drop it (and enforce the rule in the application), or keep this table as it is.',
+      objects: [idx.name],
+    });
+  }
+  if (key) {
+    add({
+      id: 'capture_key',
+      category: 'keys',
+      title: 'Changes during the copy',
+      status: settings.syncMode === 'capture' ? 'pass' : 'warning',
+      reason:
+        settings.syncMode === 'capture'
+          ? `Inserts, updates and deletes made while the copy runs are logged by key (${key.map(qi).join(', ')}) by a trigger and replayed, the last time inside the swap.`
+          : 'Offline sync chosen: the swap holds its lock while it compares every time range and copies the ones that changed.',
+    });
+  } else {
+    add({
+      id: 'capture_key',
+      category: 'keys',
+      title: 'Changes during the copy',
+      status: settings.syncMode === 'capture' ? 'blocking' : 'warning',
+      reason:
+        'The table has no primary key and no unique index on NOT NULL columns, so changes made during the copy cannot be captured by key' +
+        (settings.syncMode === 'capture'
+          ? '.'
+          : `: the swap will hold an exclusive lock while it compares all ${Math.round(info.rowEstimate).toLocaleString('en-US')} rows and re-copies what changed — application queries wait for that long.`),
+      fix:
+        settings.syncMode === 'capture'
+          ? "Add a primary key, or choose sync mode 'offline' and pause the application's writes for the swap."
+          : "Pause the application's writes during the swap, or add a primary key and use sync mode 'capture'.",
+    });
+  }
+
+  // ---- what depends on the table
+  const f = timescaleFeatures(server.timescaledb.installed);
+  const newUnique = info.indexes
+    .filter((i) => i.unique && i.valid && !i.partial && i.constraint?.type !== 'x')
+    .map((i) => (i.keyColumns.includes(time.name) ? i.keyColumns : [...i.keyColumns, time.name]));
+  for (const fk of objects.fksIn) {
+    const refCols = referencedColumns(fk.definition);
+    const keyOk = newUnique.some((u) => u.length === refCols.length && u.every((c) => refCols.includes(c)));
+    const tsOk = req.target !== 'timescaledb' || f.fkToHypertable;
+    const ok = keyOk && tsOk;
+    const why = !tsOk
+      ? `TimescaleDB ${server.timescaledb.installed} does not allow foreign keys that reference a hypertable (2.16 does).`
+      : `it references (${refCols.map(qi).join(', ')}), which will not be unique on its own in the new table.`;
+    add({
+      id: `dependent:fk_in:${fk.table}.${fk.name}`,
+      category: 'dependents',
+      title: `Foreign key ${qi(fk.name)} on ${fk.table}`,
+      status: ok ? 'pass' : settings.dropUnsupportedForeignKeys ? 'warning' : 'blocking',
+      reason: ok
+        ? 'It will reference the new table (added NOT VALID inside the swap, validated after it).'
+        : `It cannot reference the new table: ${why}`,
+      fix: ok
+        ? null
+        : settings.dropUnsupportedForeignKeys
+          ? 'Accepted: it will be dropped at the swap (and restored by a rollback); the database no longer checks those references.'
+          : `Add ${qi(time.name)} to the referencing table and reference (${[...refCols, time.name].map(qi).join(', ')}), or accept dropping it (settings.dropUnsupportedForeignKeys).`,
+      objects: [`${fk.table}.${fk.name}`],
+    });
+  }
+  if (objects.fksOut.length > 0) {
+    const late = req.target === 'partitions' && server.versionNum < 180000;
+    add({
+      id: 'dependent:fk_out',
+      category: 'dependents',
+      title: 'Foreign keys to other tables',
+      status: late ? 'warning' : 'pass',
+      reason: late
+        ? `${objects.fksOut.length} foreign key(s) are added to the new table inside the swap and checked there (PostgreSQL before 18 cannot add them NOT VALID to a partitioned table): the lock is held while they are checked.`
+        : `${objects.fksOut.length} foreign key(s) move to the new table at the swap (NOT VALID, then validated without blocking writes).`,
+      objects: objects.fksOut.map((x) => x.name),
+    });
+  }
+  const views = objects.views.filter((v) => v.kind === 'view');
+  if (views.length > 0) {
+    add({
+      id: 'dependent:views',
+      category: 'dependents',
+      title: 'Views',
+      status: 'pass',
+      reason: `${views.length} view(s) read the table; they are recreated against the new table inside the swap (same views: grants, owner and views on them are kept).`,
+      objects: views.map((v) => qn(v.schema, v.name)),
+    });
+  }
+  for (const mv of objects.views.filter((v) => v.kind === 'matview')) {
+    add({
+      id: `dependent:matview:${mv.schema}.${mv.name}`,
+      category: 'dependents',
+      title: `Materialized view ${qn(mv.schema, mv.name)}`,
+      status: mv.dependents.length > 0 ? 'blocking' : 'warning',
+      reason:
+        mv.dependents.length > 0
+          ? `It is rebuilt against the new table, but other views depend on it (${mv.dependents.join(', ')}).`
+          : 'It is rebuilt against the new table inside the swap: its query runs while the lock is held.',
+      fix:
+        mv.dependents.length > 0
+          ? 'Drop the views that depend on it, and recreate them after the migration.'
+          : null,
+      objects: [qn(mv.schema, mv.name)],
+    });
+  }
+  const simple: [unknown[], string, string, string][] = [
+    [
+      objects.triggers,
+      'triggers',
+      'Triggers',
+      'created on the new table at the swap (with the same enabled state); they do not fire during the copy',
+    ],
+    [
+      objects.policies,
+      'policies',
+      'Row level security policies',
+      'created on the new table at the swap, with the same RLS settings',
+    ],
+    [objects.grants, 'grants', 'Privileges', 'granted the same way on the new table at the swap'],
+    [
+      objects.ownedSequences,
+      'sequences',
+      'Owned sequences',
+      'owned by the new table at the swap; defaults keep using them and cleanup does not drop them',
+    ],
+    [
+      objects.identitySequences,
+      'identity',
+      'Identity columns',
+      'the new identity sequence continues from the old one at the swap',
+    ],
+    [
+      objects.functions,
+      'functions',
+      'SQL functions',
+      'recreated at the swap so their bodies read the new table',
+    ],
+  ];
+  for (const [list, id, title, what] of simple) {
+    if (list.length === 0) continue;
+    add({
+      id: `dependent:${id}`,
+      category: 'dependents',
+      title,
+      status: 'pass',
+      reason: `${list.length}: ${what}.`,
+    });
+  }
+  if (req.target === 'timescaledb' && objects.rowSecurity && settings.compressAfter !== null) {
+    add({
+      id: 'dependent:rls_compression',
+      category: 'dependents',
+      title: 'Row level security and compression',
+      status: 'blocking',
+      reason:
+        'The table has row level security, and TimescaleDB refuses compression (columnstore) on a table with row security.',
+      fix: 'Migrate without compression (compress after: none), or disable row level security if the application does not need it.',
+    });
+  }
+  const oddTriggers = objects.triggers.filter((t) => t.enabled !== 'O');
+  if (req.target === 'timescaledb' && oddTriggers.length > 0) {
+    add({
+      id: 'dependent:trigger_state',
+      category: 'dependents',
+      title: 'Disabled or replica-only triggers',
+      status: 'warning',
+      reason: `Hypertables cannot disable triggers or make them replica-only; ${oddTriggers.map((t) => qi(t.name)).join(', ')} will be created enabled.`,
+      fix: 'Drop those triggers first if they must not fire, or choose native partitions.',
+      objects: oddTriggers.map((t) => t.name),
+    });
+  }
+  const pubs = objects.publications.filter((p) => !p.allTables);
+  if (pubs.length > 0 || objects.publications.some((p) => p.allTables)) {
+    add({
+      id: 'dependent:publications',
+      category: 'dependents',
+      title: 'Publications (logical replication)',
+      status: req.target === 'timescaledb' ? 'warning' : 'pass',
+      reason:
+        (pubs.length
+          ? `The table is published by ${pubs.map((p) => qi(p.name)).join(', ')}; the new table takes its place at the swap.`
+          : 'A FOR ALL TABLES publication includes it.') +
+        (req.target === 'timescaledb'
+          ? ' Rows of a hypertable live in its chunks: subscribers receive them from the chunk tables, not under the table name.'
+          : ' Set publish_via_partition_root = true on the publication so subscribers see the table name, not the partitions.'),
+      objects: objects.publications.map((p) => p.name),
+    });
+  }
+  const filtered = pubs.filter((p) => (p.rowFilter !== null || p.columns !== null) && !p.viaRoot);
+  if (req.target === 'partitions' && filtered.length > 0) {
+    add({
+      id: 'dependent:publication_filter',
+      category: 'dependents',
+      title: 'Publication with a row filter or column list',
+      status: 'blocking',
+      reason: `${filtered.map((p) => qi(p.name)).join(', ')} publish the table with a row filter or a column list, which PostgreSQL allows on a partitioned table only with publish_via_partition_root = true.`,
+      fix: 'Set publish_via_partition_root on the publication (subscribers then see the table name, not the partitions).',
+      sql: filtered
+        .map((p) => `ALTER PUBLICATION ${qi(p.name)} SET (publish_via_partition_root = true);`)
+        .join('\n'),
+    });
+  }
+  if (objects.rules.length > 0) {
+    add({
+      id: 'dependent:rules',
+      category: 'dependents',
+      title: 'Rules',
+      status: 'blocking',
+      reason: `The table has rules (${objects.rules.map(qi).join(', ')}); Tidemark does not move rules.`,
+      fix: 'Drop them before the migration and recreate them on the new table after it.',
+      objects: objects.rules,
+    });
+  }
+  if (objects.rowTypeUsers.length > 0) {
+    add({
+      id: 'dependent:row_type',
+      category: 'dependents',
+      title: "Objects using the table's row type",
+      status: 'warning',
+      reason: `These use the table's row type, which stays with the old table: ${objects.rowTypeUsers.join('; ')}. Cleanup cannot drop the old table while they exist.`,
+      fix: "Recreate them with the new table's type after the swap (or use a composite type of their own).",
+      objects: objects.rowTypeUsers,
+    });
+  }
+  if (objects.others.length > 0) {
+    add({
+      id: 'dependent:others',
+      category: 'dependents',
+      title: 'Other dependent objects',
+      status: 'warning',
+      reason: `Tidemark does not move these; they keep referring to the old table: ${objects.others.join('; ')}.`,
+      fix: 'Recreate them against the new table after the swap.',
+      objects: objects.others,
+    });
+  }
+  if (objects.securityLabels > 0) {
+    add({
+      id: 'dependent:security_labels',
+      category: 'dependents',
+      title: 'Security labels',
+      status: 'warning',
+      reason: 'The table has security labels; they are not copied.',
+      fix: 'Set them on the new table after the swap (SECURITY LABEL).',
+    });
+  }
+  if (objects.subscribed) {
+    add({
+      id: 'dependent:subscription',
+      category: 'dependents',
+      title: 'Logical replication target',
+      status: 'warning',
+      reason:
+        'A subscription writes into this table. Its changes are captured too (the capture trigger fires ALWAYS), but the subscription keeps the old table until it refreshes.',
+      fix: 'Run ALTER SUBSCRIPTION … REFRESH PUBLICATION after the swap.',
+    });
+  }
+
+  // ---- privileges
+  const owners = new Set<string>([info.owner, ...objects.views.map((v) => v.owner)]);
+  const notMember: string[] = [];
+  for (const role of owners) {
+    const { rows } = await db.query<{ ok: boolean }>(
+      `SELECT pg_catalog.pg_has_role(current_user, $1, 'USAGE') AS ok`,
+      [role],
+    );
+    if (!rows[0]?.ok) notMember.push(role);
+  }
+  add({
+    id: 'privileges',
+    category: 'privileges',
+    title: 'Privileges of the migrating user',
+    status: server.isSuperuser || notMember.length === 0 ? 'pass' : 'blocking',
+    reason:
+      server.isSuperuser || notMember.length === 0
+        ? `${server.user} can alter the table and what depends on it.`
+        : `${server.user} is not a member of ${notMember.map(qi).join(', ')}, who own the table or objects that depend on it; the swap has to alter them.`,
+    fix:
+      server.isSuperuser || notMember.length === 0
+        ? null
+        : `GRANT ${notMember.map(qi).join(', ')} TO ${qi(server.user)}, or connect as the owner.`,
+  });
+
+  // ---- space
+  const required = Math.ceil(info.totalBytes * 2.5);
+  const confirmed = settings.confirmedFreeBytes;
+  add({
+    id: 'free_space',
+    category: 'space',
+    title: 'Free disk space',
+    status: confirmed === null ? 'warning' : confirmed >= required ? 'pass' : 'blocking',
+    reason:
+      `The migration needs about ${formatBytes(required)} free (2.5x the table: the copy, its indexes and WAL). ` +
+      (confirmed === null
+        ? 'PostgreSQL cannot tell how much is free on its disk: confirm it.'
+        : `You confirmed ${formatBytes(confirmed)}.`),
+    fix:
+      confirmed !== null && confirmed >= required
+        ? null
+        : 'Check the free space on the server (df) and confirm it (settings.confirmedFreeBytes).',
+  });
+
+  // ---- activity now
+  const { rows: longTx } = await db.query<{
+    pid: number;
+    usename: string | null;
+    age: number;
+    state: string | null;
+  }>(
+    `SELECT pid, usename, extract(epoch FROM now() - xact_start)::float8 AS age, state
+       FROM pg_catalog.pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < now() - make_interval(secs => $1)
+      ORDER BY xact_start`,
+    [LONG_TRANSACTION_SECONDS],
+  );
+  add({
+    id: 'long_transactions',
+    category: 'activity',
+    title: 'Long-running transactions',
+    status: longTx.length > 0 ? 'warning' : 'pass',
+    reason:
+      longTx.length > 0
+        ? `${longTx.length} transaction(s) have been open for more than ${LONG_TRANSACTION_SECONDS / 60} minutes; they hold back vacuum and may block the swap.`
+        : 'None open for more than 5 minutes.',
+    fix: longTx.length > 0 ? 'Let them finish, or end them (pg_terminate_backend) before the swap.' : null,
+    objects: longTx.map(
+      (t) => `pid ${t.pid} (${t.usename ?? '?'}, ${Math.round(t.age)} s, ${t.state ?? '?'})`,
+    ),
+  });
+  const { rows: locks } = await db.query<{ pid: number; mode: string; granted: boolean }>(
+    `SELECT l.pid, l.mode, l.granted FROM pg_catalog.pg_locks l
+      WHERE l.locktype = 'relation' AND l.relation = $1 AND l.pid <> pg_backend_pid()`,
+    [oid],
+  );
+  add({
+    id: 'locks',
+    category: 'activity',
+    title: 'Locks on the table now',
+    status: locks.some((l) => l.mode !== 'AccessShareLock' && l.mode !== 'RowExclusiveLock')
+      ? 'warning'
+      : 'pass',
+    reason:
+      locks.length > 0
+        ? `${locks.length} lock(s) held or awaited by other sessions right now.`
+        : 'No other session holds a lock on it right now.',
+    objects: locks.map((l) => `pid ${l.pid} ${l.mode}${l.granted ? '' : ' (waiting)'}`),
+  });
+
+  const { rows: active } = await db
+    .query<{ id: string }>(
+      `SELECT migration_id AS id FROM ${qn(CAPTURE_SCHEMA, 'runs')} WHERE active AND source_schema = $1 AND source_table = $2`,
+      [info.schema, info.table],
+    )
+    .catch(() => ({ rows: [] as { id: string }[] }));
+  if (active.length > 0) {
+    add({
+      id: 'active_migration',
+      category: 'activity',
+      title: 'Another migration',
+      status: 'blocking',
+      reason: `A Tidemark migration (${active.map((a) => a.id).join(', ')}) is already working on this table on the server (perhaps from another workstation).`,
+      fix: 'Finish, roll back or cancel that migration first.',
+    });
+  }
+
+  const report: PreflightReport = {
+    table: summarize(info, range),
+    target: req.target,
+    timeColumn: time.name,
+    server,
+    items,
+    blocked: items.some((i) => i.status === 'blocking'),
+    proposedKeys,
+    captureKey: key,
+    requiredFreeBytes: required,
+    advice,
+    settings,
+    checkedAt: new Date().toISOString(),
+  };
+  return { report, info, objects, time, settings, server, timescaleSchema: tsSchema, captureKey: key };
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}

@@ -1,0 +1,676 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import type { MigrationChannel } from '../../shared/channels/migration';
+import type { EventName, EventOf, ParsedRequestOf, ResponseOf } from '../../shared/contract';
+import type {
+  Migration,
+  MigrationProgress,
+  MigrationState,
+  MigrationSummary,
+  TableSummary,
+  ValidationReport,
+} from '../../shared/migration';
+import { AppError, invalidInput, notFound } from '../errors';
+import type { Logger } from '../logger';
+import { PoolManager, type ProfileResolver } from '../postgres/pool-manager';
+import {
+  findTableOid,
+  listCandidates,
+  readTable,
+  readTimeRange,
+  summarize,
+  timeColumnsOf,
+  withCatalogPath,
+} from './catalog';
+import { span } from './copy';
+import type { Queryable } from './db';
+import { readObjects } from './dependents';
+import { exportScript } from './export';
+import { qi, qn } from './ident';
+import { MigrationJournal, type MigrationRow } from './journal';
+import { migrationNames, rel } from './names';
+import { allSteps, buildPlan, type PlanContext, runSteps } from './plan';
+import { type Analysis, analyze, type PreflightRequest } from './preflight';
+import { Interrupted, StepRunner } from './runner';
+import { copyColumnsOf, type MigrationSpec, planIndexes } from './spec';
+import { partitionBounds } from './sql/partitions';
+import { validate } from './validate';
+
+/**
+ * The migration engine behind the wizard, the CLI and the tests: one
+ * instance per app, with its own admin pool (read-write sessions, never
+ * more than the profile's pool size — 1 works). Long work runs in the
+ * background; requests answer with the migration's state at once.
+ */
+
+export interface EventSink {
+  emit<E extends EventName>(event: E, payload: EventOf<E>): void;
+  subscribe?(listener: (message: { event: string; payload: unknown }) => void): () => void;
+}
+
+export interface MigrationServiceOptions {
+  db: Database.Database;
+  events: EventSink;
+  logger: Logger;
+  now?: () => Date;
+  /** Profile → connection fields and password (the profile service's credentials()). */
+  resolve?: ProfileResolver;
+  /** A ready pool manager (tests); it must give read-write sessions. */
+  pools?: PoolManager;
+}
+
+const TERMINAL: MigrationState[] = ['cancelled', 'rolled_back', 'cleaned_up'];
+const BUSY: MigrationState[] = ['running', 'cancelling', 'rolling_back', 'cleaning_up'];
+
+type Active = { runner: StepRunner; done: Promise<void>; kind: 'run' | 'cancel' | 'rollback' | 'cleanup' };
+
+export class MigrationService {
+  readonly journal: MigrationJournal;
+  private readonly pools: PoolManager;
+  private readonly ownsPools: boolean;
+  private readonly active = new Map<string, Active>();
+  private readonly now: () => Date;
+  private readonly unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: MigrationServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.journal = new MigrationJournal(options.db, this.now);
+    if (options.pools) {
+      this.pools = options.pools;
+      this.ownsPools = false;
+    } else {
+      if (!options.resolve) throw new Error('MigrationService needs a profile resolver or a pool manager');
+      // A copy batch or an index build may outlast any client-side query timeout; the server's
+      // statement_timeout is lifted per step instead, and keepalives notice a dead peer.
+      this.pools = new PoolManager(options.resolve, options.logger, {
+        purpose: 'admin',
+        queryTimeoutMs: 24 * 3_600_000,
+      });
+      this.ownsPools = true;
+    }
+    // A profile edited or deleted: its sessions must use the new settings (never in the middle of a run).
+    this.unsubscribe = options.events.subscribe?.((message) => {
+      if (message.event !== 'profiles:changed') return;
+      const id = (message.payload as { id: string }).id;
+      const busy = [...this.active.keys()].some((m) => this.journal.get(m)?.profileId === id);
+      if (!busy) void this.pools.invalidate(id);
+    });
+    this.recoverInterrupted();
+  }
+
+  /** Runs that were in progress when the app stopped: nothing runs them now, say so. */
+  private recoverInterrupted(): void {
+    for (const row of this.journal.list()) {
+      if (!BUSY.includes(row.state)) continue;
+      const what = {
+        running: 'running',
+        cancelling: 'being cancelled',
+        rolling_back: 'being rolled back',
+        cleaning_up: 'being cleaned up',
+      }[row.state as 'running'];
+      const message =
+        row.state === 'running'
+          ? 'Tidemark stopped while this migration was running (the app was closed or crashed). Resume to continue from the journal; nothing is copied twice.'
+          : `Tidemark stopped while this migration was ${what}. Run that again to finish it.`;
+      this.journal.setState(row.id, row.state === 'running' ? 'paused' : 'failed', {
+        error: { step: null, message, detail: null, at: this.now().toISOString() },
+      });
+      this.journal.addEvent(row.id, 'interrupted', null, message, null);
+    }
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  async call<C extends MigrationChannel>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>> {
+    const r = request as never;
+    const handlers: { [K in MigrationChannel]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> } = {
+      'migration:tables': ({ profileId }) => this.session(profileId, (db) => listCandidates(db)),
+      'migration:describe': (req) => this.describe(req),
+      'migration:preflight': async (req) => (await this.analyze(req.profileId, req)).report,
+      'migration:create': (req) => this.create(req),
+      'migration:update': ({ id, settings }) => this.update(id, settings),
+      'migration:discard': async ({ id }) => this.discard(id),
+      'migration:list': async ({ profileId }) => this.journal.list(profileId).map((row) => this.summary(row)),
+      'migration:get': async ({ id }) => this.get(id),
+      'migration:export': ({ id }) => this.export(id),
+      'migration:run': async ({ id }) => this.start(id, false),
+      'migration:pause': async ({ id }) => this.pause(id),
+      'migration:resume': async ({ id }) => this.start(id, false),
+      'migration:cancel': async ({ id }) => this.cancel(id),
+      'migration:swap': async ({ id }) => this.start(id, true),
+      'migration:validate': ({ id }) => this.validate(id),
+      'migration:rollback': async ({ id }) => this.rollback(id),
+      'migration:cleanup': async ({ id, confirmTableName }) => this.cleanup(id, confirmTableName),
+    };
+    return (handlers[channel] as (req: never) => Promise<ResponseOf<C>>)(r);
+  }
+
+  private session<T>(profileId: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.pools.withClient(profileId, async (client) => {
+      await client.query(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'`);
+      return fn(client);
+    });
+  }
+
+  async describe(req: ParsedRequestOf<'migration:describe'>): Promise<TableSummary> {
+    return this.session(req.profileId, async (db) => {
+      const info = await readTable(db, await findTableOid(db, req.schema, req.table));
+      const columns = timeColumnsOf(info);
+      const time = req.timeColumn ? columns.find((c) => c.name === req.timeColumn) : columns[0];
+      if (req.timeColumn && !time) {
+        throw invalidInput(
+          `${qi(req.timeColumn)} is not a timestamp, date or time-like integer column of ${qn(req.schema, req.table)}.`,
+          {
+            timeColumn: 'Not a usable time column.',
+          },
+        );
+      }
+      return summarize(info, time ? await readTimeRange(db, info, time) : null);
+    });
+  }
+
+  private analyze(profileId: string, req: PreflightRequest): Promise<Analysis> {
+    return this.session(profileId, (db) => analyze(db, req));
+  }
+
+  async create(req: ParsedRequestOf<'migration:create'>): Promise<Migration> {
+    const id = randomBytes(6).toString('hex');
+    const row = await this.session(req.profileId, async (db) => {
+      const analysis = await analyze(db, req);
+      refuseIfBlocked(analysis);
+      const { spec, ctx } = await this.buildSpec(db, id, req.profileId, analysis);
+      return this.journal.create(spec, buildPlan(ctx), allSteps(spec));
+    });
+    this.options.logger.info(
+      { migrationId: id, table: `${req.schema}.${req.table}`, target: req.target },
+      'migration planned',
+    );
+    return this.get(row.id);
+  }
+
+  async update(id: string, settings: ParsedRequestOf<'migration:update'>['settings']): Promise<Migration> {
+    const row = this.row(id);
+    if (row.state !== 'planned')
+      throw new AppError('conflict', 'Only a plan that has not started can take new settings.');
+    const merged = {
+      ...row.spec.settings,
+      ...settings,
+      swap: { ...row.spec.settings.swap, ...(settings.swap ?? {}) },
+    };
+    await this.session(row.profileId, async (db) => {
+      const analysis = await analyze(db, {
+        schema: row.schema,
+        table: row.table,
+        timeColumn: row.timeColumn,
+        target: row.target,
+        settings: merged,
+      });
+      refuseIfBlocked(analysis);
+      const { spec, ctx } = await this.buildSpec(db, id, row.profileId, analysis);
+      this.journal.replan(spec, buildPlan(ctx), allSteps(spec));
+    });
+    return this.get(id);
+  }
+
+  discard(id: string): { id: string } {
+    const row = this.row(id);
+    if (row.state !== 'planned' && !TERMINAL.includes(row.state)) {
+      throw new AppError(
+        'conflict',
+        `This migration is ${row.state.replace('_', ' ')}: cancel or roll it back first.`,
+      );
+    }
+    this.journal.delete(id);
+    return { id };
+  }
+
+  private async buildSpec(
+    db: Queryable,
+    id: string,
+    profileId: string,
+    a: Analysis,
+  ): Promise<{ spec: MigrationSpec; ctx: PlanContext }> {
+    const names = migrationNames(a.info.schema, a.info.table, id.slice(0, 6));
+    const timeIdent = (await db.query<{ q: string }>(`SELECT quote_ident($1) AS q`, [a.time.name])).rows[0]!
+      .q;
+    const newTable = qn(names.schema, names.newTable);
+    const indexes = planIndexes(a.info, a.time.name, timeIdent, names, newTable);
+    // The pre-flight decided which referencing foreign keys cannot point at the new table.
+    const unsupportedInbound = a.objects.fksIn
+      .map((fk) => `${fk.table}.${fk.name}`)
+      .filter((name) =>
+        a.report.items.some((i) => i.id === `dependent:fk_in:${name}` && i.status !== 'pass'),
+      );
+    const spec: MigrationSpec = {
+      id,
+      profileId,
+      sourceOid: a.info.oid,
+      timeColumn: a.time.name,
+      timeKind: a.time.kind,
+      timeType: a.time.type,
+      target: a.report.target,
+      settings: a.settings,
+      server: a.server,
+      timescaleSchema: a.timescaleSchema,
+      names,
+      copyColumns: copyColumnsOf(a.info.columns),
+      allColumns: a.info.columns.map((c) => c.name),
+      overridingSystemValue: a.info.columns.some((c) => c.identity === 'always'),
+      captureKey: a.settings.syncMode === 'capture' ? a.captureKey : null,
+      indexes,
+      unsupportedInbound,
+    };
+    const range = a.report.table.timeRange;
+    const partitions =
+      spec.target === 'partitions'
+        ? await partitionBounds(db, spec, range?.min ?? null, range?.max ?? null)
+        : [];
+    const whole = range?.min && range.max ? await span(db, spec.timeKind, range.min, range.max) : 0;
+    const batchWidth = (whole * spec.settings.batchRows) / Math.max(1, a.info.rowEstimate);
+    return { spec, ctx: { spec, columns: a.info.columns, objects: a.objects, partitions, batchWidth } };
+  }
+
+  private row(id: string): MigrationRow {
+    const row = this.journal.get(id);
+    if (!row) throw notFound(`There is no migration ${id} in this workstation's journal.`);
+    return row;
+  }
+
+  private summary(row: MigrationRow): MigrationSummary {
+    return {
+      id: row.id,
+      profileId: row.profileId,
+      schema: row.schema,
+      table: row.table,
+      timeColumn: row.timeColumn,
+      target: row.target,
+      state: row.state,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      swappedAt: row.swappedAt,
+      keepUntil: row.keepUntil,
+      error: row.error,
+    };
+  }
+
+  get(id: string): Migration {
+    const row = this.row(id);
+    const busy = this.active.has(id) || BUSY.includes(row.state);
+    const swapped = row.swappedAt !== null;
+    const { after: _after, ...swap } = row.swap ?? ({} as NonNullable<MigrationRow['swap']>);
+    return {
+      ...this.summary(row),
+      settings: row.spec.settings,
+      plan: row.plan,
+      steps: this.journal.steps(id),
+      progress: row.progress,
+      swap: row.swap ? swap : null,
+      validation: row.validation,
+      canRollback: !busy && !TERMINAL.includes(row.state) && row.state !== 'planned',
+      canCleanup: !busy && swapped && (row.state === 'swapped' || row.state === 'failed'),
+    };
+  }
+
+  async export(id: string): Promise<{ fileName: string; script: string }> {
+    const row = this.row(id);
+    return this.session(row.profileId, async (db) => {
+      const oid = row.spec.sourceOid;
+      const current = await findTableOid(db, row.schema, row.table).catch(() => null);
+      if (current !== oid && row.swappedAt === null) {
+        throw new AppError(
+          'conflict',
+          `${qn(row.schema, row.table)} is no longer the table this plan was made for. Plan again.`,
+        );
+      }
+      const info = await readTable(db, oid);
+      const objects = await withCatalogPath(db, () => readObjects(db, oid));
+      const range = await readTimeRange(db, info, {
+        name: row.spec.timeColumn,
+        type: row.spec.timeType,
+        kind: row.spec.timeKind,
+        notNull: true,
+        indexed: true,
+      });
+      const partitions =
+        row.target === 'partitions' ? await partitionBounds(db, row.spec, range.min, range.max) : [];
+      const whole = range.min && range.max ? await span(db, row.spec.timeKind, range.min, range.max) : 0;
+      const ctx: PlanContext = {
+        spec: row.spec,
+        columns: info.columns,
+        objects,
+        partitions,
+        batchWidth: (whole * row.spec.settings.batchRows) / Math.max(1, info.rowEstimate),
+      };
+      return exportScript(buildPlan(ctx), ctx, this.now());
+    });
+  }
+
+  // ------------------------------------------------------------------ background work
+
+  private runner(id: string): StepRunner {
+    return new StepRunner(
+      {
+        journal: this.journal,
+        withSession: (profileId, fn) => this.pools.withClient(profileId, fn),
+        emitProgress: (p: MigrationProgress) => this.options.events.emit('migration:progress', p),
+        emitSwapAttempt: (migrationId, direction, attempt, maxAttempts, nextRetryInMs) =>
+          this.options.events.emit('migration:swapAttempt', {
+            migrationId,
+            direction,
+            attempt,
+            maxAttempts,
+            nextRetryInMs,
+          }),
+        logger: this.options.logger,
+        now: this.now,
+      },
+      id,
+    );
+  }
+
+  private setState(
+    id: string,
+    state: MigrationState,
+    extra: Parameters<MigrationJournal['setState']>[2] = {},
+    message: string | null = null,
+  ) {
+    this.journal.setState(id, state, extra);
+    this.options.events.emit('migration:state', {
+      migrationId: id,
+      state,
+      message: message ?? extra.error?.message ?? null,
+    });
+  }
+
+  private launch(id: string, kind: Active['kind'], work: (runner: StepRunner) => Promise<void>): void {
+    const runner = this.runner(id);
+    const done = work(runner)
+      .catch((error) =>
+        this.options.logger.error({ err: error, migrationId: id }, 'migration work failed unexpectedly'),
+      )
+      .finally(() => {
+        if (this.active.get(id)?.runner === runner) this.active.delete(id);
+      });
+    this.active.set(id, { runner, done, kind });
+  }
+
+  /** Resolves when nothing runs for this migration (the CLI and tests wait on it). */
+  async whenIdle(id: string): Promise<Migration> {
+    for (let active = this.active.get(id); active; active = this.active.get(id)) await active.done;
+    return this.get(id);
+  }
+
+  private failure(row: MigrationRow, step: string | null, error: unknown): MigrationSummary['error'] {
+    const r = rel(row.spec.names);
+    const title =
+      row.plan.phases.flatMap((p) => p.steps).find((s) => s.key === step)?.title ?? step ?? 'the migration';
+    const what = error instanceof AppError ? error.message : ((error as Error)?.message ?? String(error));
+    const fresh = this.journal.get(row.id) ?? row;
+    const where =
+      fresh.swappedAt === null
+        ? `The original table ${r.source} is untouched and in use${row.spec.captureKey ? ' (the capture trigger stays on it so the migration can resume)' : ''}. Fix the cause and resume, or cancel to remove everything this migration created.`
+        : `The new table is in place as ${r.source}; the old one is kept as ${r.oldTable}. Fix the cause and resume, or roll back.`;
+    return {
+      step,
+      message: `"${title}" failed: ${what} ${where}`,
+      detail: (error as { detail?: string })?.detail ?? null,
+      at: this.now().toISOString(),
+    };
+  }
+
+  start(id: string, confirmSwap: boolean): Migration {
+    const row = this.row(id);
+    if (this.active.has(id)) {
+      throw new AppError(
+        'conflict',
+        `Migration ${id} is already running (${this.active.get(id)?.kind}). Pause it or wait for it.`,
+      );
+    }
+    const allowed: MigrationState[] = confirmSwap
+      ? ['ready_to_swap', 'paused', 'failed']
+      : ['planned', 'paused', 'failed'];
+    if (!allowed.includes(row.state)) {
+      const hint =
+        row.state === 'ready_to_swap'
+          ? 'It is ready to swap: confirm the swap.'
+          : row.state === 'swapped'
+            ? 'It has already swapped: validate, clean up or roll back.'
+            : '';
+      throw new AppError(
+        'conflict',
+        `Migration ${id} is ${row.state.replace(/_/g, ' ')}; it cannot be run now. ${hint}`.trim(),
+      );
+    }
+    if (
+      row.state === 'failed' &&
+      this.journal
+        .steps(id)
+        .some(
+          (s) => ['rollback', 'cancel', 'cleanup', 'rollback-drop'].includes(s.key) && s.state !== 'pending',
+        )
+    ) {
+      throw new AppError(
+        'conflict',
+        'This migration failed while being cancelled, rolled back or cleaned up: run that again.',
+      );
+    }
+    const others = this.journal
+      .list(row.profileId)
+      .filter(
+        (m) => m.id !== id && m.schema === row.schema && m.table === row.table && this.active.has(m.id),
+      );
+    if (others.length > 0)
+      throw new AppError('conflict', `Another migration of ${qn(row.schema, row.table)} is running.`);
+    this.setState(id, 'running');
+    this.launch(id, 'run', async (runner) => {
+      const steps = runSteps(row.spec).map((s) => s.key);
+      const swapAt = steps.indexOf('swap');
+      try {
+        await runner.run(steps.slice(0, swapAt), 'running');
+        if (row.spec.settings.swap.mode === 'confirm' && !confirmSwap && !this.journal.get(id)?.swappedAt) {
+          this.setState(id, 'ready_to_swap', {}, 'Copied and in sync. Confirm the swap when you are ready.');
+          runner.finish('ready_to_swap', 'Copied and in sync. Confirm the swap when you are ready.');
+          return;
+        }
+        await runner.run(steps.slice(swapAt), 'running');
+        this.setState(id, 'swapped');
+        runner.finish('swapped', null);
+        this.options.logger.info({ migrationId: id }, 'migration swapped and validated');
+      } catch (error) {
+        await this.afterInterruption(id, runner, error);
+      }
+    });
+    return this.get(id);
+  }
+
+  private async afterInterruption(id: string, runner: StepRunner, error: unknown): Promise<void> {
+    if (error instanceof Interrupted) {
+      if (error.reason === 'stop') return;
+      if (error.reason === 'cancel') {
+        this.runCancel(id, runner);
+        return;
+      }
+      const p = runner.lastProgress;
+      const message = `Paused${p.step === 'copy' ? ` after batch ${p.batches} (${p.rowsCopied} rows copied)` : ''}. The source table is in use; resume to continue.`;
+      this.setState(id, 'paused', {}, message);
+      runner.finish('paused', message);
+      return;
+    }
+    const row = this.journal.get(id)!;
+    const failed = this.journal.steps(id).find((s) => s.state === 'failed' || s.state === 'running');
+    const err = this.failure(row, failed?.key ?? null, error);
+    this.options.logger.warn({ migrationId: id, error: err?.message }, 'migration step failed');
+    this.setState(id, 'failed', { error: err });
+    runner.finish('failed', err?.message ?? null);
+  }
+
+  pause(id: string): Migration {
+    const active = this.active.get(id);
+    if (active?.kind !== 'run') throw new AppError('conflict', 'This migration is not running.');
+    active.runner.interrupt('pause');
+    return this.get(id);
+  }
+
+  cancel(id: string): Migration {
+    const row = this.row(id);
+    if (row.swappedAt) throw new AppError('conflict', 'The tables were already swapped: roll back instead.');
+    if (TERMINAL.includes(row.state))
+      throw new AppError('conflict', `This migration is already ${row.state.replace('_', ' ')}.`);
+    const active = this.active.get(id);
+    if (active) {
+      if (active.kind !== 'run') throw new AppError('conflict', 'This migration is busy; wait for it.');
+      active.runner.interrupt('cancel');
+      this.setState(id, 'cancelling');
+      return this.get(id);
+    }
+    if (row.state === 'planned') {
+      this.setState(id, 'cancelled', { finished: true });
+      return this.get(id);
+    }
+    this.runCancel(id, this.runner(id));
+    return this.get(id);
+  }
+
+  private runCancel(id: string, previous: StepRunner): void {
+    this.setState(id, 'cancelling');
+    const work = async (runner: StepRunner) => {
+      this.journal.resetSteps(id, ['cancel']);
+      try {
+        await runner.run(['cancel'], 'cancelling');
+        this.setState(
+          id,
+          'cancelled',
+          { finished: true },
+          'Cancelled: everything this migration created was removed; the original table is as it was.',
+        );
+        runner.finish('cancelled', null);
+      } catch (error) {
+        await this.failTerminalOp(id, runner, 'cancel', error);
+      }
+    };
+    if (this.active.get(id)?.runner === previous) {
+      // Called from inside the run that was cancelled: continue in the same slot.
+      const runner = this.runner(id);
+      this.active.set(id, {
+        runner,
+        done: work(runner).finally(() => this.active.delete(id)),
+        kind: 'cancel',
+      });
+    } else {
+      this.launch(id, 'cancel', work);
+    }
+  }
+
+  private async failTerminalOp(id: string, runner: StepRunner, op: string, error: unknown): Promise<void> {
+    if (error instanceof Interrupted && error.reason === 'stop') return;
+    const row = this.journal.get(id)!;
+    const what = error instanceof AppError ? error.message : ((error as Error)?.message ?? String(error));
+    const message = `The ${op} did not finish: ${what} Run the ${op} again once the cause is fixed.`;
+    this.setState(id, 'failed', { error: { step: op, message, detail: null, at: this.now().toISOString() } });
+    runner.finish('failed', message);
+    this.options.logger.warn({ migrationId: row.id, op, error: what }, 'migration operation failed');
+  }
+
+  rollback(id: string): Migration {
+    const row = this.row(id);
+    if (TERMINAL.includes(row.state))
+      throw new AppError('conflict', `This migration is already ${row.state.replace('_', ' ')}.`);
+    if (!row.swappedAt) return this.cancel(id);
+    if (this.active.has(id))
+      throw new AppError('conflict', 'This migration is busy; pause it or wait, then roll back.');
+    this.setState(id, 'rolling_back');
+    this.journal.resetSteps(id, ['rollback', 'rollback-drop']);
+    this.launch(id, 'rollback', async (runner) => {
+      try {
+        await runner.run(['rollback', 'rollback-drop'], 'rolling_back');
+        this.setState(
+          id,
+          'rolled_back',
+          { finished: true },
+          'Rolled back: the original table is back under its name, with the rows written since the swap.',
+        );
+        runner.finish('rolled_back', null);
+      } catch (error) {
+        await this.failTerminalOp(id, runner, 'rollback', error);
+      }
+    });
+    return this.get(id);
+  }
+
+  cleanup(id: string, confirmTableName: string | undefined): Migration {
+    const row = this.row(id);
+    if (!row.swappedAt || !(row.state === 'swapped' || row.state === 'failed')) {
+      throw new AppError(
+        'conflict',
+        `Cleanup comes after the swap; this migration is ${row.state.replace(/_/g, ' ')}.`,
+      );
+    }
+    if (this.active.has(id)) throw new AppError('conflict', 'This migration is busy; wait for it.');
+    const early = row.keepUntil !== null && this.now() < new Date(row.keepUntil);
+    if (early && confirmTableName !== row.table) {
+      throw invalidInput(
+        `The old table is kept until ${row.keepUntil}. To drop it now, type the table name (${row.table}) to confirm.`,
+        { confirmTableName: `Type ${row.table} to confirm.` },
+      );
+    }
+    this.setState(id, 'cleaning_up');
+    this.journal.resetSteps(id, ['cleanup']);
+    this.launch(id, 'cleanup', async (runner) => {
+      try {
+        await runner.run(['cleanup'], 'cleaning_up');
+        this.setState(
+          id,
+          'cleaned_up',
+          { finished: true },
+          `The old table ${rel(row.spec.names).oldTable} and the capture objects were dropped.`,
+        );
+        runner.finish('cleaned_up', null);
+      } catch (error) {
+        await this.failTerminalOp(id, runner, 'cleanup', error);
+      }
+    });
+    return this.get(id);
+  }
+
+  async validate(id: string): Promise<ValidationReport> {
+    const row = this.row(id);
+    if (!row.swappedAt || TERMINAL.includes(row.state)) {
+      throw new AppError(
+        'conflict',
+        'Validation compares the new table with the old one: it runs after the swap and before cleanup or rollback.',
+      );
+    }
+    const report = await this.session(row.profileId, async (db) => {
+      const { rows } = await db.query<{ t: string }>(`SELECT current_setting('statement_timeout') AS t`);
+      // Comparing contents reads both tables whole: longer than a monitoring query may take.
+      await db.query(`SET statement_timeout = 0`);
+      try {
+        return await validate(db, row.spec, this.now);
+      } finally {
+        await db
+          .query(`SELECT set_config('statement_timeout', $1, false)`, [rows[0]?.t ?? '0'])
+          .catch(() => {});
+      }
+    });
+    this.journal.setValidation(id, report);
+    return report;
+  }
+
+  /** Stops every run at its next safe point without marking anything (as if the app closed), then closes the pool. */
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    for (const { runner } of this.active.values()) runner.interrupt('stop');
+    if (this.ownsPools) await this.pools.closeAll();
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+}
+
+function refuseIfBlocked(a: Analysis): void {
+  if (!a.report.blocked) return;
+  const blocking = a.report.items.filter((i) => i.status === 'blocking');
+  throw new AppError(
+    'invalid_input',
+    `The pre-flight found ${blocking.length} blocking item(s): ${blocking.map((i) => `${i.title} — ${i.reason}${i.fix ? ` Fix: ${i.fix}` : ''}`).join(' | ')}`,
+  );
+}

@@ -1,0 +1,39 @@
+import { qi } from '../ident';
+import { rel } from '../names';
+import type { MigrationSpec } from '../spec';
+
+/**
+ * The new table: the source's columns, defaults, CHECK and NOT NULL constraints,
+ * identity, generated columns, storage, comments and extended statistics — but
+ * none of its indexes (they are built after the copy, which is much faster).
+ */
+export function createTableSql(spec: MigrationSpec): string {
+  const r = rel(spec.names);
+  const including = [
+    'DEFAULTS',
+    'CONSTRAINTS',
+    'GENERATED',
+    'IDENTITY',
+    'STORAGE',
+    'COMMENTS',
+    'STATISTICS',
+    ...(spec.server.versionNum >= 140000 ? ['COMPRESSION'] : []),
+  ]
+    .map((w) => `INCLUDING ${w}`)
+    .join(' ');
+  const partitioned = spec.target === 'partitions' ? ` PARTITION BY RANGE (${qi(spec.timeColumn)})` : '';
+  return `CREATE TABLE IF NOT EXISTS ${r.newTable} (LIKE ${r.source} ${including})${partitioned};`;
+}
+
+/** The column list both sides of every copy use. */
+export function columnList(spec: MigrationSpec): string {
+  return spec.copyColumns.map(qi).join(', ');
+}
+
+/** `INSERT INTO target (cols) [OVERRIDING SYSTEM VALUE] SELECT cols FROM source` — the head of every copy. */
+export function insertSelect(spec: MigrationSpec, target: string, source: string, alias = 's'): string {
+  const cols = columnList(spec);
+  const selectCols = spec.copyColumns.map((c) => `${alias}.${qi(c)}`).join(', ');
+  const overriding = spec.overridingSystemValue ? ' OVERRIDING SYSTEM VALUE' : '';
+  return `INSERT INTO ${target} (${cols})${overriding} SELECT ${selectCols} FROM ${source} ${alias}`;
+}

@@ -1,0 +1,453 @@
+import { z } from 'zod';
+
+/**
+ * The migration wizard's domain: a time-series table moved into a TimescaleDB
+ * hypertable or a natively range-partitioned table, in steps journaled on the
+ * workstation. Shared by main (the engine), the renderer (the wizard) and the CLI.
+ */
+
+export const migrationTargets = ['timescaledb', 'partitions'] as const;
+export type MigrationTarget = (typeof migrationTargets)[number];
+
+/** How the time column is stored; other types cannot be a partition key for this wizard. */
+export const timeColumnKinds = ['timestamptz', 'timestamp', 'date', 'integer'] as const;
+export type TimeColumnKind = (typeof timeColumnKinds)[number];
+
+/** UTF-8 length without TextEncoder (shared/ compiles without DOM or Node types). */
+export function utf8Bytes(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/** Names exactly as the catalog spells them (capitals, spaces and quotes allowed). */
+const pgName = z
+  .string()
+  .min(1, 'A name is required.')
+  .refine((s) => utf8Bytes(s) <= 63, 'PostgreSQL names are at most 63 bytes.');
+
+export const tableRefSchema = z.object({
+  profileId: z.string().min(1, 'Choose a server profile.'),
+  schema: pgName,
+  table: pgName,
+});
+export type TableRef = z.infer<typeof tableRefSchema>;
+
+// ---------------------------------------------------------------- step 1: table
+
+export const timeColumnSchema = z.object({
+  name: z.string(),
+  /** format_type(), e.g. 'timestamp with time zone'. */
+  type: z.string(),
+  kind: z.enum(timeColumnKinds),
+  notNull: z.boolean(),
+  /** An index leads with this column: each batch of the copy is an index range scan. */
+  indexed: z.boolean(),
+});
+export type TimeColumn = z.infer<typeof timeColumnSchema>;
+
+export const tableCandidateSchema = z.object({
+  schema: z.string(),
+  table: z.string(),
+  /** Partitioned tables and hypertables are listed but cannot be migrated again. */
+  kind: z.enum(['table', 'partitioned', 'hypertable']),
+  totalBytes: z.number(),
+  rowEstimate: z.number(),
+  timeColumns: z.array(timeColumnSchema),
+  /** Why it cannot be chosen (null = it can). */
+  ineligible: z.string().nullable(),
+});
+export type TableCandidate = z.infer<typeof tableCandidateSchema>;
+
+export const columnSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  notNull: z.boolean(),
+  /** Identity, generated, serial default: shown so the DBA sees what moves. */
+  default: z.string().nullable(),
+  identity: z.enum(['always', 'by_default']).nullable(),
+  generated: z.boolean(),
+});
+
+export const indexSummarySchema = z.object({
+  name: z.string(),
+  definition: z.string(),
+  unique: z.boolean(),
+  primary: z.boolean(),
+  /** Key columns (expressions shown as written). */
+  columns: z.array(z.string()),
+});
+
+export const timeRangeSchema = z.object({
+  column: z.string(),
+  /** As PostgreSQL prints them (UTC for timestamptz). Null for an empty table. */
+  min: z.string().nullable(),
+  max: z.string().nullable(),
+  /** Rows whose time is NULL (they cannot be placed in any chunk or partition). */
+  nulls: z.number(),
+  /** Counted exactly, or estimated from statistics on a big table. */
+  exact: z.boolean(),
+});
+
+export const tableSummarySchema = z.object({
+  schema: z.string(),
+  table: z.string(),
+  owner: z.string(),
+  kind: z.enum(['table', 'partitioned', 'hypertable']),
+  totalBytes: z.number(),
+  tableBytes: z.number(),
+  indexBytes: z.number(),
+  toastBytes: z.number(),
+  rowEstimate: z.number(),
+  columns: z.array(columnSchema),
+  timeColumns: z.array(timeColumnSchema),
+  primaryKey: z.array(z.string()).nullable(),
+  indexes: z.array(indexSummarySchema),
+  /** For the chosen (or the first) time column. */
+  timeRange: timeRangeSchema.nullable(),
+});
+export type TableSummary = z.infer<typeof tableSummarySchema>;
+
+// ---------------------------------------------------------------- step 3: settings
+
+export const orderByItemSchema = z.object({
+  column: z.string().min(1),
+  direction: z.enum(['asc', 'desc']),
+});
+
+/** How changes the application makes during the copy reach the new table. */
+export const syncModes = [
+  /** A trigger logs changed keys; they are replayed by key, a last time inside the swap. Needs a key. */
+  'capture',
+  /**
+   * For tables without a usable key: writes keep going during the copy, then the swap
+   * holds the lock while every time range is compared and the ranges that differ are copied again.
+   */
+  'offline',
+] as const;
+export type SyncMode = (typeof syncModes)[number];
+
+export const migrationSettingsSchema = z.object({
+  /** Chunk or partition width: an interval ('1 day') or, for an integer time column, a number. */
+  interval: z.string().trim().min(1, 'Give the chunk or partition interval.'),
+  /** TimescaleDB: compress (columnstore) chunks older than this; null = no compression. */
+  compressAfter: z.string().trim().min(1).nullable(),
+  segmentBy: z.array(z.string().min(1)),
+  orderBy: z.array(orderByItemSchema),
+  /** Optional: drop chunks (TimescaleDB) or detach partitions (native) older than this. */
+  retention: z.string().trim().min(1).nullable(),
+  /** Native partitions: how many intervals to create beyond the newest row. */
+  partitionsAhead: z.number().int().min(0).max(1000),
+  /** Days the old table is kept after the swap before cleanup is allowed without typing its name. */
+  keepOldDays: z.number().int().min(1).max(365),
+  /** Rows per copy batch (each batch is one transaction over one time range). */
+  batchRows: z.number().int().min(1).max(10_000_000),
+  syncMode: z.enum(syncModes),
+  /** The pre-flight's composite key (key + time column) is accepted. */
+  acceptCompositeKey: z.boolean(),
+  /** Foreign keys that cannot point at the new table are dropped (reported, and restored on rollback). */
+  dropUnsupportedForeignKeys: z.boolean(),
+  /** Bytes the DBA confirms are free on the server's disk (pre-flight compares ~2.5x the table). */
+  confirmedFreeBytes: z.number().nonnegative().nullable(),
+  swap: z.object({
+    /** The swap's lock_timeout: the longest any application query waits behind an attempt. */
+    lockTimeoutMs: z.number().int().min(100).max(60_000),
+    attempts: z.number().int().min(1).max(1000),
+    /** First pause between attempts; doubles each time, capped at 30 s. */
+    backoffMs: z.number().int().min(0).max(60_000),
+    /** 'confirm' stops before the swap (state ready_to_swap) until migration:swap. */
+    mode: z.enum(['auto', 'confirm']),
+  }),
+});
+export type MigrationSettings = z.infer<typeof migrationSettingsSchema>;
+
+/** What a request may send: anything left out takes the engine's default. */
+export const migrationSettingsInputSchema = migrationSettingsSchema
+  .extend({ swap: migrationSettingsSchema.shape.swap.partial() })
+  .partial();
+export type MigrationSettingsInput = z.infer<typeof migrationSettingsInputSchema>;
+
+export const settingsAdviceSchema = z.object({
+  defaults: migrationSettingsSchema,
+  /** Why each default was chosen, keyed by setting name (e.g. interval, segmentBy). */
+  reasons: z.record(z.string(), z.string()),
+  segmentByCandidates: z.array(
+    z.object({ column: z.string(), distinct: z.number().nullable(), reason: z.string() }),
+  ),
+  orderByCandidates: z.array(z.object({ column: z.string(), reason: z.string() })),
+});
+export type SettingsAdvice = z.infer<typeof settingsAdviceSchema>;
+
+// ---------------------------------------------------------------- step 2: pre-flight
+
+export const checkStatuses = ['pass', 'warning', 'blocking'] as const;
+
+export const preflightItemSchema = z.object({
+  /** Stable id, e.g. 'timescaledb', 'time_column_nulls', 'key:transactions_pkey', 'dependent:view'. */
+  id: z.string(),
+  category: z.enum([
+    'server',
+    'table',
+    'time_column',
+    'keys',
+    'dependents',
+    'space',
+    'activity',
+    'privileges',
+  ]),
+  title: z.string(),
+  status: z.enum(checkStatuses),
+  reason: z.string(),
+  /** What to do about it, when there is something to do. */
+  fix: z.string().nullable(),
+  /** SQL the fix runs or proposes, shown as is. */
+  sql: z.string().nullable(),
+  /** The objects concerned (qualified names, pids…). */
+  objects: z.array(z.string()),
+});
+export type PreflightItem = z.infer<typeof preflightItemSchema>;
+
+export const serverFactsSchema = z.object({
+  versionNum: z.number(),
+  version: z.string(),
+  user: z.string(),
+  isSuperuser: z.boolean(),
+  timescaledb: z.object({
+    installed: z.string().nullable(),
+    available: z.string().nullable(),
+    /** 2.18 renamed compression to columnstore; null when not installed. */
+    api: z.enum(['columnstore', 'compression']).nullable(),
+  }),
+});
+export type ServerFacts = z.infer<typeof serverFactsSchema>;
+
+export const proposedKeySchema = z.object({
+  /** The constraint or unique index that does not contain the time column. */
+  name: z.string(),
+  kind: z.enum(['primary_key', 'unique_constraint', 'unique_index']),
+  columns: z.array(z.string()),
+  proposedColumns: z.array(z.string()),
+  /** What the application loses, in a sentence. */
+  consequence: z.string(),
+});
+export type ProposedKey = z.infer<typeof proposedKeySchema>;
+
+export const preflightReportSchema = z.object({
+  table: tableSummarySchema,
+  target: z.enum(migrationTargets),
+  timeColumn: z.string(),
+  server: serverFactsSchema,
+  items: z.array(preflightItemSchema),
+  /** True when some item is blocking: the plan cannot be created. */
+  blocked: z.boolean(),
+  proposedKeys: z.array(proposedKeySchema),
+  /** Key columns change capture uses; null = no usable key (only the offline sync mode works). */
+  captureKey: z.array(z.string()).nullable(),
+  /** Free space the migration needs (about 2.5x the table). */
+  requiredFreeBytes: z.number(),
+  advice: settingsAdviceSchema,
+  /** The settings the report was checked against (defaults filled in). */
+  settings: migrationSettingsSchema,
+  checkedAt: z.string(),
+});
+export type PreflightReport = z.infer<typeof preflightReportSchema>;
+
+// ---------------------------------------------------------------- step 4: the plan
+
+export const phaseIds = ['A', 'B', 'C', 'D'] as const;
+export type PhaseId = (typeof phaseIds)[number];
+
+export const planStepSchema = z.object({
+  key: z.string(),
+  phase: z.enum(phaseIds),
+  title: z.string(),
+  /** Why this step exists, for the DBA reading the plan. */
+  why: z.string(),
+  /** Every statement as it is (or will be, for values only known at run time) sent. */
+  sql: z.array(z.string()),
+  /** 'per_batch' statements run once per time range; 'repeated' ones until caught up. */
+  runs: z.enum(['once', 'per_batch', 'repeated', 'on_demand']),
+});
+export type PlanStep = z.infer<typeof planStepSchema>;
+
+export const planSchema = z.object({
+  phases: z.array(
+    z.object({
+      id: z.enum(phaseIds),
+      title: z.string(),
+      description: z.string(),
+      steps: z.array(planStepSchema),
+    }),
+  ),
+  /** Relation names the plan uses. */
+  names: z.object({
+    source: z.string(),
+    newTable: z.string(),
+    oldTable: z.string(),
+    captureSchema: z.string(),
+  }),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+// ---------------------------------------------------------------- step 5: run
+
+export const migrationStates = [
+  'planned',
+  'running',
+  'paused',
+  /** Copied and synced, waiting for migration:swap (swap mode 'confirm'). */
+  'ready_to_swap',
+  /** The new table is in place under the original name; the old one is kept. */
+  'swapped',
+  'failed',
+  'cancelling',
+  'cancelled',
+  'rolling_back',
+  'rolled_back',
+  'cleaning_up',
+  'cleaned_up',
+] as const;
+export type MigrationState = (typeof migrationStates)[number];
+
+export const stepStates = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
+
+export const stepStatusSchema = z.object({
+  key: z.string(),
+  phase: z.enum(phaseIds),
+  title: z.string(),
+  state: z.enum(stepStates),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  rows: z.number().nullable(),
+  /** Copy: the time up to which rows are copied (exclusive). */
+  highWater: z.string().nullable(),
+});
+export type StepStatus = z.infer<typeof stepStatusSchema>;
+
+export const progressSchema = z.object({
+  migrationId: z.string(),
+  state: z.enum(migrationStates),
+  phase: z.enum(phaseIds).nullable(),
+  step: z.string().nullable(),
+  stepTitle: z.string().nullable(),
+  rowsCopied: z.number(),
+  /** An estimate at the start of the copy (statistics), so copied may pass it. */
+  rowsTotal: z.number(),
+  batches: z.number(),
+  /** Rows per second over the copy so far in this run; null before the first batch. */
+  rate: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  highWater: z.string().nullable(),
+  /** Changes captured and not yet replayed. */
+  pendingChanges: z.number().nullable(),
+  message: z.string().nullable(),
+  at: z.string(),
+});
+export type MigrationProgress = z.infer<typeof progressSchema>;
+
+// ---------------------------------------------------------------- step 6: the swap
+
+export const blockerSchema = z.object({
+  pid: z.number(),
+  user: z.string().nullable(),
+  application: z.string().nullable(),
+  clientAddr: z.string().nullable(),
+  state: z.string().nullable(),
+  /** The lock it holds or waits for on the table. */
+  lockMode: z.string(),
+  granted: z.boolean(),
+  xactStart: z.string().nullable(),
+  queryStart: z.string().nullable(),
+  query: z.string().nullable(),
+});
+export type Blocker = z.infer<typeof blockerSchema>;
+
+export const swapAttemptSchema = z.object({
+  attempt: z.number(),
+  at: z.string(),
+  outcome: z.enum(['swapped', 'lock_timeout', 'failed']),
+  blockers: z.array(blockerSchema),
+  message: z.string(),
+});
+export type SwapAttempt = z.infer<typeof swapAttemptSchema>;
+
+export const movedObjectSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  /** What the swap did with it, e.g. 'recreated on the new table'. */
+  action: z.string(),
+});
+
+export const swapReportSchema = z.object({
+  direction: z.enum(['forward', 'rollback']),
+  attempts: z.array(swapAttemptSchema),
+  /** From the moment the lock was granted to the commit. */
+  lockHeldMs: z.number().nullable(),
+  /** Keys replayed inside the swap transaction (the rows committed just before it). */
+  replayedInSwap: z.number().nullable(),
+  moved: z.array(movedObjectSchema),
+  completedAt: z.string().nullable(),
+});
+export type SwapReport = z.infer<typeof swapReportSchema>;
+
+// ---------------------------------------------------------------- step 7: validation
+
+export const validationCheckSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  details: z.string(),
+});
+export type ValidationCheck = z.infer<typeof validationCheckSchema>;
+
+export const validationReportSchema = z.object({
+  checkedAt: z.string(),
+  /** No check failed. */
+  ok: z.boolean(),
+  checks: z.array(validationCheckSchema),
+});
+export type ValidationReport = z.infer<typeof validationReportSchema>;
+
+// ---------------------------------------------------------------- the migration
+
+export const migrationErrorSchema = z.object({
+  step: z.string().nullable(),
+  message: z.string(),
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+
+export const migrationSummarySchema = z.object({
+  id: z.string(),
+  profileId: z.string(),
+  schema: z.string(),
+  table: z.string(),
+  timeColumn: z.string(),
+  target: z.enum(migrationTargets),
+  state: z.enum(migrationStates),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  swappedAt: z.string().nullable(),
+  /** Cleanup is allowed without typing the table name from then on. */
+  keepUntil: z.string().nullable(),
+  error: migrationErrorSchema.nullable(),
+});
+export type MigrationSummary = z.infer<typeof migrationSummarySchema>;
+
+export const migrationSchema = migrationSummarySchema.extend({
+  settings: migrationSettingsSchema,
+  plan: planSchema,
+  steps: z.array(stepStatusSchema),
+  progress: progressSchema.nullable(),
+  swap: swapReportSchema.nullable(),
+  validation: validationReportSchema.nullable(),
+  /** Rollback is possible (before cleanup). */
+  canRollback: z.boolean(),
+  /** Cleanup is possible now; before keepUntil it needs the table name typed. */
+  canCleanup: z.boolean(),
+});
+export type Migration = z.infer<typeof migrationSchema>;
