@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import { type AlertRules, DEFAULT_ALERT_RULES, type ProfileRules } from '../../shared/alerts';
+import { storeError } from '../history/store-error';
+
+interface Row {
+  growth_warning_enabled: number;
+  growth_warning_pct: number;
+  growth_floor_bytes: number;
+  relation_growth_enabled: number;
+  relation_growth_pct: number;
+  size_critical_enabled: number;
+  size_critical_bytes: number;
+  forecast_enabled: number;
+  forecast_days: number;
+  server_down_enabled: number;
+  server_down_minutes: number;
+}
+
+const fromRow = (r: Row): AlertRules => ({
+  growthWarningEnabled: r.growth_warning_enabled === 1,
+  growthWarningPct: r.growth_warning_pct,
+  growthFloorBytes: r.growth_floor_bytes,
+  relationGrowthEnabled: r.relation_growth_enabled === 1,
+  relationGrowthPct: r.relation_growth_pct,
+  sizeCriticalEnabled: r.size_critical_enabled === 1,
+  sizeCriticalBytes: r.size_critical_bytes,
+  forecastEnabled: r.forecast_enabled === 1,
+  forecastDays: r.forecast_days,
+  serverDownEnabled: r.server_down_enabled === 1,
+  serverDownMinutes: r.server_down_minutes,
+});
+
+const toRow = (profileId: string, r: AlertRules, at: number) => ({
+  profileId,
+  at,
+  growthWarningEnabled: r.growthWarningEnabled ? 1 : 0,
+  growthWarningPct: r.growthWarningPct,
+  growthFloorBytes: r.growthFloorBytes,
+  relationGrowthEnabled: r.relationGrowthEnabled ? 1 : 0,
+  relationGrowthPct: r.relationGrowthPct,
+  sizeCriticalEnabled: r.sizeCriticalEnabled ? 1 : 0,
+  sizeCriticalBytes: r.sizeCriticalBytes,
+  forecastEnabled: r.forecastEnabled ? 1 : 0,
+  forecastDays: r.forecastDays,
+  serverDownEnabled: r.serverDownEnabled ? 1 : 0,
+  serverDownMinutes: r.serverDownMinutes,
+});
+
+/**
+ * Alert rules per profile. A profile without a row uses DEFAULT_ALERT_RULES;
+ * rules are read on every evaluation, so an edit applies from the next sample
+ * or heartbeat. Callers validate with alertRulesSchema first (the router
+ * does); the table's CHECKs are the last line.
+ */
+export class RulesRepository {
+  private readonly stmts;
+  private readonly setTx: (profileIds: string[], rules: AlertRules, at: number) => void;
+  private readonly resetTx: (profileIds: string[]) => void;
+
+  constructor(db: Database.Database) {
+    this.stmts = {
+      get: db.prepare<[string], Row>('SELECT * FROM alert_rules WHERE profile_id = ?'),
+      upsert: db.prepare(`
+        INSERT INTO alert_rules (profile_id, growth_warning_enabled, growth_warning_pct, growth_floor_bytes,
+          relation_growth_enabled, relation_growth_pct, size_critical_enabled, size_critical_bytes,
+          forecast_enabled, forecast_days, server_down_enabled, server_down_minutes, updated_at)
+        VALUES (@profileId, @growthWarningEnabled, @growthWarningPct, @growthFloorBytes, @relationGrowthEnabled,
+          @relationGrowthPct, @sizeCriticalEnabled, @sizeCriticalBytes, @forecastEnabled, @forecastDays,
+          @serverDownEnabled, @serverDownMinutes, @at)
+        ON CONFLICT (profile_id) DO UPDATE SET
+          growth_warning_enabled = excluded.growth_warning_enabled,
+          growth_warning_pct = excluded.growth_warning_pct,
+          growth_floor_bytes = excluded.growth_floor_bytes,
+          relation_growth_enabled = excluded.relation_growth_enabled,
+          relation_growth_pct = excluded.relation_growth_pct,
+          size_critical_enabled = excluded.size_critical_enabled,
+          size_critical_bytes = excluded.size_critical_bytes,
+          forecast_enabled = excluded.forecast_enabled,
+          forecast_days = excluded.forecast_days,
+          server_down_enabled = excluded.server_down_enabled,
+          server_down_minutes = excluded.server_down_minutes,
+          updated_at = excluded.updated_at`),
+      delete: db.prepare<[string]>('DELETE FROM alert_rules WHERE profile_id = ?'),
+    };
+    this.setTx = db.transaction((profileIds: string[], rules: AlertRules, at: number) => {
+      for (const id of profileIds) this.stmts.upsert.run(toRow(id, rules, at));
+    });
+    this.resetTx = db.transaction((profileIds: string[]) => {
+      for (const id of profileIds) this.stmts.delete.run(id);
+    });
+  }
+
+  /** The profile's rules, the defaults when it has none stored. */
+  get(profileId: string): ProfileRules {
+    const row = this.stmts.get.get(profileId);
+    return row
+      ? { profileId, rules: fromRow(row), isDefault: false }
+      : { profileId, rules: { ...DEFAULT_ALERT_RULES }, isDefault: true };
+  }
+
+  /** The same rules for every profile named, in ONE transaction: all or none. */
+  set(profileIds: string[], rules: AlertRules, at: Date): ProfileRules[] {
+    try {
+      this.setTx(profileIds, rules, at.getTime());
+    } catch (err) {
+      throw storeError(err, 'The alert rules');
+    }
+    return profileIds.map((id) => this.get(id));
+  }
+
+  /** Back to the defaults (the rows go), in one transaction. */
+  reset(profileIds: string[]): ProfileRules[] {
+    try {
+      this.resetTx(profileIds);
+    } catch (err) {
+      throw storeError(err, 'The alert rules');
+    }
+    return profileIds.map((id) => this.get(id));
+  }
+}
