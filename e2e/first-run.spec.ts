@@ -82,10 +82,12 @@ test('a new user adds a server, tests it, and finds it again after a restart', a
     const entry = page.getByTestId('sidebar-profile');
     await expect(entry).toHaveCount(1);
     await expect(entry).toContainText(profileName);
-    // A new start: nothing tested yet.
-    await expect(entry.getByTestId('status-dot')).toHaveAttribute('data-state', 'unknown');
+    // A new start: the first heartbeat, sent at start, says whether it answers.
+    await expect(entry.getByTestId('status-dot')).toHaveAttribute('data-state', 'up');
+    // The sidebar opens the profile's Storage page; its connection details are one tab away.
     await entry.click();
     await expect(page.getByRole('heading', { name: profileName })).toBeVisible();
+    await page.getByRole('link', { name: 'Connection' }).click();
     await expect(page.getByText('Stored encrypted on this computer')).toBeVisible();
 
     await page.getByRole('button', { name: 'Test connection' }).click();

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AppInfo } from '../shared/contract';
+import { AlertService } from './alerts/alert-service';
+import type { Notifier } from './alerts/notifier';
+import { alertHandlers } from './handlers/alerts';
 import { appHandlers } from './handlers/app';
+import { migrationHandlers } from './handlers/migration';
 import { profileHandlers } from './handlers/profiles';
 import { storageHandlers } from './handlers/storage';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
+import { MigrationService } from './migration/service';
 import { PoolManager } from './postgres/pool-manager';
 import { ProfileService } from './profiles/profile-service';
 import { EventBus, type Handlers, Router } from './router';
+import { Monitoring } from './sampling/monitoring';
 import type { SecretStore } from './secrets/secret-store';
 import type { Services } from './services';
 import { openStore } from './store/database';
@@ -20,6 +26,10 @@ export interface TidemarkOptions {
   secretStore: SecretStore;
   logger?: Logger;
   now?: () => Date;
+  /** Start sampling and heartbeat timers (the desktop app and browser mode, not the CLI or tests). */
+  background?: boolean;
+  /** Desktop notifications and the badge for alerts (the Electron shell); never used in CLI mode. */
+  notifier?: Notifier;
 }
 
 export interface Tidemark {
@@ -28,6 +38,8 @@ export interface Tidemark {
   profiles: ProfileService;
   pools: PoolManager;
   logger: Logger;
+  monitoring: Monitoring;
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -79,14 +91,36 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     profiles,
     pools,
   };
+  const monitoring = new Monitoring(services);
+  const alerts = new AlertService({
+    db,
+    events,
+    logger,
+    now,
+    forecast: (id, threshold, at) => monitoring.history.growth(id, undefined, threshold, at),
+    profiles,
+    notifier: options.mode === 'cli' ? undefined : options.notifier,
+  });
+  // Always listening (also in the CLI and tests): a sample or beat taken anywhere is evaluated.
+  alerts.start();
+  const migrations = new MigrationService({
+    db,
+    events,
+    logger,
+    now,
+    resolve: (id) => profiles.credentials(id),
+  });
   const handlers: Handlers = {
     ...appHandlers(services, { version, notices }),
     ...profileHandlers(services),
-    ...storageHandlers(services),
+    ...migrationHandlers(migrations),
+    ...storageHandlers(services, monitoring),
+    ...alertHandlers(alerts),
   };
 
   const router = new Router(handlers, logger);
   logger.info({ dataDir: options.dataDir, mode: options.mode, version }, 'tidemark started');
+  if (options.background) await monitoring.start();
 
   return {
     router,
@@ -94,7 +128,12 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     profiles,
     pools,
     logger,
+    monitoring,
+    alerts,
     async close() {
+      await monitoring.stop();
+      alerts.stop();
+      await migrations.close();
       await pools.closeAll();
       db.close();
       logger.info('tidemark stopped');

@@ -6,6 +6,7 @@ import { createTidemark, type Tidemark } from './app';
 import { dataDirArg } from './electron/data-dir';
 import { registerIpc } from './electron/ipc';
 import { installMenu } from './electron/menu';
+import { createDesktopNotifier } from './electron/notifier';
 import { preloadPath, rendererUrl } from './electron/page';
 import { createSafeStorageSecretStore } from './electron/secret-store';
 import { createMainWindow, isTrustedFrame } from './electron/window';
@@ -89,6 +90,8 @@ function runShell(): void {
           mode: 'electron',
           secretStore: createSafeStorageSecretStore(safeStorage, process.platform),
           logger,
+          background: true,
+          notifier: createDesktopNotifier(app, () => win, logger),
         });
       } catch (err) {
         logger.error({ err, dataDir }, 'Tidemark could not start');

@@ -30,6 +30,31 @@ export const channelNames = [
   'health:profile',
   'demo:start',
   'demo:status',
+  // migration
+  'migration:tables',
+  'migration:describe',
+  'migration:preflight',
+  'migration:create',
+  'migration:update',
+  'migration:discard',
+  'migration:list',
+  'migration:get',
+  'migration:export',
+  'migration:run',
+  'migration:pause',
+  'migration:resume',
+  'migration:cancel',
+  'migration:swap',
+  'migration:validate',
+  'migration:rollback',
+  'migration:cleanup',
+  // alerts and their rules
+  'alerts:list',
+  'alerts:resolve',
+  'alerts:counts',
+  'rules:get',
+  'rules:set',
+  'rules:reset',
 ] as const;
 
 export type Channel = (typeof channelNames)[number];

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { Channel } from './channel-names';
+import { alertChannels, alertEvents } from './channels/alerts';
 import { appChannels } from './channels/app';
 import type { ChannelSpec } from './channels/common';
+import { migrationChannels, migrationEvents } from './channels/migration';
 import { profileChannels, profileEvents } from './channels/profiles';
 import { storageChannels, storageEvents } from './channels/storage';
 
@@ -14,7 +16,9 @@ import { storageChannels, storageEvents } from './channels/storage';
 export const channels = {
   ...appChannels,
   ...profileChannels,
+  ...migrationChannels,
   ...storageChannels,
+  ...alertChannels,
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Channels = typeof channels;
@@ -27,7 +31,9 @@ export type ResponseOf<C extends Channel> = z.output<Channels[C]['response']>;
 /** Events main → renderer. */
 export const events = {
   ...profileEvents,
+  ...migrationEvents,
   ...storageEvents,
+  ...alertEvents,
 } as const;
 
 export type Events = typeof events;

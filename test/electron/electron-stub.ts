@@ -50,6 +50,8 @@ export function createElectronStub(userData: string) {
   const openedExternally: string[] = [];
   const errorBoxes: Array<{ title: string; content: string }> = [];
   const encrypted: string[] = [];
+  const notifications: Array<{ title: string; body: string; urgency?: string; shown: boolean }> = [];
+  const badgeCounts: number[] = [];
   const paths = new Map<string, string>([['userData', userData]]);
   const session = {
     permissionRequestHandler: null as null | ((...args: unknown[]) => void),
@@ -144,7 +146,26 @@ export function createElectronStub(userData: string) {
     exit(code: number) {
       app.exitCode = code;
     },
+    setBadgeCount(count: number) {
+      badgeCounts.push(count);
+      return true;
+    },
   });
+
+  class Notification extends Emitter {
+    static isSupported() {
+      return true;
+    }
+    readonly record: (typeof notifications)[number];
+    constructor(options: { title: string; body: string; urgency?: string }) {
+      super();
+      this.record = { ...options, shown: false };
+      notifications.push(this.record);
+    }
+    show() {
+      this.record.shown = true;
+    }
+  }
 
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
   const ipcMain = {
@@ -178,6 +199,7 @@ export function createElectronStub(userData: string) {
   const module = {
     app,
     BrowserWindow,
+    Notification,
     ipcMain,
     safeStorage,
     session: { defaultSession: session },
@@ -200,7 +222,19 @@ export function createElectronStub(userData: string) {
     },
   };
 
-  return { module, app, BrowserWindow, ipcMain, session, sent, openedExternally, errorBoxes, encrypted };
+  return {
+    module,
+    app,
+    BrowserWindow,
+    ipcMain,
+    session,
+    sent,
+    openedExternally,
+    errorBoxes,
+    encrypted,
+    notifications,
+    badgeCounts,
+  };
 }
 
 export type ElectronStub = ReturnType<typeof createElectronStub>;

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_ALERT_RULES } from '../../src/shared/alerts';
 import { EVENT_CHANNEL } from '../../src/shared/client';
 import { channelNames } from '../../src/shared/contract';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 import { ensureBuilt, out } from './build';
 import { createElectronStub, type ElectronStub, type FakeFrame, fakeEvent } from './electron-stub';
 
@@ -36,7 +38,8 @@ const invoke = (channel: string, payload: unknown, senderFrame: FakeFrame | null
   if (!handler) throw new Error(`no handler for ${channel}`);
   return handler({ senderFrame, sender: theWindow().webContents }, payload) as Promise<{
     ok: boolean;
-    value?: Record<string, unknown>;
+    // biome-ignore lint/suspicious/noExplicitAny: whatever the channel answers; each test reads what it needs.
+    value?: any;
     error?: { code: string; message: string };
   }>;
 };
@@ -210,5 +213,69 @@ describe('the IPC adapter', () => {
       channel: EVENT_CHANNEL,
       message: { event: 'profiles:changed', payload: { reason: 'created', id: result.value!.id } },
     });
+  });
+});
+
+describe('alerts on the desktop', () => {
+  let pg: TestDatabase;
+  beforeAll(async () => {
+    pg = await createTestDatabase('shell alerts');
+  });
+  afterAll(async () => {
+    await pg?.cleanup();
+  });
+
+  it('shows the active-alert count on the badge from the start', () => {
+    expect(electron.badgeCounts[0]).toBe(0);
+  });
+
+  it('turns a raised alert into a desktop notification, the badge count and an event to the window', async () => {
+    const frame = theWindow().webContents.mainFrame;
+    const { host, port, database, user } = pg.fields;
+    const created = await invoke(
+      'profiles:create',
+      {
+        name: 'alerting',
+        host,
+        port,
+        database,
+        user,
+        sslmode: 'disable',
+        passwordMode: 'store',
+        password: pg.password,
+      },
+      frame,
+    );
+    expect(created.ok, JSON.stringify(created.error)).toBe(true);
+    const profileId = created.value.id as string;
+    // Any database is above 1 MiB: the absolute-size rule fires on the next sample.
+    const rules = { ...DEFAULT_ALERT_RULES, growthFloorBytes: 0, sizeCriticalBytes: 1024 * 1024 };
+    expect((await invoke('rules:set', { profileIds: [profileId], rules }, frame)).ok).toBe(true);
+
+    // The app's own first sample of a new profile may be running with the old rules: sample until it shows.
+    const alert = await vi.waitFor(
+      async () => {
+        await invoke('storage:sampleNow', { profileId }, frame);
+        const listed = await invoke('alerts:list', { profileId }, frame);
+        expect(listed.value).toHaveLength(1);
+        return listed.value[0] as { id: number; kind: string; message: string };
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(alert.kind).toBe('size_critical');
+    expect(electron.notifications).toEqual([
+      { title: 'Critical database size — alerting', body: alert.message, urgency: 'critical', shown: true },
+    ]);
+    expect(electron.badgeCounts.at(-1)).toBe(1);
+    expect(electron.sent).toContainEqual({
+      channel: EVENT_CHANNEL,
+      message: { event: 'alerts:changed', payload: expect.objectContaining({ profileId, change: 'raised' }) },
+    });
+
+    // Dismissed from the window: the badge clears, and no new notification.
+    const resolved = await invoke('alerts:resolve', { id: alert.id }, frame);
+    expect(resolved.ok).toBe(true);
+    expect(electron.badgeCounts.at(-1)).toBe(0);
+    expect(electron.notifications).toHaveLength(1);
   });
 });

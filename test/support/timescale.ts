@@ -60,7 +60,9 @@ async function resetSession(info: TimescaleInfo): Promise<void> {
   client.on('error', () => {});
   await client.connect();
   try {
-    await client.query('ROLLBACK; RESET ALL');
+    // PGlite keeps session settings across connections; after RESET ALL its search_path is pg_catalog
+    // alone, so an unqualified CREATE TABLE would land there. Put the usual one back.
+    await client.query(`ROLLBACK; RESET ALL; SET search_path = "$user", public`);
   } finally {
     await client.end();
   }

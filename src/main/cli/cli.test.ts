@@ -69,3 +69,59 @@ describe('tidemark command', () => {
     expect(tested.out).toMatch(/FAILED \(auth_failed\)/);
   });
 });
+
+describe('tidemark sample and history', () => {
+  it('samples a server and prints the stored history, as a table and as CSV', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-cli-'));
+    const admin = await db.admin();
+    await admin.query('CREATE TABLE "Orders" (id bigserial PRIMARY KEY, note text)');
+    await admin.query('INSERT INTO "Orders" (note) SELECT repeat(\'x\', 100) FROM generate_series(1, 1000)');
+    const { host, port, database, user } = db.fields;
+    const url = `postgresql://${user}:${encodeURIComponent(db.password)}@${host}:${port}/${database}?sslmode=disable`;
+    await cli('--data-dir', dataDir, 'profiles', 'add', '--url', url, '--name', 'pg');
+
+    const first = await cli('--data-dir', dataDir, 'sample', 'pg');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/Sampled "pg" at .*: \d+ relations/);
+    await admin.query('INSERT INTO "Orders" (note) SELECT repeat(\'y\', 100) FROM generate_series(1, 20000)');
+    expect((await cli('--data-dir', dataDir, 'sample', 'pg')).code).toBe(0);
+
+    const csv = await cli('--data-dir', dataDir, 'history', 'pg', '--relation', 'public.Orders', '--csv');
+    const lines = csv.out.split('\n');
+    expect(lines[0]).toBe('taken_at,total_bytes,heap_bytes,toast_bytes,index_bytes,not_measured');
+    expect(lines).toHaveLength(3);
+    const totals = lines.slice(1).map((l) => Number(l.split(',')[1]));
+    expect(totals[1]).toBeGreaterThan(totals[0]!);
+    // The same figure the server gives.
+    const direct = await admin.query<{ n: string }>(`SELECT pg_total_relation_size('"Orders"') AS n`);
+    expect(totals[1]).toBe(Number(direct.rows[0]!.n));
+
+    const text = await cli('--data-dir', dataDir, 'history', 'pg', '--since', '1d');
+    expect(text.out).toMatch(/History of the database of "pg"/);
+    expect(text.out.split('\n').filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l))).toHaveLength(2);
+  });
+
+  it('explains a relation or a --since it does not understand', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-cli-'));
+    const { host, port, database, user } = db.fields;
+    await cli(
+      '--data-dir',
+      dataDir,
+      'profiles',
+      'add',
+      '--url',
+      `postgresql://${user}@${host}:${port}/${database}`,
+      '--name',
+      'pg',
+    );
+    expect(await cli('--data-dir', dataDir, 'history', 'pg', '--since', 'last tuesday')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/--since "last tuesday" is not understood/),
+    });
+    expect(await cli('--data-dir', dataDir, 'history', 'pg', '--relation', 'nope')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/No relation "nope"/),
+    });
+    expect((await cli('--data-dir', dataDir, 'sample', 'unknown')).err).toMatch(/No profile named "unknown"/);
+  });
+});

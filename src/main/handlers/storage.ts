@@ -1,28 +1,86 @@
 import type { StorageChannel } from '../../shared/channels/storage';
-import { AppError } from '../errors';
+import { type Profile, profileInputSchema } from '../../shared/profile';
 import type { HandlersFor } from '../router';
+import type { Monitoring } from '../sampling/monitoring';
+import { parseSchedule } from '../sampling/schedule';
 import type { Services } from '../services';
 
-const notYet = () => {
-  throw new AppError('unsupported', 'This part of Tidemark is being built.');
-};
+export function storageHandlers(s: Services, m: Monitoring): HandlersFor<StorageChannel> {
+  const { history, runner, scheduler, demo } = m;
 
-/** Placeholder until the storage services are wired (same issue). */
-export function storageHandlers(_s: Services): HandlersFor<StorageChannel> {
+  const scheduleState = (profileId: string) => {
+    const stored = history.scheduleOf(profileId);
+    return {
+      storage: stored.storage,
+      heartbeatSeconds: stored.heartbeatSeconds,
+      lastSampleAt: stored.lastSampleAt?.toISOString() ?? null,
+      nextSampleAt: scheduler.nextSampleAt(profileId)?.toISOString() ?? null,
+    };
+  };
+
   return {
-    'storage:overview': notYet,
-    'storage:children': notYet,
-    'storage:sampleNow': notYet,
-    'storage:series': notYet,
-    'storage:topGrowers': notYet,
-    'storage:growth': notYet,
-    'schedule:get': notYet,
-    'schedule:set': notYet,
-    'settings:get': notYet,
-    'settings:update': notYet,
-    'health:overview': notYet,
-    'health:profile': notYet,
-    'demo:start': notYet,
-    'demo:status': notYet,
+    'storage:overview': ({ profileId }) => {
+      s.profiles.get(profileId);
+      return history.overview(profileId);
+    },
+    'storage:children': ({ profileId, relationId }) => history.children(profileId, relationId),
+    'storage:sampleNow': ({ profileId }) => {
+      s.profiles.get(profileId);
+      return runner.run(profileId, 'manual');
+    },
+    'storage:series': ({ profileId, relationId, range }) =>
+      history.series(profileId, relationId, range, s.now()),
+    'storage:topGrowers': ({ profileId, range, limit }) => history.topGrowers(profileId, range, limit),
+    'storage:growth': ({ profileId, relationId, thresholdBytes }) =>
+      history.growth(profileId, relationId, thresholdBytes, s.now()),
+
+    'schedule:get': ({ profileId }) => scheduleState(profileId),
+    'schedule:set': ({ profileId, schedule }) => {
+      parseSchedule(schedule.storage);
+      history.schedules.set(profileId, schedule);
+      scheduler.plan(profileId);
+      return scheduleState(profileId);
+    },
+
+    'settings:get': () => history.settings.get(),
+    'settings:update': (settings) => history.settings.update(settings),
+
+    'health:overview': () => history.healthOverview(s.now()),
+    'health:profile': ({ profileId, range }) => history.healthDetail(profileId, range, s.now()),
+
+    'demo:start': async () => {
+      const connection = await demo.start();
+      const existing = demo.profileId ? s.profiles.list().find((p) => p.id === demo.profileId) : undefined;
+      let profile: Profile;
+      if (existing) {
+        m.updateDemoProfile(existing.id, connection.port);
+        profile = s.profiles.get(existing.id);
+      } else {
+        const taken = new Set(s.profiles.list().map((p) => p.name.toLowerCase()));
+        let name = 'Demo server';
+        for (let n = 2; taken.has(name.toLowerCase()); n++) name = `Demo server ${n}`;
+        profile = s.profiles.create(
+          profileInputSchema.parse({
+            name,
+            host: connection.host,
+            port: connection.port,
+            database: connection.database,
+            user: connection.user,
+            password: connection.password,
+            passwordMode: 'store',
+            sslmode: 'disable',
+            connectTimeoutSec: 5,
+            statementTimeoutMs: 15_000,
+            poolSize: 2,
+          }),
+        );
+        demo.rememberProfile(profile.id);
+        history.schedules.set(profile.id, { storage: 'every 1m', heartbeatSeconds: 15 });
+        s.events.emit('profiles:changed', { reason: 'created', id: profile.id });
+      }
+      scheduler.plan(profile.id);
+      return { profile };
+    },
+    'demo:status': () => ({ running: demo.running, profileId: demo.profileId }),
   };
 }

@@ -27,6 +27,7 @@ async function main() {
     dataDir,
     mode: 'browser',
     secretStore: new KeyFileSecretStore(dataDir),
+    background: true,
   });
   const host = await startHost({
     router: tidemark.router,

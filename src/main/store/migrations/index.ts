@@ -1,7 +1,19 @@
 import { migration001Profiles } from './001_profiles';
+import { migration002StorageSamples } from './002_storage_samples';
+import { migration003Heartbeats } from './003_heartbeats';
+import { migration004SettingsAndSchedules } from './004_settings_and_schedules';
+import { migration005MigrationJournal } from './005_migration_journal';
+import { migration006Alerts } from './006_alerts';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
-export const migrations: readonly Migration[] = [migration001Profiles];
+export const migrations: readonly Migration[] = [
+  migration001Profiles,
+  migration002StorageSamples,
+  migration003Heartbeats,
+  migration004SettingsAndSchedules,
+  migration005MigrationJournal,
+  migration006Alerts,
+];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

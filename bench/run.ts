@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: runs every benchmark module in turn and prints its figures.
+ * (Created with the history benchmark; add the other modules — storage
+ * sampling against PostgreSQL/TimescaleDB — to the list below.)
+ */
+import { run as history } from './history.bench';
+import { run as migration } from './migration.bench';
+import { run as storage } from './storage.bench';
+
+const benches: Array<[string, () => Promise<void>]> = [
+  ['storage', storage],
+  ['history', history],
+  ['migration', migration],
+];
+
+async function main() {
+  const only = process.argv.slice(2);
+  for (const [name, run] of benches) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    await run();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

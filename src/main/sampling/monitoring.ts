@@ -1,0 +1,95 @@
+import { DemoServer } from '../demo/demo-server';
+import { History } from '../history/history';
+import type { Services } from '../services';
+import { collectStorageSample } from '../storage/collector';
+import { Heartbeat } from './heartbeat';
+import { SampleRunner } from './sample-runner';
+import { Scheduler } from './scheduler';
+
+/** A beat may have to connect first: allow the profile's connect timeout, within bounds. */
+const beatTimeoutMs = (connectTimeoutSec: number) =>
+  Math.min(Math.max(connectTimeoutSec, 3), 15) * 1000 + 2000;
+
+/**
+ * Everything that watches servers over time: the local history, storage
+ * samples, heartbeats, their timers, and the demo server. Built once by the
+ * composition root; timers run only after start() (not for the CLI).
+ */
+export class Monitoring {
+  readonly history: History;
+  readonly runner: SampleRunner;
+  readonly heartbeat: Heartbeat;
+  readonly scheduler: Scheduler;
+  readonly demo: DemoServer;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly s: Services) {
+    const { db, pools, events, logger, now, profiles } = s;
+    this.history = new History(db, now);
+    this.runner = new SampleRunner({
+      pools,
+      collect: (client) => collectStorageSample(client, { now }),
+      sink: this.history,
+      attempts: this.history,
+      events,
+      logger,
+      now,
+    });
+    this.heartbeat = new Heartbeat({
+      pools,
+      sink: this.history,
+      events,
+      logger,
+      now,
+      sampling: (id) => this.runner.isRunning(id),
+      timeoutMs: (id) => beatTimeoutMs(profiles.get(id).connectTimeoutSec),
+    });
+    this.scheduler = new Scheduler({
+      profileIds: () => profiles.list().map((p) => p.id),
+      schedules: this.history,
+      runner: this.runner,
+      heartbeat: this.heartbeat,
+      maintenance: () => {
+        this.history.prune().catch((err: Error) => logger.warn({ error: err.message }, 'pruning failed'));
+      },
+      logger,
+      now,
+    });
+    this.demo = new DemoServer(s.dataDir, logger);
+  }
+
+  /** Starts the timers (the desktop app and browser mode; never the CLI). */
+  async start(): Promise<void> {
+    const { events, logger, profiles } = this.s;
+    this.unsubscribe = events.subscribe((message) => {
+      if (message.event !== 'profiles:changed') return;
+      if (message.payload.reason === 'deleted') this.scheduler.remove(message.payload.id);
+      else this.scheduler.plan(message.payload.id);
+    });
+    // The demo's profile keeps working across restarts: bring its server back first.
+    const demoProfile = this.demo.profileId;
+    if (demoProfile && profiles.list().some((p) => p.id === demoProfile)) {
+      try {
+        const connection = await this.demo.start();
+        this.updateDemoProfile(demoProfile, connection.port);
+      } catch (err) {
+        logger.warn({ error: (err as Error).message }, 'demo server could not start');
+      }
+    }
+    this.scheduler.start();
+  }
+
+  /** The demo server may come back on another port. */
+  updateDemoProfile(profileId: string, port: number): void {
+    const { profiles } = this.s;
+    const current = profiles.credentials(profileId).fields;
+    if (current.port !== port) profiles.update(profileId, { ...current, port });
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.scheduler.stop();
+    await this.runner.settle();
+    await this.demo.stop();
+  }
+}
