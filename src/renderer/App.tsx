@@ -1,10 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { Banners } from './components/Banners';
 import { Header } from './components/Header';
+import { storageTitle } from './components/ProfileLayout';
 import { Sidebar } from './components/Sidebar';
+import { Toasts } from './components/Toasts';
 import { UnlockDialog } from './components/UnlockDialog';
 import { renderPath } from './routes';
-import { useNavigation, useProfiles } from './stores';
+import { useAlerts, useNavigation, useNotifications, useProfiles } from './stores';
 
 function RouterView() {
   const path = useNavigation((s) => s.path);
@@ -26,15 +28,29 @@ function RouterView() {
 function useDocumentTitle() {
   const path = useNavigation((s) => s.path);
   const profiles = useProfiles((s) => s.profiles);
+  const counts = useAlerts((s) => s.counts);
+  // In Electron main puts the count on the window's badge; a browser tab only has its title.
+  const badgeInTitle = useNotifications((s) => !s.mainBadges);
   useEffect(() => {
-    const id = /^\/profiles\/([^/]+)/.exec(path)?.[1];
+    const match = /^\/profiles\/([^/]+)(?:\/([^/]+))?/.exec(path);
+    const id = match?.[1];
+    const section = match?.[2];
     const profile = id ? profiles.find((p) => p.id === decodeURIComponent(id)) : undefined;
     let title = 'Tidemark';
     if (path === '/profiles/new') title = 'Add a server — Tidemark';
     else if (path === '/import') title = 'Import servers — Tidemark';
+    else if (path === '/health') title = 'Health — Tidemark';
+    else if (path === '/settings') title = 'Settings — Tidemark';
+    else if (path === '/alerts') title = 'Alerts — Tidemark';
+    else if (profile && section === 'storage')
+      title = `${profile.name} — ${storageTitle(counts.byProfile[profile.id]?.total ?? 0)} — Tidemark`;
+    else if (profile && section === 'health') title = `${profile.name} — Health — Tidemark`;
+    else if (profile && section === 'alerts') title = `${profile.name} — Alerts — Tidemark`;
+    else if (profile && section === 'rules') title = `${profile.name} — Alert rules — Tidemark`;
+    else if (profile && section === 'migrate') title = `${profile.name} — Migrate — Tidemark`;
     else if (profile) title = `${profile.name} — Tidemark`;
-    document.title = title;
-  }, [path, profiles]);
+    document.title = badgeInTitle && counts.total > 0 ? `(${counts.total}) ${title}` : title;
+  }, [path, profiles, counts, badgeInTitle]);
 }
 
 export function App() {
@@ -53,6 +69,7 @@ export function App() {
         </main>
       </div>
       <UnlockDialog />
+      <Toasts />
     </div>
   );
 }

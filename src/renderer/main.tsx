@@ -1,6 +1,8 @@
 import './zod-setup';
 import './styles/theme.css';
 import './styles/app.css';
+import './styles/data.css';
+import './styles/alerts.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, StartupError } from './App';

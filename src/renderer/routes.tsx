@@ -1,10 +1,17 @@
 import type { ReactNode } from 'react';
 import { matchPattern, type RouteParams } from './lib/router';
+import { AlertRulesPage } from './pages/AlertRulesPage';
+import { AlertsOverviewPage, ProfileAlertsPage } from './pages/AlertsPage';
+import { HealthOverviewPage, HealthPage } from './pages/HealthPage';
 import { HomePage } from './pages/HomePage';
 import { ImportPage } from './pages/ImportPage';
+import { MigratePage, NewMigrationPage } from './pages/MigratePage';
+import { MigrationPage } from './pages/MigrationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { EditProfilePage, NewProfilePage } from './pages/ProfileFormPage';
 import { ProfilePage } from './pages/ProfilePage';
+import { SettingsPage } from './pages/SettingsPage';
+import { StoragePage } from './pages/StoragePage';
 
 export type RouteDef = {
   /** `/profiles/:id` style; the first match wins, so put literal segments before parameters. */
@@ -23,6 +30,19 @@ export const routes: RouteDef[] = [
   { pattern: '/profiles/new', render: () => <NewProfilePage /> },
   { pattern: '/profiles/:id', render: ({ id }) => <ProfilePage id={id!} /> },
   { pattern: '/profiles/:id/edit', render: ({ id }) => <EditProfilePage id={id!} /> },
+  { pattern: '/profiles/:id/storage', render: ({ id }) => <StoragePage id={id!} /> },
+  { pattern: '/profiles/:id/health', render: ({ id }) => <HealthPage id={id!} /> },
+  { pattern: '/profiles/:id/alerts', render: ({ id }) => <ProfileAlertsPage id={id!} /> },
+  { pattern: '/profiles/:id/rules', render: ({ id }) => <AlertRulesPage id={id!} /> },
+  { pattern: '/profiles/:id/migrate', render: ({ id }) => <MigratePage id={id!} /> },
+  { pattern: '/profiles/:id/migrate/new', render: ({ id }) => <NewMigrationPage id={id!} /> },
+  {
+    pattern: '/profiles/:id/migrate/:migrationId',
+    render: ({ id, migrationId }) => <MigrationPage id={id!} migrationId={migrationId!} />,
+  },
+  { pattern: '/health', render: () => <HealthOverviewPage /> },
+  { pattern: '/alerts', render: () => <AlertsOverviewPage /> },
+  { pattern: '/settings', render: () => <SettingsPage /> },
 ];
 
 export function resolveRoute(path: string): { route: RouteDef; params: RouteParams } | null {

@@ -25,5 +25,7 @@ export function createBridgeClient(bridge: TidemarkBridge): RendererClient {
     },
     connectionState: () => 'open',
     onConnectionChange: () => () => {},
+    // Electron: main raises the desktop notification and sets the app badge itself.
+    capabilities: { desktopNotifications: true, badge: true },
   };
 }

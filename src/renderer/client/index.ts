@@ -5,7 +5,7 @@ import { takeHostToken } from './token';
 import type { RendererClient } from './types';
 import { createWebSocketClient } from './ws-client';
 
-export type { ConnectionState, RendererClient } from './types';
+export type { ClientCapabilities, ConnectionState, RendererClient } from './types';
 
 export type ClientChoice = { ok: true; client: RendererClient } | { ok: false; message: string };
 

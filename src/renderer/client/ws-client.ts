@@ -160,5 +160,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): Renderer
         stateListeners.delete(listener);
       };
     },
+    // Browser mode: the host has no desktop to notify; the page uses the browser's own means.
+    capabilities: { desktopNotifications: false, badge: false },
   };
 }

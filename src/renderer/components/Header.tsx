@@ -1,8 +1,18 @@
-import { useApp } from '../stores';
+import { hrefOf } from '../lib/router';
+import { useAlerts, useApp, useNavigation } from '../stores';
+import { AlertCountBadge } from './AlertParts';
+
+const links = [
+  { path: '/health', label: 'Health' },
+  { path: '/alerts', label: 'Alerts' },
+  { path: '/settings', label: 'Settings' },
+];
 
 export function Header() {
   const info = useApp((s) => s.info);
   const connection = useApp((s) => s.connection);
+  const path = useNavigation((s) => s.path);
+  const counts = useAlerts((s) => s.counts);
   return (
     <header className="app-header">
       <a className="brand" href="#/">
@@ -20,6 +30,19 @@ export function Header() {
               : 'Not connected'}
         </span>
       ) : null}
+      <nav className="header-nav" aria-label="Tidemark">
+        {links.map((l) => (
+          <a
+            key={l.path}
+            href={hrefOf(l.path)}
+            className={path === l.path ? 'active' : undefined}
+            aria-current={path === l.path ? 'page' : undefined}
+          >
+            {l.label}
+            {l.path === '/alerts' ? <AlertCountBadge counts={counts} testId="header-alert-count" /> : null}
+          </a>
+        ))}
+      </nav>
       {info ? (
         <span className="header-meta" title={`Data directory: ${info.dataDir}`}>
           {info.mode === 'browser' ? 'Browser mode · ' : ''}v{info.version}

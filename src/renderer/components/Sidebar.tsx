@@ -1,6 +1,8 @@
-import { endpointOf } from '../lib/format';
+import { endpointOf, formatMs } from '../lib/format';
 import { hrefOf } from '../lib/router';
-import { useNavigation, useProfiles } from '../stores';
+import { useAlerts, useNavigation, useProfiles } from '../stores';
+import { AlertCountBadge } from './AlertParts';
+import { DemoBadge } from './ProfileLayout';
 import { StatusDot } from './StatusDot';
 
 export function Sidebar() {
@@ -8,6 +10,7 @@ export function Sidebar() {
   const loaded = useProfiles((s) => s.loaded);
   const status = useProfiles((s) => s.status);
   const path = useNavigation((s) => s.path);
+  const alertCounts = useAlerts((s) => s.counts.byProfile);
 
   return (
     <nav className="sidebar" aria-label="Servers">
@@ -23,21 +26,33 @@ export function Sidebar() {
           const base = `/profiles/${encodeURIComponent(p.id)}`;
           const active = path === base || path.startsWith(`${base}/`);
           const s = status[p.id];
+          const detail = [
+            s?.message,
+            s?.state === 'up' && s.latencyMs !== undefined ? formatMs(s.latencyMs) : null,
+          ]
+            .filter(Boolean)
+            .join(' · ');
           return (
             <li key={p.id}>
               <a
-                href={hrefOf(base)}
+                href={hrefOf(`${base}/storage`)}
                 className={active ? 'active' : undefined}
                 aria-current={active ? 'page' : undefined}
                 data-testid="sidebar-profile"
               >
-                <StatusDot state={s?.state ?? 'unknown'} detail={s?.message} />
+                <StatusDot state={s?.state ?? 'unknown'} detail={detail || undefined} />
                 <span className="profile-text">
-                  <span className="profile-name">{p.name}</span>
+                  <span className="profile-name">
+                    <span className="profile-name-text">{p.name}</span>
+                    <DemoBadge profileId={p.id} />
+                  </span>
                   <span className="profile-endpoint" title={`${p.user}@${endpointOf(p)}`}>
                     {endpointOf(p)}
                   </span>
                 </span>
+                {alertCounts[p.id] ? (
+                  <AlertCountBadge counts={alertCounts[p.id]!} testId="sidebar-alert-count" />
+                ) : null}
               </a>
             </li>
           );

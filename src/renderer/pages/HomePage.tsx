@@ -1,7 +1,46 @@
+import { DemoBadge } from '../components/ProfileLayout';
 import { StatusDot } from '../components/StatusDot';
 import { endpointOf } from '../lib/format';
 import { hrefOf } from '../lib/router';
-import { useProfiles } from '../stores';
+import { useDemo, useProfiles, useStores } from '../stores';
+
+/** "Try with a demo server": a local PostgreSQL with a growing table, sampled every minute. */
+function DemoOffer() {
+  const { demo } = useStores();
+  const starting = useDemo((s) => s.starting);
+  const error = useDemo((s) => s.error);
+  return (
+    <div className="demo-offer" aria-live="polite">
+      <p className="muted">No server at hand?</p>
+      <button
+        type="button"
+        className="large"
+        onClick={() => void demo.getState().start()}
+        disabled={starting}
+        aria-busy={starting}
+        data-testid="demo-start"
+      >
+        {starting ? (
+          <>
+            <span className="spinner" aria-hidden="true" /> Starting the demo server…
+          </>
+        ) : (
+          'Try with a demo server'
+        )}
+      </button>
+      <p className="field-hint">
+        {starting
+          ? 'Initialising a local PostgreSQL in the data folder and filling a table. This takes a few seconds.'
+          : 'Starts a local PostgreSQL with a transactions table that keeps growing, sampled every minute. It stops when Tidemark quits.'}
+      </p>
+      {error ? (
+        <p className="form-error" role="alert" data-testid="demo-error">
+          {error.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 function EmptyState() {
   return (
@@ -23,6 +62,7 @@ function EmptyState() {
           Import from pg_service.conf / .pgpass
         </a>
       </div>
+      <DemoOffer />
     </section>
   );
 }
@@ -37,7 +77,7 @@ function Overview() {
           <h1 id="page-title" tabIndex={-1}>
             Servers
           </h1>
-          <p className="muted">Pick a server to see its details and test the connection.</p>
+          <p className="muted">Pick a server to see where its storage goes and how fast it grows.</p>
         </div>
         <div className="page-actions">
           <a className="button primary" href={hrefOf('/profiles/new')}>
@@ -48,10 +88,11 @@ function Overview() {
       <ul className="card-grid">
         {profiles.map((p) => (
           <li key={p.id}>
-            <a className="card card-link" href={hrefOf(`/profiles/${encodeURIComponent(p.id)}`)}>
+            <a className="card card-link" href={hrefOf(`/profiles/${encodeURIComponent(p.id)}/storage`)}>
               <span className="card-title">
                 <StatusDot state={status[p.id]?.state ?? 'unknown'} detail={status[p.id]?.message} />
                 {p.name}
+                <DemoBadge profileId={p.id} />
               </span>
               <span className="mono muted">
                 {p.user}@{endpointOf(p)}

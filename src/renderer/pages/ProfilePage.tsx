@@ -3,7 +3,7 @@ import type { Profile } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
-import { StatusDot } from '../components/StatusDot';
+import { ProfileLayout } from '../components/ProfileLayout';
 import { endpointOf, formatTime, passwordModeLabels, sslModeHints } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useProfiles, useStores } from '../stores';
@@ -77,7 +77,6 @@ export function ProfilePage({ id }: { id: string }) {
   const loaded = useProfiles((s) => s.loaded);
   const profile = useProfiles((s) => s.profiles.find((p) => p.id === id));
   const test = useProfiles((s) => s.tests[id]);
-  const status = useProfiles((s) => s.status[id]);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState<'delete' | 'duplicate' | null>(null);
   const [actionError, setActionError] = useState<AppErrorData | null>(null);
@@ -111,20 +110,11 @@ export function ProfilePage({ id }: { id: string }) {
   };
 
   return (
-    <section aria-labelledby="page-title" className="profile-page">
-      <header className="page-head">
-        <div>
-          <div className="title-row">
-            <StatusDot state={status?.state ?? 'unknown'} detail={status?.message} />
-            <h1 id="page-title" tabIndex={-1}>
-              {profile.name}
-            </h1>
-          </div>
-          <p className="mono muted" data-testid="profile-endpoint">
-            {profile.user}@{endpointOf(profile)}
-          </p>
-        </div>
-        <div className="page-actions">
+    <ProfileLayout
+      profileId={profile.id}
+      tab="details"
+      actions={
+        <>
           <button
             type="button"
             className="primary"
@@ -142,50 +132,54 @@ export function ProfilePage({ id }: { id: string }) {
           <button type="button" className="danger-outline" onClick={() => setConfirming(true)}>
             Delete…
           </button>
-        </div>
-      </header>
-
-      {actionError ? (
-        <div className="banner banner-error" role="alert">
-          <p>{actionError.message}</p>
-        </div>
-      ) : null}
-
-      <div className="profile-columns">
-        <section className="card" aria-labelledby="connection-title">
-          <h2 id="connection-title">Connection</h2>
-          <ProfileDetails profile={profile} />
-        </section>
-        <section className="card" aria-labelledby="test-section-title">
-          <h2 id="test-section-title">Connection test</h2>
-          {!test?.result && !test?.running && !test?.error ? (
-            <p className="muted">
-              Not tested since Tidemark started. <strong>Test connection</strong> shows the server version,
-              your rights, TimescaleDB, SSL and the round-trip time.
-            </p>
+        </>
+      }
+    >
+      {() => (
+        <>
+          {actionError ? (
+            <div className="banner banner-error" role="alert">
+              <p>{actionError.message}</p>
+            </div>
           ) : null}
-          <ConnectionTestPanel
-            result={test?.result ?? null}
-            running={test?.running ?? false}
-            error={test?.error}
-          />
-        </section>
-      </div>
 
-      {confirming ? (
-        <ConfirmDialog
-          title={`Delete “${profile.name}”?`}
-          confirmLabel="Delete profile"
-          busy={busy === 'delete'}
-          onConfirm={() => void remove()}
-          onCancel={() => setConfirming(false)}
-        >
-          <p>
-            Its connection settings and stored password are removed from this computer. Nothing changes on the
-            server <span className="mono">{endpointOf(profile)}</span>.
-          </p>
-        </ConfirmDialog>
-      ) : null}
-    </section>
+          <div className="profile-columns">
+            <section className="card" aria-labelledby="connection-title">
+              <h2 id="connection-title">Connection</h2>
+              <ProfileDetails profile={profile} />
+            </section>
+            <section className="card" aria-labelledby="test-section-title">
+              <h2 id="test-section-title">Connection test</h2>
+              {!test?.result && !test?.running && !test?.error ? (
+                <p className="muted">
+                  Not tested since Tidemark started. <strong>Test connection</strong> shows the server
+                  version, your rights, TimescaleDB, SSL and the round-trip time.
+                </p>
+              ) : null}
+              <ConnectionTestPanel
+                result={test?.result ?? null}
+                running={test?.running ?? false}
+                error={test?.error}
+              />
+            </section>
+          </div>
+
+          {confirming ? (
+            <ConfirmDialog
+              title={`Delete “${profile.name}”?`}
+              confirmLabel="Delete profile"
+              busy={busy === 'delete'}
+              onConfirm={() => void remove()}
+              onCancel={() => setConfirming(false)}
+            >
+              <p>
+                Its connection settings and stored password are removed from this computer. Nothing changes on
+                the server <span className="mono">{endpointOf(profile)}</span>.
+              </p>
+            </ConfirmDialog>
+          ) : null}
+        </>
+      )}
+    </ProfileLayout>
   );
 }

@@ -1,11 +1,20 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { RendererClient } from '../client';
+import { type AlertsState, createAlertsStore } from './alerts';
 import { type AppState, createAppStore } from './app';
+import { createDemoStore, type DemoState } from './demo';
 import { createDiscoverStore, type DiscoverState } from './discover';
+import { createHealthStore, type HealthState } from './health';
+import { createMigrationStore, type MigrationStoreState } from './migration';
 import { createNavigationStore, type NavigationState } from './navigation';
+import { createNotificationsStore, type NotificationsState } from './notifications';
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
 import { createProfilesStore, type ProfilesState } from './profiles';
+import { createRulesStore, type RulesState } from './rules';
+import { createScheduleStore, type ScheduleStoreState } from './schedule';
+import { createSettingsStore, type SettingsState } from './settings';
+import { createStorageStore, type StorageState } from './storage';
 import { createUnlockStore, type UnlockState } from './unlock';
 
 /** One store per feature, all created around the one client chosen at start-up. */
@@ -16,28 +25,95 @@ export function createStores(client: RendererClient, win: Window) {
   const profiles = createProfilesStore(client, unlock);
   const profileForm = createProfileFormStore({ client, profiles, navigation, unlock });
   const discover = createDiscoverStore(client, profiles);
-  return { app, navigation, unlock, profiles, profileForm, discover };
+  const storage = createStorageStore({ client, profiles, unlock, win });
+  const health = createHealthStore(client);
+  const schedule = createScheduleStore(client);
+  const settings = createSettingsStore(client);
+  const demo = createDemoStore({ client, profiles, navigation });
+  const alerts = createAlertsStore(client);
+  const rules = createRulesStore(client);
+  const migration = createMigrationStore({ client, profiles, unlock, navigation });
+  const notifications = createNotificationsStore({
+    capabilities: client.capabilities,
+    profiles,
+    navigation,
+    win,
+  });
+  return {
+    app,
+    navigation,
+    unlock,
+    profiles,
+    profileForm,
+    discover,
+    storage,
+    health,
+    schedule,
+    settings,
+    demo,
+    alerts,
+    rules,
+    notifications,
+    migration,
+  };
 }
 
 export type Stores = ReturnType<typeof createStores>;
 
 /** Wires events and connection changes to the stores and loads the first data. */
 export function startStores(client: RendererClient, stores: Stores): () => void {
-  const offEvents = client.subscribe((message) => stores.profiles.getState().applyEvent(message));
+  const offEvents = client.subscribe((message) => {
+    stores.profiles.getState().applyEvent(message);
+    stores.storage.getState().applyEvent(message);
+    stores.health.getState().applyEvent(message);
+    stores.schedule.getState().applyEvent(message);
+    stores.alerts.getState().applyEvent(message);
+    stores.rules.getState().applyEvent(message);
+    stores.notifications.getState().applyEvent(message);
+    stores.migration.getState().applyEvent(message);
+    if (message.event === 'profiles:changed') void stores.demo.getState().loadStatus();
+  });
+  // The sidebar's dots start from the heartbeat state main stored, until the next heartbeat says more.
+  const offHealth = stores.health.subscribe((state, previous) => {
+    const list = state.overview.data;
+    if (!list || list === previous.overview.data) return;
+    stores.profiles.getState().seedStatus(
+      list.map((h) => ({
+        profileId: h.profileId,
+        state: h.status.state,
+        at: h.status.lastCheckAt ?? h.status.since ?? new Date(0).toISOString(),
+        ...(h.status.message ? { message: h.status.message } : {}),
+        ...(h.latencyMs !== null ? { latencyMs: h.latencyMs } : {}),
+      })),
+    );
+  });
+  const loadAll = () => {
+    void stores.app.getState().loadInfo();
+    void stores.profiles.getState().load();
+    void stores.health.getState().loadOverview();
+    void stores.demo.getState().loadStatus();
+    void stores.alerts.getState().loadActive();
+  };
   const offConnection = client.onConnectionChange((state) => {
     const wasDown = stores.app.getState().connection !== 'open';
     stores.app.getState().setConnection(state);
     // Events sent while the socket was down are lost: read the state again.
     if (state === 'open' && wasDown) {
-      void stores.app.getState().loadInfo();
-      void stores.profiles.getState().load();
+      loadAll();
+      const { storage, health, schedule, alerts, rules } = stores;
+      if (storage.getState().profileId) void storage.getState().refresh();
+      if (health.getState().profileId) void health.getState().loadDetail();
+      if (schedule.getState().profileId) void schedule.getState().load();
+      if (alerts.getState().scope) void alerts.getState().loadHistory();
+      if (rules.getState().profileId) void rules.getState().load();
+      if (stores.migration.getState().profileId) void stores.migration.getState().refresh();
     }
   });
   // Requests made before the socket opens wait for it.
-  void stores.app.getState().loadInfo();
-  void stores.profiles.getState().load();
+  loadAll();
   return () => {
     offEvents();
+    offHealth();
     offConnection();
   };
 }
@@ -64,3 +140,17 @@ export const useProfileForm = <T,>(selector: (s: ProfileFormState) => T): T =>
 export const useDiscover = <T,>(selector: (s: DiscoverState) => T): T =>
   useStore(useStores().discover, selector);
 export const useUnlock = <T,>(selector: (s: UnlockState) => T): T => useStore(useStores().unlock, selector);
+export const useStorage = <T,>(selector: (s: StorageState) => T): T =>
+  useStore(useStores().storage, selector);
+export const useHealth = <T,>(selector: (s: HealthState) => T): T => useStore(useStores().health, selector);
+export const useSchedule = <T,>(selector: (s: ScheduleStoreState) => T): T =>
+  useStore(useStores().schedule, selector);
+export const useSettings = <T,>(selector: (s: SettingsState) => T): T =>
+  useStore(useStores().settings, selector);
+export const useDemo = <T,>(selector: (s: DemoState) => T): T => useStore(useStores().demo, selector);
+export const useAlerts = <T,>(selector: (s: AlertsState) => T): T => useStore(useStores().alerts, selector);
+export const useRules = <T,>(selector: (s: RulesState) => T): T => useStore(useStores().rules, selector);
+export const useNotifications = <T,>(selector: (s: NotificationsState) => T): T =>
+  useStore(useStores().notifications, selector);
+export const useMigration = <T,>(selector: (s: MigrationStoreState) => T): T =>
+  useStore(useStores().migration, selector);

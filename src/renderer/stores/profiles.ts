@@ -6,7 +6,7 @@ import type { RendererClient } from '../client';
 import type { UnlockStore } from './unlock';
 
 export type StatusState = ProfileStatus['state'];
-export type StatusEntry = { state: StatusState; message?: string; at: string };
+export type StatusEntry = { state: StatusState; message?: string; latencyMs?: number; at: string };
 
 export type TestEntry = {
   running: boolean;
@@ -32,6 +32,11 @@ export type ProfilesState = {
   duplicate(id: string): Promise<{ ok: true; profile: Profile } | { ok: false; error: AppErrorData }>;
   remove(id: string): Promise<{ ok: true } | { ok: false; error: AppErrorData }>;
   applyEvent(message: EventMessage): void;
+  /**
+   * Fills in the last state main stored for profiles this window has not heard of
+   * yet (after a reload, before the next heartbeat). Never overrides a newer one.
+   */
+  seedStatus(entries: Array<{ profileId: string } & StatusEntry>): void;
 };
 
 export type ProfilesStore = ReturnType<typeof createProfilesStore>;
@@ -127,13 +132,33 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
           void get().load();
           break;
         case 'profile:status': {
-          const { profileId, state, message: text, at } = message.payload;
+          const { profileId, state, message: text, latencyMs, at } = message.payload;
           set((s) => ({
-            status: { ...s.status, [profileId]: { state, at, ...(text ? { message: text } : {}) } },
+            status: {
+              ...s.status,
+              [profileId]: {
+                state,
+                at,
+                ...(text ? { message: text } : {}),
+                ...(latencyMs !== undefined ? { latencyMs } : {}),
+              },
+            },
           }));
           break;
         }
       }
+    },
+
+    seedStatus(entries) {
+      set((s) => {
+        const status = { ...s.status };
+        for (const { profileId, ...entry } of entries) {
+          const known = status[profileId];
+          if (entry.state === 'unknown') continue;
+          if (!known || Date.parse(known.at) < Date.parse(entry.at)) status[profileId] = entry;
+        }
+        return { status };
+      });
     },
   }));
 }

@@ -1,0 +1,151 @@
+import type { Alert, AlertKind, AlertRules } from '../../shared/alerts';
+import { formatBytes, formatExactBytes, formatSignedBytes } from './format';
+
+/**
+ * Names that keep the two families apart: an absolute-size rule says "is big",
+ * a growth rule says "is getting big fast". Every label carries its family.
+ */
+export const alertKindLabels: Record<AlertKind, string> = {
+  growth_warning: 'Database growth (growth rule)',
+  relation_growth: 'Relation growth (growth rule)',
+  size_critical: 'Size above critical (absolute)',
+  forecast_warning: 'Critical size forecast (forecast)',
+  server_down: 'Server not answering (server)',
+};
+
+/** One line on what made the rule fire, for tooltips and the Alerts page. */
+export const alertKindHints: Record<AlertKind, string> = {
+  growth_warning: 'The database grew faster than the growth threshold between two samples, per 24 h.',
+  relation_growth: 'One relation grew faster than the growth threshold between two samples, per 24 h.',
+  size_critical: 'The database is bigger than the critical size, however slowly it grows.',
+  forecast_warning: 'At the current rate the database reaches the critical size within the forecast window.',
+  server_down: 'Heartbeats have been failing for longer than the server-down threshold.',
+};
+
+export const severityLabels = { warning: 'Warning', critical: 'Critical' } as const;
+
+const severityRank = { critical: 0, warning: 1 } as const;
+/** Within a severity: the whole server, then the database, then single relations. */
+const kindRank: Record<AlertKind, number> = {
+  server_down: 0,
+  size_critical: 1,
+  forecast_warning: 2,
+  growth_warning: 3,
+  relation_growth: 4,
+};
+
+/** Most severe first, then the broadest, then the newest. */
+export function sortAlerts(alerts: readonly Alert[]): Alert[] {
+  return [...alerts].sort(
+    (a, b) =>
+      severityRank[a.severity] - severityRank[b.severity] ||
+      kindRank[a.kind] - kindRank[b.kind] ||
+      Date.parse(b.raisedAt) - Date.parse(a.raisedAt) ||
+      a.subject.name.localeCompare(b.subject.name),
+  );
+}
+
+/** Growth rules are about a change between two samples; the others about a size now (or nothing). */
+export function isGrowthKind(kind: AlertKind): boolean {
+  return kind === 'growth_warning' || kind === 'relation_growth';
+}
+
+/** The worst severity of a few alerts. */
+export function worstSeverity(alerts: readonly Pick<Alert, 'severity'>[]): Alert['severity'] {
+  return alerts.some((a) => a.severity === 'critical') ? 'critical' : 'warning';
+}
+
+/** "database shop", "relation public.orders", "server db1:5432". */
+export function subjectText(alert: Pick<Alert, 'subject'>): string {
+  return `${alert.subject.type} ${alert.subject.name}`;
+}
+
+/** "1 alert", "2 alerts". */
+export function alertCountText(n: number): string {
+  return `${n} ${n === 1 ? 'alert' : 'alerts'}`;
+}
+
+/** Growth normalised to 24 h: "+12.5 % per 24 h"; whole numbers above 100 %. */
+export function formatGrowthPct(pct: number): string {
+  const abs = Math.abs(pct);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  const text = new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(abs);
+  return `${pct < 0 ? '−' : '+'}${text} % per 24 h`;
+}
+
+/** The figures of an alert in plain words, e.g. "8.1 MiB → 9.7 MiB (+1.6 MiB)". */
+export function figuresText(alert: Pick<Alert, 'previousBytes' | 'currentBytes'>): string | null {
+  const { previousBytes: before, currentBytes: now } = alert;
+  if (now === null) return null;
+  if (before === null) return formatBytes(now);
+  return `${formatBytes(before)} → ${formatBytes(now)} (${formatSignedBytes(now - before)})`;
+}
+
+// ---------- rules: GiB in the form, bytes in the contract ----------
+
+const GIB = BigInt(1024 ** 3);
+
+/**
+ * A size typed in GiB ("50", "0.5", "0,25", "1e-3" is refused) → whole bytes,
+ * computed in exact decimal arithmetic (0.1 GiB is 107,374,182.4 bytes → 107,374,182),
+ * never through a binary float. null when it is not a decimal number.
+ */
+export function gibToBytes(text: string): number | null {
+  const match = /^([+-]?)(\d*)(?:[.,](\d*))?$/.exec(text.trim());
+  if (!match) return null;
+  const [, sign, whole = '', frac = ''] = match;
+  if (whole === '' && frac === '') return null;
+  const scale = 10n ** BigInt(frac.length);
+  const numerator = BigInt(`${whole || '0'}${frac}`) * GIB;
+  // Round half up to the nearest byte.
+  const bytes = (numerator * 2n + scale) / (scale * 2n);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  const value = Number(bytes);
+  return sign === '-' && value !== 0 ? -value : value;
+}
+
+/** Bytes → the shortest GiB text that reads back as the same bytes ("50", "0.5", "0.001"). */
+export function bytesToGib(bytes: number): string {
+  const gib = bytes / 1024 ** 3;
+  for (let digits = 0; digits <= 12; digits++) {
+    const text = trimZeros(gib.toFixed(digits));
+    if (gibToBytes(text) === bytes) return text;
+  }
+  return String(gib);
+}
+
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+export const byteRules = ['growthFloorBytes', 'sizeCriticalBytes'] as const;
+export type ByteRule = (typeof byteRules)[number];
+export const switchRules = [
+  'growthWarningEnabled',
+  'relationGrowthEnabled',
+  'sizeCriticalEnabled',
+  'forecastEnabled',
+  'serverDownEnabled',
+] as const;
+export type SwitchRule = (typeof switchRules)[number];
+export type ValueRule = Exclude<keyof AlertRules, SwitchRule>;
+
+export const isByteRule = (rule: string): rule is ByteRule => (byteRules as readonly string[]).includes(rule);
+
+/** How a rule's default reads next to its field. */
+export function defaultText(rule: ValueRule, rules: AlertRules): string {
+  const value = rules[rule];
+  if (isByteRule(rule)) return `${bytesToGib(value)} GiB`;
+  if (rule === 'forecastDays') return `${value} ${value === 1 ? 'day' : 'days'}`;
+  if (rule === 'serverDownMinutes') return `${value} min`;
+  return `${value} %`;
+}
+
+/** "= 53,687,091,200 bytes" under a GiB field, or why it cannot be read. */
+export function exactBytesHint(text: string): string | null {
+  const bytes = gibToBytes(text);
+  return bytes === null ? null : `= ${formatExactBytes(bytes)}`;
+}

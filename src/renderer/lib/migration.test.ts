@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { MigrationSettings } from '../../shared/migration';
+import {
+  currentStep,
+  formatWait,
+  formFromSettings,
+  joinStatements,
+  parseSize,
+  plainFix,
+  plainName,
+  preflightInput,
+  settingsFieldOf,
+  settingsInput,
+} from './migration';
+
+const defaults: MigrationSettings = {
+  interval: '1 day',
+  compressAfter: '7 days',
+  segmentBy: ['account_id'],
+  orderBy: [{ column: 'executed_at', direction: 'desc' }],
+  retention: null,
+  partitionsAhead: 7,
+  keepOldDays: 7,
+  batchRows: 50_000,
+  syncMode: 'capture',
+  acceptCompositeKey: false,
+  dropUnsupportedForeignKeys: false,
+  confirmedFreeBytes: null,
+  swap: { lockTimeoutMs: 2_000, attempts: 10, backoffMs: 1_000, mode: 'auto' },
+};
+
+describe('the settings form', () => {
+  it('starts from the engine’s settings, waiting for the DBA to confirm the swap', () => {
+    const form = formFromSettings(defaults);
+    expect(form.interval).toBe('1 day');
+    expect(form.compress).toBe(true);
+    expect(form.retain).toBe(false);
+    expect(form.freeSpace).toBe('');
+    expect(form.swapMode).toBe('confirm');
+    const back = settingsInput(form, 'timescaledb');
+    expect(back.ok && back.input).toMatchObject({
+      interval: '1 day',
+      compressAfter: '7 days',
+      segmentBy: ['account_id'],
+      retention: null,
+      confirmedFreeBytes: null,
+      swap: { lockTimeoutMs: 2_000, attempts: 10, mode: 'confirm' },
+    });
+  });
+
+  it('sends no compression or segment-by for native partitions', () => {
+    const result = settingsInput(formFromSettings(defaults), 'partitions');
+    expect(result.ok && result.input.compressAfter).toBeNull();
+    expect(result.ok && result.input.segmentBy).toEqual([]);
+  });
+
+  it('explains numbers out of range next to their field, and keeps intervals for PostgreSQL to judge', () => {
+    const form = {
+      ...formFromSettings(defaults),
+      keepOldDays: '0',
+      batchRows: 'lots',
+      freeSpace: '-3',
+      interval: 'whenever',
+    };
+    const result = settingsInput(form, 'partitions');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual(['batchRows', 'confirmedFreeBytes', 'keepOldDays']);
+  });
+
+  it('reads the free space in the unit chosen', () => {
+    expect(parseSize('20', 'GiB')).toEqual({ ok: true, bytes: 20 * 1024 ** 3 });
+    expect(parseSize('1,5', 'TiB')).toEqual({ ok: true, bytes: 1.5 * 1024 ** 4 });
+    expect(parseSize(' ', 'GiB')).toEqual({ ok: true, bytes: null });
+    expect(parseSize('a lot', 'GiB')).toEqual({ ok: false });
+    const form = { ...formFromSettings(defaults), freeSpace: '512', freeUnit: 'MiB' as const };
+    expect(preflightInput(form)).toEqual({
+      ok: true,
+      input: {
+        acceptCompositeKey: false,
+        dropUnsupportedForeignKeys: false,
+        syncMode: 'capture',
+        confirmedFreeBytes: 512 * 1024 ** 2,
+      },
+    });
+  });
+
+  it('maps main’s field names onto the form', () => {
+    expect(settingsFieldOf('settings.interval')).toBe('interval');
+    expect(settingsFieldOf('settings.swap.lockTimeoutMs')).toBe('lockTimeoutMs');
+    expect(settingsFieldOf('timeColumn')).toBeNull();
+  });
+});
+
+describe('words on screen', () => {
+  it('names the control instead of the engine’s setting', () => {
+    expect(plainFix('Accept the composite key (settings.acceptCompositeKey), after checking.')).toBe(
+      'Accept the composite key — use “Accept the composite key” under Your decisions, after checking.',
+    );
+    expect(plainFix("Add a primary key, or choose sync mode 'offline'.")).toContain(
+      '“Pause the application’s writes for the swap”',
+    );
+  });
+
+  it('drops quotes a name does not need', () => {
+    expect(plainName('"public"."transactions_old_ab12"')).toBe('public.transactions_old_ab12');
+    expect(plainName('"public"."Trades"')).toBe('public."Trades"');
+  });
+
+  it('keeps one-line statements together and spaces out the long ones', () => {
+    expect(joinStatements(['BEGIN;', 'LOCK TABLE t;', 'CREATE TABLE x (\n  a int\n);', 'COMMIT;'])).toBe(
+      'BEGIN;\nLOCK TABLE t;\n\nCREATE TABLE x (\n  a int\n);\n\nCOMMIT;',
+    );
+  });
+
+  it('says pauses in ms or s', () => {
+    expect(formatWait(800)).toBe('800 ms');
+    expect(formatWait(1000)).toBe('1 s');
+    expect(formatWait(2500)).toBe('2.5 s');
+    expect(formatWait(16_000)).toBe('16 s');
+  });
+});
+
+describe('where a migration stands', () => {
+  it('follows the state, the swap and the step', () => {
+    expect(currentStep('planned', false)).toBe('plan');
+    expect(currentStep('running', false, 'copy')).toBe('run');
+    expect(currentStep('running', false, 'swap')).toBe('swap');
+    expect(currentStep('ready_to_swap', false)).toBe('swap');
+    expect(currentStep('running', true, 'validate')).toBe('validate');
+    expect(currentStep('swapped', true)).toBe('cleanup');
+    expect(currentStep('failed', false, 'create-table')).toBe('run');
+  });
+});

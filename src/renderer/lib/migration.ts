@@ -1,0 +1,349 @@
+import type {
+  MigrationSettings,
+  MigrationSettingsInput,
+  MigrationState,
+  MigrationTarget,
+  PhaseId,
+  PreflightItem,
+  SyncMode,
+} from '../../shared/migration';
+
+/** Words for the wizard: what a DBA reads, never an enum. */
+
+export const targetLabels: Record<MigrationTarget, string> = {
+  timescaledb: 'TimescaleDB hypertable',
+  partitions: 'Native range partitions',
+};
+
+export const targetHints: Record<MigrationTarget, string> = {
+  timescaledb:
+    'Chunks by time, compression after a few days and retention by dropping chunks. Needs the TimescaleDB extension.',
+  partitions:
+    'PostgreSQL’s own PARTITION BY RANGE (13 and later): partitions for the whole data range and ahead, a DEFAULT partition, retention by detaching old partitions. No extension needed.',
+};
+
+export const stateLabels: Record<MigrationState, string> = {
+  planned: 'Planned',
+  running: 'Running',
+  paused: 'Paused',
+  ready_to_swap: 'Ready to swap',
+  swapped: 'Swapped',
+  failed: 'Failed',
+  cancelling: 'Cancelling',
+  cancelled: 'Cancelled',
+  rolling_back: 'Rolling back',
+  rolled_back: 'Rolled back',
+  cleaning_up: 'Cleaning up',
+  cleaned_up: 'Cleaned up',
+};
+
+/** How each state looks: the word is always shown, the tone only helps. */
+export type Tone = 'neutral' | 'busy' | 'ok' | 'warn' | 'bad';
+export const stateTones: Record<MigrationState, Tone> = {
+  planned: 'neutral',
+  running: 'busy',
+  paused: 'warn',
+  ready_to_swap: 'warn',
+  swapped: 'ok',
+  failed: 'bad',
+  cancelling: 'busy',
+  cancelled: 'neutral',
+  rolling_back: 'busy',
+  rolled_back: 'neutral',
+  cleaning_up: 'busy',
+  cleaned_up: 'ok',
+};
+
+/** Work is going on in main: the page follows the events. */
+export const busyStates: MigrationState[] = ['running', 'cancelling', 'rolling_back', 'cleaning_up'];
+/** Nothing more can happen to it. */
+export const finishedStates: MigrationState[] = ['cancelled', 'rolled_back', 'cleaned_up'];
+
+export const categoryLabels: Record<PreflightItem['category'], string> = {
+  server: 'Server',
+  table: 'Table',
+  time_column: 'Time column',
+  keys: 'Keys and changes during the copy',
+  dependents: 'Objects that depend on the table',
+  space: 'Disk space',
+  activity: 'Activity on the table now',
+  privileges: 'Privileges',
+};
+
+export const categoryOrder: PreflightItem['category'][] = [
+  'server',
+  'table',
+  'time_column',
+  'keys',
+  'dependents',
+  'space',
+  'activity',
+  'privileges',
+];
+
+export const phaseOrder: PhaseId[] = ['A', 'B', 'C', 'D'];
+
+export const syncModeLabels: Record<SyncMode, string> = {
+  capture: 'Capture changes while the copy runs (writes keep going)',
+  offline: 'Pause the application’s writes for the swap',
+};
+
+/** The wizard's eight steps, as the stepper names them. */
+export const wizardSteps = [
+  { n: 1, id: 'choose', label: 'Table' },
+  { n: 2, id: 'preflight', label: 'Pre-flight' },
+  { n: 3, id: 'settings', label: 'Settings' },
+  { n: 4, id: 'plan', label: 'Plan' },
+  { n: 5, id: 'run', label: 'Copy' },
+  { n: 6, id: 'swap', label: 'Swap' },
+  { n: 7, id: 'validate', label: 'Validate' },
+  { n: 8, id: 'cleanup', label: 'Clean up' },
+] as const;
+export type WizardStepId = (typeof wizardSteps)[number]['id'];
+
+/**
+ * Where a migration stands in the eight steps: the step it is on, and whether
+ * that step is waiting for the DBA, working, or done (everything before it is done).
+ */
+export function currentStep(
+  state: MigrationState,
+  swapped: boolean,
+  step: string | null = null,
+): WizardStepId {
+  switch (state) {
+    case 'planned':
+      return 'plan';
+    case 'running':
+    case 'paused':
+    case 'cancelling':
+    case 'failed':
+      return swapped ? 'validate' : step === 'swap' ? 'swap' : 'run';
+    case 'ready_to_swap':
+      return 'swap';
+    case 'swapped':
+    case 'rolling_back':
+    case 'cleaning_up':
+      return 'cleanup';
+    case 'cancelled':
+      return 'run';
+    case 'rolled_back':
+    case 'cleaned_up':
+      return 'cleanup';
+  }
+}
+
+/**
+ * The pre-flight's fixes name the engine's settings ("settings.acceptCompositeKey");
+ * on screen the control is right there, so name it as the DBA sees it.
+ */
+const settingNames: Record<string, string> = {
+  acceptCompositeKey: '“Accept the composite key” under Your decisions',
+  confirmedFreeBytes: '“Free space you confirm” under Your decisions',
+  dropUnsupportedForeignKeys: '“Drop foreign keys that cannot point at the new table” under Your decisions',
+  syncMode: '“Changes during the copy” under Your decisions',
+};
+export function plainFix(text: string): string {
+  return text
+    .replace(/\s*\(settings\.(\w+)\)/g, (_m, name: string) =>
+      settingNames[name] ? ` — use ${settingNames[name]}` : '',
+    )
+    .replace(/sync mode '(capture|offline)'/g, (_m, mode: SyncMode) => `“${syncModeLabels[mode]}”`);
+}
+
+// ---------------------------------------------------------------- the settings form
+
+export const sizeUnits = ['MiB', 'GiB', 'TiB'] as const;
+export type SizeUnit = (typeof sizeUnits)[number];
+const unitBytes: Record<SizeUnit, number> = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+
+/** Everything the DBA may change, as typed (strings for numbers, so a half-typed value stays on screen). */
+export type SettingsForm = {
+  interval: string;
+  compress: boolean;
+  compressAfter: string;
+  segmentBy: string[];
+  orderBy: Array<{ column: string; direction: 'asc' | 'desc' }>;
+  retain: boolean;
+  retention: string;
+  partitionsAhead: string;
+  keepOldDays: string;
+  batchRows: string;
+  syncMode: SyncMode;
+  acceptCompositeKey: boolean;
+  dropUnsupportedForeignKeys: boolean;
+  freeSpace: string;
+  freeUnit: SizeUnit;
+  lockTimeoutMs: string;
+  attempts: string;
+  swapMode: 'auto' | 'confirm';
+};
+
+/** The form, from settings the engine filled in (its defaults plus what was sent). */
+export function formFromSettings(s: MigrationSettings, previous?: SettingsForm | null): SettingsForm {
+  const free = s.confirmedFreeBytes;
+  const unit: SizeUnit = previous?.freeUnit ?? 'GiB';
+  return {
+    interval: s.interval,
+    compress: s.compressAfter !== null,
+    compressAfter: s.compressAfter ?? previous?.compressAfter ?? '7 days',
+    segmentBy: [...s.segmentBy],
+    orderBy: s.orderBy.map((o) => ({ ...o })),
+    retain: s.retention !== null,
+    retention: s.retention ?? previous?.retention ?? '1 year',
+    partitionsAhead: String(s.partitionsAhead),
+    keepOldDays: String(s.keepOldDays),
+    batchRows: String(s.batchRows),
+    syncMode: s.syncMode,
+    acceptCompositeKey: s.acceptCompositeKey,
+    dropUnsupportedForeignKeys: s.dropUnsupportedForeignKeys,
+    freeSpace: free === null ? '' : trimNumber(free / unitBytes[unit]),
+    freeUnit: unit,
+    lockTimeoutMs: String(s.swap.lockTimeoutMs),
+    attempts: String(s.swap.attempts),
+    swapMode: previous?.swapMode ?? 'confirm',
+  };
+}
+
+function trimNumber(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
+/** "120", "1.5", "0,5" in the chosen unit → bytes; null when empty. */
+export function parseSize(text: string, unit: SizeUnit): { ok: true; bytes: number | null } | { ok: false } {
+  const t = text.trim().replace(',', '.');
+  if (t === '') return { ok: true, bytes: null };
+  const v = Number(t);
+  if (!Number.isFinite(v) || v < 0) return { ok: false };
+  return { ok: true, bytes: Math.round(v * unitBytes[unit]) };
+}
+
+function parseInteger(text: string, min: number, max: number): number | null {
+  const t = text.trim().replace(/[_,\s]/g, '');
+  if (!/^\d+$/.test(t)) return null;
+  const v = Number(t);
+  return v >= min && v <= max ? v : null;
+}
+
+/** Field names as the engine reports them in AppError.fields ("settings.interval"). */
+export type SettingsField =
+  | 'interval'
+  | 'compressAfter'
+  | 'segmentBy'
+  | 'orderBy'
+  | 'retention'
+  | 'partitionsAhead'
+  | 'keepOldDays'
+  | 'batchRows'
+  | 'confirmedFreeBytes'
+  | 'lockTimeoutMs'
+  | 'attempts';
+
+/**
+ * What the request sends. Checks only what the browser can check (numbers and
+ * ranges); intervals are checked by PostgreSQL itself, in main.
+ */
+export function settingsInput(
+  form: SettingsForm,
+  target: MigrationTarget,
+):
+  | { ok: true; input: MigrationSettingsInput }
+  | { ok: false; errors: Partial<Record<SettingsField, string>> } {
+  const errors: Partial<Record<SettingsField, string>> = {};
+  const partitionsAhead = parseInteger(form.partitionsAhead, 0, 1000);
+  if (partitionsAhead === null) errors.partitionsAhead = 'A whole number from 0 to 1000.';
+  const keepOldDays = parseInteger(form.keepOldDays, 1, 365);
+  if (keepOldDays === null) errors.keepOldDays = 'A whole number of days from 1 to 365.';
+  const batchRows = parseInteger(form.batchRows, 1, 10_000_000);
+  if (batchRows === null) errors.batchRows = 'A whole number of rows from 1 to 10,000,000.';
+  const lockTimeoutMs = parseInteger(form.lockTimeoutMs, 100, 60_000);
+  if (lockTimeoutMs === null) errors.lockTimeoutMs = 'Milliseconds from 100 to 60000.';
+  const attempts = parseInteger(form.attempts, 1, 1000);
+  if (attempts === null) errors.attempts = 'A whole number from 1 to 1000.';
+  const free = parseSize(form.freeSpace, form.freeUnit);
+  if (!free.ok) errors.confirmedFreeBytes = `A size in ${form.freeUnit}, e.g. 120.`;
+  if (form.interval.trim() === '') errors.interval = 'Give the chunk or partition interval, e.g. 1 day.';
+  if (target === 'timescaledb' && form.compress && form.compressAfter.trim() === '')
+    errors.compressAfter = 'Give a delay, e.g. 7 days, or switch compression off.';
+  if (form.retain && form.retention.trim() === '')
+    errors.retention = 'Give an age, e.g. 1 year, or switch retention off.';
+  if (form.orderBy.some((o) => o.column === '')) errors.orderBy = 'Choose a column for every order-by entry.';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    input: {
+      interval: form.interval.trim(),
+      compressAfter: target === 'timescaledb' && form.compress ? form.compressAfter.trim() : null,
+      segmentBy: target === 'timescaledb' ? form.segmentBy : [],
+      orderBy: form.orderBy,
+      retention: form.retain ? form.retention.trim() : null,
+      partitionsAhead: partitionsAhead!,
+      keepOldDays: keepOldDays!,
+      batchRows: batchRows!,
+      syncMode: form.syncMode,
+      acceptCompositeKey: form.acceptCompositeKey,
+      dropUnsupportedForeignKeys: form.dropUnsupportedForeignKeys,
+      confirmedFreeBytes: free.ok ? free.bytes : null,
+      swap: { lockTimeoutMs: lockTimeoutMs!, attempts: attempts!, mode: form.swapMode },
+    },
+  };
+}
+
+/** "settings.interval" → "interval"; "settings.swap.lockTimeoutMs" → "lockTimeoutMs". */
+export function settingsFieldOf(key: string): SettingsField | null {
+  const m = /^settings\.(?:swap\.)?(\w+)/.exec(key);
+  return m ? (m[1] as SettingsField) : null;
+}
+
+/** Only what step 2 changes: the rest stays at the engine's defaults until step 3. */
+export const preflightFields = [
+  'acceptCompositeKey',
+  'dropUnsupportedForeignKeys',
+  'confirmedFreeBytes',
+  'syncMode',
+] as const;
+
+/** Step 2's own choices alone, when step 3's fields are half-typed. */
+export function preflightInput(
+  form: SettingsForm,
+):
+  | { ok: true; input: MigrationSettingsInput }
+  | { ok: false; errors: Partial<Record<SettingsField, string>> } {
+  const free = parseSize(form.freeSpace, form.freeUnit);
+  if (!free.ok) return { ok: false, errors: { confirmedFreeBytes: `A size in ${form.freeUnit}, e.g. 120.` } };
+  return {
+    ok: true,
+    input: {
+      acceptCompositeKey: form.acceptCompositeKey,
+      dropUnsupportedForeignKeys: form.dropUnsupportedForeignKeys,
+      syncMode: form.syncMode,
+      confirmedFreeBytes: free.bytes,
+    },
+  };
+}
+
+export function rowsPerSecond(rate: number | null): string {
+  if (rate === null || !Number.isFinite(rate)) return '—';
+  return `${Math.round(rate).toLocaleString('en-US')} rows/s`;
+}
+
+/** '"public"."transactions_old_ab12"' → 'public.transactions_old_ab12' when no quoting is needed, for prose. */
+export function plainName(quoted: string): string {
+  return quoted.replace(/"([a-z_][a-z0-9_$]*)"/g, '$1');
+}
+
+/** A pause before the next try: "800 ms", "1 s", "2.5 s", "16 s". */
+export function formatWait(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  return `${Number.isInteger(s) || s >= 10 ? Math.round(s) : s.toFixed(1)} s`;
+}
+
+/** Statements one after another: a blank line only around those that span several lines. */
+export function joinStatements(sql: string[]): string {
+  let out = '';
+  sql.forEach((stmt, i) => {
+    if (i > 0) out += stmt.includes('\n') || sql[i - 1]!.includes('\n') ? '\n\n' : '\n';
+    out += stmt;
+  });
+  return out;
+}

@@ -1,0 +1,219 @@
+import { useEffect, useMemo } from 'react';
+import type { Alert } from '../../shared/alerts';
+import { AlertFigures, KindName, SeverityBadge, Subject, When } from '../components/AlertParts';
+import { NotificationsControl } from '../components/NotificationsControl';
+import { ProfileLayout } from '../components/ProfileLayout';
+import { LoadError } from '../components/Values';
+import { alertKindLabels, subjectText } from '../lib/alerts';
+import { hrefOf } from '../lib/router';
+import { useAlerts, useProfiles, useStores } from '../stores';
+import { type AlertFilter, alertRows } from '../stores/alerts';
+
+const filterLabels: Record<AlertFilter, string> = { active: 'Active', resolved: 'Resolved', all: 'All' };
+const filters: AlertFilter[] = ['active', 'resolved', 'all'];
+
+function Resolution({ alert }: { alert: Alert }) {
+  if (!alert.resolvedAt) return <span className="badge badge-active">active</span>;
+  return (
+    <span className="resolution" data-testid="alert-resolution" data-resolution={alert.resolution}>
+      {alert.resolution === 'recovered' ? 'recovered by itself' : 'dismissed'} <When iso={alert.resolvedAt} />
+    </span>
+  );
+}
+
+function AlertRow({ alert, showProfile }: { alert: Alert; showProfile: boolean }) {
+  const { alerts } = useStores();
+  const profileName = useProfiles((s) => s.profiles.find((p) => p.id === alert.profileId)?.name);
+  const pending = useAlerts((s) => alert.id in s.dismissing);
+  const error = useAlerts((s) => s.dismissErrors[alert.id]);
+  return (
+    <tr
+      data-testid="alert-row"
+      data-alert-id={alert.id}
+      data-kind={alert.kind}
+      data-severity={alert.severity}
+      data-state={alert.resolvedAt ? 'resolved' : 'active'}
+      className={`alert-row alert-row-${alert.severity}${alert.resolvedAt ? ' resolved' : ''}`}
+    >
+      <td>
+        <SeverityBadge severity={alert.severity} />
+      </td>
+      <td className="alert-what">
+        <strong>
+          <KindName kind={alert.kind} />
+        </strong>{' '}
+        <span className="alert-sep" aria-hidden="true">
+          ·
+        </span>{' '}
+        <Subject subject={alert.subject} />
+        <span className="rel-meta">{alert.message}</span>
+        {error ? (
+          <span className="field-error" role="alert">
+            Could not dismiss: {error.message}
+          </span>
+        ) : null}
+      </td>
+      {showProfile ? (
+        <td className="alert-server">
+          <a href={hrefOf(`/profiles/${encodeURIComponent(alert.profileId)}/storage`)}>
+            {profileName ?? alert.profileId}
+          </a>
+        </td>
+      ) : null}
+      <td>
+        <AlertFigures alert={alert} />
+      </td>
+      <td className="when">
+        <When iso={alert.raisedAt} />
+      </td>
+      <td className="when">
+        {alert.resolvedAt === null && !pending ? (
+          <span className="still-active">
+            <span className="badge badge-active">active</span>
+            <button
+              type="button"
+              className="small"
+              onClick={() => void alerts.getState().dismiss(alert.id)}
+              aria-label={`Dismiss: ${alertKindLabels[alert.kind]}, ${subjectText(alert)}`}
+            >
+              Dismiss
+            </button>
+          </span>
+        ) : (
+          <Resolution alert={alert} />
+        )}
+      </td>
+    </tr>
+  );
+}
+
+const emptyText: Record<AlertFilter, string> = {
+  active: 'No active alerts. Tidemark checks the rules after every sample and heartbeat.',
+  resolved: 'No resolved alerts kept. Dismissed and recovered alerts show here (the last 30 per server).',
+  all: 'No alerts yet. Tidemark checks the rules after every sample and heartbeat.',
+};
+
+/** Active and resolved alerts of one profile, or of all of them. */
+function AlertsTable({ profileId }: { profileId: string | null }) {
+  const { alerts } = useStores();
+  const filter = useAlerts((s) => s.filter);
+  const history = useAlerts((s) => s.history);
+  const active = useAlerts((s) => s.active);
+  const dismissing = useAlerts((s) => s.dismissing);
+
+  useEffect(() => {
+    alerts.getState().openHistory(profileId);
+  }, [alerts, profileId]);
+
+  const all = useMemo(
+    () => alertRows({ history, active, dismissing, filter: 'all' }, profileId),
+    [history, active, dismissing, profileId],
+  );
+  const counts = useMemo(() => {
+    const open = all.filter((a) => a.resolvedAt === null).length;
+    return { active: open, resolved: all.length - open, all: all.length };
+  }, [all]);
+  // 'all' lists the active ones first, then the resolved: filtering keeps each part in its order.
+  const rows = useMemo(
+    () => (filter === 'all' ? all : all.filter((a) => (a.resolvedAt === null) === (filter === 'active'))),
+    [all, filter],
+  );
+
+  const error = history.error;
+  return (
+    <section className="card alerts-card" aria-labelledby="alerts-list-title" data-testid="alerts-page">
+      <div className="card-head">
+        <h2 id="alerts-list-title">{profileId ? 'Alerts of this server' : 'Alerts of every server'}</h2>
+        <fieldset className="segmented" data-testid="alert-filter">
+          <legend className="visually-hidden">Show alerts</legend>
+          {filters.map((f) => (
+            <button
+              key={f}
+              type="button"
+              aria-pressed={f === filter}
+              className={f === filter ? 'on' : undefined}
+              onClick={() => alerts.getState().setFilter(f)}
+            >
+              {filterLabels[f]} <span className="seg-count">{history.data ? counts[f] : ''}</span>
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      {error ? (
+        <LoadError
+          message={history.data ? `Could not refresh: ${error.message}` : error.message}
+          onRetry={() => void alerts.getState().loadHistory()}
+          compact
+        />
+      ) : null}
+      {!history.data && history.loading ? <p className="loading">Loading…</p> : null}
+      {history.data ? (
+        rows.length === 0 ? (
+          <p className="muted empty-alerts" data-testid="alerts-empty">
+            {emptyText[filter]}
+          </p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table alerts-table">
+              <thead>
+                <tr>
+                  <th>Severity</th>
+                  <th>Alert</th>
+                  {profileId ? null : <th>Server</th>}
+                  <th>Figures</th>
+                  <th>Raised</th>
+                  <th>Resolved</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((a) => (
+                  <AlertRow key={a.id} alert={a} showProfile={!profileId} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      ) : null}
+    </section>
+  );
+}
+
+/** #/alerts: every profile. */
+export function AlertsOverviewPage() {
+  return (
+    <section aria-labelledby="page-title" className="alerts-overview">
+      <header className="page-head">
+        <div>
+          <h1 id="page-title" tabIndex={-1}>
+            Alerts
+          </h1>
+          <p className="muted">
+            What the alert rules of every server found. Growth rules watch how fast a database or relation
+            grows; absolute-size rules watch how big it is.
+          </p>
+        </div>
+      </header>
+      <NotificationsControl />
+      <AlertsTable profileId={null} />
+    </section>
+  );
+}
+
+/** #/profiles/:id/alerts */
+export function ProfileAlertsPage({ id }: { id: string }) {
+  return (
+    <ProfileLayout profileId={id} tab="alerts">
+      {(profile) => (
+        <div className="alerts-body">
+          <div className="alerts-toolbar">
+            <NotificationsControl />
+            <a href={hrefOf(`/profiles/${encodeURIComponent(profile.id)}/rules`)}>
+              Alert rules of {profile.name}
+            </a>
+          </div>
+          <AlertsTable profileId={profile.id} />
+        </div>
+      )}
+    </ProfileLayout>
+  );
+}

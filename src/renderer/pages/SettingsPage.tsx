@@ -1,0 +1,120 @@
+import { useEffect } from 'react';
+import { LoadError } from '../components/Values';
+import { useApp, useSettings, useStores } from '../stores';
+import type { SettingsDraft } from '../stores/settings';
+
+function DaysField({ field, label, hint }: { field: keyof SettingsDraft; label: string; hint: string }) {
+  const { settings } = useStores();
+  const value = useSettings((s) => s.draft[field]);
+  const error = useSettings((s) => s.fieldErrors[field]);
+  const disabled = useSettings((s) => !s.current);
+  const id = `settings-${field}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="input-unit narrow-input">
+        <input
+          id={id}
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          value={value}
+          disabled={disabled}
+          onChange={(e) => settings.getState().setField(field, e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
+        />
+        <span aria-hidden="true">days</span>
+      </div>
+      <p className="field-hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      {error ? (
+        <p className="field-error" id={`${id}-error`} data-testid={`error-${field}`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function SettingsPage() {
+  const { settings } = useStores();
+  const current = useSettings((s) => s.current);
+  const loadError = useSettings((s) => s.loadError);
+  const saveError = useSettings((s) => s.saveError);
+  const saving = useSettings((s) => s.saving);
+  const saved = useSettings((s) => s.saved);
+  const draft = useSettings((s) => s.draft);
+  const dataDir = useApp((s) => s.info?.dataDir);
+
+  useEffect(() => {
+    void settings.getState().load();
+  }, [settings]);
+
+  const dirty =
+    current !== null &&
+    (draft.sampleRetentionDays !== String(current.sampleRetentionDays) ||
+      draft.heartbeatRetentionDays !== String(current.heartbeatRetentionDays));
+
+  return (
+    <section aria-labelledby="page-title" className="settings-page">
+      <header className="page-head">
+        <div>
+          <h1 id="page-title" tabIndex={-1}>
+            Settings
+          </h1>
+          <p className="muted">How long Tidemark keeps history on this computer.</p>
+        </div>
+      </header>
+      {loadError && !current ? (
+        <LoadError message={loadError.message} onRetry={() => void settings.getState().load()} />
+      ) : null}
+      <form
+        className="form-section settings-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void settings.getState().save();
+        }}
+      >
+        <fieldset className="plain-fieldset">
+          <legend>History</legend>
+          <DaysField
+            field="sampleRetentionDays"
+            label="Keep storage samples for"
+            hint="Default 90 days. Older samples are pruned once a day and when Tidemark starts."
+          />
+          <DaysField
+            field="heartbeatRetentionDays"
+            label="Keep heartbeats for"
+            hint="Default 60 days. Uptime and outages can only be shown for the days kept."
+          />
+        </fieldset>
+        {saveError ? (
+          <p className="form-error" role="alert">
+            {saveError.message}
+          </p>
+        ) : null}
+        <div className="form-row-actions">
+          <button type="submit" className="primary" disabled={!current || saving || !dirty}>
+            {saving ? 'Saving…' : 'Save settings'}
+          </button>
+          {dirty ? (
+            <button type="button" className="subtle" onClick={() => settings.getState().reset()}>
+              Undo changes
+            </button>
+          ) : null}
+          <span role="status" className="ok-text">
+            {saved ? 'Saved.' : ''}
+          </span>
+        </div>
+        {dataDir ? (
+          <p className="muted small-text settings-note">
+            History is stored in <span className="mono">{dataDir}</span>.
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}

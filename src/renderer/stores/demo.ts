@@ -1,0 +1,56 @@
+import { createStore } from 'zustand/vanilla';
+import type { AppErrorData } from '../../shared/result';
+import type { RendererClient } from '../client';
+import type { NavigationStore } from './navigation';
+import type { ProfilesStore } from './profiles';
+
+export type DemoState = {
+  running: boolean;
+  /** The profile that watches the demo server (kept after it stops, so the badge stays). */
+  profileId: string | null;
+  starting: boolean;
+  error: AppErrorData | null;
+
+  loadStatus(): Promise<void>;
+  /** Starts the local demo server and its profile, then opens that profile's Storage page. */
+  start(): Promise<void>;
+  dismissError(): void;
+};
+
+export type DemoStore = ReturnType<typeof createDemoStore>;
+
+type Deps = { client: RendererClient; profiles: ProfilesStore; navigation: NavigationStore };
+
+export function createDemoStore({ client, profiles, navigation }: Deps) {
+  return createStore<DemoState>()((set, get) => ({
+    running: false,
+    profileId: null,
+    starting: false,
+    error: null,
+
+    async loadStatus() {
+      const result = await client.invoke('demo:status', {});
+      // Where main does not offer the demo, there is simply no badge.
+      if (result.ok) set({ running: result.value.running, profileId: result.value.profileId });
+    },
+
+    async start() {
+      if (get().starting) return;
+      set({ starting: true, error: null });
+      const result = await client.invoke('demo:start', {});
+      if (!result.ok) {
+        set({ starting: false, error: result.error });
+        return;
+      }
+      const { profile } = result.value;
+      profiles.getState().upsert(profile);
+      set({ starting: false, running: true, profileId: profile.id });
+      navigation.getState().navigate(`/profiles/${encodeURIComponent(profile.id)}/storage`);
+      void get().loadStatus();
+    },
+
+    dismissError() {
+      set({ error: null });
+    },
+  }));
+}

@@ -1,0 +1,98 @@
+import { createStore } from 'zustand/vanilla';
+import type { EventMessage } from '../../shared/contract';
+import type { HealthDetail, HealthSummary } from '../../shared/storage';
+import type { RendererClient } from '../client';
+import type { Loadable } from './storage';
+
+export type HealthRange = '24h' | '7d' | '30d';
+
+export type HealthState = {
+  /** Every profile: state, since, latency, uptime (the all-profiles Health page, and the offline banner). */
+  overview: Loadable<HealthSummary[]>;
+  /** The profile whose Health page is open. */
+  profileId: string | null;
+  range: HealthRange;
+  detail: Loadable<HealthDetail>;
+
+  loadOverview(): Promise<void>;
+  open(profileId: string): void;
+  loadDetail(): Promise<void>;
+  setRange(range: HealthRange): Promise<void>;
+  applyEvent(message: EventMessage): void;
+};
+
+export type HealthStore = ReturnType<typeof createHealthStore>;
+
+/** Heartbeats can come every 10 s from each of many profiles: re-read at most this often. */
+const REFRESH_AFTER_EVENT_MS = 1_500;
+
+export function createHealthStore(client: RendererClient) {
+  const pending: {
+    overview: ReturnType<typeof setTimeout> | null;
+    detail: ReturnType<typeof setTimeout> | null;
+  } = {
+    overview: null,
+    detail: null,
+  };
+
+  return createStore<HealthState>()((set, get) => ({
+    overview: { data: null, error: null, loading: false },
+    profileId: null,
+    range: '24h',
+    detail: { data: null, error: null, loading: false },
+
+    async loadOverview() {
+      set((s) => ({ overview: { ...s.overview, loading: true } }));
+      const result = await client.invoke('health:overview', {});
+      set((s) => ({
+        overview: result.ok
+          ? { data: result.value, error: null, loading: false }
+          : { data: s.overview.data, error: result.error, loading: false },
+      }));
+    },
+
+    open(profileId) {
+      if (get().profileId !== profileId) {
+        set({ profileId, detail: { data: null, error: null, loading: false } });
+      }
+      void get().loadDetail();
+    },
+
+    async loadDetail() {
+      const { profileId, range } = get();
+      if (!profileId) return;
+      set((s) => ({ detail: { ...s.detail, loading: true } }));
+      const result = await client.invoke('health:profile', { profileId, range });
+      if (get().profileId !== profileId || get().range !== range) return;
+      set((s) => ({
+        detail: result.ok
+          ? { data: result.value, error: null, loading: false }
+          : { data: s.detail.data, error: result.error, loading: false },
+      }));
+    },
+
+    async setRange(range) {
+      if (get().range === range) return;
+      set({ range });
+      await get().loadDetail();
+    },
+
+    applyEvent(message) {
+      if (message.event === 'profiles:changed') {
+        void get().loadOverview();
+        return;
+      }
+      if (message.event !== 'profile:status' && message.event !== 'storage:sampled') return;
+      pending.overview ??= setTimeout(() => {
+        pending.overview = null;
+        void get().loadOverview();
+      }, REFRESH_AFTER_EVENT_MS);
+      if (message.payload.profileId === get().profileId) {
+        pending.detail ??= setTimeout(() => {
+          pending.detail = null;
+          void get().loadDetail();
+        }, REFRESH_AFTER_EVENT_MS);
+      }
+    },
+  }));
+}

@@ -1,0 +1,99 @@
+import { createStore } from 'zustand/vanilla';
+import type { AppErrorData } from '../../shared/result';
+import type { Settings } from '../../shared/storage';
+import type { RendererClient } from '../client';
+
+export type SettingsDraft = { sampleRetentionDays: string; heartbeatRetentionDays: string };
+
+export type SettingsState = {
+  current: Settings | null;
+  loadError: AppErrorData | null;
+  loading: boolean;
+  draft: SettingsDraft;
+  fieldErrors: Partial<Record<keyof SettingsDraft, string>>;
+  saveError: AppErrorData | null;
+  saving: boolean;
+  saved: boolean;
+
+  load(): Promise<void>;
+  setField(field: keyof SettingsDraft, value: string): void;
+  reset(): void;
+  save(): Promise<boolean>;
+};
+
+export type SettingsStore = ReturnType<typeof createSettingsStore>;
+
+const draftOf = (s: Settings): SettingsDraft => ({
+  sampleRetentionDays: String(s.sampleRetentionDays),
+  heartbeatRetentionDays: String(s.heartbeatRetentionDays),
+});
+
+export function createSettingsStore(client: RendererClient) {
+  return createStore<SettingsState>()((set, get) => ({
+    current: null,
+    loadError: null,
+    loading: false,
+    draft: { sampleRetentionDays: '', heartbeatRetentionDays: '' },
+    fieldErrors: {},
+    saveError: null,
+    saving: false,
+    saved: false,
+
+    async load() {
+      set({ loading: true });
+      const result = await client.invoke('settings:get', {});
+      if (!result.ok) {
+        set({ loading: false, loadError: result.error });
+        return;
+      }
+      set({
+        loading: false,
+        loadError: null,
+        current: result.value,
+        draft: draftOf(result.value),
+        fieldErrors: {},
+      });
+    },
+
+    setField(field, value) {
+      set((s) => {
+        const { [field]: _cleared, ...fieldErrors } = s.fieldErrors;
+        return { draft: { ...s.draft, [field]: value }, fieldErrors, saved: false, saveError: null };
+      });
+    },
+
+    reset() {
+      const { current } = get();
+      if (current) set({ draft: draftOf(current), fieldErrors: {}, saveError: null, saved: false });
+    },
+
+    async save() {
+      if (get().saving) return false;
+      const { draft } = get();
+      set({ saving: true, saveError: null, saved: false });
+      const result = await client.invoke('settings:update', draft);
+      if (!result.ok) {
+        const fieldErrors: SettingsState['fieldErrors'] = {};
+        for (const [key, message] of Object.entries(result.error.fields ?? {})) {
+          const last = key.split('.').pop();
+          if (last === 'sampleRetentionDays' || last === 'heartbeatRetentionDays')
+            fieldErrors[last] ??= message;
+        }
+        set({
+          saving: false,
+          fieldErrors,
+          saveError: Object.keys(fieldErrors).length ? null : result.error,
+        });
+        return false;
+      }
+      set({
+        saving: false,
+        current: result.value,
+        draft: draftOf(result.value),
+        fieldErrors: {},
+        saved: true,
+      });
+      return true;
+    },
+  }));
+}
