@@ -59,7 +59,10 @@ describe('one sick server never holds up the others', () => {
     const finished: string[] = [];
     const track = <T>(label: string, p: Promise<T>) =>
       p.then(
-        (v) => (finished.push(label), v),
+        (v) => {
+          finished.push(label);
+          return v;
+        },
         (e: unknown) => {
           finished.push(label);
           throw e;
