@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: runs every benchmark module in turn and prints its figures.
- * (Created with the history benchmark; add the other modules — storage
- * sampling against PostgreSQL/TimescaleDB — to the list below.)
+ * `npm run bench [storage|history|migration]`: runs the benchmark modules in
+ * turn and prints their figures. Nothing is asserted: timings belong here,
+ * never in tests.
  */
 import { run as history } from './history.bench';
 import { run as migration } from './migration.bench';
