@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { exactTime, formatStamp } from '../lib/format';
 import { useSchedule, useStores } from '../stores';
+import { FormActions } from './FormActions';
 import { LoadError, RelTime } from './Values';
 
 /** The profile's sampling schedule and heartbeat interval, editable. */
@@ -117,24 +118,16 @@ export function SchedulePanel({ profileId }: { profileId: string }) {
             </div>
           </dl>
         ) : null}
-        {saveError ? (
-          <p className="form-error" role="alert">
-            {saveError.message}
-          </p>
-        ) : null}
-        <div className="form-row-actions">
-          <button type="submit" className="primary small" disabled={!current || saving || !dirty}>
-            {saving ? 'Saving…' : 'Save schedule'}
-          </button>
-          {dirty ? (
-            <button type="button" className="subtle small" onClick={() => schedule.getState().reset()}>
-              Undo changes
-            </button>
-          ) : null}
-          <span role="status" className="ok-text">
-            {saved ? 'Saved.' : ''}
-          </span>
-        </div>
+        <FormActions
+          label="Save schedule"
+          saving={saving}
+          dirty={dirty}
+          saved={saved}
+          ready={Boolean(current)}
+          saveError={saveError}
+          onUndo={() => schedule.getState().reset()}
+          small
+        />
       </form>
     </section>
   );

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { FormActions } from '../components/FormActions';
 import { LoadError } from '../components/Values';
 import { useApp, useSettings, useStores } from '../stores';
 import type { SettingsDraft } from '../stores/settings';
@@ -91,24 +92,15 @@ export function SettingsPage() {
             hint="Default 60 days. Uptime and outages can only be shown for the days kept."
           />
         </fieldset>
-        {saveError ? (
-          <p className="form-error" role="alert">
-            {saveError.message}
-          </p>
-        ) : null}
-        <div className="form-row-actions">
-          <button type="submit" className="primary" disabled={!current || saving || !dirty}>
-            {saving ? 'Saving…' : 'Save settings'}
-          </button>
-          {dirty ? (
-            <button type="button" className="subtle" onClick={() => settings.getState().reset()}>
-              Undo changes
-            </button>
-          ) : null}
-          <span role="status" className="ok-text">
-            {saved ? 'Saved.' : ''}
-          </span>
-        </div>
+        <FormActions
+          label="Save settings"
+          saving={saving}
+          dirty={dirty}
+          saved={saved}
+          ready={Boolean(current)}
+          saveError={saveError}
+          onUndo={() => settings.getState().reset()}
+        />
         {dataDir ? (
           <p className="muted small-text settings-note">
             History is stored in <span className="mono">{dataDir}</span>.
