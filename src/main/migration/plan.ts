@@ -173,16 +173,21 @@ export function replayScript(ctx: PlanContext, from: string, to: string, log: st
   ];
 }
 
+/** Opens a swap (either way): one transaction that waits no longer than the lock_timeout for both tables. */
+function lockBoth(spec: PlanContext['spec'], first: string, second: string): string[] {
+  return [
+    'BEGIN;',
+    `SET LOCAL lock_timeout = '${Math.trunc(spec.settings.swap.lockTimeoutMs)}ms';`,
+    `LOCK TABLE ${first} IN ACCESS EXCLUSIVE MODE;`,
+    `LOCK TABLE ${second} IN ACCESS EXCLUSIVE MODE;`,
+  ];
+}
+
 export function swapScript(ctx: PlanContext, moves: MoveStatement[]): string[] {
   const { spec } = ctx;
   const r = rel(spec.names);
   const n = spec.names;
-  const sql = [
-    'BEGIN;',
-    `SET LOCAL lock_timeout = '${Math.trunc(spec.settings.swap.lockTimeoutMs)}ms';`,
-    `LOCK TABLE ${r.source} IN ACCESS EXCLUSIVE MODE;`,
-    `LOCK TABLE ${r.newTable} IN ACCESS EXCLUSIVE MODE;`,
-  ];
+  const sql = lockBoth(spec, r.source, r.newTable);
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(
       '-- The last changes committed before the lock.',
@@ -257,12 +262,7 @@ export function rollbackSql(ctx: PlanContext): string[] {
   const { spec } = ctx;
   const r = rel(spec.names);
   const n = spec.names;
-  const sql = [
-    'BEGIN;',
-    `SET LOCAL lock_timeout = '${Math.trunc(spec.settings.swap.lockTimeoutMs)}ms';`,
-    `LOCK TABLE ${r.source} IN ACCESS EXCLUSIVE MODE;`,
-    `LOCK TABLE ${r.oldTable} IN ACCESS EXCLUSIVE MODE;`,
-  ];
+  const sql = lockBoth(spec, r.source, r.oldTable);
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(
       '-- Rows the application wrote to the new table since the swap.',
