@@ -234,9 +234,14 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       );
       expect(csv.name).toBe('shop-primary-public.orders-all.csv');
       const lines = csv.text.trim().split('\n');
-      expect(lines[0]).toBe('time,bytes');
+      expect(lines[0]).toBe('time,bytes,note');
+      // One row per stored sample: every row is a reading, none is an empty bucket.
       const points = lines.slice(1).map((line) => line.split(','));
-      for (const [time] of points) expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      for (const [time, bytes, note] of points) {
+        expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(bytes).toMatch(/^\d+$/);
+        expect(note).toBe('');
+      }
       const values = points.map(([, bytes]) => Number(bytes));
       expect(values.length).toBeGreaterThanOrEqual(2);
       expect(values[0]).toBe(sizes.orders);

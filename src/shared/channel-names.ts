@@ -20,6 +20,7 @@ export const channelNames = [
   'storage:children',
   'storage:sampleNow',
   'storage:series',
+  'storage:samples',
   'storage:topGrowers',
   'storage:growth',
   'schedule:get',

@@ -87,6 +87,18 @@ export const seriesSchema = z.object({
 });
 export type Series = z.infer<typeof seriesSchema>;
 
+/**
+ * Every stored sample of the database total (no relation) or of one relation
+ * in a range, unbucketed, for exports. `bytes: null` is a relation that was
+ * not measured in that sample (it was locked), never a missing sample.
+ */
+export const sampleReadingsSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  readings: z.array(z.object({ t: z.number(), bytes: z.number().nullable() })),
+});
+export type SampleReadings = z.infer<typeof sampleReadingsSchema>;
+
 export const growerSchema = z.object({
   relationId: z.number(),
   schema: z.string(),

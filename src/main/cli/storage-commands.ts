@@ -1,4 +1,5 @@
 import { formatBytes } from '../../shared/bytes';
+import { csvLine } from '../../shared/csv';
 import type { Tidemark } from '../app';
 import type { LoggedSize } from '../history/sample-log';
 import {
@@ -44,12 +45,6 @@ async function sample(app: Tidemark, name: string | undefined, io: CliIo) {
   for (const gap of result.gaps) io.out(`Note: ${gap}`);
 }
 
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 async function history(app: Tidemark, name: string | undefined, values: CliValues, io: CliIo) {
   if (!name)
     throw new CliFailure(
@@ -72,7 +67,7 @@ async function history(app: Tidemark, name: string | undefined, values: CliValue
       const cells = relation
         ? [r.takenAt.toISOString(), r.totalBytes, r.heapBytes, r.toastBytes, r.indexBytes, r.notMeasured]
         : [r.takenAt.toISOString(), r.totalBytes];
-      io.out(cells.map(csvCell).join(','));
+      io.out(csvLine(cells));
     }
     return;
   }

@@ -33,8 +33,15 @@ describe('storage channels refuse bad input with a clear message', () => {
   });
 
   it('names a relation that does not exist', async () => {
-    const r = await call('storage:series', { profileId, relationId: 424242, range: '7d' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    for (const channel of ['storage:series', 'storage:samples']) {
+      const r = await call(channel, { profileId, relationId: 424242, range: '7d' });
+      expect(r, channel).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+  });
+
+  it('exports no readings, not an error, for a profile never sampled', async () => {
+    const r = await call('storage:samples', { profileId, range: 'all' });
+    expect(r).toMatchObject({ ok: true, value: { readings: [] } });
   });
 
   it('refuses an unknown chart range', async () => {

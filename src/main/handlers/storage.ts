@@ -30,6 +30,8 @@ export function storageHandlers(s: Services, m: Monitoring): HandlersFor<Storage
     },
     'storage:series': ({ profileId, relationId, range }) =>
       history.series(profileId, relationId, range, s.now()),
+    'storage:samples': ({ profileId, relationId, range }) =>
+      history.readings(profileId, relationId, range, s.now()),
     'storage:topGrowers': ({ profileId, range, limit }) => history.topGrowers(profileId, range, limit),
     'storage:growth': ({ profileId, relationId, thresholdBytes }) =>
       history.growth(profileId, relationId, thresholdBytes, s.now()),

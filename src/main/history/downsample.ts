@@ -25,22 +25,24 @@ function upperMedian(values: number[]): number {
 }
 
 /**
- * Inserts a null point where the series really has a hole, and nowhere else.
+ * Inserts a null point where samples were due and missing, and nowhere else.
  *
  * Empty buckets are not gaps by themselves: with daily samples in a 24 h
- * chart almost every bucket is empty. A silence is a gap when it is much
- * longer than the spacing the series usually has *around that place* (the
- * upper median of up to two spacings on either side), so a change of
- * schedule (daily → every 15 min) or one extra "Sample now" does not break
- * the line, while a laptop that was off for two days does.
+ * chart almost every bucket is empty, and a few "Sample now" presses seconds
+ * apart say nothing about when the next sample is due. A silence is a gap
+ * when it is much longer than both the schedule's longest wait (`dueEveryMs`)
+ * and the spacing the series usually has around that place (the upper median
+ * of up to two spacings on either side, so history taken under an older,
+ * slower schedule does not break into gaps either).
  */
 export function insertGaps<P extends { t: number }>(
   points: P[],
   spanMs: number,
   bucketMs: number,
+  dueEveryMs: number,
   nullAt: (t: number) => P,
 ): P[] {
-  if (points.length < 3) return points;
+  if (points.length < 2) return points;
   const spacing = points.slice(1).map((p, i) => p.t - points[i]!.t);
   const floor = spanMs * MIN_GAP_SHARE;
   const out: P[] = [points[0]!];
@@ -49,7 +51,8 @@ export function insertGaps<P extends { t: number }>(
     const around = [spacing[i - 2], spacing[i - 1], spacing[i + 1], spacing[i + 2]].filter(
       (v): v is number => v !== undefined,
     );
-    if (delta > floor && delta > GAP_FACTOR * upperMedian(around)) {
+    const usual = Math.max(dueEveryMs, around.length > 0 ? upperMedian(around) : 0);
+    if (delta > floor && delta > GAP_FACTOR * usual) {
       const before = points[i]!.t;
       const nextBucket = (Math.floor(before / bucketMs) + 1) * bucketMs;
       out.push(nullAt(Math.min(nextBucket, before + Math.floor(delta / 2))));

@@ -27,6 +27,8 @@ export class HealthQuery {
     db: Database.Database,
     private readonly lookup: Lookup,
     private readonly status: StatusQuery,
+    /** How often the profile's heartbeat is due. */
+    private readonly beatEveryMs: (profileId: string) => number,
   ) {
     this.stmts = {
       profiles: db.prepare<[], { id: string; name: string }>(
@@ -84,7 +86,7 @@ export class HealthQuery {
     return {
       ...summary,
       outages: this.outages(profileId, from, to),
-      latency: insertGaps(latency, span, bucket, (t) => ({ t, ms: null })),
+      latency: insertGaps(latency, span, bucket, this.beatEveryMs(profileId), (t) => ({ t, ms: null })),
     };
   }
 

@@ -6,9 +6,12 @@ import type {
   HealthDetail,
   HealthSummary,
   RelationRow,
+  SampleReadings,
   Series,
   StorageOverview,
 } from '../../shared/storage';
+import { AppError } from '../errors';
+import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
 import type { CollectedSample } from '../storage/types';
 import { GrowthQuery } from './growth';
 import { HealthQuery, type HealthRange } from './health';
@@ -22,6 +25,10 @@ import { ScheduleRepository, type StoredSchedule } from './schedule-repository';
 import { SeriesQuery } from './series';
 import { SettingsRepository } from './settings-repository';
 import { StatusQuery } from './status';
+import { DAY_MS, rangeMs } from './time';
+
+/** What one export may carry: 90 days of samples every minute is about 130,000. */
+const MAX_EXPORTED_READINGS = 250_000;
 
 /**
  * The local history, as one object for the composition root: writes for the
@@ -42,12 +49,14 @@ export class History {
   private readonly growthQuery: GrowthQuery;
   private readonly health: HealthQuery;
   private readonly retention: Retention;
+  private readonly lookup: Lookup;
 
   constructor(
     db: Database.Database,
     private readonly clock: () => Date = () => new Date(),
   ) {
     const lookup = new Lookup(db);
+    this.lookup = lookup;
     const status = new StatusQuery(db);
     this.settings = new SettingsRepository(db);
     this.schedules = new ScheduleRepository(db, lookup);
@@ -55,10 +64,24 @@ export class History {
     this.samples = new SampleRepository(db);
     this.beats = new HeartbeatRepository(db);
     this.overviews = new OverviewQuery(db, lookup, status);
-    this.seriesQuery = new SeriesQuery(db, lookup);
+    this.seriesQuery = new SeriesQuery(db, lookup, (id) => this.dueEveryMs(id));
     this.growthQuery = new GrowthQuery(db, lookup);
-    this.health = new HealthQuery(db, lookup, status);
+    this.health = new HealthQuery(
+      db,
+      lookup,
+      status,
+      (id) => this.schedules.scheduleOf(id).heartbeatSeconds * 1000,
+    );
     this.retention = new Retention(db, this.settings);
+  }
+
+  /** The longest wait between samples under the profile's schedule (a day if it cannot be read). */
+  private dueEveryMs(profileId: string): number {
+    try {
+      return longestSpacingMs(parseSchedule(this.schedules.scheduleOf(profileId).storage));
+    } catch {
+      return DAY_MS;
+    }
   }
 
   // ---- writes (sampling layer) ----
@@ -105,6 +128,33 @@ export class History {
     now: Date = this.clock(),
   ): Series {
     return this.seriesQuery.series(profileId, relationId, range, now);
+  }
+
+  /** Every stored sample in the range, unbucketed (exports); refuses a range too large to send. */
+  readings(
+    profileId: string,
+    relationId: number | undefined,
+    range: ChartRange,
+    now: Date = this.clock(),
+  ): SampleReadings {
+    if (relationId === undefined) this.lookup.profile(profileId);
+    else this.lookup.relation(profileId, relationId);
+    const to = now.getTime();
+    const span = rangeMs(range);
+    const since = new Date(span === null ? 0 : to - span);
+    const rows =
+      relationId === undefined ? this.log.database(profileId, since) : this.log.relation(relationId, since);
+    if (rows.length > MAX_EXPORTED_READINGS)
+      throw new AppError(
+        'invalid_input',
+        `This range holds ${rows.length.toLocaleString('en-US')} samples, more than an export sends at once ` +
+          `(${MAX_EXPORTED_READINGS.toLocaleString('en-US')}). Choose a shorter range, or use ` +
+          '`tidemark history NAME --csv`.',
+      );
+    const readings = rows
+      .filter((r) => r.takenAt.getTime() <= to)
+      .map((r) => ({ t: r.takenAt.getTime(), bytes: r.totalBytes }));
+    return { from: readings[0]?.t ?? to, to, readings };
   }
 
   topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit = 10): Grower[] {

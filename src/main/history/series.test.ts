@@ -17,6 +17,7 @@ describe('chart series', () => {
   it('stays under ~1000 points for 90 days of hourly samples and draws a gap only where the laptop was off', () => {
     const r = rig();
     const p = r.addProfile();
+    r.history.schedules.set(p, { storage: 'hourly', heartbeatSeconds: 60 });
     const off: [number, number] = [T0 - 40 * DAY_MS, T0 - 38 * DAY_MS];
     const times = [...every(HOUR_MS, T0 - 90 * DAY_MS, T0, off)];
     saveMany(
@@ -74,6 +75,7 @@ describe('chart series', () => {
   it('draws no false gaps for frequent samples downsampled over 90 days', () => {
     const r = rig();
     const p = r.addProfile();
+    r.history.schedules.set(p, { storage: 'every 10m', heartbeatSeconds: 60 });
     const times = [...every(10 * MINUTE_MS, T0 - 90 * DAY_MS, T0)];
     saveMany(
       r,
@@ -89,6 +91,7 @@ describe('chart series', () => {
   it('does not break the line for a schedule change or an extra "Sample now", but does for two days off', () => {
     const r = rig();
     const p = r.addProfile();
+    r.history.schedules.set(p, { storage: 'hourly', heartbeatSeconds: 60 });
     const daily = [...every(DAY_MS, T0 - 80 * DAY_MS, T0 - 20 * DAY_MS)];
     const manual = [T0 - 50 * DAY_MS + 5 * MINUTE_MS, T0 - 49 * DAY_MS + 2 * HOUR_MS];
     const hourly = [...every(HOUR_MS, T0 - 20 * DAY_MS + HOUR_MS, T0, [T0 - 6 * DAY_MS, T0 - 4 * DAY_MS])];
@@ -100,6 +103,27 @@ describe('chart series', () => {
     for (const range of ['90d', '30d', 'all'] as const) {
       const s = r.history.series(p, undefined, range, now);
       expect(nulls(s).map((x) => x.t > T0 - 6 * DAY_MS && x.t < T0 - 4 * DAY_MS)).toEqual([true]);
+    }
+  });
+
+  it('draws no gap between "Sample now" presses seconds apart, and exports exactly the samples taken', () => {
+    const r = rig();
+    const p = r.addProfile();
+    // The default schedule (daily 03:00): the sample at creation, then two presses 20 s and 22 s later.
+    const times = [T0 - 22_000, T0 - 2_000, T0];
+    saveMany(
+      r,
+      p,
+      times.map((t, i) => sample(t, [rel('public.orders', MiB + i * 1000)], 1_000_000 + i)),
+    );
+    const orders = r.history.overview(p).relations[0]!.relationId;
+    for (const relationId of [undefined, orders]) {
+      const s = r.history.series(p, relationId, 'all', now);
+      expect(nulls(s)).toHaveLength(0);
+      expect(s.points.map((x) => x.t)).toEqual(times);
+      const exported = r.history.readings(p, relationId, 'all', now);
+      expect(exported.readings.map((x) => x.t)).toEqual(times);
+      expect(exported.readings.every((x) => x.bytes !== null)).toBe(true);
     }
   });
 
@@ -140,7 +164,9 @@ describe('chart series', () => {
 describe('gap detection', () => {
   const pt = (t: number) => ({ t, v: 1 as number | null });
   const gapsIn = (ts: number[], span: number) =>
-    insertGaps(ts.map(pt), span, bucketMsFor(span), (t) => ({ t, v: null })).filter((x) => x.v === null);
+    insertGaps(ts.map(pt), span, bucketMsFor(span), HOUR_MS, (t) => ({ t, v: null })).filter(
+      (x) => x.v === null,
+    );
 
   it('marks a silence much longer than the spacing around it, once', () => {
     const hourly = [0, 1, 2, 3, 50, 51, 52, 53].map((h) => h * HOUR_MS);
@@ -148,6 +174,26 @@ describe('gap detection', () => {
     // A lone sample between two silences (laptop opened briefly): both silences are gaps.
     const lone = [0, 1, 2, 3, 50, 100, 101, 102, 103].map((h) => h * HOUR_MS);
     expect(gapsIn(lone, 7 * DAY_MS)).toHaveLength(2);
+  });
+
+  it('never calls a silence a gap while the schedule had no sample due (daily, with "Sample now" seconds apart)', () => {
+    const due = DAY_MS;
+    const pressed = [0, 4_000, 46_000, 50_000, 3 * HOUR_MS].map((t) => pt(t));
+    const span = 3 * HOUR_MS;
+    const nullsOf = (dueEvery: number) =>
+      insertGaps(pressed, span, bucketMsFor(span), dueEvery, (t) => ({ t, v: null })).filter(
+        (x) => x.v === null,
+      );
+    expect(nullsOf(due)).toHaveLength(0);
+    // The same points under a 15-minute schedule: three hours without a sample is a gap.
+    expect(nullsOf(15 * MINUTE_MS)).toHaveLength(1);
+    // Two samples are enough to have a gap between them.
+    const two = [pt(0), pt(2 * DAY_MS)];
+    expect(
+      insertGaps(two, 7 * DAY_MS, bucketMsFor(7 * DAY_MS), HOUR_MS, (t) => ({ t, v: null })).filter(
+        (x) => x.v === null,
+      ),
+    ).toHaveLength(1);
   });
 
   it('ignores gaps narrower than 1% of the range', () => {

@@ -29,6 +29,8 @@ export class SeriesQuery {
   constructor(
     db: Database.Database,
     private readonly lookup: Lookup,
+    /** The longest wait between two samples the profile's schedule makes. */
+    private readonly dueEveryMs: (profileId: string) => number,
   ) {
     this.stmts = {
       dbFirst: db.prepare<[string], { t: number | null }>(
@@ -89,7 +91,7 @@ export class SeriesQuery {
       from,
       to,
       bucketMs: w.bucket,
-      points: insertGaps(points, span, w.bucket, (t) => ({ t, bytes: null })),
+      points: insertGaps(points, span, w.bucket, this.dueEveryMs(profileId), (t) => ({ t, bytes: null })),
     };
   }
 }

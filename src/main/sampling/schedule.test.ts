@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { isDue, nextRun, parseSchedule } from './schedule';
+import { isDue, longestSpacingMs, nextRun, parseSchedule } from './schedule';
 
 const at = (iso: string) => new Date(iso);
 
@@ -53,5 +53,16 @@ describe('storage schedules', () => {
       expect((err as AppError).message).toContain('"daily 03:00"');
       expect((err as AppError).fields?.['schedule.storage']).toBeDefined();
     }
+  });
+
+  it('knows the longest wait between two scheduled samples (what a chart may call a gap)', () => {
+    const hours = (text: string) => longestSpacingMs(parseSchedule(text)) / 3_600_000;
+    expect(hours('daily 03:00')).toBe(24);
+    expect(hours('every 15m')).toBe(0.25);
+    expect(hours('hourly')).toBe(1);
+    expect(hours('0 9,17 * * *')).toBe(16);
+    // Weekdays only: Friday 09:00 to Monday 09:00.
+    expect(hours('0 9 * * 1-5')).toBe(72);
+    expect(hours('0 3 1 * *')).toBe(31 * 24);
   });
 });

@@ -76,3 +76,32 @@ export function nextRun(schedule: ParsedSchedule, lastRunAt: Date | null, now: D
   if (schedule.kind === 'interval') return new Date(lastRunAt!.getTime() + schedule.ms);
   return schedule.cron.nextRun(now) ?? new Date(now.getTime() + 24 * 60 * MINUTE);
 }
+
+const DAY = 24 * 60 * MINUTE;
+const spacingCache = new Map<string, number>();
+
+/**
+ * The longest wait between two scheduled samples: a chart calls a silence a
+ * gap only when it is well beyond this. For cron, the widest step among its
+ * next runs (up to 10,100 of them, a week of a once-a-minute cron, within a
+ * year), so a weekday-only schedule waits over the weekend.
+ */
+export function longestSpacingMs(schedule: ParsedSchedule): number {
+  if (schedule.kind === 'interval') return schedule.ms;
+  const cached = spacingCache.get(schedule.text);
+  if (cached !== undefined) return cached;
+  // A fixed UTC offset computes the same runs as timezone 'UTC', some 60 times faster.
+  const cron = new Cron(schedule.cron.getPattern() ?? '', { utcOffset: 0, paused: true });
+  const end = Date.UTC(2025, 0, 1);
+  let previous = cron.nextRun(new Date(Date.UTC(2024, 0, 1)));
+  let longest = 0;
+  for (let n = 0; previous && n < 10_100; n++) {
+    const next = cron.nextRun(previous);
+    if (!next || next.getTime() > end) break;
+    longest = Math.max(longest, next.getTime() - previous.getTime());
+    previous = next;
+  }
+  if (longest === 0) longest = 366 * DAY;
+  spacingCache.set(schedule.text, longest);
+  return longest;
+}

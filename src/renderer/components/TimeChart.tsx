@@ -1,7 +1,7 @@
 import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
-import type { AppErrorData } from '../../shared/result';
-import { downloadBlob, fileSlug, seriesCsv, svgToPng } from '../lib/export';
+import type { AppErrorData, Result } from '../../shared/result';
+import { downloadBlob, fileSlug, pointsCsv, svgToPng } from '../lib/export';
 import { exactTime } from '../lib/format';
 import { useChartColors } from '../lib/theme';
 import { byteTicks, linearTicks, type Ticks, timeTicks } from '../lib/ticks';
@@ -78,6 +78,7 @@ export function TimeChart({
   fileBase,
   testId,
   toolbar,
+  loadCsv,
   height = 220,
 }: {
   title: ReactNode;
@@ -94,6 +95,8 @@ export function TimeChart({
   fileBase: string;
   testId: string;
   toolbar?: ReactNode;
+  /** The CSV of every reading behind the chart; without it, the CSV holds the chart's own points. */
+  loadCsv?: () => Promise<Result<string>>;
   height?: number;
 }) {
   const colors = useChartColors();
@@ -117,13 +120,15 @@ export function TimeChart({
   const first = values[0];
   const last = values[values.length - 1];
 
-  const exportCsv = () => {
+  const exportCsv = async () => {
     if (!points) return;
-    const csv = seriesCsv(
-      points.map((p) => ({ t: p.t, bytes: p.v })),
-      kind.csvHeader,
-    );
-    downloadBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `${fileSlug(fileBase)}.csv`);
+    setExportError(null);
+    const csv = loadCsv ? await loadCsv() : { ok: true as const, value: pointsCsv(points, kind.csvHeader) };
+    if (!csv.ok) {
+      setExportError(csv.error.message);
+      return;
+    }
+    downloadBlob(new Blob([csv.value], { type: 'text/csv;charset=utf-8' }), `${fileSlug(fileBase)}.csv`);
   };
 
   const exportPng = async () => {
@@ -231,7 +236,7 @@ export function TimeChart({
             <button
               type="button"
               className="small"
-              onClick={exportCsv}
+              onClick={() => void exportCsv()}
               disabled={!points || values.length === 0}
               aria-label={`Export ${typeof title === 'string' ? title : 'chart'} data as CSV`}
             >

@@ -1,4 +1,5 @@
-import type { Series } from '../../shared/storage';
+import { csvText } from '../../shared/csv';
+import type { SampleReadings } from '../../shared/storage';
 
 /** Saves a Blob under a file name through a temporary link (works in Electron and in the browser). */
 export function downloadBlob(blob: Blob, fileName: string): void {
@@ -25,14 +26,23 @@ export function fileSlug(...parts: string[]): string {
 }
 
 /**
- * The series as CSV: ISO-8601 UTC times and exact integers; a bucket without
- * a sample has an empty value (a gap, not zero).
+ * Stored samples as CSV: one row per sample, ISO-8601 UTC time and exact
+ * bytes. A relation not measured in a sample (it was locked) keeps its row,
+ * with an empty size and "not measured" in the note, never a zero.
  */
-export function seriesCsv(points: Series['points'], valueHeader = 'bytes'): string {
-  const lines = [`time,${valueHeader}`];
-  for (const p of points)
-    lines.push(`${new Date(p.t).toISOString()},${p.bytes === null ? '' : String(p.bytes)}`);
-  return `${lines.join('\n')}\n`;
+export function readingsCsv(readings: SampleReadings['readings']): string {
+  return csvText(
+    ['time', 'bytes', 'note'],
+    readings.map((r) => [new Date(r.t).toISOString(), r.bytes, r.bytes === null ? 'not measured' : null]),
+  );
+}
+
+/** Chart points as CSV, leaving out the points that only mark a gap (they are not readings). */
+export function pointsCsv(points: readonly { t: number; v: number | null }[], valueHeader: string): string {
+  return csvText(
+    ['time', valueHeader],
+    points.filter((p) => p.v !== null).map((p) => [new Date(p.t).toISOString(), p.v]),
+  );
 }
 
 const STYLE_PROPS = [

@@ -181,6 +181,7 @@ function DatabaseChart({ profile }: { profile: Profile }) {
       emptyText="No samples in this range yet."
       fileBase={`${profile.name}-${dbName}-${range}`}
       testId="db-chart"
+      loadCsv={() => storage.getState().readingsCsv('db')}
       toolbar={
         <RangeButtons
           ranges={chartRanges}
@@ -242,6 +243,7 @@ function RelationChart({ profile }: { profile: Profile }) {
         emptyText={selected ? 'No samples of this relation in this range.' : 'No relation selected.'}
         fileBase={`${profile.name}-${name ?? 'relation'}-${range}`}
         testId="relation-chart"
+        loadCsv={() => storage.getState().readingsCsv('relation')}
         toolbar={
           <RangeButtons
             ranges={chartRanges}

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventMessage } from '../../shared/contract';
 import type { Profile } from '../../shared/profile';
-import type { AppErrorData } from '../../shared/result';
+import type { AppErrorData, Result } from '../../shared/result';
 import type {
   ChartRange,
   Grower,
@@ -13,6 +13,7 @@ import type {
   StorageOverview,
 } from '../../shared/storage';
 import type { RendererClient } from '../client';
+import { readingsCsv } from '../lib/export';
 import type { ProfilesStore } from './profiles';
 import type { UnlockStore } from './unlock';
 
@@ -84,6 +85,8 @@ export type StorageState = {
   setDbRange(range: ChartRange): Promise<void>;
   setRelationRange(range: ChartRange): Promise<void>;
   setGrowersRange(range: GrowerRange): Promise<void>;
+  /** Every stored sample behind a chart (the database, or the selected relation) as CSV. */
+  readingsCsv(chart: 'db' | 'relation'): Promise<Result<string>>;
   setThresholdText(text: string): void;
   /** Validates the typed threshold and asks main for the forecast with it. */
   applyThreshold(): Promise<void>;
@@ -351,6 +354,21 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
 
       setFilterKind(filterKind) {
         set({ filterKind });
+      },
+
+      async readingsCsv(chart) {
+        const { profileId, selected } = get();
+        if (!profileId) return { ok: false, error: { code: 'not_found', message: 'No profile is open.' } };
+        const relationId = chart === 'relation' ? selected?.relationId : undefined;
+        if (chart === 'relation' && relationId === undefined)
+          return { ok: false, error: { code: 'not_found', message: 'No relation is selected.' } };
+        const range = chart === 'db' ? get().dbRange : get().relationRange;
+        const result = await client.invoke('storage:samples', {
+          profileId,
+          range,
+          ...(relationId === undefined ? {} : { relationId }),
+        });
+        return result.ok ? { ok: true, value: readingsCsv(result.value.readings) } : result;
       },
 
       async setDbRange(dbRange) {

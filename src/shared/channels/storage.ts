@@ -7,6 +7,7 @@ import {
   healthDetailSchema,
   healthSummarySchema,
   relationRowSchema,
+  sampleReadingsSchema,
   sampleResultSchema,
   scheduleSchema,
   scheduleStateSchema,
@@ -32,6 +33,11 @@ export const storageChannels = {
   'storage:series': {
     request: profileIdRequest.extend({ relationId: relationId.optional(), range }),
     response: seriesSchema,
+  },
+  /** Every stored sample in the range, unbucketed: what a CSV export writes. */
+  'storage:samples': {
+    request: profileIdRequest.extend({ relationId: relationId.optional(), range }),
+    response: sampleReadingsSchema,
   },
   'storage:topGrowers': {
     request: profileIdRequest.extend({
