@@ -3,6 +3,7 @@ import type { Locator, Page } from '@playwright/test';
 import type pg from 'pg';
 import { formatBytes, formatCount } from '../src/renderer/lib/format';
 import { expect, test } from './support/fixtures';
+import { pngText } from './support/png';
 import { type SpecPostgres, startSpecPostgres } from './support/postgres';
 
 /**
@@ -258,6 +259,11 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       const image = await readFile(await png.path());
       expect([...image.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(image.length).toBeGreaterThan(2000);
+      // The image says what it shows, where from and when it was made.
+      const text = pngText(image);
+      expect(text.Title).toBe('public.orders');
+      expect(text.Source).toBe(`Server shop-primary · database ${DATABASE} · all history`);
+      expect(Date.parse(text['Creation Time']!)).toBeGreaterThan(Date.now() - 10 * 60_000);
 
       const dbChart = page.getByTestId('db-chart');
       await dbChart

@@ -143,8 +143,25 @@ describe('chart series', () => {
     expect(s.points.find((x) => x.t === at)).toEqual({ t: at, bytes: null });
     expect(s.points.some((x) => x.bytes === 0)).toBe(false);
     expect(nulls(s)).toHaveLength(1);
-    // Downsampled, a bucket with a measured reading shows it rather than the unmeasured one.
+    // 25 samples in 90 days are each drawn (never bucketed away), the unmeasured one included.
     const wide = r.history.series(p, id, '90d', now);
+    expect(wide.points).toHaveLength(25);
+    expect(nulls(wide)).toHaveLength(1);
+  });
+
+  it('prefers a measured reading over an unmeasured one when samples share a bucket', () => {
+    const r = rig();
+    const p = r.addProfile();
+    r.history.schedules.set(p, { storage: 'every 30m', heartbeatSeconds: 60 });
+    const times = [...every(30 * MINUTE_MS, T0 - 90 * DAY_MS, T0)];
+    saveMany(
+      r,
+      p,
+      times.map((t, i) => sample(t, [rel('public.locked', i === 2000 ? null : MiB + i)])),
+    );
+    const id = r.history.overview(p).relations[0]!.relationId;
+    const wide = r.history.series(p, id, '90d', now);
+    expect(wide.points.length).toBeLessThanOrEqual(1000);
     expect(nulls(wide)).toHaveLength(0);
   });
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ChartRange, Series } from '../../shared/storage';
-import { bucketMsFor, insertGaps } from './downsample';
+import { bucketMsFor, insertGaps, MAX_BUCKETS } from './downsample';
 import type { Lookup } from './lookup';
 import { rangeMs } from './time';
 
@@ -47,6 +47,12 @@ export class SeriesQuery {
         FROM samples
         WHERE profile_id = @key AND taken_at < @from AND taken_at >= @from - @span
         ORDER BY taken_at DESC LIMIT 1`),
+      dbCount: db.prepare<Window, { n: number }>(
+        'SELECT count(*) AS n FROM samples WHERE profile_id = @key AND taken_at >= @from AND taken_at <= @to',
+      ),
+      relCount: db.prepare<Window, { n: number }>(
+        'SELECT count(*) AS n FROM relation_sizes WHERE relation_id = @key AND taken_at >= @from AND taken_at <= @to',
+      ),
       relFirst: db.prepare<[number], { t: number | null }>(
         'SELECT min(taken_at) AS t FROM relation_sizes WHERE relation_id = ?',
       ),
@@ -83,6 +89,9 @@ export class SeriesQuery {
     const from = fixed === null ? Math.min(first ?? to, to) : to - fixed;
     const span = to - from;
     const w: Window = { key, from, to, span, bucket: bucketMsFor(span) };
+    // Few enough samples to draw each one: a handful is never bucketed away.
+    const count = (isDb ? s.dbCount : s.relCount).get(w)!.n;
+    if (count > 0 && count <= MAX_BUCKETS) w.bucket = 1;
 
     const buckets = isDb ? s.dbBuckets.all(w) : s.relBuckets.all(w).map(({ t, bytes }) => ({ t, bytes }));
     const before = fixed === null ? undefined : (isDb ? s.dbBefore : s.relBefore).get(w);

@@ -60,6 +60,14 @@ function ChartTooltip({ active, payload, kind }: TooltipContentProps<number, str
   );
 }
 
+/** Where the time axis starts: the range's start, or just before the first reading when later. */
+export function fittedFrom(values: readonly { t: number }[], from: number, to: number): number {
+  const first = values[0]?.t;
+  if (first === undefined || first <= from) return from;
+  const margin = Math.max((to - first) * 0.05, 30_000);
+  return Math.max(from, first - margin);
+}
+
 /**
  * A line over time, gaps where there is no value (connectNulls off). Exports its
  * data as CSV (exact values, ISO times) and itself as PNG.
@@ -79,6 +87,7 @@ export function TimeChart({
   testId,
   toolbar,
   loadCsv,
+  pngSource,
   height = 220,
 }: {
   title: ReactNode;
@@ -97,6 +106,8 @@ export function TimeChart({
   toolbar?: ReactNode;
   /** The CSV of every reading behind the chart; without it, the CSV holds the chart's own points. */
   loadCsv?: () => Promise<Result<string>>;
+  /** Server, database and range, written under the title of the PNG export. */
+  pngSource: string;
   height?: number;
 }) {
   const colors = useChartColors();
@@ -116,7 +127,9 @@ export function TimeChart({
     }
     return kind.ticks(lo, hi);
   }, [values, kind]);
-  const xTicks = useMemo(() => timeTicks(from, to), [from, to]);
+  // With less history than the range, the axis fits the data instead of leaving one dot at its edge.
+  const axisFrom = useMemo(() => fittedFrom(values, from, to), [values, from, to]);
+  const xTicks = useMemo(() => timeTicks(axisFrom, to), [axisFrom, to]);
   const first = values[0];
   const last = values[values.length - 1];
 
@@ -136,7 +149,11 @@ export function TimeChart({
     const svg = wrap.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
     if (!svg) return;
     try {
-      const blob = await svgToPng(svg, colors.surface);
+      const blob = await svgToPng(svg, colors.surface, {
+        title: typeof title === 'string' ? title : fileBase,
+        source: pngSource,
+        madeAt: new Date(),
+      });
       downloadBlob(blob, `${fileSlug(fileBase)}.png`);
     } catch (err) {
       setExportError(err instanceof Error ? err.message : String(err));

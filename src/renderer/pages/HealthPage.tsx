@@ -165,6 +165,7 @@ function HealthBody({ profileName }: { profileName: string }) {
           onRetry={() => void health.getState().loadDetail()}
           emptyText="No heartbeat answered in this range."
           fileBase={`${profileName}-latency-${range}`}
+          pngSource={`Server ${profileName} · heartbeats · last ${rangeLabels[range]}`}
           testId="latency-chart"
           toolbar={
             <RangeButtons

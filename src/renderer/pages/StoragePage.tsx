@@ -13,6 +13,7 @@ import { chartRangeLabels, formatBytes, formatCount, formatElapsed, formatExactB
 import { useStorage, useStores } from '../stores';
 
 const rangeLabels: Record<ChartRange, string> = chartRangeLabels;
+const rangeText = (r: ChartRange) => (r === 'all' ? 'all history' : `last ${rangeLabels[r]}`);
 
 const sizeKind = bytesKind(formatBytes, formatExactBytes);
 
@@ -180,6 +181,7 @@ function DatabaseChart({ profile }: { profile: Profile }) {
       onRetry={() => void storage.getState().refresh()}
       emptyText="No samples in this range yet."
       fileBase={`${profile.name}-${dbName}-${range}`}
+      pngSource={`Server ${profile.name} · database ${dbName} · ${rangeText(range)}`}
       testId="db-chart"
       loadCsv={() => storage.getState().readingsCsv('db')}
       toolbar={
@@ -214,6 +216,7 @@ function RelationChart({ profile }: { profile: Profile }) {
   }, [selected]);
 
   const name = selected ? `${selected.schema}.${selected.name}` : null;
+  const dbName = useStorage((s) => s.overview.data?.latest?.databaseName ?? profile.database);
   return (
     <div ref={ref} className="chart-slot">
       <TimeChart
@@ -242,6 +245,7 @@ function RelationChart({ profile }: { profile: Profile }) {
         onRetry={() => void storage.getState().refresh()}
         emptyText={selected ? 'No samples of this relation in this range.' : 'No relation selected.'}
         fileBase={`${profile.name}-${name ?? 'relation'}-${range}`}
+        pngSource={`Server ${profile.name} · database ${dbName} · ${rangeText(range)}`}
         testId="relation-chart"
         loadCsv={() => storage.getState().readingsCsv('relation')}
         toolbar={
