@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import './support/context';
+import { startDebianPostgres } from './support/debian-postgres';
 import {
   type StartedPostgres,
   type StartedTimescale,
@@ -10,10 +11,13 @@ import {
   startTimescale,
 } from './support/servers';
 
-/** Starts PostgreSQL 18 and TimescaleDB once for the whole run; every test file makes its own database. */
+/**
+ * Starts PostgreSQL 18, PostgreSQL 15 and TimescaleDB once for the whole run;
+ * every test file makes its own database.
+ */
 export default async function setup(project: TestProject) {
-  const started = await Promise.allSettled([startPostgres(), startTimescale()]);
-  const [postgres, timescale] = started;
+  const started = await Promise.allSettled([startPostgres(), startTimescale(), startDebianPostgres(15)]);
+  const [postgres, timescale, postgres15] = started;
   const stopAll = async () => {
     await Promise.allSettled(
       started.flatMap((s) =>
@@ -21,7 +25,7 @@ export default async function setup(project: TestProject) {
       ),
     );
   };
-  if (postgres.status === 'rejected' || timescale.status === 'rejected') {
+  if (postgres.status === 'rejected' || timescale.status === 'rejected' || postgres15.status === 'rejected') {
     await stopAll();
     const reasons = started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
     throw new Error(`The test servers did not start:\n${reasons.join('\n')}`);
@@ -30,6 +34,7 @@ export default async function setup(project: TestProject) {
   const lockDir = await mkdtemp(join(tmpdir(), 'tidemark-locks-'));
   project.provide('postgres', postgres.value.info);
   project.provide('timescale', timescale.value.info);
+  project.provide('postgres15', postgres15.value.info);
   project.provide('lockDir', lockDir);
 
   return async () => {

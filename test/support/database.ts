@@ -6,7 +6,7 @@ import './context';
 import type { PostgresInfo } from './servers';
 
 export interface TestDatabase {
-  /** The database's name on the shared PostgreSQL 18 test server. */
+  /** The database's name on its test server. */
   name: string;
   /** A profile that reaches it as the superuser over TCP (sslmode 'prefer', the product default). */
   fields: ProfileFields;
@@ -32,9 +32,13 @@ function serverClient(server: PostgresInfo, database: string): pg.Client {
   });
 }
 
-/** A fresh database on the PostgreSQL 18 test server, one per test file. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const server = inject('postgres');
+/** The real servers a suite can run against: PostgreSQL 18 (embedded) and 15 (Debian). */
+export const testServers = ['postgres', 'postgres15'] as const;
+export type TestServer = (typeof testServers)[number];
+
+/** A fresh database on a test server (PostgreSQL 18 unless said), one per test file. */
+export async function createTestDatabase(label: string, on: TestServer = 'postgres'): Promise<TestDatabase> {
+  const server = inject(on);
   const slug = label
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { withTimescale } from './timescale';
 
 /** The test rig's own promises, which later suites rely on. */
@@ -51,5 +51,23 @@ describe('withTimescale', () => {
     );
     expect(versions).toEqual([versions[0], versions[0], versions[0]]);
     expect(versions[0]).toMatch(/^2\.23\./);
+  });
+});
+
+describe('the PostgreSQL test servers', () => {
+  it('are major versions 18 and 15, and 15 can install pg_partman', async () => {
+    const versions: Record<string, number> = {};
+    for (const name of ['postgres', 'postgres15'] as const) {
+      const server = inject(name);
+      await withClient({ ...server, database: 'postgres' }, async (c) => {
+        const { rows } = await c.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+        versions[name] = Math.floor(Number(rows[0]!.v) / 10_000);
+      });
+    }
+    expect(versions).toEqual({ postgres: 18, postgres15: 15 });
+    const { rows } = await withClient({ ...inject('postgres15'), database: 'postgres' }, (c) =>
+      c.query(`SELECT name FROM pg_available_extensions WHERE name = 'pg_partman'`),
+    );
+    expect(rows).toEqual([{ name: 'pg_partman' }]);
   });
 });

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import type { Migration } from '../../shared/migration';
 import {
   createTransactions,
@@ -13,30 +13,14 @@ import {
 } from './test-harness';
 
 /**
- * PostgreSQL 18, native partitions, with the application writing all along:
+ * PostgreSQL 18 and 15, native partitions, with the application writing all along:
  * three writer sessions insert, update (also moving rows in time) and delete
  * while the copy, the sync and the swap run, and go on after it. Each writer
  * applies every change to a shadow table in the same transaction, so the shadow
  * is exactly what the application committed, wherever the name pointed.
  */
 
-let db: TestDatabase;
-let admin: pg.Client;
-let engine: Engine;
-
 const ROWS = 30_000;
-
-beforeAll(async () => {
-  db = await createTestDatabase('migration partitions');
-  admin = await db.admin();
-  await createTransactions(admin, 'public.transactions', ROWS);
-  await admin.query(`CREATE TABLE shadow AS SELECT * FROM transactions`);
-  engine = startEngine(db.profile({ poolSize: 1 }), db.password);
-});
-afterAll(async () => {
-  await engine?.close();
-  await db?.cleanup();
-});
 
 interface Writers {
   stop(): void;
@@ -44,7 +28,7 @@ interface Writers {
 }
 
 /** Three sessions writing through the table's name, each change mirrored into `shadow` in its transaction. */
-async function startWriters(maxOpsEach: number): Promise<Writers> {
+async function startWriters(db: TestDatabase, admin: pg.Client, maxOpsEach: number): Promise<Writers> {
   let stopping = false;
   const clients = await Promise.all([1, 2, 3].map(() => db.admin()));
   const maxId = Number((await admin.query(`SELECT max(id) AS m FROM transactions`)).rows[0].m);
@@ -103,7 +87,23 @@ async function startWriters(maxOpsEach: number): Promise<Writers> {
   };
 }
 
-describe('native partitions on PostgreSQL 18 while the application writes', () => {
+describe.each(testServers)('native partitions on %s while the application writes', (server) => {
+  let db: TestDatabase;
+  let admin: pg.Client;
+  let engine: Engine;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('migration partitions', server);
+    admin = await db.admin();
+    await createTransactions(admin, 'public.transactions', ROWS);
+    await admin.query(`CREATE TABLE shadow AS SELECT * FROM transactions`);
+    engine = startEngine(db.profile({ poolSize: 1 }), db.password);
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await db?.cleanup();
+  });
+
   let migration: Migration;
 
   it('copies, syncs and swaps while three sessions insert, update and delete; nothing is lost', async () => {
@@ -113,7 +113,7 @@ describe('native partitions on PostgreSQL 18 while the application writes', () =
       confirmedFreeBytes: 1e12,
     });
     expect(migration.state).toBe('planned');
-    const writers = await startWriters(20_000);
+    const writers = await startWriters(db, admin, 20_000);
     // Writes start before the run and go on through the copy, the sync and the swap.
     const done = await runToEnd(engine, migration.id);
     writers.stop();
