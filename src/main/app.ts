@@ -120,6 +120,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
 
   const router = new Router(handlers, logger);
   logger.info({ dataDir: options.dataDir, mode: options.mode, version }, 'tidemark started');
+  const stopUpkeep = options.background ? migrations.startPartitionUpkeep() : () => {};
   if (options.background) await monitoring.start();
 
   return {
@@ -132,6 +133,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     alerts,
     async close() {
       await monitoring.stop();
+      stopUpkeep();
       alerts.stop();
       await migrations.close();
       await pools.closeAll();

@@ -49,6 +49,7 @@ export const channelNames = [
   'migration:validate',
   'migration:rollback',
   'migration:cleanup',
+  'partitions:maintain',
   // alerts and their rules
   'alerts:list',
   'alerts:resolve',

@@ -451,3 +451,15 @@ export const migrationSchema = migrationSummarySchema.extend({
   canCleanup: z.boolean(),
 });
 export type Migration = z.infer<typeof migrationSchema>;
+
+/** What one round of partition upkeep did to a table moved to native partitions. */
+export const upkeepReportSchema = z.object({
+  table: z.string(),
+  created: z.array(z.string()),
+  movedRows: z.number(),
+  detached: z.array(z.string()),
+  ahead: z.number(),
+  defaultRows: z.number(),
+  skipped: z.string().nullable(),
+});
+export type UpkeepReport = z.infer<typeof upkeepReportSchema>;

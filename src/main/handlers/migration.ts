@@ -21,5 +21,6 @@ export function migrationHandlers(migrations: MigrationService): HandlersFor<Mig
     'migration:validate': (r) => migrations.call('migration:validate', r),
     'migration:rollback': (r) => migrations.call('migration:rollback', r),
     'migration:cleanup': (r) => migrations.call('migration:cleanup', r),
+    'partitions:maintain': (r) => migrations.call('partitions:maintain', r),
   };
 }

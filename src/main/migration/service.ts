@@ -9,6 +9,7 @@ import type {
   MigrationState,
   MigrationSummary,
   TableSummary,
+  UpkeepReport,
   ValidationReport,
 } from '../../shared/migration';
 import { AppError, invalidInput, notFound } from '../errors';
@@ -35,6 +36,7 @@ import { type Analysis, analyze, type PreflightRequest } from './preflight';
 import { Interrupted, StepRunner } from './runner';
 import { copyColumnsOf, type MigrationSpec, planIndexes } from './spec';
 import { partitionBounds } from './sql/partitions';
+import { maintainedTables, maintainPartitions } from './upkeep';
 import { validate } from './validate';
 
 /**
@@ -142,6 +144,7 @@ export class MigrationService {
       'migration:validate': ({ id }) => this.validate(id),
       'migration:rollback': async ({ id }) => this.rollback(id),
       'migration:cleanup': async ({ id, confirmTableName }) => this.cleanup(id, confirmTableName),
+      'partitions:maintain': ({ profileId, table }) => this.maintainPartitions(profileId, table),
     };
     return (handlers[channel] as (req: never) => Promise<ResponseOf<C>>)(r);
   }
@@ -150,6 +153,45 @@ export class MigrationService {
     return this.pools.withClient(profileId, async (client) => {
       await client.query(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'`);
       return fn(client);
+    });
+  }
+
+  /**
+   * Partition upkeep after every successful storage sample: the profile's
+   * sampling timer is its clock. One round per profile at a time; a failure
+   * is logged and the next sample tries again.
+   */
+  startPartitionUpkeep(): () => void {
+    const running = new Set<string>();
+    return (
+      this.options.events.subscribe?.((message) => {
+        if (message.event !== 'storage:sampled') return;
+        const { profileId, ok } = message.payload as { profileId: string; ok: boolean };
+        if (!ok || running.has(profileId)) return;
+        running.add(profileId);
+        void this.maintainPartitions(profileId)
+          .then((reports) => {
+            for (const r of reports.filter(
+              (x) => x.created.length + x.detached.length > 0 || x.defaultRows > 0,
+            ))
+              this.options.logger.info({ profileId, upkeep: r }, 'partition upkeep');
+          })
+          .catch((error) => this.options.logger.warn({ profileId, err: error }, 'partition upkeep failed'))
+          .finally(() => running.delete(profileId));
+      }) ?? (() => {})
+    );
+  }
+
+  /** Partition upkeep for the profile's tables moved to native partitions (or the one named). */
+  async maintainPartitions(profileId: string, table?: string): Promise<UpkeepReport[]> {
+    const specs = maintainedTables(this.journal.list(profileId), table);
+    if (table !== undefined && specs.length === 0)
+      throw notFound(`No table named "${table}" was moved to native partitions on this profile.`);
+    if (specs.length === 0) return [];
+    return this.session(profileId, async (db) => {
+      const reports: UpkeepReport[] = [];
+      for (const spec of specs) reports.push(await maintainPartitions(db, spec, this.now()));
+      return reports;
     });
   }
 

@@ -11,9 +11,10 @@ import {
   tableCandidateSchema,
   tableRefSchema,
   tableSummarySchema,
+  upkeepReportSchema,
   validationReportSchema,
 } from '../migration';
-import type { ChannelSpec } from './common';
+import { type ChannelSpec, profileIdRequest } from './common';
 
 /**
  * The migration wizard's requests. Long work (run, resume, swap, rollback, cleanup)
@@ -75,6 +76,16 @@ export const migrationChannels = {
   /** Step 8: puts the original table back, with the rows written since the swap. */
   'migration:rollback': { request: id, response: migrationSchema },
   /** Step 8: drops the old table; before keepUntil only with its name typed to confirm. */
+  /**
+   * Partition upkeep now for the profile's tables moved to native partitions (or one, by
+   * name or schema.name): partitions ahead made, DEFAULT rows moved, retention applied.
+   */
+  'partitions:maintain': {
+    request: profileIdRequest.extend({
+      table: z.string().min(1, 'Name the table, or leave it out.').optional(),
+    }),
+    response: z.array(upkeepReportSchema),
+  },
   'migration:cleanup': {
     request: id.extend({ confirmTableName: z.string().optional() }),
     response: migrationSchema,
