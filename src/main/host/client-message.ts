@@ -9,7 +9,7 @@ const invokeMessage = z.object({
   type: z.literal('invoke'),
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   channel: z.string().max(200),
-  request: z.unknown(),
+  request: z.unknown().optional(),
 });
 
 export type ParsedClientMessage =
