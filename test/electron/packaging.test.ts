@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { root } from './build';
+import { root } from '../support/build';
 
 /*
  * The packaging configuration, read as electron-builder reads it. The package

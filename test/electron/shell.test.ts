@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_ALERT_RULES } from '../../src/shared/alerts';
 import { EVENT_CHANNEL } from '../../src/shared/client';
 import { channelNames } from '../../src/shared/contract';
+import { ensureBuilt, out } from '../support/build';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { ensureBuilt, out } from './build';
 import { createElectronStub, type ElectronStub, type FakeFrame, fakeEvent } from './electron-stub';
 
 /*

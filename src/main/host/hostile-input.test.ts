@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningHost, startHost } from '../../../e2e/support/host';
-import { ensureBuilt } from '../../../test/electron/build';
+import { ensureBuilt } from '../../../test/support/build';
 import { hostileCase } from '../../../test/support/hostile-inputs';
 import {
   closeCodeOf,

@@ -59,18 +59,21 @@ const securityHeaders = {
 /** The Electron policy the build puts in the page; browser mode sends its own as a header instead. */
 const BUILT_POLICY_META = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i;
 
-/** The path a request names, or null when it is not a valid address (`/%c0`, `http://[`). */
-function requestPath(rawUrl: string | undefined): string | null {
+/** The address a request names, or null when it is not one (`GET http://[`). */
+function requestUrl(rawUrl: string | undefined): URL | null {
   try {
-    return decodeURIComponent(new URL(rawUrl ?? '/', 'http://x').pathname);
+    return new URL(rawUrl ?? '/', 'http://x');
   } catch {
     return null;
   }
 }
 
-function requestUrl(rawUrl: string | undefined): URL | null {
+/** The decoded path a request names, or null when it does not decode (`/%c0`, `/%`). */
+function requestPath(rawUrl: string | undefined): string | null {
+  const url = requestUrl(rawUrl);
+  if (!url) return null;
   try {
-    return new URL(rawUrl ?? '/', 'http://x');
+    return decodeURIComponent(url.pathname);
   } catch {
     return null;
   }
@@ -92,8 +95,8 @@ function sameToken(given: string | null, token: string): boolean {
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.logger.child({ component: 'host' });
+  // Both known once the port is: the names this host answers to, and the page's CSP.
   let allowedHosts = new Set<string>();
-
   let pageHeaders: Record<string, string> = {};
 
   const hostAllowed = (req: IncomingMessage) => allowedHosts.has(req.headers.host ?? '');
