@@ -1,6 +1,33 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { pagePolicy } from './src/shared/page-policy';
+
+/**
+ * The page's CSP as a meta tag: the Electron policy in the build, the dev
+ * server's in `electron-vite dev`. Browser mode's host replaces it with a
+ * header of its own (src/main/host/server.ts).
+ */
+function contentSecurityPolicy(): Plugin {
+  let development = false;
+  return {
+    name: 'tidemark-content-security-policy',
+    configResolved(config) {
+      development = config.command === 'serve';
+    },
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: {
+          'http-equiv': 'Content-Security-Policy',
+          content: pagePolicy({ kind: development ? 'development' : 'electron' }),
+        },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 export default defineConfig({
   main: {
@@ -25,6 +52,6 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicy()],
   },
 });

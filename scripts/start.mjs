@@ -184,6 +184,8 @@ function runElectron(electron, binding) {
   if (options['data-dir']) args.push(`--data-dir=${resolve(options['data-dir'])}`);
   const env = { ...process.env, TIDEMARK_SQLITE_BINDING: binding };
   delete env.ELECTRON_RUN_AS_NODE;
+  // `npm start` shows the built renderer; a dev-server address left in the environment must not replace it.
+  delete env.ELECTRON_RENDERER_URL;
   say(`Starting Electron ${electronPackage().version}...`);
   const child = spawn(electron, args, { cwd: root, env, stdio: ['inherit', 'inherit', 'pipe'] });
   let stderr = '';

@@ -35,7 +35,7 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function runShell(): void {
-  const pageUrl = rendererUrl(process.env, __dirname);
+  const pageUrl = rendererUrl(process.env, __dirname, app.isPackaged);
   let win: BrowserWindow | null = null;
   let tidemark: Tidemark | null = null;
   let log: Logger | null = null;

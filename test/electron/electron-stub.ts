@@ -45,7 +45,7 @@ export function fakeEvent<T extends object>(fields: T = {} as T) {
   };
 }
 
-export function createElectronStub(userData: string) {
+export function createElectronStub(userData: string, options: { isPackaged?: boolean } = {}) {
   const sent: Array<{ channel: string; message: unknown }> = [];
   const openedExternally: string[] = [];
   const errorBoxes: Array<{ title: string; content: string }> = [];
@@ -116,7 +116,7 @@ export function createElectronStub(userData: string) {
   }
 
   const app = Object.assign(new Emitter(), {
-    isPackaged: false,
+    isPackaged: options.isPackaged ?? false,
     quitCalls: 0,
     exitCode: null as number | null,
     sandboxEnabled: false,

@@ -5,7 +5,7 @@ import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_KEY, EVENT_CHANNEL } from '../../src/shared/client';
 import { channelNames } from '../../src/shared/contract';
-import { ensureBuilt, out } from './build';
+import { ensureBuilt, out } from '../support/build';
 
 /*
  * The built preload, run the way a sandboxed Electron renderer runs it: in

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_ALERT_RULES } from '../../src/shared/alerts';
 import { EVENT_CHANNEL } from '../../src/shared/client';
 import { channelNames } from '../../src/shared/contract';
+import { ensureBuilt, out } from '../support/build';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { ensureBuilt, out } from './build';
 import { createElectronStub, type ElectronStub, type FakeFrame, fakeEvent } from './electron-stub';
 
 /*
@@ -22,7 +22,10 @@ const moduleInternals = Module as unknown as { _load: ModuleLoad };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-shell-'));
 const pageUrl = pathToFileURL(join(out, 'renderer', 'index.html')).href;
+const shellBundle = join(out, 'main', 'index.js');
 let electron: ElectronStub;
+/** The stub the shell being loaded gets for 'electron'. */
+let loading: ElectronStub;
 let originalLoad: ModuleLoad;
 const envKeys = ['TIDEMARK_DATA_DIR', 'ELECTRON_RENDERER_URL', 'TIDEMARK_SQLITE_BINDING'] as const;
 const savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
@@ -54,20 +57,30 @@ beforeAll(async () => {
 
   originalLoad = moduleInternals._load;
   moduleInternals._load = function load(request, parent, isMain) {
-    if (request === 'electron') return electron.module;
+    if (request === 'electron') return loading.module;
     return originalLoad.call(this, request, parent, isMain);
   };
-  createRequire(import.meta.url)(join(out, 'main', 'index.js'));
+  loadShell(electron);
   await vi.waitFor(() => expect(theWindow().loadedUrl).not.toBeNull(), { timeout: 20_000 });
 }, 240_000);
 
+/** Runs the built shell (again) against `stub`; it reads its environment as it loads. */
+function loadShell(stub: ElectronStub): void {
+  loading = stub;
+  const require = createRequire(import.meta.url);
+  delete require.cache[shellBundle];
+  require(shellBundle);
+}
+
+/** The first quit is held while Tidemark closes; the shell then quits again. */
+async function quitShell(stub: ElectronStub): Promise<void> {
+  const before = stub.app.quitCalls;
+  stub.app.quit();
+  await vi.waitFor(() => expect(stub.app.quitCalls).toBe(before + 2), { timeout: 10_000 });
+}
+
 afterAll(async () => {
-  if (electron) {
-    const before = electron.app.quitCalls;
-    electron.app.quit();
-    // The shell holds the first quit, closes Tidemark, then quits again.
-    await vi.waitFor(() => expect(electron.app.quitCalls).toBe(before + 2), { timeout: 10_000 });
-  }
+  if (electron) await quitShell(electron);
   if (originalLoad) moduleInternals._load = originalLoad;
   for (const key of envKeys) {
     if (savedEnv[key] === undefined) delete process.env[key];
@@ -111,6 +124,30 @@ describe('the window', () => {
     expect(reload.defaultPrevented).toBe(false);
   });
 
+  it('refuses a redirect away from the app, and opens it nowhere', () => {
+    const redirect = fakeEvent({ url: 'https://evil.example/landing' });
+    theWindow().webContents.emit('will-redirect', redirect);
+    expect(redirect.defaultPrevented).toBe(true);
+    expect(electron.openedExternally).not.toContain('https://evil.example/landing');
+
+    const own = fakeEvent({ url: `${pageUrl}#/storage` });
+    theWindow().webContents.emit('will-redirect', own);
+    expect(own.defaultPrevented).toBe(false);
+  });
+
+  it('refuses to navigate any frame inside the page, even to the app itself', () => {
+    for (const url of ['https://evil.example/frame', 'file:///etc/passwd', pageUrl]) {
+      const frame = fakeEvent({ url, isMainFrame: false });
+      theWindow().webContents.emit('will-frame-navigate', frame);
+      expect(frame.defaultPrevented, url).toBe(true);
+    }
+    expect(electron.openedExternally).not.toContain('https://evil.example/frame');
+    // The main frame's navigation is will-navigate's to judge (a link may go to the OS browser).
+    const main = fakeEvent({ url: `${pageUrl}#/alerts`, isMainFrame: true });
+    theWindow().webContents.emit('will-frame-navigate', main);
+    expect(main.defaultPrevented).toBe(false);
+  });
+
   it('never opens a second window', () => {
     const handler = theWindow().webContents.windowOpenHandler;
     expect(handler).toBeTypeOf('function');
@@ -140,23 +177,75 @@ describe('the window', () => {
 });
 
 describe('the renderer page', () => {
-  it('carries a Content-Security-Policy that allows no eval and no inline script', () => {
+  /** The built page's CSP, directive by directive, with the HTML entities the build writes decoded. */
+  function builtPolicy(): Map<string, string[]> {
     const html = readFileSync(join(out, 'renderer', 'index.html'), 'utf8');
     const meta = html.match(/<meta[^>]+http-equiv=["']Content-Security-Policy["'][^>]*>/i)?.[0];
     expect(meta, 'no CSP meta tag in out/renderer/index.html').toBeDefined();
-    const policy = meta!.match(/content=(["'])(.*?)\1/i)?.[2] ?? '';
+    const policy = (meta!.match(/content=(["'])(.*?)\1/i)?.[2] ?? '')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&quot;', '"')
+      .replaceAll('&amp;', '&');
     expect(policy).not.toContain('unsafe-eval');
-    const directives = new Map(
+    return new Map(
       policy
         .split(';')
         .map((d) => d.trim().split(/\s+/))
         .filter((parts) => parts[0])
         .map(([name, ...values]) => [name!.toLowerCase(), values] as const),
     );
+  }
+
+  it('carries a Content-Security-Policy that allows no eval and no inline script', () => {
+    const directives = builtPolicy();
     const scripts = directives.get('script-src') ?? directives.get('default-src');
     expect(scripts, 'the policy restricts no scripts (no script-src or default-src)').toBeDefined();
-    expect(scripts).not.toContain("'unsafe-inline'");
-    expect(scripts).not.toContain('*');
+    expect(scripts).toEqual(["'self'"]);
+  });
+
+  it('connects nowhere in Electron: the bridge is its only way out, so no socket is allowed', () => {
+    const directives = builtPolicy();
+    expect(directives.get('connect-src')).toEqual(["'none'"]);
+    expect(directives.get('frame-src')).toEqual(["'none'"]);
+    expect([...directives.values()].flat().join(' ')).not.toMatch(/ws:|wss:|\*/);
+  });
+});
+
+describe('the page a window loads', () => {
+  const devServer = 'http://localhost:5173/';
+
+  async function shellWith(isPackaged: boolean, rendererUrl: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-shell-page-'));
+    const stub = createElectronStub(join(dir, 'unused-userData'), { isPackaged });
+    const saved = { data: process.env.TIDEMARK_DATA_DIR, url: process.env.ELECTRON_RENDERER_URL };
+    process.env.TIDEMARK_DATA_DIR = dir;
+    process.env.ELECTRON_RENDERER_URL = rendererUrl;
+    try {
+      loadShell(stub);
+    } finally {
+      process.env.TIDEMARK_DATA_DIR = saved.data;
+      if (saved.url === undefined) delete process.env.ELECTRON_RENDERER_URL;
+      else process.env.ELECTRON_RENDERER_URL = saved.url;
+    }
+    const win = await vi.waitFor(
+      () => {
+        const created = stub.BrowserWindow.instances[0];
+        expect(created?.loadedUrl).toBeTruthy();
+        return created!;
+      },
+      { timeout: 20_000 },
+    );
+    await quitShell(stub);
+    rmSync(dir, { recursive: true, force: true });
+    return win.loadedUrl;
+  }
+
+  it('is the built renderer in a packaged app, whatever ELECTRON_RENDERER_URL says', async () => {
+    expect(await shellWith(true, 'https://evil.example/')).toBe(pageUrl);
+  });
+
+  it("is electron-vite's dev server only when running from a checkout", async () => {
+    expect(await shellWith(false, devServer)).toBe(devServer);
   });
 });
 

@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Where the renderer lives: electron-vite's dev server in `electron-vite dev`, else the built file. */
-export function rendererUrl(env: NodeJS.ProcessEnv, outMainDir: string): string {
+/**
+ * Where the renderer lives: the built file, or electron-vite's dev server in
+ * `electron-vite dev`. A packaged app never reads ELECTRON_RENDERER_URL: the
+ * window would otherwise show any page it names, with the bridge attached.
+ */
+export function rendererUrl(env: NodeJS.ProcessEnv, outMainDir: string, packaged: boolean): string {
   const dev = env.ELECTRON_RENDERER_URL;
-  if (dev) return dev;
+  if (dev && !packaged) return dev;
   return pathToFileURL(join(outMainDir, '..', 'renderer', 'index.html')).href;
 }
 

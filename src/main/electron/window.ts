@@ -35,11 +35,26 @@ export function createMainWindow({ pageUrl, preload, log }: MainWindowOptions): 
   });
   const contents = win.webContents;
 
+  const refuse = (event: { url: string; preventDefault(): void }, what: string) => {
+    event.preventDefault();
+    log.warn({ url: event.url }, `${what} refused`);
+  };
+
+  // A link the DBA follows: web links open in their browser, the window stays on Tidemark.
   contents.on('will-navigate', (event) => {
     if (isOurPage(event.url, pageUrl)) return;
-    event.preventDefault();
-    log.warn({ url: event.url }, 'navigation away from Tidemark refused');
+    refuse(event, 'navigation away from Tidemark');
     if (isWebLink(event.url)) void shell.openExternal(event.url);
+  });
+
+  // A redirect is the server's choice, not the DBA's: refused, and opened nowhere.
+  contents.on('will-redirect', (event) => {
+    if (!isOurPage(event.url, pageUrl)) refuse(event, 'redirect away from Tidemark');
+  });
+
+  // The main frame is will-navigate's; Tidemark has no other frames (CSP frame-src 'none').
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) refuse(event, 'navigation of a frame inside Tidemark');
   });
 
   // No second window, ever: web links open in the DBA's browser instead.

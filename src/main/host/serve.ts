@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { createTidemark } from '../app';
 import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
+import { keepServingOnUnexpectedErrors } from './last-resort';
 import { openBrowser } from './open-browser';
 import { startHost } from './server';
 
@@ -29,6 +30,7 @@ async function main() {
     secretStore: new KeyFileSecretStore(dataDir),
     background: true,
   });
+  keepServingOnUnexpectedErrors(tidemark.logger);
   const host = await startHost({
     router: tidemark.router,
     events: tidemark.events,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { HostServerMessage } from '../../shared/host-protocol';
+import { pagePolicy } from '../../shared/page-policy';
 import { createTidemark, type Tidemark } from '../app';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { type RunningHost, startHost } from './server';
@@ -17,7 +18,11 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-host-'));
   staticDir = join(dataDir, 'static');
   mkdirSync(staticDir);
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Tidemark</title>');
+  // The build puts the Electron policy in the page (electron.vite.config.ts); browser mode must not keep it.
+  writeFileSync(
+    join(staticDir, 'index.html'),
+    `<!doctype html><meta http-equiv="Content-Security-Policy" content="${pagePolicy({ kind: 'electron' })}"><title>Tidemark</title>`,
+  );
   writeFileSync(join(dataDir, 'outside.txt'), 'not for the page');
   app = await createTidemark({ dataDir, mode: 'browser', secretStore: new KeyFileSecretStore(dataDir) });
   host = await startHost({ router: app.router, events: app.events, logger: app.logger, staticDir });
@@ -28,12 +33,14 @@ afterAll(async () => {
   await app?.close();
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+type Answer = { status: number; body: string; headers: Record<string, unknown> };
+
+function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on('error', reject);
     req.end();
@@ -78,6 +85,16 @@ describe('browser-mode host', () => {
     expect(page.body).toContain('<title>Tidemark</title>');
     expect((await get('/..%2Foutside.txt')).status).toBe(404);
     expect((await get('/../outside.txt')).body).not.toContain('not for the page');
+  });
+
+  it("gives the page browser mode's CSP: its own socket and nothing else, never the built Electron policy", async () => {
+    const page = await get('/');
+    expect(page.body).not.toContain('Content-Security-Policy');
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toContain(`connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}`);
+    expect(policy).not.toMatch(/ws:\/\/[^ ;]*:\*/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("script-src 'self'");
   });
 
   it('refuses a page reached through another host name (DNS rebinding)', async () => {

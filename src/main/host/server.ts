@@ -4,9 +4,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { HOST_TOKEN_PARAM, HOST_WS_PATH, type HostServerMessage } from '../../shared/host-protocol';
+import {
+  HOST_TOKEN_PARAM,
+  HOST_WS_PATH,
+  type HostClientMessage,
+  type HostServerMessage,
+} from '../../shared/host-protocol';
+import { pagePolicy } from '../../shared/page-policy';
 import type { Logger } from '../logger';
 import type { EventBus, Router } from '../router';
+import { parseClientMessage } from './client-message';
 
 export interface HostOptions {
   router: Router;
@@ -49,6 +56,29 @@ const securityHeaders = {
   'Cache-Control': 'no-store',
 };
 
+/** The Electron policy the build puts in the page; browser mode sends its own as a header instead. */
+const BUILT_POLICY_META = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i;
+
+/** The address a request names, or null when it is not one (`GET http://[`). */
+function requestUrl(rawUrl: string | undefined): URL | null {
+  try {
+    return new URL(rawUrl ?? '/', 'http://x');
+  } catch {
+    return null;
+  }
+}
+
+/** The decoded path a request names, or null when it does not decode (`/%c0`, `/%`). */
+function requestPath(rawUrl: string | undefined): string | null {
+  const url = requestUrl(rawUrl);
+  if (!url) return null;
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+}
+
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -65,42 +95,58 @@ function sameToken(given: string | null, token: string): boolean {
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.logger.child({ component: 'host' });
+  // Both known once the port is: the names this host answers to, and the page's CSP.
   let allowedHosts = new Set<string>();
+  let pageHeaders: Record<string, string> = {};
 
   const hostAllowed = (req: IncomingMessage) => allowedHosts.has(req.headers.host ?? '');
 
   const server = createServer((req, res) => {
-    void serveStatic(req, res);
+    serveStatic(req, res).catch((err: unknown) => {
+      log.error({ err, url: req.url }, 'serving a file failed');
+      if (!res.headersSent) end(res, 500, 'Tidemark could not serve this file; the details are in its log.');
+      else res.destroy();
+    });
   });
+  server.on('error', (err) => log.error({ err }, 'the host server reported an error'));
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse) {
     if (!hostAllowed(req)) return end(res, 421, 'Misdirected request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'Method not allowed');
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const pathname = requestPath(req.url);
+    if (pathname === null) return end(res, 400, 'Bad request: the path is not a valid address.');
     const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = normalize(join(options.staticDir, relative));
     if (!file.startsWith(normalize(options.staticDir) + sep)) return end(res, 404, 'Not found');
+    let body: Buffer;
     try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
-        ...securityHeaders,
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      body = await readFile(file);
     } catch {
-      end(res, 404, 'Not found');
+      return end(res, 404, 'Not found');
     }
+    const page = extname(file) === '.html';
+    res.writeHead(200, {
+      'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      ...securityHeaders,
+      ...(page ? pageHeaders : {}),
+    });
+    if (req.method === 'HEAD') return res.end();
+    res.end(page ? body.toString('utf8').replace(BUILT_POLICY_META, '') : body);
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', (err) => log.error({ err }, 'the WebSocket server reported an error'));
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    // Node takes its own error listener off an upgraded socket; a reset must not end the process.
+    socket.on('error', (err) => log.debug({ err }, 'a WebSocket connection failed'));
+    const url = requestUrl(req.url);
     const origin = req.headers.origin ?? '';
     const refuse = (status: number, why: string) => {
       log.warn({ why, origin, host: req.headers.host }, 'refused a WebSocket handshake');
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\n\r\n`);
     };
+    if (url === null) return refuse(400, 'Bad Request');
     if (url.pathname !== HOST_WS_PATH) return refuse(404, 'Not Found');
     if (!hostAllowed(req)) return refuse(421, 'Misdirected Request');
     if (!allowedHosts.has(origin.replace(/^http:\/\//, '')) || !origin.startsWith('http://')) {
@@ -114,21 +160,27 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const send = (message: HostServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
+    const answer = async ({ id, channel, request }: HostClientMessage) => {
+      const result = await options.router.dispatch(channel, request, 'host');
+      send({ type: 'result', id, result });
+    };
     const unsubscribe = options.events.subscribe((message) => send({ type: 'event', message }));
     ws.on('close', unsubscribe);
-    ws.on('message', (data: RawData) => {
-      void (async () => {
-        let parsed: { type?: unknown; id?: unknown; channel?: unknown; request?: unknown };
-        try {
-          parsed = JSON.parse(data.toString());
-        } catch {
-          return;
-        }
-        if (parsed.type !== 'invoke' || typeof parsed.id !== 'number' || typeof parsed.channel !== 'string')
-          return;
-        const result = await options.router.dispatch(parsed.channel, parsed.request, 'host');
-        send({ type: 'result', id: parsed.id, result });
-      })();
+    // ws closes the socket itself (1009 too big, 1007 bad UTF-8, 1002 bad frame); this only records it.
+    ws.on('error', (err) => log.warn({ err: err.message }, 'closed a WebSocket that broke the protocol'));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const parsed = parseClientMessage(data, isBinary);
+      if (!parsed.ok) {
+        log.warn(
+          { reason: parsed.reason },
+          'closed a WebSocket that sent a message Tidemark does not accept',
+        );
+        ws.close(parsed.closeCode, parsed.reason);
+        return;
+      }
+      answer(parsed.message).catch((err: unknown) =>
+        log.error({ err, channel: parsed.message.channel }, 'answering a request failed'),
+      );
     });
   });
 
@@ -138,6 +190,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   const port = (server.address() as AddressInfo).port;
   allowedHosts = new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
+  pageHeaders = {
+    'Content-Security-Policy': `${pagePolicy({ kind: 'browser', port })}; frame-ancestors 'none'`,
+  };
   const url = `http://${LOOPBACK}:${port}/?${HOST_TOKEN_PARAM}=${token}`;
   log.info({ port }, 'host listening');
 
