@@ -44,6 +44,22 @@ export class UsageError extends CliFailure {
   }
 }
 
+/**
+ * The failure as the DBA should read it: its fields keyed by the flags they
+ * typed ("uri" → "--url") where `flagOf` knows one, its message through `text`.
+ */
+export function inFlagTerms(
+  err: unknown,
+  flagOf: (field: string) => string | null,
+  text: (message: string) => string = (message) => message,
+): unknown {
+  if (!(err instanceof CliFailure) || err instanceof UsageError) return err;
+  const fields =
+    err.fields &&
+    Object.fromEntries(Object.entries(err.fields).map(([field, why]) => [flagOf(field) ?? field, why]));
+  return new CliFailure(text(err.message), err.code, fields);
+}
+
 export type CliValues = Record<string, string | boolean | string[] | undefined>;
 
 /** One command group (`tidemark profiles …`, `tidemark sample …`). */

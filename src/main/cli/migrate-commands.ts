@@ -10,12 +10,13 @@ import {
   type CliValues,
   type CommandGroup,
   call,
+  inFlagTerms,
   print,
   profileByName,
   table,
   UsageError,
 } from './common';
-import { settingsFrom, withFlagFields, withFlagNames } from './migrate-settings';
+import { flagOf, settingsFrom, withFlagNames } from './migrate-settings';
 
 /**
  * `tidemark migrate …`: the wizard's engine from a terminal, through the same
@@ -316,7 +317,7 @@ export const migrateCommands: CommandGroup = {
     try {
       await run(app, args, values, io);
     } catch (err) {
-      throw err instanceof CliFailure ? withFlagFields(err) : err;
+      throw inFlagTerms(err, flagOf, withFlagNames);
     }
   },
 };

@@ -5,7 +5,7 @@ import {
   migrationSettingsInputSchema,
   migrationSettingsSchema,
 } from '../../shared/migration';
-import { CliFailure, type CliValues, UsageError } from './common';
+import { type CliValues, UsageError } from './common';
 import { parseSize } from './sizes';
 
 /** The options the migrate commands read (added to the CLI's parser). */
@@ -68,17 +68,6 @@ export function withFlagNames(text: string): string {
   return text
     .replace(/\bsettings\.\w+(?:\.\w+)*/g, (field) => flagOf(field) ?? field)
     .replace(/^(\w+):/, (prefix, field: string) => (flagOf(field) ? `${flagOf(field)}:` : prefix));
-}
-
-/** A failure from the engine, with the settings it names (in its message and fields) written as flags. */
-export function withFlagFields(failure: CliFailure): CliFailure {
-  if (failure instanceof UsageError) return failure;
-  const fields = failure.fields
-    ? Object.fromEntries(
-        Object.entries(failure.fields).map(([field, text]) => [flagOf(field) ?? field, text]),
-      )
-    : undefined;
-  return new CliFailure(withFlagNames(failure.message), failure.code, fields);
 }
 
 function refusal(issue: z.ZodError['issues'][number], typed: Record<string, string>): string {

@@ -10,18 +10,14 @@ import type { CliIo } from './common';
  */
 export class ProcessOutput implements CliIo {
   private pending: Promise<void> = Promise.resolve();
-  private closed = false;
+  private readonly closed = new Set<Writable>();
 
   constructor(
     private readonly stdout: Writable = process.stdout,
     private readonly stderr: Writable = process.stderr,
   ) {
-    // A reader that goes away (`| head`) closes the pipe: stop writing rather than crash.
-    const close = () => {
-      this.closed = true;
-    };
-    stdout.on('error', close);
-    stderr.on('error', close);
+    // A reader that goes away (`| head`) closes its pipe: stop writing there rather than crash.
+    for (const stream of [stdout, stderr]) stream.on('error', () => this.closed.add(stream));
   }
 
   out(line: string): void {
@@ -40,7 +36,7 @@ export class ProcessOutput implements CliIo {
     this.pending = this.pending.then(
       () =>
         new Promise<void>((done) => {
-          if (this.closed) return done();
+          if (this.closed.has(stream)) return done();
           stream.write(`${line}\n`, () => done());
         }),
     );

@@ -7,6 +7,7 @@ import {
   type CliValues,
   type CommandGroup,
   call,
+  inFlagTerms,
   print,
   profileByName,
   table,
@@ -30,6 +31,9 @@ function describeTest(result: ConnectionTestResult): string[] {
     `latency      ${r.latencyMs.toFixed(1)} ms`,
   ];
 }
+
+/** The request fields `profiles add` fills from flags. */
+const flags: Record<string, string> = { uri: '--url', name: '--name' };
 
 async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo): Promise<void> {
   const [verb, arg] = args;
@@ -89,5 +93,11 @@ export const profileCommands: CommandGroup = {
   usage: `  profiles list                          list connection profiles
   profiles add --url URI [--name NAME]   add a profile from a libpq URI or key=value string
   profiles test NAME                     test a profile's connection`,
-  run,
+  run: async (app, args, values, io) => {
+    try {
+      await run(app, args, values, io);
+    } catch (err) {
+      throw inFlagTerms(err, (field) => (Object.hasOwn(flags, field) ? flags[field]! : null));
+    }
+  },
 };
