@@ -22,6 +22,8 @@ export interface SpawnCliOptions {
    * lines arrive in the order the process wrote them.
    */
   mergeOutput?: boolean;
+  /** Sends `signal` to the process once its stdout matches `when` (a DBA pressing Ctrl-C at that line). */
+  interrupt?: { when: RegExp; signal?: NodeJS.Signals };
 }
 
 // Both test runners start in the repository root.
@@ -40,7 +42,15 @@ export function spawnCli(args: string[], options: SpawnCliOptions = {}): Promise
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  let interrupted = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    const { interrupt } = options;
+    if (interrupt && !interrupted && interrupt.when.test(Buffer.concat(stdout).toString('utf8'))) {
+      interrupted = true;
+      child.kill(interrupt.signal ?? 'SIGINT');
+    }
+  });
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   child.stdin.end(options.input ?? '');
   return new Promise((done, fail) => {

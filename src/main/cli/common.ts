@@ -16,7 +16,9 @@ export type CliErrorCode =
   | 'usage'
   | 'preflight_blocked'
   | 'validation_failed'
-  | 'migration_failed';
+  | 'migration_failed'
+  /** Ctrl-C: the work stopped at a safe point and can be resumed. */
+  | 'interrupted';
 
 /** A failure whose message is for the DBA as is: exit code 2 for `usage`, else 1. */
 export class CliFailure extends Error {

@@ -131,8 +131,17 @@ function* migrationLines(m: Migration): Iterable<string> {
   if (m.error) yield `Error: ${m.error.message}`;
 }
 
-/** Waits for the background work, printing progress (not with --json); resolves with the final state. */
-async function follow(app: Tidemark, id: string, io: CliIo, quiet: boolean): Promise<Migration> {
+/**
+ * Waits for the background work, printing progress (not with --json). Ctrl-C
+ * pauses a run at its next safe point and waits for it; other work is stopped
+ * at a safe point when the app closes. A second Ctrl-C quits at once.
+ */
+async function follow(
+  app: Tidemark,
+  id: string,
+  io: CliIo,
+  quiet: boolean,
+): Promise<{ migration: Migration; interrupted: boolean }> {
   let lastStep: string | null = null;
   let lastTenth = -1;
   let interrupted = false;
@@ -141,7 +150,9 @@ async function follow(app: Tidemark, id: string, io: CliIo, quiet: boolean): Pro
   };
   const onSigint = () => {
     interrupted = true;
-    if (!quiet) io.err('Stopping at the next safe point; run `tidemark migrate run ID` to resume.');
+    if (!quiet) io.err('Stopping at the next safe point…');
+    // Refused unless a run is going on: then closing the app stops the work instead.
+    void app.router.dispatch('migration:pause', { id }, 'cli');
   };
   process.once('SIGINT', onSigint);
   const unsubscribe = app.events.subscribe((message: EventMessage) => {
@@ -177,8 +188,9 @@ async function follow(app: Tidemark, id: string, io: CliIo, quiet: boolean): Pro
   });
   try {
     for (;;) {
-      const m = await call(app, 'migration:get', { id });
-      if (!BUSY.includes(m.state) || interrupted) return m;
+      const migration = await call(app, 'migration:get', { id });
+      const pausing = interrupted && migration.state === 'running';
+      if (!BUSY.includes(migration.state) || (interrupted && !pausing)) return { migration, interrupted };
       await sleep(200);
     }
   } finally {
@@ -187,22 +199,29 @@ async function follow(app: Tidemark, id: string, io: CliIo, quiet: boolean): Pro
   }
 }
 
-/** Follows the work to its end, prints the migration, and fails unless it ended in one of `ok`. */
+/** Follows `migrate VERB ID` to its end, prints the migration, and fails unless it ended in one of `ok`. */
 async function finish(
   app: Tidemark,
+  verb: string,
   id: string,
   io: CliIo,
   values: CliValues,
   ok: MigrationState[],
 ): Promise<void> {
-  const m = await follow(app, id, io, Boolean(values.json));
+  const { migration: m, interrupted } = await follow(app, id, io, Boolean(values.json));
   print(io, values, m, function* (migration) {
     yield* migrationLines(migration);
     if (migration.validation && ok.includes('swapped')) yield* validationLines(migration.validation);
   });
+  if (interrupted) {
+    throw new CliFailure(
+      `Interrupted: migration ${m.id} is ${m.state}. Continue with: tidemark migrate ${verb} ${m.id}`,
+      'interrupted',
+    );
+  }
   if (!ok.includes(m.state)) {
     throw new CliFailure(
-      `Migration ${m.id} stopped ${m.state}${m.error ? `: ${m.error.message}` : '.'}`,
+      `Migration ${m.id} is now ${m.state} (expected ${ok.join(' or ')})${m.error ? `: ${m.error.message}` : '.'}`,
       'migration_failed',
     );
   }
@@ -246,23 +265,23 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
     }
     case 'run':
       await call(app, 'migration:run', { id: needId() });
-      return finish(app, needId(), io, values, ['swapped', 'ready_to_swap']);
+      return finish(app, verb, needId(), io, values, ['swapped', 'ready_to_swap']);
     case 'swap':
       await call(app, 'migration:swap', { id: needId() });
-      return finish(app, needId(), io, values, ['swapped']);
+      return finish(app, verb, needId(), io, values, ['swapped']);
     case 'rollback':
       await call(app, 'migration:rollback', { id: needId() });
-      return finish(app, needId(), io, values, ['rolled_back', 'cancelled']);
+      return finish(app, verb, needId(), io, values, ['rolled_back', 'cancelled']);
     case 'cancel':
       await call(app, 'migration:cancel', { id: needId() });
-      return finish(app, needId(), io, values, ['cancelled']);
+      return finish(app, verb, needId(), io, values, ['cancelled']);
     case 'cleanup': {
       const confirm = typeof values.confirm === 'string' ? values.confirm : undefined;
       await call(app, 'migration:cleanup', {
         id: needId(),
         ...(confirm !== undefined ? { confirmTableName: confirm } : {}),
       });
-      return finish(app, needId(), io, values, ['cleaned_up']);
+      return finish(app, verb, needId(), io, values, ['cleaned_up']);
     }
     case 'validate': {
       const report = await call(app, 'migration:validate', { id: needId() });

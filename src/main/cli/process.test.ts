@@ -19,9 +19,17 @@ const tidemark = (...args: string[]) => spawnCli(args, { dataDir });
 const blockedCheck = ['migrate', 'check', 'pg', 'cli_tx', '--time', 'executed_at', '--target', 'partitions'];
 const accepted = ['--accept-composite-key', '--free', '10GB'];
 
+const url = () => {
+  const { host, port, database, user } = db.fields;
+  return `postgresql://${user}:${encodeURIComponent(db.password)}@${host}:${port}/${database}?sslmode=disable`;
+};
+
 beforeAll(async () => {
   db = await createTestDatabase('cli process');
-  await createTransactions(await db.admin(), 'public.cli_tx', 500);
+  const admin = await db.admin();
+  await createTransactions(admin, 'public.cli_tx', 500);
+  await createTransactions(admin, 'public.cli_big', 20_000);
+  expect((await tidemark('profiles', 'add', '--url', url(), '--name', 'pg')).code).toBe(0);
 });
 afterAll(async () => {
   await db?.cleanup();
@@ -39,9 +47,8 @@ function jsonError(run: CliRun): { code: string; message: string; fields?: Recor
 
 describe('the tidemark process', () => {
   it('exits 0 when it did what was asked', async () => {
-    const { host, port, database, user } = db.fields;
-    const url = `postgresql://${user}:${encodeURIComponent(db.password)}@${host}:${port}/${database}?sslmode=disable`;
-    const added = await tidemark('profiles', 'add', '--url', url, '--name', 'pg');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'tidemark-cli-process-'));
+    const added = await spawnCli(['profiles', 'add', '--url', url(), '--name', 'pg'], { dataDir: elsewhere });
     expect(added).toEqual({ code: 0, stdout: expect.stringContaining('Added profile "pg"'), stderr: '' });
     expect(await tidemark('profiles', 'test', 'pg')).toMatchObject({ code: 0, stderr: '' });
   });
@@ -171,9 +178,9 @@ describe('the tidemark process', () => {
     };
     expect(plan).toMatchObject({ preflight: { blocked: false }, migration: { state: 'planned' } });
     const id = plan.migration.id;
-    expect(json(await tidemark('migrate', 'status', '--json'))).toEqual([
+    expect(json(await tidemark('migrate', 'status', '--json'))).toContainEqual(
       expect.objectContaining({ id, state: 'planned' }),
-    ]);
+    );
     expect(json(await tidemark('migrate', 'status', id, '--json'))).toMatchObject({
       id,
       steps: expect.any(Array),
@@ -212,5 +219,25 @@ describe('the tidemark process', () => {
       code: 'invalid_input',
       fields: { '--url': expect.stringMatching(/port/) },
     });
+  });
+
+  it('pauses a run at a safe point on Ctrl-C, exits 1, and resumes where it stopped', async () => {
+    const big = ['pg', 'cli_big', '--time', 'executed_at', '--target', 'partitions', ...accepted];
+    const planned = json(await tidemark('migrate', 'plan', ...big, '--batch-rows', '100', '--json')) as {
+      migration: { id: string };
+    };
+    const id = planned.migration.id;
+
+    // Ctrl-C once the copy has started (hundreds of batches to go).
+    const run = await spawnCli(['migrate', 'run', id], { dataDir, interrupt: { when: /\d+ \/ ~\d+ rows/ } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `Stopping at the next safe point…\nInterrupted: migration ${id} is paused. Continue with: tidemark migrate run ${id}\n`,
+    );
+    expect(json(await tidemark('migrate', 'status', id, '--json'))).toMatchObject({ state: 'paused' });
+
+    const resumed = await tidemark('migrate', 'run', id);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/Validation passed/);
   });
 });
