@@ -21,7 +21,7 @@ import { flagOf, settingsFrom, withFlagNames } from './migrate-settings';
 /**
  * `tidemark migrate …`: the wizard's engine from a terminal, through the same
  * router as the UI. `run` stays in the foreground and prints progress; Ctrl-C
- * stops at the next safe point and `run` again resumes from the journal.
+ * pauses at the next safe point and `run` again resumes from the journal.
  */
 
 const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timescaledb|partitions [settings]
@@ -31,7 +31,7 @@ const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timesc
       settings: --accept-composite-key --free BYTES --interval I --compress-after I|none
                 --segment-by A,B --batch-rows N --offline --keep-days N --retention I
                 --drop-foreign-keys --swap-confirm
-  migrate run ID                         run (or resume) in the foreground, with progress
+  migrate run ID                         run (or resume) in the foreground, with progress (Ctrl-C pauses)
   migrate swap ID                        swap now (plans made with --swap-confirm)
   migrate status [ID]                    all migrations, or one with its steps
   migrate validate ID                    the validation checklist

@@ -33,7 +33,10 @@ function describeTest(result: ConnectionTestResult): string[] {
 }
 
 /** The request fields `profiles add` fills from flags. */
-const flags: Record<string, string> = { uri: '--url', name: '--name' };
+const flags = new Map([
+  ['uri', '--url'],
+  ['name', '--name'],
+]);
 
 async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo): Promise<void> {
   const [verb, arg] = args;
@@ -97,7 +100,7 @@ export const profileCommands: CommandGroup = {
     try {
       await run(app, args, values, io);
     } catch (err) {
-      throw inFlagTerms(err, (field) => (Object.hasOwn(flags, field) ? flags[field]! : null));
+      throw inFlagTerms(err, (field) => flags.get(field) ?? null);
     }
   },
 };
