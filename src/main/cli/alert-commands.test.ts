@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { parseSize } from './alert-commands';
 import { runCli } from './cli';
+import { parseSize } from './sizes';
 
 let db: TestDatabase;
 let dataDir: string;

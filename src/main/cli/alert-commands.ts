@@ -9,9 +9,12 @@ import {
   type CliValues,
   type CommandGroup,
   call,
+  print,
   profileByName,
   table,
+  UsageError,
 } from './common';
+import { parseSize } from './sizes';
 
 type RuleName = keyof AlertRules;
 
@@ -31,55 +34,36 @@ const RULES: Array<{ name: RuleName; type: string }> = [
 ];
 const RULE_NAMES = RULES.map((r) => r.name);
 
-const SIZE_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1024,
-  kb: 1024,
-  kib: 1024,
-  m: 1024 ** 2,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-  t: 1024 ** 4,
-  tb: 1024 ** 4,
-  tib: 1024 ** 4,
-};
-
-/**
- * "1GiB", "500MB", "1.5 GB", "1073741824" → bytes. Units are binary, as in
- * PostgreSQL's own settings (1 MB = 1024 kB). Anything else is handed on as
- * typed, for the rules schema to refuse with its own message.
- */
-export function parseSize(text: string): number | string {
-  const m = /^\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const factor = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || factor === undefined) return text;
-  return Math.round(Number(m[1]) * factor);
-}
-
 const ON = new Set(['on', 'true', 'yes', '1', 'enabled']);
 const OFF = new Set(['off', 'false', 'no', '0', 'disabled']);
 
-/** One `--set NAME=VALUE`: the value converted the way the rule expects it, or a clear failure. */
+function converted(name: RuleName, raw: string): unknown {
+  if (name.endsWith('Enabled')) {
+    if (ON.has(raw.toLowerCase())) return true;
+    if (OFF.has(raw.toLowerCase())) return false;
+    throw new UsageError(`${name}: use on or off (not "${raw}").`);
+  }
+  if (name.endsWith('Bytes')) return parseSize(raw);
+  if (name.endsWith('Pct')) return raw.replace(/\s*%$/, '');
+  return raw;
+}
+
+/**
+ * One `--set NAME=VALUE`: the value converted and checked the way the rule
+ * expects it. A value no rule could take is a usage error; rules that only
+ * disagree with each other are refused later, as a failure.
+ */
 function parseSetting(text: string): { name: RuleName; value: unknown } {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new CliFailure(`--set ${text}: write it as NAME=VALUE, e.g. --set growthWarningPct=25.`);
+  if (eq <= 0) throw new UsageError(`--set ${text}: write it as NAME=VALUE, e.g. --set growthWarningPct=25.`);
   const typed = text.slice(0, eq).trim();
-  const raw = text.slice(eq + 1).trim();
   const name = RULE_NAMES.find((n) => n.toLowerCase() === typed.toLowerCase());
   if (!name)
-    throw new CliFailure(`--set ${typed}: there is no such rule. The rules are: ${RULE_NAMES.join(', ')}.`);
-  if (name.endsWith('Enabled')) {
-    if (ON.has(raw.toLowerCase())) return { name, value: true };
-    if (OFF.has(raw.toLowerCase())) return { name, value: false };
-    throw new CliFailure(`${name}: use on or off (not "${raw}").`);
-  }
-  if (name.endsWith('Bytes')) return { name, value: parseSize(raw) };
-  if (name.endsWith('Pct')) return { name, value: raw.replace(/\s*%$/, '') };
-  return { name, value: raw };
+    throw new UsageError(`--set ${typed}: there is no such rule. The rules are: ${RULE_NAMES.join(', ')}.`);
+  const value = converted(name, text.slice(eq + 1).trim());
+  const checked = alertRulesSchema.shape[name].safeParse(value);
+  if (!checked.success) throw new UsageError(`${name}: ${checked.error.issues[0]!.message}`);
+  return { name, value: checked.data };
 }
 
 function show(name: RuleName, value: AlertRules[RuleName]): string {
@@ -139,88 +123,93 @@ async function listAlerts(app: Tidemark, name: string | undefined, values: CliVa
   const profile = name ? await profileByName(app, name) : null;
   const alerts = await call(app, 'alerts:list', { ...(profile ? { profileId: profile.id } : {}), include });
   const whose = profile ? `"${profile.name}"` : 'any profile';
-  if (alerts.length === 0) {
-    io.out(include === 'all' ? `No alerts kept for ${whose}.` : `No active alerts for ${whose}.`);
-    return;
-  }
   const names = profile ? null : new Map((await call(app, 'profiles:list', {})).map((p) => [p.id, p.name]));
-  for (const line of alertRows(alerts, names)) io.out(line);
+  print(io, values, alerts, (list) => {
+    if (list.length > 0) return alertRows(list, names);
+    return [include === 'all' ? `No alerts kept for ${whose}.` : `No active alerts for ${whose}.`];
+  });
 }
 
-async function resolveAlert(app: Tidemark, idText: string | undefined, io: CliIo) {
+async function resolveAlert(app: Tidemark, idText: string | undefined, values: CliValues, io: CliIo) {
   const id = Number(idText);
   if (!idText || !Number.isInteger(id) || id <= 0) {
-    throw new CliFailure(
+    throw new UsageError(
       'alerts resolve needs the alert id shown by `tidemark alerts NAME`: tidemark alerts resolve 12',
     );
   }
   const alert = await call(app, 'alerts:resolve', { id });
-  io.out(`Resolved alert ${alert.id} (${alert.kind}, ${alert.subject.name}) at ${alert.resolvedAt}.`);
+  print(io, values, alert, (a) => [
+    `Resolved alert ${a.id} (${a.kind}, ${a.subject.name}) at ${a.resolvedAt}.`,
+  ]);
 }
 
 async function alertsCommand(app: Tidemark, args: string[], values: CliValues, io: CliIo) {
   const [first, second] = args;
   // "resolve 12" — unless a profile is really called "resolve" and no id follows.
-  if (first === 'resolve' && second !== undefined) return resolveAlert(app, second, io);
+  if (first === 'resolve' && second !== undefined) return resolveAlert(app, second, values, io);
   return listAlerts(app, first, values, io);
 }
 
 async function rulesCommand(app: Tidemark, args: string[], values: CliValues, io: CliIo) {
   if (args.length === 0) {
-    throw new CliFailure(
+    throw new UsageError(
       'rules needs a profile name: tidemark rules NAME[,NAME...] [--set NAME=VALUE ...] [--reset]',
     );
   }
   const sets = Array.isArray(values.set) ? values.set : typeof values.set === 'string' ? [values.set] : [];
-  if (values.reset && sets.length > 0) throw new CliFailure('Use --set or --reset, not both.');
+  if (values.reset && sets.length > 0) throw new UsageError('Use --set or --reset, not both.');
+  const changes: Partial<Record<RuleName, unknown>> = {};
+  for (const text of sets) {
+    const { name, value } = parseSetting(text);
+    changes[name] = value;
+  }
   const profiles = await profilesNamed(app, args);
   const profileIds = profiles.map((p) => p.id);
   const names = profiles.map((p) => `"${p.name}"`).join(', ');
 
   if (values.reset) {
     await call(app, 'rules:reset', { profileIds });
-    io.out(`Alert rules of ${names} are back to the defaults.`);
-    for (const line of rulesTable(DEFAULT_ALERT_RULES)) io.out(line);
-    return;
+    const reset = profiles.map((p) => ({ profile: p.name, rules: DEFAULT_ALERT_RULES, isDefault: true }));
+    return print(io, values, reset, () => [
+      `Alert rules of ${names} are back to the defaults.`,
+      ...rulesTable(DEFAULT_ALERT_RULES),
+    ]);
   }
 
+  const current = await Promise.all(profileIds.map((profileId) => call(app, 'rules:get', { profileId })));
   if (sets.length === 0) {
-    for (const [i, profile] of profiles.entries()) {
-      const { rules, isDefault } = await call(app, 'rules:get', { profileId: profile.id });
-      if (i > 0) io.out('');
-      io.out(`Alert rules of "${profile.name}"${isDefault ? ' (the defaults)' : ''}:`);
-      for (const line of rulesTable(rules)) io.out(line);
-    }
-    return;
+    const shown = profiles.map((p, i) => ({ profile: p.name, ...current[i]! }));
+    return print(io, values, shown, function* (list) {
+      for (const [i, { profile, rules, isDefault }] of list.entries()) {
+        if (i > 0) yield '';
+        yield `Alert rules of "${profile}"${isDefault ? ' (the defaults)' : ''}:`;
+        yield* rulesTable(rules);
+      }
+    });
   }
 
   // The same rules for every profile named: the first one's rules with the changes applied.
-  const current = await Promise.all(profileIds.map((profileId) => call(app, 'rules:get', { profileId })));
   const base = current[0]!.rules;
-  const changes: Record<string, unknown> = {};
-  for (const text of sets) {
-    const { name, value } = parseSetting(text);
-    changes[name] = value;
-  }
   const parsed = alertRulesSchema.safeParse({ ...base, ...changes });
   if (!parsed.success) {
     const lines = Object.entries(fieldErrors(parsed.error)).map(([field, message]) => `${field}: ${message}`);
-    throw new CliFailure(`${lines.join('\n')}\nNothing was changed.`);
+    throw new CliFailure(`${lines.join('\n')}\nNothing was changed.`, 'invalid_input');
   }
   const rules = parsed.data;
   await call(app, 'rules:set', { profileIds, rules });
-  io.out(`Alert rules of ${names} set; they apply from the next sample.`);
-  for (const [i, profile] of profiles.entries()) {
-    if (i === 0) continue;
-    const differed = RULE_NAMES.filter((n) => !(n in changes) && current[i]!.rules[n] !== base[n]);
-    if (differed.length > 0) {
-      io.out(
-        `Note: "${profile.name}" now has the same ${differed.join(', ')} as "${profiles[0]!.name}" ` +
-          `(it had ${differed.map((n) => show(n, current[i]!.rules[n])).join(', ')}).`,
-      );
+  const set = profiles.map((p) => ({ profile: p.name, rules, isDefault: false }));
+  print(io, values, set, function* () {
+    yield `Alert rules of ${names} set; they apply from the next sample.`;
+    for (const [i, profile] of profiles.entries()) {
+      if (i === 0) continue;
+      const differed = RULE_NAMES.filter((n) => !(n in changes) && current[i]!.rules[n] !== base[n]);
+      if (differed.length > 0) {
+        yield `Note: "${profile.name}" now has the same ${differed.join(', ')} as "${profiles[0]!.name}" ` +
+          `(it had ${differed.map((n) => show(n, current[i]!.rules[n])).join(', ')}).`;
+      }
     }
-  }
-  for (const line of rulesTable(rules)) io.out(line);
+    yield* rulesTable(rules);
+  });
 }
 
 export const alertCommands: CommandGroup = {

@@ -48,7 +48,7 @@ describe('tidemark command', () => {
     const unknown = await cli('--data-dir', dataDir, 'profiles', 'test', 'nope');
     expect(unknown).toMatchObject({ code: 1, err: 'No profile named "nope". Known profiles: none yet.' });
     expect((await cli('--data-dir', dataDir, 'profiles', 'list')).out).toContain('No profiles yet');
-    expect((await cli('--data-dir', dataDir, 'frobnicate')).code).toBe(1);
+    expect((await cli('--data-dir', dataDir, 'frobnicate')).code).toBe(2);
   });
 
   it('reports a failed connection test with its reason and exit code 1', async () => {
@@ -114,8 +114,9 @@ describe('tidemark sample and history', () => {
       '--name',
       'pg',
     );
+    // A flag value it cannot take is a usage error (2); a relation it does not know, a failure (1).
     expect(await cli('--data-dir', dataDir, 'history', 'pg', '--since', 'last tuesday')).toMatchObject({
-      code: 1,
+      code: 2,
       err: expect.stringMatching(/--since "last tuesday" is not understood/),
     });
     expect(await cli('--data-dir', dataDir, 'history', 'pg', '--relation', 'nope')).toMatchObject({

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTidemark } from '../app';
+import { createTidemark, type Tidemark } from '../app';
+import { AppError } from '../errors';
 import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { alertCommands, ruleCommands } from './alert-commands';
-import { CliFailure, type CliIo, type CliValues, type CommandGroup } from './common';
-import { migrateCommands, migrateOptions } from './migrate-commands';
+import { CliFailure, type CliIo, type CliValues, type CommandGroup, UsageError } from './common';
+import { migrateCommands } from './migrate-commands';
+import { migrateOptions } from './migrate-settings';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 
@@ -21,13 +23,15 @@ const groups: Record<string, CommandGroup> = {
   rules: ruleCommands,
 };
 
-const usage = `Usage: tidemark [--data-dir DIR] <command>
+const usage = `Usage: tidemark [--data-dir DIR] [--json] <command>
 
 Commands:
 ${Object.values(groups)
   .map((g) => g.usage)
   .join('\n')}
 
+--json prints one JSON document on stdout (and errors as {"error":{"code","message"}} on stderr).
+Exit codes: 0 done, 1 failed (the reason is on stderr), 2 the command line is wrong.
 The data directory defaults to the desktop app's (override with --data-dir or TIDEMARK_DATA_DIR).`;
 
 const options = {
@@ -45,45 +49,60 @@ const options = {
   ...migrateOptions,
 } as const;
 
-/** The `tidemark` command. Returns the exit code. */
-export async function runCli(
-  argv: string[],
-  io: CliIo = { out: console.log, err: console.error },
-): Promise<number> {
+/** Any error as the failure a script sees; only CliFailure and AppError carry a message meant for the DBA. */
+function failureOf(err: unknown): CliFailure {
+  if (err instanceof CliFailure) return err;
+  if (err instanceof AppError) return new CliFailure(err.message, err.code, err.fields);
+  return new CliFailure(`tidemark: ${err instanceof Error ? err.message : String(err)}`, 'internal');
+}
+
+/** Writes the failure on stderr (as JSON with --json) and returns its exit code. */
+function report(io: CliIo, json: boolean, failure: CliFailure): number {
+  const { code, message, fields } = failure;
+  if (json) {
+    io.err(JSON.stringify({ error: { code, message, ...(fields ? { fields } : {}) } }));
+  } else {
+    const details = Object.entries(fields ?? {})
+      .filter(([, text]) => text !== message)
+      .map(([field, text]) => `\n  ${field}: ${text}`);
+    const help = failure instanceof UsageError && failure.help ? `\n\n${failure.help}` : '';
+    io.err(message + details.join('') + help);
+  }
+  return failure.exitCode;
+}
+
+/** The `tidemark` command: exit code 0 done, 1 failed with the reason on stderr, 2 a wrong command line. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // Known before parsing, so even a command line that does not parse fails in the format asked for.
+  const json = argv.includes('--json');
   let parsed: ReturnType<
     typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>
   >;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (err) {
-    io.err(`${(err as Error).message}\n\n${usage}`);
-    return 2;
+    return report(io, json, new UsageError((err as Error).message, usage));
   }
   const { values, positionals } = parsed;
   const [groupName, ...rest] = positionals;
-  if (values.help || !groupName) {
+  if (values.help) {
     io.out(usage);
-    return values.help ? 0 : 2;
+    return 0;
   }
+  if (!groupName) return report(io, json, new UsageError('Name a command.', usage));
   const group = groups[groupName];
-  if (!group) {
-    io.err(`Unknown command "${groupName}".\n\n${usage}`);
-    return 1;
-  }
-  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  mkdirSync(dataDir, { recursive: true });
-  const app = await createTidemark({ dataDir, mode: 'cli', secretStore: new KeyFileSecretStore(dataDir) });
+  if (!group) return report(io, json, new UsageError(`Unknown command "${groupName}".`, usage));
+
+  let app: Tidemark | null = null;
   try {
+    const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+    mkdirSync(dataDir, { recursive: true });
+    app = await createTidemark({ dataDir, mode: 'cli', secretStore: new KeyFileSecretStore(dataDir) });
     await group.run(app, rest, values as CliValues, io);
     return 0;
   } catch (err) {
-    if (err instanceof CliFailure) {
-      if (err.message) io.err(err.message);
-      return 1;
-    }
-    io.err(`tidemark: ${(err as Error).message}`);
-    return 1;
+    return report(io, json, failureOf(err));
   } finally {
-    await app.close();
+    await app?.close();
   }
 }

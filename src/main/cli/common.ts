@@ -1,4 +1,5 @@
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
+import type { ErrorCode } from '../../shared/result';
 import type { Tidemark } from '../app';
 
 export interface CliIo {
@@ -6,8 +7,60 @@ export interface CliIo {
   err(line: string): void;
 }
 
-/** A failure whose message is for the DBA as is (exit code 1). */
-export class CliFailure extends Error {}
+/**
+ * What a script reads when a command fails: the router's error codes, `usage`
+ * for a command line that cannot be run as typed, and the CLI's own verdicts.
+ */
+export type CliErrorCode =
+  | ErrorCode
+  | 'usage'
+  | 'preflight_blocked'
+  | 'validation_failed'
+  | 'migration_failed'
+  /** Ctrl-C: the work stopped at a safe point and can be resumed. */
+  | 'interrupted';
+
+/** A failure whose message is for the DBA as is: exit code 2 for `usage`, else 1. */
+export class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: CliErrorCode,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+
+  get exitCode(): 1 | 2 {
+    return this.code === 'usage' ? 2 : 1;
+  }
+}
+
+/** The command line itself is wrong: an unknown command, a missing argument, a flag value it cannot take. */
+export class UsageError extends CliFailure {
+  /** `help`: the usage lines printed after the message (not in --json). */
+  constructor(
+    message: string,
+    readonly help?: string,
+  ) {
+    super(message, 'usage');
+  }
+}
+
+/**
+ * The failure as the DBA should read it: its fields keyed by the flags they
+ * typed ("uri" → "--url") where `flagOf` knows one, its message through `text`.
+ */
+export function inFlagTerms(
+  err: unknown,
+  flagOf: (field: string) => string | null,
+  text: (message: string) => string = (message) => message,
+): unknown {
+  if (!(err instanceof CliFailure) || err instanceof UsageError) return err;
+  const fields =
+    err.fields &&
+    Object.fromEntries(Object.entries(err.fields).map(([field, why]) => [flagOf(field) ?? field, why]));
+  return new CliFailure(text(err.message), err.code, fields);
+}
 
 export type CliValues = Record<string, string | boolean | string[] | undefined>;
 
@@ -17,7 +70,24 @@ export interface CommandGroup {
   run(app: Tidemark, args: string[], values: CliValues, io: CliIo): Promise<void>;
 }
 
-/** Calls the router exactly as the UI does, and turns an error envelope into a message. */
+/**
+ * A command's result: one JSON document with `--json`, its text lines without.
+ * Every command prints through here, so `--json` means the same everywhere.
+ */
+export function print<T>(
+  io: CliIo,
+  values: CliValues,
+  value: T,
+  lines: (value: T) => Iterable<string>,
+): void {
+  if (values.json) {
+    io.out(JSON.stringify(value, null, 2));
+    return;
+  }
+  for (const line of lines(value)) io.out(line);
+}
+
+/** Calls the router exactly as the UI does, and turns an error envelope into a failure. */
 export async function call<C extends Channel>(
   app: Tidemark,
   channel: C,
@@ -25,11 +95,7 @@ export async function call<C extends Channel>(
 ): Promise<ResponseOf<C>> {
   const result = await app.router.dispatch(channel, request, 'cli');
   if (result.ok) return result.value as ResponseOf<C>;
-  const fields = Object.entries(result.error.fields ?? {})
-    .filter(([, message]) => message !== result.error.message)
-    .map(([field, message]) => `\n  ${field}: ${message}`)
-    .join('');
-  throw new CliFailure(result.error.message + fields);
+  throw new CliFailure(result.error.message, result.error.code, result.error.fields);
 }
 
 export function table(rows: string[][]): string[] {
@@ -47,7 +113,7 @@ export async function profileByName(app: Tidemark, name: string) {
   const found = all.find((p) => p.name.toLowerCase() === name.toLowerCase());
   if (!found) {
     const known = all.map((p) => p.name).join(', ') || 'none yet';
-    throw new CliFailure(`No profile named "${name}". Known profiles: ${known}.`);
+    throw new CliFailure(`No profile named "${name}". Known profiles: ${known}.`, 'not_found');
   }
   return found;
 }

@@ -1,5 +1,8 @@
 import { runCli } from './cli';
+import { ProcessOutput } from './output';
 
-runCli(process.argv.slice(2)).then((code) => {
+const output = new ProcessOutput();
+void runCli(process.argv.slice(2), output).then(async (code) => {
+  await output.flush();
   process.exitCode = code;
 });

@@ -2,13 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventMessage } from '../../shared/contract';
-import type {
-  Migration,
-  MigrationSettingsInput,
-  MigrationState,
-  PreflightReport,
-  ValidationReport,
-} from '../../shared/migration';
+import type { Migration, MigrationState, PreflightReport, ValidationReport } from '../../shared/migration';
 import type { Tidemark } from '../app';
 import {
   CliFailure,
@@ -16,14 +10,18 @@ import {
   type CliValues,
   type CommandGroup,
   call,
+  inFlagTerms,
+  print,
   profileByName,
   table,
+  UsageError,
 } from './common';
+import { flagOf, settingsFrom, withFlagNames } from './migrate-settings';
 
 /**
  * `tidemark migrate …`: the wizard's engine from a terminal, through the same
  * router as the UI. `run` stays in the foreground and prints progress; Ctrl-C
- * stops at the next safe point and `run` again resumes from the journal.
+ * pauses at the next safe point and `run` again resumes from the journal.
  */
 
 const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timescaledb|partitions [settings]
@@ -33,10 +31,10 @@ const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timesc
       settings: --accept-composite-key --free BYTES --interval I --compress-after I|none
                 --segment-by A,B --batch-rows N --offline --keep-days N --retention I
                 --drop-foreign-keys --swap-confirm
-  migrate run ID                         run (or resume) in the foreground, with progress
+  migrate run ID                         run (or resume) in the foreground, with progress (Ctrl-C pauses)
   migrate swap ID                        swap now (plans made with --swap-confirm)
-  migrate status [ID] [--json]           all migrations, or one with its steps
-  migrate validate ID [--json]           the validation checklist
+  migrate status [ID]                    all migrations, or one with its steps
+  migrate validate ID                    the validation checklist
   migrate rollback ID                    put the original table back (before cleanup)
   migrate cancel ID                      before the swap: remove what the migration created
   migrate cleanup ID [--confirm TABLE]   drop the old table (TABLE typed to do it before the keep period)
@@ -65,51 +63,13 @@ export function parseTableName(text: string): { schema: string; table: string } 
   }
   parts.push(current);
   if (quoted || parts.length > 2 || parts.some((p) => p === '')) {
-    throw new CliFailure(
+    throw new UsageError(
       `"${text}" is not a table name. Write it as schema.table, with double quotes around names that need them.`,
     );
   }
   return parts.length === 2
     ? { schema: parts[0]!, table: parts[1]! }
     : { schema: 'public', table: parts[0]! };
-}
-
-function bytes(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$/i.exec(text);
-  if (!m) throw new CliFailure(`--free "${text}" is not a size. Use e.g. 500GB or 1.5TB.`);
-  const unit = (m[2] ?? 'b').toLowerCase().replace('i', '');
-  const power = { b: 0, kb: 1, mb: 2, gb: 3, tb: 4 }[unit] ?? 0;
-  return Math.round(Number(m[1]) * 1024 ** power);
-}
-
-function integer(name: string, value: CliValues[string]): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (!/^\d+$/.test(value)) throw new CliFailure(`--${name} must be a whole number.`);
-  return Number(value);
-}
-
-function settingsFrom(values: CliValues): MigrationSettingsInput {
-  const s: MigrationSettingsInput = {};
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-  if (values['accept-composite-key']) s.acceptCompositeKey = true;
-  if (values['drop-foreign-keys']) s.dropUnsupportedForeignKeys = true;
-  if (values.offline) s.syncMode = 'offline';
-  if (values['swap-confirm']) s.swap = { mode: 'confirm' };
-  if (str('free')) s.confirmedFreeBytes = bytes(str('free')!);
-  if (str('interval')) s.interval = str('interval')!;
-  if (str('compress-after'))
-    s.compressAfter = str('compress-after') === 'none' ? null : str('compress-after')!;
-  if (str('retention')) s.retention = str('retention')!;
-  if (str('segment-by') !== undefined)
-    s.segmentBy = str('segment-by')!
-      .split(',')
-      .map((c) => c.trim())
-      .filter(Boolean);
-  const batch = integer('batch-rows', values['batch-rows']);
-  if (batch !== undefined) s.batchRows = batch;
-  const keep = integer('keep-days', values['keep-days']);
-  if (keep !== undefined) s.keepOldDays = keep;
-  return s;
 }
 
 async function choice(app: Tidemark, args: string[], values: CliValues, verb: string) {
@@ -121,66 +81,78 @@ async function choice(app: Tidemark, args: string[], values: CliValues, verb: st
     typeof values.time !== 'string' ||
     (target !== 'timescaledb' && target !== 'partitions')
   ) {
-    throw new CliFailure(
+    throw new UsageError(
       `migrate ${verb} needs: PROFILE [SCHEMA.]TABLE --time COLUMN --target timescaledb|partitions`,
     );
   }
+  // What the command line says is checked before anything is looked up.
+  const name = parseTableName(tableName);
+  const settings = settingsFrom(values);
   const profile = await profileByName(app, profileName);
-  return {
-    profileId: profile.id,
-    ...parseTableName(tableName),
-    timeColumn: values.time,
-    target,
-    settings: settingsFrom(values),
-  } as const;
+  return { profileId: profile.id, ...name, timeColumn: values.time, target, settings } as const;
 }
 
 const mark = { pass: 'ok  ', warning: 'WARN', blocking: 'STOP', warn: 'WARN', fail: 'FAIL' } as const;
 
-function printReport(report: PreflightReport, io: CliIo): void {
+function* reportLines(report: PreflightReport): Iterable<string> {
   const t = report.table;
-  io.out(
-    `${t.schema}.${t.table} → ${report.target === 'timescaledb' ? 'TimescaleDB hypertable' : 'native partitions'} on ${report.timeColumn}`,
-  );
+  yield `${t.schema}.${t.table} → ${report.target === 'timescaledb' ? 'TimescaleDB hypertable' : 'native partitions'} on ${report.timeColumn}`;
   for (const item of report.items) {
-    io.out(`${mark[item.status]}  ${item.title}: ${item.reason}`);
-    if (item.fix && item.status !== 'pass') io.out(`        fix: ${item.fix}`);
-    if (item.sql && item.status !== 'pass') io.out(`        sql: ${item.sql}`);
+    yield `${mark[item.status]}  ${item.title}: ${withFlagNames(item.reason)}`;
+    if (item.fix && item.status !== 'pass') yield `        fix: ${withFlagNames(item.fix)}`;
+    if (item.sql && item.status !== 'pass') yield `        sql: ${item.sql}`;
   }
   const d = report.settings;
-  io.out(
-    `Settings: interval ${d.interval}, compress after ${d.compressAfter ?? 'never'}, segment by ${d.segmentBy.join(', ') || '(none)'}, ` +
-      `batches of ${d.batchRows} rows, sync ${d.syncMode}, keep the old table ${d.keepOldDays} days.`,
-  );
+  yield `Settings: interval ${d.interval}, compress after ${d.compressAfter ?? 'never'}, segment by ${d.segmentBy.join(', ') || '(none)'}, ` +
+    `batches of ${d.batchRows} rows, sync ${d.syncMode}, keep the old table ${d.keepOldDays} days.`;
 }
 
-function printValidation(report: ValidationReport, io: CliIo): void {
-  for (const c of report.checks) io.out(`${mark[c.status]}  ${c.title}: ${c.details}`);
-  io.out(report.ok ? 'Validation passed.' : 'Validation FAILED: do not clean up; investigate or roll back.');
+function blockedBy(report: PreflightReport): string {
+  return report.items
+    .filter((i) => i.status === 'blocking')
+    .map((i) => i.title)
+    .join('; ');
 }
 
-function printMigration(m: Migration, io: CliIo): void {
-  io.out(
-    `${m.id}  ${m.schema}.${m.table} → ${m.target}  ${m.state}${m.keepUntil ? `  (old table kept until ${m.keepUntil})` : ''}`,
-  );
+function* validationLines(report: ValidationReport): Iterable<string> {
+  for (const c of report.checks) yield `${mark[c.status]}  ${c.title}: ${c.details}`;
+  yield report.ok ? 'Validation passed.' : 'Validation FAILED: do not clean up; investigate or roll back.';
+}
+
+function* migrationLines(m: Migration): Iterable<string> {
+  yield `${m.id}  ${m.schema}.${m.table} → ${m.target}  ${m.state}${m.keepUntil ? `  (old table kept until ${m.keepUntil})` : ''}`;
   for (const s of m.steps) {
     if (s.state === 'pending' && ['cleanup', 'rollback', 'rollback-drop', 'cancel'].includes(s.key)) continue;
     const extra = [s.rows !== null ? `${s.rows} rows` : '', s.error ?? ''].filter(Boolean).join('; ');
-    io.out(`  ${s.phase} ${s.state.padEnd(7)} ${s.title}${extra ? ` — ${extra}` : ''}`);
+    yield `  ${s.phase} ${s.state.padEnd(7)} ${s.title}${extra ? ` — ${extra}` : ''}`;
   }
   if (m.swap?.lockHeldMs != null)
-    io.out(`Swap: lock held ${Math.round(m.swap.lockHeldMs)} ms after ${m.swap.attempts.length} tries.`);
-  if (m.error) io.out(`Error: ${m.error.message}`);
+    yield `Swap: lock held ${Math.round(m.swap.lockHeldMs)} ms after ${m.swap.attempts.length} tries.`;
+  if (m.error) yield `Error: ${m.error.message}`;
 }
 
-/** Waits for the background work, printing progress; resolves with the final state. */
-async function follow(app: Tidemark, id: string, io: CliIo): Promise<Migration> {
+/**
+ * Waits for the background work, printing progress (not with --json). Ctrl-C
+ * pauses a run at its next safe point and waits for it; other work is stopped
+ * at a safe point when the app closes. A second Ctrl-C quits at once.
+ */
+async function follow(
+  app: Tidemark,
+  id: string,
+  io: CliIo,
+  quiet: boolean,
+): Promise<{ migration: Migration; interrupted: boolean }> {
   let lastStep: string | null = null;
   let lastTenth = -1;
   let interrupted = false;
+  const say = (line: string) => {
+    if (!quiet) io.out(line);
+  };
   const onSigint = () => {
     interrupted = true;
-    io.err('Stopping at the next safe point; run `tidemark migrate run ID` to resume.');
+    if (!quiet) io.err('Stopping at the next safe point…');
+    // Refused unless a run is going on: then closing the app stops the work instead.
+    void app.router.dispatch('migration:pause', { id }, 'cli');
   };
   process.once('SIGINT', onSigint);
   const unsubscribe = app.events.subscribe((message: EventMessage) => {
@@ -188,19 +160,19 @@ async function follow(app: Tidemark, id: string, io: CliIo): Promise<Migration> 
       const p = message.payload;
       if (p.step !== lastStep) {
         lastStep = p.step;
-        io.out(`${p.phase ?? ' '} ${p.stepTitle ?? p.step ?? ''}`);
+        say(`${p.phase ?? ' '} ${p.stepTitle ?? p.step ?? ''}`);
       }
       if (p.step === 'copy' && p.rowsTotal > 0) {
         const tenth = Math.floor((10 * p.rowsCopied) / p.rowsTotal);
         if (tenth !== lastTenth) {
           lastTenth = tenth;
           const eta = p.etaSeconds != null ? `, about ${Math.ceil(p.etaSeconds)} s left` : '';
-          io.out(
+          say(
             `  ${p.rowsCopied} / ~${Math.round(p.rowsTotal)} rows${p.rate ? ` at ${Math.round(p.rate)} rows/s` : ''}${eta}`,
           );
         }
       }
-      if (p.message) io.out(`  ${p.message}`);
+      if (p.message) say(`  ${p.message}`);
     }
     if (
       message.event === 'migration:swapAttempt' &&
@@ -208,7 +180,7 @@ async function follow(app: Tidemark, id: string, io: CliIo): Promise<Migration> 
       message.payload.attempt.outcome !== 'swapped'
     ) {
       for (const b of message.payload.attempt.blockers.filter((x) => x.granted)) {
-        io.out(
+        say(
           `    blocked by pid ${b.pid} (${b.user ?? '?'}, ${b.application ?? '?'}, ${b.state ?? '?'}): ${(b.query ?? '').slice(0, 120)}`,
         );
       }
@@ -216,8 +188,9 @@ async function follow(app: Tidemark, id: string, io: CliIo): Promise<Migration> 
   });
   try {
     for (;;) {
-      const m = await call(app, 'migration:get', { id });
-      if (!BUSY.includes(m.state) || interrupted) return m;
+      const migration = await call(app, 'migration:get', { id });
+      const pausing = interrupted && migration.state === 'running';
+      if (!BUSY.includes(migration.state) || (interrupted && !pausing)) return { migration, interrupted };
       await sleep(200);
     }
   } finally {
@@ -226,121 +199,144 @@ async function follow(app: Tidemark, id: string, io: CliIo): Promise<Migration> 
   }
 }
 
-async function finish(app: Tidemark, id: string, io: CliIo, ok: MigrationState[]): Promise<void> {
-  const m = await follow(app, id, io);
-  printMigration(m, io);
-  if (m.validation && ok.includes('swapped')) printValidation(m.validation, io);
-  if (!ok.includes(m.state)) throw new CliFailure('');
+/** Follows `migrate VERB ID` to its end, prints the migration, and fails unless it ended in one of `ok`. */
+async function finish(
+  app: Tidemark,
+  verb: string,
+  id: string,
+  io: CliIo,
+  values: CliValues,
+  ok: MigrationState[],
+): Promise<void> {
+  const { migration: m, interrupted } = await follow(app, id, io, Boolean(values.json));
+  print(io, values, m, function* (migration) {
+    yield* migrationLines(migration);
+    if (migration.validation && ok.includes('swapped')) yield* validationLines(migration.validation);
+  });
+  if (interrupted) {
+    throw new CliFailure(
+      `Interrupted: migration ${m.id} is ${m.state}. Continue with: tidemark migrate ${verb} ${m.id}`,
+      'interrupted',
+    );
+  }
+  if (!ok.includes(m.state)) {
+    throw new CliFailure(
+      `Migration ${m.id} is now ${m.state} (expected ${ok.join(' or ')})${m.error ? `: ${m.error.message}` : '.'}`,
+      'migration_failed',
+    );
+  }
 }
 
 async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo): Promise<void> {
   const [verb, ...rest] = args;
   const id = rest[0];
   const needId = () => {
-    if (!id) throw new CliFailure(`migrate ${verb} needs a migration id (see: tidemark migrate status).`);
+    if (!id) throw new UsageError(`migrate ${verb} needs a migration id (see: tidemark migrate status).`);
     return id;
   };
   switch (verb) {
     case 'check': {
       const report = await call(app, 'migration:preflight', await choice(app, rest, values, 'check'));
-      if (values.json) return io.out(JSON.stringify(report, null, 2));
-      printReport(report, io);
-      if (report.blocked) throw new CliFailure('The pre-flight found blocking items (STOP above).');
+      print(io, values, report, reportLines);
+      if (report.blocked)
+        throw new CliFailure(
+          `The pre-flight found blocking items: ${blockedBy(report)}.`,
+          'preflight_blocked',
+        );
       return;
     }
     case 'plan': {
       const request = await choice(app, rest, values, 'plan');
-      const report = await call(app, 'migration:preflight', request);
-      printReport(report, io);
-      if (report.blocked)
+      const preflight = await call(app, 'migration:preflight', request);
+      const migration = preflight.blocked ? null : await call(app, 'migration:create', request);
+      print(io, values, { preflight, migration }, function* (planned) {
+        yield* reportLines(planned.preflight);
+        if (planned.migration) {
+          const planId = planned.migration.id;
+          yield `Planned ${planId}. See every statement with: tidemark migrate export ${planId}; start with: tidemark migrate run ${planId}`;
+        }
+      });
+      if (!migration)
         throw new CliFailure(
-          'Not planned: fix the STOP items above (or accept them with the settings shown).',
+          `Not planned: the pre-flight found blocking items (${blockedBy(preflight)}). Fix them, or accept them with the flags shown.`,
+          'preflight_blocked',
         );
-      const m = await call(app, 'migration:create', request);
-      if (values.json) return io.out(JSON.stringify(m, null, 2));
-      io.out(
-        `Planned ${m.id}. See every statement with: tidemark migrate export ${m.id}; start with: tidemark migrate run ${m.id}`,
-      );
       return;
     }
     case 'run':
       await call(app, 'migration:run', { id: needId() });
-      return finish(app, needId(), io, ['swapped', 'ready_to_swap']);
+      return finish(app, verb, needId(), io, values, ['swapped', 'ready_to_swap']);
     case 'swap':
       await call(app, 'migration:swap', { id: needId() });
-      return finish(app, needId(), io, ['swapped']);
+      return finish(app, verb, needId(), io, values, ['swapped']);
     case 'rollback':
       await call(app, 'migration:rollback', { id: needId() });
-      return finish(app, needId(), io, ['rolled_back', 'cancelled']);
+      return finish(app, verb, needId(), io, values, ['rolled_back', 'cancelled']);
     case 'cancel':
       await call(app, 'migration:cancel', { id: needId() });
-      return finish(app, needId(), io, ['cancelled']);
+      return finish(app, verb, needId(), io, values, ['cancelled']);
     case 'cleanup': {
       const confirm = typeof values.confirm === 'string' ? values.confirm : undefined;
       await call(app, 'migration:cleanup', {
         id: needId(),
         ...(confirm !== undefined ? { confirmTableName: confirm } : {}),
       });
-      return finish(app, needId(), io, ['cleaned_up']);
+      return finish(app, verb, needId(), io, values, ['cleaned_up']);
     }
     case 'validate': {
       const report = await call(app, 'migration:validate', { id: needId() });
-      if (values.json) return io.out(JSON.stringify(report, null, 2));
-      printValidation(report, io);
-      if (!report.ok) throw new CliFailure('');
+      print(io, values, report, validationLines);
+      if (!report.ok)
+        throw new CliFailure(
+          `Validation of ${id} failed: ${report.checks
+            .filter((c) => c.status === 'fail')
+            .map((c) => c.title)
+            .join('; ')}.`,
+          'validation_failed',
+        );
       return;
     }
     case 'export': {
       const { fileName, script } = await call(app, 'migration:export', { id: needId() });
-      if (values.out === undefined) return io.out(script);
+      if (values.out === undefined) return print(io, values, { fileName, script }, (e) => [e.script]);
       const file = resolve(typeof values.out === 'string' && values.out ? values.out : fileName);
       writeFileSync(file, script);
-      io.out(`Wrote ${file}. Run it with: psql -X -d <database> -f ${file}`);
-      return;
+      return print(io, values, { file }, (e) => [
+        `Wrote ${e.file}. Run it with: psql -X -d <database> -f ${e.file}`,
+      ]);
     }
     case 'status': {
-      if (id) {
-        const m = await call(app, 'migration:get', { id });
-        if (values.json) return io.out(JSON.stringify(m, null, 2));
-        return printMigration(m, io);
-      }
+      if (id) return print(io, values, await call(app, 'migration:get', { id }), migrationLines);
       const list = await call(app, 'migration:list', {});
-      if (values.json) return io.out(JSON.stringify(list, null, 2));
-      if (list.length === 0)
-        return io.out(
-          'No migrations yet. Plan one with: tidemark migrate plan PROFILE TABLE --time COL --target …',
-        );
       const profiles = await call(app, 'profiles:list', {});
-      const rows = [['ID', 'PROFILE', 'TABLE', 'TARGET', 'STATE', 'UPDATED']];
-      for (const m of list) {
-        const profile = profiles.find((p) => p.id === m.profileId)?.name ?? m.profileId;
-        rows.push([m.id, profile, `${m.schema}.${m.table}`, m.target, m.state, m.updatedAt]);
-      }
-      for (const line of table(rows)) io.out(line);
-      return;
+      return print(io, values, list, (migrations) => {
+        if (migrations.length === 0)
+          return [
+            'No migrations yet. Plan one with: tidemark migrate plan PROFILE TABLE --time COL --target …',
+          ];
+        const rows = [['ID', 'PROFILE', 'TABLE', 'TARGET', 'STATE', 'UPDATED']];
+        for (const m of migrations) {
+          const profile = profiles.find((p) => p.id === m.profileId)?.name ?? m.profileId;
+          rows.push([m.id, profile, `${m.schema}.${m.table}`, m.target, m.state, m.updatedAt]);
+        }
+        return table(rows);
+      });
     }
     default:
-      throw new CliFailure(`Usage:\n${usage}`);
+      throw new UsageError(
+        verb ? `Unknown migrate command "${verb}".` : 'migrate needs a command.',
+        `Usage:\n${usage}`,
+      );
   }
 }
 
-export const migrateCommands: CommandGroup = { usage, run };
-
-/** The options the migrate commands read (added to the CLI's parser). */
-export const migrateOptions = {
-  time: { type: 'string' },
-  target: { type: 'string' },
-  'accept-composite-key': { type: 'boolean' },
-  'drop-foreign-keys': { type: 'boolean' },
-  offline: { type: 'boolean' },
-  'swap-confirm': { type: 'boolean' },
-  free: { type: 'string' },
-  interval: { type: 'string' },
-  'compress-after': { type: 'string' },
-  retention: { type: 'string' },
-  'segment-by': { type: 'string' },
-  'batch-rows': { type: 'string' },
-  'keep-days': { type: 'string' },
-  confirm: { type: 'string' },
-  out: { type: 'string' },
-} as const;
+export const migrateCommands: CommandGroup = {
+  usage,
+  run: async (app, args, values, io) => {
+    try {
+      await run(app, args, values, io);
+    } catch (err) {
+      throw inFlagTerms(err, flagOf, withFlagNames);
+    }
+  },
+};

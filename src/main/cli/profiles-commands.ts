@@ -7,8 +7,11 @@ import {
   type CliValues,
   type CommandGroup,
   call,
+  inFlagTerms,
+  print,
   profileByName,
   table,
+  UsageError,
 } from './common';
 
 function describeTest(result: ConnectionTestResult): string[] {
@@ -29,27 +32,32 @@ function describeTest(result: ConnectionTestResult): string[] {
   ];
 }
 
+/** The request fields `profiles add` fills from flags. */
+const flags = new Map([
+  ['uri', '--url'],
+  ['name', '--name'],
+]);
+
 async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo): Promise<void> {
   const [verb, arg] = args;
   switch (verb) {
     case 'list': {
       const profiles = await call(app, 'profiles:list', {});
-      if (values.json) return io.out(JSON.stringify(profiles, null, 2));
-      if (profiles.length === 0)
-        return io.out('No profiles yet. Add one with: tidemark profiles add --url URI');
-      const rows = [['NAME', 'HOST', 'PORT', 'DATABASE', 'USER', 'SSLMODE', 'PASSWORD']];
-      for (const p of profiles) {
-        const password =
-          p.passwordMode === 'store' ? (p.hasStoredPassword ? 'stored' : 'missing') : p.passwordMode;
-        rows.push([p.name, p.host, String(p.port), p.database, p.user, p.sslmode, password]);
-      }
-      for (const line of table(rows)) io.out(line);
-      return;
+      return print(io, values, profiles, (list) => {
+        if (list.length === 0) return ['No profiles yet. Add one with: tidemark profiles add --url URI'];
+        const rows = [['NAME', 'HOST', 'PORT', 'DATABASE', 'USER', 'SSLMODE', 'PASSWORD']];
+        for (const p of list) {
+          const password =
+            p.passwordMode === 'store' ? (p.hasStoredPassword ? 'stored' : 'missing') : p.passwordMode;
+          rows.push([p.name, p.host, String(p.port), p.database, p.user, p.sslmode, password]);
+        }
+        return table(rows);
+      });
     }
     case 'add': {
       const url = values.url;
       if (typeof url !== 'string')
-        throw new CliFailure('profiles add needs --url "postgresql://user@host:5432/db".');
+        throw new UsageError('profiles add needs --url "postgresql://user@host:5432/db".');
       const fields = await call(app, 'profiles:parseUri', { uri: url });
       const name =
         typeof values.name === 'string'
@@ -60,26 +68,39 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
         name,
         passwordMode: fields.password ? 'store' : (fields.passwordMode ?? 'pgpass'),
       } as RequestOf<'profiles:create'>);
-      return io.out(
-        `Added profile "${profile.name}" (${profile.user}@${profile.host}:${profile.port}/${profile.database}).`,
-      );
+      return print(io, values, profile, (p) => [
+        `Added profile "${p.name}" (${p.user}@${p.host}:${p.port}/${p.database}).`,
+      ]);
     }
     case 'test': {
-      if (!arg) throw new CliFailure('profiles test needs a profile name.');
+      if (!arg) throw new UsageError('profiles test needs a profile name: tidemark profiles test NAME');
       const profile = await profileByName(app, arg);
       const result = await call(app, 'profiles:test', { id: profile.id });
-      for (const line of describeTest(result)) io.out(line);
-      if (!result.ok) throw new CliFailure('');
+      print(io, values, result, describeTest);
+      if (!result.ok)
+        throw new CliFailure(
+          `Profile "${profile.name}" did not connect (${result.reason}).`,
+          'connection_failed',
+        );
       return;
     }
     default:
-      throw new CliFailure(profileCommands.usage);
+      throw new UsageError(
+        verb ? `Unknown profiles command "${verb}".` : 'profiles needs a command.',
+        `Usage:\n${profileCommands.usage}`,
+      );
   }
 }
 
 export const profileCommands: CommandGroup = {
-  usage: `  profiles list [--json]                 list connection profiles
+  usage: `  profiles list                          list connection profiles
   profiles add --url URI [--name NAME]   add a profile from a libpq URI or key=value string
   profiles test NAME                     test a profile's connection`,
-  run,
+  run: async (app, args, values, io) => {
+    try {
+      await run(app, args, values, io);
+    } catch (err) {
+      throw inFlagTerms(err, (field) => flags.get(field) ?? null);
+    }
+  },
 };

@@ -3,13 +3,14 @@ import { csvLine } from '../../shared/csv';
 import type { Tidemark } from '../app';
 import type { LoggedSize } from '../history/sample-log';
 import {
-  CliFailure,
   type CliIo,
   type CliValues,
   type CommandGroup,
   call,
+  print,
   profileByName,
   table,
+  UsageError,
 } from './common';
 
 const DAY_MS = 86_400_000;
@@ -23,56 +24,41 @@ export function parseSince(text: string, now: Date): Date {
   }
   const at = new Date(text);
   if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    throw new CliFailure(`--since "${text}" is not understood. Use e.g. 7d, 12h or 2026-11-01.`);
+    throw new UsageError(`--since "${text}" is not understood. Use e.g. 7d, 12h or 2026-11-01.`);
   }
-  if (at > now) throw new CliFailure(`--since ${text} is in the future; nothing to show yet.`);
+  if (at > now) throw new UsageError(`--since ${text} is in the future; nothing to show yet.`);
   return at;
 }
 
-async function sample(app: Tidemark, name: string | undefined, io: CliIo) {
-  if (!name) throw new CliFailure('sample needs a profile name: tidemark sample NAME');
+async function sample(app: Tidemark, name: string | undefined, values: CliValues, io: CliIo) {
+  if (!name) throw new UsageError('sample needs a profile name: tidemark sample NAME');
   const profile = await profileByName(app, name);
   const result = await call(app, 'storage:sampleNow', { profileId: profile.id });
-  const overview = await call(app, 'storage:overview', { profileId: profile.id });
-  const latest = overview.latest;
-  io.out(
-    `Sampled "${profile.name}" at ${result.takenAt}: ${result.relationCount} relations in ${result.durationMs} ms.`,
-  );
-  if (latest)
-    io.out(
-      `Database ${latest.databaseName}: ${formatBytes(latest.databaseBytes)} (${latest.databaseBytes} bytes)`,
-    );
-  for (const gap of result.gaps) io.out(`Note: ${gap}`);
+  const { latest } = await call(app, 'storage:overview', { profileId: profile.id });
+  const database = latest ? { name: latest.databaseName, bytes: latest.databaseBytes } : null;
+  print(io, values, { profile: profile.name, ...result, database }, function* (s) {
+    yield `Sampled "${s.profile}" at ${s.takenAt}: ${s.relationCount} relations in ${s.durationMs} ms.`;
+    if (s.database)
+      yield `Database ${s.database.name}: ${formatBytes(s.database.bytes)} (${s.database.bytes} bytes)`;
+    for (const gap of s.gaps) yield `Note: ${gap}`;
+  });
 }
 
-async function history(app: Tidemark, name: string | undefined, values: CliValues, io: CliIo) {
-  if (!name)
-    throw new CliFailure(
-      'history needs a profile name: tidemark history NAME [--relation R] [--since 7d] [--csv]',
-    );
-  const profile = await profileByName(app, name);
-  const since = parseSince(typeof values.since === 'string' ? values.since : '30d', new Date());
-  const log = app.monitoring.history.log;
-  const relation = typeof values.relation === 'string' ? log.findRelation(profile.id, values.relation) : null;
-  const rows: LoggedSize[] = relation ? log.relation(relation.id, since) : log.database(profile.id, since);
-  const subject = relation ? `${relation.schema}.${relation.name}` : `database of "${profile.name}"`;
-
-  if (values.csv) {
-    io.out(
-      relation
-        ? 'taken_at,total_bytes,heap_bytes,toast_bytes,index_bytes,not_measured'
-        : 'taken_at,database_bytes',
-    );
-    for (const r of rows) {
-      const cells = relation
-        ? [r.takenAt.toISOString(), r.totalBytes, r.heapBytes, r.toastBytes, r.indexBytes, r.notMeasured]
-        : [r.takenAt.toISOString(), r.totalBytes];
-      io.out(csvLine(cells));
-    }
-    return;
+function* csvLines(rows: LoggedSize[], ofRelation: boolean): Iterable<string> {
+  yield ofRelation
+    ? 'taken_at,total_bytes,heap_bytes,toast_bytes,index_bytes,not_measured'
+    : 'taken_at,database_bytes';
+  for (const r of rows) {
+    const cells = ofRelation
+      ? [r.takenAt.toISOString(), r.totalBytes, r.heapBytes, r.toastBytes, r.indexBytes, r.notMeasured]
+      : [r.takenAt.toISOString(), r.totalBytes];
+    yield csvLine(cells);
   }
+}
+
+function* historyTable(rows: LoggedSize[], subject: string, since: Date): Iterable<string> {
   if (rows.length === 0) {
-    io.out(`No samples of the ${subject} since ${since.toISOString()}.`);
+    yield `No samples of the ${subject} since ${since.toISOString()}.`;
     return;
   }
   const lines = [['TAKEN AT (UTC)', 'SIZE', 'BYTES']];
@@ -83,13 +69,38 @@ async function history(app: Tidemark, name: string | undefined, values: CliValue
       r.totalBytes === null ? (r.notMeasured ?? '') : String(r.totalBytes),
     ]);
   }
-  io.out(`History of the ${subject} since ${since.toISOString()}:`);
-  for (const line of table(lines)) io.out(line);
+  yield `History of the ${subject} since ${since.toISOString()}:`;
+  yield* table(lines);
+}
+
+async function history(app: Tidemark, name: string | undefined, values: CliValues, io: CliIo) {
+  if (!name)
+    throw new UsageError(
+      'history needs a profile name: tidemark history NAME [--relation R] [--since 7d] [--csv]',
+    );
+  if (values.csv && values.json) throw new UsageError('Use --csv or --json, not both.');
+  const since = parseSince(typeof values.since === 'string' ? values.since : '30d', new Date());
+  const profile = await profileByName(app, name);
+  const log = app.monitoring.history.log;
+  const relation = typeof values.relation === 'string' ? log.findRelation(profile.id, values.relation) : null;
+  const rows: LoggedSize[] = relation ? log.relation(relation.id, since) : log.database(profile.id, since);
+  const relationName = relation ? `${relation.schema}.${relation.name}` : null;
+  const samples = rows.map((r) =>
+    relation
+      ? { ...r, takenAt: r.takenAt.toISOString() }
+      : { takenAt: r.takenAt.toISOString(), databaseBytes: r.totalBytes },
+  );
+  const json = { profile: profile.name, relation: relationName, since: since.toISOString(), samples };
+  print(io, values, json, () =>
+    values.csv
+      ? csvLines(rows, relation !== null)
+      : historyTable(rows, relationName ?? `database of "${profile.name}"`, since),
+  );
 }
 
 export const sampleCommands: CommandGroup = {
   usage: '  sample NAME                            take a storage sample now',
-  run: (app, [name], _values, io) => sample(app, name, io),
+  run: (app, [name], values, io) => sample(app, name, values, io),
 };
 
 export const historyCommands: CommandGroup = {

