@@ -9,6 +9,7 @@ import { alertCommands, ruleCommands } from './alert-commands';
 import { CliFailure, type CliIo, type CliValues, type CommandGroup, UsageError } from './common';
 import { migrateCommands } from './migrate-commands';
 import { migrateOptions } from './migrate-settings';
+import { partitionCommands } from './partitions-commands';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 
@@ -21,6 +22,7 @@ const groups: Record<string, CommandGroup> = {
   migrate: migrateCommands,
   alerts: alertCommands,
   rules: ruleCommands,
+  partitions: partitionCommands,
 };
 
 const usage = `Usage: tidemark [--data-dir DIR] [--json] <command>
