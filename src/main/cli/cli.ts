@@ -6,6 +6,7 @@ import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { alertCommands, ruleCommands } from './alert-commands';
 import { CliFailure, type CliIo, type CliValues, type CommandGroup } from './common';
+import { growthCommands } from './growth-commands';
 import { migrateCommands, migrateOptions } from './migrate-commands';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
@@ -16,6 +17,7 @@ const groups: Record<string, CommandGroup> = {
   profiles: profileCommands,
   sample: sampleCommands,
   history: historyCommands,
+  growth: growthCommands,
   migrate: migrateCommands,
   alerts: alertCommands,
   rules: ruleCommands,
