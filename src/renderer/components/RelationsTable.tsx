@@ -3,9 +3,11 @@ import type { RelationRow } from '../../shared/storage';
 import { formatBytes, formatCount, formatExactBytes, formatRatio, relationKindLabels } from '../lib/format';
 import { useStorage, useStores } from '../stores';
 import type { KindFilter, SelectedRelation, Sort, SortKey } from '../stores/storage';
-import { Bytes, KindBadge, RelTime, SignedBytes } from './Values';
+import { Bytes, GrowthOver, KindBadge, RelTime } from './Values';
 
 type Column = { key: SortKey; label: string; numeric?: boolean; title?: string };
+
+const WEEK_MS = 7 * 86_400_000;
 
 const columns: Column[] = [
   { key: 'schema', label: 'Schema' },
@@ -176,7 +178,12 @@ function TotalCells({ r }: { r: RelationRow }) {
         <Bytes value={r.totalBytes} />
       </td>
       <td className="num" data-testid="cell-growth">
-        <SignedBytes value={r.growth7dBytes} emptyTitle="Not enough history over the last 7 days." />
+        <GrowthOver
+          bytes={r.growth7dBytes}
+          spanMs={r.growth7dSpanMs}
+          windowMs={WEEK_MS}
+          emptyTitle="Not enough history over the last 7 days."
+        />
       </td>
     </>
   );

@@ -121,11 +121,12 @@ function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-export const byteRules = ['growthFloorBytes', 'sizeCriticalBytes'] as const;
+export const byteRules = ['growthFloorBytes', 'sizeCriticalBytes', 'growthPerDayBytes'] as const;
 export type ByteRule = (typeof byteRules)[number];
 export const switchRules = [
   'growthWarningEnabled',
   'relationGrowthEnabled',
+  'growthPerDayEnabled',
   'sizeCriticalEnabled',
   'forecastEnabled',
   'serverDownEnabled',
@@ -141,6 +142,8 @@ export function defaultText(rule: ValueRule, rules: AlertRules): string {
   if (isByteRule(rule)) return `${bytesToGib(value)} GiB`;
   if (rule === 'forecastDays') return `${value} ${value === 1 ? 'day' : 'days'}`;
   if (rule === 'serverDownMinutes') return `${value} min`;
+  if (rule === 'growthWindowHours' || rule === 'rateWindowHours') return `${value} h`;
+  if (rule === 'rateMinSamples') return `${value} samples`;
   return `${value} %`;
 }
 
