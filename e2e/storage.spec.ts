@@ -196,7 +196,7 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
     });
 
     let grown = 0;
-    await test.step('insert data, Sample now: the new size, and positive 7-day growth', async () => {
+    await test.step('insert data, Sample now: the new size, growth over its real span, and no rate yet', async () => {
       await db.query(insertOrders(2001, 12000));
       await db.query('VACUUM (ANALYZE) public.orders');
       grown = await totalSize(db, 'public.orders');
@@ -205,11 +205,23 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       await page.getByRole('button', { name: 'Sample now' }).click();
       const orders = relationRow(page, 'public.orders');
       await expectTotal(orders, grown);
+      // "7-day growth" over seconds of history says so, instead of passing for a week.
       const growth = orders.getByTestId('cell-growth');
-      await expect(growth).toHaveText(`+${formatBytes(grown - sizes.orders)}`);
+      const grownText = formatBytes(grown - sizes.orders).replace('.', '\\.');
+      await expect(growth).toHaveText(new RegExp(`^\\+${grownText} over \\d+ (s|min)$`));
       await expect(growth.locator('[data-bytes]')).toHaveAttribute(
         'data-bytes',
         String(grown - sizes.orders),
+      );
+      // Seconds of history make no rate and no forecast: the card says why.
+      const card = page.getByTestId('growth-card');
+      await expect(card.getByTestId('growth-rate')).toHaveText('—');
+      await expect(card.getByTestId('growth-fit')).toHaveText(
+        /^Database total\. Not enough history yet \(\d+ samples over \d+ (s|min); a rate needs 6 h\)\.$/,
+      );
+      await expect(card.getByTestId('forecast')).toHaveText('No forecast without a rate.');
+      await expect(page.getByTestId('top-growers').getByTestId('grower-growth').first()).toContainText(
+        /over \d+ (s|min)$/,
       );
       await expect(orders.getByTestId('cell-rows')).toHaveText(formatCount(12000));
     });
