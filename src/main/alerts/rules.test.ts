@@ -75,6 +75,10 @@ describe('alert rules', () => {
       /^Growth warning must be a number \(percent\)\.$/,
     );
     await refused({ growthWarningPct: 0 }, 'growthWarningPct', /must be above 0 %/);
+    await refused({ rateMinSamples: 2 }, 'rateMinSamples', /^A rate needs at least 3 samples/);
+    await refused({ rateWindowHours: 0 }, 'rateWindowHours', /^The rate window must be at least 1 hour\.$/);
+    await refused({ growthWindowHours: 1000 }, 'growthWindowHours', /at most 720 hours/);
+    await refused({ growthPerDayBytes: 0 }, 'growthPerDayBytes', /^Growth a day must be above 0\.$/);
     await refused({ serverDownMinutes: 'five' }, 'serverDownMinutes', /Server-down minutes must be a number/);
     await refused({ forecastDays: 0 }, 'forecastDays', /at least 1/);
     await refused(

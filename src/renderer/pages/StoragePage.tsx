@@ -224,9 +224,10 @@ function RelationChart({ profile }: { profile: Profile }) {
             <>
               <KindBadge kind={selected.kind} />
               {growth?.bytesPerDay !== null && growth?.bytesPerDay !== undefined ? (
-                <span className="muted" title={fitText(growth)}>
+                <span className="muted" data-testid="relation-rate">
                   {' '}
-                  <Rate bytesPerDay={growth.bytesPerDay} />
+                  <Rate bytesPerDay={growth.bytesPerDay} />{' '}
+                  <span className="small-text">{fitText(growth)}</span>
                 </span>
               ) : growth ? (
                 <span className="muted small-text" data-testid="relation-no-rate">
