@@ -342,12 +342,18 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       const outage = page.locator('[data-testid="outage-row"][data-ongoing="true"]');
       await expect(outage).toHaveCount(1, { timeout: 30_000 });
       await expect(outage).toContainText('ongoing');
+      // Minutes of heartbeats: every uptime says the span it is computed over, not 24 h or 30 days.
+      await expect(page.getByTestId('uptimes').getByTestId('uptime')).toHaveCount(3);
+      for (const uptime of await page.getByTestId('uptimes').getByTestId('uptime').all()) {
+        await expect(uptime).toHaveText(/^\d+(\.\d+)? % over \d+ (s|min)$/);
+      }
 
       await page.getByRole('navigation', { name: 'Tidemark' }).getByRole('link', { name: 'Health' }).click();
       await expect(page.getByRole('heading', { name: 'Health', level: 1 })).toBeVisible();
       const row = page.getByTestId('health-row').filter({ hasText: name });
       await expect(row).toHaveAttribute('data-state', 'down');
       await expect(row).toContainText('Down');
+      await expect(row.getByTestId('uptime').last()).toHaveText(/ % over \d+ (s|min)$/);
     });
   } finally {
     await server.stop();
