@@ -19,7 +19,9 @@ export function formatSpan(ms: number): string {
 
 /**
  * Whether a figure over `spanMs` may carry the name of its nominal window
- * ("7-day growth") without saying its span: within 10 % of it, which absorbs
- * schedule jitter (03:00:02 against 03:00:09).
+ * ("7-day growth") without saying its span: within 10 % of it either way,
+ * which absorbs schedule jitter (03:00:02 against 03:00:09). Shorter history,
+ * or a baseline older than the window, is stated.
  */
-export const coversWindow = (spanMs: number, windowMs: number) => spanMs >= windowMs * 0.9;
+export const matchesWindow = (spanMs: number, windowMs: number) =>
+  Math.abs(spanMs - windowMs) <= windowMs * 0.1;

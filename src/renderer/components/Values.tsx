@@ -1,4 +1,4 @@
-import { coversWindow, formatSpan } from '../../shared/span';
+import { formatSpan, matchesWindow } from '../../shared/span';
 import type { RelationKind } from '../../shared/storage';
 import { useNow } from '../lib/clock';
 import {
@@ -47,11 +47,11 @@ export function SignedBytes({
 }
 
 /**
- * " over 19 s" after a figure named for a longer window ("7-day growth")
- * than the history it is really computed over; nothing when it covers it.
+ * " over 19 s" after a figure named for a window ("7-day growth") it is not
+ * really computed over; nothing when its span matches the window.
  */
 export function SpanNote({ spanMs, windowMs }: { spanMs: number | null; windowMs: number }) {
-  if (spanMs === null || coversWindow(spanMs, windowMs)) return null;
+  if (spanMs === null || matchesWindow(spanMs, windowMs)) return null;
   return (
     <span className="span-note" data-testid="span-note" title="All the history there is so far.">
       {' '}
