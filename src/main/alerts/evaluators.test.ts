@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import { formatSpan } from '../../shared/span';
-import { formatPct } from './messages';
+import { databaseGrowthMessage, formatPct } from './messages';
 import { evaluateServer, type HeartbeatState } from './server-evaluator';
 import { growthBreaks, growthPct } from './storage-evaluator';
 
@@ -42,6 +42,17 @@ describe('growth against the baseline one window earlier', () => {
       growthBreaks(at(1 * GiB, 0), at(1.5 * GiB, day), 20, { ...rules, growthFloorBytes: 2 * GiB }),
     ).toBeNull();
     expect(growthBreaks(at(1 * GiB, day), at(1.5 * GiB, day), 20, rules)).toBeNull();
+  });
+
+  it('says which rules fired, over the real span', () => {
+    const both = growthBreaks(at(100 * GiB, 0), at(125 * GiB, day), 20, rules)!;
+    expect(databaseGrowthMessage('app', both)).toBe(
+      'Database app grew 25.0 % (+25.0 GiB) in 24 h (from 100 GiB to 125 GiB), above the 20 % and 10.0 GiB a day growth warnings.',
+    );
+    const perDay = growthBreaks(at(500 * GiB, 0), at(506 * GiB, 6 * HOUR), 20, rules)!;
+    expect(databaseGrowthMessage('app', perDay)).toBe(
+      'Database app grew 6.0 GiB in 6 h (24.0 GiB a day; from 500 GiB to 506 GiB), above the 10.0 GiB a day growth warning.',
+    );
   });
 
   it('prints figures a DBA reads', () => {
