@@ -117,9 +117,21 @@ describe('rates and forecasts need history', () => {
     const shown = await cli('growth', NAME);
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/ {2}Rate: {6}\+\d+\.\d MiB a day \(Theil–Sen fit over 8 h, 6 samples, /);
-    expect(shown.out).toContain(`  Forecast:  reaches 50.0 GiB in about `);
+    expect(shown.out).toMatch(
+      / {2}Forecast: {2}reaches the 50\.0 GiB critical size in about [\d,]+ days, around \d{4}-\d\d-\d\d\./,
+    );
     const json = JSON.parse((await cli('growth', NAME, '--json')).out) as Growth & { subject: string };
     expect(json).toMatchObject({ subject: 'database', fit: { samples: 6 }, noRate: null });
+
+    // A relation: only the two real samples measured it, so no rate of its own yet.
+    const events = await cli('growth', NAME, '--relation', 'events');
+    expect(events.out).toContain('Growth of the relation public.events of "new server":');
+    expect(events.out).toContain('not enough history yet (2 samples over 46 s; a rate needs 6 h)');
+    expect(await cli('growth')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^growth needs a profile name/),
+    });
+    expect((await cli('growth', NAME, '--relation', 'nope')).err).toMatch(/No relation "nope"/);
   });
 
   it('the forecast alert fires from that fit once the critical size is near; still no growth alert without 24 h', async () => {

@@ -16,7 +16,7 @@ function rateLine(g: Growth): string {
 }
 
 function forecastLine(g: Growth): string {
-  const threshold = formatBytes(g.thresholdBytes);
+  const threshold = `the ${formatBytes(g.thresholdBytes)} critical size`;
   if (g.currentBytes !== null && g.currentBytes >= g.thresholdBytes) return `already above ${threshold}.`;
   if (g.bytesPerDay === null) return 'none without a rate.';
   if (g.bytesPerDay <= 0) return `not growing: never reaches ${threshold} at this rate.`;
