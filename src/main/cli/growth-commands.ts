@@ -51,8 +51,8 @@ async function growth(app: Tidemark, name: string | undefined, values: CliValues
   io.out(`  Rate:      ${rateLine(g)}`);
   io.out(`  Forecast:  ${forecastLine(g)}`);
   io.out(
-    `A rate needs samples over at least ${formatSpan(g.requirement.minWindowMs)}, ` +
-      `${g.requirement.minSamples} or more (rateWindowHours, rateMinSamples in \`tidemark rules\`).`,
+    `A rate needs at least ${g.requirement.minSamples} samples over at least ` +
+      `${formatSpan(g.requirement.minWindowMs)} (rateMinSamples, rateWindowHours in \`tidemark rules\`).`,
   );
 }
 
