@@ -15,7 +15,12 @@ const columns: Column[] = [
   { key: 'kind', label: 'Kind' },
   // Total and growth come first: on a narrow window they stay in view, the breakdown scrolls.
   { key: 'total', label: 'Total', numeric: true, title: 'Heap + TOAST + indexes' },
-  { key: 'growth', label: '7-day growth', numeric: true, title: 'Change of the total over the last 7 days' },
+  {
+    key: 'growth',
+    label: '7-day growth',
+    numeric: true,
+    title: 'Change of the total over the last 7 days; "over 19 s" when the history is shorter',
+  },
   { key: 'rows', label: 'Rows', numeric: true, title: 'Row estimate (pg_class.reltuples)' },
   { key: 'heap', label: 'Heap', numeric: true },
   { key: 'toast', label: 'TOAST', numeric: true },
