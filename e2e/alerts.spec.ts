@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { formatGrowthPct, gibToBytes } from '../src/renderer/lib/alerts';
 import { formatBytes, formatExactBytes } from '../src/renderer/lib/format';
 import { expect, test } from './support/fixtures';
+import { profileIdOf, writePastSample } from './support/history';
 import { type SpecPostgres, startSpecPostgres } from './support/postgres';
 import { addProfile, profileTab } from './support/profiles';
 import { routeWireFaults, type WireFaults } from './support/wire-faults';
@@ -70,9 +71,8 @@ const alertItems = (page: Page): Locator => page.getByTestId('alerts-banner').ge
 const alertItem = (page: Page, kind: string): Locator =>
   page.locator(`[data-testid="alert-item"][data-kind="${kind}"]`);
 
-/** The growth main computes: between two samples, scaled to 24 h. */
-const growthPer24h = (previous: number, current: number, spanMs: number) =>
-  ((current - previous) / previous) * 100 * (DAY_MS / spanMs);
+/** The growth main computes: now against the sample one growth window (24 h) before. */
+const growthPct = (previous: number, current: number) => ((current - previous) / previous) * 100;
 
 test('alerts: low thresholds, growth → amber banner with its figures → Dismiss → critical shows red', async ({
   page,
@@ -104,6 +104,10 @@ test('alerts: low thresholds, growth → amber banner with its figures → Dismi
       await expect(rules.getByLabel('Critical size: alert when the database is above')).toHaveValue('50');
       await expect(rules.getByLabel('Critical size forecast: warn when reached within')).toHaveValue('14');
       await expect(rules.getByLabel('Server not answering: alert after')).toHaveValue('5');
+      await expect(rules.getByLabel('Growth a day: warn above')).toHaveValue('10');
+      await expect(rules.getByLabel('Growth window: compare with the size')).toHaveValue('24');
+      await expect(rules.getByLabel('Rate history: a rate needs samples over')).toHaveValue('6');
+      await expect(rules.getByLabel('Rate samples: and at least')).toHaveValue('3');
       for (const name of ['Database growth', 'Relation growth', 'Critical size', 'Critical size forecast']) {
         await expect(rules.getByRole('switch', { name, exact: true })).toBeChecked();
       }
@@ -144,10 +148,13 @@ test('alerts: low thresholds, growth → amber banner with its figures → Dismi
     });
 
     const before = { database: await databaseSize(db), orders: await relationSize(db, 'public.orders') };
-    let firstAt = 0;
-    await test.step('a first sample: nothing grew, no alert', async () => {
+    await test.step('yesterday’s sample in the history, and a first sample: nothing grew, no alert', async () => {
       await profileTab(page, NAME, 'Storage').click();
-      firstAt = await sampleNow(page, faults);
+      // Growth rules compare with the sample a day before: write one, as the collector sees the server now.
+      const yesterday = new Date(Date.now() - DAY_MS);
+      const stored = await writePastSample(tidemark.dataDir, profileIdOf(page.url()), db, yesterday);
+      expect(stored).toBe(before.database);
+      await sampleNow(page, faults);
       await expect(page.getByTestId('database-size').locator('[data-bytes]')).toHaveAttribute(
         'data-bytes',
         String(before.database),
@@ -163,7 +170,7 @@ test('alerts: low thresholds, growth → amber banner with its figures → Dismi
       after.database = await databaseSize(db);
       after.orders = await relationSize(db, 'public.orders');
       expect(after.database).toBeGreaterThan(before.database);
-      const secondAt = await sampleNow(page, faults);
+      await sampleNow(page, faults);
 
       await expect(alertItems(page)).toHaveCount(2);
       for (const item of await alertItems(page).all()) {
@@ -177,10 +184,12 @@ test('alerts: low thresholds, growth → amber banner with its figures → Dismi
       await expect(growth).toHaveAttribute('data-current-bytes', String(after.database));
       await expect(growth.getByTestId('alert-previous')).toHaveText(formatBytes(before.database));
       await expect(growth.getByTestId('alert-current')).toHaveText(formatBytes(after.database));
-      const pct = growthPer24h(before.database, after.database, secondAt - firstAt);
+      const pct = growthPct(before.database, after.database);
       expect(pct).toBeGreaterThan(1);
       await expect(growth.getByTestId('alert-growth')).toHaveText(formatGrowthPct(pct));
-      await expect(growth.getByTestId('alert-message')).toContainText(`Database ${DATABASE} grew at`);
+      await expect(growth.getByTestId('alert-message')).toContainText(
+        `Database ${DATABASE} grew ${pct.toFixed(1)} % in 24 h`,
+      );
       await expect(growth.getByTestId('alert-message')).toContainText(
         `from ${formatBytes(before.database)} to ${formatBytes(after.database)}`,
       );
@@ -192,7 +201,7 @@ test('alerts: low thresholds, growth → amber banner with its figures → Dismi
       await expect(relation).toHaveAttribute('data-previous-bytes', String(before.orders));
       await expect(relation).toHaveAttribute('data-current-bytes', String(after.orders));
       await expect(relation.getByTestId('alert-growth')).toHaveText(
-        formatGrowthPct(growthPer24h(before.orders, after.orders, secondAt - firstAt)),
+        formatGrowthPct(growthPct(before.orders, after.orders)),
       );
 
       // The count next to the title, on the tab, in the sidebar; the total leads the window title.

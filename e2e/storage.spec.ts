@@ -197,7 +197,7 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
     });
 
     let grown = 0;
-    await test.step('insert data, Sample now: the new size, and positive 7-day growth', async () => {
+    await test.step('insert data, Sample now: the new size, growth over its real span, and no rate yet', async () => {
       await db.query(insertOrders(2001, 12000));
       await db.query('VACUUM (ANALYZE) public.orders');
       grown = await totalSize(db, 'public.orders');
@@ -206,11 +206,23 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       await page.getByRole('button', { name: 'Sample now' }).click();
       const orders = relationRow(page, 'public.orders');
       await expectTotal(orders, grown);
+      // "7-day growth" over seconds of history says so, instead of passing for a week.
       const growth = orders.getByTestId('cell-growth');
-      await expect(growth).toHaveText(`+${formatBytes(grown - sizes.orders)}`);
+      const grownText = formatBytes(grown - sizes.orders).replace('.', '\\.');
+      await expect(growth).toHaveText(new RegExp(`^\\+${grownText} over \\d+ (s|min)$`));
       await expect(growth.locator('[data-bytes]')).toHaveAttribute(
         'data-bytes',
         String(grown - sizes.orders),
+      );
+      // Seconds of history make no rate and no forecast: the card says why.
+      const card = page.getByTestId('growth-card');
+      await expect(card.getByTestId('growth-rate')).toHaveText('—');
+      await expect(card.getByTestId('growth-fit')).toHaveText(
+        /^Database total\. Not enough history yet \(\d+ samples over \d+ (s|min); a rate needs 6 h\)\.$/,
+      );
+      await expect(card.getByTestId('forecast')).toHaveText('No forecast without a rate.');
+      await expect(page.getByTestId('top-growers').getByTestId('grower-growth').first()).toContainText(
+        /over \d+ (s|min)$/,
       );
       await expect(orders.getByTestId('cell-rows')).toHaveText(formatCount(12000));
     });
@@ -343,12 +355,18 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       const outage = page.locator('[data-testid="outage-row"][data-ongoing="true"]');
       await expect(outage).toHaveCount(1, { timeout: 30_000 });
       await expect(outage).toContainText('ongoing');
+      // Minutes of heartbeats: every uptime says the span it is computed over, not 24 h or 30 days.
+      await expect(page.getByTestId('uptimes').getByTestId('uptime')).toHaveCount(3);
+      for (const uptime of await page.getByTestId('uptimes').getByTestId('uptime').all()) {
+        await expect(uptime).toHaveText(/^\d+(\.\d+)? % over \d+ (s|min)$/);
+      }
 
       await page.getByRole('navigation', { name: 'Tidemark' }).getByRole('link', { name: 'Health' }).click();
       await expect(page.getByRole('heading', { name: 'Health', level: 1 })).toBeVisible();
       const row = page.getByTestId('health-row').filter({ hasText: name });
       await expect(row).toHaveAttribute('data-state', 'down');
       await expect(row).toContainText('Down');
+      await expect(row.getByTestId('uptime').last()).toHaveText(/ % over \d+ (s|min)$/);
     });
   } finally {
     await server.stop();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { rateRequirementOf } from '../shared/alerts';
 import type { AppInfo } from '../shared/contract';
 import { AlertService } from './alerts/alert-service';
 import type { Notifier } from './alerts/notifier';
@@ -97,7 +98,8 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     events,
     logger,
     now,
-    forecast: (id, threshold, at) => monitoring.history.growth(id, undefined, threshold, at),
+    forecast: (id, thresholdBytes, requirement, now) =>
+      monitoring.history.growth(id, { thresholdBytes, requirement, now }),
     profiles,
     notifier: options.mode === 'cli' ? undefined : options.notifier,
   });
@@ -114,7 +116,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     ...appHandlers(services, { version, notices }),
     ...profileHandlers(services),
     ...migrationHandlers(migrations),
-    ...storageHandlers(services, monitoring),
+    ...storageHandlers(services, monitoring, (id) => rateRequirementOf(alerts.rules.get(id).rules)),
     ...alertHandlers(alerts),
   };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateRequirement } from './storage';
 
 /**
  * Growth alerts. Absolute-size rules ("is big") and growth rules ("is getting
@@ -29,7 +30,7 @@ export const alertSchema = z.object({
   message: z.string(),
   currentBytes: z.number().nullable(),
   previousBytes: z.number().nullable(),
-  /** Growth between the two samples, normalised to 24 h. */
+  /** Growth against the sample one growth window ago (24 h by default), in percent. */
   growthPct: z.number().nullable(),
   raisedAt: z.string(),
   resolvedAt: z.string().nullable(),
@@ -51,10 +52,17 @@ const bytes = (what: string) =>
     .int(`${what} must be a whole number of bytes.`)
     .min(0, `${what} cannot be negative.`);
 
+const hours = (what: string) =>
+  z.coerce
+    .number({ error: `${what} must be a number of hours.` })
+    .int(`${what} must be a whole number of hours.`)
+    .min(1, `${what} must be at least 1 hour.`)
+    .max(720, `${what} must be at most 720 hours (30 days).`);
+
 /** A profile's alert rules; every rule can be switched off. */
 export const alertRulesSchema = z
   .object({
-    /** Growth rule: database growth between consecutive samples, normalised to 24 h. */
+    /** Growth rule: the database now against the sample one growth window ago, in percent. */
     growthWarningEnabled: z.boolean(),
     growthWarningPct: pct('Growth warning'),
     /** Growth rules ignore databases and relations below this size (a 16 kB table that doubles is not news). */
@@ -62,6 +70,19 @@ export const alertRulesSchema = z
     /** Growth rule for each relation above the floor. */
     relationGrowthEnabled: z.boolean(),
     relationGrowthPct: pct('Relation growth'),
+    /** The growth rules' window: now against the sample nearest to this long ago (and only if history reaches it). */
+    growthWindowHours: hours('The growth window'),
+    /** Absolute growth rule, database and each relation above the floor: bytes a day over the growth window. */
+    growthPerDayEnabled: z.boolean(),
+    growthPerDayBytes: bytes('Growth a day').refine((v) => v > 0, 'Growth a day must be above 0.'),
+    /** A rate or forecast needs samples spanning this long… */
+    rateWindowHours: hours('The rate window'),
+    /** …and at least this many of them. */
+    rateMinSamples: z.coerce
+      .number({ error: 'Samples for a rate must be a number.' })
+      .int('Samples for a rate must be a whole number.')
+      .min(3, 'A rate needs at least 3 samples: two always make a line.')
+      .max(1000, 'Samples for a rate must be at most 1000.'),
     /** Absolute-size rule: database total above this. */
     sizeCriticalEnabled: z.boolean(),
     sizeCriticalBytes: bytes('Critical size').refine((v) => v > 0, 'Critical size must be above 0.'),
@@ -93,6 +114,11 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
   growthFloorBytes: 1 * GiB,
   relationGrowthEnabled: true,
   relationGrowthPct: 20,
+  growthWindowHours: 24,
+  growthPerDayEnabled: true,
+  growthPerDayBytes: 10 * GiB,
+  rateWindowHours: 6,
+  rateMinSamples: 3,
   sizeCriticalEnabled: true,
   sizeCriticalBytes: 50 * GiB,
   forecastEnabled: true,
@@ -100,6 +126,12 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
   serverDownEnabled: true,
   serverDownMinutes: 5,
 };
+
+/** What a rate or forecast of this profile needs before it is shown or alerts. */
+export const rateRequirementOf = (rules: AlertRules): RateRequirement => ({
+  minWindowMs: rules.rateWindowHours * 3_600_000,
+  minSamples: rules.rateMinSamples,
+});
 
 export const profileRulesSchema = z.object({
   profileId: z.string(),

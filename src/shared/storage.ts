@@ -38,10 +38,15 @@ export const relationRowSchema = z.object({
   afterCompressionBytes: bytes,
   /** Growth of totalBytes over the last 7 days of history; null when not known. */
   growth7dBytes: bytes,
+  /** The span that growth is really computed over: shorter than 7 days while history is. */
+  growth7dSpanMs: z.number().nullable(),
 });
 export type RelationRow = z.infer<typeof relationRowSchema>;
 
-export const changeSchema = z.object({ bytes: z.number(), pct: z.number().nullable() }).nullable();
+/** A change of size, with the span it is really computed over (the baseline sample to the latest). */
+export const changeSchema = z
+  .object({ bytes: z.number(), pct: z.number().nullable(), spanMs: z.number() })
+  .nullable();
 
 export const reachabilitySchema = z.object({
   state: z.enum(['unknown', 'up', 'down']),
@@ -108,14 +113,33 @@ export const growerSchema = z.object({
   toBytes: z.number(),
   growthBytes: z.number(),
   growthPct: z.number().nullable(),
+  /** The span the growth is really computed over: shorter than the range while history is. */
+  spanMs: z.number(),
 });
 export type Grower = z.infer<typeof growerSchema>;
 
+/** What a rate needs before it is shown or alerts (the profile's alert rules say how much). */
+export const rateRequirementSchema = z.object({ minWindowMs: z.number(), minSamples: z.number() });
+export type RateRequirement = z.infer<typeof rateRequirementSchema>;
+
+/** The readings a rate was fitted over: the window, really spanned, and how many. */
+export const rateFitSchema = z.object({
+  method: z.literal('theil-sen'),
+  from: z.string(),
+  to: z.string(),
+  spanMs: z.number(),
+  samples: z.number(),
+});
+export type RateFit = z.infer<typeof rateFitSchema>;
+
 export const growthSchema = z.object({
   currentBytes: z.number().nullable(),
-  /** Least-squares slope over the basis window; null with fewer than two samples. */
+  /** Median of pairwise slopes over `fit`; null until the history meets `requirement`. */
   bytesPerDay: z.number().nullable(),
-  basisDays: z.number(),
+  fit: rateFitSchema.nullable(),
+  requirement: rateRequirementSchema,
+  /** Why there is no rate, in words: "not enough history yet (2 samples over 46 s; a rate needs 6 h)". */
+  noRate: z.string().nullable(),
   thresholdBytes: z.number(),
   /** When the threshold is reached at this rate; null if never (flat or shrinking) or unknown. */
   reachesAt: time,
@@ -169,12 +193,16 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const outageSchema = z.object({ start: z.string(), end: time, durationMs: z.number() });
 export type Outage = z.infer<typeof outageSchema>;
 
+/** Percent of heartbeats answered, over the span really observed (first to last beat in the window). */
+const uptimeFigureSchema = z.object({ pct: z.number(), spanMs: z.number(), beats: z.number() }).nullable();
+
 export const uptimeSchema = z.object({
-  /** Percent of heartbeats that succeeded; null with no heartbeats in the window. */
-  h24: z.number().nullable(),
-  d7: z.number().nullable(),
-  d30: z.number().nullable(),
+  /** Null with no heartbeats in the window. */
+  h24: uptimeFigureSchema,
+  d7: uptimeFigureSchema,
+  d30: uptimeFigureSchema,
 });
+export type UptimeFigure = z.infer<typeof uptimeFigureSchema>;
 
 export const healthSummarySchema = z.object({
   profileId: z.string(),

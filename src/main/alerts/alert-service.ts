@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Alert, AlertCounts, AlertRules, ProfileRules } from '../../shared/alerts';
 import type { Profile } from '../../shared/profile';
-import type { Growth } from '../../shared/storage';
 import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';
 import type { EventBus } from '../router';
@@ -11,15 +10,15 @@ import type { Notifier } from './notifier';
 import { RulesRepository } from './rules-repository';
 import { SamplePairReader } from './sample-pair';
 import { evaluateServer } from './server-evaluator';
-import { StorageEvaluator } from './storage-evaluator';
+import { StorageEvaluator, type StorageEvaluatorDeps } from './storage-evaluator';
 
 export interface AlertServiceDeps {
   db: Database.Database;
   events: EventBus;
   logger: Logger;
   now: () => Date;
-  /** The database's growth rate and when it reaches a size (the history's least-squares forecast). */
-  forecast: (profileId: string, thresholdBytes: number, now: Date) => Growth;
+  /** The database's fitted growth rate and when it reaches a size (none until the history suffices). */
+  forecast: StorageEvaluatorDeps['forecast'];
   profiles: { get(id: string): Profile };
   /** Desktop notifications and the badge; none in CLI mode. */
   notifier?: Notifier | undefined;

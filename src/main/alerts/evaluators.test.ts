@@ -1,25 +1,58 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
-import { formatPct, formatSpan } from './messages';
+import { formatSpan } from '../../shared/span';
+import { databaseGrowthMessage, formatPct } from './messages';
 import { evaluateServer, type HeartbeatState } from './server-evaluator';
-import { growthPer24h } from './storage-evaluator';
+import { growthBreaks, growthPct } from './storage-evaluator';
 
 /* The arithmetic and decisions the integration tests rely on, at their edges. */
 
 const HOUR = 3_600_000;
 
-describe('growth normalised to 24 h', () => {
-  it('is (cur − prev) / prev × 24 h / Δt', () => {
-    expect(growthPer24h(100, 120, 24 * HOUR)).toBeCloseTo(20);
-    expect(growthPer24h(100, 105, 6 * HOUR)).toBeCloseTo(20);
-    expect(growthPer24h(100, 140, 48 * HOUR)).toBeCloseTo(20);
-    expect(growthPer24h(100, 90, 24 * HOUR)).toBeCloseTo(-10);
+describe('growth against the baseline one window earlier', () => {
+  const GiB = 1024 ** 3;
+  const day = 24 * HOUR;
+  const rules = { ...DEFAULT_ALERT_RULES, growthFloorBytes: 0 };
+  const at = (bytes: number, t: number) => ({ bytes, at: t });
+
+  it('is (cur − base) / base, never scaled up from a short interval', () => {
+    expect(growthPct(100, 120)).toBeCloseTo(20);
+    expect(growthPct(100, 90)).toBeCloseTo(-10);
+    expect(growthPct(0, 8192)).toBeNull();
   });
 
-  it('cannot be said without a base or an interval (never "infinite", never zero)', () => {
-    expect(growthPer24h(0, 8192, 24 * HOUR)).toBeNull();
-    expect(growthPer24h(100, 200, 0)).toBeNull();
-    expect(growthPer24h(100, 200, -HOUR)).toBeNull();
+  it('names the rules it breaks: percent, bytes a day, or both; none below the floor', () => {
+    expect(growthBreaks(at(100 * GiB, 0), at(125 * GiB, day), 20, rules)).toMatchObject({
+      pct: 25,
+      bytesPerDay: 25 * GiB,
+      pctAbove: 20,
+      perDayAbove: 10 * GiB,
+    });
+    // 5 % of 500 GiB: the percentage rule is quiet, 25 GiB a day is not.
+    expect(growthBreaks(at(500 * GiB, 0), at(525 * GiB, day), 20, rules)).toMatchObject({
+      pctAbove: null,
+      perDayAbove: 10 * GiB,
+    });
+    expect(growthBreaks(at(1 * GiB, 0), at(1.5 * GiB, day), 20, rules)).toMatchObject({
+      pctAbove: 20,
+      perDayAbove: null,
+    });
+    expect(growthBreaks(at(1 * GiB, 0), at(1.5 * GiB, day), null, rules)).toBeNull();
+    expect(
+      growthBreaks(at(1 * GiB, 0), at(1.5 * GiB, day), 20, { ...rules, growthFloorBytes: 2 * GiB }),
+    ).toBeNull();
+    expect(growthBreaks(at(1 * GiB, day), at(1.5 * GiB, day), 20, rules)).toBeNull();
+  });
+
+  it('says which rules fired, over the real span', () => {
+    const both = growthBreaks(at(100 * GiB, 0), at(125 * GiB, day), 20, rules)!;
+    expect(databaseGrowthMessage('app', both)).toBe(
+      'Database app grew 25.0 % (+25.0 GiB) in 24 h (from 100 GiB to 125 GiB), above the 20 % and 10.0 GiB a day growth warnings.',
+    );
+    const perDay = growthBreaks(at(500 * GiB, 0), at(506 * GiB, 6 * HOUR), 20, rules)!;
+    expect(databaseGrowthMessage('app', perDay)).toBe(
+      'Database app grew 6.0 GiB in 6 h (24.0 GiB a day; from 500 GiB to 506 GiB), above the 10.0 GiB a day growth warning.',
+    );
   });
 
   it('prints figures a DBA reads', () => {
@@ -28,6 +61,7 @@ describe('growth normalised to 24 h', () => {
     expect(formatSpan(6 * HOUR)).toBe('6 h');
     expect(formatSpan(5 * 60_000)).toBe('5 min');
     expect(formatSpan(3000)).toBe('3 s');
+    expect(formatSpan(46_000)).toBe('46 s');
     expect(formatSpan(72 * HOUR)).toBe('3 days');
   });
 });

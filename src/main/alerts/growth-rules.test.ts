@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { Alert, AlertCounts } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
-import type { StorageOverview } from '../../shared/storage';
+import type { Growth, StorageOverview } from '../../shared/storage';
 import { type AlertRig, DAY_MS, growTo, MiB, sizeOf, startRig } from './test-rig';
 
 /*
@@ -131,13 +131,14 @@ describe('storage alert rules, one sample a day', () => {
     const alerts = await rig.alerts(profileId);
     expect(kinds(alerts)).toEqual(['forecast_warning', 'growth_warning', 'relation_growth']);
     const forecast = alerts.find((a) => a.kind === 'forecast_warning')!;
-    const growth = await rig.call<{ daysLeft: number; bytesPerDay: number }>('storage:growth', {
-      profileId,
-      thresholdBytes: 64 * MiB,
-    });
+    const growth = await rig.call<Growth>('storage:growth', { profileId, thresholdBytes: 64 * MiB });
     expect(growth.daysLeft).toBeLessThanOrEqual(14);
+    // Five daily samples: the fit spans 4 days, past the 6 h and 3 samples a rate needs.
+    expect(growth.fit).toMatchObject({ samples: 5, spanMs: 4 * DAY_MS });
     expect(forecast.severity).toBe('warning');
-    expect(forecast.message).toContain(`At the current rate (+${formatBytes(growth.bytesPerDay)} a day)`);
+    expect(forecast.message).toContain(
+      `At the current rate (+${formatBytes(growth.bytesPerDay!)} a day, fitted over 5 samples in 4 days)`,
+    );
     expect(forecast.message).toContain('reaches the 64.0 MiB critical size');
     expect(forecast.message).toContain('within the 14-day forecast warning');
   });

@@ -1,32 +1,17 @@
 import type { AlertKind } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
-import type { RelationKind } from '../../shared/storage';
+import { formatSpan, plainNumber } from '../../shared/span';
+import type { RateFit, RelationKind } from '../../shared/storage';
 
 /**
  * Alert messages in plain words, with the figures, naming the rule so that
  * an absolute-size rule and a growth rule are never confused.
  */
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
 /** "34.2", "1,440"; one decimal below 1000. */
 export function formatPct(pct: number): string {
   const abs = Math.abs(pct);
   return abs < 1000 ? pct.toFixed(1) : Math.round(pct).toLocaleString('en-US');
-}
-
-/** A threshold as the DBA typed it: "20", "12.5". */
-const plain = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.toFixed(2))));
-
-/** "6 h", "45 min", "3 days". */
-export function formatSpan(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  if (minutes < 120) return `${minutes} min`;
-  const hours = ms / HOUR_MS;
-  if (hours < 48) return `${plain(Number(hours.toFixed(1)))} h`;
-  return `${plain(Number((ms / DAY_MS).toFixed(1)))} days`;
 }
 
 /** "2026-03-01 10:02 UTC" */
@@ -41,37 +26,52 @@ const relationWords: Record<RelationKind, string> = {
   chunk: 'Chunk',
 };
 
-/**
- * "grew 34.2 % in 24 h (from 1.2 GiB to 1.6 GiB)" when the samples are a day
- * apart; otherwise the rate per 24 h with the real interval, so a figure
- * extrapolated from a short interval says so.
- */
-function growthPhrase(pct: number, previousBytes: number, currentBytes: number, spanMs: number): string {
-  const figures = `from ${formatBytes(previousBytes)} to ${formatBytes(currentBytes)}`;
-  if (Math.abs(spanMs - DAY_MS) <= DAY_MS * 0.05) return `grew ${formatPct(pct)} % in 24 h (${figures})`;
-  return `grew at ${formatPct(pct)} % per 24 h (${figures} in ${formatSpan(spanMs)})`;
-}
+const DAY_MS = 86_400_000;
 
+/** What a growth rule compared: the size now against its baseline, one growth window earlier. */
 export interface GrowthFigures {
-  pct: number;
   previousBytes: number;
   currentBytes: number;
+  /** The real span between the two samples. */
   spanMs: number;
-  thresholdPct: number;
+  pct: number | null;
+  bytesPerDay: number;
+  /** Which rules fired, with their thresholds. */
+  pctAbove: number | null;
+  perDayAbove: number | null;
+}
+
+/**
+ * "grew 34.2 % in 24 h (from 1.2 GiB to 1.6 GiB), above the 20 % growth
+ * warning": the real span is always stated, and the rule (or both) that fired.
+ */
+function growthPhrase(f: GrowthFigures, ruleName: string): string {
+  const grown = f.currentBytes - f.previousBytes;
+  const amount =
+    f.pctAbove !== null && f.pct !== null
+      ? `${formatPct(f.pct)} %${f.perDayAbove !== null ? ` (+${formatBytes(grown)})` : ''}`
+      : `${formatBytes(grown)}`;
+  const rate =
+    f.perDayAbove !== null && Math.abs(f.spanMs - DAY_MS) > DAY_MS * 0.05
+      ? `${formatBytes(f.bytesPerDay)} a day; `
+      : '';
+  const thresholds = [
+    f.pctAbove !== null ? `${plainNumber(f.pctAbove)} %` : null,
+    f.perDayAbove !== null ? `${formatBytes(f.perDayAbove)} a day` : null,
+  ].filter((t) => t !== null);
+  return (
+    `grew ${amount} in ${formatSpan(f.spanMs)} (${rate}from ${formatBytes(f.previousBytes)} to ` +
+    `${formatBytes(f.currentBytes)}), above the ${thresholds.join(' and ')} ${ruleName}` +
+    (thresholds.length > 1 ? 's' : '')
+  );
 }
 
 export function databaseGrowthMessage(database: string, f: GrowthFigures): string {
-  return (
-    `Database ${database} ${growthPhrase(f.pct, f.previousBytes, f.currentBytes, f.spanMs)}, ` +
-    `above the ${plain(f.thresholdPct)} % growth warning.`
-  );
+  return `Database ${database} ${growthPhrase(f, 'growth warning')}.`;
 }
 
 export function relationGrowthMessage(relation: string, kind: RelationKind, f: GrowthFigures): string {
-  return (
-    `${relationWords[kind]} ${relation} ${growthPhrase(f.pct, f.previousBytes, f.currentBytes, f.spanMs)}, ` +
-    `above the ${plain(f.thresholdPct)} % relation growth warning.`
-  );
+  return `${relationWords[kind]} ${relation} ${growthPhrase(f, 'relation growth warning')}.`;
 }
 
 export function sizeCriticalMessage(database: string, bytes: number, criticalBytes: number): string {
@@ -90,6 +90,7 @@ export function forecastMessage(
     reachesAt: Date;
     criticalBytes: number;
     forecastDays: number;
+    fit: RateFit;
   },
 ): string {
   const when =
@@ -97,7 +98,8 @@ export function forecastMessage(
       ? 'within a day'
       : `in about ${Math.round(f.daysLeft)} day${Math.round(f.daysLeft) === 1 ? '' : 's'}`;
   return (
-    `At the current rate (+${formatBytes(f.bytesPerDay)} a day), database ${database} (now ` +
+    `At the current rate (+${formatBytes(f.bytesPerDay)} a day, fitted over ${f.fit.samples} samples in ` +
+    `${formatSpan(f.fit.spanMs)}), database ${database} (now ` +
     `${formatBytes(f.currentBytes)}) reaches the ${formatBytes(f.criticalBytes)} critical size ${when} ` +
     `(around ${f.reachesAt.toISOString().slice(0, 10)}), within the ${f.forecastDays}-day forecast warning.`
   );

@@ -17,6 +17,14 @@ let admin: pg.Client;
 let rig: AlertRig;
 let profileId: string;
 let other: string;
+// Every table counts (no floor); only the per-relation rule is on.
+const rules = {
+  growthFloorBytes: 0,
+  growthWarningEnabled: false,
+  sizeCriticalEnabled: false,
+  forecastEnabled: false,
+  relationGrowthPct: 20,
+};
 const names = Array.from({ length: TABLES }, (_, i) => `r${String(i + 1).padStart(2, '0')}`);
 
 const growTables = async (tables: string[], rows: number) => {
@@ -35,14 +43,7 @@ beforeAll(async () => {
   rig = await startRig('2026-07-01T03:00:00Z');
   profileId = rig.addProfile(db.profile({ name: 'many tables', password: db.password }));
   other = rig.addProfile(db.profile({ name: 'other', password: db.password }));
-  // Every table counts (no floor); only the per-relation rule is on.
-  await rig.setRules([profileId, other], {
-    growthFloorBytes: 0,
-    growthWarningEnabled: false,
-    sizeCriticalEnabled: false,
-    forecastEnabled: false,
-    relationGrowthPct: 20,
-  });
+  await rig.setRules([profileId, other], rules);
   await rig.sample(profileId);
   await rig.sample(other);
 });
@@ -90,6 +91,8 @@ describe('30 alerts kept per profile', () => {
 
   it("counts per profile: another profile's alerts are not trimmed by this one's", async () => {
     rig.clock.advance(DAY_MS);
+    // The other profile was sampled once, three days ago: a three-day growth window reaches it.
+    await rig.setRules([other], { ...rules, growthWindowHours: 72 });
     await rig.sample(other);
     // The other profile compares its own two samples: every table grew, so 40 active alerts of its own.
     expect(await rig.alerts(other, 'all')).toHaveLength(TABLES);

@@ -8,6 +8,11 @@ interface Row {
   growth_floor_bytes: number;
   relation_growth_enabled: number;
   relation_growth_pct: number;
+  growth_window_hours: number;
+  growth_per_day_enabled: number;
+  growth_per_day_bytes: number;
+  rate_window_hours: number;
+  rate_min_samples: number;
   size_critical_enabled: number;
   size_critical_bytes: number;
   forecast_enabled: number;
@@ -22,6 +27,11 @@ const fromRow = (r: Row): AlertRules => ({
   growthFloorBytes: r.growth_floor_bytes,
   relationGrowthEnabled: r.relation_growth_enabled === 1,
   relationGrowthPct: r.relation_growth_pct,
+  growthWindowHours: r.growth_window_hours,
+  growthPerDayEnabled: r.growth_per_day_enabled === 1,
+  growthPerDayBytes: r.growth_per_day_bytes,
+  rateWindowHours: r.rate_window_hours,
+  rateMinSamples: r.rate_min_samples,
   sizeCriticalEnabled: r.size_critical_enabled === 1,
   sizeCriticalBytes: r.size_critical_bytes,
   forecastEnabled: r.forecast_enabled === 1,
@@ -38,6 +48,11 @@ const toRow = (profileId: string, r: AlertRules, at: number) => ({
   growthFloorBytes: r.growthFloorBytes,
   relationGrowthEnabled: r.relationGrowthEnabled ? 1 : 0,
   relationGrowthPct: r.relationGrowthPct,
+  growthWindowHours: r.growthWindowHours,
+  growthPerDayEnabled: r.growthPerDayEnabled ? 1 : 0,
+  growthPerDayBytes: r.growthPerDayBytes,
+  rateWindowHours: r.rateWindowHours,
+  rateMinSamples: r.rateMinSamples,
   sizeCriticalEnabled: r.sizeCriticalEnabled ? 1 : 0,
   sizeCriticalBytes: r.sizeCriticalBytes,
   forecastEnabled: r.forecastEnabled ? 1 : 0,
@@ -63,10 +78,12 @@ export class RulesRepository {
       upsert: db.prepare(`
         INSERT INTO alert_rules (profile_id, growth_warning_enabled, growth_warning_pct, growth_floor_bytes,
           relation_growth_enabled, relation_growth_pct, size_critical_enabled, size_critical_bytes,
-          forecast_enabled, forecast_days, server_down_enabled, server_down_minutes, updated_at)
+          forecast_enabled, forecast_days, server_down_enabled, server_down_minutes, growth_window_hours,
+          growth_per_day_enabled, growth_per_day_bytes, rate_window_hours, rate_min_samples, updated_at)
         VALUES (@profileId, @growthWarningEnabled, @growthWarningPct, @growthFloorBytes, @relationGrowthEnabled,
           @relationGrowthPct, @sizeCriticalEnabled, @sizeCriticalBytes, @forecastEnabled, @forecastDays,
-          @serverDownEnabled, @serverDownMinutes, @at)
+          @serverDownEnabled, @serverDownMinutes, @growthWindowHours, @growthPerDayEnabled, @growthPerDayBytes,
+          @rateWindowHours, @rateMinSamples, @at)
         ON CONFLICT (profile_id) DO UPDATE SET
           growth_warning_enabled = excluded.growth_warning_enabled,
           growth_warning_pct = excluded.growth_warning_pct,
@@ -79,6 +96,11 @@ export class RulesRepository {
           forecast_days = excluded.forecast_days,
           server_down_enabled = excluded.server_down_enabled,
           server_down_minutes = excluded.server_down_minutes,
+          growth_window_hours = excluded.growth_window_hours,
+          growth_per_day_enabled = excluded.growth_per_day_enabled,
+          growth_per_day_bytes = excluded.growth_per_day_bytes,
+          rate_window_hours = excluded.rate_window_hours,
+          rate_min_samples = excluded.rate_min_samples,
           updated_at = excluded.updated_at`),
       delete: db.prepare<[string]>('DELETE FROM alert_rules WHERE profile_id = ?'),
     };

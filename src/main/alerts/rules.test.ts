@@ -75,6 +75,10 @@ describe('alert rules', () => {
       /^Growth warning must be a number \(percent\)\.$/,
     );
     await refused({ growthWarningPct: 0 }, 'growthWarningPct', /must be above 0 %/);
+    await refused({ rateMinSamples: 2 }, 'rateMinSamples', /^A rate needs at least 3 samples/);
+    await refused({ rateWindowHours: 0 }, 'rateWindowHours', /^The rate window must be at least 1 hour\.$/);
+    await refused({ growthWindowHours: 1000 }, 'growthWindowHours', /at most 720 hours/);
+    await refused({ growthPerDayBytes: 0 }, 'growthPerDayBytes', /^Growth a day must be above 0\.$/);
     await refused({ serverDownMinutes: 'five' }, 'serverDownMinutes', /Server-down minutes must be a number/);
     await refused({ forecastDays: 0 }, 'forecastDays', /at least 1/);
     await refused(
@@ -97,34 +101,31 @@ describe('alert rules', () => {
     expect(await rulesOf(a)).toEqual({ profileId: a, rules: DEFAULT_ALERT_RULES, isDefault: true });
   });
 
-  it('an edited threshold applies from the next sample; growth is normalised to 24 h', async () => {
+  it('an edited threshold applies from the next sample; growth compares with one growth window ago', async () => {
     await growTo(admin, 'events', 2 * MiB);
-    await rig.setRules([a], {
+    const rules = {
       growthFloorBytes: 1 * MiB,
-      growthWarningPct: 60,
+      growthWindowHours: 6,
       relationGrowthEnabled: false,
       forecastEnabled: false,
-    });
+    };
+    await rig.setRules([a], { ...rules, growthWarningPct: 60 });
     const dbBytes = async () =>
       (await rig.call<StorageOverview>('storage:overview', { profileId: a })).latest!.databaseBytes;
     await rig.sample(a);
 
-    // ~10 % in 6 h is ~40 % per 24 h: below 60 %.
+    // ~10 % in the 6 h window: below 60 %.
     await growTo(admin, 'events', (await dbBytes()) * 1.1, 'database');
     rig.clock.advance(6 * HOUR_MS);
     await rig.sample(a);
     expect(await rig.alerts(a)).toEqual([]);
 
-    // Lowered to 25 %: nothing is raised by the edit itself...
-    await rig.setRules([a], {
-      growthFloorBytes: 1 * MiB,
-      growthWarningPct: 25,
-      relationGrowthEnabled: false,
-      forecastEnabled: false,
-    });
+    // Lowered to 8 %: nothing is raised by the edit itself...
+    await rig.setRules([a], { ...rules, growthWarningPct: 8 });
     expect(await rig.alerts(a)).toEqual([]);
 
-    // ...and the next sample, with the same pace of growth, is judged by it.
+    // ...and the next sample, with the same pace of growth, is judged by it: against the sample 6 h
+    // before, not scaled to a day.
     const prev = await dbBytes();
     await growTo(admin, 'events', prev * 1.1, 'database');
     rig.clock.advance(6 * HOUR_MS);
@@ -133,11 +134,11 @@ describe('alert rules', () => {
     expect(alerts.map((x) => x.kind)).toEqual(['growth_warning']);
     const alert = alerts[0] as Alert;
     const cur = await dbBytes();
-    const pct = ((cur - prev) / prev) * 100 * 4;
+    const pct = ((cur - prev) / prev) * 100;
     expect(alert.growthPct).toBeCloseTo(pct, 6);
-    expect(pct).toBeGreaterThan(25);
+    expect(pct).toBeGreaterThan(8);
     expect(alert.message).toBe(
-      `Database ${db.name} grew at ${pct.toFixed(1)} % per 24 h (from ${formatBytes(prev)} to ${formatBytes(cur)} in 6 h), above the 25 % growth warning.`,
+      `Database ${db.name} grew ${pct.toFixed(1)} % in 6 h (from ${formatBytes(prev)} to ${formatBytes(cur)}), above the 8 % growth warning.`,
     );
     // beta kept the defaults: the same database, no alert for it (never sampled, and 50 GiB away).
     expect(await rig.alerts(b)).toEqual([]);

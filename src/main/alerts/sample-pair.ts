@@ -8,7 +8,7 @@ export interface StoredSample {
   databaseBytes: number;
 }
 
-/** A top-level relation measured in both samples. */
+/** A top-level relation measured in both samples (the baseline's size is `previousBytes`). */
 export interface RelationPair {
   relationId: number;
   schema: string;
@@ -18,8 +18,11 @@ export interface RelationPair {
   previousBytes: number;
 }
 
+/** How far from "one window ago" a baseline may be, as a share of the window. */
+const BASELINE_SLACK = 0.1;
+
 /**
- * Reads a stored sample and the one before it, for the growth rules. Only
+ * Reads a stored sample and its baseline one growth window earlier, for the growth rules. Only
  * what both samples measured is paired: a relation "not measured this time"
  * (NULL sizes) or missing from either sample has no pair, so it can never
  * look like zero growth, nor like growth from zero.
@@ -32,9 +35,16 @@ export class SamplePairReader {
       sample: db.prepare<[number, string], StoredSample>(`
         SELECT id, taken_at AS takenAt, database_name AS databaseName, database_bytes AS databaseBytes
         FROM samples WHERE id = ? AND profile_id = ?`),
-      previous: db.prepare<[string, number], StoredSample>(`
+      // The range is a tenth of a window either side of its start: a seek, then a handful of rows.
+      baseline: db.prepare<
+        [{ profileId: string; target: number; slack: number; before: number }],
+        StoredSample
+      >(`
         SELECT id, taken_at AS takenAt, database_name AS databaseName, database_bytes AS databaseBytes
-        FROM samples WHERE profile_id = ? AND taken_at < ? ORDER BY taken_at DESC LIMIT 1`),
+        FROM samples
+        WHERE profile_id = @profileId AND taken_at BETWEEN @target - @slack AND @target + @slack
+          AND taken_at < @before
+        ORDER BY abs(taken_at - @target), taken_at LIMIT 1`),
       // Top-level relations (no chunks or partitions: they roll up into their root).
       pairs: db.prepare<[{ current: number; previousAt: number; previous: number }], RelationPair>(`
         SELECT r.id AS relationId, r.schema, r.name, r.kind,
@@ -54,9 +64,20 @@ export class SamplePairReader {
     return this.stmts.sample.get(sampleId, profileId) ?? null;
   }
 
-  /** The profile's sample just before this one; null for the first. */
-  previous(profileId: string, current: StoredSample): StoredSample | null {
-    return this.stmts.previous.get(profileId, current.takenAt) ?? null;
+  /**
+   * The sample nearest to one window before `current`, within a tenth of the
+   * window either side (schedule jitter); null while the history does not
+   * reach back that far, or has no sample near that time.
+   */
+  baseline(profileId: string, current: StoredSample, windowMs: number): StoredSample | null {
+    return (
+      this.stmts.baseline.get({
+        profileId,
+        target: current.takenAt - windowMs,
+        slack: Math.floor(windowMs * BASELINE_SLACK),
+        before: current.takenAt,
+      }) ?? null
+    );
   }
 
   relationPairs(current: StoredSample, previous: StoredSample): RelationPair[] {

@@ -1,34 +1,65 @@
-import type { AlertRules } from '../../shared/alerts';
-import type { Growth } from '../../shared/storage';
+import { type AlertRules, rateRequirementOf } from '../../shared/alerts';
+import type { Growth, RateRequirement } from '../../shared/storage';
 import type { AlertDraft } from './alert-repository';
 import {
   databaseGrowthMessage,
   forecastMessage,
+  type GrowthFigures,
   relationGrowthMessage,
   sizeCriticalMessage,
 } from './messages';
 import type { SamplePairReader } from './sample-pair';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Growth in percent of the baseline; null from nothing (never "infinite"). */
+export function growthPct(baseBytes: number, currentBytes: number): number | null {
+  return baseBytes > 0 ? ((currentBytes - baseBytes) / baseBytes) * 100 : null;
+}
 
 /**
- * Growth between two samples in percent, normalised to 24 h:
- * (cur − prev) / prev × 24 h / Δt. Null when it cannot be said (no base, no interval).
+ * Which growth rules a baseline → now comparison breaks: the percentage one
+ * (`pctThreshold`, null when off) and the bytes-a-day one. Both need both
+ * sizes at or above the floor. Null when neither fires.
  */
-export function growthPer24h(previousBytes: number, currentBytes: number, spanMs: number): number | null {
-  if (!(previousBytes > 0) || !(spanMs > 0)) return null;
-  return ((currentBytes - previousBytes) / previousBytes) * 100 * (DAY_MS / spanMs);
+export function growthBreaks(
+  base: { bytes: number; at: number },
+  current: { bytes: number; at: number },
+  pctThreshold: number | null,
+  rules: AlertRules,
+): GrowthFigures | null {
+  const spanMs = current.at - base.at;
+  if (!(spanMs > 0)) return null;
+  if (base.bytes < rules.growthFloorBytes || current.bytes < rules.growthFloorBytes) return null;
+  const pct = growthPct(base.bytes, current.bytes);
+  const bytesPerDay = ((current.bytes - base.bytes) / spanMs) * DAY_MS;
+  const pctAbove = pctThreshold !== null && pct !== null && pct > pctThreshold ? pctThreshold : null;
+  const perDayAbove =
+    rules.growthPerDayEnabled && bytesPerDay > rules.growthPerDayBytes ? rules.growthPerDayBytes : null;
+  if (pctAbove === null && perDayAbove === null) return null;
+  return {
+    previousBytes: base.bytes,
+    currentBytes: current.bytes,
+    spanMs,
+    pct,
+    bytesPerDay,
+    pctAbove,
+    perDayAbove,
+  };
 }
 
 export interface StorageEvaluatorDeps {
   reader: SamplePairReader;
-  /** The forecast at the current rate (the history's least-squares growth). */
-  forecast: (profileId: string, thresholdBytes: number, now: Date) => Growth;
+  /** The database's rate and forecast (none until the history meets the requirement). */
+  forecast: (profileId: string, thresholdBytes: number, requirement: RateRequirement, now: Date) => Growth;
 }
 
 /**
  * The storage rules, after a sample is stored: which alerts its figures call
- * for. Raising (and not raising twice) is the service's business.
+ * for. Growth rules compare the sample with the one a growth window earlier
+ * (never consecutive samples scaled up); the forecast needs a fitted rate.
+ * Raising (and not raising twice) is the service's business.
  */
 export class StorageEvaluator {
   constructor(private readonly deps: StorageEvaluatorDeps) {}
@@ -37,67 +68,55 @@ export class StorageEvaluator {
     const { reader } = this.deps;
     const current = reader.sample(profileId, sampleId);
     if (!current) return [];
-    const before = reader.previous(profileId, current);
+    const found = reader.baseline(profileId, current, rules.growthWindowHours * HOUR_MS);
     // Another database behind the same profile (the profile was edited) is no basis for growth.
-    const previous = before && before.databaseName === current.databaseName ? before : null;
+    const baseline = found && found.databaseName === current.databaseName ? found : null;
     const drafts: AlertDraft[] = [];
     const database = current.databaseName;
     const dbSubject = { type: 'database' as const, name: database, relationId: null };
-    const dbGrowth = previous
-      ? growthPer24h(previous.databaseBytes, current.databaseBytes, current.takenAt - previous.takenAt)
-      : null;
     const dbFigures = {
       currentBytes: current.databaseBytes,
-      previousBytes: previous?.databaseBytes ?? null,
-      growthPct: dbGrowth,
+      previousBytes: baseline?.databaseBytes ?? null,
+      growthPct: baseline ? growthPct(baseline.databaseBytes, current.databaseBytes) : null,
     };
 
-    // Growth rule: the database, both samples at or above the floor.
-    if (
-      rules.growthWarningEnabled &&
-      previous &&
-      dbGrowth !== null &&
-      dbGrowth > rules.growthWarningPct &&
-      previous.databaseBytes >= rules.growthFloorBytes &&
-      current.databaseBytes >= rules.growthFloorBytes
-    ) {
-      drafts.push({
-        kind: 'growth_warning',
-        severity: 'warning',
-        subject: dbSubject,
-        message: databaseGrowthMessage(database, {
-          pct: dbGrowth,
-          previousBytes: previous.databaseBytes,
-          currentBytes: current.databaseBytes,
-          spanMs: current.takenAt - previous.takenAt,
-          thresholdPct: rules.growthWarningPct,
-        }),
-        ...dbFigures,
-      });
+    if (baseline && (rules.growthWarningEnabled || rules.growthPerDayEnabled)) {
+      const f = growthBreaks(
+        { bytes: baseline.databaseBytes, at: baseline.takenAt },
+        { bytes: current.databaseBytes, at: current.takenAt },
+        rules.growthWarningEnabled ? rules.growthWarningPct : null,
+        rules,
+      );
+      if (f) {
+        drafts.push({
+          kind: 'growth_warning',
+          severity: 'warning',
+          subject: dbSubject,
+          message: databaseGrowthMessage(database, f),
+          ...dbFigures,
+        });
+      }
     }
 
-    // Growth rule: each top-level relation measured in both samples, both at or above the floor.
-    if (rules.relationGrowthEnabled && previous) {
-      const spanMs = current.takenAt - previous.takenAt;
-      for (const r of reader.relationPairs(current, previous)) {
-        if (r.previousBytes < rules.growthFloorBytes || r.currentBytes < rules.growthFloorBytes) continue;
-        const pct = growthPer24h(r.previousBytes, r.currentBytes, spanMs);
-        if (pct === null || !(pct > rules.relationGrowthPct)) continue;
+    // Each top-level relation measured in both samples.
+    if (baseline && (rules.relationGrowthEnabled || rules.growthPerDayEnabled)) {
+      for (const r of reader.relationPairs(current, baseline)) {
+        const f = growthBreaks(
+          { bytes: r.previousBytes, at: baseline.takenAt },
+          { bytes: r.currentBytes, at: current.takenAt },
+          rules.relationGrowthEnabled ? rules.relationGrowthPct : null,
+          rules,
+        );
+        if (!f) continue;
         const name = `${r.schema}.${r.name}`;
         drafts.push({
           kind: 'relation_growth',
           severity: 'warning',
           subject: { type: 'relation', name, relationId: r.relationId },
-          message: relationGrowthMessage(name, r.kind, {
-            pct,
-            previousBytes: r.previousBytes,
-            currentBytes: r.currentBytes,
-            spanMs,
-            thresholdPct: rules.relationGrowthPct,
-          }),
+          message: relationGrowthMessage(name, r.kind, f),
           currentBytes: r.currentBytes,
           previousBytes: r.previousBytes,
-          growthPct: pct,
+          growthPct: f.pct,
         });
       }
     }
@@ -113,10 +132,11 @@ export class StorageEvaluator {
       });
     }
 
-    // Forecast: not there yet, but the current rate gets there within the window.
+    // Forecast: not there yet, but the fitted rate gets there within the window.
     if (rules.forecastEnabled && current.databaseBytes < rules.sizeCriticalBytes) {
-      const g = this.deps.forecast(profileId, rules.sizeCriticalBytes, now);
+      const g = this.deps.forecast(profileId, rules.sizeCriticalBytes, rateRequirementOf(rules), now);
       if (
+        g.fit !== null &&
         g.daysLeft !== null &&
         g.reachesAt !== null &&
         g.bytesPerDay !== null &&
@@ -134,6 +154,7 @@ export class StorageEvaluator {
             reachesAt: new Date(g.reachesAt),
             criticalBytes: rules.sizeCriticalBytes,
             forecastDays: rules.forecastDays,
+            fit: g.fit,
           }),
           ...dbFigures,
         });

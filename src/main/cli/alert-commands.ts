@@ -21,14 +21,19 @@ type RuleName = keyof AlertRules;
 /** The rules in the order a DBA reads them, with what kind of rule each is. */
 const RULES: Array<{ name: RuleName; type: string }> = [
   { name: 'growthWarningEnabled', type: 'growth rule (database)' },
-  { name: 'growthWarningPct', type: 'growth rule (database), % per 24 h' },
+  { name: 'growthWarningPct', type: 'growth rule (database), % in the growth window' },
   { name: 'growthFloorBytes', type: 'growth rules: size floor' },
   { name: 'relationGrowthEnabled', type: 'growth rule (each relation)' },
-  { name: 'relationGrowthPct', type: 'growth rule (each relation), % per 24 h' },
+  { name: 'relationGrowthPct', type: 'growth rule (each relation), % in the growth window' },
+  { name: 'growthPerDayEnabled', type: 'growth rule (database and each relation), bytes a day' },
+  { name: 'growthPerDayBytes', type: 'growth rule (database and each relation), bytes a day' },
+  { name: 'growthWindowHours', type: 'growth rules: compared with the sample this long before' },
   { name: 'sizeCriticalEnabled', type: 'absolute-size rule' },
   { name: 'sizeCriticalBytes', type: 'absolute-size rule' },
   { name: 'forecastEnabled', type: 'forecast (growth toward the critical size)' },
   { name: 'forecastDays', type: 'forecast (growth toward the critical size)' },
+  { name: 'rateWindowHours', type: 'rates and forecasts: history they need' },
+  { name: 'rateMinSamples', type: 'rates and forecasts: samples they need' },
   { name: 'serverDownEnabled', type: 'heartbeat rule' },
   { name: 'serverDownMinutes', type: 'heartbeat rule' },
 ];
@@ -72,6 +77,8 @@ function show(name: RuleName, value: AlertRules[RuleName]): string {
   if (name.endsWith('Pct')) return `${value} %`;
   if (name === 'forecastDays') return `${value} days`;
   if (name === 'serverDownMinutes') return `${value} min`;
+  if (name.endsWith('Hours')) return `${value} h`;
+  if (name === 'rateMinSamples') return `${value} samples`;
   return String(value);
 }
 

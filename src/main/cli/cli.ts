@@ -7,6 +7,7 @@ import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { alertCommands, ruleCommands } from './alert-commands';
 import { CliFailure, type CliIo, type CliValues, type CommandGroup, UsageError } from './common';
+import { growthCommands } from './growth-commands';
 import { migrateCommands } from './migrate-commands';
 import { migrateOptions } from './migrate-settings';
 import { partitionCommands } from './partitions-commands';
@@ -19,6 +20,7 @@ const groups: Record<string, CommandGroup> = {
   profiles: profileCommands,
   sample: sampleCommands,
   history: historyCommands,
+  growth: growthCommands,
   migrate: migrateCommands,
   alerts: alertCommands,
   rules: ruleCommands,

@@ -1,11 +1,17 @@
 import type { StorageChannel } from '../../shared/channels/storage';
 import { type Profile, profileInputSchema } from '../../shared/profile';
+import type { RateRequirement } from '../../shared/storage';
 import type { HandlersFor } from '../router';
 import type { Monitoring } from '../sampling/monitoring';
 import { parseSchedule } from '../sampling/schedule';
 import type { Services } from '../services';
 
-export function storageHandlers(s: Services, m: Monitoring): HandlersFor<StorageChannel> {
+/** `rateRequirement`: what a rate of the profile needs before it is shown (its alert rules say). */
+export function storageHandlers(
+  s: Services,
+  m: Monitoring,
+  rateRequirement: (profileId: string) => RateRequirement,
+): HandlersFor<StorageChannel> {
   const { history, runner, scheduler, demo } = m;
 
   const scheduleState = (profileId: string) => {
@@ -34,7 +40,12 @@ export function storageHandlers(s: Services, m: Monitoring): HandlersFor<Storage
       history.readings(profileId, relationId, range, s.now()),
     'storage:topGrowers': ({ profileId, range, limit }) => history.topGrowers(profileId, range, limit),
     'storage:growth': ({ profileId, relationId, thresholdBytes }) =>
-      history.growth(profileId, relationId, thresholdBytes, s.now()),
+      history.growth(profileId, {
+        relationId,
+        thresholdBytes,
+        requirement: rateRequirement(profileId),
+        now: s.now(),
+      }),
 
     'schedule:get': ({ profileId }) => scheduleState(profileId),
     'schedule:set': ({ profileId, schedule }) => {

@@ -30,9 +30,12 @@ describe('health', () => {
 
     const d = r.history.healthDetail(p, '24h', now);
     expect(d.name).toBe('Prod');
-    expect(d.uptime.h24).toBeCloseTo(((1440 - 20) / 1440) * 100, 6);
-    expect(d.uptime.d7).toBeCloseTo(d.uptime.h24!, 6);
-    expect(d.uptime.d30).toBeCloseTo(((1440 - 20 + 5) / 1450) * 100, 6);
+    expect(d.uptime.h24!.pct).toBeCloseTo(((1440 - 20) / 1440) * 100, 6);
+    expect(d.uptime.h24).toMatchObject({ beats: 1440, spanMs: DAY_MS - MINUTE_MS });
+    expect(d.uptime.d7).toEqual(d.uptime.h24);
+    expect(d.uptime.d30!.pct).toBeCloseTo(((1440 - 20 + 5) / 1450) * 100, 6);
+    // Observed from the first beat 10 days ago: the 30-day figure says so.
+    expect(d.uptime.d30).toMatchObject({ beats: 1450, spanMs: 10 * DAY_MS });
     expect(d.status).toMatchObject({ state: 'down', since: iso(T0 - 4 * MINUTE_MS) });
     expect(d.outages).toEqual([
       { start: iso(T0 - 4 * MINUTE_MS), end: null, durationMs: 4 * MINUTE_MS },
@@ -80,14 +83,26 @@ describe('health', () => {
     r.history.recordBeat(a, { at: new Date(T0), ok: true, latencyMs: 12, message: null });
     const all = r.history.healthOverview(new Date(T0));
     expect(all.map((h) => [h.name, h.status.state, h.latencyMs, h.uptime.h24])).toEqual([
-      ['Alpha', 'up', 12, 100],
+      ['Alpha', 'up', 12, { pct: 100, spanMs: 0, beats: 1 }],
       ['beta', 'unknown', null, null],
     ]);
     // A day later without beats, the 24 h window is empty: unknown, not 0 %.
+    const one = { pct: 100, spanMs: 0, beats: 1 };
     expect(r.history.healthSummary(a, new Date(T0 + 2 * DAY_MS)).uptime).toEqual({
       h24: null,
-      d7: 100,
-      d30: 100,
+      d7: one,
+      d30: one,
     });
+  });
+
+  it('computes uptime over the span observed: a server down for 8 s is 0 % over 8 s, not over 30 days', () => {
+    const r = rig();
+    const p = r.addProfile();
+    r.history.recordBeat(p, { at: new Date(T0 - 8_000), ok: false, latencyMs: null, message: 'refused' });
+    r.history.recordBeat(p, { at: new Date(T0), ok: false, latencyMs: null, message: 'refused' });
+    const { uptime } = r.history.healthSummary(p, new Date(T0));
+    for (const figure of [uptime.h24, uptime.d7, uptime.d30]) {
+      expect(figure).toEqual({ pct: 0, spanMs: 8_000, beats: 2 });
+    }
   });
 });

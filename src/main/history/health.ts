@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { HealthDetail, HealthSummary, Outage } from '../../shared/storage';
+import type { HealthDetail, HealthSummary, Outage, UptimeFigure } from '../../shared/storage';
 import { bucketMsFor, insertGaps } from './downsample';
 import type { Lookup } from './lookup';
 import type { StatusQuery } from './status';
@@ -11,15 +11,32 @@ const HEALTH_RANGE_MS: Record<HealthRange, number> = { '24h': DAY_MS, '7d': 7 * 
 interface UptimeRow {
   n1: number | null;
   ok1: number | null;
+  f1: number | null;
   n7: number | null;
   ok7: number | null;
+  f7: number | null;
   n30: number;
   ok30: number | null;
+  f30: number | null;
+  last: number | null;
 }
 
-const pct = (ok: number | null, n: number | null): number | null => (n ? ((ok ?? 0) / n) * 100 : null);
+/**
+ * Share of beats answered, over the span really observed: from the window's
+ * first beat to the last one. A server added a minute ago has "100 % over
+ * 1 min", not 100 % over 30 days.
+ */
+const uptime = (
+  ok: number | null,
+  n: number | null,
+  first: number | null,
+  last: number | null,
+): UptimeFigure =>
+  n && first !== null && last !== null
+    ? { pct: ((ok ?? 0) / n) * 100, spanMs: last - first, beats: n }
+    : null;
 
-/** Up/down now, uptime %, outages and latency, from heartbeat_current and heartbeat_history. */
+/** Up/down now, uptime % over the span observed, outages and latency, from heartbeat_current and heartbeat_history. */
 export class HealthQuery {
   private readonly stmts;
 
@@ -38,9 +55,9 @@ export class HealthQuery {
         [{ profileId: string; now: number; d1: number; d7: number; d30: number }],
         UptimeRow
       >(`
-        SELECT sum(at > @d1) AS n1, sum(at > @d1 AND ok = 1) AS ok1,
-               sum(at > @d7) AS n7, sum(at > @d7 AND ok = 1) AS ok7,
-               count(*) AS n30, sum(ok) AS ok30
+        SELECT sum(at > @d1) AS n1, sum(at > @d1 AND ok = 1) AS ok1, min(CASE WHEN at > @d1 THEN at END) AS f1,
+               sum(at > @d7) AS n7, sum(at > @d7 AND ok = 1) AS ok7, min(CASE WHEN at > @d7 THEN at END) AS f7,
+               count(*) AS n30, sum(ok) AS ok30, min(at) AS f30, max(at) AS last
         FROM heartbeat_history WHERE profile_id = @profileId AND at > @d30 AND at <= @now`),
       // Only the beats where the state flips: a 30-day range never ships 43,000 rows.
       flips: db.prepare<[{ profileId: string; from: number; to: number }], { at: number; ok: number }>(`
@@ -135,7 +152,11 @@ export class HealthQuery {
       name,
       status,
       latencyMs,
-      uptime: { h24: pct(u.ok1, u.n1), d7: pct(u.ok7, u.n7), d30: pct(u.ok30, u.n30) },
+      uptime: {
+        h24: uptime(u.ok1, u.n1, u.f1, u.last),
+        d7: uptime(u.ok7, u.n7, u.f7, u.last),
+        d30: uptime(u.ok30, u.n30, u.f30, u.last),
+      },
     };
   }
 }

@@ -5,6 +5,7 @@ import type {
   Growth,
   HealthDetail,
   HealthSummary,
+  RateRequirement,
   RelationRow,
   SampleReadings,
   Series,
@@ -13,7 +14,7 @@ import type {
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
 import type { CollectedSample } from '../storage/types';
-import { GrowthQuery } from './growth';
+import { DEFAULT_RATE_REQUIREMENT, GrowthQuery } from './growth';
 import { HealthQuery, type HealthRange } from './health';
 import { type BeatInput, type BeatOutcome, HeartbeatRepository } from './heartbeat-repository';
 import { Lookup } from './lookup';
@@ -161,8 +162,23 @@ export class History {
     return this.overviews.topGrowers(profileId, range, limit);
   }
 
-  growth(profileId: string, relationId?: number, thresholdBytes?: number, now: Date = this.clock()): Growth {
-    return this.growthQuery.growth(profileId, relationId, thresholdBytes, now);
+  /** The database's (or a relation's) rate and forecast; none until the history meets the requirement. */
+  growth(
+    profileId: string,
+    options: {
+      relationId?: number | undefined;
+      thresholdBytes?: number | undefined;
+      requirement?: RateRequirement;
+      now?: Date;
+    } = {},
+  ): Growth {
+    const {
+      relationId,
+      thresholdBytes,
+      requirement = DEFAULT_RATE_REQUIREMENT,
+      now = this.clock(),
+    } = options;
+    return this.growthQuery.growth(profileId, relationId, thresholdBytes, requirement, now);
   }
 
   healthSummary(profileId: string, now: Date = this.clock()): HealthSummary {

@@ -57,7 +57,7 @@ describe('storage overview', () => {
       () => r.history.children(b, orders),
       () => r.history.children(a, 999_999),
       () => r.history.series(b, orders, '7d'),
-      () => r.history.growth(b, orders),
+      () => r.history.growth(b, { relationId: orders }),
     ]) {
       expect(call).toThrow(AppError);
       try {
@@ -86,8 +86,9 @@ describe('storage overview', () => {
     ]);
     const latest = r.history.overview(p).latest!;
     expect(latest.databaseBytes).toBe(1000);
-    expect(latest.change24h).toEqual({ bytes: 150, pct: (150 / 850) * 100 });
-    expect(latest.change7d).toEqual({ bytes: 400, pct: (400 / 600) * 100 });
+    // Each change carries the span it is really computed over.
+    expect(latest.change24h).toEqual({ bytes: 150, pct: (150 / 850) * 100, spanMs: DAY_MS - HOUR_MS });
+    expect(latest.change7d).toEqual({ bytes: 400, pct: (400 / 600) * 100, spanMs: 7 * DAY_MS + HOUR_MS });
   });
 
   it('has no change over 24 h or 7 d without a sample from about then', () => {
@@ -97,8 +98,12 @@ describe('storage overview', () => {
     r.history.saveSample(p, sample(T0, [rel('public.orders', 101 * MiB)], 1100));
     const o = r.history.overview(p);
     expect(o.latest).toMatchObject({ change24h: null, change7d: null });
-    // 7-day growth of a relation is "growth within the last 7 days of history": known after two samples.
-    expect(o.relations[0]!.growth7dBytes).toBe(MiB);
+    // 7-day growth of a relation is "growth within the last 7 days of history": known after two
+    // samples, and it says over how long (10 min, not 7 days).
+    expect(o.relations[0]).toMatchObject({ growth7dBytes: MiB, growth7dSpanMs: 10 * MINUTE_MS });
+    expect(r.history.topGrowers(p, '7d', 10)).toEqual([
+      expect.objectContaining({ name: 'orders', growthBytes: MiB, spanMs: 10 * MINUTE_MS }),
+    ]);
 
     // A sample 30 days old is too stale to stand for "7 days ago".
     const q = r.addProfile();
@@ -121,9 +126,10 @@ describe('storage overview', () => {
       totalBytes: null,
       heapBytes: null,
       growth7dBytes: null,
+      growth7dSpanMs: null,
     });
     const orders = r.history.overview(p).relations.find((x) => x.name === 'orders')!;
-    expect(orders.growth7dBytes).toBe(20 * MiB);
+    expect(orders).toMatchObject({ growth7dBytes: 20 * MiB, growth7dSpanMs: 7 * DAY_MS });
   });
 
   it('reports reachability from the heartbeat and the last sample, error included', () => {
@@ -184,6 +190,7 @@ describe('top growers', () => {
         toBytes: 160 * MiB,
         growthBytes: 60 * MiB,
         growthPct: 60,
+        spanMs: 8 * DAY_MS,
       }),
       expect.objectContaining({
         name: 'a',

@@ -106,6 +106,10 @@ export class OverviewQuery {
       before && after ? (cutoff - before.t <= after.t - cutoff ? before : after) : (before ?? after);
     if (!base) return null;
     const bytes = latest.database_bytes - base.bytes;
-    return { bytes, pct: base.bytes > 0 ? (bytes / base.bytes) * 100 : null };
+    return {
+      bytes,
+      pct: base.bytes > 0 ? (bytes / base.bytes) * 100 : null,
+      spanMs: latest.taken_at - base.t,
+    };
   }
 }

@@ -8,6 +8,7 @@ export interface SizeRow {
   name: string;
   kind: RelationKind;
   parent_id: number | null;
+  taken_at: number;
   measured: number;
   not_measured: string | null;
   heap_bytes: number | null;
@@ -22,8 +23,9 @@ export interface SizeRow {
   compressed_children: number | null;
   before_compression_bytes: number | null;
   after_compression_bytes: number | null;
-  /** The measured total nearest to the start of the growth window (see `baselineSql`). */
+  /** The measured total nearest to the start of the growth window (see `baselineSql`), and when. */
   base_bytes: number | null;
+  base_at: number | null;
 }
 
 /** Where the window is: it ends at the latest sample (so offline history still answers). */
@@ -49,13 +51,14 @@ const TOP_LEVEL = "r.parent_id IS NULL AND r.kind NOT IN ('partition', 'chunk')"
  * window start: the last one at or before it (no staler than one more window)
  * or, when history is shorter than the window, the first one after it. Not
  * measured rows never serve as a baseline, and a relation not measured now
- * gets no baseline at all (growth unknown, never zero). Every lookup is a
- * seek on relation_sizes' (relation_id, taken_at) key.
+ * gets no baseline at all (growth unknown, never zero). The baseline's time
+ * goes with it, so a "7-day" figure over 19 s of history says so. Every
+ * lookup is a seek on relation_sizes' (relation_id, taken_at) key.
  */
 function baselineSql(from: string, where: string): string {
   return `
     WITH cur AS MATERIALIZED (
-      SELECT r.id, r.schema, r.name, r.kind, r.parent_id, s.measured, s.not_measured, s.heap_bytes,
+      SELECT r.id, r.schema, r.name, r.kind, r.parent_id, s.taken_at, s.measured, s.not_measured, s.heap_bytes,
              s.toast_bytes, s.index_bytes, s.total_bytes, s.row_estimate, s.dead_tuples, s.last_vacuum,
              s.last_analyze, s.children, s.compressed_children, s.before_compression_bytes,
              s.after_compression_bytes,
@@ -71,12 +74,15 @@ function baselineSql(from: string, where: string): string {
       FROM ${from}
       WHERE ${where}
     )
-    SELECT cur.*,
+    , based AS (
+      SELECT cur.*, CASE WHEN ta IS NULL THEN tb WHEN tb IS NULL THEN ta
+                         WHEN @cutoff - ta <= tb - @cutoff THEN ta ELSE tb END AS base_at
+      FROM cur
+    )
+    SELECT based.*,
            (SELECT b.total_bytes FROM relation_sizes b
-            WHERE b.relation_id = cur.id
-              AND b.taken_at = CASE WHEN ta IS NULL THEN tb WHEN tb IS NULL THEN ta
-                                    WHEN @cutoff - ta <= tb - @cutoff THEN ta ELSE tb END) AS base_bytes
-    FROM cur`;
+            WHERE b.relation_id = based.id AND b.taken_at = based.base_at) AS base_bytes
+    FROM based`;
 }
 
 export function toRelationRow(r: SizeRow): RelationRow {
@@ -100,9 +106,12 @@ export function toRelationRow(r: SizeRow): RelationRow {
     compressedChildren: r.compressed_children,
     beforeCompressionBytes: r.before_compression_bytes,
     afterCompressionBytes: r.after_compression_bytes,
-    growth7dBytes: r.total_bytes !== null && r.base_bytes !== null ? r.total_bytes - r.base_bytes : null,
+    growth7dBytes: hasGrowth(r) ? r.total_bytes! - r.base_bytes! : null,
+    growth7dSpanMs: hasGrowth(r) ? r.taken_at - r.base_at! : null,
   };
 }
+
+const hasGrowth = (r: SizeRow) => r.total_bytes !== null && r.base_bytes !== null && r.base_at !== null;
 
 const ORDER = 'ORDER BY total_bytes DESC NULLS LAST, schema, name';
 
@@ -156,6 +165,7 @@ export class RelationsQuery {
         toBytes: to,
         growthBytes: to - from,
         growthPct: from > 0 ? ((to - from) / from) * 100 : null,
+        spanMs: r.taken_at - r.base_at!,
       };
     });
   }

@@ -40,7 +40,7 @@ export function Subject({ subject }: { subject: Alert['subject'] }) {
 }
 
 /**
- * The sizes behind an alert. A growth rule: "8.1 MiB → 9.7 MiB (+1.6 MiB) +1,240 % per 24 h";
+ * The sizes behind an alert. A growth rule: "8.1 MiB → 9.7 MiB (+1.6 MiB) +19.8 %";
  * an absolute-size or forecast rule: the size now, as its growth is not what fired.
  */
 export function AlertFigures({ alert }: { alert: Alert }) {

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { formatSpan } from '../../shared/span';
 import type { Grower, Growth } from '../../shared/storage';
 import { useNow } from '../lib/clock';
 import {
@@ -6,7 +7,6 @@ import {
   exactTime,
   formatBytes,
   formatDate,
-  formatDuration,
   formatSignedBytes,
   formatSignedExactBytes,
   formatSignedPct,
@@ -15,7 +15,7 @@ import {
 import { useStorage, useStores } from '../stores';
 import type { GrowerRange } from '../stores/storage';
 import { RangeButtons } from './RangeButtons';
-import { Bytes, KindBadge, LoadError, SignedBytes } from './Values';
+import { Bytes, GrowthOver, KindBadge, LoadError } from './Values';
 
 /** "+1.2 GiB/day", exact bytes/day on hover. */
 export function Rate({ bytesPerDay }: { bytesPerDay: number }) {
@@ -26,10 +26,15 @@ export function Rate({ bytesPerDay }: { bytesPerDay: number }) {
   );
 }
 
-/** "the last 7 days", "the last 5 h". */
-function basisText(days: number): string {
-  if (days >= 1) return `the last ${Math.round(days)} ${Math.round(days) === 1 ? 'day' : 'days'}`;
-  return `the last ${formatDuration(days * 86_400_000)}`;
+const DAY_MS = 86_400_000;
+
+/** "Not enough history yet (…)": main's words, as a sentence. */
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+
+/** What the rate was fitted over: "Theil–Sen fit over 8 h, 27 samples.", or why there is none. */
+export function fitText(g: Growth): string {
+  if (!g.fit) return sentence(g.noRate ?? 'no rate yet');
+  return `Theil–Sen fit over ${formatSpan(g.fit.spanMs)}, ${g.fit.samples} samples.`;
 }
 
 /** The forecast in one sentence. */
@@ -37,8 +42,7 @@ export function forecastText(g: Growth, now: number): { text: string; tone: 'ok'
   const threshold = formatThreshold(g.thresholdBytes);
   if (g.currentBytes !== null && g.currentBytes >= g.thresholdBytes)
     return { text: `Already above ${threshold} (now ${formatBytes(g.currentBytes)}).`, tone: 'warn' };
-  if (g.bytesPerDay === null)
-    return { text: 'Not enough history yet: a rate needs at least two samples.', tone: 'muted' };
+  if (g.bytesPerDay === null) return { text: 'No forecast without a rate.', tone: 'muted' };
   if (g.bytesPerDay <= 0) return { text: 'Not growing.', tone: 'ok' };
   if (!g.reachesAt) return { text: `Not expected to reach ${threshold} at this rate.`, tone: 'ok' };
   const days = g.daysLeft ?? (Date.parse(g.reachesAt) - now) / 86_400_000;
@@ -75,10 +79,8 @@ export function GrowthCard() {
           <p className="big-rate" data-testid="growth-rate">
             {g.bytesPerDay === null ? <span className="faint">—</span> : <Rate bytesPerDay={g.bytesPerDay} />}
           </p>
-          <p className="muted small-text">
-            {g.bytesPerDay === null
-              ? 'Database total.'
-              : `Database total, least-squares fit over ${basisText(g.basisDays)} of samples.`}
+          <p className="muted small-text" data-testid="growth-fit">
+            Database total. {fitText(g)}
           </p>
           <p className={`forecast tone-${forecast!.tone}`} data-testid="forecast" aria-live="polite">
             {g.reachesAt ? <span title={exactTime(g.reachesAt)}>{forecast!.text}</span> : forecast!.text}
@@ -124,6 +126,12 @@ export function GrowthCard() {
 }
 
 const growerRanges = ['24h', '7d', '30d', '90d'] as const;
+const growerRangeMs: Record<GrowerRange, number> = {
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '30d': 30 * DAY_MS,
+  '90d': 90 * DAY_MS,
+};
 
 /** The relations that grew most over a window, by bytes or by percent. */
 export function TopGrowers() {
@@ -211,8 +219,8 @@ export function TopGrowers() {
                     </>
                   ) : null}
                 </td>
-                <td className="num">
-                  <SignedBytes value={g.growthBytes} />
+                <td className="num" data-testid="grower-growth">
+                  <GrowthOver bytes={g.growthBytes} spanMs={g.spanMs} windowMs={growerRangeMs[range]} />
                 </td>
                 <td className="num">
                   {g.growthPct === null ? (

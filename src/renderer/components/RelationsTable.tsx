@@ -3,9 +3,11 @@ import type { RelationRow } from '../../shared/storage';
 import { formatBytes, formatCount, formatExactBytes, formatRatio, relationKindLabels } from '../lib/format';
 import { useStorage, useStores } from '../stores';
 import type { KindFilter, SelectedRelation, Sort, SortKey } from '../stores/storage';
-import { Bytes, KindBadge, RelTime, SignedBytes } from './Values';
+import { Bytes, GrowthOver, KindBadge, RelTime } from './Values';
 
 type Column = { key: SortKey; label: string; numeric?: boolean; title?: string };
+
+const WEEK_MS = 7 * 86_400_000;
 
 const columns: Column[] = [
   { key: 'schema', label: 'Schema' },
@@ -13,7 +15,12 @@ const columns: Column[] = [
   { key: 'kind', label: 'Kind' },
   // Total and growth come first: on a narrow window they stay in view, the breakdown scrolls.
   { key: 'total', label: 'Total', numeric: true, title: 'Heap + TOAST + indexes' },
-  { key: 'growth', label: '7-day growth', numeric: true, title: 'Change of the total over the last 7 days' },
+  {
+    key: 'growth',
+    label: '7-day growth',
+    numeric: true,
+    title: 'Change of the total over the last 7 days; "over 19 s" when the history is shorter',
+  },
   { key: 'rows', label: 'Rows', numeric: true, title: 'Row estimate (pg_class.reltuples)' },
   { key: 'heap', label: 'Heap', numeric: true },
   { key: 'toast', label: 'TOAST', numeric: true },
@@ -176,7 +183,12 @@ function TotalCells({ r }: { r: RelationRow }) {
         <Bytes value={r.totalBytes} />
       </td>
       <td className="num" data-testid="cell-growth">
-        <SignedBytes value={r.growth7dBytes} emptyTitle="Not enough history over the last 7 days." />
+        <GrowthOver
+          bytes={r.growth7dBytes}
+          spanMs={r.growth7dSpanMs}
+          windowMs={WEEK_MS}
+          emptyTitle="Not enough history over the last 7 days."
+        />
       </td>
     </>
   );

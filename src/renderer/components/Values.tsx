@@ -1,3 +1,4 @@
+import { formatSpan, matchesWindow } from '../../shared/span';
 import type { RelationKind } from '../../shared/storage';
 import { useNow } from '../lib/clock';
 import {
@@ -45,14 +46,50 @@ export function SignedBytes({
   );
 }
 
-/** Change over a window, e.g. "+1.2 GiB (+3.4 %)". */
+/**
+ * " over 19 s" after a figure named for a window ("7-day growth") it is not
+ * really computed over; nothing when its span matches the window.
+ */
+export function SpanNote({ spanMs, windowMs }: { spanMs: number | null; windowMs: number }) {
+  if (spanMs === null || matchesWindow(spanMs, windowMs)) return null;
+  return (
+    <span className="span-note" data-testid="span-note" title="All the history there is so far.">
+      {' '}
+      over {formatSpan(spanMs)}
+    </span>
+  );
+}
+
+/** A growth over a window: "+3.3 MiB", or "+3.3 MiB over 19 s" while history is shorter. */
+export function GrowthOver({
+  bytes,
+  spanMs,
+  windowMs,
+  emptyTitle,
+}: {
+  bytes: number | null;
+  spanMs: number | null;
+  windowMs: number;
+  emptyTitle?: string;
+}) {
+  return (
+    <>
+      <SignedBytes value={bytes} {...(emptyTitle ? { emptyTitle } : {})} />
+      {bytes !== null ? <SpanNote spanMs={spanMs} windowMs={windowMs} /> : null}
+    </>
+  );
+}
+
+/** Change over a window, e.g. "+1.2 GiB (+3.4 %)", with its real span when that differs. */
 export function Change({
   change,
   window,
+  windowMs,
 }: {
-  change: { bytes: number; pct: number | null } | null;
+  change: { bytes: number; pct: number | null; spanMs: number } | null;
   /** "24 h", "7 days": how much history the figure needs. */
   window: string;
+  windowMs: number;
 }) {
   if (!change)
     return (
@@ -64,6 +101,7 @@ export function Change({
     <span className="change">
       <SignedBytes value={change.bytes} />
       {change.pct !== null ? <span className="change-pct">({formatSignedPct(change.pct)})</span> : null}
+      <SpanNote spanMs={change.spanMs} windowMs={windowMs} />
     </span>
   );
 }

@@ -15,10 +15,13 @@ export const alertKindLabels: Record<AlertKind, string> = {
 
 /** One line on what made the rule fire, for tooltips and the Alerts page. */
 export const alertKindHints: Record<AlertKind, string> = {
-  growth_warning: 'The database grew faster than the growth threshold between two samples, per 24 h.',
-  relation_growth: 'One relation grew faster than the growth threshold between two samples, per 24 h.',
+  growth_warning:
+    'The database grew more than the growth threshold (percent or bytes a day) since the sample one growth window before.',
+  relation_growth:
+    'One relation grew more than the growth threshold (percent or bytes a day) since the sample one growth window before.',
   size_critical: 'The database is bigger than the critical size, however slowly it grows.',
-  forecast_warning: 'At the current rate the database reaches the critical size within the forecast window.',
+  forecast_warning:
+    'At the rate fitted over enough history, the database reaches the critical size within the forecast window.',
   server_down: 'Heartbeats have been failing for longer than the server-down threshold.',
 };
 
@@ -65,7 +68,7 @@ export function alertCountText(n: number): string {
   return `${n} ${n === 1 ? 'alert' : 'alerts'}`;
 }
 
-/** Growth normalised to 24 h: "+12.5 % per 24 h"; whole numbers above 100 %. */
+/** Growth against the sample one growth window before: "+12.5 %"; whole numbers above 100 %. */
 export function formatGrowthPct(pct: number): string {
   const abs = Math.abs(pct);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
@@ -73,7 +76,7 @@ export function formatGrowthPct(pct: number): string {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   }).format(abs);
-  return `${pct < 0 ? '−' : '+'}${text} % per 24 h`;
+  return `${pct < 0 ? '−' : '+'}${text} %`;
 }
 
 /** The figures of an alert in plain words, e.g. "8.1 MiB → 9.7 MiB (+1.6 MiB)". */
@@ -121,11 +124,12 @@ function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-export const byteRules = ['growthFloorBytes', 'sizeCriticalBytes'] as const;
+export const byteRules = ['growthFloorBytes', 'sizeCriticalBytes', 'growthPerDayBytes'] as const;
 export type ByteRule = (typeof byteRules)[number];
 export const switchRules = [
   'growthWarningEnabled',
   'relationGrowthEnabled',
+  'growthPerDayEnabled',
   'sizeCriticalEnabled',
   'forecastEnabled',
   'serverDownEnabled',
@@ -141,6 +145,8 @@ export function defaultText(rule: ValueRule, rules: AlertRules): string {
   if (isByteRule(rule)) return `${bytesToGib(value)} GiB`;
   if (rule === 'forecastDays') return `${value} ${value === 1 ? 'day' : 'days'}`;
   if (rule === 'serverDownMinutes') return `${value} min`;
+  if (rule === 'growthWindowHours' || rule === 'rateWindowHours') return `${value} h`;
+  if (rule === 'rateMinSamples') return `${value} samples`;
   return `${value} %`;
 }
 

@@ -1,94 +1,13 @@
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { type AlertRules, DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { LoadError } from '../components/Values';
-import { defaultText, exactBytesHint, isByteRule, type SwitchRule, type ValueRule } from '../lib/alerts';
+import { defaultText, exactBytesHint, isByteRule } from '../lib/alerts';
 import { endpointOf } from '../lib/format';
+import { growthRules, type RuleSpec, serverRules, sizeRules } from '../lib/rule-specs';
 import { useProfiles, useRules, useStores } from '../stores';
 import { sameAsSaved, typedValue } from '../stores/rules';
-
-type ValueSpec = {
-  rule: ValueRule;
-  /** Read before the visible text by screen readers, so every input has a name of its own. */
-  name: string;
-  /** The words before the input, e.g. "warn above". */
-  text: string;
-  unit: string;
-};
-
-type RuleSpec = {
-  id: string;
-  title: string;
-  switch?: SwitchRule;
-  value: ValueSpec;
-  hint: ReactNode;
-};
-
-const growthRules: RuleSpec[] = [
-  {
-    id: 'growth',
-    title: 'Database growth',
-    switch: 'growthWarningEnabled',
-    value: { rule: 'growthWarningPct', name: 'Database growth:', text: 'warn above', unit: '% per 24 h' },
-    hint: 'Growth of the database between two consecutive samples, scaled to 24 hours. A missing sample is a gap, never zero growth.',
-  },
-  {
-    id: 'relation-growth',
-    title: 'Relation growth',
-    switch: 'relationGrowthEnabled',
-    value: { rule: 'relationGrowthPct', name: 'Relation growth:', text: 'warn above', unit: '% per 24 h' },
-    hint: 'The same for every table, partitioned table, hypertable or materialized view. A relation not measured in a sample never counts as grown or shrunk.',
-  },
-  {
-    id: 'floor',
-    title: 'Size floor',
-    value: {
-      rule: 'growthFloorBytes',
-      name: 'Size floor:',
-      text: 'ignore anything smaller than',
-      unit: 'GiB',
-    },
-    hint: 'Growth rules skip databases and relations below this size: a 16 kB table that doubles is not news. 0 watches everything.',
-  },
-];
-
-const sizeRules: RuleSpec[] = [
-  {
-    id: 'critical',
-    title: 'Critical size',
-    switch: 'sizeCriticalEnabled',
-    value: {
-      rule: 'sizeCriticalBytes',
-      name: 'Critical size:',
-      text: 'alert when the database is above',
-      unit: 'GiB',
-    },
-    hint: 'However slowly it grows. A critical alert, shown in red.',
-  },
-  {
-    id: 'forecast',
-    title: 'Critical size forecast',
-    switch: 'forecastEnabled',
-    value: {
-      rule: 'forecastDays',
-      name: 'Critical size forecast:',
-      text: 'warn when reached within',
-      unit: 'days',
-    },
-    hint: 'At the growth rate of the last samples, the database would reach the critical size within this many days.',
-  },
-];
-
-const serverRules: RuleSpec[] = [
-  {
-    id: 'server-down',
-    title: 'Server not answering',
-    switch: 'serverDownEnabled',
-    value: { rule: 'serverDownMinutes', name: 'Server not answering:', text: 'alert after', unit: 'min' },
-    hint: 'Heartbeats failing for this long. Resolved by itself when the server answers again.',
-  },
-];
 
 function RuleRow({ spec }: { spec: RuleSpec }) {
   const { rules } = useStores();
@@ -331,7 +250,7 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
         <RuleGroup
           id="growth"
           title="Growth rules"
-          lede="How fast it grows: compares two consecutive samples and scales the change to 24 hours."
+          lede="How fast it grows: the size now against the size one growth window before, in percent or in bytes a day."
           specs={growthRules}
         />
         <RuleGroup
@@ -404,10 +323,14 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
           onCancel={() => setConfirming(false)}
         >
           <p>
-            Growth above {DEFAULT_ALERT_RULES.growthWarningPct} % per 24 h for databases and relations above{' '}
+            Growth above {DEFAULT_ALERT_RULES.growthWarningPct} % or{' '}
+            {defaultText('growthPerDayBytes', DEFAULT_ALERT_RULES)} a day over{' '}
+            {defaultText('growthWindowHours', DEFAULT_ALERT_RULES)} for databases and relations above{' '}
             {defaultText('growthFloorBytes', DEFAULT_ALERT_RULES)}, critical above{' '}
             {defaultText('sizeCriticalBytes', DEFAULT_ALERT_RULES)}, a forecast window of{' '}
-            {defaultText('forecastDays', DEFAULT_ALERT_RULES)} and server down after{' '}
+            {defaultText('forecastDays', DEFAULT_ALERT_RULES)} from a rate fitted over at least{' '}
+            {defaultText('rateWindowHours', DEFAULT_ALERT_RULES)} and{' '}
+            {defaultText('rateMinSamples', DEFAULT_ALERT_RULES)}, and server down after{' '}
             {defaultText('serverDownMinutes', DEFAULT_ALERT_RULES)}, every rule on.
           </p>
         </ConfirmDialog>

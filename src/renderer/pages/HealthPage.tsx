@@ -1,12 +1,21 @@
 import { useEffect, useMemo } from 'react';
-import type { HealthDetail, HealthSummary } from '../../shared/storage';
+import { formatSpan } from '../../shared/span';
+import type { HealthDetail, HealthSummary, UptimeFigure } from '../../shared/storage';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { RangeButtons } from '../components/RangeButtons';
 import { StatusDot } from '../components/StatusDot';
 import { type ChartPoint, msKind, TimeChart } from '../components/TimeChart';
-import { LoadError, RelTime } from '../components/Values';
+import { LoadError, RelTime, SpanNote } from '../components/Values';
 import { useNow } from '../lib/clock';
-import { exactTime, formatClock, formatDuration, formatMs, formatStamp, formatUptime } from '../lib/format';
+import {
+  exactTime,
+  formatClock,
+  formatCount,
+  formatDuration,
+  formatMs,
+  formatStamp,
+  formatUptime,
+} from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useHealth, useProfiles, useStores } from '../stores';
 import type { HealthRange } from '../stores/health';
@@ -16,17 +25,34 @@ const healthRanges = ['24h', '7d', '30d'] as const;
 const rangeLabels: Record<HealthRange, string> = { '24h': '24 h', '7d': '7 d', '30d': '30 d' };
 const stateLabels = { up: 'Up', down: 'Down', unknown: 'Not checked yet' } as const;
 
-export function Uptime({ value }: { value: number | null }) {
-  if (value === null)
+const DAY_MS = 86_400_000;
+
+/**
+ * Uptime over a window, computed over the span really observed: "99.9 %",
+ * or "100 % over 1 min" for a server added a minute ago.
+ */
+export function Uptime({ figure, windowMs }: { figure: UptimeFigure; windowMs: number }) {
+  if (figure === null)
     return (
       <span className="faint" title="No heartbeats in this window.">
         —
       </span>
     );
-  const tone = value >= 99.9 ? 'ok' : value >= 99 ? 'warn' : 'bad';
+  const { pct, spanMs, beats } = figure;
+  const tone = pct >= 99.9 ? 'ok' : pct >= 99 ? 'warn' : 'bad';
+  const beatsText = `${formatCount(beats)} heartbeat${beats === 1 ? '' : 's'}`;
   return (
-    <span className={`uptime uptime-${tone}`} title={`${value.toFixed(3)} % of heartbeats answered`}>
-      {formatUptime(value)}
+    <span
+      className={`uptime uptime-${tone}`}
+      title={`${pct.toFixed(3)} % of ${beatsText} answered, over ${formatSpan(spanMs)}`}
+      data-testid="uptime"
+    >
+      {formatUptime(pct)}
+      {beats === 1 ? (
+        <span className="span-note"> of 1 heartbeat</span>
+      ) : (
+        <SpanNote spanMs={spanMs} windowMs={windowMs} />
+      )}
     </span>
   );
 }
@@ -132,19 +158,19 @@ function HealthBody({ profileName }: { profileName: string }) {
             <div>
               <dt>Uptime 24 h</dt>
               <dd>
-                <Uptime value={d.uptime.h24} />
+                <Uptime figure={d.uptime.h24} windowMs={DAY_MS} />
               </dd>
             </div>
             <div>
               <dt>7 days</dt>
               <dd>
-                <Uptime value={d.uptime.d7} />
+                <Uptime figure={d.uptime.d7} windowMs={7 * DAY_MS} />
               </dd>
             </div>
             <div>
               <dt>30 days</dt>
               <dd>
-                <Uptime value={d.uptime.d30} />
+                <Uptime figure={d.uptime.d30} windowMs={30 * DAY_MS} />
               </dd>
             </div>
           </dl>
@@ -283,13 +309,13 @@ export function HealthOverviewPage() {
                         )}
                       </td>
                       <td className="num">
-                        <Uptime value={h.uptime.h24} />
+                        <Uptime figure={h.uptime.h24} windowMs={DAY_MS} />
                       </td>
                       <td className="num">
-                        <Uptime value={h.uptime.d7} />
+                        <Uptime figure={h.uptime.d7} windowMs={7 * DAY_MS} />
                       </td>
                       <td className="num">
-                        <Uptime value={h.uptime.d30} />
+                        <Uptime figure={h.uptime.d30} windowMs={30 * DAY_MS} />
                       </td>
                       <td>
                         <RelTime iso={fresher ? l.at : h.status.lastCheckAt} empty="none yet" />

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { Profile } from '../../shared/profile';
 import { type ChartRange, chartRanges, type Series, type StorageOverview } from '../../shared/storage';
 import { AlertsBanner } from '../components/AlertsBanner';
-import { GrowthCard, Rate, TopGrowers } from '../components/GrowthPanels';
+import { fitText, GrowthCard, Rate, TopGrowers } from '../components/GrowthPanels';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { RangeButtons } from '../components/RangeButtons';
 import { RelationsTable } from '../components/RelationsTable';
@@ -11,6 +11,8 @@ import { bytesKind, type ChartPoint, TimeChart } from '../components/TimeChart';
 import { Bytes, Change, KindBadge, LoadError, RelTime } from '../components/Values';
 import { chartRangeLabels, formatBytes, formatCount, formatElapsed, formatExactBytes } from '../lib/format';
 import { useStorage, useStores } from '../stores';
+
+const DAY_MS = 86_400_000;
 
 const rangeLabels: Record<ChartRange, string> = chartRangeLabels;
 const rangeText = (r: ChartRange) => (r === 'all' ? 'all history' : `last ${rangeLabels[r]}`);
@@ -147,13 +149,13 @@ function Summary({ overview }: { overview: StorageOverview }) {
         <div className="figure">
           <span className="figure-label">Last 24 h</span>
           <span className="figure-change" data-testid="change-24h">
-            <Change change={latest.change24h} window="24 h" />
+            <Change change={latest.change24h} window="24 h" windowMs={DAY_MS} />
           </span>
         </div>
         <div className="figure">
           <span className="figure-label">Last 7 days</span>
           <span className="figure-change" data-testid="change-7d">
-            <Change change={latest.change7d} window="7 days" />
+            <Change change={latest.change7d} window="7 days" windowMs={7 * DAY_MS} />
           </span>
         </div>
       </div>
@@ -226,9 +228,15 @@ function RelationChart({ profile }: { profile: Profile }) {
             <>
               <KindBadge kind={selected.kind} />
               {growth?.bytesPerDay !== null && growth?.bytesPerDay !== undefined ? (
-                <span className="muted">
+                <span className="muted" data-testid="relation-rate">
                   {' '}
-                  <Rate bytesPerDay={growth.bytesPerDay} />
+                  <Rate bytesPerDay={growth.bytesPerDay} />{' '}
+                  <span className="small-text">{fitText(growth)}</span>
+                </span>
+              ) : growth ? (
+                <span className="muted small-text" data-testid="relation-no-rate">
+                  {' '}
+                  {fitText(growth)}
                 </span>
               ) : null}
             </>

@@ -30,6 +30,7 @@ const row = (over: Partial<RelationRow>): RelationRow => ({
   beforeCompressionBytes: null,
   afterCompressionBytes: null,
   growth7dBytes: null,
+  growth7dSpanMs: null,
   ...over,
 });
 
