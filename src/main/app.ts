@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { AppInfo } from '../shared/contract';
 import { AlertService } from './alerts/alert-service';
 import type { Notifier } from './alerts/notifier';
+import { type WebhookOptions, WebhookService } from './alerts/webhooks/service';
 import { alertHandlers } from './handlers/alerts';
 import { appHandlers } from './handlers/app';
 import { migrationHandlers } from './handlers/migration';
@@ -30,6 +31,8 @@ export interface TidemarkOptions {
   background?: boolean;
   /** Desktop notifications and the badge for alerts (the Electron shell); never used in CLI mode. */
   notifier?: Notifier;
+  /** Webhook retry delays and timeout (tests shorten them). */
+  webhooks?: WebhookOptions;
 }
 
 export interface Tidemark {
@@ -40,6 +43,7 @@ export interface Tidemark {
   logger: Logger;
   monitoring: Monitoring;
   alerts: AlertService;
+  webhooks: WebhookService;
   close(): Promise<void>;
 }
 
@@ -92,6 +96,14 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     pools,
   };
   const monitoring = new Monitoring(services);
+  const webhooks = new WebhookService({
+    db,
+    secretStore: options.secretStore,
+    logger,
+    now,
+    events,
+    options: options.webhooks,
+  });
   const alerts = new AlertService({
     db,
     events,
@@ -100,6 +112,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     forecast: (id, threshold, at) => monitoring.history.growth(id, undefined, threshold, at),
     profiles,
     notifier: options.mode === 'cli' ? undefined : options.notifier,
+    webhooks,
   });
   // Always listening (also in the CLI and tests): a sample or beat taken anywhere is evaluated.
   alerts.start();
@@ -115,7 +128,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     ...profileHandlers(services),
     ...migrationHandlers(migrations),
     ...storageHandlers(services, monitoring),
-    ...alertHandlers(alerts),
+    ...alertHandlers(alerts, webhooks),
   };
 
   const router = new Router(handlers, logger);
@@ -130,9 +143,11 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     logger,
     monitoring,
     alerts,
+    webhooks,
     async close() {
       await monitoring.stop();
       alerts.stop();
+      await webhooks.close();
       await migrations.close();
       await pools.closeAll();
       db.close();

@@ -172,47 +172,6 @@ describe('storage alert rules, one sample a day', () => {
     expect(rig.badge.at(-1)).toBe(4);
   });
 
-  it('dismissing resolves the alert; growing again raises a new one', async () => {
-    const growth = (await rig.alerts(profileId)).find((a) => a.kind === 'growth_warning')!;
-    const dismissedAt = rig.clock.advance(60_000);
-    const resolved = await rig.call<Alert>('alerts:resolve', { id: growth.id });
-    expect(resolved).toMatchObject({
-      id: growth.id,
-      resolvedAt: dismissedAt.toISOString(),
-      resolution: 'dismissed',
-    });
-    expect(rig.changes.at(-1)).toMatchObject({ profileId, change: 'resolved', alert: { id: growth.id } });
-    expect(rig.badge.at(-1)).toBe(3);
-
-    // Twice is a clear error; an unknown id is not_found.
-    const again = await rig.dispatch('alerts:resolve', { id: growth.id });
-    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(!again.ok && again.error.message).toMatch(/already resolved: it was dismissed at/);
-    expect(await rig.dispatch('alerts:resolve', { id: 999_999 })).toMatchObject({
-      ok: false,
-      error: { code: 'not_found' },
-    });
-
-    const prev = (await latest()).databaseBytes;
-    await growTo(admin, 'events', prev * 1.25, 'database');
-    rig.clock.advance(DAY_MS);
-    await rig.sample(profileId);
-    const all = await rig.alerts(profileId, 'all');
-    const growths = all.filter((a) => a.kind === 'growth_warning');
-    expect(growths).toHaveLength(2);
-    const fresh = growths.find((a) => a.id !== growth.id)!;
-    expect(fresh.resolvedAt).toBeNull();
-    expect(growths.find((a) => a.id === growth.id)!.resolution).toBe('dismissed');
-    // The active ones are still single.
-    expect(kinds(await rig.alerts(profileId))).toEqual([
-      'forecast_warning',
-      'growth_warning',
-      'relation_growth',
-      'size_critical',
-    ]);
-    expect(rig.changes.filter((c) => c.change === 'raised')).toHaveLength(5);
-  });
-
   it('logs every alert with its fields to the log file in the data directory', async () => {
     const critical = (await rig.alerts(profileId)).find((a) => a.kind === 'size_critical')!;
     rig.app.logger.flush();

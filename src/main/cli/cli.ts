@@ -7,6 +7,7 @@ import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { alertCommands, ruleCommands } from './alert-commands';
 import { CliFailure, type CliIo, type CliValues, type CommandGroup } from './common';
 import { migrateCommands, migrateOptions } from './migrate-commands';
+import { notifyCommands } from './notify-commands';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 
@@ -19,6 +20,7 @@ const groups: Record<string, CommandGroup> = {
   migrate: migrateCommands,
   alerts: alertCommands,
   rules: ruleCommands,
+  notify: notifyCommands,
 };
 
 const usage = `Usage: tidemark [--data-dir DIR] <command>
@@ -41,6 +43,8 @@ const options = {
   all: { type: 'boolean' },
   set: { type: 'string', multiple: true },
   reset: { type: 'boolean' },
+  for: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...migrateOptions,
 } as const;
