@@ -120,12 +120,13 @@ export class AlertService {
     const { rules } = this.rules.get(profileId);
     const verdict = this.storage.run(profileId, sampleId, rules, this.relationRules.list(profileId), now);
     const profile = this.deps.profiles.get(profileId);
-    const loud = verdict.drafts.flatMap((draft) => this.holds(profile, draft, now) ?? []);
+    // What no longer holds ends first, so retention after a raise counts it as resolved.
     const held = new Set(verdict.drafts.map((d) => `${d.kind} ${subjectKey(d.subject)}`));
     for (const alert of this.store.activeOf(profileId, now)) {
       if (!STORAGE_KINDS.has(alert.kind) || held.has(`${alert.kind} ${subjectKey(alert.subject)}`)) continue;
       if (verdict.speaksFor(alert)) this.resolveAs(alert.id, 'cleared', now, profile);
     }
+    const loud = verdict.drafts.flatMap((draft) => this.holds(profile, draft, now) ?? []);
     this.updateBadge();
     return loud;
   }

@@ -142,21 +142,24 @@ describe('storage alert rules, one sample a day', () => {
     expect(forecast.message).toContain('within the 14-day forecast warning');
   });
 
-  it('size_critical: the database is above the critical size (absolute-size rule); the forecast is not raised again', async () => {
+  it('size_critical: the database is above the critical size (absolute-size rule); the forecast clears', async () => {
     await growTo(admin, 'events', 66 * MiB, 'database');
     rig.clock.advance(DAY_MS);
     await rig.sample(profileId);
 
     const alerts = await rig.alerts(profileId);
-    expect(kinds(alerts)).toEqual(['forecast_warning', 'growth_warning', 'relation_growth', 'size_critical']);
+    expect(kinds(alerts)).toEqual(['growth_warning', 'relation_growth', 'size_critical']);
     const critical = alerts.find((a) => a.kind === 'size_critical')!;
     const cur = (await latest()).databaseBytes;
     expect(critical.severity).toBe('critical');
     expect(critical.message).toBe(
       `Database ${db.name} is ${formatBytes(cur)}, above the 64.0 MiB critical size (absolute-size rule).`,
     );
-    // Each rule fired exactly once over the whole run.
-    expect(kinds(await rig.alerts(profileId, 'all'))).toEqual(kinds(alerts));
+    // Each rule fired exactly once over the whole run; the forecast is no longer a forecast.
+    expect(kinds(await rig.alerts(profileId, 'all'))).toEqual([...kinds(alerts), 'forecast_warning'].sort());
+    expect((await rig.alerts(profileId, 'all')).find((a) => a.kind === 'forecast_warning')!.resolution).toBe(
+      'cleared',
+    );
     expect(rig.notified.map((n) => n.title.split(' — ')[0])).toEqual([
       'Relation growth warning',
       'Database growth warning',
@@ -168,8 +171,8 @@ describe('storage alert rules, one sample a day', () => {
 
   it('counts the active alerts for the badge and the page title', async () => {
     const counts = await rig.call<AlertCounts>('alerts:counts', {});
-    expect(counts).toEqual({ total: 4, byProfile: { [profileId]: { warning: 3, critical: 1 } } });
-    expect(rig.badge.at(-1)).toBe(4);
+    expect(counts).toEqual({ total: 3, byProfile: { [profileId]: { warning: 2, critical: 1 } } });
+    expect(rig.badge.at(-1)).toBe(3);
   });
 
   it('logs every alert with its fields to the log file in the data directory', async () => {

@@ -41,7 +41,9 @@ function slackText({ event, profile, alert }: WebhookMessage): string {
 
 /** Tidemark's own body: the event, the profile and the alert as the contract defines it. */
 function jsonBody({ event, profile, alert, sentAt }: WebhookMessage) {
-  return { source: 'tidemark', event, sentAt: sentAt.toISOString(), profile, alert };
+  // Only the id and the name: a profile object may carry more than the team should see.
+  const who = profile ? { id: profile.id, name: profile.name } : null;
+  return { source: 'tidemark', event, sentAt: sentAt.toISOString(), profile: who, alert };
 }
 
 /** The one writer of webhook bodies, per format. */
