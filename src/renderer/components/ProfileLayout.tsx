@@ -168,14 +168,15 @@ export function ProfileLayout({
             aria-current={t.id === tab ? 'page' : undefined}
             data-testid={`tab-${t.id}`}
           >
-            {t.id === 'storage' && alertCount ? (
+            {t.id === 'alerts' && alertCount ? (
               <>
-                Storage{' '}
+                Alerts{' '}
                 <span
                   className={`tab-count tab-count-${alertCount.critical ? 'critical' : 'warning'}`}
-                  data-testid="storage-alert-count"
+                  data-testid="alerts-tab-count"
                 >
-                  ({alertCountText(alertCount.total)})
+                  ({alertCount.total}
+                  <span className="visually-hidden"> active</span>)
                 </span>
               </>
             ) : (

@@ -64,7 +64,10 @@ export function subjectText(alert: Pick<Alert, 'subject'>): string {
 }
 
 /** How an active alert is being dealt with: "acknowledged until it clears", "snoozed until 13:00". */
-export function acknowledgedText(alert: Pick<Alert, 'acknowledged'>, clock: (iso: string) => string): string | null {
+export function acknowledgedText(
+  alert: Pick<Alert, 'acknowledged'>,
+  clock: (iso: string) => string,
+): string | null {
   if (!alert.acknowledged) return null;
   return alert.acknowledged.until
     ? `snoozed until ${clock(alert.acknowledged.until)}`

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import type { HealthDetail, HealthSummary } from '../../shared/storage';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { RangeButtons } from '../components/RangeButtons';
+import { ServerDownNotice } from '../components/ServerDownNotice';
 import { StatusDot } from '../components/StatusDot';
 import { type ChartPoint, msKind, TimeChart } from '../components/TimeChart';
 import { LoadError, RelTime } from '../components/Values';
@@ -189,7 +190,12 @@ export function HealthPage({ id }: { id: string }) {
   }, [health, id]);
   return (
     <ProfileLayout profileId={id} tab="health">
-      {(profile) => <HealthBody profileName={profile.name} />}
+      {(profile) => (
+        <>
+          <ServerDownNotice profileId={profile.id} />
+          <HealthBody profileName={profile.name} />
+        </>
+      )}
     </ProfileLayout>
   );
 }

@@ -141,7 +141,9 @@ describe('the alerts store', () => {
     await stale;
     expect(store.getState().visible.map((x) => x.id)).toEqual([b.id]);
     // Still active (quiet), so the Alerts page lists it as acknowledged.
-    expect(store.getState().active.data?.find((x) => x.id === a.id)?.acknowledged).toEqual(acked.acknowledged);
+    expect(store.getState().active.data?.find((x) => x.id === a.id)?.acknowledged).toEqual(
+      acked.acknowledged,
+    );
   });
 
   it('snoozes with the chosen duration, and an undo makes it loud again', async () => {
