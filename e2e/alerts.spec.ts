@@ -281,6 +281,39 @@ test('alerts: a red banner line, the Alerts page with last seen and current valu
       );
     });
 
+    await test.step('a size limit for one relation: an amber line; muted, it clears', async () => {
+      await profileTab(page, NAME, 'Alert rules').click();
+      const section = page.getByTestId('relation-rules');
+      const form = section.getByRole('form', { name: 'Rule for a relation' });
+      await form.getByLabel('Relation').fill('orders');
+      await form.getByLabel('Alert above (GiB)').fill('0');
+      await form.getByRole('button', { name: 'Save the rule' }).click();
+      await expect(section.getByTestId('relation-rule-error')).toContainText('Size above must be above 0');
+      await form.getByLabel('Alert above (GiB)').fill('0.001');
+      await form.getByRole('button', { name: 'Save the rule' }).click();
+      await expect(section.getByTestId('relation-rule')).toHaveAttribute('data-relation', 'public.orders');
+      await expect(section.getByTestId('relation-rule')).toContainText('alert above 1.0 MiB');
+
+      await profileTab(page, NAME, 'Storage').click();
+      await sampleNow(page, faults);
+      const lines = banner(page).getByTestId('alerts-line');
+      await expect(lines).toHaveCount(1);
+      await expect(lines.first()).toHaveAttribute('data-severity', 'warning');
+      await expect(lines.first()).toContainText('1 warning');
+      await expect(lines.first()).toContainText(
+        'Relation above its size limit (absolute) — relation public.orders',
+      );
+
+      await profileTab(page, NAME, 'Alert rules').click();
+      await section.getByRole('button', { name: 'Change' }).click();
+      await form.getByLabel('Mute').check();
+      await form.getByRole('button', { name: 'Save the rule' }).click();
+      await expect(section.getByTestId('relation-rule')).toContainText('muted');
+      await profileTab(page, NAME, 'Storage').click();
+      await sampleNow(page, faults);
+      await expect(banner(page)).toHaveCount(0);
+    });
+
     await test.step('Settings: webhooks with the URL redacted, a test that works, one that fails', async () => {
       await page
         .getByRole('navigation', { name: 'Tidemark' })

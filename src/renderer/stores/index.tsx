@@ -11,6 +11,7 @@ import { createNavigationStore, type NavigationState } from './navigation';
 import { createNotificationsStore, type NotificationsState } from './notifications';
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
 import { createProfilesStore, type ProfilesState } from './profiles';
+import { createRelationRulesStore, type RelationRulesState } from './relation-rules';
 import { createRulesStore, type RulesState } from './rules';
 import { createScheduleStore, type ScheduleStoreState } from './schedule';
 import { createSettingsStore, type SettingsState } from './settings';
@@ -34,6 +35,7 @@ export function createStores(client: RendererClient, win: Window) {
   const alerts = createAlertsStore(client);
   const rules = createRulesStore(client);
   const webhooks = createWebhooksStore(client);
+  const relationRules = createRelationRulesStore(client);
   const migration = createMigrationStore({ client, profiles, unlock, navigation });
   const notifications = createNotificationsStore({
     capabilities: client.capabilities,
@@ -56,6 +58,7 @@ export function createStores(client: RendererClient, win: Window) {
     alerts,
     rules,
     webhooks,
+    relationRules,
     notifications,
     migration,
   };
@@ -154,6 +157,8 @@ export const useSettings = <T,>(selector: (s: SettingsState) => T): T =>
 export const useDemo = <T,>(selector: (s: DemoState) => T): T => useStore(useStores().demo, selector);
 export const useAlerts = <T,>(selector: (s: AlertsState) => T): T => useStore(useStores().alerts, selector);
 export const useRules = <T,>(selector: (s: RulesState) => T): T => useStore(useStores().rules, selector);
+export const useRelationRules = <T,>(selector: (s: RelationRulesState) => T): T =>
+  useStore(useStores().relationRules, selector);
 export const useWebhooks = <T,>(selector: (s: WebhooksState) => T): T =>
   useStore(useStores().webhooks, selector);
 export const useNotifications = <T,>(selector: (s: NotificationsState) => T): T =>
