@@ -348,6 +348,13 @@ test('alerts: a red banner line, the Alerts page with last seen and current valu
         'The test message failed: the receiver answered HTTP 500.',
       );
       await expect(bad.getByTestId('webhook-failure')).toContainText('test: the receiver answered HTTP 500');
+      // The Alerts page says so too.
+      const nav = page.getByRole('navigation', { name: 'Tidemark' });
+      await nav.getByRole('link', { name: /^Alerts/ }).click();
+      await expect(page.getByTestId('webhook-failures')).toContainText(
+        'test: the receiver answered HTTP 500',
+      );
+      await nav.getByRole('link', { name: 'Settings' }).click();
       await bad.getByRole('button', { name: /^Remove the webhook/ }).click();
       await expect(hooks.getByTestId('webhook')).toHaveCount(1);
     });

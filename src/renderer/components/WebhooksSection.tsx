@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { type Webhook, webhookFormats } from '../../shared/webhooks';
+import { hrefOf } from '../lib/router';
 import { useStores, useWebhooks } from '../stores';
 import { When } from './AlertParts';
 import { LoadError } from './Values';
@@ -151,5 +152,26 @@ export function WebhooksSection() {
         </button>
       </form>
     </section>
+  );
+}
+
+/** On the Alerts page: webhooks whose last delivery failed, so a team that hears nothing is not left guessing. */
+export function WebhookFailures() {
+  const { webhooks } = useStores();
+  const list = useWebhooks((s) => s.list.data);
+  useEffect(() => {
+    void webhooks.getState().load();
+  }, [webhooks]);
+  const failing = (list ?? []).filter((w) => w.lastError && w.lastErrorAt);
+  if (failing.length === 0) return null;
+  return (
+    <div className="banner banner-warning" role="status" data-testid="webhook-failures">
+      {failing.map((w) => (
+        <p key={w.id}>
+          Webhook <span className="mono">{w.shownUrl}</span> failed <When iso={w.lastErrorAt!} />:{' '}
+          {w.lastError}. <a href={hrefOf('/settings')}>Webhooks in Settings</a>
+        </p>
+      ))}
+    </div>
   );
 }

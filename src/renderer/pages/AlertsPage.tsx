@@ -4,6 +4,7 @@ import { AlertFigures, KindName, SeverityBadge, Subject, When } from '../compone
 import { NotificationsControl } from '../components/NotificationsControl';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { LoadError } from '../components/Values';
+import { WebhookFailures } from '../components/WebhooksSection';
 import { acknowledgedText, alertKindLabels, subjectText } from '../lib/alerts';
 import { useNow } from '../lib/clock';
 import { formatClock } from '../lib/format';
@@ -252,6 +253,7 @@ export function AlertsOverviewPage() {
         </div>
       </header>
       <NotificationsControl />
+      <WebhookFailures />
       <AlertsTable profileId={null} />
     </section>
   );
