@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { runCli } from './cli';
 
 /* `tidemark notify`: webhooks from the command line, tested against a local receiver. */
 
+let db: TestDatabase;
 let dataDir: string;
 let server: Server;
 let url: string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  await db?.cleanup();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -90,6 +93,24 @@ describe('tidemark notify', () => {
     expect((await cli('notify', 'test', 'x')).err).toMatch(/needs the webhook id/);
     expect((await cli('notify', 'ping')).err).toBe(
       'Unknown notify command "ping". Use add, list, test or remove.',
+    );
+  });
+
+  it('a sample taken from the command line posts the alert it raised before the command ends', async () => {
+    db = await createTestDatabase('notify cli');
+    const { host, port, database, user } = db.fields;
+    const pgUrl = `postgresql://${user}:${encodeURIComponent(db.password)}@${host}:${port}/${database}?sslmode=disable`;
+    expect((await cli('profiles', 'add', '--url', pgUrl, '--name', 'gamma')).code).toBe(0);
+    expect(
+      (await cli('rules', 'gamma', '--set', 'growthFloorBytes=0', '--set', 'sizeCriticalBytes=1MiB')).code,
+    ).toBe(0);
+    await cli('notify', 'add', `${url}/hook/s3cret`, '--format', 'json');
+    received.length = 0;
+    expect((await cli('sample', 'gamma')).code).toBe(0);
+    // runCli has returned: the delivery happened before it did.
+    const events = received.map((b) => JSON.parse(b) as { event: string; alert: { kind: string } | null });
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: 'raised', alert: expect.objectContaining({ kind: 'size_critical' }) }),
     );
   });
 });

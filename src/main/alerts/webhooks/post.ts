@@ -5,12 +5,7 @@ import type { DeliveryResult } from '../../../shared/webhooks';
  * or a non-2xx answer is a failed result with words a DBA can act on.
  * Redirects are not followed (a webhook that moved is a configuration to fix).
  */
-export async function postWebhook(
-  url: string,
-  body: string,
-  timeoutMs: number,
-  cancel: AbortSignal,
-): Promise<DeliveryResult> {
+export async function postWebhook(url: string, body: string, timeoutMs: number): Promise<DeliveryResult> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(url, {
@@ -18,7 +13,7 @@ export async function postWebhook(
       headers: { 'content-type': 'application/json', 'user-agent': 'Tidemark' },
       body,
       redirect: 'manual',
-      signal: AbortSignal.any([timeout, cancel]),
+      signal: timeout,
     });
     await response.body?.cancel().catch(() => undefined);
     if (response.status >= 200 && response.status < 300)
@@ -28,7 +23,6 @@ export async function postWebhook(
     if (timeout.aborted) {
       return { ok: false, status: null, error: `no answer within ${Math.round(timeoutMs / 1000)} s` };
     }
-    if (cancel.aborted) return { ok: false, status: null, error: 'Tidemark was closing' };
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (err as Error).message;
     return { ok: false, status: null, error: `could not reach the receiver (${reason})` };

@@ -105,7 +105,11 @@ export class WebhookService {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending.keys()]);
   }
 
-  /** No more retries: attempts under way finish (within the timeout); what is left is logged as not delivered. */
+  /**
+   * No more retries: attempts under way finish (within the timeout, so a
+   * `tidemark sample` that raised an alert still posts it before it exits);
+   * what was waiting for a retry is recorded and logged as not delivered.
+   */
   async close(): Promise<void> {
     this.closing.abort();
     await this.idle();
@@ -113,10 +117,14 @@ export class WebhookService {
 
   private async deliver(id: number, body: string, what: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const last = attempt >= this.retryDelaysMs.length || this.closing.signal.aborted;
+      const last = attempt >= this.retryDelaysMs.length;
       const result = await this.attempt(id, body, what, last);
       if (result.ok || last || !this.repo.find(id)) return;
       await this.pause(this.retryDelaysMs[attempt]!);
+      if (this.closing.signal.aborted) {
+        this.record(id, { ok: false, status: null, error: 'not retried: Tidemark was closing' }, what, true);
+        return;
+      }
     }
   }
 
@@ -130,7 +138,7 @@ export class WebhookService {
       const error = `its URL cannot be read here (${(err as Error).message}); add the webhook again`;
       return this.record(id, { ok: false, status: null, error }, what, true);
     }
-    const result = await postWebhook(url, body, this.timeoutMs, this.closing.signal);
+    const result = await postWebhook(url, body, this.timeoutMs);
     return this.record(id, result, what, last);
   }
 
@@ -156,6 +164,7 @@ export class WebhookService {
 
   private pause(ms: number): Promise<void> {
     const signal = this.closing.signal;
+    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
