@@ -129,20 +129,31 @@ describe('acknowledge with a snooze', () => {
     expect((await counts()).total).toBe(0);
   });
 
-  it('loud again once the snooze has ended: counted at once, notified at the next sample that still sees it', async () => {
+  it('loud again once the snooze has ended: counted at once, notified by the next heartbeat', async () => {
     rig.clock.advance(31 * MINUTE_MS);
     expect((await sizeAlerts())[0]!.acknowledged).toBeNull();
     expect((await counts()).total).toBe(1);
 
-    await rig.sample(profileId);
+    // Samples may be a day apart: the heartbeat (every minute) wakes it.
+    await rig.app.monitoring.heartbeat.beat(profileId);
     expect((await sizeAlerts())[0]).toMatchObject({ id: alert.id, acknowledged: null });
     expect(rig.notified).toHaveLength(3);
     expect(rig.notified.at(-1)!.title).toBe('Critical database size — billing (snooze ended)');
     expect(rig.changes.at(-1)).toMatchObject({ change: 'raised', alert: { id: alert.id } });
-    // Once: the next sample only refreshes it.
+    expect(rig.badge.at(-1)).toBe(1);
+    // Once: the next beat and the next sample only refresh it.
     rig.clock.advance(MINUTE_MS);
+    await rig.app.monitoring.heartbeat.beat(profileId);
     await rig.sample(profileId);
     expect(rig.notified).toHaveLength(3);
+  });
+
+  it('a snooze that ends is also noticed by the next sample, if it comes first', async () => {
+    await rig.call('alerts:ack', { id: alert.id, snooze: '1h' });
+    rig.clock.advance(2 * HOUR_MS);
+    await rig.sample(profileId);
+    expect((await sizeAlerts())[0]).toMatchObject({ id: alert.id, acknowledged: null });
+    expect(rig.notified).toHaveLength(4);
   });
 
   it('an acknowledgement can be undone; a resolved or unknown alert cannot be acknowledged', async () => {

@@ -117,6 +117,9 @@ export class AlertRepository {
       seenBefore: db.prepare<[string, AlertKind, string, number], { n: number }>(`
         SELECT count(*) AS n FROM alerts
         WHERE profile_id = ? AND kind = ? AND subject_key = ? AND resolved_at IS NOT NULL AND id < ?`),
+      endedSnoozes: db.prepare<[{ profileId: string; at: number }], { id: number }>(`
+        SELECT id FROM alerts
+        WHERE profile_id = @profileId AND resolved_at IS NULL AND ack_until <= @at ORDER BY id`),
       snoozeEnded: db.prepare<[{ id: number; at: number }], { ended: number }>(`
         SELECT ack_until IS NOT NULL AND ack_until <= @at AS ended FROM alerts WHERE id = @id`),
       // The condition still holds: today's figures; a snooze that has ended ends here.
@@ -187,6 +190,11 @@ export class AlertRepository {
   /** True when an earlier occurrence of the same kind and subject was kept (this one is a re-raise). */
   seenBefore(alert: Alert): boolean {
     return this.stmts.seenBefore.get(alert.profileId, alert.kind, subjectKey(alert.subject), alert.id)!.n > 0;
+  }
+
+  /** Active alerts of the profile whose snooze is over at `at` but not yet woken. */
+  endedSnoozes(profileId: string, at: Date): number[] {
+    return this.stmts.endedSnoozes.all({ profileId, at: at.getTime() }).map((r) => r.id);
   }
 
   /** True when the alert was snoozed and the snooze is over at `at` (it is loud again). */

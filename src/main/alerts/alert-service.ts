@@ -146,6 +146,7 @@ export class AlertService {
       profileName: profile.name,
     });
     const now = this.deps.now();
+    this.wakeSnoozed(profile, now);
     if (decision.action === 'holds') this.holds(profile, decision.draft, now);
     else if (decision.action === 'clear') {
       const subject = { type: 'server' as const, name: server, relationId: null };
@@ -235,6 +236,20 @@ export class AlertService {
   }
 
   /**
+   * Snoozes that have ended become loud again at the next heartbeat (every
+   * minute), not only at the next sample, which may be a day away. The
+   * condition held when last seen; the next evaluation confirms or clears it.
+   */
+  private wakeSnoozed(profile: Who, now: Date): void {
+    for (const id of this.store.endedSnoozes(profile.id, now)) {
+      const alert = this.store.unacknowledge(id, now);
+      this.log.warn(this.logFields(profile, alert), 'alert snooze ended');
+      this.changed(alert, 'raised');
+      this.notify(profile, alert, ' (snooze ended)');
+    }
+  }
+
+  /**
    * The draft's condition holds now: a new alert (announced), or the active
    * one refreshed. Returns the alert when it became loud (new, or its snooze ended).
    */
@@ -246,7 +261,7 @@ export class AlertService {
       if (!alert) return null;
       this.changed(alert, snoozeEnded ? 'raised' : 'updated');
       if (!snoozeEnded) return null;
-      this.log.warn(this.logFields(profile, alert), 'alert snooze ended; the condition still holds');
+      this.log.warn(this.logFields(profile, alert), 'alert snooze ended');
       this.notify(profile, alert, ' (snooze ended)');
       return alert;
     }
