@@ -411,3 +411,41 @@ test('alert rules: the same rules for several profiles at once, and back to the 
     await expect(page.getByTestId('rules-state')).toHaveAttribute('data-default', 'false');
   });
 });
+
+test('the server-down alert shows on Health, beside the live state', async ({ page, tidemark }) => {
+  // A minute of failing heartbeats to notice: generous, but polling, never sleeping.
+  test.setTimeout(240_000);
+  const server = await startSpecPostgres();
+  try {
+    await page.goto((await tidemark.start()).url);
+    await addProfile(page, 'flaky', server.info, 'postgres');
+    await profileTab(page, 'flaky', 'Alert rules').click();
+    const rules = page.getByRole('form', { name: 'Alert rules of flaky' });
+    await rules.getByLabel('Server not answering: alert after').fill('1');
+    await rules.getByTestId('rules-save').click();
+    await expect(page.getByTestId('rules-done')).toContainText('Saved');
+
+    await profileTab(page, 'flaky', 'Storage').click();
+    const panel = page.getByTestId('schedule-panel');
+    await panel.getByLabel('Heartbeat every').fill('10');
+    await panel.getByRole('button', { name: 'Save schedule' }).click();
+    await expect(panel.getByText('Saved.')).toBeVisible();
+    await expect(page.getByTestId('sidebar-profile').getByTestId('status-dot')).toHaveAttribute(
+      'data-state',
+      'up',
+      {
+        timeout: 45_000,
+      },
+    );
+
+    await server.stop();
+    await profileTab(page, 'flaky', 'Health').click();
+    const notice = page.getByTestId('server-down-alert');
+    await expect(notice).toBeVisible({ timeout: 150_000 });
+    await expect(notice).toContainText('has not answered heartbeats for');
+    await expect(notice).toContainText('past the 1-minute server-down rule');
+    await expect(profileTab(page, 'flaky', 'Alerts')).toHaveText('Alerts (1 active)');
+  } finally {
+    await server.stop();
+  }
+});
