@@ -46,7 +46,7 @@ function AckControls({ alert, pending }: { alert: Alert; pending: boolean }) {
           <button
             type="button"
             className="small subtle"
-            onClick={() => void alerts.getState().undismiss(alert.id)}
+            onClick={() => void alerts.getState().unacknowledge(alert.id)}
             aria-label={`Undo the acknowledgement: ${label}`}
           >
             Undo
@@ -61,7 +61,7 @@ function AckControls({ alert, pending }: { alert: Alert; pending: boolean }) {
       <button
         type="button"
         className="small"
-        onClick={() => void alerts.getState().dismiss(alert.id)}
+        onClick={() => void alerts.getState().acknowledge(alert.id)}
         aria-label={`Acknowledge until it clears: ${label}`}
       >
         Acknowledge
@@ -72,7 +72,7 @@ function AckControls({ alert, pending }: { alert: Alert; pending: boolean }) {
         value=""
         onChange={(e) => {
           const snooze = e.target.value as Snooze;
-          if (snooze) void alerts.getState().dismiss(alert.id, snooze);
+          if (snooze) void alerts.getState().acknowledge(alert.id, snooze);
         }}
       >
         <option value="">Snooze…</option>
@@ -88,8 +88,8 @@ function AckControls({ alert, pending }: { alert: Alert; pending: boolean }) {
 
 function AlertRow({ alert, showProfile }: { alert: Alert; showProfile: boolean }) {
   const profileName = useProfiles((s) => s.profiles.find((p) => p.id === alert.profileId)?.name);
-  const pending = useAlerts((s) => alert.id in s.dismissing);
-  const error = useAlerts((s) => s.dismissErrors[alert.id]);
+  const pending = useAlerts((s) => alert.id in s.acknowledging);
+  const error = useAlerts((s) => s.ackErrors[alert.id]);
   const state = alert.resolvedAt ? 'resolved' : alert.acknowledged ? 'acknowledged' : 'active';
   return (
     <tr
@@ -156,15 +156,15 @@ function AlertsTable({ profileId }: { profileId: string | null }) {
   const filter = useAlerts((s) => s.filter);
   const history = useAlerts((s) => s.history);
   const active = useAlerts((s) => s.active);
-  const dismissing = useAlerts((s) => s.dismissing);
+  const acknowledging = useAlerts((s) => s.acknowledging);
 
   useEffect(() => {
     alerts.getState().openHistory(profileId);
   }, [alerts, profileId]);
 
   const all = useMemo(
-    () => alertRows({ history, active, dismissing, filter: 'all' }, profileId),
-    [history, active, dismissing, profileId],
+    () => alertRows({ history, active, acknowledging, filter: 'all' }, profileId),
+    [history, active, acknowledging, profileId],
   );
   const counts = useMemo(() => {
     const open = all.filter((a) => a.resolvedAt === null).length;

@@ -126,14 +126,14 @@ describe('the alerts store', () => {
     const a = alertOf();
     const b = alertOf({ kind: 'relation_growth' });
     const { store, calls, last } = await loaded([a, b]);
-    const dismissing = store.getState().dismiss(a.id);
+    const acknowledging = store.getState().acknowledge(a.id);
     expect(store.getState().visible.map((x) => x.id)).toEqual([b.id]);
     expect(store.getState().counts.total).toBe(1);
     // A read started before main resolved it still lists it as active: it must not bring it back.
     const stale = store.getState().loadActive();
     const acked = { ...a, acknowledged: { at: '2026-11-22T10:05:00.000Z', until: null } };
     last('alerts:ack').answer({ ok: true, value: acked });
-    await dismissing;
+    await acknowledging;
     calls
       .filter((c) => c.channel === 'alerts:list')
       .at(-1)!
@@ -149,27 +149,27 @@ describe('the alerts store', () => {
   it('snoozes with the chosen duration, and an undo makes it loud again', async () => {
     const a = alertOf();
     const { store, last } = await loaded([a]);
-    const snoozing = store.getState().dismiss(a.id, '1d');
+    const snoozing = store.getState().acknowledge(a.id, '1d');
     expect(last('alerts:ack').request).toEqual({ id: a.id, snooze: '1d' });
     const snoozed = { ...a, acknowledged: { at: a.raisedAt, until: '2026-11-23T10:00:00.000Z' } };
     last('alerts:ack').answer({ ok: true, value: snoozed });
     await snoozing;
     expect(store.getState().visible).toEqual([]);
-    const undoing = store.getState().undismiss(a.id);
+    const undoing = store.getState().unacknowledge(a.id);
     last('alerts:unack').answer({ ok: true, value: a });
     await undoing;
     expect(store.getState().visible.map((x) => x.id)).toEqual([a.id]);
   });
 
-  it('brings a refused dismissal back, with main’s reason', async () => {
+  it('brings a refused acknowledgement back, with main’s reason', async () => {
     const a = alertOf();
     const { store, last } = await loaded([a]);
-    const dismissing = store.getState().dismiss(a.id);
+    const acknowledging = store.getState().acknowledge(a.id);
     expect(store.getState().visible).toEqual([]);
     last('alerts:ack').answer({ ok: false, error: { code: 'store_error', message: 'disk full' } });
-    await dismissing;
+    await acknowledging;
     expect(store.getState().visible.map((x) => x.id)).toEqual([a.id]);
-    expect(store.getState().dismissErrors[a.id]?.message).toBe('disk full');
+    expect(store.getState().ackErrors[a.id]?.message).toBe('disk full');
   });
 
   it('shows a raised alert from the event at once, and reads the list again once per burst', async () => {
@@ -204,7 +204,7 @@ describe('the alerts store', () => {
     const state = {
       history: { data: [open, done], error: null, loading: false },
       active: { data: [open], error: null, loading: false },
-      dismissing: { [open.id]: '2026-11-22T12:00:00.000Z' },
+      acknowledging: { [open.id]: '2026-11-22T12:00:00.000Z' },
     };
     expect(alertRows({ ...state, filter: 'active' }, null).map((a) => [a.id, a.acknowledged])).toEqual([
       [open.id, { at: '2026-11-22T12:00:00.000Z', until: null }],

@@ -19,9 +19,9 @@ export type AlertsState = {
    * Acknowledgements sent and not answered yet (id → when): hidden at once from
    * banners and counts, shown as acknowledged on the Alerts page.
    */
-  dismissing: Record<number, string>;
+  acknowledging: Record<number, string>;
   /** Acknowledgements (or undos) main refused: the alert is back as it was, with why. */
-  dismissErrors: Record<number, AppErrorData>;
+  ackErrors: Record<number, AppErrorData>;
 
   /** Derived, kept in the state so selectors return stable values: active and not acknowledged. */
   visible: Alert[];
@@ -38,9 +38,9 @@ export type AlertsState = {
   loadHistory(): Promise<void>;
   setFilter(filter: AlertFilter): void;
   /** Acknowledge (optimistic): quiet now, back with the error if main refuses. */
-  dismiss(id: number, snooze?: Snooze): Promise<void>;
+  acknowledge(id: number, snooze?: Snooze): Promise<void>;
   /** Undo an acknowledgement: shown and counted again. */
-  undismiss(id: number): Promise<void>;
+  unacknowledge(id: number): Promise<void>;
   applyEvent(message: EventMessage): void;
 };
 
@@ -52,8 +52,8 @@ const EMPTY: SeverityCounts = { warning: 0, critical: 0, total: 0 };
 /** Events come in bursts (one per alert a sample raised): read again once per burst. */
 const COALESCE_MS = 150;
 
-function derive(active: Alert[] | null, dismissing: Record<number, string>) {
-  const visible = sortAlerts((active ?? []).filter((a) => isLoud(a) && !(a.id in dismissing)));
+function derive(active: Alert[] | null, acknowledging: Record<number, string>) {
+  const visible = sortAlerts((active ?? []).filter((a) => isLoud(a) && !(a.id in acknowledging)));
   const byProfile: Record<string, SeverityCounts> = {};
   const all = { ...EMPTY };
   for (const a of visible) {
@@ -67,7 +67,7 @@ function derive(active: Alert[] | null, dismissing: Record<number, string>) {
 }
 
 /** An alert as the DBA sees it: acknowledged the moment they asked. */
-export function asDismissed(alert: Alert, at: string): Alert {
+export function asAcknowledged(alert: Alert, at: string): Alert {
   return { ...alert, acknowledged: alert.acknowledged ?? { at, until: null } };
 }
 
@@ -82,10 +82,10 @@ function upsert(list: Alert[] | null, alert: Alert): Alert[] | null {
 
 /**
  * The rows of the Alerts page: main's kept alerts, with what this window knows
- * since (alerts raised after the read, dismissals not answered yet).
+ * since (alerts raised after the read, acknowledgements not answered yet).
  */
 export function alertRows(
-  state: Pick<AlertsState, 'history' | 'active' | 'dismissing' | 'filter'>,
+  state: Pick<AlertsState, 'history' | 'active' | 'acknowledging' | 'filter'>,
   profileId: string | null,
 ): Alert[] {
   const byId = new Map<number, Alert>();
@@ -93,9 +93,9 @@ export function alertRows(
   for (const a of state.active.data ?? []) {
     if (profileId === null || a.profileId === profileId) byId.set(a.id, a);
   }
-  for (const [id, at] of Object.entries(state.dismissing)) {
+  for (const [id, at] of Object.entries(state.acknowledging)) {
     const a = byId.get(Number(id));
-    if (a && a.resolvedAt === null && !a.acknowledged) byId.set(a.id, asDismissed(a, at));
+    if (a && a.resolvedAt === null && !a.acknowledged) byId.set(a.id, asAcknowledged(a, at));
   }
   const all = [...byId.values()];
   const active = sortAlerts(all.filter((a) => a.resolvedAt === null));
@@ -109,13 +109,13 @@ export function alertRows(
 
 export function createAlertsStore(client: RendererClient) {
   return createStore<AlertsState>()((set, get) => {
-    /** Only the newest read of the active list may land: an older one could bring back a dismissed alert. */
+    /** Only the newest read of the active list may land: an older one could make an acknowledged alert loud again. */
     let activeSeq = 0;
     let historySeq = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
 
-    const setActive = (active: Loadable<Alert[]>, dismissing = get().dismissing) =>
-      set({ active, dismissing, ...derive(active.data, dismissing) });
+    const setActive = (active: Loadable<Alert[]>, acknowledging = get().acknowledging) =>
+      set({ active, acknowledging, ...derive(active.data, acknowledging) });
 
     const refreshSoon = () => {
       if (timer) return;
@@ -128,8 +128,8 @@ export function createAlertsStore(client: RendererClient) {
 
     return {
       active: idle(),
-      dismissing: {},
-      dismissErrors: {},
+      acknowledging: {},
+      ackErrors: {},
       visible: [],
       counts: { ...EMPTY, byProfile: {} },
       scope: null,
@@ -176,35 +176,35 @@ export function createAlertsStore(client: RendererClient) {
         set({ filter });
       },
 
-      async dismiss(id, snooze) {
-        if (id in get().dismissing) return;
-        const { [id]: _old, ...dismissErrors } = get().dismissErrors;
-        set({ dismissErrors });
-        setActive(get().active, { ...get().dismissing, [id]: new Date().toISOString() });
+      async acknowledge(id, snooze) {
+        if (id in get().acknowledging) return;
+        const { [id]: _old, ...ackErrors } = get().ackErrors;
+        set({ ackErrors });
+        setActive(get().active, { ...get().acknowledging, [id]: new Date().toISOString() });
 
         const result = await client.invoke('alerts:ack', snooze ? { id, snooze } : { id });
 
-        const { [id]: _done, ...dismissing } = get().dismissing;
+        const { [id]: _done, ...acknowledging } = get().acknowledging;
         if (result.ok) {
           // Reads started before the answer may still list it as loud: they are dropped.
           activeSeq++;
           const { active } = get();
-          setActive({ ...active, data: upsert(active.data, result.value), loading: false }, dismissing);
+          setActive({ ...active, data: upsert(active.data, result.value), loading: false }, acknowledging);
           set((s) => ({ history: { ...s.history, data: upsert(s.history.data, result.value) } }));
           refreshSoon();
           return;
         }
         // Refused: it comes back where it was, with main's reason.
-        setActive(get().active, dismissing);
-        set((s) => ({ dismissErrors: { ...s.dismissErrors, [id]: result.error } }));
+        setActive(get().active, acknowledging);
+        set((s) => ({ ackErrors: { ...s.ackErrors, [id]: result.error } }));
         // Main may refuse because it is already resolved (it cleared, or the CLI did it): read what is true now.
         void get().loadActive();
       },
 
-      async undismiss(id) {
+      async unacknowledge(id) {
         const result = await client.invoke('alerts:unack', { id });
         if (!result.ok) {
-          set((s) => ({ dismissErrors: { ...s.dismissErrors, [id]: result.error } }));
+          set((s) => ({ ackErrors: { ...s.ackErrors, [id]: result.error } }));
           void get().loadActive();
           return;
         }
