@@ -111,7 +111,10 @@ const tabs: Array<{ id: ProfileTab; label: string; suffix: string }> = [
   { id: 'details', label: 'Connection', suffix: '' },
 ];
 
-/** "Storage (2 alerts)": the Storage tab and the window title say how many alerts are active. */
+/**
+ * "Storage (2 alerts)": the window title of the Storage page says how many
+ * alerts are active (in the tabs, the Alerts tab carries the count).
+ */
 export function storageTitle(activeAlerts: number): string {
   return activeAlerts > 0 ? `Storage (${alertCountText(activeAlerts)})` : 'Storage';
 }
