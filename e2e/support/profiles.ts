@@ -25,7 +25,7 @@ export async function addProfile(
 
 /**
  * One of the tabs of a profile's pages (Storage, Health, Alerts, Alert rules,
- * Connection), whatever count follows its name ("Storage (2 alerts)").
+ * Connection), whatever count follows its name ("Alerts (2 active)").
  */
 export function profileTab(page: Page, profileName: string, tab: string) {
   return page

@@ -4,6 +4,7 @@ import { rateRequirementOf } from '../shared/alerts';
 import type { AppInfo } from '../shared/contract';
 import { AlertService } from './alerts/alert-service';
 import type { Notifier } from './alerts/notifier';
+import { type WebhookOptions, WebhookService } from './alerts/webhooks/service';
 import { alertHandlers } from './handlers/alerts';
 import { appHandlers } from './handlers/app';
 import { migrationHandlers } from './handlers/migration';
@@ -31,6 +32,8 @@ export interface TidemarkOptions {
   background?: boolean;
   /** Desktop notifications and the badge for alerts (the Electron shell); never used in CLI mode. */
   notifier?: Notifier;
+  /** Webhook retry delays and timeout (tests shorten them). */
+  webhooks?: WebhookOptions;
 }
 
 export interface Tidemark {
@@ -41,6 +44,7 @@ export interface Tidemark {
   logger: Logger;
   monitoring: Monitoring;
   alerts: AlertService;
+  webhooks: WebhookService;
   close(): Promise<void>;
 }
 
@@ -93,6 +97,14 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     pools,
   };
   const monitoring = new Monitoring(services);
+  const webhooks = new WebhookService({
+    db,
+    secretStore: options.secretStore,
+    logger,
+    now,
+    events,
+    options: options.webhooks,
+  });
   const alerts = new AlertService({
     db,
     events,
@@ -102,6 +114,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
       monitoring.history.growth(id, { thresholdBytes, requirement, now }),
     profiles,
     notifier: options.mode === 'cli' ? undefined : options.notifier,
+    webhooks,
   });
   // Always listening (also in the CLI and tests): a sample or beat taken anywhere is evaluated.
   alerts.start();
@@ -117,7 +130,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     ...profileHandlers(services),
     ...migrationHandlers(migrations),
     ...storageHandlers(services, monitoring, (id) => rateRequirementOf(alerts.rules.get(id).rules)),
-    ...alertHandlers(alerts),
+    ...alertHandlers(alerts, webhooks),
   };
 
   const router = new Router(handlers, logger);
@@ -133,10 +146,12 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     logger,
     monitoring,
     alerts,
+    webhooks,
     async close() {
       await monitoring.stop();
       stopUpkeep();
       alerts.stop();
+      await webhooks.close();
       await migrations.close();
       await pools.closeAll();
       db.close();

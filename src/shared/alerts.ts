@@ -11,6 +11,7 @@ export const alertKinds = [
   'size_critical',
   'forecast_warning',
   'server_down',
+  'relation_size',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -32,10 +33,21 @@ export const alertSchema = z.object({
   previousBytes: z.number().nullable(),
   /** Growth against the sample one growth window ago (24 h by default), in percent. */
   growthPct: z.number().nullable(),
+  /** When the condition first held (this occurrence). */
   raisedAt: z.string(),
+  /** The last evaluation at which it still held; message and figures are from then. */
+  lastSeenAt: z.string(),
+  /**
+   * Acknowledged by the DBA: quiet (no banner, no notification) until the
+   * condition clears (`until` null) or until the snooze ends. Null once a snooze has ended.
+   */
+  acknowledged: z.object({ at: z.string(), until: z.string().nullable() }).nullable(),
   resolvedAt: z.string().nullable(),
-  /** dismissed by the DBA, or recovered by itself (a server that came back). */
-  resolution: z.enum(['dismissed', 'recovered']).nullable(),
+  /**
+   * cleared: the condition no longer held; recovered: the server came back;
+   * dismissed: resolved by hand (earlier versions of Tidemark).
+   */
+  resolution: z.enum(['dismissed', 'recovered', 'cleared']).nullable(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 
@@ -141,8 +153,35 @@ export const profileRulesSchema = z.object({
 });
 export type ProfileRules = z.infer<typeof profileRulesSchema>;
 
+/** Snoozes a DBA can choose when acknowledging; without one, quiet until the condition clears. */
+export const snoozeChoices = ['1h', '1d', '1w'] as const;
+export type Snooze = (typeof snoozeChoices)[number];
+export const snoozeMs: Record<Snooze, number> = { '1h': 3_600_000, '1d': 86_400_000, '1w': 604_800_000 };
+
+/** Active and not acknowledged (or its snooze has ended): what banners, badges and counts show. */
+export const isLoud = (alert: Pick<Alert, 'resolvedAt' | 'acknowledged'>) =>
+  alert.resolvedAt === null && alert.acknowledged === null;
+
+/**
+ * One relation's overrides of its profile's rules: muted (no alert about it at
+ * all), its own size limit (relation_size), its own growth threshold
+ * (relation_growth; the profile's size floor still applies).
+ */
+export const relationRuleSchema = z.object({
+  schema: z.string().min(1, 'Name the schema.'),
+  name: z.string().min(1, 'Name the relation.'),
+  muted: z.boolean(),
+  sizeAboveBytes: z.coerce
+    .number({ error: 'Size above must be a number of bytes.' })
+    .int('Size above must be a whole number of bytes.')
+    .positive('Size above must be above 0.')
+    .nullable(),
+  growthAbovePct: pct('Growth above').nullable(),
+});
+export type RelationRule = z.infer<typeof relationRuleSchema>;
+
 export const alertCountsSchema = z.object({
-  /** Active alerts over all profiles (the window badge). */
+  /** Active alerts not acknowledged, over all profiles (the window badge). */
   total: z.number(),
   byProfile: z.record(z.string(), z.object({ warning: z.number(), critical: z.number() })),
 });

@@ -52,11 +52,19 @@ export const channelNames = [
   'partitions:maintain',
   // alerts and their rules
   'alerts:list',
-  'alerts:resolve',
+  'alerts:ack',
+  'alerts:unack',
   'alerts:counts',
   'rules:get',
   'rules:set',
   'rules:reset',
+  'rules:relations',
+  'rules:setRelation',
+  'rules:removeRelation',
+  'webhooks:list',
+  'webhooks:add',
+  'webhooks:remove',
+  'webhooks:test',
 ] as const;
 
 export type Channel = (typeof channelNames)[number];

@@ -361,9 +361,9 @@ describe('alerts on the desktop', () => {
       message: { event: 'alerts:changed', payload: expect.objectContaining({ profileId, change: 'raised' }) },
     });
 
-    // Dismissed from the window: the badge clears, and no new notification.
-    const resolved = await invoke('alerts:resolve', { id: alert.id }, frame);
-    expect(resolved.ok).toBe(true);
+    // Acknowledged from the window: the badge clears, and no new notification.
+    const acked = await invoke('alerts:ack', { id: alert.id }, frame);
+    expect(acked.ok).toBe(true);
     expect(electron.badgeCounts.at(-1)).toBe(0);
     expect(electron.notifications).toHaveLength(1);
   });

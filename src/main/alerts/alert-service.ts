@@ -1,16 +1,28 @@
 import type Database from 'better-sqlite3';
-import type { Alert, AlertCounts, AlertRules, ProfileRules } from '../../shared/alerts';
+import {
+  type Alert,
+  type AlertCounts,
+  type AlertKind,
+  type AlertRules,
+  type ProfileRules,
+  type RelationRule,
+  type Snooze,
+  snoozeMs,
+} from '../../shared/alerts';
 import type { Profile } from '../../shared/profile';
 import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';
 import type { EventBus } from '../router';
-import { type AlertDraft, AlertRepository } from './alert-repository';
+import { type AlertDraft, AlertRepository, subjectKey } from './alert-repository';
 import { kindTitles } from './messages';
 import type { Notifier } from './notifier';
+import { RelationRulesRepository, SampledRelations } from './relation-rules';
 import { RulesRepository } from './rules-repository';
 import { SamplePairReader } from './sample-pair';
 import { evaluateServer } from './server-evaluator';
+import { StorageCheck } from './storage-check';
 import { StorageEvaluator, type StorageEvaluatorDeps } from './storage-evaluator';
+import type { WebhookService } from './webhooks/service';
 
 export interface AlertServiceDeps {
   db: Database.Database;
@@ -22,7 +34,19 @@ export interface AlertServiceDeps {
   profiles: { get(id: string): Profile };
   /** Desktop notifications and the badge; none in CLI mode. */
   notifier?: Notifier | undefined;
+  /** Posts raised, raised-again and resolved alerts to the team. */
+  webhooks?: Pick<WebhookService, 'announce'> | undefined;
 }
+
+type Who = Pick<Profile, 'id' | 'name'>;
+
+const STORAGE_KINDS: ReadonlySet<AlertKind> = new Set([
+  'growth_warning',
+  'relation_growth',
+  'size_critical',
+  'forecast_warning',
+  'relation_size',
+]);
 
 /** "db1.example.com:5432", "[::1]:5432". */
 export function serverName(profile: Pick<Profile, 'host' | 'port'>): string {
@@ -34,27 +58,31 @@ export function serverName(profile: Pick<Profile, 'host' | 'port'>): string {
 /**
  * Alerts: evaluates the rules after every stored storage sample and every
  * heartbeat (it listens on the EventBus; the sampling layer knows nothing of
- * alerts), stores what fires, and tells the renderer ('alerts:changed'), the
- * desktop (notifier) and the log. Evaluation is synchronous inside the event
- * handler, so when `runner.run()` or `heartbeat.beat()` resolves, its alerts
- * are stored.
+ * alerts). A condition that holds raises an alert, or refreshes the active
+ * one's figures and last-seen time; an active alert whose condition no longer
+ * holds is resolved ("cleared"), so the next occurrence is a new alert.
+ * Acknowledging keeps an alert quiet until it clears or its snooze ends.
+ * Evaluation is synchronous inside the event handler, so when `runner.run()`
+ * or `heartbeat.beat()` resolves, its alerts are stored; webhooks are only queued.
  */
 export class AlertService {
   readonly rules: RulesRepository;
+  readonly relationRules: RelationRulesRepository;
   readonly store: AlertRepository;
-  private readonly storage: StorageEvaluator;
+  private readonly storage: StorageCheck;
   private readonly status: StatusQuery;
   private readonly log: Logger;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.rules = new RulesRepository(deps.db);
+    this.relationRules = new RelationRulesRepository(deps.db);
     this.store = new AlertRepository(deps.db);
     this.status = new StatusQuery(deps.db);
-    this.storage = new StorageEvaluator({
-      reader: new SamplePairReader(deps.db),
-      forecast: deps.forecast,
-    });
+    this.storage = new StorageCheck(
+      new StorageEvaluator({ reader: new SamplePairReader(deps.db), forecast: deps.forecast }),
+      new SampledRelations(deps.db),
+    );
     this.log = deps.logger.child({ component: 'alerts' });
   }
 
@@ -85,17 +113,21 @@ export class AlertService {
     this.unsubscribe = undefined;
   }
 
-  /** The storage rules against a stored sample; returns the alerts raised (none that were already active). */
+  /** The storage rules against a stored sample; returns the alerts that became loud (new, or a snooze ended). */
   afterSample(profileId: string, sampleId: number): Alert[] {
     const now = this.deps.now();
     const { rules } = this.rules.get(profileId);
-    const drafts = this.storage.evaluate(profileId, sampleId, rules, now);
-    if (drafts.length === 0) return [];
+    const verdict = this.storage.run(profileId, sampleId, rules, this.relationRules.list(profileId), now);
     const profile = this.deps.profiles.get(profileId);
-    return drafts.flatMap((draft) => {
-      const alert = this.raise(profile, draft, now);
-      return alert ? [alert] : [];
-    });
+    // What no longer holds ends first, so retention after a raise counts it as resolved.
+    const held = new Set(verdict.drafts.map((d) => `${d.kind} ${subjectKey(d.subject)}`));
+    for (const alert of this.store.activeOf(profileId, now)) {
+      if (!STORAGE_KINDS.has(alert.kind) || held.has(`${alert.kind} ${subjectKey(alert.subject)}`)) continue;
+      if (verdict.speaksFor(alert)) this.resolveAs(alert.id, 'cleared', now, profile);
+    }
+    const loud = verdict.drafts.flatMap((draft) => this.holds(profile, draft, now) ?? []);
+    this.updateBadge();
+    return loud;
   }
 
   /**
@@ -108,33 +140,51 @@ export class AlertService {
     if (status.state === 'unknown') return;
     const profile = this.deps.profiles.get(profileId);
     const server = serverName(profile);
-    const active = this.store.active(profileId, 'server_down', {
-      type: 'server',
-      name: server,
-      relationId: null,
-    });
-    const decision = evaluateServer(status, this.rules.get(profileId).rules, active !== null, {
+    const decision = evaluateServer(status, this.rules.get(profileId).rules, {
       server,
       profileName: profile.name,
     });
     const now = this.deps.now();
-    if (decision.action === 'raise') this.raise(profile, decision.draft, now);
-    else if (decision.action === 'recover' && active) this.resolveAs(active.id, 'recovered', now, profile);
+    this.wakeSnoozed(profile, now);
+    if (decision.action === 'holds') this.holds(profile, decision.draft, now);
+    else if (decision.action === 'clear') {
+      const subject = { type: 'server' as const, name: server, relationId: null };
+      const active = this.store.active(profileId, 'server_down', subject, now);
+      if (active) this.resolveAs(active.id, decision.resolution, now, profile);
+    }
+    this.updateBadge();
   }
 
   list(profileId: string | undefined, include: 'active' | 'all'): Alert[] {
     if (profileId !== undefined) this.deps.profiles.get(profileId);
-    return this.store.list(profileId, include);
+    return this.store.list(profileId, include, this.deps.now());
   }
 
-  /** Dismiss: resolves the alert now. */
-  resolve(id: number): Alert {
-    const alert = this.store.get(id);
-    return this.resolveAs(id, 'dismissed', this.deps.now(), this.profileOf(alert.profileId));
+  /** Quiet until the condition clears, or until the snooze ends. */
+  acknowledge(id: number, snooze?: Snooze): Alert {
+    const now = this.deps.now();
+    const until = snooze ? new Date(now.getTime() + snoozeMs[snooze]) : null;
+    const alert = this.store.acknowledge(id, until, now);
+    this.log.info(
+      { profileId: alert.profileId, alertId: id, kind: alert.kind, until: until?.toISOString() ?? 'cleared' },
+      'alert acknowledged',
+    );
+    this.updateBadge();
+    return this.changed(alert, 'updated');
+  }
+
+  unacknowledge(id: number): Alert {
+    const alert = this.store.unacknowledge(id, this.deps.now());
+    this.log.info(
+      { profileId: alert.profileId, alertId: id, kind: alert.kind },
+      'alert acknowledgement undone',
+    );
+    this.updateBadge();
+    return this.changed(alert, 'updated');
   }
 
   counts(): AlertCounts {
-    return this.store.counts();
+    return this.store.counts(this.deps.now());
   }
 
   getRules(profileId: string): ProfileRules {
@@ -157,75 +207,109 @@ export class AlertService {
     return result;
   }
 
+  getRelationRules(profileId: string): RelationRule[] {
+    this.deps.profiles.get(profileId);
+    return this.relationRules.list(profileId);
+  }
+
+  /** One relation's overrides; they apply from the next sample. */
+  setRelationRule(profileId: string, rule: RelationRule): RelationRule[] {
+    this.deps.profiles.get(profileId);
+    const result = this.relationRules.set(profileId, rule, this.deps.now());
+    this.log.info(
+      { profileId, relation: `${rule.schema}.${rule.name}`, rule },
+      'relation alert rule changed',
+    );
+    return result;
+  }
+
+  removeRelationRule(profileId: string, schema: string, name: string): RelationRule[] {
+    this.deps.profiles.get(profileId);
+    return this.relationRules.remove(profileId, schema, name);
+  }
+
   private existing(profileIds: string[]): string[] {
     const ids = [...new Set(profileIds)];
     for (const id of ids) this.deps.profiles.get(id);
     return ids;
   }
 
-  private profileOf(profileId: string): Pick<Profile, 'id' | 'name'> {
-    try {
-      return this.deps.profiles.get(profileId);
-    } catch {
-      return { id: profileId, name: '(deleted profile)' };
+  /**
+   * Snoozes that have ended become loud again at the next heartbeat (every
+   * minute), not only at the next sample, which may be a day away. The
+   * condition held when last seen; the next evaluation confirms or clears it.
+   */
+  private wakeSnoozed(profile: Who, now: Date): void {
+    for (const id of this.store.endedSnoozes(profile.id, now)) {
+      const alert = this.store.unacknowledge(id, now);
+      this.log.warn(this.logFields(profile, alert), 'alert snooze ended');
+      this.changed(alert, 'raised');
+      this.notify(profile, alert, ' (snooze ended)');
     }
   }
 
-  private raise(profile: Pick<Profile, 'id' | 'name'>, draft: AlertDraft, now: Date): Alert | null {
+  /**
+   * The draft's condition holds now: a new alert (announced), or the active
+   * one refreshed. Returns the alert when it became loud (new, or its snooze ended).
+   */
+  private holds(profile: Who, draft: AlertDraft, now: Date): Alert | null {
+    const active = this.store.active(profile.id, draft.kind, draft.subject, now);
+    if (active) {
+      const snoozeEnded = this.store.snoozeEnded(active.id, now);
+      const alert = this.store.touch(active.id, draft, now);
+      if (!alert) return null;
+      this.changed(alert, snoozeEnded ? 'raised' : 'updated');
+      if (!snoozeEnded) return null;
+      this.log.warn(this.logFields(profile, alert), 'alert snooze ended');
+      this.notify(profile, alert, ' (snooze ended)');
+      return alert;
+    }
     const alert = this.store.raise(profile.id, draft, now);
-    if (!alert) return null; // one of the same kind and subject is active
-    this.log.warn(
-      {
-        profileId: profile.id,
-        profileName: profile.name,
-        alertId: alert.id,
-        kind: alert.kind,
-        severity: alert.severity,
-        subject: alert.subject.name,
-        subjectType: alert.subject.type,
-        relationId: alert.subject.relationId,
-        currentBytes: alert.currentBytes,
-        previousBytes: alert.previousBytes,
-        growthPct: alert.growthPct,
-        alertMessage: alert.message,
-      },
-      'alert raised',
-    );
-    this.deps.events.emit('alerts:changed', { profileId: profile.id, change: 'raised', alert });
-    this.notify(profile, alert);
-    this.updateBadge();
+    if (!alert) return null;
+    const again = this.store.seenBefore(alert);
+    this.log.warn(this.logFields(profile, alert), again ? 'alert raised again' : 'alert raised');
+    this.changed(alert, 'raised');
+    this.notify(profile, alert, '');
+    this.deps.webhooks?.announce(again ? 'raised_again' : 'raised', alert, profile);
     return alert;
   }
 
-  private resolveAs(
-    id: number,
-    resolution: 'dismissed' | 'recovered',
-    now: Date,
-    profile: Pick<Profile, 'id' | 'name'>,
-  ): Alert {
+  private resolveAs(id: number, resolution: 'recovered' | 'cleared', now: Date, profile: Who): Alert {
     const alert = this.store.resolve(id, resolution, now);
-    this.log.info(
-      {
-        profileId: alert.profileId,
-        profileName: profile.name,
-        alertId: alert.id,
-        kind: alert.kind,
-        subject: alert.subject.name,
-        resolution,
-      },
-      'alert resolved',
-    );
-    this.deps.events.emit('alerts:changed', { profileId: alert.profileId, change: 'resolved', alert });
-    this.updateBadge();
+    this.log.info({ ...this.logFields(profile, alert), resolution }, 'alert resolved');
+    this.changed(alert, 'resolved');
+    this.deps.webhooks?.announce('resolved', alert, profile);
     return alert;
   }
 
-  private notify(profile: Pick<Profile, 'id' | 'name'>, alert: Alert): void {
+  private changed(alert: Alert, change: 'raised' | 'updated' | 'resolved'): Alert {
+    this.deps.events.emit('alerts:changed', { profileId: alert.profileId, change, alert });
+    return alert;
+  }
+
+  private logFields(profile: Who, alert: Alert) {
+    return {
+      profileId: profile.id,
+      profileName: profile.name,
+      alertId: alert.id,
+      kind: alert.kind,
+      severity: alert.severity,
+      subject: alert.subject.name,
+      subjectType: alert.subject.type,
+      relationId: alert.subject.relationId,
+      currentBytes: alert.currentBytes,
+      previousBytes: alert.previousBytes,
+      growthPct: alert.growthPct,
+      alertMessage: alert.message,
+    };
+  }
+
+  private notify(profile: Who, alert: Alert, note: string): void {
     const notifier = this.deps.notifier;
     if (!notifier) return;
     try {
       notifier.notify({
-        title: `${kindTitles[alert.kind]} — ${profile.name}`,
+        title: `${kindTitles[alert.kind]} — ${profile.name}${note}`,
         body: alert.message,
         severity: alert.severity,
         profileId: profile.id,
@@ -239,7 +323,7 @@ export class AlertService {
     const notifier = this.deps.notifier;
     if (!notifier?.setBadgeCount) return;
     try {
-      notifier.setBadgeCount(this.store.counts().total);
+      notifier.setBadgeCount(this.store.counts(this.deps.now()).total);
     } catch (err) {
       this.log.warn({ err }, 'the badge count could not be set');
     }

@@ -76,36 +76,35 @@ describe('server_down decision from the stored heartbeat state', () => {
     ...s,
   });
 
-  it('raises after serverDownMinutes of failing beats, counted from the first failure to the last beat', () => {
-    expect(evaluateServer(state({}), DEFAULT_ALERT_RULES, false, subject)).toMatchObject({
-      action: 'raise',
+  it('holds after serverDownMinutes of failing beats, counted from the first failure to the last beat', () => {
+    expect(evaluateServer(state({}), DEFAULT_ALERT_RULES, subject)).toMatchObject({
+      action: 'holds',
       draft: { kind: 'server_down', severity: 'critical', subject: { type: 'server', name: 'db1:5432' } },
     });
     expect(
-      evaluateServer(state({ lastCheckAt: '2026-01-01T10:04:59Z' }), DEFAULT_ALERT_RULES, false, subject),
+      evaluateServer(state({ lastCheckAt: '2026-01-01T10:04:59Z' }), DEFAULT_ALERT_RULES, subject),
     ).toEqual({ action: 'none' });
   });
 
-  it('does nothing while one is active, when switched off, or before any beat', () => {
-    expect(evaluateServer(state({}), DEFAULT_ALERT_RULES, true, subject)).toEqual({ action: 'none' });
-    expect(
-      evaluateServer(state({}), { ...DEFAULT_ALERT_RULES, serverDownEnabled: false }, false, subject),
-    ).toEqual({ action: 'none' });
+  it('clears when switched off; says nothing before any beat', () => {
+    expect(evaluateServer(state({}), { ...DEFAULT_ALERT_RULES, serverDownEnabled: false }, subject)).toEqual({
+      action: 'clear',
+      resolution: 'cleared',
+    });
     expect(
       evaluateServer(
         state({ state: 'unknown', since: null, lastCheckAt: null }),
         DEFAULT_ALERT_RULES,
-        false,
         subject,
       ),
     ).toEqual({ action: 'none' });
   });
 
-  it('recovers an active alert when the server answers, even with the rule switched off', () => {
+  it('recovers when the server answers, even with the rule switched off', () => {
     const up = state({ state: 'up' });
-    expect(evaluateServer(up, { ...DEFAULT_ALERT_RULES, serverDownEnabled: false }, true, subject)).toEqual({
-      action: 'recover',
+    expect(evaluateServer(up, { ...DEFAULT_ALERT_RULES, serverDownEnabled: false }, subject)).toEqual({
+      action: 'clear',
+      resolution: 'recovered',
     });
-    expect(evaluateServer(up, DEFAULT_ALERT_RULES, false, subject)).toEqual({ action: 'none' });
   });
 });

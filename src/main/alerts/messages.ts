@@ -81,6 +81,18 @@ export function sizeCriticalMessage(database: string, bytes: number, criticalByt
   );
 }
 
+export function relationSizeMessage(
+  relation: string,
+  kind: RelationKind,
+  bytes: number,
+  limit: number,
+): string {
+  return (
+    `${relationWords[kind]} ${relation} is ${formatBytes(bytes)}, above its own ${formatBytes(limit)} size ` +
+    'limit (absolute-size rule for this relation).'
+  );
+}
+
 export function forecastMessage(
   database: string,
   f: {
@@ -124,4 +136,5 @@ export const kindTitles: Record<AlertKind, string> = {
   size_critical: 'Critical database size',
   forecast_warning: 'Size forecast warning',
   server_down: 'Server down',
+  relation_size: 'Relation above its size limit',
 };

@@ -115,10 +115,13 @@ describe('server_down', () => {
       profileId,
     });
 
-    // Still down: not raised again.
+    // Still down: not raised again, but its figures follow the beats.
     await beatAt(7);
     await beatAt(8);
-    expect(await serverAlerts()).toHaveLength(1);
+    const [still] = (await serverAlerts()) as [Alert];
+    expect(still).toMatchObject({ id: alert.id, lastSeenAt: '2026-06-01T10:08:00.000Z' });
+    expect(still.message).toContain('has not answered heartbeats for 7 min');
+    expect(rig.notified.filter((n) => n.title.startsWith('Server down'))).toHaveLength(1);
     expect(rig.badge.at(-1)).toBe(1);
   });
 
@@ -129,9 +132,11 @@ describe('server_down', () => {
     expect(alert).toMatchObject({ resolvedAt: '2026-06-01T10:09:00.000Z', resolution: 'recovered' });
     expect(rig.changes.at(-1)).toMatchObject({ change: 'resolved', alert: { id: alert.id } });
     expect(rig.badge.at(-1)).toBe(0);
-    // Recovered is resolved: dismissing it now is refused.
-    const again = await rig.dispatch('alerts:resolve', { id: alert.id });
-    expect(!again.ok && again.error.message).toMatch(/already resolved: it was resolved itself/);
+    // Recovered is resolved: acknowledging it now is refused.
+    const again = await rig.dispatch('alerts:ack', { id: alert.id });
+    expect(!again.ok && again.error.message).toMatch(
+      /already resolved: it resolved itself \(the server came back\)/,
+    );
   });
 
   it('a second outage raises a new alert; switching the rule off raises none', async () => {

@@ -7,7 +7,7 @@ import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import type { EventOf } from '../../shared/contract';
 import type { ProfileFields } from '../../shared/profile';
 import type { Result } from '../../shared/result';
-import { createTidemark, type Tidemark } from '../app';
+import { createTidemark, type Tidemark, type TidemarkOptions } from '../app';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import type { AlertNotification } from './notifier';
 
@@ -40,7 +40,10 @@ export interface AlertRig {
   close(): Promise<void>;
 }
 
-export async function startRig(startIso = '2026-03-02T03:00:00Z'): Promise<AlertRig> {
+export async function startRig(
+  startIso = '2026-03-02T03:00:00Z',
+  webhooks?: TidemarkOptions['webhooks'],
+): Promise<AlertRig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-alerts-'));
   const clock = {
     ms: Date.parse(startIso),
@@ -61,6 +64,7 @@ export async function startRig(startIso = '2026-03-02T03:00:00Z'): Promise<Alert
     secretStore: new KeyFileSecretStore(dataDir),
     now: () => new Date(clock.ms),
     background: false,
+    ...(webhooks ? { webhooks } : {}),
     notifier: {
       notify: (n) => notified.push(n),
       setBadgeCount: (count) => badge.push(count),

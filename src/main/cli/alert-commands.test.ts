@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import type { Alert } from '../../shared/alerts';
 import { runCli } from './cli';
 import { parseSize } from './sizes';
 
@@ -110,20 +111,21 @@ describe('tidemark rules', () => {
 describe('tidemark alerts', () => {
   let id: number;
 
-  it('lists the alert a sample raised (size above 1 MiB: absolute-size rule)', async () => {
+  it('lists the alert a sample raised with its current value and when it was last seen', async () => {
     expect((await cli('alerts', 'alpha')).out).toBe('No active alerts for "alpha".');
     expect((await cli('sample', 'alpha')).code).toBe(0);
     const listed = await cli('alerts', 'alpha');
     expect(listed.code).toBe(0);
     const lines = listed.out.split('\n');
     expect(lines[0]).toMatch(
-      /^ID\s+SEVERITY\s+KIND\s+SUBJECT\s+RAISED \(UTC\)\s+RESOLVED \(UTC\)\s+MESSAGE$/,
+      /^ID\s+SEVERITY\s+KIND\s+SUBJECT\s+CURRENT\s+RAISED \(UTC\)\s+LAST SEEN \(UTC\)\s+STATE\s+MESSAGE$/,
     );
     expect(lines).toHaveLength(2);
+    const stamp = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d';
     const row = lines[1]!;
     expect(row).toMatch(
       new RegExp(
-        `^(\\d+)\\s+critical\\s+size_critical\\s+${db.name}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+active\\s+` +
+        `^(\\d+)\\s+critical\\s+size_critical\\s+${db.name}\\s+[\\d.]+ MiB\\s+${stamp}\\s+${stamp}\\s+active\\s+` +
           `Database ${db.name} is .+, above the 1\\.0 MiB critical size \\(absolute-size rule\\)\\.$`,
       ),
     );
@@ -135,24 +137,44 @@ describe('tidemark alerts', () => {
     expect(everyone.out).toMatch(new RegExp(`^alpha\\s+${id}\\s+critical`, 'm'));
   });
 
-  it('resolves an alert by id; twice or an unknown id is a clear error', async () => {
-    const resolved = await cli('alerts', 'resolve', String(id));
-    expect(resolved).toMatchObject({ code: 0, err: '' });
-    expect(resolved.out).toMatch(
-      new RegExp(`^Resolved alert ${id} \\(size_critical, ${db.name}\\) at \\d{4}-`),
+  it('--json: the next sample updates the same alert’s figures and last seen', async () => {
+    const [before] = JSON.parse((await cli('alerts', 'alpha', '--json')).out) as Alert[];
+    expect((await cli('sample', 'alpha')).code).toBe(0);
+    const [after] = JSON.parse((await cli('alerts', 'alpha', '--json')).out) as Alert[];
+    expect(after).toMatchObject({ id, raisedAt: before!.raisedAt, acknowledged: null, resolvedAt: null });
+    expect(Date.parse(after!.lastSeenAt)).toBeGreaterThan(Date.parse(before!.lastSeenAt));
+    expect(after!.currentBytes).toBeGreaterThan(0);
+  });
+
+  it('ack --for snoozes, unack undoes, resolve is the old name of ack; bad ids and snoozes are clear errors', async () => {
+    const snoozed = await cli('alerts', 'ack', String(id), '--for', '1h');
+    expect(snoozed).toMatchObject({ code: 0, err: '' });
+    expect(snoozed.out).toMatch(
+      new RegExp(
+        `^Acknowledged alert ${id} \\(size_critical, ${db.name}\\): quiet until \\d{4}-.+ UTC, or until it clears\\.$`,
+      ),
+    );
+    expect((await cli('alerts', 'alpha')).out).toMatch(
+      new RegExp(`^${id}\\s.*\\ssnoozed until \\d{4}-`, 'm'),
     );
 
-    const again = await cli('alerts', 'resolve', String(id));
-    expect(again.code).toBe(1);
-    expect(again.err).toMatch(new RegExp(`^Alert ${id} is already resolved: it was dismissed at`));
-    expect((await cli('alerts', 'resolve', '99999')).err).toMatch(/There is no alert 99999/);
-    expect((await cli('alerts', 'resolve', 'x')).err).toMatch(/needs the alert id/);
+    const undone = await cli('alerts', 'unack', String(id));
+    expect(undone.out).toBe(`Alert ${id} (size_critical, ${db.name}) is shown and counted again.`);
+    expect((await cli('alerts', 'alpha')).out).toMatch(new RegExp(`^${id}\\s.*\\sactive\\s+Database`, 'm'));
 
-    expect((await cli('alerts', 'alpha')).out).toBe('No active alerts for "alpha".');
-    const all = await cli('alerts', 'alpha', '--all');
-    expect(all.out).toMatch(
-      new RegExp(`^${id}\\s+critical\\s+size_critical\\s+.*\\s+dismissed\\s+Database`, 'm'),
+    const acked = await cli('alerts', 'resolve', String(id));
+    expect(acked.out).toBe(
+      `Acknowledged alert ${id} (size_critical, ${db.name}): quiet until its condition clears.`,
     );
+    expect((await cli('alerts', 'alpha')).out).toMatch(
+      new RegExp(`^${id}\\s.*\\sacknowledged\\s+Database`, 'm'),
+    );
+
+    expect((await cli('alerts', 'ack', String(id), '--for', '2h')).err).toBe(
+      '--for 2h: choose 1h, 1d or 1w (or leave it out: quiet until it clears).',
+    );
+    expect((await cli('alerts', 'ack', '99999')).err).toMatch(/There is no alert 99999/);
+    expect((await cli('alerts', 'ack', 'x')).err).toMatch(/needs the alert id/);
   });
 
   it('--reset takes several profiles back to the defaults', async () => {

@@ -1,4 +1,11 @@
-import { type Alert, type AlertRules, alertRulesSchema, DEFAULT_ALERT_RULES } from '../../shared/alerts';
+import {
+  type Alert,
+  type AlertRules,
+  alertRulesSchema,
+  DEFAULT_ALERT_RULES,
+  type Snooze,
+  snoozeChoices,
+} from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
 import type { Profile } from '../../shared/profile';
 import type { Tidemark } from '../app';
@@ -114,12 +121,47 @@ async function profilesNamed(app: Tidemark, args: string[]): Promise<Profile[]> 
 
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')}` : '');
 
+/** "active", "acknowledged", "snoozed until 2026-08-03 13:00", "cleared 2026-08-03 11:00". */
+function stateText(a: Alert): string {
+  if (a.resolvedAt) return `${a.resolution} ${when(a.resolvedAt)}`;
+  if (!a.acknowledged) return 'active';
+  return a.acknowledged.until ? `snoozed until ${when(a.acknowledged.until)}` : 'acknowledged';
+}
+
+/** The figure the rule watches, as of the last time it was seen. */
+function currentText(a: Alert): string {
+  if (a.growthPct !== null && (a.kind === 'growth_warning' || a.kind === 'relation_growth')) {
+    return `${a.growthPct >= 0 ? '+' : ''}${a.growthPct.toFixed(1)} % per 24 h`;
+  }
+  return a.currentBytes === null ? '' : formatBytes(a.currentBytes);
+}
+
 function alertRows(alerts: Alert[], names: Map<string, string> | null): string[] {
-  const header = ['ID', 'SEVERITY', 'KIND', 'SUBJECT', 'RAISED (UTC)', 'RESOLVED (UTC)', 'MESSAGE'];
+  const header = [
+    'ID',
+    'SEVERITY',
+    'KIND',
+    'SUBJECT',
+    'CURRENT',
+    'RAISED (UTC)',
+    'LAST SEEN (UTC)',
+    'STATE',
+    'MESSAGE',
+  ];
   const rows = [names ? ['PROFILE', ...header] : header];
   for (const a of alerts) {
-    const resolved = a.resolvedAt ? `${when(a.resolvedAt)} ${a.resolution}` : 'active';
-    const cells = [String(a.id), a.severity, a.kind, a.subject.name, when(a.raisedAt), resolved, a.message];
+    const cells = [
+      String(a.id),
+      a.severity,
+      a.kind,
+      a.subject.name,
+      currentText(a),
+      when(a.raisedAt),
+      when(a.lastSeenAt),
+      stateText(a),
+      // One line per alert: a name from the server may hold a newline.
+      a.message.replace(/\s+/g, ' '),
+    ];
     rows.push(names ? [names.get(a.profileId) ?? a.profileId, ...cells] : cells);
   }
   return table(rows);
@@ -137,23 +179,44 @@ async function listAlerts(app: Tidemark, name: string | undefined, values: CliVa
   });
 }
 
-async function resolveAlert(app: Tidemark, idText: string | undefined, values: CliValues, io: CliIo) {
+function alertId(verb: string, idText: string | undefined): number {
   const id = Number(idText);
   if (!idText || !Number.isInteger(id) || id <= 0) {
     throw new UsageError(
-      'alerts resolve needs the alert id shown by `tidemark alerts NAME`: tidemark alerts resolve 12',
+      `alerts ${verb} needs the alert id shown by \`tidemark alerts NAME\`: tidemark alerts ${verb} 12`,
     );
   }
-  const alert = await call(app, 'alerts:resolve', { id });
+  return id;
+}
+
+async function acknowledge(app: Tidemark, idText: string | undefined, values: CliValues, io: CliIo) {
+  const id = alertId('ack', idText);
+  const snooze = values.for;
+  if (snooze !== undefined && !snoozeChoices.some((c) => c === snooze)) {
+    throw new UsageError(
+      `--for ${String(snooze)}: choose 1h, 1d or 1w (or leave it out: quiet until it clears).`,
+    );
+  }
+  const alert = await call(app, 'alerts:ack', { id, ...(snooze ? { snooze: snooze as Snooze } : {}) });
+  const until = alert.acknowledged?.until;
   print(io, values, alert, (a) => [
-    `Resolved alert ${a.id} (${a.kind}, ${a.subject.name}) at ${a.resolvedAt}.`,
+    `Acknowledged alert ${a.id} (${a.kind}, ${a.subject.name}): quiet ` +
+      (until ? `until ${when(until)} UTC, or until it clears.` : 'until its condition clears.'),
   ]);
 }
 
 async function alertsCommand(app: Tidemark, args: string[], values: CliValues, io: CliIo) {
   const [first, second] = args;
-  // "resolve 12" — unless a profile is really called "resolve" and no id follows.
-  if (first === 'resolve' && second !== undefined) return resolveAlert(app, second, values, io);
+  // "ack 12" — unless a profile is really called "ack" and no id follows. "resolve" is the old name of ack.
+  if ((first === 'ack' || first === 'resolve') && second !== undefined)
+    return acknowledge(app, second, values, io);
+  if (first === 'unack' && second !== undefined) {
+    const alert = await call(app, 'alerts:unack', { id: alertId('unack', second) });
+    print(io, values, alert, (a) => [
+      `Alert ${a.id} (${a.kind}, ${a.subject.name}) is shown and counted again.`,
+    ]);
+    return;
+  }
   return listAlerts(app, first, values, io);
 }
 
@@ -221,8 +284,10 @@ async function rulesCommand(app: Tidemark, args: string[], values: CliValues, io
 
 export const alertCommands: CommandGroup = {
   usage:
-    '  alerts [NAME] [--all]                  active alerts (--all: the resolved ones kept too)\n' +
-    '  alerts resolve ID                      dismiss an alert',
+    '  alerts [NAME] [--all] [--json]         active alerts with their current value and last seen\n' +
+    '                                         (--all: the resolved ones kept too)\n' +
+    '  alerts ack ID [--for 1h|1d|1w]         acknowledge: quiet until it clears, or for a while\n' +
+    '  alerts unack ID                        show and count it again',
   run: (app, args, values, io) => alertsCommand(app, args, values, io),
 };
 

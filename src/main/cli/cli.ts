@@ -10,6 +10,7 @@ import { CliFailure, type CliIo, type CliValues, type CommandGroup, UsageError }
 import { growthCommands } from './growth-commands';
 import { migrateCommands } from './migrate-commands';
 import { migrateOptions } from './migrate-settings';
+import { notifyCommands } from './notify-commands';
 import { partitionCommands } from './partitions-commands';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
@@ -25,6 +26,7 @@ const groups: Record<string, CommandGroup> = {
   alerts: alertCommands,
   rules: ruleCommands,
   partitions: partitionCommands,
+  notify: notifyCommands,
 };
 
 const usage = `Usage: tidemark [--data-dir DIR] [--json] <command>
@@ -49,6 +51,8 @@ const options = {
   all: { type: 'boolean' },
   set: { type: 'string', multiple: true },
   reset: { type: 'boolean' },
+  for: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...migrateOptions,
 } as const;

@@ -1,74 +1,26 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { Alert } from '../../shared/alerts';
-import { alertCountText, alertKindLabels, subjectText } from '../lib/alerts';
+import { alertKindLabels, severityLabels, subjectText } from '../lib/alerts';
 import { hrefOf } from '../lib/router';
-import { useAlerts, useStores } from '../stores';
-import { AlertFigures, KindName, SeverityBadge, Subject, When } from './AlertParts';
+import { useAlerts } from '../stores';
+import { SeverityBadge } from './AlertParts';
 
-/** Alerts shown before "and N more". */
-const SHOWN = 3;
+const severities: Alert['severity'][] = ['critical', 'warning'];
 
-function AlertItem({ alert }: { alert: Alert }) {
-  const { alerts } = useStores();
-  const error = useAlerts((s) => s.dismissErrors[alert.id]);
-  return (
-    <li
-      className={`alert-item alert-${alert.severity}`}
-      data-testid="alert-item"
-      data-alert-id={alert.id}
-      data-kind={alert.kind}
-      data-severity={alert.severity}
-      data-subject={alert.subject.name}
-      data-current-bytes={alert.currentBytes ?? undefined}
-      data-previous-bytes={alert.previousBytes ?? undefined}
-    >
-      <div className="alert-body">
-        <p className="alert-head">
-          <SeverityBadge severity={alert.severity} />
-          <strong>
-            <KindName kind={alert.kind} />
-          </strong>
-          <span className="alert-sep" aria-hidden="true">
-            ·
-          </span>
-          <Subject subject={alert.subject} />
-        </p>
-        <p className="alert-message" data-testid="alert-message">
-          {alert.message}
-        </p>
-        {error ? (
-          <p className="alert-error" role="alert" data-testid="dismiss-error">
-            Could not dismiss this alert: {error.message}
-          </p>
-        ) : null}
-      </div>
-      <div className="alert-facts">
-        <AlertFigures alert={alert} />
-        <span className="alert-when">
-          raised <When iso={alert.raisedAt} />
-        </span>
-      </div>
-      <button
-        type="button"
-        className="small alert-dismiss"
-        onClick={() => void alerts.getState().dismiss(alert.id)}
-        aria-label={`Dismiss: ${alertKindLabels[alert.kind]}, ${subjectText(alert)}`}
-        data-testid="alert-dismiss"
-      >
-        Dismiss
-      </button>
-    </li>
-  );
+/** "2 warnings", "1 critical alert". */
+function countText(severity: Alert['severity'], n: number): string {
+  if (severity === 'critical') return `${n} critical ${n === 1 ? 'alert' : 'alerts'}`;
+  return `${n} ${n === 1 ? 'warning' : 'warnings'}`;
 }
 
 /**
- * The profile's active alerts, at the top of its Storage page: most severe
- * first, three at most until the DBA asks for the rest.
+ * The profile's loud alerts, at the top of a page: one line per severity with
+ * a count, the most severe alert named, and a link to the Alerts page where
+ * each can be acknowledged. Acknowledged alerts are not shown.
  */
 export function AlertsBanner({ profileId }: { profileId: string }) {
   const visible = useAlerts((s) => s.visible);
   const loadError = useAlerts((s) => (s.active.data ? null : s.active.error));
-  const [expanded, setExpanded] = useState(false);
   const mine = useMemo(() => visible.filter((a) => a.profileId === profileId), [visible, profileId]);
 
   if (loadError) {
@@ -79,35 +31,37 @@ export function AlertsBanner({ profileId }: { profileId: string }) {
     );
   }
   if (mine.length === 0) return null;
-
-  const shown = expanded ? mine : mine.slice(0, SHOWN);
-  const hidden = mine.length - shown.length;
-  const critical = mine.filter((a) => a.severity === 'critical').length;
+  const href = hrefOf(`/profiles/${encodeURIComponent(profileId)}/alerts`);
   return (
-    <section
-      className={`alerts-banner alerts-banner-${critical ? 'critical' : 'warning'}`}
-      aria-label={`Active alerts: ${alertCountText(mine.length)}`}
-      data-testid="alerts-banner"
-    >
-      <ul className="alert-list">
-        {shown.map((a) => (
-          <AlertItem key={a.id} alert={a} />
-        ))}
-      </ul>
-      {mine.length > SHOWN ? (
-        <div className="alerts-more">
-          <button
-            type="button"
-            className="link"
-            aria-expanded={expanded}
-            onClick={() => setExpanded(!expanded)}
-            data-testid="alerts-more"
+    <section className="alerts-banner" aria-label="Active alerts" data-testid="alerts-banner">
+      {severities.map((severity) => {
+        const these = mine.filter((a) => a.severity === severity);
+        const first = these[0];
+        if (!first) return null;
+        const more = these.length - 1;
+        return (
+          <p
+            key={severity}
+            className={`alerts-line alerts-line-${severity}`}
+            data-testid="alerts-line"
+            data-severity={severity}
+            data-count={these.length}
           >
-            {expanded ? 'Show fewer' : `and ${hidden} more`}
-          </button>
-          <a href={hrefOf(`/profiles/${encodeURIComponent(profileId)}/alerts`)}>All alerts of this server</a>
-        </div>
-      ) : null}
+            <SeverityBadge severity={severity} />
+            <strong>{countText(severity, these.length)}</strong>
+            <span className="alerts-line-first" title={first.message}>
+              {alertKindLabels[first.kind]} — {subjectText(first)}
+              {more > 0 ? ` and ${more} more` : ''}
+            </span>
+            <a
+              href={href}
+              aria-label={`Review the ${severityLabels[severity].toLowerCase()} alerts on the Alerts page`}
+            >
+              Review on the Alerts page
+            </a>
+          </p>
+        );
+      })}
     </section>
   );
 }

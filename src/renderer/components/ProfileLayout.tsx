@@ -111,7 +111,10 @@ const tabs: Array<{ id: ProfileTab; label: string; suffix: string }> = [
   { id: 'details', label: 'Connection', suffix: '' },
 ];
 
-/** "Storage (2 alerts)": the Storage tab and the window title say how many alerts are active. */
+/**
+ * "Storage (2 alerts)": the window title of the Storage page says how many
+ * alerts are active (in the tabs, the Alerts tab carries the count).
+ */
 export function storageTitle(activeAlerts: number): string {
   return activeAlerts > 0 ? `Storage (${alertCountText(activeAlerts)})` : 'Storage';
 }
@@ -168,14 +171,15 @@ export function ProfileLayout({
             aria-current={t.id === tab ? 'page' : undefined}
             data-testid={`tab-${t.id}`}
           >
-            {t.id === 'storage' && alertCount ? (
+            {t.id === 'alerts' && alertCount ? (
               <>
-                Storage{' '}
+                Alerts{' '}
                 <span
                   className={`tab-count tab-count-${alertCount.critical ? 'critical' : 'warning'}`}
-                  data-testid="storage-alert-count"
+                  data-testid="alerts-tab-count"
                 >
-                  ({alertCountText(alertCount.total)})
+                  ({alertCount.total}
+                  <span className="visually-hidden"> active</span>)
                 </span>
               </>
             ) : (

@@ -5,8 +5,11 @@ import { useNotifications, useStores } from '../stores';
 import type { Toast } from '../stores/notifications';
 import { SeverityBadge } from './AlertParts';
 
-/** How long a toast stays, unless the pointer or the keyboard is on it. */
-export const TOAST_MS = 9_000;
+/**
+ * How long a toast stays, unless the pointer or the keyboard is on it: long
+ * enough to read one line, short enough not to sit over the page's data.
+ */
+export const TOAST_MS = 6_000;
 
 /** Alerts listed in one toast before "and N more". */
 const LISTED = 3;
@@ -54,10 +57,10 @@ function ToastItem({ toast }: { toast: Toast }) {
         </ul>
         {count > LISTED ? <p className="toast-more muted">and {count - LISTED} more</p> : null}
         <a
-          href={hrefOf(`/profiles/${encodeURIComponent(toast.profileId)}/storage`)}
+          href={hrefOf(`/profiles/${encodeURIComponent(toast.profileId)}/alerts`)}
           onClick={() => notifications.getState().dismissToast(toast.id)}
         >
-          Show on the Storage page
+          Show on the Alerts page
         </a>
       </div>
       <button

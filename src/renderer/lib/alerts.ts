@@ -11,6 +11,7 @@ export const alertKindLabels: Record<AlertKind, string> = {
   size_critical: 'Size above critical (absolute)',
   forecast_warning: 'Critical size forecast (forecast)',
   server_down: 'Server not answering (server)',
+  relation_size: 'Relation above its size limit (absolute)',
 };
 
 /** One line on what made the rule fire, for tooltips and the Alerts page. */
@@ -23,6 +24,7 @@ export const alertKindHints: Record<AlertKind, string> = {
   forecast_warning:
     'At the rate fitted over enough history, the database reaches the critical size within the forecast window.',
   server_down: 'Heartbeats have been failing for longer than the server-down threshold.',
+  relation_size: 'One relation is bigger than the size limit set for it, however slowly it grows.',
 };
 
 export const severityLabels = { warning: 'Warning', critical: 'Critical' } as const;
@@ -34,7 +36,8 @@ const kindRank: Record<AlertKind, number> = {
   size_critical: 1,
   forecast_warning: 2,
   growth_warning: 3,
-  relation_growth: 4,
+  relation_size: 4,
+  relation_growth: 5,
 };
 
 /** Most severe first, then the broadest, then the newest. */
@@ -61,6 +64,17 @@ export function worstSeverity(alerts: readonly Pick<Alert, 'severity'>[]): Alert
 /** "database shop", "relation public.orders", "server db1:5432". */
 export function subjectText(alert: Pick<Alert, 'subject'>): string {
   return `${alert.subject.type} ${alert.subject.name}`;
+}
+
+/** How an active alert is being dealt with: "acknowledged until it clears", "snoozed until 13:00". */
+export function acknowledgedText(
+  alert: Pick<Alert, 'acknowledged'>,
+  clock: (iso: string) => string,
+): string | null {
+  if (!alert.acknowledged) return null;
+  return alert.acknowledged.until
+    ? `snoozed until ${clock(alert.acknowledged.until)}`
+    : 'acknowledged until it clears';
 }
 
 /** "1 alert", "2 alerts". */

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { type AlertRules, DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ProfileLayout } from '../components/ProfileLayout';
+import { RelationRulesSection } from '../components/RelationRulesSection';
 import { LoadError } from '../components/Values';
 import { defaultText, exactBytesHint, isByteRule } from '../lib/alerts';
 import { endpointOf } from '../lib/format';
@@ -343,7 +344,12 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
 export function AlertRulesPage({ id }: { id: string }) {
   return (
     <ProfileLayout profileId={id} tab="rules">
-      {(profile) => <RulesForm profileId={profile.id} profileName={profile.name} />}
+      {(profile) => (
+        <>
+          <RulesForm profileId={profile.id} profileName={profile.name} />
+          <RelationRulesSection profileId={profile.id} />
+        </>
+      )}
     </ProfileLayout>
   );
 }

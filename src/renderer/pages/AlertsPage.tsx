@@ -1,10 +1,13 @@
 import { useEffect, useMemo } from 'react';
-import type { Alert } from '../../shared/alerts';
+import { type Alert, type Snooze, snoozeChoices } from '../../shared/alerts';
 import { AlertFigures, KindName, SeverityBadge, Subject, When } from '../components/AlertParts';
 import { NotificationsControl } from '../components/NotificationsControl';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { LoadError } from '../components/Values';
-import { alertKindLabels, subjectText } from '../lib/alerts';
+import { WebhookFailures } from '../components/WebhooksSection';
+import { acknowledgedText, alertKindLabels, subjectText } from '../lib/alerts';
+import { useNow } from '../lib/clock';
+import { formatClock } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useAlerts, useProfiles, useStores } from '../stores';
 import { type AlertFilter, alertRows } from '../stores/alerts';
@@ -12,28 +15,91 @@ import { type AlertFilter, alertRows } from '../stores/alerts';
 const filterLabels: Record<AlertFilter, string> = { active: 'Active', resolved: 'Resolved', all: 'All' };
 const filters: AlertFilter[] = ['active', 'resolved', 'all'];
 
+const resolutionWords: Record<NonNullable<Alert['resolution']>, string> = {
+  cleared: 'cleared',
+  recovered: 'recovered by itself',
+  dismissed: 'dismissed',
+};
+
 function Resolution({ alert }: { alert: Alert }) {
-  if (!alert.resolvedAt) return <span className="badge badge-active">active</span>;
+  if (!alert.resolvedAt || !alert.resolution) return null;
   return (
     <span className="resolution" data-testid="alert-resolution" data-resolution={alert.resolution}>
-      {alert.resolution === 'recovered' ? 'recovered by itself' : 'dismissed'} <When iso={alert.resolvedAt} />
+      {resolutionWords[alert.resolution]} <When iso={alert.resolvedAt} />
+    </span>
+  );
+}
+
+const snoozeLabels: Record<Snooze, string> = { '1h': '1 hour', '1d': '1 day', '1w': '1 week' };
+
+/** Acknowledge (quiet until it clears), snooze for a while, or undo either. */
+function AckControls({ alert, pending }: { alert: Alert; pending: boolean }) {
+  const { alerts } = useStores();
+  const now = useNow();
+  const label = `${alertKindLabels[alert.kind]}, ${subjectText(alert)}`;
+  const acked = acknowledgedText(alert, (iso) => formatClock(iso, now));
+  if (acked) {
+    return (
+      <span className="ack-state" data-testid="alert-ack" data-until={alert.acknowledged?.until ?? ''}>
+        <span className="badge">{acked}</span>
+        {pending ? null : (
+          <button
+            type="button"
+            className="small subtle"
+            onClick={() => void alerts.getState().unacknowledge(alert.id)}
+            aria-label={`Undo the acknowledgement: ${label}`}
+          >
+            Undo
+          </button>
+        )}
+      </span>
+    );
+  }
+  return (
+    <span className="still-active">
+      <span className="badge badge-active">active</span>
+      <button
+        type="button"
+        className="small"
+        onClick={() => void alerts.getState().acknowledge(alert.id)}
+        aria-label={`Acknowledge until it clears: ${label}`}
+      >
+        Acknowledge
+      </button>
+      <select
+        className="small"
+        aria-label={`Snooze: ${label}`}
+        value=""
+        onChange={(e) => {
+          const snooze = e.target.value as Snooze;
+          if (snooze) void alerts.getState().acknowledge(alert.id, snooze);
+        }}
+      >
+        <option value="">Snooze…</option>
+        {snoozeChoices.map((c) => (
+          <option key={c} value={c}>
+            for {snoozeLabels[c]}
+          </option>
+        ))}
+      </select>
     </span>
   );
 }
 
 function AlertRow({ alert, showProfile }: { alert: Alert; showProfile: boolean }) {
-  const { alerts } = useStores();
   const profileName = useProfiles((s) => s.profiles.find((p) => p.id === alert.profileId)?.name);
-  const pending = useAlerts((s) => alert.id in s.dismissing);
-  const error = useAlerts((s) => s.dismissErrors[alert.id]);
+  const pending = useAlerts((s) => alert.id in s.acknowledging);
+  const error = useAlerts((s) => s.ackErrors[alert.id]);
+  const state = alert.resolvedAt ? 'resolved' : alert.acknowledged ? 'acknowledged' : 'active';
   return (
     <tr
       data-testid="alert-row"
       data-alert-id={alert.id}
       data-kind={alert.kind}
       data-severity={alert.severity}
-      data-state={alert.resolvedAt ? 'resolved' : 'active'}
-      className={`alert-row alert-row-${alert.severity}${alert.resolvedAt ? ' resolved' : ''}`}
+      data-state={state}
+      data-current-bytes={alert.currentBytes ?? undefined}
+      className={`alert-row alert-row-${alert.severity}${state === 'active' ? '' : ` ${state}`}`}
     >
       <td>
         <SeverityBadge severity={alert.severity} />
@@ -46,10 +112,12 @@ function AlertRow({ alert, showProfile }: { alert: Alert; showProfile: boolean }
           ·
         </span>{' '}
         <Subject subject={alert.subject} />
-        <span className="rel-meta">{alert.message}</span>
+        <span className="rel-meta" data-testid="alert-message">
+          {alert.message}
+        </span>
         {error ? (
-          <span className="field-error" role="alert">
-            Could not dismiss: {error.message}
+          <span className="field-error" role="alert" data-testid="ack-error">
+            Could not change this alert: {error.message}
           </span>
         ) : null}
       </td>
@@ -63,25 +131,14 @@ function AlertRow({ alert, showProfile }: { alert: Alert; showProfile: boolean }
       <td>
         <AlertFigures alert={alert} />
       </td>
-      <td className="when">
+      <td className="when" data-testid="alert-raised">
         <When iso={alert.raisedAt} />
       </td>
+      <td className="when" data-testid="alert-last-seen">
+        <When iso={alert.lastSeenAt} />
+      </td>
       <td className="when">
-        {alert.resolvedAt === null && !pending ? (
-          <span className="still-active">
-            <span className="badge badge-active">active</span>
-            <button
-              type="button"
-              className="small"
-              onClick={() => void alerts.getState().dismiss(alert.id)}
-              aria-label={`Dismiss: ${alertKindLabels[alert.kind]}, ${subjectText(alert)}`}
-            >
-              Dismiss
-            </button>
-          </span>
-        ) : (
-          <Resolution alert={alert} />
-        )}
+        {alert.resolvedAt ? <Resolution alert={alert} /> : <AckControls alert={alert} pending={pending} />}
       </td>
     </tr>
   );
@@ -89,7 +146,7 @@ function AlertRow({ alert, showProfile }: { alert: Alert; showProfile: boolean }
 
 const emptyText: Record<AlertFilter, string> = {
   active: 'No active alerts. Tidemark checks the rules after every sample and heartbeat.',
-  resolved: 'No resolved alerts kept. Dismissed and recovered alerts show here (the last 30 per server).',
+  resolved: 'No resolved alerts kept. Alerts whose condition cleared show here (the last 30 per server).',
   all: 'No alerts yet. Tidemark checks the rules after every sample and heartbeat.',
 };
 
@@ -99,15 +156,15 @@ function AlertsTable({ profileId }: { profileId: string | null }) {
   const filter = useAlerts((s) => s.filter);
   const history = useAlerts((s) => s.history);
   const active = useAlerts((s) => s.active);
-  const dismissing = useAlerts((s) => s.dismissing);
+  const acknowledging = useAlerts((s) => s.acknowledging);
 
   useEffect(() => {
     alerts.getState().openHistory(profileId);
   }, [alerts, profileId]);
 
   const all = useMemo(
-    () => alertRows({ history, active, dismissing, filter: 'all' }, profileId),
-    [history, active, dismissing, profileId],
+    () => alertRows({ history, active, acknowledging, filter: 'all' }, profileId),
+    [history, active, acknowledging, profileId],
   );
   const counts = useMemo(() => {
     const open = all.filter((a) => a.resolvedAt === null).length;
@@ -160,9 +217,10 @@ function AlertsTable({ profileId }: { profileId: string | null }) {
                   <th>Severity</th>
                   <th>Alert</th>
                   {profileId ? null : <th>Server</th>}
-                  <th>Figures</th>
-                  <th>Raised</th>
-                  <th>Resolved</th>
+                  <th>Current value</th>
+                  <th>First raised</th>
+                  <th>Last seen</th>
+                  <th>State</th>
                 </tr>
               </thead>
               <tbody>
@@ -189,11 +247,13 @@ export function AlertsOverviewPage() {
           </h1>
           <p className="muted">
             What the alert rules of every server found. Growth rules watch how fast a database or relation
-            grows; absolute-size rules watch how big it is.
+            grows; absolute-size rules watch how big it is. An active alert follows its figures at every
+            sample; acknowledge it to keep it quiet until it clears, or snooze it for a while.
           </p>
         </div>
       </header>
       <NotificationsControl />
+      <WebhookFailures />
       <AlertsTable profileId={null} />
     </section>
   );

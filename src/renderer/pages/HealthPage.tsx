@@ -3,6 +3,7 @@ import { formatSpan } from '../../shared/span';
 import type { HealthDetail, HealthSummary, UptimeFigure } from '../../shared/storage';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { RangeButtons } from '../components/RangeButtons';
+import { ServerDownNotice } from '../components/ServerDownNotice';
 import { StatusDot } from '../components/StatusDot';
 import { type ChartPoint, msKind, TimeChart } from '../components/TimeChart';
 import { LoadError, RelTime, SpanNote } from '../components/Values';
@@ -216,7 +217,12 @@ export function HealthPage({ id }: { id: string }) {
   }, [health, id]);
   return (
     <ProfileLayout profileId={id} tab="health">
-      {(profile) => <HealthBody profileName={profile.name} />}
+      {(profile) => (
+        <>
+          <ServerDownNotice profileId={profile.id} />
+          <HealthBody profileName={profile.name} />
+        </>
+      )}
     </ProfileLayout>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { FormActions } from '../components/FormActions';
 import { LoadError } from '../components/Values';
+import { WebhooksSection } from '../components/WebhooksSection';
 import { useApp, useSettings, useStores } from '../stores';
 import type { SettingsDraft } from '../stores/settings';
 
@@ -65,7 +66,9 @@ export function SettingsPage() {
           <h1 id="page-title" tabIndex={-1}>
             Settings
           </h1>
-          <p className="muted">How long Tidemark keeps history on this computer.</p>
+          <p className="muted">
+            How long Tidemark keeps history on this computer, and where alerts are posted.
+          </p>
         </div>
       </header>
       {loadError && !current ? (
@@ -107,6 +110,7 @@ export function SettingsPage() {
           </p>
         ) : null}
       </form>
+      <WebhooksSection />
     </section>
   );
 }

@@ -43,6 +43,8 @@ const alertOf = (over: Partial<Alert> = {}): Alert => ({
   previousBytes: 100,
   growthPct: 40,
   raisedAt: '2026-11-22T10:00:00.000Z',
+  lastSeenAt: '2026-11-22T10:00:00.000Z',
+  acknowledged: null,
   resolvedAt: null,
   resolution: null,
   ...over,
@@ -120,37 +122,54 @@ describe('the alerts store', () => {
     expect(store.getState().counts.byProfile.b).toEqual({ warning: 1, critical: 0, total: 1 });
   });
 
-  it('dismisses at once, before main answers, and keeps it gone when main agrees', async () => {
+  it('acknowledges at once, before main answers, and keeps it quiet when main agrees', async () => {
     const a = alertOf();
     const b = alertOf({ kind: 'relation_growth' });
     const { store, calls, last } = await loaded([a, b]);
-    const dismissing = store.getState().dismiss(a.id);
+    const acknowledging = store.getState().acknowledge(a.id);
     expect(store.getState().visible.map((x) => x.id)).toEqual([b.id]);
     expect(store.getState().counts.total).toBe(1);
     // A read started before main resolved it still lists it as active: it must not bring it back.
     const stale = store.getState().loadActive();
-    last('alerts:resolve').answer({
-      ok: true,
-      value: { ...a, resolvedAt: '2026-11-22T10:05:00.000Z', resolution: 'dismissed' },
-    });
-    await dismissing;
+    const acked = { ...a, acknowledged: { at: '2026-11-22T10:05:00.000Z', until: null } };
+    last('alerts:ack').answer({ ok: true, value: acked });
+    await acknowledging;
     calls
       .filter((c) => c.channel === 'alerts:list')
       .at(-1)!
       .answer({ ok: true, value: [a, b] });
     await stale;
     expect(store.getState().visible.map((x) => x.id)).toEqual([b.id]);
+    // Still active (quiet), so the Alerts page lists it as acknowledged.
+    expect(store.getState().active.data?.find((x) => x.id === a.id)?.acknowledged).toEqual(
+      acked.acknowledged,
+    );
   });
 
-  it('brings a refused dismissal back, with main’s reason', async () => {
+  it('snoozes with the chosen duration, and an undo makes it loud again', async () => {
     const a = alertOf();
     const { store, last } = await loaded([a]);
-    const dismissing = store.getState().dismiss(a.id);
+    const snoozing = store.getState().acknowledge(a.id, '1d');
+    expect(last('alerts:ack').request).toEqual({ id: a.id, snooze: '1d' });
+    const snoozed = { ...a, acknowledged: { at: a.raisedAt, until: '2026-11-23T10:00:00.000Z' } };
+    last('alerts:ack').answer({ ok: true, value: snoozed });
+    await snoozing;
     expect(store.getState().visible).toEqual([]);
-    last('alerts:resolve').answer({ ok: false, error: { code: 'store_error', message: 'disk full' } });
-    await dismissing;
+    const undoing = store.getState().unacknowledge(a.id);
+    last('alerts:unack').answer({ ok: true, value: a });
+    await undoing;
     expect(store.getState().visible.map((x) => x.id)).toEqual([a.id]);
-    expect(store.getState().dismissErrors[a.id]?.message).toBe('disk full');
+  });
+
+  it('brings a refused acknowledgement back, with main’s reason', async () => {
+    const a = alertOf();
+    const { store, last } = await loaded([a]);
+    const acknowledging = store.getState().acknowledge(a.id);
+    expect(store.getState().visible).toEqual([]);
+    last('alerts:ack').answer({ ok: false, error: { code: 'store_error', message: 'disk full' } });
+    await acknowledging;
+    expect(store.getState().visible.map((x) => x.id)).toEqual([a.id]);
+    expect(store.getState().ackErrors[a.id]?.message).toBe('disk full');
   });
 
   it('shows a raised alert from the event at once, and reads the list again once per burst', async () => {
@@ -179,20 +198,19 @@ describe('the alerts store', () => {
     }
   });
 
-  it('lists a dismissal in progress as dismissed on the Alerts page', () => {
+  it('lists an acknowledgement in progress as acknowledged on the Alerts page', () => {
     const open = alertOf();
     const done = alertOf({ resolvedAt: '2026-11-22T11:00:00.000Z', resolution: 'recovered' });
     const state = {
       history: { data: [open, done], error: null, loading: false },
       active: { data: [open], error: null, loading: false },
-      dismissing: { [open.id]: '2026-11-22T12:00:00.000Z' },
+      acknowledging: { [open.id]: '2026-11-22T12:00:00.000Z' },
     };
-    expect(alertRows({ ...state, filter: 'active' }, null)).toEqual([]);
-    const resolved = alertRows({ ...state, filter: 'resolved' }, null);
-    expect(resolved.map((a) => [a.id, a.resolution])).toEqual([
-      [open.id, 'dismissed'],
-      [done.id, 'recovered'],
+    expect(alertRows({ ...state, filter: 'active' }, null).map((a) => [a.id, a.acknowledged])).toEqual([
+      [open.id, { at: '2026-11-22T12:00:00.000Z', until: null }],
     ]);
+    const resolved = alertRows({ ...state, filter: 'resolved' }, null);
+    expect(resolved.map((a) => [a.id, a.resolution])).toEqual([[done.id, 'recovered']]);
   });
 
   it('puts the whole server before a database before a relation within a severity', () => {

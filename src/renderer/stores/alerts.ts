@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { Alert } from '../../shared/alerts';
+import { type Alert, isLoud, type Snooze } from '../../shared/alerts';
 import type { EventMessage } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
@@ -13,17 +13,17 @@ export type SeverityCounts = { warning: number; critical: number; total: number 
 export type HistoryScope = { profileId: string | null };
 
 export type AlertsState = {
-  /** Every active alert of every profile, as main last said. */
+  /** Every active alert of every profile (acknowledged ones too), as main last said. */
   active: Loadable<Alert[]>;
   /**
-   * Dismissals sent and not answered yet (id → when): hidden at once from every
-   * list and count, shown as dismissed on the Alerts page.
+   * Acknowledgements sent and not answered yet (id → when): hidden at once from
+   * banners and counts, shown as acknowledged on the Alerts page.
    */
-  dismissing: Record<number, string>;
-  /** Dismissals main refused: the alert is back, with why. */
-  dismissErrors: Record<number, AppErrorData>;
+  acknowledging: Record<number, string>;
+  /** Acknowledgements (or undos) main refused: the alert is back as it was, with why. */
+  ackErrors: Record<number, AppErrorData>;
 
-  /** Derived, kept in the state so selectors return stable values. */
+  /** Derived, kept in the state so selectors return stable values: active and not acknowledged. */
   visible: Alert[];
   /** Over every profile, and per profile. */
   counts: SeverityCounts & { byProfile: Record<string, SeverityCounts> };
@@ -37,8 +37,10 @@ export type AlertsState = {
   openHistory(profileId: string | null): void;
   loadHistory(): Promise<void>;
   setFilter(filter: AlertFilter): void;
-  /** Optimistic: gone from the screen now, back with the error if main refuses. */
-  dismiss(id: number): Promise<void>;
+  /** Acknowledge (optimistic): quiet now, back with the error if main refuses. */
+  acknowledge(id: number, snooze?: Snooze): Promise<void>;
+  /** Undo an acknowledgement: shown and counted again. */
+  unacknowledge(id: number): Promise<void>;
   applyEvent(message: EventMessage): void;
 };
 
@@ -50,8 +52,8 @@ const EMPTY: SeverityCounts = { warning: 0, critical: 0, total: 0 };
 /** Events come in bursts (one per alert a sample raised): read again once per burst. */
 const COALESCE_MS = 150;
 
-function derive(active: Alert[] | null, dismissing: Record<number, string>) {
-  const visible = sortAlerts((active ?? []).filter((a) => !(a.id in dismissing)));
+function derive(active: Alert[] | null, acknowledging: Record<number, string>) {
+  const visible = sortAlerts((active ?? []).filter((a) => isLoud(a) && !(a.id in acknowledging)));
   const byProfile: Record<string, SeverityCounts> = {};
   const all = { ...EMPTY };
   for (const a of visible) {
@@ -64,9 +66,9 @@ function derive(active: Alert[] | null, dismissing: Record<number, string>) {
   return { visible, counts: { ...all, byProfile } };
 }
 
-/** An alert as the DBA sees it: dismissed the moment they asked. */
-export function asDismissed(alert: Alert, at: string): Alert {
-  return { ...alert, resolvedAt: at, resolution: 'dismissed' };
+/** An alert as the DBA sees it: acknowledged the moment they asked. */
+export function asAcknowledged(alert: Alert, at: string): Alert {
+  return { ...alert, acknowledged: alert.acknowledged ?? { at, until: null } };
 }
 
 function upsert(list: Alert[] | null, alert: Alert): Alert[] | null {
@@ -80,10 +82,10 @@ function upsert(list: Alert[] | null, alert: Alert): Alert[] | null {
 
 /**
  * The rows of the Alerts page: main's kept alerts, with what this window knows
- * since (alerts raised after the read, dismissals not answered yet).
+ * since (alerts raised after the read, acknowledgements not answered yet).
  */
 export function alertRows(
-  state: Pick<AlertsState, 'history' | 'active' | 'dismissing' | 'filter'>,
+  state: Pick<AlertsState, 'history' | 'active' | 'acknowledging' | 'filter'>,
   profileId: string | null,
 ): Alert[] {
   const byId = new Map<number, Alert>();
@@ -91,9 +93,9 @@ export function alertRows(
   for (const a of state.active.data ?? []) {
     if (profileId === null || a.profileId === profileId) byId.set(a.id, a);
   }
-  for (const [id, at] of Object.entries(state.dismissing)) {
+  for (const [id, at] of Object.entries(state.acknowledging)) {
     const a = byId.get(Number(id));
-    if (a && a.resolvedAt === null) byId.set(a.id, asDismissed(a, at));
+    if (a && a.resolvedAt === null && !a.acknowledged) byId.set(a.id, asAcknowledged(a, at));
   }
   const all = [...byId.values()];
   const active = sortAlerts(all.filter((a) => a.resolvedAt === null));
@@ -107,13 +109,13 @@ export function alertRows(
 
 export function createAlertsStore(client: RendererClient) {
   return createStore<AlertsState>()((set, get) => {
-    /** Only the newest read of the active list may land: an older one could bring back a dismissed alert. */
+    /** Only the newest read of the active list may land: an older one could make an acknowledged alert loud again. */
     let activeSeq = 0;
     let historySeq = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
 
-    const setActive = (active: Loadable<Alert[]>, dismissing = get().dismissing) =>
-      set({ active, dismissing, ...derive(active.data, dismissing) });
+    const setActive = (active: Loadable<Alert[]>, acknowledging = get().acknowledging) =>
+      set({ active, acknowledging, ...derive(active.data, acknowledging) });
 
     const refreshSoon = () => {
       if (timer) return;
@@ -126,8 +128,8 @@ export function createAlertsStore(client: RendererClient) {
 
     return {
       active: idle(),
-      dismissing: {},
-      dismissErrors: {},
+      acknowledging: {},
+      ackErrors: {},
       visible: [],
       counts: { ...EMPTY, byProfile: {} },
       scope: null,
@@ -174,32 +176,42 @@ export function createAlertsStore(client: RendererClient) {
         set({ filter });
       },
 
-      async dismiss(id) {
-        if (id in get().dismissing) return;
-        const { [id]: _old, ...dismissErrors } = get().dismissErrors;
-        set({ dismissErrors });
-        setActive(get().active, { ...get().dismissing, [id]: new Date().toISOString() });
+      async acknowledge(id, snooze) {
+        if (id in get().acknowledging) return;
+        const { [id]: _old, ...ackErrors } = get().ackErrors;
+        set({ ackErrors });
+        setActive(get().active, { ...get().acknowledging, [id]: new Date().toISOString() });
 
-        const result = await client.invoke('alerts:resolve', { id });
+        const result = await client.invoke('alerts:ack', snooze ? { id, snooze } : { id });
 
-        const { [id]: _done, ...dismissing } = get().dismissing;
+        const { [id]: _done, ...acknowledging } = get().acknowledging;
         if (result.ok) {
-          // Reads started before the answer may still list it as active: they are dropped.
+          // Reads started before the answer may still list it as loud: they are dropped.
           activeSeq++;
           const { active } = get();
-          setActive(
-            { ...active, data: active.data?.filter((a) => a.id !== id) ?? null, loading: false },
-            dismissing,
-          );
+          setActive({ ...active, data: upsert(active.data, result.value), loading: false }, acknowledging);
           set((s) => ({ history: { ...s.history, data: upsert(s.history.data, result.value) } }));
           refreshSoon();
           return;
         }
         // Refused: it comes back where it was, with main's reason.
-        setActive(get().active, dismissing);
-        set((s) => ({ dismissErrors: { ...s.dismissErrors, [id]: result.error } }));
-        // Main may refuse because it is already resolved (elsewhere, by the CLI): read what is true now.
+        setActive(get().active, acknowledging);
+        set((s) => ({ ackErrors: { ...s.ackErrors, [id]: result.error } }));
+        // Main may refuse because it is already resolved (it cleared, or the CLI did it): read what is true now.
         void get().loadActive();
+      },
+
+      async unacknowledge(id) {
+        const result = await client.invoke('alerts:unack', { id });
+        if (!result.ok) {
+          set((s) => ({ ackErrors: { ...s.ackErrors, [id]: result.error } }));
+          void get().loadActive();
+          return;
+        }
+        activeSeq++;
+        const { active } = get();
+        setActive({ ...active, data: upsert(active.data, result.value), loading: false });
+        set((s) => ({ history: { ...s.history, data: upsert(s.history.data, result.value) } }));
       },
 
       applyEvent(message) {
@@ -208,9 +220,9 @@ export function createAlertsStore(client: RendererClient) {
           const { active } = get();
           // Show it now; the read that follows confirms it.
           const data =
-            change === 'raised'
-              ? upsert(active.data, alert)
-              : (active.data?.filter((a) => a.id !== alert.id) ?? null);
+            change === 'resolved'
+              ? (active.data?.filter((a) => a.id !== alert.id) ?? null)
+              : upsert(active.data, alert);
           if (data !== active.data) {
             activeSeq++;
             setActive({ ...active, data, loading: false });

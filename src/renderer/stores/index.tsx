@@ -11,11 +11,13 @@ import { createNavigationStore, type NavigationState } from './navigation';
 import { createNotificationsStore, type NotificationsState } from './notifications';
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
 import { createProfilesStore, type ProfilesState } from './profiles';
+import { createRelationRulesStore, type RelationRulesState } from './relation-rules';
 import { createRulesStore, type RulesState } from './rules';
 import { createScheduleStore, type ScheduleStoreState } from './schedule';
 import { createSettingsStore, type SettingsState } from './settings';
 import { createStorageStore, type StorageState } from './storage';
 import { createUnlockStore, type UnlockState } from './unlock';
+import { createWebhooksStore, type WebhooksState } from './webhooks';
 
 /** One store per feature, all created around the one client chosen at start-up. */
 export function createStores(client: RendererClient, win: Window) {
@@ -32,6 +34,8 @@ export function createStores(client: RendererClient, win: Window) {
   const demo = createDemoStore({ client, profiles, navigation });
   const alerts = createAlertsStore(client);
   const rules = createRulesStore(client);
+  const webhooks = createWebhooksStore(client);
+  const relationRules = createRelationRulesStore(client);
   const migration = createMigrationStore({ client, profiles, unlock, navigation });
   const notifications = createNotificationsStore({
     capabilities: client.capabilities,
@@ -53,6 +57,8 @@ export function createStores(client: RendererClient, win: Window) {
     demo,
     alerts,
     rules,
+    webhooks,
+    relationRules,
     notifications,
     migration,
   };
@@ -69,6 +75,7 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
     stores.schedule.getState().applyEvent(message);
     stores.alerts.getState().applyEvent(message);
     stores.rules.getState().applyEvent(message);
+    stores.webhooks.getState().applyEvent(message);
     stores.notifications.getState().applyEvent(message);
     stores.migration.getState().applyEvent(message);
     if (message.event === 'profiles:changed') void stores.demo.getState().loadStatus();
@@ -150,6 +157,10 @@ export const useSettings = <T,>(selector: (s: SettingsState) => T): T =>
 export const useDemo = <T,>(selector: (s: DemoState) => T): T => useStore(useStores().demo, selector);
 export const useAlerts = <T,>(selector: (s: AlertsState) => T): T => useStore(useStores().alerts, selector);
 export const useRules = <T,>(selector: (s: RulesState) => T): T => useStore(useStores().rules, selector);
+export const useRelationRules = <T,>(selector: (s: RelationRulesState) => T): T =>
+  useStore(useStores().relationRules, selector);
+export const useWebhooks = <T,>(selector: (s: WebhooksState) => T): T =>
+  useStore(useStores().webhooks, selector);
 export const useNotifications = <T,>(selector: (s: NotificationsState) => T): T =>
   useStore(useStores().notifications, selector);
 export const useMigration = <T,>(selector: (s: MigrationStoreState) => T): T =>

@@ -4,6 +4,7 @@ import { migration003Heartbeats } from './003_heartbeats';
 import { migration004SettingsAndSchedules } from './004_settings_and_schedules';
 import { migration005MigrationJournal } from './005_migration_journal';
 import { migration006Alerts } from './006_alerts';
+import { migration007AlertStateAndWebhooks } from './007_alert_state_and_webhooks';
 import { migration008RateRules } from './008_rate_rules';
 import type { Migration } from './migration';
 
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   migration004SettingsAndSchedules,
   migration005MigrationJournal,
   migration006Alerts,
+  migration007AlertStateAndWebhooks,
   migration008RateRules,
 ];
 

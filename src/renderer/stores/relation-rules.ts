@@ -1,0 +1,115 @@
+import { createStore } from 'zustand/vanilla';
+import type { RelationRule } from '../../shared/alerts';
+import type { AppErrorData } from '../../shared/result';
+import type { RendererClient } from '../client';
+import { bytesToGib, gibToBytes } from '../lib/alerts';
+import type { Loadable } from './storage';
+
+/** The form as typed: a size in GiB, a growth in %, empty for "the profile's rule". */
+export type RelationRuleDraft = {
+  schema: string;
+  name: string;
+  muted: boolean;
+  sizeGib: string;
+  growthPct: string;
+};
+
+export type RelationRulesState = {
+  profileId: string | null;
+  list: Loadable<RelationRule[]>;
+  draft: RelationRuleDraft;
+  saving: boolean;
+  error: AppErrorData | null;
+
+  open(profileId: string): Promise<void>;
+  setDraft(change: Partial<RelationRuleDraft>): void;
+  /** Fills the form with a rule, to change it. */
+  edit(rule: RelationRule): void;
+  save(): Promise<void>;
+  remove(schema: string, name: string): Promise<void>;
+};
+
+export type RelationRulesStore = ReturnType<typeof createRelationRulesStore>;
+
+const emptyDraft: RelationRuleDraft = {
+  schema: 'public',
+  name: '',
+  muted: false,
+  sizeGib: '',
+  growthPct: '',
+};
+
+/** The form → the contract; a size that is not a number is handed on as typed for main to explain. */
+export function ruleOf(draft: RelationRuleDraft): Record<string, unknown> {
+  const size = draft.sizeGib.trim();
+  const growth = draft.growthPct.trim().replace(/\s*%$/, '');
+  return {
+    schema: draft.schema.trim(),
+    name: draft.name.trim(),
+    muted: draft.muted,
+    sizeAboveBytes: size === '' ? null : (gibToBytes(size) ?? size),
+    growthAbovePct: growth === '' ? null : growth,
+  };
+}
+
+/** Per-relation overrides of a profile's alert rules (Alert rules page). */
+export function createRelationRulesStore(client: RendererClient) {
+  return createStore<RelationRulesState>()((set, get) => ({
+    profileId: null,
+    list: { data: null, error: null, loading: false },
+    draft: emptyDraft,
+    saving: false,
+    error: null,
+
+    async open(profileId) {
+      if (get().profileId !== profileId) {
+        set({ profileId, list: { data: null, error: null, loading: true }, draft: emptyDraft, error: null });
+      }
+      const result = await client.invoke('rules:relations', { profileId });
+      if (get().profileId !== profileId) return;
+      set((s) => ({
+        list: result.ok
+          ? { data: result.value, error: null, loading: false }
+          : { data: s.list.data, error: result.error, loading: false },
+      }));
+    },
+
+    setDraft(change) {
+      set((s) => ({ draft: { ...s.draft, ...change }, error: null }));
+    },
+
+    edit(rule) {
+      set({
+        error: null,
+        draft: {
+          schema: rule.schema,
+          name: rule.name,
+          muted: rule.muted,
+          sizeGib: rule.sizeAboveBytes === null ? '' : bytesToGib(rule.sizeAboveBytes),
+          growthPct: rule.growthAbovePct === null ? '' : String(rule.growthAbovePct),
+        },
+      });
+    },
+
+    async save() {
+      const profileId = get().profileId;
+      if (!profileId || get().saving) return;
+      set({ saving: true, error: null });
+      const rule = ruleOf(get().draft) as RelationRule;
+      const result = await client.invoke('rules:setRelation', { profileId, rule });
+      if (get().profileId !== profileId) return;
+      if (result.ok)
+        set({ saving: false, draft: emptyDraft, list: { data: result.value, error: null, loading: false } });
+      else set({ saving: false, error: result.error });
+    },
+
+    async remove(schema, name) {
+      const profileId = get().profileId;
+      if (!profileId) return;
+      const result = await client.invoke('rules:removeRelation', { profileId, schema, name });
+      if (get().profileId !== profileId) return;
+      if (result.ok) set({ list: { data: result.value, error: null, loading: false } });
+      else set({ error: result.error });
+    },
+  }));
+}
