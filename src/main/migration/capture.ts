@@ -2,6 +2,7 @@ import type { ColumnInfo } from './catalog';
 import { inTransaction, type Queryable } from './db';
 import { qi, ql, qn } from './ident';
 import { CAPTURE_SCHEMA, type MigrationNames, rel } from './names';
+import { guardSql } from './ownership';
 import type { MigrationSpec } from './spec';
 import { insertSelect } from './sql/table';
 
@@ -13,11 +14,17 @@ import { insertSelect } from './sql/table';
  * so the order of changes and how often a row changed do not matter.
  */
 
-/** The run registry, shared by every migration on the server: one active migration per table. */
+/**
+ * The run registry, shared by every migration on the server: one active migration per table.
+ * Whatever already exists under these names is checked to be ours before anything touches it.
+ */
 export function registrySql(): string[] {
+  const runs = qn(CAPTURE_SCHEMA, 'runs');
   return [
     `CREATE SCHEMA IF NOT EXISTS ${qi(CAPTURE_SCHEMA)};`,
-    `CREATE TABLE IF NOT EXISTS ${qn(CAPTURE_SCHEMA, 'runs')} (
+    `REVOKE ALL ON SCHEMA ${qi(CAPTURE_SCHEMA)} FROM PUBLIC;`,
+    guardSql(null),
+    `CREATE TABLE IF NOT EXISTS ${runs} (
   migration_id  text PRIMARY KEY,
   source_schema name NOT NULL,
   source_table  name NOT NULL,
@@ -29,7 +36,9 @@ export function registrySql(): string[] {
   started_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now()
 );`,
-    `CREATE UNIQUE INDEX IF NOT EXISTS runs_one_active_per_table ON ${qn(CAPTURE_SCHEMA, 'runs')} (source_schema, source_table) WHERE active;`,
+    `REVOKE ALL ON TABLE ${runs} FROM PUBLIC;`,
+    guardSql(null),
+    `CREATE UNIQUE INDEX IF NOT EXISTS runs_one_active_per_table ON ${runs} (source_schema, source_table) WHERE active;`,
   ];
 }
 
@@ -124,8 +133,12 @@ END`;
   };
   return [
     `CREATE TABLE IF NOT EXISTS ${o.log} (\n  seq bigserial PRIMARY KEY,\n  op "char" NOT NULL,\n${logCols}\n);`,
+    `REVOKE ALL ON TABLE ${o.log} FROM PUBLIC;`,
+    // Before functions that run on every write to the application's table are (re)defined here.
+    guardSql(null),
     fn(o.fn, body),
     fn(o.truncateFn, truncateBody),
+    `REVOKE ALL ON FUNCTION ${o.fn}(), ${o.truncateFn}() FROM PUBLIC;`,
     create(o.trigger, o.triggerName, 'INSERT OR UPDATE OR DELETE', o.fn, 'ROW'),
     create(o.truncateTrigger, o.truncateTriggerName, 'TRUNCATE', o.truncateFn, 'STATEMENT'),
     ...(always

@@ -271,7 +271,7 @@ describe('the plan', () => {
     expect(stepSql(ctx, 'registry')).toMatch(/CREATE SCHEMA IF NOT EXISTS/);
     expect(stepSql(ctx, 'registry')).toMatch(/ON CONFLICT \(migration_id\) DO UPDATE/);
     expect(stepSql(ctx, 'create-table')).toMatch(
-      /^CREATE TABLE IF NOT EXISTS .* \(LIKE "My ""Desk"""\."Trade Log" INCLUDING DEFAULTS/,
+      /IF pg_catalog\.to_regclass\(.*\) IS NULL THEN\n\s+CREATE TABLE .* \(LIKE "My ""Desk"""\."Trade Log" INCLUDING DEFAULTS/,
     );
     expect(stepSql(ctx, 'create-table')).not.toMatch(/INCLUDING (ALL|INDEXES)/);
     expect(stepSql(ctx, 'hypertable')).toMatch(/if_not_exists => true/);

@@ -14,6 +14,7 @@ import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, s
 import { inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
+import { isForeignShadow, shadowOf, verifyOwnObjects } from './ownership';
 import type { MigrationSpec } from './spec';
 import {
   createDefaultPartitionSql,
@@ -127,15 +128,16 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
 
   async 'create-table'({ db, spec }) {
     const r = rel(spec.names);
-    if (await exists(db, r.newTable)) return { detail: { existed: true } };
-    const conflict = await exists(db, r.oldTable);
-    if (conflict)
+    const existed = await exists(db, r.newTable);
+    if (!existed && (await exists(db, r.oldTable)))
       throw new AppError(
         'conflict',
         `${r.oldTable} already exists; this migration needs that name for the old table.`,
       );
     await db.query(createTableSql(spec));
-    return {};
+    // Made now, or on an earlier try: either way it must be this migration's own before anything is copied into it.
+    await verifyOwnObjects(db, shadowOf(spec));
+    return existed ? { detail: { existed: true } } : {};
   },
 
   async hypertable({ db, spec }) {
@@ -451,7 +453,8 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       );
     }
     await db.query(`SET statement_timeout = 0`);
-    await db.query(`DROP TABLE IF EXISTS ${r.newTable}`);
+    // Only the table this migration made: one of that name without its marker is left alone.
+    if (!(await isForeignShadow(db, spec))) await db.query(`DROP TABLE IF EXISTS ${r.newTable}`);
     await runAll(db, [
       ...dropCaptureSql(spec, null, 'forward'),
       ...((await registryExists(db)) ? [releaseSql(spec)] : []),
