@@ -11,6 +11,7 @@
 const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/;
 
 /** C0 and C1 controls (tab aside), DEL, and bidirectional overrides that can make text read differently. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** `\u001b`-style escape for a character a script must not hold raw. */
