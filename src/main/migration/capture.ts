@@ -1,7 +1,7 @@
 import type { ColumnInfo } from './catalog';
 import { inTransaction, type Queryable } from './db';
 import { qi, ql, qn } from './ident';
-import { CAPTURE_SCHEMA, type MigrationNames, rel } from './names';
+import { CAPTURE_SCHEMA, doBlock, type MigrationNames, rel } from './names';
 import { guardSql } from './ownership';
 import type { MigrationSpec } from './spec';
 import { insertSelect } from './sql/table';
@@ -49,6 +49,29 @@ export function claimSql(spec: MigrationSpec): string {
 
 export function releaseSql(spec: MigrationSpec): string {
   return `UPDATE ${qn(CAPTURE_SCHEMA, 'runs')} SET active = false, updated_at = now() WHERE migration_id = ${ql(spec.id)};`;
+}
+
+/**
+ * After the last migration on the server is released: the registry and the schema go, unless
+ * another migration is active or anything else lives in the schema (then both stay).
+ */
+export function dropRegistryIfUnusedSql(): string {
+  const runs = qn(CAPTURE_SCHEMA, 'runs');
+  return doBlock(`  IF pg_catalog.to_regclass(${ql(runs)}) IS NULL
+     OR (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = ${ql(CAPTURE_SCHEMA)})
+        <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+    RETURN;
+  END IF;
+  LOCK TABLE ${runs} IN ACCESS EXCLUSIVE MODE;
+  IF EXISTS (SELECT 1 FROM ${runs} WHERE active) THEN
+    RETURN;
+  END IF;
+  BEGIN
+    DROP TABLE ${runs};
+    DROP SCHEMA ${qi(CAPTURE_SCHEMA)};
+  EXCEPTION WHEN dependent_objects_still_exist THEN
+    NULL;
+  END;`);
 }
 
 interface KeyColumn {

@@ -46,7 +46,8 @@ export function foreignObjectsSql(shadow: Shadow | null): string {
   const newTable = shadow ? `pg_catalog.to_regclass(${ql(rel(shadow.names).newTable)})` : 'NULL::regclass';
   return `WITH me AS (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user),
      ns AS (SELECT n.oid, n.nspowner, n.nspacl FROM pg_catalog.pg_namespace n WHERE n.nspname = ${schema}),
-     rels AS (SELECT c.oid, c.relowner, c.relkind FROM pg_catalog.pg_class c
+     rels AS (SELECT c.oid, c.relowner, c.relkind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
+                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                WHERE c.relnamespace IN (SELECT oid FROM ns) OR c.oid = ${newTable})
 SELECT pg_catalog.format('schema %I', ${schema}) AS what, pg_catalog.pg_get_userbyid(ns.nspowner)::text AS owner,
        'it is not owned by ' || pg_catalog.quote_ident(current_user::text) AS problem
@@ -57,47 +58,52 @@ SELECT pg_catalog.format('schema %I', ${schema}), pg_catalog.pg_get_userbyid(ns.
          || ' may create objects in it'
   FROM ns, pg_catalog.aclexplode(ns.nspacl) a WHERE a.privilege_type = 'CREATE' AND a.grantee <> ns.nspowner
 UNION ALL
-SELECT CASE r.relkind WHEN 'i' THEN 'index ' WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' ELSE 'table ' END || r.oid::regclass::text,
+SELECT CASE r.relkind WHEN 'i' THEN 'index ' WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' ELSE 'table ' END || r.name,
        pg_catalog.pg_get_userbyid(r.relowner)::text, 'it is not owned by ' || pg_catalog.quote_ident(current_user::text)
   FROM rels r WHERE r.relowner <> (SELECT oid FROM me)
 UNION ALL
-SELECT pg_catalog.format('trigger %I on %s', t.tgname, t.tgrelid::regclass), pg_catalog.pg_get_userbyid(r.relowner)::text,
+SELECT pg_catalog.format('trigger %I on %s', t.tgname, r.name), pg_catalog.pg_get_userbyid(r.relowner)::text,
        'Tidemark did not create it'
   FROM pg_catalog.pg_trigger t JOIN rels r ON r.oid = t.tgrelid
   JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
  WHERE NOT t.tgisinternal AND pg_catalog.left(pn.nspname, 12) <> '_timescaledb'
 UNION ALL
-SELECT pg_catalog.format('rule %I on %s', w.rulename, w.ev_class::regclass), pg_catalog.pg_get_userbyid(r.relowner)::text,
+SELECT pg_catalog.format('rule %I on %s', w.rulename, r.name), pg_catalog.pg_get_userbyid(r.relowner)::text,
        'Tidemark did not create it'
   FROM pg_catalog.pg_rewrite w JOIN rels r ON r.oid = w.ev_class WHERE w.rulename <> '_RETURN'
 UNION ALL
-SELECT pg_catalog.format('policy %I on %s', y.polname, y.polrelid::regclass), pg_catalog.pg_get_userbyid(r.relowner)::text,
+SELECT pg_catalog.format('policy %I on %s', y.polname, r.name), pg_catalog.pg_get_userbyid(r.relowner)::text,
        'Tidemark did not create it'
   FROM pg_catalog.pg_policy y JOIN rels r ON r.oid = y.polrelid
 UNION ALL
-SELECT 'function ' || p.oid::regprocedure::text, pg_catalog.pg_get_userbyid(p.proowner)::text,
+SELECT pg_catalog.format('function %I.%I(%s)', ${schema}, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)),
+       pg_catalog.pg_get_userbyid(p.proowner)::text,
        'it is not owned by ' || pg_catalog.quote_ident(current_user::text)
   FROM pg_catalog.pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.proowner <> (SELECT oid FROM me)
 UNION ALL
-SELECT 'table ' || r.oid::regclass::text, pg_catalog.pg_get_userbyid(r.relowner)::text,
+SELECT 'table ' || r.name, pg_catalog.pg_get_userbyid(r.relowner)::text,
        'it does not bear the comment this migration gave the table it created'
-  FROM rels r WHERE r.oid = ${newTable}
+  FROM rels r WHERE r.oid = ${newTable} AND r.relowner = (SELECT oid FROM me)
    AND pg_catalog.obj_description(r.oid, 'pg_class') IS DISTINCT FROM ${shadow ? ql(shadow.marker) : 'NULL'}`;
 }
 
-/** What the refusal says: the object, its owner, why, and what to do. */
-const REFUSAL =
-  'Tidemark will not use % (owner %): %. Another role may have created it to run code as you. Check it and drop it (or make it yours) before you try again; nothing more was run.';
+/** What the refusal says around the list of objects (each: what, its owner, why). */
+const REFUSAL = [
+  'Tidemark will not use ',
+  '. Another role may have made or changed these to run code as you. Check them and drop them (or make them yours) before you try again; nothing more was run.',
+] as const;
 
-/** A DO block that stops (the engine's step, or the exported script) on the first foreign object. */
+/** A DO block that stops (the engine's step, or the exported script) if anything is not Tidemark's own. */
 export function guardSql(shadow: Shadow | null): string {
   const body = `DECLARE
-  bad record;
+  found text;
 BEGIN
-  FOR bad IN ${foreignObjectsSql(shadow)}
-  LOOP
-    RAISE EXCEPTION ${ql(REFUSAL)}, bad.what, bad.owner, bad.problem;
-  END LOOP;
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s (owner %s): %s', x.what, x.owner, x.problem), '; ')
+    INTO found
+    FROM (${foreignObjectsSql(shadow)}) x;
+  IF found IS NOT NULL THEN
+    RAISE EXCEPTION '%', ${ql(REFUSAL[0])} || found || ${ql(REFUSAL[1])};
+  END IF;
 END`;
   let tag = '$tdm_guard$';
   for (let n = 1; body.includes(tag); n++) tag = `$tdm_guard${n}$`;
@@ -113,11 +119,9 @@ export async function findForeignObjects(db: Queryable): Promise<Foreign[]> {
 /** For the engine: refuses (with the same words as the guard) if anything is not Tidemark's own. */
 export async function verifyOwnObjects(db: Queryable, shadow: Shadow | null): Promise<void> {
   const { rows } = await db.query<Foreign>(foreignObjectsSql(shadow));
-  const first = rows[0];
-  if (!first) return;
-  const [a, b, c, d] = REFUSAL.split('%');
-  const more = rows.length > 1 ? ` (and ${rows.length - 1} more such object(s))` : '';
-  throw new AppError('conflict', `${a}${first.what}${b}${first.owner}${c}${first.problem}${more}${d}`);
+  if (rows.length === 0) return;
+  const found = rows.map((f) => `${f.what} (owner ${f.owner}): ${f.problem}`).join('; ');
+  throw new AppError('conflict', `${REFUSAL[0]}${found}${REFUSAL[1]}`);
 }
 
 /** The new table's name is taken by a table this migration did not make (not ours to drop). */

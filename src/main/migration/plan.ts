@@ -2,6 +2,7 @@ import type { PhaseId, Plan, PlanStep } from '../../shared/migration';
 import {
   claimSql,
   dropCaptureSql,
+  dropRegistryIfUnusedSql,
   installCaptureSql,
   registrySql,
   releaseSql,
@@ -262,6 +263,7 @@ export function cleanupSql(ctx: PlanContext): string[] {
     ...dropCaptureSql(spec, r.source, 'reverse'),
     ...dropCaptureSql(spec, null, 'forward'),
     releaseSql(spec),
+    dropRegistryIfUnusedSql(),
     ...retentionSql(ctx),
   ];
 }

@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import {
   claimSql,
   dropCaptureSql,
+  dropRegistryIfUnusedSql,
   installCaptureSql,
   keyColumns,
   registrySql,
@@ -409,6 +410,7 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       ...dropCaptureSql(spec, null, 'reverse'),
       ...dropCaptureSql(spec, null, 'forward'),
       releaseSql(spec),
+      dropRegistryIfUnusedSql(),
     ]);
     return { detail: { retention: await applyRetention(ctx) } };
   },
@@ -432,6 +434,7 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       ...dropCaptureSql(spec, null, 'reverse'),
       ...dropCaptureSql(spec, null, 'forward'),
       releaseSql(spec),
+      dropRegistryIfUnusedSql(),
     ]);
     return {};
   },
@@ -457,7 +460,7 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
     if (!(await isForeignShadow(db, spec))) await db.query(`DROP TABLE IF EXISTS ${r.newTable}`);
     await runAll(db, [
       ...dropCaptureSql(spec, null, 'forward'),
-      ...((await registryExists(db)) ? [releaseSql(spec)] : []),
+      ...((await registryExists(db)) ? [releaseSql(spec), dropRegistryIfUnusedSql()] : []),
     ]);
     return {};
   },
