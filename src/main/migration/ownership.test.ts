@@ -102,6 +102,16 @@ describe("Tidemark's objects on the server", () => {
       `CREATE TRIGGER climb BEFORE INSERT ON tidemark_migration.runs FOR EACH ROW EXECUTE FUNCTION squatter.climb()`,
     );
 
+    const failed = await runToEnd(engine, m.id);
+    expect({ state: failed.state, superuser: await squatterIsSuperuser() }).toEqual({
+      state: 'failed',
+      superuser: false,
+    });
+    expect(failed.error?.message).toMatch(
+      new RegExp(`Tidemark will not use schema tidemark_migration \\(owner ${SQUATTER}\\)`),
+    );
+    expect(failed.steps.find((s) => s.key === 'registry')?.state).toBe('failed');
+
     const report = await engine.service.call('migration:preflight', {
       profileId: m.profileId,
       schema: 'public',
@@ -119,13 +129,6 @@ describe("Tidemark's objects on the server", () => {
     expect(foreign.find((i) => i.objects[0] === 'schema tidemark_migration')?.reason).toContain(
       `(owner ${SQUATTER})`,
     );
-
-    const failed = await runToEnd(engine, m.id);
-    expect(failed.state).toBe('failed');
-    expect(failed.error?.message).toMatch(
-      new RegExp(`Tidemark will not use schema tidemark_migration \\(owner ${SQUATTER}\\)`),
-    );
-    expect(failed.steps.find((s) => s.key === 'registry')?.state).toBe('failed');
 
     if (psql) {
       const script = await runPsql(file);
@@ -156,7 +159,10 @@ describe("Tidemark's objects on the server", () => {
     );
 
     const failed = await runToEnd(engine, m.id);
-    expect(failed.state).toBe('failed');
+    expect({ state: failed.state, superuser: await squatterIsSuperuser() }).toEqual({
+      state: 'failed',
+      superuser: false,
+    });
     // Checked before every step: the run stopped before anything was copied into it.
     expect(failed.steps.find((s) => s.key === 'copy')?.state).toBe('pending');
     expect(failed.error?.message).toContain(
