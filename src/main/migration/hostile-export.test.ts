@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { difference, type Engine, plan, qIdent, startEngine } from './test-harness';
+import { difference, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * Object names are the attacker's text: a role that may create a view (or a
@@ -119,6 +119,30 @@ async function runPsql(file: string): Promise<{ code: number; out: string }> {
     return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
 }
+
+describe('a migration of objects with hostile names', () => {
+  it('swaps and rolls back with the engine, every name intact', async () => {
+    const m = await plan(engine, names.schema, names.table, names.column, 'partitions', {
+      acceptCompositeKey: true,
+      confirmedFreeBytes: 1e12,
+      batchRows: 500,
+    });
+    const swapped = await runToEnd(engine, m.id);
+    expect(swapped.state, why(swapped)).toBe('swapped');
+    expect(swapped.validation?.ok, why(swapped)).toBe(true);
+    expect(
+      (await admin.query(`SELECT relkind::text AS k FROM pg_class WHERE oid = $1::regclass`, [T])).rows[0].k,
+    ).toBe('p');
+    engine.service.rollback(m.id);
+    const back = await engine.service.whenIdle(m.id);
+    expect(back.state, why(back)).toBe('rolled_back');
+    expect(
+      (await admin.query(`SELECT relkind::text AS k FROM pg_class WHERE oid = $1::regclass`, [T])).rows[0].k,
+    ).toBe('r');
+    expect(await difference(admin, T, 'public.expected')).toEqual({ missing: 0, extra: 0 });
+    expect(touched()).toEqual([]);
+  });
+});
 
 describe.skipIf(!psql)('an export of objects with hostile names', () => {
   it('runs in psql without running anything a name holds, and migrates the table', async () => {

@@ -39,9 +39,10 @@ import { validate } from './validate';
 
 /**
  * The migration engine behind the wizard, the CLI and the tests: one
- * instance per app, with its own admin pool (never
- * more than the profile's pool size — 1 works; sessions that only look are READ ONLY). Long work runs in the
- * background; requests answer with the migration's state at once.
+ * instance per app, with its own admin pool (never more than the profile's
+ * pool size — 1 works). Sessions that only look (pre-flight, describe, plan,
+ * export) are READ ONLY. Long work runs in the background; requests answer
+ * with the migration's state at once.
  */
 
 export interface EventSink {
