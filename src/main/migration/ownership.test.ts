@@ -185,6 +185,23 @@ describe("Tidemark's objects on the server", () => {
     await admin.query(`REVOKE CREATE ON SCHEMA public FROM ${SQUATTER}`);
   });
 
+  it("refuses the DBA's own table of that name when it lacks this migration's mark, and keeps it on cancel", async () => {
+    await createTransactions(admin, 'public.unmarked', 300);
+    const m = await plan(engine, 'public', 'unmarked', 'executed_at', 'partitions', settings);
+    await admin.query(`CREATE TABLE ${m.plan.names.newTable} (LIKE public.unmarked)`);
+    await admin.query(`INSERT INTO ${m.plan.names.newTable} SELECT * FROM public.unmarked LIMIT 7`);
+
+    const failed = await runToEnd(engine, m.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.message).toContain(
+      `table public.unmarked_new_${m.id.slice(0, 6)} (owner postgres): its comment is not 'Tidemark migration ${m.id}: the new table, until the swap'`,
+    );
+    const cancelled = await engine.service.whenIdle(engine.service.cancel(m.id).id);
+    expect(cancelled.state, why(cancelled)).toBe('cancelled');
+    expect((await admin.query(`SELECT count(*)::int AS n FROM ${m.plan.names.newTable}`)).rows[0].n).toBe(7);
+    await admin.query(`DROP TABLE ${m.plan.names.newTable}`);
+  });
+
   it('refuses a change log another role made in its schema', async () => {
     await createTransactions(admin, 'public.squat_log', 300);
     const m = await plan(engine, 'public', 'squat_log', 'executed_at', 'partitions', settings);

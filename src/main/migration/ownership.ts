@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import type { Queryable } from './db';
 import { ql } from './ident';
-import { CAPTURE_SCHEMA, type MigrationNames, rel } from './names';
+import { CAPTURE_SCHEMA, dollarTag, type MigrationNames, rel } from './names';
 
 /**
  * Tidemark writes into objects it creates on the DBA's server (its schema, the
@@ -82,7 +82,7 @@ SELECT pg_catalog.format('function %I.%I(%s)', ${schema}, p.proname, pg_catalog.
   FROM pg_catalog.pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.proowner <> (SELECT oid FROM me)
 UNION ALL
 SELECT 'table ' || r.name, pg_catalog.pg_get_userbyid(r.relowner)::text,
-       'it does not bear the comment this migration gave the table it created'
+       'its comment is not ' || ${shadow ? ql(ql(shadow.marker)) : "''"} || ', the mark of the table this migration made'
   FROM rels r WHERE r.oid = ${newTable} AND r.relowner = (SELECT oid FROM me)
    AND pg_catalog.obj_description(r.oid, 'pg_class') IS DISTINCT FROM ${shadow ? ql(shadow.marker) : 'NULL'}`;
 }
@@ -105,8 +105,7 @@ BEGIN
     RAISE EXCEPTION '%', ${ql(REFUSAL[0])} || found || ${ql(REFUSAL[1])};
   END IF;
 END`;
-  let tag = '$tdm_guard$';
-  for (let n = 1; body.includes(tag); n++) tag = `$tdm_guard${n}$`;
+  const tag = dollarTag(body);
   return `DO ${tag}\n${body}\n${tag};`;
 }
 
