@@ -1,7 +1,8 @@
 import type { ColumnInfo } from './catalog';
 import { inTransaction, type Queryable } from './db';
 import { qi, ql, qn } from './ident';
-import { CAPTURE_SCHEMA, type MigrationNames, rel } from './names';
+import { CAPTURE_SCHEMA, doBlock, type MigrationNames, rel } from './names';
+import { guardSql } from './ownership';
 import type { MigrationSpec } from './spec';
 import { insertSelect } from './sql/table';
 
@@ -13,11 +14,17 @@ import { insertSelect } from './sql/table';
  * so the order of changes and how often a row changed do not matter.
  */
 
-/** The run registry, shared by every migration on the server: one active migration per table. */
+/**
+ * The run registry, shared by every migration on the server: one active migration per table.
+ * Whatever already exists under these names is checked to be ours before anything touches it.
+ */
 export function registrySql(): string[] {
+  const runs = qn(CAPTURE_SCHEMA, 'runs');
   return [
     `CREATE SCHEMA IF NOT EXISTS ${qi(CAPTURE_SCHEMA)};`,
-    `CREATE TABLE IF NOT EXISTS ${qn(CAPTURE_SCHEMA, 'runs')} (
+    `REVOKE ALL ON SCHEMA ${qi(CAPTURE_SCHEMA)} FROM PUBLIC;`,
+    guardSql(null),
+    `CREATE TABLE IF NOT EXISTS ${runs} (
   migration_id  text PRIMARY KEY,
   source_schema name NOT NULL,
   source_table  name NOT NULL,
@@ -29,7 +36,9 @@ export function registrySql(): string[] {
   started_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now()
 );`,
-    `CREATE UNIQUE INDEX IF NOT EXISTS runs_one_active_per_table ON ${qn(CAPTURE_SCHEMA, 'runs')} (source_schema, source_table) WHERE active;`,
+    `REVOKE ALL ON TABLE ${runs} FROM PUBLIC;`,
+    guardSql(null),
+    `CREATE UNIQUE INDEX IF NOT EXISTS runs_one_active_per_table ON ${runs} (source_schema, source_table) WHERE active;`,
   ];
 }
 
@@ -40,6 +49,29 @@ export function claimSql(spec: MigrationSpec): string {
 
 export function releaseSql(spec: MigrationSpec): string {
   return `UPDATE ${qn(CAPTURE_SCHEMA, 'runs')} SET active = false, updated_at = now() WHERE migration_id = ${ql(spec.id)};`;
+}
+
+/**
+ * After the last migration on the server is released: the registry and the schema go, unless
+ * another migration is active or anything else lives in the schema (then both stay).
+ */
+export function dropRegistryIfUnusedSql(): string {
+  const runs = qn(CAPTURE_SCHEMA, 'runs');
+  return doBlock(`  IF pg_catalog.to_regclass(${ql(runs)}) IS NULL
+     OR (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = ${ql(CAPTURE_SCHEMA)})
+        <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+    RETURN;
+  END IF;
+  LOCK TABLE ${runs} IN ACCESS EXCLUSIVE MODE;
+  IF EXISTS (SELECT 1 FROM ${runs} WHERE active) THEN
+    RETURN;
+  END IF;
+  BEGIN
+    DROP TABLE ${runs};
+    DROP SCHEMA ${qi(CAPTURE_SCHEMA)};
+  EXCEPTION WHEN dependent_objects_still_exist THEN
+    NULL;
+  END;`);
 }
 
 interface KeyColumn {
@@ -124,8 +156,12 @@ END`;
   };
   return [
     `CREATE TABLE IF NOT EXISTS ${o.log} (\n  seq bigserial PRIMARY KEY,\n  op "char" NOT NULL,\n${logCols}\n);`,
+    `REVOKE ALL ON TABLE ${o.log} FROM PUBLIC;`,
+    // Before functions that run on every write to the application's table are (re)defined here.
+    guardSql(null),
     fn(o.fn, body),
     fn(o.truncateFn, truncateBody),
+    `REVOKE ALL ON FUNCTION ${o.fn}(), ${o.truncateFn}() FROM PUBLIC;`,
     create(o.trigger, o.triggerName, 'INSERT OR UPDATE OR DELETE', o.fn, 'ROW'),
     create(o.truncateTrigger, o.truncateTriggerName, 'TRUNCATE', o.truncateFn, 'STATEMENT'),
     ...(always

@@ -3,6 +3,7 @@ import { castType } from './copy';
 import { qi, ql } from './ident';
 import { doBlock, dollarTag, rel } from './names';
 import type { PlanContext } from './plan';
+import { sqlComment } from './psql';
 import { insertSelect } from './sql/table';
 
 /**
@@ -63,25 +64,32 @@ export function exportScript(
   generatedAt: Date,
 ): { fileName: string; script: string } {
   const { spec } = ctx;
+  const target = spec.target === 'timescaledb' ? 'a TimescaleDB hypertable' : 'native range partitions';
   const lines: string[] = [
-    `-- Tidemark migration ${spec.id}: ${plan.names.source} into ${spec.target === 'timescaledb' ? 'a TimescaleDB hypertable' : 'native range partitions'}`,
-    `-- on ${qi(spec.timeColumn)}, interval ${spec.settings.interval}. Generated ${generatedAt.toISOString()}.`,
-    '--',
-    '-- Run it with:  psql -X -d <database> -f <this file>',
-    '-- Every statement stops the script if it fails (ON_ERROR_STOP). Each step can be run again:',
-    '-- statements use IF NOT EXISTS, and the copy resumes from its high-water mark.',
-    '-- The swap gives up after its lock_timeout if sessions hold the table: run the script again',
-    '-- from the swap (phase B) once they are gone.',
+    sqlComment(
+      [
+        `Tidemark migration ${spec.id}: ${plan.names.source} into ${target}`,
+        `on ${qi(spec.timeColumn)}, interval ${spec.settings.interval}. Generated ${generatedAt.toISOString()}.`,
+        '',
+        'Run it with:  psql -X -d <database> -f <this file>',
+        'Every statement stops the script if it fails (ON_ERROR_STOP). Each step can be run again:',
+        'statements use IF NOT EXISTS, and the copy resumes from its high-water mark.',
+        'The swap gives up after its lock_timeout if sessions hold the table: run the script again',
+        'from the swap (phase B) once they are gone.',
+      ].join('\n'),
+    ),
     '',
     '\\set ON_ERROR_STOP on',
     '\\timing on',
+    // psql reads string literals the way the server says it does: say it first, before any literal.
+    'SET standard_conforming_strings = on;',
     "SET TimeZone = 'UTC';",
     "SET DateStyle = 'ISO, MDY';",
     'SET statement_timeout = 0;',
     "SET lock_timeout = '10s';",
     'SET row_security = off;',
     '',
-    '-- Run again after the swap, this script would copy the new table once more: stop instead.',
+    sqlComment('Run again after the swap, this script would copy the new table once more: stop instead.'),
     doBlock(
       `  IF to_regclass(${ql(rel(spec.names).oldTable)}) IS NOT NULL THEN\n    RAISE EXCEPTION 'The swap already happened (% exists): nothing left to run. Validate, then clean up or roll back.', ${ql(rel(spec.names).oldTable)};\n  END IF;`,
     ),
@@ -89,22 +97,22 @@ export function exportScript(
   for (const phase of plan.phases) {
     lines.push(
       '',
-      `-- ${'='.repeat(76)}`,
-      `-- Phase ${phase.id}: ${phase.title}`,
-      `-- ${phase.description}`,
-      `-- ${'='.repeat(76)}`,
+      sqlComment('='.repeat(76)),
+      sqlComment(`Phase ${phase.id}: ${phase.title}`),
+      sqlComment(phase.description),
+      sqlComment('='.repeat(76)),
     );
     for (const step of phase.steps) {
       if (step.key === 'cleanup' || step.key === 'rollback') {
         lines.push(
           '',
-          `-- ${step.title}: ${step.why}`,
-          '-- Not run by this script; the statements, to run when you decide:',
+          sqlComment(`${step.title}: ${step.why}`),
+          sqlComment('Not run by this script; the statements, to run when you decide:'),
         );
-        for (const sql of step.sql) lines.push(...sql.split('\n').map((l) => `-- ${l}`));
+        for (const sql of step.sql) lines.push(sqlComment(sql));
         continue;
       }
-      lines.push('', `-- ${step.title}`, `-- ${step.why}`);
+      lines.push('', sqlComment(step.title), sqlComment(step.why));
       if (step.key === 'copy') {
         lines.push(copyLoop(ctx));
       } else if (step.key === 'pause-jobs') {
@@ -114,14 +122,16 @@ export function exportScript(
       } else if (step.key === 'validate') {
         lines.push(
           ...step.sql.filter((s) => !s.startsWith('EXPLAIN')),
-          `-- EXPLAIN of a time-range query should read only some ${spec.target === 'timescaledb' ? 'chunks' : 'partitions'}.`,
+          sqlComment(
+            `EXPLAIN of a time-range query should read only some ${spec.target === 'timescaledb' ? 'chunks' : 'partitions'}.`,
+          ),
         );
       } else {
         lines.push(...step.sql);
       }
     }
   }
-  lines.push('', '-- End of the plan.', '');
+  lines.push('', sqlComment('End of the plan.'), '');
   const safe = `${spec.names.schema}.${spec.names.table}`.replace(/[^A-Za-z0-9_.-]+/g, '_');
   return { fileName: `tidemark-migration-${safe}-${spec.id}.sql`, script: lines.join('\n') };
 }

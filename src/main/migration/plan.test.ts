@@ -271,7 +271,7 @@ describe('the plan', () => {
     expect(stepSql(ctx, 'registry')).toMatch(/CREATE SCHEMA IF NOT EXISTS/);
     expect(stepSql(ctx, 'registry')).toMatch(/ON CONFLICT \(migration_id\) DO UPDATE/);
     expect(stepSql(ctx, 'create-table')).toMatch(
-      /^CREATE TABLE IF NOT EXISTS .* \(LIKE "My ""Desk"""\."Trade Log" INCLUDING DEFAULTS/,
+      /IF pg_catalog\.to_regclass\(.*\) IS NULL THEN\n\s+CREATE TABLE .* \(LIKE "My ""Desk"""\."Trade Log" INCLUDING DEFAULTS/,
     );
     expect(stepSql(ctx, 'create-table')).not.toMatch(/INCLUDING (ALL|INDEXES)/);
     expect(stepSql(ctx, 'hypertable')).toMatch(/if_not_exists => true/);
@@ -301,7 +301,7 @@ describe('the plan', () => {
     expect(idx.find((i) => i.source === 'Trade Log_pkey')).toMatchObject({
       kind: 'primary_key',
       temp: 'Trade Log_pkey_tdm_abc123',
-      old: 'Trade Log_pkey_old_abc123',
+      old: 'Trade Log_pkey_ixold_abc123',
       timeAppended: true,
       expectedTail: 'USING btree ("Trade Id", "Executed At")',
     });
@@ -360,7 +360,7 @@ describe('the plan', () => {
     expect(at(/^DELETE FROM "tidemark_migration"\."log_abc123"/)).toBeLessThan(
       at(/RENAME TO "Trade Log_old_abc123"/),
     );
-    expect(at(/ALTER INDEX .*"Trade Log_pkey" RENAME TO "Trade Log_pkey_old_abc123"/)).toBeLessThan(
+    expect(at(/ALTER INDEX .*"Trade Log_pkey" RENAME TO "Trade Log_pkey_ixold_abc123"/)).toBeLessThan(
       at(/ALTER INDEX .*"Trade Log_pkey_tdm_abc123" RENAME TO "Trade Log_pkey"/),
     );
     expect(swap).toMatch(

@@ -2,6 +2,7 @@ import type { PhaseId, Plan, PlanStep } from '../../shared/migration';
 import {
   claimSql,
   dropCaptureSql,
+  dropRegistryIfUnusedSql,
   installCaptureSql,
   registrySql,
   releaseSql,
@@ -13,6 +14,8 @@ import { type MoveStatement, moveStatements, type TableObjects } from './depende
 import { qi, ql, qn } from './ident';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
+import { guardSql, shadowOf } from './ownership';
+import { sqlComment } from './psql';
 import type { MigrationSpec } from './spec';
 import { createDefaultPartitionSql, createPartitionSql, type PartitionBound } from './sql/partitions';
 import { columnList, createTableSql } from './sql/table';
@@ -190,12 +193,14 @@ export function swapScript(ctx: PlanContext, moves: MoveStatement[]): string[] {
   const sql = lockBoth(spec, r.source, r.newTable);
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(
-      '-- The last changes committed before the lock.',
+      sqlComment('The last changes committed before the lock.'),
       ...replayScript(ctx, r.source, r.newTable, r.log),
     );
   } else {
     sql.push(
-      '-- No key to replay by: every time range is compared under the lock and the ranges that differ are copied again.',
+      sqlComment(
+        'No key to replay by: every time range is compared under the lock and the ranges that differ are copied again.',
+      ),
       `DELETE FROM ${r.newTable};`,
       `INSERT INTO ${r.newTable} (${columnList(spec)})${spec.overridingSystemValue ? ' OVERRIDING SYSTEM VALUE' : ''} SELECT ${columnList(spec)} FROM ${r.source};`,
     );
@@ -208,10 +213,12 @@ export function swapScript(ctx: PlanContext, moves: MoveStatement[]): string[] {
     `ALTER TABLE ${r.source} RENAME TO ${qi(n.oldTable)};`,
     `ALTER TABLE ${r.newTable} RENAME TO ${qi(n.table)};`,
   );
-  for (const m of moves) sql.push(`-- ${m.kind} ${m.name}: ${m.action}`, ...m.sql);
+  for (const m of moves) sql.push(sqlComment(`${m.kind} ${m.name}: ${m.action}`), ...m.sql);
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(...dropCaptureSql(spec, r.oldTable, 'forward').slice(0, 2));
-    sql.push('-- Changes to the new table are logged from now on, so a rollback can carry them back.');
+    sql.push(
+      sqlComment('Changes to the new table are logged from now on, so a rollback can carry them back.'),
+    );
     sql.push(...installCaptureSql(spec, keyCols(ctx), r.source, 'reverse'));
   }
   sql.push('COMMIT;');
@@ -239,7 +246,9 @@ export function retentionSql(ctx: PlanContext): string[] {
     return sql ? [sql] : [];
   }
   return [
-    `-- Partitions whose range ends before now() - interval ${ql(spec.settings.retention)} are detached (their rows stay, in tables of their own), e.g.:`,
+    sqlComment(
+      `Partitions whose range ends before now() - interval ${ql(spec.settings.retention)} are detached (their rows stay, in tables of their own), e.g.:`,
+    ),
     ...ctx.partitions
       .slice(0, 1)
       .map((p) => `ALTER TABLE ${r.source} DETACH PARTITION ${qn(spec.names.schema, p.name)};`),
@@ -254,6 +263,7 @@ export function cleanupSql(ctx: PlanContext): string[] {
     ...dropCaptureSql(spec, r.source, 'reverse'),
     ...dropCaptureSql(spec, null, 'forward'),
     releaseSql(spec),
+    dropRegistryIfUnusedSql(),
     ...retentionSql(ctx),
   ];
 }
@@ -265,7 +275,7 @@ export function rollbackSql(ctx: PlanContext): string[] {
   const sql = lockBoth(spec, r.source, r.oldTable);
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(
-      '-- Rows the application wrote to the new table since the swap.',
+      sqlComment('Rows the application wrote to the new table since the swap.'),
       ...replayScript(ctx, r.source, r.oldTable, r.reverseLog),
     );
   }
@@ -276,7 +286,9 @@ export function rollbackSql(ctx: PlanContext): string[] {
   sql.push(
     `ALTER TABLE ${r.source} RENAME TO ${qi(n.rolledBackTable)};`,
     `ALTER TABLE ${r.oldTable} RENAME TO ${qi(n.table)};`,
-    '-- … then everything the swap moved is moved back the same way (read from the catalog when it runs).',
+    sqlComment(
+      '… then everything the swap moved is moved back the same way (read from the catalog when it runs).',
+    ),
     'COMMIT;',
     `DROP TABLE ${r.rolledBack};`,
   );
@@ -316,7 +328,7 @@ export function buildPlan(ctx: PlanContext): Plan {
       'A',
       'Create the new table',
       'Same columns, defaults, constraints, identity and statistics; no indexes yet (building them after the copy is much faster).',
-      [createTableSql(spec)],
+      [createTableSql(spec), guardSql(shadowOf(spec))],
     ),
   ];
   if (spec.target === 'timescaledb') {

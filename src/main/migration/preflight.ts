@@ -25,6 +25,7 @@ import type { Queryable } from './db';
 import { readObjects, type TableObjects } from './dependents';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
+import { findForeignObjects } from './ownership';
 import { readServerFacts, timescaleFeatures } from './server';
 import { adviseSettings, resolveSettings } from './settings';
 import { keysWithoutTime } from './spec';
@@ -659,12 +660,31 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     objects: locks.map((l) => `pid ${l.pid} ${l.mode}${l.granted ? '' : ' (waiting)'}`),
   });
 
-  const { rows: active } = await db
-    .query<{ id: string }>(
-      `SELECT migration_id AS id FROM ${qn(CAPTURE_SCHEMA, 'runs')} WHERE active AND source_schema = $1 AND source_table = $2`,
-      [info.schema, info.table],
-    )
-    .catch(() => ({ rows: [] as { id: string }[] }));
+  const foreign = await findForeignObjects(db);
+  for (const f of foreign) {
+    add({
+      id: `foreign:${f.what}`,
+      category: 'server',
+      title: "Tidemark's objects on the server",
+      status: 'blocking',
+      reason: `${f.what} (owner ${f.owner}): ${f.problem}. Tidemark writes into its objects as ${qi(server.user)}; one another role made or can change could run code as that role.`,
+      fix: `Check it, then drop it (or make it owned by ${qi(server.user)}) before migrating.`,
+      objects: [f.what],
+    });
+  }
+
+  // Read the registry only when it is ours: a view of that name could run anything as the reader.
+  const active =
+    foreign.length > 0
+      ? []
+      : (
+          await db
+            .query<{ id: string }>(
+              `SELECT migration_id AS id FROM ${qn(CAPTURE_SCHEMA, 'runs')} WHERE active AND source_schema = $1 AND source_table = $2`,
+              [info.schema, info.table],
+            )
+            .catch(() => ({ rows: [] as { id: string }[] }))
+        ).rows;
   if (active.length > 0) {
     add({
       id: 'active_migration',

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { ConnectionFailedError } from '../postgres/failure';
 import { describePgError } from './db';
 import type { MigrationJournal } from './journal';
+import { shadowOf, verifyOwnObjects } from './ownership';
 import { executors, type StepContext } from './steps';
 
 /**
@@ -38,6 +39,8 @@ export class Interrupted extends Error {
 }
 
 const CONNECTION_RETRIES = 6;
+/** Steps that never write into the new table (by its pre-swap name): they check only the schema's objects. */
+const AFTER_OR_INSTEAD = ['cleanup', 'rollback', 'rollback-drop', 'cancel'];
 const PROGRESS_EVERY_MS = 250;
 
 function isConnectionLoss(error: unknown): boolean {
@@ -164,6 +167,11 @@ export class StepRunner {
           // Batches, index builds and validations may take longer than the profile's statement timeout.
           await client.query(`SET statement_timeout = 0`);
           try {
+            const row = journal.get(id)!;
+            // Tidemark's objects on the server are checked to be its own before every step uses them.
+            const shadow =
+              row.swappedAt === null && !AFTER_OR_INSTEAD.includes(key) ? shadowOf(row.spec) : null;
+            await verifyOwnObjects(client, shadow);
             return await execute(this.context(client, key));
           } finally {
             if (client.getTransactionStatus?.() === 'I') {

@@ -41,9 +41,10 @@ import { validate } from './validate';
 
 /**
  * The migration engine behind the wizard, the CLI and the tests: one
- * instance per app, with its own admin pool (read-write sessions, never
- * more than the profile's pool size — 1 works). Long work runs in the
- * background; requests answer with the migration's state at once.
+ * instance per app, with its own admin pool (never more than the profile's
+ * pool size — 1 works). Sessions that only look (pre-flight, describe, plan,
+ * export) are READ ONLY. Long work runs in the background; requests answer
+ * with the migration's state at once.
  */
 
 export interface EventSink {
@@ -127,7 +128,7 @@ export class MigrationService {
   async call<C extends MigrationChannel>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>> {
     const r = request as never;
     const handlers: { [K in MigrationChannel]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> } = {
-      'migration:tables': ({ profileId }) => this.session(profileId, (db) => listCandidates(db)),
+      'migration:tables': ({ profileId }) => this.readOnlySession(profileId, (db) => listCandidates(db)),
       'migration:describe': (req) => this.describe(req),
       'migration:preflight': async (req) => (await this.analyze(req.profileId, req)).report,
       'migration:create': (req) => this.create(req),
@@ -195,8 +196,21 @@ export class MigrationService {
     });
   }
 
+  /** A session in which every transaction is READ ONLY, for work that only looks (pre-flight, describe, list). */
+  private readOnlySession<T>(profileId: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.session(profileId, async (client) => {
+      await client.query('SET default_transaction_read_only = on');
+      try {
+        return await fn(client);
+      } finally {
+        // A session left in a transaction is discarded by the pool; an idle one goes back read-write.
+        if (client.getTransactionStatus() === 'I') await client.query('RESET default_transaction_read_only');
+      }
+    });
+  }
+
   async describe(req: ParsedRequestOf<'migration:describe'>): Promise<TableSummary> {
-    return this.session(req.profileId, async (db) => {
+    return this.readOnlySession(req.profileId, async (db) => {
       const info = await readTable(db, await findTableOid(db, req.schema, req.table));
       const columns = timeColumnsOf(info);
       const time = req.timeColumn ? columns.find((c) => c.name === req.timeColumn) : columns[0];
@@ -213,12 +227,12 @@ export class MigrationService {
   }
 
   private analyze(profileId: string, req: PreflightRequest): Promise<Analysis> {
-    return this.session(profileId, (db) => analyze(db, req));
+    return this.readOnlySession(profileId, (db) => analyze(db, req));
   }
 
   async create(req: ParsedRequestOf<'migration:create'>): Promise<Migration> {
     const id = randomBytes(6).toString('hex');
-    const row = await this.session(req.profileId, async (db) => {
+    const row = await this.readOnlySession(req.profileId, async (db) => {
       const analysis = await analyze(db, req);
       refuseIfBlocked(analysis);
       const { spec, ctx } = await this.buildSpec(db, id, req.profileId, analysis);
@@ -240,7 +254,7 @@ export class MigrationService {
       ...settings,
       swap: { ...row.spec.settings.swap, ...(settings.swap ?? {}) },
     };
-    await this.session(row.profileId, async (db) => {
+    await this.readOnlySession(row.profileId, async (db) => {
       const analysis = await analyze(db, {
         schema: row.schema,
         table: row.table,
@@ -356,7 +370,7 @@ export class MigrationService {
 
   async export(id: string): Promise<{ fileName: string; script: string }> {
     const row = this.row(id);
-    return this.session(row.profileId, async (db) => {
+    return this.readOnlySession(row.profileId, async (db) => {
       const oid = row.spec.sourceOid;
       const current = await findTableOid(db, row.schema, row.table).catch(() => null);
       if (current !== oid && row.swappedAt === null) {

@@ -70,7 +70,8 @@ export function planIndexes(
   for (const index of info.indexes) {
     if (!index.valid || index.constraint?.type === 'x') continue;
     const temp = withSuffix(index.name, `_tdm_${names.suffix}`);
-    const old = withSuffix(index.name, `_old_${names.suffix}`);
+    // Not `_old_`: a long index name cut to fit would become the old table's name.
+    const old = withSuffix(index.name, `_ixold_${names.suffix}`);
     const { tail } = splitIndexDef(index.definition);
     const unique = index.unique;
     const needsTime = unique && !index.keyColumns.includes(timeColumn);

@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import {
   claimSql,
   dropCaptureSql,
+  dropRegistryIfUnusedSql,
   installCaptureSql,
   keyColumns,
   registrySql,
@@ -14,6 +15,7 @@ import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, s
 import { inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
+import { isForeignShadow, shadowOf, verifyOwnObjects } from './ownership';
 import type { MigrationSpec } from './spec';
 import {
   createDefaultPartitionSql,
@@ -127,15 +129,16 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
 
   async 'create-table'({ db, spec }) {
     const r = rel(spec.names);
-    if (await exists(db, r.newTable)) return { detail: { existed: true } };
-    const conflict = await exists(db, r.oldTable);
-    if (conflict)
+    const existed = await exists(db, r.newTable);
+    if (!existed && (await exists(db, r.oldTable)))
       throw new AppError(
         'conflict',
         `${r.oldTable} already exists; this migration needs that name for the old table.`,
       );
     await db.query(createTableSql(spec));
-    return {};
+    // Made now, or on an earlier try: either way it must be this migration's own before anything is copied into it.
+    await verifyOwnObjects(db, shadowOf(spec));
+    return existed ? { detail: { existed: true } } : {};
   },
 
   async hypertable({ db, spec }) {
@@ -407,6 +410,7 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       ...dropCaptureSql(spec, null, 'reverse'),
       ...dropCaptureSql(spec, null, 'forward'),
       releaseSql(spec),
+      dropRegistryIfUnusedSql(),
     ]);
     return { detail: { retention: await applyRetention(ctx) } };
   },
@@ -430,6 +434,7 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       ...dropCaptureSql(spec, null, 'reverse'),
       ...dropCaptureSql(spec, null, 'forward'),
       releaseSql(spec),
+      dropRegistryIfUnusedSql(),
     ]);
     return {};
   },
@@ -451,10 +456,11 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       );
     }
     await db.query(`SET statement_timeout = 0`);
-    await db.query(`DROP TABLE IF EXISTS ${r.newTable}`);
+    // Only the table this migration made: one of that name without its marker is left alone.
+    if (!(await isForeignShadow(db, spec))) await db.query(`DROP TABLE IF EXISTS ${r.newTable}`);
     await runAll(db, [
       ...dropCaptureSql(spec, null, 'forward'),
-      ...((await registryExists(db)) ? [releaseSql(spec)] : []),
+      ...((await registryExists(db)) ? [releaseSql(spec), dropRegistryIfUnusedSql()] : []),
     ]);
     return {};
   },

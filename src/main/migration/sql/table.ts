@@ -1,5 +1,6 @@
-import { qi } from '../ident';
-import { rel } from '../names';
+import { qi, ql } from '../ident';
+import { doBlock, rel } from '../names';
+import { shadowMarker } from '../ownership';
 import type { MigrationSpec } from '../spec';
 
 /**
@@ -22,7 +23,12 @@ export function createTableSql(spec: MigrationSpec): string {
     .map((w) => `INCLUDING ${w}`)
     .join(' ');
   const partitioned = spec.target === 'partitions' ? ` PARTITION BY RANGE (${qi(spec.timeColumn)})` : '';
-  return `CREATE TABLE IF NOT EXISTS ${r.newTable} (LIKE ${r.source} ${including})${partitioned};`;
+  // The marker is set only by the statement that creates the table, so a table of that name made by anyone else lacks it.
+  return doBlock(`  IF pg_catalog.to_regclass(${ql(r.newTable)}) IS NULL THEN
+    CREATE TABLE ${r.newTable} (LIKE ${r.source} ${including})${partitioned};
+    COMMENT ON TABLE ${r.newTable} IS ${ql(shadowMarker(spec.id))};
+    REVOKE ALL ON TABLE ${r.newTable} FROM PUBLIC;
+  END IF;`);
 }
 
 /** The column list both sides of every copy use. */
