@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 
@@ -18,8 +18,11 @@ export function createLogger(
   if (!dataDir) return pino({ level: 'silent' });
   const dir = join(dataDir, 'logs');
   mkdirSync(dir, { recursive: true });
+  // Opened here, not by the destination in the background: the logger is ready at once, and a
+  // logger closed (or a data folder removed) right after start-up cannot fail later.
+  const fd = openSync(join(dir, 'tidemark.log'), 'a');
   return pino(
     { level, redact, base: { app: 'tidemark' }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: join(dir, 'tidemark.log'), mkdir: true, sync: false }),
+    pino.destination({ fd, sync: false }),
   );
 }
