@@ -25,7 +25,7 @@ const profileFieldValidators = {
     .min(1, 'Enter the server host name, IP address or socket directory.')
     .max(1024)
     .refine((h) => !/\s/.test(h), 'A host name cannot contain spaces.'),
-  port: z.coerce
+  port: z
     .number({ error: 'The port must be a number.' })
     .int('The port must be a whole number.')
     .min(1, 'The port must be between 1 and 65535.')
@@ -40,17 +40,17 @@ const profileFieldValidators = {
   sslRootCert: optionalPath,
   sslCert: optionalPath,
   sslKey: optionalPath,
-  connectTimeoutSec: z.coerce
+  connectTimeoutSec: z
     .number({ error: 'The connect timeout must be a number of seconds.' })
     .int()
     .min(1, 'The connect timeout must be at least 1 second.')
     .max(300, 'The connect timeout must be at most 300 seconds.'),
-  statementTimeoutMs: z.coerce
+  statementTimeoutMs: z
     .number({ error: 'The statement timeout must be a number of milliseconds.' })
     .int()
     .min(100, 'The statement timeout must be at least 100 ms.')
     .max(3_600_000, 'The statement timeout must be at most one hour.'),
-  poolSize: z.coerce
+  poolSize: z
     .number({ error: 'The pool size must be a number.' })
     .int()
     .min(1, 'The pool size must be 1 or more.')

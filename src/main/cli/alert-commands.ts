@@ -60,6 +60,11 @@ export function parseSize(text: string): number | string {
   return Math.round(Number(m[1]) * factor);
 }
 
+/** A typed figure as a number; anything else goes as typed for main to explain (it takes numbers only). */
+function numberOrText(text: string): number | string {
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
 const ON = new Set(['on', 'true', 'yes', '1', 'enabled']);
 const OFF = new Set(['off', 'false', 'no', '0', 'disabled']);
 
@@ -78,8 +83,8 @@ function parseSetting(text: string): { name: RuleName; value: unknown } {
     throw new CliFailure(`${name}: use on or off (not "${raw}").`);
   }
   if (name.endsWith('Bytes')) return { name, value: parseSize(raw) };
-  if (name.endsWith('Pct')) return { name, value: raw.replace(/\s*%$/, '') };
-  return { name, value: raw };
+  if (name.endsWith('Pct')) return { name, value: numberOrText(raw.replace(/\s*%$/, '')) };
+  return { name, value: numberOrText(raw) };
 }
 
 function show(name: RuleName, value: AlertRules[RuleName]): string {

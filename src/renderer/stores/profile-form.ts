@@ -8,6 +8,7 @@ import type {
 } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
+import { numberField, optionalNumberField } from '../lib/form-number';
 import type { NavigationStore } from './navigation';
 import type { ProfilesStore } from './profiles';
 import type { UnlockStore } from './unlock';
@@ -79,21 +80,21 @@ export function draftFromProfile(p: Profile): Draft {
 
 const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v);
 
-/** The request body. Numbers go as typed; main's schema coerces and explains what is wrong. */
+/** The request body. Numbers become numbers here; main's schema explains what is wrong with them. */
 export function inputFromDraft(d: Draft, password?: string): ProfileInput {
   return {
     name: d.name,
     host: d.host,
-    port: d.port,
+    port: numberField(d.port),
     database: d.database,
     user: d.user,
     sslmode: d.sslmode,
     sslRootCert: blankToUndefined(d.sslRootCert),
     sslCert: blankToUndefined(d.sslCert),
     sslKey: blankToUndefined(d.sslKey),
-    connectTimeoutSec: blankToUndefined(d.connectTimeoutSec),
-    statementTimeoutMs: blankToUndefined(d.statementTimeoutMs),
-    poolSize: blankToUndefined(d.poolSize),
+    connectTimeoutSec: optionalNumberField(d.connectTimeoutSec),
+    statementTimeoutMs: optionalNumberField(d.statementTimeoutMs),
+    poolSize: optionalNumberField(d.poolSize),
     passwordMode: d.passwordMode,
     ...(password ? { password } : {}),
   };
