@@ -193,12 +193,11 @@ export function describeConnectionFailure(error: unknown, ctx: FailureContext): 
     return out(
       'hostname_mismatch',
       `The server's certificate is not issued for "${ctx.host}"${names}. Connect with a host name the certificate lists, ` +
-        'or use sslmode verify-ca to check the CA only.',
+        `or have the server's certificate reissued to name "${ctx.host}".`,
     );
   }
   if (err.code && untrustedCodes.has(err.code)) {
-    const fix =
-      'Set the CA file to the CA that signed the server certificate, or use sslmode require to encrypt without verifying.';
+    const fix = 'Set the CA (root) certificate file to the CA that signed the server certificate.';
     switch (err.code) {
       case 'CERT_HAS_EXPIRED':
         return out('certificate_untrusted', `The server's certificate has expired. Renew it on the server.`);

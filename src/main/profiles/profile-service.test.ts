@@ -105,6 +105,25 @@ describe('profiles', () => {
     expect(service.list()).toEqual([]);
   });
 
+  it('refuses verify-ca or verify-full without a root certificate at save, and accepts sslrootcert=system', () => {
+    const { service, dir } = setup();
+    const saved = process.env.HOME;
+    process.env.HOME = dir;
+    try {
+      const err = errorOf(() => service.create(input({ sslmode: 'verify-ca' })));
+      expect(err.fields?.sslRootCert).toBe(
+        `root certificate file "${join(dir, '.postgresql', 'root.crt')}" does not exist: sslmode verify-ca needs the CA certificate that signed the server certificate. Set the CA (root) certificate file.`,
+      );
+      const weak = errorOf(() => service.create(input({ sslmode: 'require', sslRootCert: 'system' })));
+      expect(weak.fields?.sslRootCert).toMatch(/only allows it with verify-full/);
+      expect(service.list()).toEqual([]);
+      const system = service.create(input({ sslmode: 'verify-full', sslRootCert: 'system' }));
+      expect(system.sslRootCert).toBe('system');
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+
   it('requires a password when "store" is chosen and none is stored yet', () => {
     const { service } = setup();
     expect(errorOf(() => service.create(input({ passwordMode: 'store' }))).fields?.password).toBeDefined();

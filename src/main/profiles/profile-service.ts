@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile, ProfileFields } from '../../shared/profile';
 import { AppError, invalidInput, notFound } from '../errors';
+import { rootCertProblem } from '../postgres/tls';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProfileRepository, StoredProfile } from '../store/profile-repository';
 
@@ -29,7 +30,8 @@ function checkFields(fields: ProfileFields): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const [key, what] of fileFields) {
     const path = fields[key];
-    if (!path) continue;
+    // sslrootcert=system names the system's CAs, not a file (planTls allows it with verify-full only).
+    if (!path || (key === 'sslRootCert' && path === 'system')) continue;
     const full = expandHome(path);
     try {
       accessSync(full, constants.R_OK);
@@ -42,6 +44,8 @@ function checkFields(fields: ProfileFields): Record<string, string> {
           : `The ${what} file ${full} cannot be read (${code ?? 'error'}).`;
     }
   }
+  const rootProblem = rootCertProblem(fields);
+  if (rootProblem) errors.sslRootCert ??= rootProblem;
   if (fields.sslCert && !fields.sslKey) errors.sslKey ??= 'A client certificate needs its key file.';
   if (fields.sslKey && !fields.sslCert) errors.sslCert ??= 'A client key needs its certificate file.';
   return errors;
