@@ -8,7 +8,7 @@ export const sslModeHints: Record<SslMode, string> = {
   prefer: 'Uses SSL when the server offers it, without checking its certificate (libpq’s default).',
   require: 'Always encrypts, but does not check who the server is.',
   'verify-ca':
-    'Encrypts and checks that a trusted CA signed the server certificate; the host name is not checked.',
+    'Encrypts and checks that the CA in the root certificate file signed the server certificate; the host name is not checked.',
   'verify-full': 'Encrypts, checks the CA and that the certificate matches the host name. The safest choice.',
 };
 

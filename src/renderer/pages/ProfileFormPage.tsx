@@ -217,7 +217,7 @@ function SslSection() {
         field="sslRootCert"
         label="CA certificate file"
         placeholder="~/.postgresql/root.crt"
-        hint="Needed for verify-ca and verify-full unless the CA is in the system store."
+        hint="Needed for verify-ca and verify-full (default ~/.postgresql/root.crt). Write system to trust the system's CAs, with verify-full only."
       />
       <div className="field-row">
         <TextField
