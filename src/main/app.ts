@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { AppInfo } from '../shared/contract';
 import { AlertService } from './alerts/alert-service';
 import type { Notifier } from './alerts/notifier';
+import { createDataDir, tightenDataDir } from './data-dir';
 import { alertHandlers } from './handlers/alerts';
 import { appHandlers } from './handlers/app';
 import { migrationHandlers } from './handlers/migration';
@@ -62,7 +63,15 @@ function appVersion(): string {
 /** The composition root: every service built once, wired, and handed to the router. */
 export async function createTidemark(options: TidemarkOptions): Promise<Tidemark> {
   const now = options.now ?? (() => new Date());
+  createDataDir(options.dataDir);
+  const tightened = tightenDataDir(options.dataDir);
   const logger = options.logger ?? createLogger(options.dataDir);
+  if (tightened.length > 0) {
+    logger.warn(
+      { tightened },
+      'data folder was readable by other users: permissions tightened to owner only',
+    );
+  }
   const { db, movedAside } = openStore(options.dataDir, now);
   const notices: AppInfo['notices'] = [];
   if (movedAside) {

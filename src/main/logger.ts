@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir';
 
 export type Logger = pino.Logger;
 
@@ -17,9 +18,9 @@ export function createLogger(
 ): Logger {
   if (!dataDir) return pino({ level: 'silent' });
   const dir = join(dataDir, 'logs');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   return pino(
     { level, redact, base: { app: 'tidemark' }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: join(dir, 'tidemark.log'), mkdir: true, sync: false }),
+    pino.destination({ dest: join(dir, 'tidemark.log'), mkdir: true, sync: false, mode: PRIVATE_FILE_MODE }),
   );
 }

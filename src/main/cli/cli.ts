@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTidemark } from '../app';
+import { createDataDir } from '../data-dir';
 import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { alertCommands, ruleCommands } from './alert-commands';
@@ -71,7 +71,7 @@ export async function runCli(
     return 1;
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  mkdirSync(dataDir, { recursive: true });
+  createDataDir(dataDir);
   const app = await createTidemark({ dataDir, mode: 'cli', secretStore: new KeyFileSecretStore(dataDir) });
   try {
     await group.run(app, rest, values as CliValues, io);
