@@ -86,6 +86,14 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
 
   const events = new EventBus();
   const profiles = new ProfileService(new ProfileRepository(db), options.secretStore, now);
+  const binding = profiles.bindUnboundSecrets();
+  if (binding.bound > 0) logger.info({ bound: binding.bound }, 'stored passwords bound to their servers');
+  if (binding.unreadable.length > 0) {
+    logger.warn(
+      { profiles: binding.unreadable },
+      'stored passwords that could not be read here were left as they are',
+    );
+  }
   const pools = new PoolManager(async (id) => profiles.credentials(id), logger);
   const version = appVersion();
 

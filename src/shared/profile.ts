@@ -56,6 +56,12 @@ const profileFieldValidators = {
     .min(1, 'The pool size must be 1 or more.')
     .max(10, 'Tidemark never needs more than 10 sessions on a server.'),
   passwordMode: z.enum(passwordModes),
+  /**
+   * Send the password in clear text (pg_hba.conf method "password") over a
+   * connection whose server is not verified (anything but verify-ca/verify-full).
+   * Off unless set: like libpq's require_auth=!password, except over a verified link.
+   */
+  allowCleartextPassword: z.boolean({ error: 'Allowing cleartext passwords is on or off (true or false).' }),
   /** Only with passwordMode 'store': a new password to store. Omitted = keep the stored one. */
   password: z.string().max(1024).optional(),
 };
@@ -70,6 +76,7 @@ export const profileInputSchema = z.object({
   statementTimeoutMs: v.statementTimeoutMs.default(15_000),
   poolSize: v.poolSize.default(2),
   passwordMode: v.passwordMode.default('pgpass'),
+  allowCleartextPassword: v.allowCleartextPassword.optional(),
 });
 export type ProfileInput = z.input<typeof profileInputSchema>;
 export type ProfileFields = z.output<typeof profileInputSchema>;
@@ -145,6 +152,7 @@ export const connectionFailureReasons = [
   'too_many_connections',
   'server_starting',
   'cert_file_unreadable',
+  'cleartext_refused',
   'unknown',
 ] as const;
 export type ConnectionFailureReason = (typeof connectionFailureReasons)[number];

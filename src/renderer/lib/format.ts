@@ -34,6 +34,7 @@ export const failureTitles: Record<ConnectionFailureReason, string> = {
   too_many_connections: 'Too many connections',
   server_starting: 'The server is starting up or shutting down',
   cert_file_unreadable: 'A certificate or key file cannot be read',
+  cleartext_refused: 'Password not sent in clear text',
   unknown: 'The connection failed',
 };
 

@@ -4,6 +4,7 @@ import { migration003Heartbeats } from './003_heartbeats';
 import { migration004SettingsAndSchedules } from './004_settings_and_schedules';
 import { migration005MigrationJournal } from './005_migration_journal';
 import { migration006Alerts } from './006_alerts';
+import { migration009CleartextPassword } from './009_cleartext_password';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -14,6 +15,7 @@ export const migrations: readonly Migration[] = [
   migration004SettingsAndSchedules,
   migration005MigrationJournal,
   migration006Alerts,
+  migration009CleartextPassword,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
