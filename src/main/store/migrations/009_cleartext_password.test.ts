@@ -18,6 +18,8 @@ describe('migration 009: cleartext password', () => {
     });
     db.exec(`UPDATE profiles SET allow_cleartext_password = 1`);
     expect(() => db.exec(`UPDATE profiles SET allow_cleartext_password = 2`)).toThrow(/CHECK/);
-    expect(() => db.exec(`UPDATE profiles SET allow_cleartext_password = 'yes'`)).toThrow(/cannot store TEXT/);
+    expect(() => db.exec(`UPDATE profiles SET allow_cleartext_password = 'yes'`)).toThrow(
+      /cannot store TEXT/,
+    );
   });
 });
