@@ -28,6 +28,7 @@ export type Draft = {
   statementTimeoutMs: string;
   poolSize: string;
   passwordMode: PasswordMode;
+  allowCleartextPassword: boolean;
 };
 export type DraftField = keyof Draft;
 
@@ -42,6 +43,7 @@ const connectionFields: ReadonlySet<DraftField> = new Set([
   'sslCert',
   'sslKey',
   'passwordMode',
+  'allowCleartextPassword',
 ]);
 
 export const emptyDraft: Draft = {
@@ -58,6 +60,7 @@ export const emptyDraft: Draft = {
   statementTimeoutMs: '15000',
   poolSize: '2',
   passwordMode: 'store',
+  allowCleartextPassword: false,
 };
 
 export function draftFromProfile(p: Profile): Draft {
@@ -75,6 +78,7 @@ export function draftFromProfile(p: Profile): Draft {
     statementTimeoutMs: String(p.statementTimeoutMs),
     poolSize: String(p.poolSize),
     passwordMode: p.passwordMode,
+    allowCleartextPassword: p.allowCleartextPassword ?? false,
   };
 }
 
@@ -96,6 +100,7 @@ export function inputFromDraft(d: Draft, password?: string): ProfileInput {
     statementTimeoutMs: optionalNumberField(d.statementTimeoutMs),
     poolSize: optionalNumberField(d.poolSize),
     passwordMode: d.passwordMode,
+    allowCleartextPassword: d.allowCleartextPassword,
     ...(password ? { password } : {}),
   };
 }
@@ -202,9 +207,12 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
       const { password, passwordMode: _ignored, ...parsed } = result.value;
       const draft = { ...get().draft };
       const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+      // Text fields only: how the password is sent is the DBA's choice, as above.
+      const texts = draft as Record<DraftField, unknown>;
       for (const key of Object.keys(draft) as DraftField[]) {
+        if (typeof texts[key] !== 'string') continue;
         const value = str(parsed[key as keyof typeof parsed]);
-        if (value !== undefined) (draft as Record<DraftField, string>)[key] = value;
+        if (value !== undefined) texts[key] = value;
       }
       if (!draft.name.trim() && draft.host) draft.name = `${draft.host}/${draft.database}`;
       if (password) draft.passwordMode = 'store';
