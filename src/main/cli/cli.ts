@@ -7,6 +7,7 @@ import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { alertCommands, ruleCommands } from './alert-commands';
 import { CliFailure, type CliIo, type CliValues, type CommandGroup } from './common';
 import { migrateCommands, migrateOptions } from './migrate-commands';
+import { passwordOptions } from './password-input';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 
@@ -43,6 +44,7 @@ const options = {
   reset: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...migrateOptions,
+  ...passwordOptions,
 } as const;
 
 /** The `tidemark` command. Returns the exit code. */

@@ -4,6 +4,10 @@ import type { Tidemark } from '../app';
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** Where --password-stdin reads (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+  /** Asks for a password without echo (default: on the terminal). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /** A failure whose message is for the DBA as is (exit code 1). */

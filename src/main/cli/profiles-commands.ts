@@ -10,6 +10,7 @@ import {
   profileByName,
   table,
 } from './common';
+import { passwordFromInput, passwordUsage } from './password-input';
 
 function describeTest(result: ConnectionTestResult): string[] {
   if (!result.ok) return [`FAILED (${result.reason}): ${result.message}`];
@@ -51,6 +52,15 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       if (typeof url !== 'string')
         throw new CliFailure('profiles add needs --url "postgresql://user@host:5432/db".');
       const fields = await call(app, 'profiles:parseUri', { uri: url });
+      const given = await passwordFromInput(
+        values,
+        io,
+        `Password for ${fields.user ?? 'the user'}@${fields.host ?? 'localhost'}: `,
+      );
+      if (given !== undefined && fields.password) {
+        throw new CliFailure('The URL already holds a password: leave it out of the URL.');
+      }
+      const password = given ?? fields.password;
       const name =
         typeof values.name === 'string'
           ? values.name
@@ -58,7 +68,9 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       const profile = await call(app, 'profiles:create', {
         ...fields,
         name,
-        passwordMode: fields.password ? 'store' : (fields.passwordMode ?? 'pgpass'),
+        ...(password
+          ? { password, passwordMode: 'store' }
+          : { passwordMode: fields.passwordMode ?? 'pgpass' }),
       } as RequestOf<'profiles:create'>);
       return io.out(
         `Added profile "${profile.name}" (${profile.user}@${profile.host}:${profile.port}/${profile.database}).`,
@@ -67,7 +79,8 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
     case 'test': {
       if (!arg) throw new CliFailure('profiles test needs a profile name.');
       const profile = await profileByName(app, arg);
-      const result = await call(app, 'profiles:test', { id: profile.id });
+      const password = await passwordFromInput(values, io, `Password for ${profile.user}@${profile.host}: `);
+      const result = await call(app, 'profiles:test', { id: profile.id, ...(password ? { password } : {}) });
       for (const line of describeTest(result)) io.out(line);
       if (!result.ok) throw new CliFailure('');
       return;
@@ -79,7 +92,10 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
 
 export const profileCommands: CommandGroup = {
   usage: `  profiles list [--json]                 list connection profiles
-  profiles add --url URI [--name NAME]   add a profile from a libpq URI or key=value string
-  profiles test NAME                     test a profile's connection`,
+  profiles add --url URI [--name NAME] [--password-stdin | --ask-password]
+                                         add a profile from a libpq URI or key=value string
+  profiles test NAME [--password-stdin | --ask-password]
+                                         test a profile's connection ("ask" profiles take their password so)
+${passwordUsage}`,
   run,
 };
