@@ -158,11 +158,15 @@ export class ProfileService {
     if (draft.passwordMode === 'pgpass' || !draftOf) return undefined;
     const stored = this.repo.get(draftOf);
     if (!stored) return undefined;
-    const saved =
-      draft.passwordMode === 'store' ? stored.passwordCipher : this.sessionPasswords.get(draftOf)?.password;
-    if (!saved) return undefined;
+    if (draft.passwordMode === 'store') {
+      if (!stored.passwordCipher) return undefined;
+      checkSameTarget(stored.profile, draft);
+      return this.decrypt(stored.profile, stored.passwordCipher);
+    }
+    const session = this.sessionPasswords.get(draftOf);
+    if (!session) return undefined;
     checkSameTarget(stored.profile, draft);
-    return draft.passwordMode === 'store' ? this.decrypt(stored.profile, saved as Buffer) : (saved as string);
+    return session.password;
   }
 
   /**
