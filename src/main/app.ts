@@ -5,6 +5,7 @@ import type { AppInfo } from '../shared/contract';
 import { AlertService } from './alerts/alert-service';
 import type { Notifier } from './alerts/notifier';
 import { type WebhookOptions, WebhookService } from './alerts/webhooks/service';
+import { createDataDir, tightenDataDir } from './data-dir';
 import { alertHandlers } from './handlers/alerts';
 import { appHandlers } from './handlers/app';
 import { migrationHandlers } from './handlers/migration';
@@ -67,7 +68,15 @@ function appVersion(): string {
 /** The composition root: every service built once, wired, and handed to the router. */
 export async function createTidemark(options: TidemarkOptions): Promise<Tidemark> {
   const now = options.now ?? (() => new Date());
+  createDataDir(options.dataDir);
+  const tightened = tightenDataDir(options.dataDir);
   const logger = options.logger ?? createLogger(options.dataDir);
+  if (tightened.length > 0) {
+    logger.warn(
+      { tightened },
+      'data folder was readable by other users: permissions tightened to owner only',
+    );
+  }
   const { db, movedAside } = openStore(options.dataDir, now);
   const notices: AppInfo['notices'] = [];
   if (movedAside) {
@@ -82,6 +91,14 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
 
   const events = new EventBus();
   const profiles = new ProfileService(new ProfileRepository(db), options.secretStore, now);
+  const binding = profiles.bindUnboundSecrets();
+  if (binding.bound > 0) logger.info({ bound: binding.bound }, 'stored passwords bound to their servers');
+  if (binding.unreadable.length > 0) {
+    logger.warn(
+      { profiles: binding.unreadable },
+      'stored passwords that could not be read here were left as they are',
+    );
+  }
   const pools = new PoolManager(async (id) => profiles.credentials(id), logger);
   const version = appVersion();
 

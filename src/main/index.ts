@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import { EVENT_CHANNEL } from '../shared/client';
 import { createTidemark, type Tidemark } from './app';
+import { createDataDir } from './data-dir';
 import { dataDirArg } from './electron/data-dir';
 import { registerIpc } from './electron/ipc';
 import { installMenu } from './electron/menu';
@@ -81,7 +81,7 @@ function runShell(): void {
     .whenReady()
     .then(async () => {
       const dataDir = app.getPath('userData');
-      mkdirSync(dataDir, { recursive: true });
+      createDataDir(dataDir);
       const logger = createLogger(dataDir);
       log = logger;
       try {

@@ -1,6 +1,7 @@
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir';
 
 export type Logger = pino.Logger;
 
@@ -17,10 +18,10 @@ export function createLogger(
 ): Logger {
   if (!dataDir) return pino({ level: 'silent' });
   const dir = join(dataDir, 'logs');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   // Opened here, not by the destination in the background: the logger is ready at once, and a
   // logger closed (or a data folder removed) right after start-up cannot fail later.
-  const fd = openSync(join(dir, 'tidemark.log'), 'a');
+  const fd = openSync(join(dir, 'tidemark.log'), 'a', PRIVATE_FILE_MODE);
   return pino(
     { level, redact, base: { app: 'tidemark' }, timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ fd, sync: false }),

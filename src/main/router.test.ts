@@ -63,6 +63,47 @@ describe('router', () => {
     await t.close();
   });
 
+  it('takes numbers only: true or "30" for a number is refused, and nothing is changed', async () => {
+    const t = await app();
+    const before = await t.router.dispatch('settings:get', {});
+    const refused = await t.router.dispatch('settings:update', {
+      sampleRetentionDays: true,
+      heartbeatRetentionDays: '30',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        fields: {
+          sampleRetentionDays: 'Sample retention must be a number of days.',
+          heartbeatRetentionDays: 'Heartbeat retention must be a number of days.',
+        },
+      },
+    });
+    expect(await t.router.dispatch('settings:get', {})).toEqual(before);
+
+    const created = await t.router.dispatch('profiles:create', { ...profile, port: '5432' });
+    expect(created).toMatchObject({ ok: false, error: { fields: { port: 'The port must be a number.' } } });
+    const ok = await t.router.dispatch('profiles:create', profile);
+    const id = (ok as { value: { id: string } }).value.id;
+    const schedule = await t.router.dispatch('schedule:set', {
+      profileId: id,
+      schedule: { storage: 'every 15m', heartbeatSeconds: '60' },
+    });
+    expect(schedule).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const rules = await t.router.dispatch('rules:get', { profileId: id });
+    const current = (rules as { value: { rules: Record<string, unknown> } }).value.rules;
+    const refusedRules = await t.router.dispatch('rules:set', {
+      profileIds: [id],
+      rules: { ...current, forecastDays: true },
+    });
+    expect(refusedRules).toMatchObject({
+      ok: false,
+      error: { fields: { 'rules.forecastDays': 'Forecast days must be a number.' } },
+    });
+    await t.close();
+  });
+
   it('answers an unknown profile with not_found, not a stack trace', async () => {
     const t = await app();
     const r = await t.router.dispatch('profiles:get', { id: 'nope' });

@@ -54,12 +54,12 @@ export type Alert = z.infer<typeof alertSchema>;
 const GiB = 1024 ** 3;
 
 const pct = (what: string) =>
-  z.coerce
+  z
     .number({ error: `${what} must be a number (percent).` })
     .gt(0, `${what} must be above 0 %.`)
     .max(100_000, `${what} must be at most 100000 %.`);
 const bytes = (what: string) =>
-  z.coerce
+  z
     .number({ error: `${what} must be a number of bytes.` })
     .int(`${what} must be a whole number of bytes.`)
     .min(0, `${what} cannot be negative.`);
@@ -100,14 +100,14 @@ export const alertRulesSchema = z
     sizeCriticalBytes: bytes('Critical size').refine((v) => v > 0, 'Critical size must be above 0.'),
     /** Forecast rule: the current rate reaches the critical size within this many days. */
     forecastEnabled: z.boolean(),
-    forecastDays: z.coerce
+    forecastDays: z
       .number({ error: 'Forecast days must be a number.' })
       .int('Forecast days must be a whole number.')
       .min(1, 'Forecast days must be at least 1.')
       .max(3650, 'Forecast days must be at most 3650.'),
     /** Server down: heartbeats failing for this many minutes. */
     serverDownEnabled: z.boolean(),
-    serverDownMinutes: z.coerce
+    serverDownMinutes: z
       .number({ error: 'Server-down minutes must be a number.' })
       .int('Server-down minutes must be a whole number.')
       .min(1, 'Server-down minutes must be at least 1.')

@@ -25,7 +25,7 @@ const profileFieldValidators = {
     .min(1, 'Enter the server host name, IP address or socket directory.')
     .max(1024)
     .refine((h) => !/\s/.test(h), 'A host name cannot contain spaces.'),
-  port: z.coerce
+  port: z
     .number({ error: 'The port must be a number.' })
     .int('The port must be a whole number.')
     .min(1, 'The port must be between 1 and 65535.')
@@ -40,22 +40,28 @@ const profileFieldValidators = {
   sslRootCert: optionalPath,
   sslCert: optionalPath,
   sslKey: optionalPath,
-  connectTimeoutSec: z.coerce
+  connectTimeoutSec: z
     .number({ error: 'The connect timeout must be a number of seconds.' })
     .int()
     .min(1, 'The connect timeout must be at least 1 second.')
     .max(300, 'The connect timeout must be at most 300 seconds.'),
-  statementTimeoutMs: z.coerce
+  statementTimeoutMs: z
     .number({ error: 'The statement timeout must be a number of milliseconds.' })
     .int()
     .min(100, 'The statement timeout must be at least 100 ms.')
     .max(3_600_000, 'The statement timeout must be at most one hour.'),
-  poolSize: z.coerce
+  poolSize: z
     .number({ error: 'The pool size must be a number.' })
     .int()
     .min(1, 'The pool size must be 1 or more.')
     .max(10, 'Tidemark never needs more than 10 sessions on a server.'),
   passwordMode: z.enum(passwordModes),
+  /**
+   * Send the password in clear text (pg_hba.conf method "password") over a
+   * connection whose server is not verified (anything but verify-ca/verify-full).
+   * Off unless set: like libpq's require_auth=!password, except over a verified link.
+   */
+  allowCleartextPassword: z.boolean({ error: 'Allowing cleartext passwords is on or off (true or false).' }),
   /** Only with passwordMode 'store': a new password to store. Omitted = keep the stored one. */
   password: z.string().max(1024).optional(),
 };
@@ -70,6 +76,7 @@ export const profileInputSchema = z.object({
   statementTimeoutMs: v.statementTimeoutMs.default(15_000),
   poolSize: v.poolSize.default(2),
   passwordMode: v.passwordMode.default('pgpass'),
+  allowCleartextPassword: v.allowCleartextPassword.optional(),
 });
 export type ProfileInput = z.input<typeof profileInputSchema>;
 export type ProfileFields = z.output<typeof profileInputSchema>;
@@ -145,6 +152,7 @@ export const connectionFailureReasons = [
   'too_many_connections',
   'server_starting',
   'cert_file_unreadable',
+  'cleartext_refused',
   'unknown',
 ] as const;
 export type ConnectionFailureReason = (typeof connectionFailureReasons)[number];

@@ -162,7 +162,7 @@ export type SampleResult = z.infer<typeof sampleResultSchema>;
  */
 export const scheduleSchema = z.object({
   storage: z.string().trim().min(1, 'Enter a schedule, e.g. "daily 03:00" or "every 15m".'),
-  heartbeatSeconds: z.coerce
+  heartbeatSeconds: z
     .number({ error: 'The heartbeat interval must be a number of seconds.' })
     .int()
     .min(10, 'The heartbeat interval must be at least 10 seconds.')
@@ -177,12 +177,12 @@ export const scheduleStateSchema = scheduleSchema.extend({
 export type ScheduleState = z.infer<typeof scheduleStateSchema>;
 
 export const settingsSchema = z.object({
-  sampleRetentionDays: z.coerce
+  sampleRetentionDays: z
     .number({ error: 'Sample retention must be a number of days.' })
     .int()
     .min(1, 'Keep samples at least 1 day.')
     .max(3650, 'Keep samples at most 10 years.'),
-  heartbeatRetentionDays: z.coerce
+  heartbeatRetentionDays: z
     .number({ error: 'Heartbeat retention must be a number of days.' })
     .int()
     .min(1, 'Keep heartbeats at least 1 day.')

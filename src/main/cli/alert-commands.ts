@@ -46,6 +46,11 @@ const RULES: Array<{ name: RuleName; type: string }> = [
 ];
 const RULE_NAMES = RULES.map((r) => r.name);
 
+/** A typed figure as a number; anything else goes as typed for the schema to explain (it takes numbers only). */
+function numberOrText(text: string): number | string {
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
 const ON = new Set(['on', 'true', 'yes', '1', 'enabled']);
 const OFF = new Set(['off', 'false', 'no', '0', 'disabled']);
 
@@ -56,8 +61,8 @@ function converted(name: RuleName, raw: string): unknown {
     throw new UsageError(`${name}: use on or off (not "${raw}").`);
   }
   if (name.endsWith('Bytes')) return parseSize(raw);
-  if (name.endsWith('Pct')) return raw.replace(/\s*%$/, '');
-  return raw;
+  if (name.endsWith('Pct')) return numberOrText(raw.replace(/\s*%$/, ''));
+  return numberOrText(raw);
 }
 
 /**

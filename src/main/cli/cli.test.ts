@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { runCli } from './cli';
@@ -14,10 +15,24 @@ afterAll(async () => {
 });
 
 async function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+/** With what the DBA pipes in (--password-stdin) or types at the prompt (--ask-password). */
+async function cliWith(input: { stdin?: string; typed?: string }, ...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const prompts: string[] = [];
+  const code = await runCli(args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    stdin: Readable.from(input.stdin === undefined ? [] : [Buffer.from(input.stdin)]),
+    prompt: async (question) => {
+      prompts.push(question);
+      return input.typed ?? '';
+    },
+  });
+  return { code, out: out.join('\n'), err: err.join('\n'), prompts };
 }
 
 describe('tidemark command', () => {
@@ -38,6 +53,49 @@ describe('tidemark command', () => {
     expect(tested.code).toBe(0);
     expect(tested.out).toMatch(/^OK {2}PostgreSQL 18/);
     expect(tested.out).toContain(`user         ${user}`);
+  });
+
+  it('takes the password from stdin or a prompt, never needing it in argv', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-cli-'));
+    const { host, port, database, user } = db.fields;
+    const url = `postgresql://${user}@${host}:${port}/${database}?sslmode=disable`;
+
+    const piped = await cliWith(
+      { stdin: `${db.password}\n` },
+      ...['--data-dir', dataDir, 'profiles', 'add', '--url', url, '--name', 'piped', '--password-stdin'],
+    );
+    expect(piped).toMatchObject({ code: 0, err: '' });
+    expect((await cli('--data-dir', dataDir, 'profiles', 'list')).out).toMatch(/piped .* stored/);
+    expect((await cli('--data-dir', dataDir, 'profiles', 'test', 'piped')).code).toBe(0);
+
+    const typed = await cliWith(
+      { typed: db.password },
+      ...['--data-dir', dataDir, 'profiles', 'add', '--url', url, '--name', 'typed', '--ask-password'],
+    );
+    expect(typed).toMatchObject({ code: 0, prompts: [`Password for ${user}@${host}: `] });
+    expect((await cli('--data-dir', dataDir, 'profiles', 'test', 'typed')).code).toBe(0);
+
+    const empty = await cliWith(
+      { stdin: '' },
+      '--data-dir',
+      dataDir,
+      'profiles',
+      'add',
+      '--url',
+      url,
+      '--password-stdin',
+    );
+    expect(empty).toMatchObject({ code: 1, err: 'The password is empty: nothing was read.' });
+    const both = await cliWith(
+      { stdin: 'x' },
+      ...['--data-dir', dataDir, 'profiles', 'add', '--url', `postgresql://${user}:pw@${host}/${database}`],
+      '--password-stdin',
+    );
+    expect(both).toMatchObject({
+      code: 1,
+      err: 'The URL already holds a password: leave it out of the URL.',
+    });
+    expect((await cli('--help')).out).toContain('--password-stdin');
   });
 
   it('explains bad input and exits non-zero without storing anything', async () => {

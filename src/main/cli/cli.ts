@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTidemark, type Tidemark } from '../app';
+import { createDataDir } from '../data-dir';
 import { AppError } from '../errors';
 import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
@@ -12,6 +12,7 @@ import { migrateCommands } from './migrate-commands';
 import { migrateOptions } from './migrate-settings';
 import { notifyCommands } from './notify-commands';
 import { partitionCommands } from './partitions-commands';
+import { passwordOptions } from './password-input';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 
@@ -55,6 +56,7 @@ const options = {
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...migrateOptions,
+  ...passwordOptions,
 } as const;
 
 /** Any error as the failure a script sees; only CliFailure and AppError carry a message meant for the DBA. */
@@ -104,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let app: Tidemark | null = null;
   try {
     const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-    mkdirSync(dataDir, { recursive: true });
+    createDataDir(dataDir);
     app = await createTidemark({ dataDir, mode: 'cli', secretStore: new KeyFileSecretStore(dataDir) });
     await group.run(app, rest, values as CliValues, io);
     return 0;

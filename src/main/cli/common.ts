@@ -5,6 +5,10 @@ import type { Tidemark } from '../app';
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** Where --password-stdin reads (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+  /** Asks for a password without echo (default: on the terminal). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   table,
   UsageError,
 } from './common';
+import { passwordFromInput, passwordUsage } from './password-input';
 
 function describeTest(result: ConnectionTestResult): string[] {
   if (!result.ok) return [`FAILED (${result.reason}): ${result.message}`];
@@ -59,6 +60,17 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       if (typeof url !== 'string')
         throw new UsageError('profiles add needs --url "postgresql://user@host:5432/db".');
       const fields = await call(app, 'profiles:parseUri', { uri: url });
+      const given = await passwordFromInput(
+        values,
+        io,
+        `Password for ${fields.user ?? 'the user'}@${fields.host ?? 'localhost'}: `,
+      );
+      if (given !== undefined && fields.password) {
+        throw new UsageError(
+          'The URL already holds a password: leave it out of the URL, or leave out --password-stdin.',
+        );
+      }
+      const password = given ?? fields.password;
       const name =
         typeof values.name === 'string'
           ? values.name
@@ -66,7 +78,9 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       const profile = await call(app, 'profiles:create', {
         ...fields,
         name,
-        passwordMode: fields.password ? 'store' : (fields.passwordMode ?? 'pgpass'),
+        ...(password
+          ? { password, passwordMode: 'store' }
+          : { passwordMode: fields.passwordMode ?? 'pgpass' }),
       } as RequestOf<'profiles:create'>);
       return print(io, values, profile, (p) => [
         `Added profile "${p.name}" (${p.user}@${p.host}:${p.port}/${p.database}).`,
@@ -75,7 +89,8 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
     case 'test': {
       if (!arg) throw new UsageError('profiles test needs a profile name: tidemark profiles test NAME');
       const profile = await profileByName(app, arg);
-      const result = await call(app, 'profiles:test', { id: profile.id });
+      const password = await passwordFromInput(values, io, `Password for ${profile.user}@${profile.host}: `);
+      const result = await call(app, 'profiles:test', { id: profile.id, ...(password ? { password } : {}) });
       print(io, values, result, describeTest);
       if (!result.ok)
         throw new CliFailure(
@@ -93,9 +108,12 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
 }
 
 export const profileCommands: CommandGroup = {
-  usage: `  profiles list                          list connection profiles
-  profiles add --url URI [--name NAME]   add a profile from a libpq URI or key=value string
-  profiles test NAME                     test a profile's connection`,
+  usage: `  profiles list [--json]                 list connection profiles
+  profiles add --url URI [--name NAME] [--password-stdin | --ask-password]
+                                         add a profile from a libpq URI or key=value string
+  profiles test NAME [--password-stdin | --ask-password]
+                                         test a profile's connection ("ask" profiles take their password so)
+${passwordUsage}`,
   run: async (app, args, values, io) => {
     try {
       await run(app, args, values, io);

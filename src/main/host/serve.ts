@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTidemark } from '../app';
+import { createDataDir } from '../data-dir';
 import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { keepServingOnUnexpectedErrors } from './last-resort';
@@ -22,7 +22,7 @@ async function main() {
     throw new Error(`--port must be a number between 0 and 65535 (got "${values.port}").`);
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  mkdirSync(dataDir, { recursive: true });
+  createDataDir(dataDir);
 
   const tidemark = await createTidemark({
     dataDir,

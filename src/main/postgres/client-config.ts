@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ProfileFields } from '../../shared/profile';
+import { clientClassFor } from './cleartext-guard';
 import { lookupPgpassPassword, type PgpassLocation } from './pgpass';
 import { planTls, type TlsEnvironment } from './tls';
 
@@ -25,6 +26,8 @@ export interface ClientConfigOptions extends TlsEnvironment {
 /** One way to connect: libpq's allow/prefer give two, tried in order. */
 export interface ConnectAttempt {
   config: pg.ClientConfig;
+  /** pg.Client, or one that refuses cleartext passwords over an unverified link (see cleartext-guard). */
+  Client: typeof pg.Client;
   encrypted: boolean;
   /** Run once right after connecting (see sessionSetupSql). */
   setupSql: string;
@@ -121,7 +124,13 @@ export function buildConnectAttempts(
     keepAliveInitialDelayMillis: 10_000,
   };
   const setupSql = sessionSetupSql(purpose, fields);
-  return tls.attempts.map((ssl) => ({ config: { ...base, ssl }, encrypted: ssl !== false, setupSql }));
+  const Client = clientClassFor(fields.allowCleartextPassword);
+  return tls.attempts.map((ssl) => ({
+    config: { ...base, ssl },
+    Client,
+    encrypted: ssl !== false,
+    setupSql,
+  }));
 }
 
 /** The first configuration to try (enough where sslmode has a single way to connect). */

@@ -1,5 +1,5 @@
 import { TLSSocket } from 'node:tls';
-import pg from 'pg';
+import type pg from 'pg';
 import type { SslMode } from '../../shared/profile';
 import type { ConnectAttempt } from './client-config';
 import { shouldTryNextAttempt } from './tls';
@@ -18,7 +18,7 @@ export type ConnectOutcome =
 export async function connectClient(attempts: ConnectAttempt[], sslmode: SslMode): Promise<ConnectOutcome> {
   let last: ConnectOutcome | undefined;
   for (const [index, attempt] of attempts.entries()) {
-    const client = new pg.Client(attempt.config);
+    const client = new attempt.Client(attempt.config);
     client.on('error', () => {});
     try {
       await client.connect();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -240,9 +240,11 @@ describe('sslmode with libpq meaning', () => {
     const f = failure(await testConnection(profile, db.password, opts()));
     expect(f.reason).toBe('hostname_mismatch');
     expect(f.message).toMatch(/not issued for "127\.0\.0\.1" \(it names DNS:localhost\)/);
+    // Checking less is no fix for a certificate that names another server.
+    expect(f.message).not.toMatch(/verify-ca|require/);
   });
 
-  it('verify-ca checks the chain only: right CA by IP succeeds, unknown CA or none is untrusted', async () => {
+  it('verify-ca checks the chain only: right CA by IP succeeds, an unknown CA is untrusted', async () => {
     const tls = db.server.tls!;
     const byIp = db.profile({ sslmode: 'verify-ca', sslRootCert: tls.caFile, host: '127.0.0.1' });
     expect(report(await testConnection(byIp, db.password, opts())).ssl.inUse).toBe(true);
@@ -256,12 +258,57 @@ describe('sslmode with libpq meaning', () => {
     );
     expect(otherCa.reason).toBe('certificate_untrusted');
     expect(otherCa.message).toMatch(/not trusted/);
+    expect(otherCa.message).not.toMatch(/sslmode require/);
+  });
 
-    // No CA file: Node's public CAs, which never signed a test certificate.
-    const systemCas = failure(
-      await testConnection(db.profile({ sslmode: 'verify-ca' }), db.password, opts()),
+  it('verify-ca and verify-full without a root certificate are refused before connecting, naming root.crt', async () => {
+    const rootCrt = join(home, '.postgresql', 'root.crt');
+    for (const sslmode of ['verify-ca', 'verify-full'] as const) {
+      const f = failure(await testConnection(db.profile({ sslmode }), db.password, opts()));
+      expect(f.reason).toBe('cert_file_unreadable');
+      expect(f.message).toContain(`root certificate file "${rootCrt}" does not exist`);
+    }
+  });
+
+  it('uses ~/.postgresql/root.crt from $HOME: verify-ca by IP and verify-full by name connect, require checks the chain', async () => {
+    const tls = db.server.tls!;
+    const saved = process.env.HOME;
+    const fakeHome = await mkdtemp(join(tmpdir(), 'tidemark-home-'));
+    process.env.HOME = fakeHome;
+    const homeOpts = { env: {} as NodeJS.ProcessEnv };
+    try {
+      await mkdir(join(fakeHome, '.postgresql'));
+      await copyFile(tls.caFile, join(fakeHome, '.postgresql', 'root.crt'));
+      const ca = db.profile({ sslmode: 'verify-ca', host: '127.0.0.1' });
+      expect(report(await testConnection(ca, db.password, homeOpts)).ssl.inUse).toBe(true);
+      const full = db.profile({ sslmode: 'verify-full', host: db.server.tlsHostName });
+      expect(report(await testConnection(full, db.password, homeOpts)).ssl.inUse).toBe(true);
+
+      // A root.crt that did not sign the server: require now verifies, as libpq does.
+      await copyFile(tls.otherCaFile, join(fakeHome, '.postgresql', 'root.crt'));
+      const require = failure(
+        await testConnection(db.profile({ sslmode: 'require' }), db.password, homeOpts),
+      );
+      expect(require.reason).toBe('certificate_untrusted');
+    } finally {
+      process.env.HOME = saved;
+      await rm(fakeHome, { recursive: true, force: true });
+    }
+  });
+
+  it('verify-full with sslrootcert=system trusts the system store, which never signed the test CA', async () => {
+    const profile = db.profile({
+      sslmode: 'verify-full',
+      sslRootCert: 'system',
+      host: db.server.tlsHostName,
+    });
+    const f = failure(await testConnection(profile, db.password, opts()));
+    expect(f.reason).toBe('certificate_untrusted');
+    const weaker = failure(
+      await testConnection(db.profile({ sslmode: 'verify-ca', sslRootCert: 'system' }), db.password, opts()),
     );
-    expect(systemCas.reason).toBe('certificate_untrusted');
+    expect(weaker.reason).toBe('cert_file_unreadable');
+    expect(weaker.message).toMatch(/only allows it with verify-full/);
   });
 
   it('require with a root certificate behaves as verify-ca (libpq compatibility)', async () => {
@@ -273,6 +320,8 @@ describe('sslmode with libpq meaning', () => {
       ),
     );
     expect(f.reason).toBe('certificate_untrusted');
+    const right = db.profile({ sslmode: 'require', sslRootCert: db.server.tls!.caFile, host: '127.0.0.1' });
+    expect(report(await testConnection(right, db.password, opts())).ssl.inUse).toBe(true);
   });
 
   it('a user pg_hba.conf only admits over SSL: disable → ssl_required, allow falls back to SSL', async () => {

@@ -110,6 +110,15 @@ export function describeConnectionFailure(error: unknown, ctx: FailureContext): 
   }
 
   if (err.code === 'TIDEMARK_NO_PASSWORD') return out('no_password', message);
+  if (err.code === 'TIDEMARK_CLEARTEXT_REFUSED') {
+    return out(
+      'cleartext_refused',
+      `The server at ${where} asked for the password in clear text (pg_hba.conf method "password") over a connection ` +
+        `whose server is not verified (sslmode ${ctx.sslmode}), so Tidemark did not send it. ` +
+        "Use sslmode verify-full with the server's CA certificate, or have the server ask for scram-sha-256. " +
+        'If you trust every network between here and the server, allow cleartext passwords in the profile.',
+    );
+  }
   if (/client password must be a (non-empty )?string|Password must be a string/i.test(message)) {
     return out(
       'no_password',
@@ -193,12 +202,11 @@ export function describeConnectionFailure(error: unknown, ctx: FailureContext): 
     return out(
       'hostname_mismatch',
       `The server's certificate is not issued for "${ctx.host}"${names}. Connect with a host name the certificate lists, ` +
-        'or use sslmode verify-ca to check the CA only.',
+        `or have the server's certificate reissued to name "${ctx.host}".`,
     );
   }
   if (err.code && untrustedCodes.has(err.code)) {
-    const fix =
-      'Set the CA file to the CA that signed the server certificate, or use sslmode require to encrypt without verifying.';
+    const fix = 'Set the CA (root) certificate file to the CA that signed the server certificate.';
     switch (err.code) {
       case 'CERT_HAS_EXPIRED':
         return out('certificate_untrusted', `The server's certificate has expired. Renew it on the server.`);

@@ -189,7 +189,7 @@ export class PoolManager {
     // pg-pool applies connectionTimeoutMillis to waiting for a free session too, so a caller
     // queued behind a slow sample would fail as "timed out". Bound only the connect itself.
     const { connectionTimeoutMillis, ...config } = attempt.config;
-    class ProfileClient extends pg.Client {
+    class ProfileClient extends attempt.Client {
       constructor(options?: pg.ClientConfig) {
         // pg-pool keeps the password non-enumerable, so a spread would drop it.
         super({ ...options, password: options?.password, connectionTimeoutMillis });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -77,6 +78,7 @@ describe('planTls: libpq sslmode meanings', () => {
     const plan = planTls(fields('verify-ca', { sslRootCert: join(fixtures, 'ca.crt') }), { home });
     const tls = options(plan.attempts[0]);
     expect(tls.rejectUnauthorized).toBe(true);
+    expect(tls.ca).toContain('BEGIN CERTIFICATE');
     expect(tls.checkServerIdentity?.('other-name', {} as never)).toBeUndefined();
   });
 
@@ -88,10 +90,48 @@ describe('planTls: libpq sslmode meanings', () => {
     expect(tls.checkServerIdentity).toBeUndefined();
   });
 
-  it('verify-full without any CA file uses the system CAs (no ca option)', () => {
-    const tls = options(planTls(fields('verify-full'), { home }).attempts[0]);
-    expect(tls.ca).toBeUndefined();
+  it('verify-ca and verify-full without any root certificate are refused, naming the missing root.crt', () => {
+    const missing = join(home, '.postgresql', 'root.crt');
+    for (const mode of ['verify-ca', 'verify-full'] as const) {
+      const error = fieldError(() => planTls(fields(mode), { home }));
+      expect(error.code).toBe('invalid_input');
+      expect(error.fields?.sslRootCert).toMatch(
+        new RegExp(`^root certificate file "${missing}" does not exist: sslmode ${mode} needs the CA`),
+      );
+    }
+    expect(fieldError(() => planTls(fields('verify-full'), { home })).fields?.sslRootCert).toContain(
+      'sslrootcert "system"',
+    );
+    // verify-ca must not be offered "system": libpq refuses that pairing.
+    expect(fieldError(() => planTls(fields('verify-ca'), { home })).fields?.sslRootCert).not.toContain(
+      'system',
+    );
+  });
+
+  it('uses ~/.postgresql/root.crt under $HOME for verify-ca and verify-full when present', async () => {
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      expect(() => planTls(fields('verify-ca'))).toThrow(/root certificate file/);
+      await mkdir(join(home, '.postgresql'));
+      await copyFile(join(fixtures, 'ca.crt'), join(home, '.postgresql', 'root.crt'));
+      for (const mode of ['verify-ca', 'verify-full'] as const) {
+        const tls = options(planTls(fields(mode)).attempts[0]);
+        expect(tls.ca).toContain('BEGIN CERTIFICATE');
+        expect(tls.rejectUnauthorized).toBe(true);
+      }
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+
+  it('verify-full with sslrootcert=system checks against the system store, chain and host name', () => {
+    const plan = planTls(fields('verify-full', { sslRootCert: 'system' }), { home });
+    const tls = options(plan.attempts[0]);
+    expect(plan.verification).toBe('chain and host name');
     expect(tls.rejectUnauthorized).toBe(true);
+    expect(tls.checkServerIdentity).toBeUndefined();
+    expect(String(tls.ca ?? '')).not.toContain(readFileSync(join(fixtures, 'ca.crt'), 'utf8').trim());
   });
 
   it('never uses TLS on a Unix socket, whatever the sslmode', () => {

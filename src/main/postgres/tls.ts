@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionOptions } from 'node:tls';
+import tls, { type ConnectionOptions } from 'node:tls';
 import type { SslMode } from '../../shared/profile';
 import { AppError } from '../errors';
 import { osReason } from './os-reason';
@@ -15,13 +15,15 @@ import { osReason } from './os-reason';
  *   allow        plain text first; TLS (unverified) if the server refuses plain text
  *   prefer       TLS (unverified) first; plain text if the server has no SSL
  *   require      TLS, not verified, unless a root certificate file exists (then as verify-ca, like libpq)
- *   verify-ca    TLS, the chain must lead to the CA; the host name is not checked
+ *   verify-ca    TLS, the chain must lead to the root certificate; the host name is not checked
  *   verify-full  TLS, chain and host name
  *
- * The CA is sslRootCert, else ~/.postgresql/root.crt if present, else Node's
- * built-in public CAs (like libpq's sslrootcert=system). Client certificate and
- * key come from sslCert/sslKey, else ~/.postgresql/postgresql.crt/.key as in libpq.
- * Unix sockets never use TLS (libpq ignores sslmode there too).
+ * The root certificate is sslRootCert, else ~/.postgresql/root.crt if present.
+ * verify-ca and verify-full refuse to start without one, as libpq does, unless
+ * sslrootcert is "system" (verify-full only): then the system's trusted CAs.
+ * Client certificate and key come from sslCert/sslKey, else
+ * ~/.postgresql/postgresql.crt/.key as in libpq. Unix sockets never use TLS
+ * (libpq ignores sslmode there too).
  */
 
 export interface TlsFields {
@@ -89,6 +91,39 @@ function readPem(field: FileField, path: string): string {
   return text;
 }
 
+/**
+ * libpq's refusals about the root certificate, before any file is read:
+ * sslrootcert=system with less than verify-full, and verify-ca or verify-full
+ * with no root certificate at all (no sslRootCert, no ~/.postgresql/root.crt).
+ */
+export function rootCertProblem(fields: TlsFields, env: TlsEnvironment = {}): string | undefined {
+  const { sslmode } = fields;
+  if (sslmode === 'disable' || isSocket(fields.host)) return undefined;
+  if (fields.sslRootCert === 'system') {
+    return sslmode === 'verify-full'
+      ? undefined
+      : `sslrootcert "system" trusts every public CA, so libpq only allows it with verify-full; sslmode is ${sslmode}.`;
+  }
+  if ((sslmode !== 'verify-ca' && sslmode !== 'verify-full') || fields.sslRootCert) return undefined;
+  const defaultFile = join(env.home ?? homedir(), '.postgresql', 'root.crt');
+  if (existsSync(defaultFile)) return undefined;
+  return (
+    `root certificate file "${defaultFile}" does not exist: sslmode ${sslmode} needs the CA certificate ` +
+    'that signed the server certificate. Set the CA (root) certificate file' +
+    (sslmode === 'verify-full' ? ', or sslrootcert "system" to trust the system\'s CAs.' : '.')
+  );
+}
+
+/**
+ * The system's trusted CAs for sslrootcert=system: the OS store where this
+ * Node can read it, else Node's bundled public CAs (what tls uses without `ca`).
+ */
+function systemCas(): string[] | undefined {
+  const read = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  if (!read) return undefined;
+  return [...read('system'), ...read('bundled')];
+}
+
 /** The file given in the profile, else libpq's default under ~/.postgresql if it exists. */
 function chooseFile(given: string | undefined, fallback: string, home: string): string | undefined {
   if (given) return expandHome(given, home);
@@ -108,15 +143,11 @@ export function planTls(fields: TlsFields, env: TlsEnvironment = {}): TlsPlan {
   const home = env.home ?? homedir();
   const dotDir = join(home, '.postgresql');
 
+  const rootProblem = rootCertProblem(fields, env);
+  if (rootProblem) fileError('sslRootCert', rootProblem);
   const system = fields.sslRootCert === 'system';
-  if (system && sslmode !== 'verify-full') {
-    fileError(
-      'sslRootCert',
-      `sslrootcert "system" trusts every public CA, so libpq only allows it with verify-full; sslmode is ${sslmode}.`,
-    );
-  }
   const rootFile = system ? undefined : chooseFile(fields.sslRootCert, join(dotDir, 'root.crt'), home);
-  const ca = rootFile ? readPem('sslRootCert', rootFile) : undefined;
+  const ca = rootFile ? readPem('sslRootCert', rootFile) : system ? systemCas() : undefined;
 
   const certFile = chooseFile(fields.sslCert, join(dotDir, 'postgresql.crt'), home);
   const keyFile = chooseFile(fields.sslKey, join(dotDir, 'postgresql.key'), home);
@@ -130,7 +161,6 @@ export function planTls(fields: TlsFields, env: TlsEnvironment = {}): TlsPlan {
     certFile && keyFile ? { cert: readPem('sslCert', certFile), key: readPem('sslKey', keyFile) } : {};
 
   const unverified: ConnectionOptions = { ...client, rejectUnauthorized: false };
-  // Without `ca` Node checks against its built-in public CAs.
   const chain: ConnectionOptions = {
     ...client,
     ...(ca ? { ca } : {}),

@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,14 +63,75 @@ describe('profiles', () => {
     expect(service.credentials(p.id).password).toBe('s3cret-pw');
   });
 
-  it('keeps the stored password when an edit leaves the password empty, and drops it when the mode changes', () => {
+  it('keeps the stored password when an edit leaves the server as it was, and drops it when the mode changes', () => {
     const { service } = setup();
     const p = service.create(input({ passwordMode: 'store', password: 'one' }));
-    service.update(p.id, input({ port: 6432, passwordMode: 'store' }));
-    expect(service.credentials(p.id)).toMatchObject({ password: 'one', fields: { port: 6432 } });
+    service.update(p.id, input({ name: 'Prod db', statementTimeoutMs: 30_000, passwordMode: 'store' }));
+    expect(service.credentials(p.id)).toMatchObject({ password: 'one', fields: { name: 'Prod db' } });
     const after = service.update(p.id, input({ passwordMode: 'pgpass' }));
     expect(after.hasStoredPassword).toBe(false);
     expect(service.credentials(p.id).password).toBeUndefined();
+  });
+
+  it('refuses to keep the stored password when host, port, database or user change, until it is typed again', () => {
+    const { service } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 'one' }));
+    const moves = [{ host: 'attacker.example' }, { port: 6432 }, { database: 'other' }, { user: 'someone' }];
+    for (const move of moves) {
+      const err = errorOf(() => service.update(p.id, input({ ...move, passwordMode: 'store' })));
+      expect(err.code).toBe('invalid_input');
+      expect(err.fields?.password).toMatch(
+        /^The saved password is for dba@db1\.example\.com:5432\/app, not .+\. Type the password again/,
+      );
+    }
+    // Nothing stored was lost or moved.
+    expect(service.credentials(p.id)).toMatchObject({ password: 'one', fields: { host: 'db1.example.com' } });
+    service.update(p.id, input({ port: 6432, passwordMode: 'store', password: 'two' }));
+    expect(service.credentials(p.id)).toMatchObject({ password: 'two', fields: { port: 6432 } });
+  });
+
+  it('lends the saved password to a draft only while it points at the same server', () => {
+    const { service } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 'saved-pw' }));
+    expect(service.draftPassword(input({ passwordMode: 'store', connectTimeoutSec: 3 }), p.id)).toBe(
+      'saved-pw',
+    );
+    const err = errorOf(() =>
+      service.draftPassword(input({ host: '127.0.0.2', passwordMode: 'store' }), p.id),
+    );
+    expect(err.fields?.password).toMatch(/only ever sent to the server it was saved for/);
+    expect(service.draftPassword(input({ host: '127.0.0.2', password: 'typed' }), p.id)).toBe('typed');
+
+    const asked = service.create(input({ name: 'Asked', passwordMode: 'ask' }));
+    service.unlock(asked.id, 'session-pw');
+    expect(service.draftPassword(input({ passwordMode: 'ask' }), asked.id)).toBe('session-pw');
+    expect(() => service.draftPassword(input({ port: 1, passwordMode: 'ask' }), asked.id)).toThrow(AppError);
+    service.update(asked.id, input({ name: 'Asked', user: 'other', passwordMode: 'ask' }));
+    expect(errorOf(() => service.credentials(asked.id)).code).toBe('password_required');
+  });
+
+  it("binds a password stored before binding to its profile's server at start, and it then goes nowhere else", () => {
+    const { service, dir, db } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 'placeholder' }));
+    // A ciphertext as earlier Tidemark versions wrote it: AES-GCM without associated data.
+    const key = readFileSync(join(dir, 'secret.key'));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update('old-pw', 'utf8'), cipher.final()]);
+    const legacy = Buffer.concat([Buffer.from('tmk1'), iv, cipher.getAuthTag(), body]);
+    db.prepare('UPDATE profiles SET password_cipher = ? WHERE id = ?').run(legacy, p.id);
+
+    expect(service.bindUnboundSecrets()).toEqual({ bound: 1, unreadable: [] });
+    expect(service.bindUnboundSecrets()).toEqual({ bound: 0, unreadable: [] });
+    expect(service.credentials(p.id).password).toBe('old-pw');
+    const bound = db.prepare('SELECT password_cipher FROM profiles').pluck().get() as Buffer;
+    expect(bound.subarray(0, 4).toString()).toBe('tmk2');
+
+    // The row edited behind Tidemark's back: the ciphertext does not open for the new host.
+    db.prepare("UPDATE profiles SET host = 'attacker.example' WHERE id = ?").run(p.id);
+    const err = errorOf(() => service.credentials(p.id));
+    expect(err.code).toBe('password_required');
+    expect(err.message).toMatch(/stored for another server/);
   });
 
   it('asks for the password of an "ask" profile until it is unlocked, and only for this session', () => {
@@ -103,6 +165,25 @@ describe('profiles', () => {
     const half = errorOf(() => service.create(input({ sslCert: cert })));
     expect(half.fields?.sslKey).toMatch(/needs its key/);
     expect(service.list()).toEqual([]);
+  });
+
+  it('refuses verify-ca or verify-full without a root certificate at save, and accepts sslrootcert=system', () => {
+    const { service, dir } = setup();
+    const saved = process.env.HOME;
+    process.env.HOME = dir;
+    try {
+      const err = errorOf(() => service.create(input({ sslmode: 'verify-ca' })));
+      expect(err.fields?.sslRootCert).toBe(
+        `root certificate file "${join(dir, '.postgresql', 'root.crt')}" does not exist: sslmode verify-ca needs the CA certificate that signed the server certificate. Set the CA (root) certificate file.`,
+      );
+      const weak = errorOf(() => service.create(input({ sslmode: 'require', sslRootCert: 'system' })));
+      expect(weak.fields?.sslRootCert).toMatch(/only allows it with verify-full/);
+      expect(service.list()).toEqual([]);
+      const system = service.create(input({ sslmode: 'verify-full', sslRootCert: 'system' }));
+      expect(system.sslRootCert).toBe('system');
+    } finally {
+      process.env.HOME = saved;
+    }
   });
 
   it('requires a password when "store" is chosen and none is stored yet', () => {

@@ -4,7 +4,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile, ProfileFields } from '../../shared/profile';
 import { AppError, invalidInput, notFound } from '../errors';
-import type { SecretStore } from '../secrets/secret-store';
+import { rootCertProblem } from '../postgres/tls';
+import {
+  describeTarget,
+  type SecretStore,
+  type SecretTarget,
+  SecretUnreadableError,
+  targetKey,
+} from '../secrets/secret-store';
 import type { ProfileRepository, StoredProfile } from '../store/profile-repository';
 
 export interface Credentials {
@@ -29,7 +36,8 @@ function checkFields(fields: ProfileFields): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const [key, what] of fileFields) {
     const path = fields[key];
-    if (!path) continue;
+    // sslrootcert=system names the system's CAs, not a file (planTls allows it with verify-full only).
+    if (!path || (key === 'sslRootCert' && path === 'system')) continue;
     const full = expandHome(path);
     try {
       accessSync(full, constants.R_OK);
@@ -42,6 +50,8 @@ function checkFields(fields: ProfileFields): Record<string, string> {
           : `The ${what} file ${full} cannot be read (${code ?? 'error'}).`;
     }
   }
+  const rootProblem = rootCertProblem(fields);
+  if (rootProblem) errors.sslRootCert ??= rootProblem;
   if (fields.sslCert && !fields.sslKey) errors.sslKey ??= 'A client certificate needs its key file.';
   if (fields.sslKey && !fields.sslCert) errors.sslCert ??= 'A client key needs its certificate file.';
   return errors;
@@ -56,13 +66,25 @@ function copyName(base: string, taken: (name: string) => boolean): string {
 }
 
 /**
+ * Refuses to reuse a saved password for another server: the DBA types it again.
+ * Called wherever a password saved for `saved` would go to `next`.
+ */
+function checkSameTarget(saved: SecretTarget, next: SecretTarget): void {
+  if (targetKey(saved) === targetKey(next)) return;
+  const message =
+    `The saved password is for ${describeTarget(saved)}, not ${describeTarget(next)}. ` +
+    'Type the password again: a saved password is only ever sent to the server it was saved for.';
+  throw invalidInput(message, { password: message });
+}
+
+/**
  * Connection profiles: validation, storage, and the passwords that go with
  * them. Passwords leave this class only through `credentials()`, for main's
- * own connections.
+ * own connections, and only for the server they were saved for.
  */
 export class ProfileService {
-  /** Passwords for 'ask' profiles, for this app session only. */
-  private readonly sessionPasswords = new Map<string, string>();
+  /** Passwords for 'ask' profiles, for this app session only, with the target they were typed for. */
+  private readonly sessionPasswords = new Map<string, { password: string; target: string }>();
 
   constructor(
     private readonly repo: ProfileRepository,
@@ -81,7 +103,7 @@ export class ProfileService {
   create(fields: ProfileFields & { password?: string }): Profile {
     const { password, ...rest } = fields;
     this.validate(rest, undefined);
-    const cipher = this.cipherFor(rest, password, null);
+    const cipher = this.cipherFor(rest, password, undefined);
     const id = randomUUID();
     this.write(() => this.repo.insert(id, rest, cipher, this.now().toISOString()), rest.name);
     return this.get(id);
@@ -91,9 +113,11 @@ export class ProfileService {
     const current = this.stored(id);
     const { password, ...rest } = fields;
     this.validate(rest, id);
-    const cipher = this.cipherFor(rest, password, current.passwordCipher);
+    const cipher = this.cipherFor(rest, password, current);
     this.write(() => this.repo.update(id, rest, cipher, this.now().toISOString()), rest.name);
-    if (rest.passwordMode !== 'ask') this.sessionPasswords.delete(id);
+    if (rest.passwordMode !== 'ask' || targetKey(rest) !== targetKey(current.profile)) {
+      this.sessionPasswords.delete(id);
+    }
     return this.get(id);
   }
 
@@ -114,8 +138,8 @@ export class ProfileService {
   }
 
   unlock(id: string, password: string): void {
-    this.stored(id);
-    this.sessionPasswords.set(id, password);
+    const { profile } = this.stored(id);
+    this.sessionPasswords.set(id, { password, target: targetKey(profile) });
   }
 
   /** Fields and password for main's own connections. Never sent to the renderer. */
@@ -125,16 +149,47 @@ export class ProfileService {
     return { fields, password: this.passwordOf(profile, passwordCipher) };
   }
 
-  /** The password to use for a draft from the form: typed, else the saved profile's. */
+  /**
+   * The password to use for a draft from the form: typed, else the saved
+   * profile's, and that one only if the draft still points at the same server.
+   */
   draftPassword(draft: ProfileFields & { password?: string }, draftOf?: string): string | undefined {
     if (draft.password) return draft.password;
     if (draft.passwordMode === 'pgpass' || !draftOf) return undefined;
     const stored = this.repo.get(draftOf);
     if (!stored) return undefined;
-    if (draft.passwordMode === 'store' && stored.passwordCipher)
+    if (draft.passwordMode === 'store') {
+      if (!stored.passwordCipher) return undefined;
+      checkSameTarget(stored.profile, draft);
       return this.decrypt(stored.profile, stored.passwordCipher);
-    if (draft.passwordMode === 'ask') return this.sessionPasswords.get(draftOf);
-    return undefined;
+    }
+    const session = this.sessionPasswords.get(draftOf);
+    if (!session) return undefined;
+    checkSameTarget(stored.profile, draft);
+    return session.password;
+  }
+
+  /**
+   * Binds passwords stored before passwords were bound to their server, each to
+   * its profile's current server. Run at start; a blob this store cannot read
+   * (another backend's) is left as it is.
+   */
+  bindUnboundSecrets(): { bound: number; unreadable: string[] } {
+    let bound = 0;
+    const unreadable: string[] = [];
+    for (const { profile, passwordCipher } of this.repo.list()) {
+      if (!passwordCipher) continue;
+      try {
+        const plain = this.secrets.decryptUnbound(passwordCipher);
+        if (plain === undefined) continue;
+        this.repo.setPasswordCipher(profile.id, this.secrets.encrypt(plain, targetKey(profile)));
+        bound++;
+      } catch (err) {
+        if (!(err instanceof SecretUnreadableError)) throw err;
+        unreadable.push(profile.name);
+      }
+    }
+    return { bound, unreadable };
   }
 
   private passwordOf(profile: Profile, cipher: Buffer | null): string | undefined {
@@ -144,7 +199,8 @@ export class ProfileService {
       case 'store':
         return cipher ? this.decrypt(profile, cipher) : undefined;
       case 'ask': {
-        const password = this.sessionPasswords.get(profile.id);
+        const session = this.sessionPasswords.get(profile.id);
+        const password = session?.target === targetKey(profile) ? session.password : undefined;
         if (password === undefined) {
           throw new AppError('password_required', `Enter the password for ${profile.user}@${profile.name}.`);
         }
@@ -155,7 +211,7 @@ export class ProfileService {
 
   private decrypt(profile: Profile, cipher: Buffer): string {
     try {
-      return this.secrets.decrypt(cipher);
+      return this.secrets.decrypt(cipher, targetKey(profile));
     } catch (err) {
       throw new AppError(
         'password_required',
@@ -184,14 +240,18 @@ export class ProfileService {
     }
   }
 
+  /** The ciphertext to keep: a typed password, else the stored one if the server is still the same. */
   private cipherFor(
     fields: ProfileFields,
     password: string | undefined,
-    current: Buffer | null,
+    current: StoredProfile | undefined,
   ): Buffer | null {
     if (fields.passwordMode !== 'store') return null;
-    if (password) return this.secrets.encrypt(password);
-    if (current) return current;
+    if (password) return this.secrets.encrypt(password, targetKey(fields));
+    if (current?.passwordCipher) {
+      checkSameTarget(current.profile, fields);
+      return current.passwordCipher;
+    }
     throw invalidInput('Enter the password to store, or choose "ask every time" or ~/.pgpass.', {
       password: 'Enter the password to store.',
     });

@@ -22,7 +22,9 @@ describe('local store', () => {
     const dir = tempDir();
     const first = openStore(dir).db;
     first.exec(
-      `INSERT INTO profiles VALUES ('x','Prod','h',5432,'d','u','prefer',NULL,NULL,NULL,10,15000,2,'pgpass',NULL,'t','t')`,
+      `INSERT INTO profiles (id, name, host, port, database, user_name, sslmode, connect_timeout_sec,
+         statement_timeout_ms, pool_size, password_mode, created_at, updated_at)
+       VALUES ('x','Prod','h',5432,'d','u','prefer',10,15000,2,'pgpass','t','t')`,
     );
     first.close();
     const again = openStore(dir).db;

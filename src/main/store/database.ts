@@ -1,6 +1,7 @@
-import { existsSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { PRIVATE_FILE_MODE } from '../data-dir';
 import { AppError } from '../errors';
 import { latestSchemaVersion, migrations } from './migrations';
 import type { Migration } from './migrations/migration';
@@ -19,6 +20,8 @@ function nativeBinding(): string | undefined {
 }
 
 function openRaw(file: string): Database.Database {
+  // Created owner-only before SQLite sees it: SQLite gives the -wal and -shm files the database file's mode.
+  closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
   const binding = nativeBinding();
   const db = new Database(file, binding ? { nativeBinding: binding } : {});
   db.pragma('journal_mode = WAL');

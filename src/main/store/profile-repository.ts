@@ -17,6 +17,7 @@ interface ProfileRow {
   pool_size: number;
   password_mode: string;
   password_cipher: Buffer | null;
+  allow_cleartext_password: number;
   created_at: string;
   updated_at: string;
 }
@@ -44,6 +45,7 @@ function toStored(row: ProfileRow): StoredProfile {
       statementTimeoutMs: row.statement_timeout_ms,
       poolSize: row.pool_size,
       passwordMode: row.password_mode as PasswordMode,
+      allowCleartextPassword: row.allow_cleartext_password === 1,
       hasStoredPassword: row.password_cipher !== null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -68,6 +70,7 @@ function params(id: string, f: ProfileFields, cipher: Buffer | null, now: string
     pool_size: f.poolSize,
     password_mode: f.passwordMode,
     password_cipher: cipher,
+    allow_cleartext_password: f.allowCleartextPassword ? 1 : 0,
     now,
   };
 }
@@ -83,17 +86,20 @@ export class ProfileRepository {
       byName: db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE name = ?'),
       insert: db.prepare(`
         INSERT INTO profiles (id, name, host, port, database, user_name, sslmode, ssl_root_cert, ssl_cert, ssl_key,
-          connect_timeout_sec, statement_timeout_ms, pool_size, password_mode, password_cipher, created_at, updated_at)
+          connect_timeout_sec, statement_timeout_ms, pool_size, password_mode, password_cipher, allow_cleartext_password,
+          created_at, updated_at)
         VALUES (@id, @name, @host, @port, @database, @user_name, @sslmode, @ssl_root_cert, @ssl_cert, @ssl_key,
-          @connect_timeout_sec, @statement_timeout_ms, @pool_size, @password_mode, @password_cipher, @now, @now)`),
+          @connect_timeout_sec, @statement_timeout_ms, @pool_size, @password_mode, @password_cipher,
+          @allow_cleartext_password, @now, @now)`),
       update: db.prepare(`
         UPDATE profiles SET name = @name, host = @host, port = @port, database = @database, user_name = @user_name,
           sslmode = @sslmode, ssl_root_cert = @ssl_root_cert, ssl_cert = @ssl_cert, ssl_key = @ssl_key,
           connect_timeout_sec = @connect_timeout_sec, statement_timeout_ms = @statement_timeout_ms,
           pool_size = @pool_size, password_mode = @password_mode, password_cipher = @password_cipher,
-          updated_at = @now
+          allow_cleartext_password = @allow_cleartext_password, updated_at = @now
         WHERE id = @id`),
       delete: db.prepare<[string]>('DELETE FROM profiles WHERE id = ?'),
+      setCipher: db.prepare<[Buffer, string]>('UPDATE profiles SET password_cipher = ? WHERE id = ?'),
     };
   }
 
@@ -117,6 +123,11 @@ export class ProfileRepository {
 
   update(id: string, fields: ProfileFields, cipher: Buffer | null, now: string): void {
     this.stmts.update.run(params(id, fields, cipher, now));
+  }
+
+  /** Re-encrypts in place (binding an old ciphertext to its server); not an edit of the profile. */
+  setPasswordCipher(id: string, cipher: Buffer): void {
+    this.stmts.setCipher.run(cipher, id);
   }
 
   delete(id: string): boolean {

@@ -8,7 +8,7 @@ export const sslModeHints: Record<SslMode, string> = {
   prefer: 'Uses SSL when the server offers it, without checking its certificate (libpq’s default).',
   require: 'Always encrypts, but does not check who the server is.',
   'verify-ca':
-    'Encrypts and checks that a trusted CA signed the server certificate; the host name is not checked.',
+    'Encrypts and checks that the CA in the root certificate file signed the server certificate; the host name is not checked.',
   'verify-full': 'Encrypts, checks the CA and that the certificate matches the host name. The safest choice.',
 };
 
@@ -34,6 +34,7 @@ export const failureTitles: Record<ConnectionFailureReason, string> = {
   too_many_connections: 'Too many connections',
   server_starting: 'The server is starting up or shutting down',
   cert_file_unreadable: 'A certificate or key file cannot be read',
+  cleartext_refused: 'Password not sent in clear text',
   unknown: 'The connection failed',
 };
 

@@ -65,7 +65,7 @@ function TextField({
   className,
   unit,
 }: {
-  field: Exclude<DraftField, 'sslmode' | 'passwordMode'>;
+  field: Exclude<DraftField, 'sslmode' | 'passwordMode' | 'allowCleartextPassword'>;
   label: string;
   hint?: ReactNode;
   numeric?: boolean;
@@ -217,7 +217,7 @@ function SslSection() {
         field="sslRootCert"
         label="CA certificate file"
         placeholder="~/.postgresql/root.crt"
-        hint="Needed for verify-ca and verify-full unless the CA is in the system store."
+        hint="Needed for verify-ca and verify-full (default ~/.postgresql/root.crt). Write system to trust the system's CAs, with verify-full only."
       />
       <div className="field-row">
         <TextField
@@ -234,6 +234,7 @@ function SslSection() {
 function PasswordSection({ password, setPassword }: { password: string; setPassword: (v: string) => void }) {
   const { profileForm } = useStores();
   const mode = useProfileForm((s) => s.draft.passwordMode);
+  const allowCleartext = useProfileForm((s) => s.draft.allowCleartextPassword);
   const editing = useProfileForm((s) => s.editing);
   const modeError = useProfileForm((s) => s.fieldErrors.passwordMode);
   const passwordError = useProfileForm((s) => s.fieldErrors.password);
@@ -280,7 +281,7 @@ function PasswordSection({ password, setPassword }: { password: string; setPassw
             name="password"
             type="password"
             autoComplete="new-password"
-            placeholder={stored ? 'Leave empty to keep the stored password' : ''}
+            placeholder={stored ? 'Leave empty to keep the stored password (same server only)' : ''}
             value={password}
             onChange={(e) => {
               setPassword(e.target.value);
@@ -293,13 +294,30 @@ function PasswordSection({ password, setPassword }: { password: string; setPassw
             field="password"
             hint={
               stored
-                ? 'A password is stored. Type a new one only to replace it.'
+                ? 'A password is stored. Type a new one to replace it, or to use it with another host, port, database or user.'
                 : 'Encrypted before it is written; it never comes back to this window.'
             }
             error={passwordError}
           />
         </div>
       ) : null}
+      <div className="radio">
+        <input
+          type="checkbox"
+          id="pf-allowCleartextPassword"
+          checked={allowCleartext}
+          onChange={(e) => profileForm.getState().setField('allowCleartextPassword', e.target.checked)}
+          aria-describedby="pf-allowCleartextPassword-hint"
+        />
+        <label htmlFor="pf-allowCleartextPassword">
+          Send the password in clear text over an unverified connection
+          <span className="radio-note" id="pf-allowCleartextPassword-hint">
+            Off: when the server asks for a plain password (pg_hba.conf method "password"), Tidemark sends it
+            only over SSL verified with verify-ca or verify-full, so nobody on the way, and no server posing
+            as this one, can read it.
+          </span>
+        </label>
+      </div>
     </fieldset>
   );
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
+import { numberField, optionalNumberField } from '../lib/form-number';
 import type { NavigationStore } from './navigation';
 import type { ProfilesStore } from './profiles';
 import type { UnlockStore } from './unlock';
@@ -27,6 +28,7 @@ export type Draft = {
   statementTimeoutMs: string;
   poolSize: string;
   passwordMode: PasswordMode;
+  allowCleartextPassword: boolean;
 };
 export type DraftField = keyof Draft;
 
@@ -41,6 +43,7 @@ const connectionFields: ReadonlySet<DraftField> = new Set([
   'sslCert',
   'sslKey',
   'passwordMode',
+  'allowCleartextPassword',
 ]);
 
 export const emptyDraft: Draft = {
@@ -57,6 +60,7 @@ export const emptyDraft: Draft = {
   statementTimeoutMs: '15000',
   poolSize: '2',
   passwordMode: 'store',
+  allowCleartextPassword: false,
 };
 
 export function draftFromProfile(p: Profile): Draft {
@@ -74,27 +78,29 @@ export function draftFromProfile(p: Profile): Draft {
     statementTimeoutMs: String(p.statementTimeoutMs),
     poolSize: String(p.poolSize),
     passwordMode: p.passwordMode,
+    allowCleartextPassword: p.allowCleartextPassword ?? false,
   };
 }
 
 const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v);
 
-/** The request body. Numbers go as typed; main's schema coerces and explains what is wrong. */
+/** The request body. Numbers become numbers here; main's schema explains what is wrong with them. */
 export function inputFromDraft(d: Draft, password?: string): ProfileInput {
   return {
     name: d.name,
     host: d.host,
-    port: d.port,
+    port: numberField(d.port),
     database: d.database,
     user: d.user,
     sslmode: d.sslmode,
     sslRootCert: blankToUndefined(d.sslRootCert),
     sslCert: blankToUndefined(d.sslCert),
     sslKey: blankToUndefined(d.sslKey),
-    connectTimeoutSec: blankToUndefined(d.connectTimeoutSec),
-    statementTimeoutMs: blankToUndefined(d.statementTimeoutMs),
-    poolSize: blankToUndefined(d.poolSize),
+    connectTimeoutSec: optionalNumberField(d.connectTimeoutSec),
+    statementTimeoutMs: optionalNumberField(d.statementTimeoutMs),
+    poolSize: optionalNumberField(d.poolSize),
     passwordMode: d.passwordMode,
+    allowCleartextPassword: d.allowCleartextPassword,
     ...(password ? { password } : {}),
   };
 }
@@ -201,9 +207,12 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
       const { password, passwordMode: _ignored, ...parsed } = result.value;
       const draft = { ...get().draft };
       const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+      // Text fields only: how the password is sent is the DBA's choice, as above.
+      const texts = draft as Record<DraftField, unknown>;
       for (const key of Object.keys(draft) as DraftField[]) {
+        if (typeof texts[key] !== 'string') continue;
         const value = str(parsed[key as keyof typeof parsed]);
-        if (value !== undefined) (draft as Record<DraftField, string>)[key] = value;
+        if (value !== undefined) texts[key] = value;
       }
       if (!draft.name.trim() && draft.host) draft.name = `${draft.host}/${draft.database}`;
       if (password) draft.passwordMode = 'store';

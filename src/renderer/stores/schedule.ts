@@ -3,8 +3,9 @@ import type { EventMessage } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
 import type { ScheduleState } from '../../shared/storage';
 import type { RendererClient } from '../client';
+import { numberField } from '../lib/form-number';
 
-/** What the DBA typed; the heartbeat stays a string until main validates it. */
+/** What the DBA typed; the heartbeat becomes a number only in the request. */
 export type ScheduleDraft = { storage: string; heartbeatSeconds: string };
 
 export type ScheduleStoreState = {
@@ -114,7 +115,7 @@ export function createScheduleStore(client: RendererClient) {
       set({ saving: true, saveError: null, saved: false });
       const result = await client.invoke('schedule:set', {
         profileId,
-        schedule: { storage: draft.storage, heartbeatSeconds: draft.heartbeatSeconds },
+        schedule: { storage: draft.storage, heartbeatSeconds: numberField(draft.heartbeatSeconds) },
       });
       if (get().profileId !== profileId) return false;
       if (!result.ok) {

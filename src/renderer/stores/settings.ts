@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { AppErrorData } from '../../shared/result';
 import type { Settings } from '../../shared/storage';
 import type { RendererClient } from '../client';
+import { numberField } from '../lib/form-number';
 
 export type SettingsDraft = { sampleRetentionDays: string; heartbeatRetentionDays: string };
 
@@ -71,7 +72,10 @@ export function createSettingsStore(client: RendererClient) {
       if (get().saving) return false;
       const { draft } = get();
       set({ saving: true, saveError: null, saved: false });
-      const result = await client.invoke('settings:update', draft);
+      const result = await client.invoke('settings:update', {
+        sampleRetentionDays: numberField(draft.sampleRetentionDays),
+        heartbeatRetentionDays: numberField(draft.heartbeatRetentionDays),
+      });
       if (!result.ok) {
         const fieldErrors: SettingsState['fieldErrors'] = {};
         for (const [key, message] of Object.entries(result.error.fields ?? {})) {

@@ -8,6 +8,9 @@ import { redactUrl, type WebhookProfile, webhookBody } from './body';
 import { postWebhook } from './post';
 import { WebhookRepository } from './repository';
 
+/** What a webhook URL's ciphertext is bound to: it decrypts as a webhook URL only, never as a password. */
+const WEBHOOK_URL_TARGET = JSON.stringify(['tidemark-secret-target-1', 'webhook-url']);
+
 export interface WebhookOptions {
   /** Waits before each retry; one attempt more than there are delays. */
   retryDelaysMs?: readonly number[];
@@ -53,7 +56,12 @@ export class WebhookService {
 
   add(url: string, format: WebhookFormat): Webhook {
     const shown = redactUrl(url);
-    const { webhook } = this.repo.add(this.deps.secretStore.encrypt(url), shown, format, this.deps.now());
+    const { webhook } = this.repo.add(
+      this.deps.secretStore.encrypt(url, WEBHOOK_URL_TARGET),
+      shown,
+      format,
+      this.deps.now(),
+    );
     this.log.info({ webhookId: webhook.id, url: shown, format }, 'webhook added');
     return this.withPending(webhook);
   }
@@ -133,7 +141,7 @@ export class WebhookService {
     if (!stored) return { ok: false, status: null, error: 'the webhook was removed' };
     let url: string;
     try {
-      url = this.deps.secretStore.decrypt(stored.urlCipher);
+      url = this.deps.secretStore.decrypt(stored.urlCipher, WEBHOOK_URL_TARGET);
     } catch (err) {
       const error = `its URL cannot be read here (${(err as Error).message}); add the webhook again`;
       return this.record(id, { ok: false, status: null, error }, what, true);

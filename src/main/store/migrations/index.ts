@@ -6,6 +6,7 @@ import { migration005MigrationJournal } from './005_migration_journal';
 import { migration006Alerts } from './006_alerts';
 import { migration007AlertStateAndWebhooks } from './007_alert_state_and_webhooks';
 import { migration008RateRules } from './008_rate_rules';
+import { migration009CleartextPassword } from './009_cleartext_password';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   migration006Alerts,
   migration007AlertStateAndWebhooks,
   migration008RateRules,
+  migration009CleartextPassword,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
