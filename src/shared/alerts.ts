@@ -65,7 +65,7 @@ const bytes = (what: string) =>
     .min(0, `${what} cannot be negative.`);
 
 const hours = (what: string) =>
-  z.coerce
+  z
     .number({ error: `${what} must be a number of hours.` })
     .int(`${what} must be a whole number of hours.`)
     .min(1, `${what} must be at least 1 hour.`)
@@ -90,7 +90,7 @@ export const alertRulesSchema = z
     /** A rate or forecast needs samples spanning this long… */
     rateWindowHours: hours('The rate window'),
     /** …and at least this many of them. */
-    rateMinSamples: z.coerce
+    rateMinSamples: z
       .number({ error: 'Samples for a rate must be a number.' })
       .int('Samples for a rate must be a whole number.')
       .min(3, 'A rate needs at least 3 samples: two always make a line.')
@@ -171,7 +171,7 @@ export const relationRuleSchema = z.object({
   schema: z.string().min(1, 'Name the schema.'),
   name: z.string().min(1, 'Name the relation.'),
   muted: z.boolean(),
-  sizeAboveBytes: z.coerce
+  sizeAboveBytes: z
     .number({ error: 'Size above must be a number of bytes.' })
     .int('Size above must be a whole number of bytes.')
     .positive('Size above must be above 0.')
