@@ -93,8 +93,8 @@ describe('30 alerts kept per profile', () => {
 
   it("counts per profile: another profile's alerts are not trimmed by this one's", async () => {
     rig.clock.advance(DAY_MS);
-    // The other profile was sampled once, three days ago: a three-day growth window reaches it.
-    await rig.setRules([other], { ...rules, growthWindowHours: 72 });
+    // The other profile was sampled once, four days ago: a four-day growth window reaches it.
+    await rig.setRules([other], { ...rules, growthWindowHours: 96 });
     await rig.sample(other);
     // The other profile compares its own two samples: every table grew, so 40 active alerts of its own.
     expect(await rig.alerts(other, 'all')).toHaveLength(TABLES);

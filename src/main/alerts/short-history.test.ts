@@ -128,7 +128,7 @@ describe('rates and forecasts need history', () => {
     expect(events.out).toContain('Growth of the relation public.events of "new server":');
     expect(events.out).toContain('not enough history yet (2 samples over 46 s; a rate needs 6 h)');
     expect(await cli('growth')).toMatchObject({
-      code: 1,
+      code: 2,
       err: expect.stringMatching(/^growth needs a profile name/),
     });
     expect((await cli('growth', NAME, '--relation', 'nope')).err).toMatch(/No relation "nope"/);
