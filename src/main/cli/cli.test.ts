@@ -91,9 +91,10 @@ describe('tidemark command', () => {
       ...['--data-dir', dataDir, 'profiles', 'add', '--url', `postgresql://${user}:pw@${host}/${database}`],
       '--password-stdin',
     );
+    // Two passwords on one command line: the command line is wrong (2).
     expect(both).toMatchObject({
-      code: 1,
-      err: 'The URL already holds a password: leave it out of the URL.',
+      code: 2,
+      err: 'The URL already holds a password: leave it out of the URL, or leave out --password-stdin.',
     });
     expect((await cli('--help')).out).toContain('--password-stdin');
   });
