@@ -9,7 +9,7 @@ import {
 } from './capture';
 import type { ColumnInfo } from './catalog';
 import { batchSql, castType } from './copy';
-import { type MoveStatement, moveStatements, type TableObjects } from './dependents';
+import { type MoveStatement, moveStatements, restoreForeignKey, type TableObjects } from './dependents';
 import { qi, ql, qn } from './ident';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
@@ -130,6 +130,10 @@ function emptyObjects(spec: MigrationSpec): TableObjects {
     ownedSequences: [],
     identitySequences: [],
     statisticsTargets: [],
+    reloptions: [],
+    columnOptions: [],
+    statistics: [],
+    partitions: [],
     rules: [],
     rowTypeUsers: [],
     others: [],
@@ -146,6 +150,7 @@ export function planMoves(ctx: PlanContext): MoveStatement[] {
     column: s.column,
     sequence: `pg_get_serial_sequence(${ql(r.source)}, ${ql(s.column)})`,
   }));
+  to.partitions = ctx.partitions.map((p) => qn(spec.names.schema, p.name));
   return moveStatements(ctx.objects, to, {
     from: r.oldTable,
     to: r.source,
@@ -263,6 +268,7 @@ export function rollbackSql(ctx: PlanContext): string[] {
   const r = rel(spec.names);
   const n = spec.names;
   const sql = lockBoth(spec, r.source, r.oldTable);
+  const restored = (spec.droppedInbound ?? []).map((fk) => restoreForeignKey(fk, r.source));
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(
       '-- Rows the application wrote to the new table since the swap.',
@@ -277,7 +283,9 @@ export function rollbackSql(ctx: PlanContext): string[] {
     `ALTER TABLE ${r.source} RENAME TO ${qi(n.rolledBackTable)};`,
     `ALTER TABLE ${r.oldTable} RENAME TO ${qi(n.table)};`,
     '-- … then everything the swap moved is moved back the same way (read from the catalog when it runs).',
+    ...restored.flatMap((m) => [`-- ${m.kind} ${m.name}: ${m.action}`, ...m.sql]),
     'COMMIT;',
+    ...restored.flatMap((m) => m.after ?? []),
     `DROP TABLE ${r.rolledBack};`,
   );
   return sql;

@@ -28,6 +28,7 @@ import { readServerFacts, timescaleFeatures } from './server';
 import { adviseSettings, resolveSettings } from './settings';
 import { keysWithoutTime } from './spec';
 import { referencedColumns } from './sql-text';
+import { tuningItem } from './tuning';
 
 /**
  * Step 2: what stands between this table and the target, each item with its
@@ -370,7 +371,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       fix: ok
         ? null
         : settings.dropUnsupportedForeignKeys
-          ? 'Accepted: it will be dropped at the swap (and restored by a rollback); the database no longer checks those references.'
+          ? 'Accepted: it will be dropped at the swap, and the database no longer checks those references. It is restored by a rollback: added NOT VALID inside it, then validated after its commit (rows written meanwhile that break it leave it NOT VALID, and the rollback says so).'
           : `Add ${qi(time.name)} to the referencing table and reference (${[...refCols, time.name].map(qi).join(', ')}), or accept dropping it (settings.dropUnsupportedForeignKeys).`,
       objects: [`${fk.table}.${fk.name}`],
     });
@@ -459,6 +460,8 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       reason: `${list.length}: ${what}.`,
     });
   }
+  const tuning = tuningItem(objects, req.target);
+  if (tuning) add(tuning);
   if (req.target === 'timescaledb' && objects.rowSecurity && settings.compressAfter !== null) {
     add({
       id: 'dependent:rls_compression',

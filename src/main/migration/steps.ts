@@ -11,7 +11,7 @@ import {
 } from './capture';
 import { readTable } from './catalog';
 import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, span } from './copy';
-import { inTransaction, type Queryable, sqlState } from './db';
+import { describePgError, inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
 import type { MigrationSpec } from './spec';
@@ -418,8 +418,27 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       sleep: ctx.sleep,
     });
     ctx.swapped(report);
-    for (const sql of report.after) await db.query(sql);
-    return { rows: report.replayedInSwap ?? 0, detail: { lockHeldMs: report.lockHeldMs } };
+    // The original table is back either way: a foreign key that rows written since the swap break stays NOT
+    // VALID (it still checks every new row) and the journal says so, rather than failing a finished rollback.
+    const notValidated: string[] = [];
+    for (const sql of report.after) {
+      try {
+        await db.query(sql);
+      } catch (error) {
+        if (sqlState(error) !== '23503') throw error;
+        notValidated.push(sql);
+        ctx.journalEvent(
+          'warning',
+          `${sql} failed: ${describePgError(error)}. The constraint is back but NOT VALID: it checks new rows, not ` +
+            'the rows written while it was dropped. Fix or delete the rows that reference nothing, then run the statement again.',
+          { sql },
+        );
+      }
+    }
+    return {
+      rows: report.replayedInSwap ?? 0,
+      detail: { lockHeldMs: report.lockHeldMs, notValidated },
+    };
   },
 
   async 'rollback-drop'({ db, spec }) {
