@@ -22,6 +22,7 @@ import {
 } from './catalog';
 import type { Queryable } from './db';
 import { readObjects, type TableObjects } from './dependents';
+import { foresee, isInfinite } from './foresight';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
 import { readServerFacts, timescaleFeatures } from './server';
@@ -85,9 +86,11 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     indexed: info.indexes.some((i) => i.valid && !i.partial && i.leading === column.name),
   };
   const range = await readTimeRange(db, info, time);
+  // Infinite times are a STOP below; the settings are advised as for an empty table rather than stepping to infinity.
+  const finite = isInfinite(range) ? { ...range, min: null, max: null } : range;
   const key = findCaptureKey(info);
-  const advice = await adviseSettings(db, info, time, req.target, range, key);
-  const settings = await resolveSettings(db, info, time, req.target, advice.defaults, req.settings, range);
+  const advice = await adviseSettings(db, info, time, req.target, finite, key);
+  const settings = await resolveSettings(db, info, time, req.target, advice.defaults, req.settings, finite);
   const objects = await withCatalogPath(db, () => readObjects(db, oid));
   const tsSchema = server.timescaledb.installed
     ? ((
@@ -208,32 +211,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
         ? `${qi(time.name)} is ${time.type}: chunks are ranges of integers, and compression or retention policies need an integer_now function (not set up by Tidemark).`
         : `${qi(time.name)} is ${time.type}.`,
   });
-  if (range.nulls > 0) {
-    add({
-      id: 'time_column_nulls',
-      category: 'time_column',
-      title: 'NULL times',
-      status: req.target === 'timescaledb' ? 'blocking' : 'warning',
-      reason:
-        req.target === 'timescaledb'
-          ? `${range.exact ? '' : 'About '}${range.nulls} rows have no ${qi(time.name)}; a hypertable refuses them.`
-          : `${range.exact ? '' : 'About '}${range.nulls} rows have no ${qi(time.name)}; they will go to the DEFAULT partition.`,
-      fix: `Give those rows a time (or delete them), then make the column NOT NULL.`,
-      sql: `SELECT count(*) FROM ${rel} WHERE ${qi(time.name)} IS NULL;`,
-    });
-  } else if (!time.notNull) {
-    add({
-      id: 'time_column_nulls',
-      category: 'time_column',
-      title: 'NULL times',
-      status: range.exact ? 'pass' : 'warning',
-      reason: range.exact
-        ? `No row has a NULL ${qi(time.name)} now, but the column allows it.`
-        : `Statistics show no NULL ${qi(time.name)}, but the column allows it and the table is too big to count.`,
-      fix: 'Consider making the column NOT NULL.',
-      sql: `ALTER TABLE ${rel} ALTER COLUMN ${qi(time.name)} SET NOT NULL;`,
-    });
-  }
+  for (const item of await foresee(db, { info, objects, time, range, target: req.target, server })) add(item);
   if (!time.indexed) {
     add({
       id: 'time_column_index',
