@@ -5,21 +5,24 @@ import type { MigrationTarget } from '../../shared/migration';
 import { type Engine, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**
- * What the pre-flight promises about foreign keys, storage parameters, column
- * options and extended statistics, checked in the catalog after the swap, after
- * a rollback and after the cleanup, on native partitions (PostgreSQL 18) and on
- * TimescaleDB: the same definitions (pg_get_constraintdef, reloptions,
- * pg_get_statisticsobjdef) and foreign keys that are enforced.
+ * What the pre-flight promises about what depends on the table, checked in the
+ * catalog after the swap, after a rollback and after the cleanup, on native
+ * partitions (PostgreSQL 18) and on TimescaleDB: the same definitions as
+ * PostgreSQL prints them (pg_get_constraintdef, reloptions,
+ * pg_get_statisticsobjdef, view, trigger and policy definitions, grants,
+ * comments …), foreign keys that are enforced, and a row the application
+ * inserts going through identity, sequence, generated column, trigger, view
+ * and materialized view.
  */
 
 type Q = (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 const T = 'public."PM Events"';
+const READER = `"PM reader ${process.pid}"`;
+const PUBLICATION = `"PM pub ${process.pid}"`;
 
 async function createFixture(q: Q): Promise<void> {
-  await q(
-    `DROP TABLE IF EXISTS ${T}, public.pm_accounts, public.pm_refs, public.pm_loose, public.pm_timed CASCADE`,
-  );
+  await dropFixture(q);
   await q(`
     CREATE TABLE public.pm_accounts (id int PRIMARY KEY, region text NOT NULL, UNIQUE (id, region));
     INSERT INTO public.pm_accounts SELECT i, 'eu' FROM generate_series(1, 10) i;
@@ -49,8 +52,111 @@ async function createFixture(q: Q): Promise<void> {
     ALTER TABLE public.pm_loose ADD CONSTRAINT "loose ref" FOREIGN KEY (event_id) REFERENCES ${T} (id) NOT VALID;
     CREATE TABLE public.pm_timed (event_id bigint, event_at timestamptz,
       CONSTRAINT "timed ref" FOREIGN KEY (event_id, event_at) REFERENCES ${T} (id, at) ON DELETE CASCADE);
-    INSERT INTO public.pm_timed SELECT id, at FROM ${T} WHERE id <= 5;
+    INSERT INTO public.pm_timed SELECT id, at FROM ${T} WHERE id <= 5;`);
+  // Apart: the deferred foreign key's checks of the rows above must have run before ALTER TABLE.
+  await q(`
+    ALTER TABLE ${T} ADD COLUMN "Doubled" bigint GENERATED ALWAYS AS (account * 2) STORED, ADD COLUMN seq_no bigserial;
+    ALTER TABLE ${T} ALTER COLUMN payload SET STATISTICS 400, REPLICA IDENTITY FULL;
+    COMMENT ON TABLE ${T} IS 'every event';
+    COMMENT ON COLUMN ${T}.payload IS 'what happened';
+    CREATE VIEW public.pm_recent AS SELECT id, at, "Doubled" FROM ${T} WHERE at > '2026-03-10';
+    CREATE MATERIALIZED VIEW public.pm_daily AS SELECT date_trunc('day', at) AS day, count(*) AS n FROM ${T} GROUP BY 1;
+    CREATE UNIQUE INDEX pm_daily_day ON public.pm_daily (day);
+    COMMENT ON MATERIALIZED VIEW public.pm_daily IS 'per day';
+    CREATE TABLE public.pm_audit (event_id bigint);
+    CREATE FUNCTION public.pm_audit_fn() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN INSERT INTO public.pm_audit VALUES (NEW.id); RETURN NEW; END $$;
+    CREATE TRIGGER "audit it" AFTER INSERT ON ${T} FOR EACH ROW EXECUTE FUNCTION public.pm_audit_fn();
+    CREATE ROLE ${READER};
+    GRANT SELECT, INSERT ON ${T} TO ${READER};
+    GRANT UPDATE (payload) ON ${T} TO ${READER};
+    GRANT SELECT ON public.pm_recent, public.pm_daily TO ${READER};
+    ALTER TABLE ${T} ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY "eu only" ON ${T} FOR SELECT TO ${READER} USING (region = 'eu');
+    CREATE PUBLICATION ${PUBLICATION} FOR TABLE ${T};
     ANALYZE ${T};`);
+}
+
+async function dropFixture(q: Q): Promise<void> {
+  await q(`DROP PUBLICATION IF EXISTS ${PUBLICATION}`).catch(() => {});
+  await q(
+    `DROP TABLE IF EXISTS ${T}, public.pm_accounts, public.pm_refs, public.pm_loose, public.pm_timed, public.pm_audit CASCADE`,
+  ).catch(() => {});
+  await q(`DROP FUNCTION IF EXISTS public.pm_audit_fn()`).catch(() => {});
+  await q(`DROP ROLE IF EXISTS ${READER}`).catch(() => {});
+}
+
+/**
+ * The other kinds the pre-flight promises to keep, as the catalog prints them:
+ * views and the materialized view (with its index and comment), triggers,
+ * policies and RLS, grants (table and column), comments, identity, owned
+ * sequence, generated column, statistics target, replica identity,
+ * publication, and the names of the indexes (their keys may gain the time
+ * column, as the pre-flight says).
+ */
+async function dependents(q: Q): Promise<Record<string, unknown>> {
+  const rows = async (sql: string) => (await q(sql, [T])).rows;
+  return {
+    views: await rows(
+      `SELECT DISTINCT v.oid::regclass::text AS name, v.relkind::text AS kind, pg_get_viewdef(v.oid) AS def,
+              obj_description(v.oid, 'pg_class') AS comment,
+              ARRAY(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = v.oid) AS indexes
+         FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+        WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = $1::regclass AND v.oid <> $1::regclass ORDER BY 1`,
+    ),
+    triggers: await rows(
+      `SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled
+         FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE t.tgrelid = $1::regclass AND NOT t.tgisinternal AND n.nspname = 'public' ORDER BY 1`,
+    ),
+    policies: await rows(
+      `SELECT polname AS name, polcmd::text AS cmd, pg_get_expr(polqual, polrelid) AS using, polroles::regrole[]::text AS roles
+         FROM pg_policy WHERE polrelid = $1::regclass ORDER BY 1`,
+    ),
+    table: await rows(
+      `SELECT pg_get_userbyid(relowner) AS owner, relrowsecurity AS rls, relforcerowsecurity AS force_rls,
+              relreplident::text AS replica_identity, obj_description(oid, 'pg_class') AS comment,
+              ARRAY(SELECT a.grantee::regrole::text || ' ' || a.privilege_type FROM aclexplode(relacl) a
+                     WHERE a.grantee <> relowner ORDER BY 1) AS grants,
+              ARRAY(SELECT pubname::text FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
+                     WHERE pr.prrelid = $1::regclass ORDER BY 1) AS publications,
+              ARRAY(SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = $1::regclass ORDER BY 1) AS indexes
+         FROM pg_class WHERE oid = $1::regclass`,
+    ),
+    columns: await rows(
+      `SELECT a.attname AS name, a.attidentity::text AS identity, a.attgenerated::text AS generated,
+              pg_get_expr(d.adbin, d.adrelid) AS expr, a.attstattarget::int AS stats, col_description(a.attrelid, a.attnum) AS comment,
+              CASE WHEN a.attidentity = '' THEN pg_get_serial_sequence($1, a.attname) END AS sequence,
+              ARRAY(SELECT g.grantee::regrole::text || ' ' || g.privilege_type FROM aclexplode(a.attacl) g ORDER BY 1) AS grants
+         FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    ),
+  };
+}
+
+/** The application's view of it: identity and sequence go on, the generated column and the trigger work. */
+async function expectWorking(q: Q): Promise<void> {
+  const max = await q(`SELECT max(id) AS id, max(seq_no) AS seq FROM ${T}`);
+  const row = (
+    await q(
+      `INSERT INTO ${T} (at, account, region) VALUES ('2026-03-20', 3, 'eu') RETURNING id, seq_no, "Doubled"`,
+    )
+  ).rows[0]!;
+  expect(Number(row.id)).toBeGreaterThan(Number(max.rows[0]!.id));
+  expect(Number(row.seq_no)).toBeGreaterThan(Number(max.rows[0]!.seq));
+  expect(Number(row.Doubled)).toBe(6);
+  expect(
+    (await q(`SELECT count(*)::int AS n FROM public.pm_audit WHERE event_id = $1`, [row.id])).rows[0]!.n,
+  ).toBe(1);
+  expect(
+    (await q(`SELECT count(*)::int AS n FROM public.pm_recent WHERE id = $1`, [row.id])).rows[0]!.n,
+  ).toBe(1);
+  await q(`REFRESH MATERIALIZED VIEW CONCURRENTLY public.pm_daily`);
+  const day = await q(
+    `SELECT (SELECT n::int FROM public.pm_daily WHERE day = '2026-03-20') AS shown,
+            (SELECT count(*)::int FROM ${T} WHERE at >= '2026-03-20' AND at < '2026-03-21') AS actual`,
+  );
+  expect(day.rows[0]!.shown).toBe(day.rows[0]!.actual);
 }
 
 interface Snapshot {
@@ -117,6 +223,16 @@ async function expectEnforced(q: Q, fks: 'all' | 'kept'): Promise<void> {
 async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<void> {
   await createFixture(q);
   const before = await snapshot(q);
+  const kept = await dependents(q);
+  expect(kept).toMatchObject({
+    views: [
+      { name: 'pm_daily', kind: 'm' },
+      { name: 'pm_recent', kind: 'v' },
+    ],
+    triggers: [{ name: 'audit it', enabled: 'O' }],
+    policies: [{ name: 'eu only' }],
+    table: [{ rls: true, replica_identity: 'f', comment: 'every event', publications: [expect.any(String)] }],
+  });
   expect(before.fks).toHaveLength(4);
   expect(before.reloptions).toHaveLength(1);
   const settings = {
@@ -155,12 +271,16 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
   expect(afterSwap.reloptions.length).toBeGreaterThan(0);
   for (const options of afterSwap.reloptions) expect(options).toEqual(before.reloptions[0]);
   await expectEnforced(q, 'kept');
+  expect(await dependents(q)).toEqual(kept);
+  await expectWorking(q);
 
   engine.service.rollback(first.id);
   const back = await engine.service.whenIdle(first.id);
   expect(back.state, why(back)).toBe('rolled_back');
   expect(await snapshot(q)).toEqual(before);
   await expectEnforced(q, 'all');
+  expect(await dependents(q)).toEqual(kept);
+  await expectWorking(q);
 
   const second = await plan(engine, 'public', 'PM Events', 'at', target, settings);
   const again = await runToEnd(engine, second.id);
@@ -172,9 +292,11 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
   expect(afterCleanup).toEqual({ ...afterSwap, reloptions: afterCleanup.reloptions });
   for (const options of afterCleanup.reloptions) expect(options).toEqual(before.reloptions[0]);
   await expectEnforced(q, 'kept');
+  expect(await dependents(q)).toEqual(kept);
+  await expectWorking(q);
 }
 
-describe('foreign keys, storage parameters, column options and extended statistics', () => {
+describe('every kind of dependent object, after the swap, the rollback and the cleanup', () => {
   let db: TestDatabase;
   let engine: Engine;
   beforeAll(async () => {
@@ -197,9 +319,7 @@ describe('foreign keys, storage parameters, column options and extended statisti
       try {
         await scenario(tsEngine, q, 'timescaledb');
       } finally {
-        await q(
-          `DROP TABLE IF EXISTS ${T}, public.pm_accounts, public.pm_refs, public.pm_loose, public.pm_timed CASCADE`,
-        ).catch(() => {});
+        await dropFixture(q);
         await tsEngine.close();
       }
     });
