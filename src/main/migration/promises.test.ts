@@ -312,6 +312,37 @@ describe('every kind of dependent object, after the swap, the rollback and the c
     await scenario(engine, (sql, params) => engine.query(sql, params), 'partitions');
   });
 
+  it('a foreign key that rows written while it was dropped break comes back NOT VALID, and the rollback says so', async () => {
+    const q: Q = (sql, params) => engine.query(sql, params);
+    await q(`
+      CREATE TABLE public.rb_parent (id int PRIMARY KEY, t timestamptz NOT NULL);
+      INSERT INTO public.rb_parent SELECT i, timestamptz '2026-01-01' + i * interval '1 hour' FROM generate_series(1, 200) i;
+      CREATE TABLE public.rb_child (parent int CONSTRAINT "child of" REFERENCES public.rb_parent (id) ON DELETE CASCADE);
+      INSERT INTO public.rb_child VALUES (1), (2);`);
+    const m = await plan(engine, 'public', 'rb_parent', 't', 'partitions', {
+      acceptCompositeKey: true,
+      dropUnsupportedForeignKeys: true,
+      confirmedFreeBytes: 1e12,
+      interval: '1 day',
+    });
+    const swapped = await runToEnd(engine, m.id);
+    expect(swapped.state, why(swapped)).toBe('swapped');
+    await q(`INSERT INTO public.rb_child VALUES (777777)`);
+    engine.service.rollback(m.id);
+    const back = await engine.service.whenIdle(m.id);
+    expect(back.state, why(back)).toBe('rolled_back');
+    const fk = await q(
+      `SELECT pg_get_constraintdef(oid) AS def, convalidated AS validated FROM pg_constraint WHERE conname = 'child of'`,
+    );
+    expect(fk.rows).toEqual([
+      { def: 'FOREIGN KEY (parent) REFERENCES rb_parent(id) ON DELETE CASCADE NOT VALID', validated: false },
+    ]);
+    await expect(q(`INSERT INTO public.rb_child VALUES (-5)`)).rejects.toMatchObject({ code: '23503' });
+    expect(back.swap?.moved.find((x) => x.action.startsWith('left NOT VALID'))?.action).toMatch(
+      /Fix or delete the rows that reference nothing, then run: ALTER TABLE public.rb_child VALIDATE CONSTRAINT "child of";/,
+    );
+  });
+
   it('TimescaleDB: the same definitions after the swap, the rollback and the cleanup', async () => {
     await withTimescale(async (ts) => {
       const tsEngine = startEngine(ts.profile({ poolSize: 1 }), ts.password);

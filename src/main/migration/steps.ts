@@ -427,14 +427,14 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       } catch (error) {
         if (sqlState(error) !== '23503') throw error;
         notValidated.push(sql);
-        ctx.journalEvent(
-          'warning',
-          `${sql} failed: ${describePgError(error)}. The constraint is back but NOT VALID: it checks new rows, not ` +
-            'the rows written while it was dropped. Fix or delete the rows that reference nothing, then run the statement again.',
-          { sql },
-        );
+        const action =
+          `left NOT VALID: ${describePgError(error)}. It checks new rows, not the rows written while it was dropped. ` +
+          `Fix or delete the rows that reference nothing, then run: ${sql}`;
+        ctx.journalEvent('warning', action, { sql });
+        report.moved.push({ kind: 'foreign key (referencing)', name: sql, action });
       }
     }
+    if (notValidated.length > 0) ctx.swapped(report);
     return {
       rows: report.replayedInSwap ?? 0,
       detail: { lockHeldMs: report.lockHeldMs, notValidated },
