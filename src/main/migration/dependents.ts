@@ -59,6 +59,7 @@ export interface DroppedForeignKey {
   name: string;
   definition: string;
   validated: boolean;
+  comment?: string | null;
 }
 
 export interface TableObjects {
@@ -83,7 +84,16 @@ export interface TableObjects {
   }[];
   triggers: { name: string; definition: string; enabled: string; constraint: boolean }[];
   fksOut: { name: string; definition: string; validated: boolean; selfReference: boolean }[];
-  fksIn: { name: string; table: string; tableOid: number; definition: string; validated: boolean }[];
+  fksIn: {
+    name: string;
+    table: string;
+    tableOid: number;
+    definition: string;
+    validated: boolean;
+    comment: string | null;
+  }[];
+  /** Comments on the table's valid indexes and its constraints (NOT NULL ones aside: their names are generated). */
+  partComments: { kind: 'index' | 'constraint'; name: string; comment: string }[];
   constraintNames: string[];
   publications: {
     name: string;
@@ -179,9 +189,22 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
   );
   const fksIn = await db.query(
     `SELECT conname AS name, conrelid::regclass::text AS "table", conrelid::int8 AS table_oid,
-            pg_get_constraintdef(oid) AS definition, convalidated AS validated
+            pg_get_constraintdef(oid) AS definition, convalidated AS validated,
+            obj_description(oid, 'pg_constraint') AS comment
        FROM pg_constraint WHERE confrelid = $1 AND conrelid <> $1 AND contype = 'f'
         ${v >= 110000 ? 'AND conparentid = 0' : ''} ORDER BY 2, 1`,
+    [oid],
+  );
+  const partComments = await db.query(
+    `SELECT 'index' AS kind, ic.relname AS name, d.description AS comment
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+      WHERE i.indrelid = $1 AND i.indisvalid
+     UNION ALL
+     SELECT 'constraint', c.conname, d.description
+       FROM pg_constraint c JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass
+      WHERE c.conrelid = $1 AND c.contype IN ('c', 'f', 'p', 'u')
+     ORDER BY 1, 2`,
     [oid],
   );
   const constraintNames = await db.query(`SELECT conname AS name FROM pg_constraint WHERE conrelid = $1`, [
@@ -324,6 +347,7 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
     triggers: triggers.rows,
     fksOut: fksOut.rows.map((r) => ({ ...r, selfReference: r.self })),
     fksIn: fksIn.rows.map((r) => ({ ...r, tableOid: Number(r.table_oid) })),
+    partComments: partComments.rows,
     constraintNames: constraintNames.rows.map((r) => r.name),
     publications: publications.rows.map((r) => ({
       name: r.name,
@@ -462,7 +486,10 @@ export function restoreForeignKey(fk: DroppedForeignKey, T: string): MoveStateme
     action: fk.validated
       ? 'restored (added NOT VALID, then validated after the commit)'
       : 'restored (NOT VALID, as it was)',
-    sql: [`ALTER TABLE ${fk.table} ADD CONSTRAINT ${qi(fk.name)} ${def}${addNotValid ? ' NOT VALID' : ''};`],
+    sql: [
+      `ALTER TABLE ${fk.table} ADD CONSTRAINT ${qi(fk.name)} ${def}${addNotValid ? ' NOT VALID' : ''};`,
+      ...(fk.comment ? [`COMMENT ON CONSTRAINT ${qi(fk.name)} ON ${fk.table} IS ${ql(fk.comment)};`] : []),
+    ],
     after: fk.validated ? [`ALTER TABLE ${fk.table} VALIDATE CONSTRAINT ${qi(fk.name)};`] : [],
   };
 }
@@ -665,6 +692,26 @@ export function moveStatements(from: TableObjects, to: TableObjects, ctx: MoveCo
         `ALTER PUBLICATION ${qi(pub.name)} DROP TABLE ${F};`,
         ...(member ? [] : [`ALTER PUBLICATION ${qi(pub.name)} ADD TABLE ${T}${cols}${where};`]),
       ],
+    });
+  }
+
+  // Indexes are built, and constraints added, without the comments: put them back, under the names they have now.
+  const comments = [
+    ...from.partComments.map((c) =>
+      c.kind === 'index'
+        ? `COMMENT ON INDEX ${qn(from.schema, c.name)} IS ${ql(c.comment)};`
+        : `COMMENT ON CONSTRAINT ${qi(c.name)} ON ${T} IS ${ql(c.comment)};`,
+    ),
+    ...from.fksIn
+      .filter((fk) => fk.comment !== null && !ctx.dropInbound.has(`${fk.table}.${fk.name}`))
+      .map((fk) => `COMMENT ON CONSTRAINT ${qi(fk.name)} ON ${fk.table} IS ${ql(fk.comment ?? '')};`),
+  ];
+  if (comments.length > 0) {
+    out.push({
+      kind: 'comments',
+      name: `${comments.length} on indexes and constraints`,
+      action: 'copied',
+      sql: comments,
     });
   }
 

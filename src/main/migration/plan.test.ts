@@ -121,6 +121,7 @@ const objects = (): TableObjects => ({
   ],
   fksOut: [],
   fksIn: [],
+  partComments: [],
   constraintNames: [],
   publications: [],
   views: [

@@ -123,6 +123,7 @@ function emptyObjects(spec: MigrationSpec): TableObjects {
     triggers: [],
     fksOut: [],
     fksIn: [],
+    partComments: [],
     constraintNames: [],
     publications: [],
     views: [],

@@ -410,6 +410,12 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     ],
     [objects.grants, 'grants', 'Privileges', 'granted the same way on the new table at the swap'],
     [
+      objects.partComments,
+      'comments',
+      'Comments on indexes and constraints',
+      'set the same way on the new table at the swap (the table’s and its columns’ comments come along too)',
+    ],
+    [
       objects.ownedSequences,
       'sequences',
       'Owned sequences',

@@ -74,6 +74,14 @@ async function createFixture(q: Q): Promise<void> {
     ALTER TABLE ${T} ENABLE ROW LEVEL SECURITY;
     CREATE POLICY "eu only" ON ${T} FOR SELECT TO ${READER} USING (region = 'eu');
     CREATE PUBLICATION ${PUBLICATION} FOR TABLE ${T};
+    CREATE INDEX "PM Events by account" ON ${T} (account, at);
+    COMMENT ON INDEX public."PM Events by account" IS 'for the account page';
+    COMMENT ON CONSTRAINT "PM Events id at" ON ${T} IS 'one event per id and time';
+    ALTER TABLE ${T} ADD CONSTRAINT "known region" CHECK (region IN ('eu', 'us'));
+    COMMENT ON CONSTRAINT "known region" ON ${T} IS 'two regions';
+    COMMENT ON CONSTRAINT "event account" ON ${T} IS 'whose event';
+    COMMENT ON CONSTRAINT "timed ref" ON public.pm_timed IS 'with its time';
+    COMMENT ON CONSTRAINT "ref to event" ON public.pm_refs IS 'by id alone';
     ANALYZE ${T};`);
 }
 
@@ -123,6 +131,15 @@ async function dependents(q: Q): Promise<Record<string, unknown>> {
               ARRAY(SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = $1::regclass ORDER BY 1) AS indexes
          FROM pg_class WHERE oid = $1::regclass`,
     ),
+    comments: await rows(
+      `SELECT ic.relname AS name, obj_description(ic.oid, 'pg_class') AS comment
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+        WHERE i.indrelid = $1::regclass AND obj_description(ic.oid, 'pg_class') IS NOT NULL
+       UNION ALL
+       SELECT conname, obj_description(oid, 'pg_constraint') FROM pg_constraint
+        WHERE conrelid = $1::regclass AND contype <> 'f' AND obj_description(oid, 'pg_constraint') IS NOT NULL
+       ORDER BY 1`,
+    ),
     columns: await rows(
       `SELECT a.attname AS name, a.attidentity::text AS identity, a.attgenerated::text AS generated,
               pg_get_expr(d.adbin, d.adrelid) AS expr, a.attstattarget::int AS stats, col_description(a.attrelid, a.attnum) AS comment,
@@ -169,7 +186,8 @@ interface Snapshot {
 /** The definitions as PostgreSQL prints them; storage parameters of the table and of its partitions or chunks. */
 async function snapshot(q: Q): Promise<Snapshot> {
   const fks = await q(
-    `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS def, convalidated AS validated
+    `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS def, convalidated AS validated,
+            obj_description(oid, 'pg_constraint') AS comment
        FROM pg_constraint WHERE contype = 'f' AND conparentid = 0 AND (conrelid = $1::regclass OR confrelid = $1::regclass)
       ORDER BY 1, 2`,
     [T],
@@ -231,6 +249,11 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
     ],
     triggers: [{ name: 'audit it', enabled: 'O' }],
     policies: [{ name: 'eu only' }],
+    comments: [
+      { name: 'PM Events by account', comment: 'for the account page' },
+      { name: 'PM Events id at', comment: 'one event per id and time' },
+      { name: 'known region', comment: 'two regions' },
+    ],
     table: [{ rls: true, replica_identity: 'f', comment: 'every event', publications: [expect.any(String)] }],
   });
   expect(before.fks).toHaveLength(4);
@@ -260,6 +283,7 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
     expect(item.fix).toMatch(/restored by a rollback: added NOT VALID inside it, then validated/);
   }
   expect(report.items.find((i) => i.id === 'dependent:tuning')).toMatchObject({ status: 'pass' });
+  expect(report.items.find((i) => i.id === 'dependent:comments')).toMatchObject({ status: 'pass' });
 
   const first = await plan(engine, 'public', 'PM Events', 'at', target, settings);
   const swapped = await runToEnd(engine, first.id);

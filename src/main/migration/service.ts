@@ -263,12 +263,13 @@ export class MigrationService {
       droppedInbound: a.settings.dropUnsupportedForeignKeys
         ? a.objects.fksIn
             .filter((fk) => unsupportedInbound.includes(`${fk.table}.${fk.name}`))
-            .map(({ tableOid, table, name, definition, validated }) => ({
+            .map(({ tableOid, table, name, definition, validated, comment }) => ({
               tableOid,
               table,
               name,
               definition,
               validated,
+              comment,
             }))
         : [],
     };
