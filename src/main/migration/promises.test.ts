@@ -107,7 +107,9 @@ async function dependents(q: Q): Promise<Record<string, unknown>> {
   return {
     views: await rows(
       `SELECT DISTINCT v.oid::regclass::text AS name, v.relkind::text AS kind, pg_get_viewdef(v.oid) AS def,
-              obj_description(v.oid, 'pg_class') AS comment,
+              obj_description(v.oid, 'pg_class') AS comment, pg_get_userbyid(v.relowner) AS owner,
+              ARRAY(SELECT a.grantee::regrole::text || ' ' || a.privilege_type FROM aclexplode(v.relacl) a
+                     WHERE a.grantee <> v.relowner ORDER BY 1) AS grants,
               ARRAY(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = v.oid) AS indexes
          FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
         WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = $1::regclass AND v.oid <> $1::regclass ORDER BY 1`,
@@ -244,8 +246,8 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
   const kept = await dependents(q);
   expect(kept).toMatchObject({
     views: [
-      { name: 'pm_daily', kind: 'm' },
-      { name: 'pm_recent', kind: 'v' },
+      { name: 'pm_daily', kind: 'm', grants: [expect.stringMatching(/ SELECT$/)] },
+      { name: 'pm_recent', kind: 'v', grants: [expect.stringMatching(/ SELECT$/)] },
     ],
     triggers: [{ name: 'audit it', enabled: 'O' }],
     policies: [{ name: 'eu only' }],
