@@ -8,15 +8,15 @@ import { type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-h
  * What would fail after the copy is a STOP before it: NULL times under a key
  * that gets the time column, infinite times, NOT VALID constraints that rows
  * break. Each STOP's query shows the rows. Shapes that look risky but work
- * (deferrable, partial and expression unique keys, NULL times without such a
- * key) pass and migrate, on native partitions and on TimescaleDB.
+ * (deferrable, partial, expression and NULLS NOT DISTINCT unique keys, NULL
+ * times without such a key) pass and migrate, on native partitions and on TimescaleDB.
  */
 
 type Q = (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 const FIXTURES = `
   DROP TABLE IF EXISTS public.fs_null_key, public.fs_null_nokey, public.fs_infinite, public.fs_check_broken,
-                       public.fs_check_kept, public.fs_shapes CASCADE;
+                       public.fs_check_kept, public.fs_shapes, public.fs_excluded CASCADE;
   CREATE TABLE public.fs_null_key (id int PRIMARY KEY, t timestamptz);
   INSERT INTO public.fs_null_key SELECT i, CASE WHEN i % 100 = 0 THEN NULL ELSE timestamptz '2026-01-01' + i * interval '1 hour' END
     FROM generate_series(1, 500) i;
@@ -36,7 +36,10 @@ const FIXTURES = `
     CONSTRAINT fs_shapes_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY IMMEDIATE);
   CREATE UNIQUE INDEX fs_shapes_code ON public.fs_shapes (code) WHERE qty > 0;
   CREATE UNIQUE INDEX fs_shapes_lower ON public.fs_shapes (lower(code), id);
+  CREATE UNIQUE INDEX fs_shapes_nnd ON public.fs_shapes (qty, id) INCLUDE (t) NULLS NOT DISTINCT;
   INSERT INTO public.fs_shapes SELECT i, timestamptz '2026-01-01' + i * interval '1 hour', 'c' || i, i % 5 FROM generate_series(1, 300) i;
+  CREATE TABLE public.fs_excluded (id int, t timestamptz NOT NULL, CONSTRAINT one_per_id EXCLUDE USING btree (id WITH =));
+  INSERT INTO public.fs_excluded VALUES (1, now());
   ANALYZE;`;
 
 const settings = {
@@ -64,7 +67,8 @@ async function stop(engine: Engine, q: Q, table: string, target: MigrationTarget
   expect(item?.status, JSON.stringify(report.items.filter((i) => i.status !== 'pass'))).toBe('blocking');
   expect(report.blocked).toBe(true);
   expect(item?.fix).toBeTruthy();
-  return { item: item!, rows: (await q(item!.sql!)).rows };
+  // Catalog STOPs (an exclusion constraint) have no rows to show.
+  return { item: item!, rows: item?.sql ? (await q(item.sql)).rows : [] };
 }
 
 async function migrates(engine: Engine, table: string, target: MigrationTarget) {
@@ -80,6 +84,9 @@ async function migrates(engine: Engine, table: string, target: MigrationTarget) 
 async function commonStops(engine: Engine, q: Q, target: MigrationTarget) {
   const infinite = await stop(engine, q, 'fs_infinite', target, 'time_column_infinite');
   expect(infinite.rows.map((r) => Number(r.id)).sort()).toEqual([0, 101]);
+
+  const excluded = await stop(engine, q, 'fs_excluded', target, 'key:one_per_id');
+  expect(excluded.item.reason).toMatch(/Exclusion constraints cannot be kept/);
 
   const broken = await stop(engine, q, 'fs_check_broken', target, 'constraint_not_valid:positive qty');
   expect(broken.rows.map((r) => Number(r.id)).sort()).toEqual([1, 2, 3]);
@@ -131,7 +138,7 @@ describe('PostgreSQL 18, native partitions', () => {
     expect(report.items.find((i) => i.id === 'constraint_not_valid:positive qty')?.status).toBe('warning');
   });
 
-  it('deferrable, partial and expression unique keys migrate', async () => {
+  it('deferrable, partial, expression and NULLS NOT DISTINCT unique keys migrate', async () => {
     await migrates(engine, 'fs_shapes', 'partitions');
     await expect(
       // The partial key is now (code, t): a second 'c7' at the same time is refused.
