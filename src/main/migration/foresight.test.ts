@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { withTimescale } from '../../../test/support/timescale';
 import type { MigrationTarget, PreflightReport } from '../../shared/migration';
+import { findTableOid, readTable, timeColumnsOf, withCatalogPath } from './catalog';
+import { readObjects } from './dependents';
+import { foresee } from './foresight';
+import { readServerFacts } from './server';
 import { type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**
@@ -167,5 +171,68 @@ describe('TimescaleDB', () => {
         await engine.close();
       }
     });
+  });
+});
+
+describe('on a table too big to read twice', () => {
+  let db: TestDatabase;
+  let engine: Engine;
+  const q: Q = (sql, params) => engine.query(sql, params);
+  beforeAll(async () => {
+    db = await createTestDatabase('migration foresight big');
+    engine = startEngine(db.profile({ poolSize: 1 }), db.password);
+    await q(FIXTURES);
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await db?.cleanup();
+  });
+
+  /** The checks on the real catalog, with the table's size and the time range's exactness as a 500 GB table has them. */
+  async function foreseeBig(table: string, target: MigrationTarget, nulls: number) {
+    return engine.pools.withClient(PROFILE, async (c) => {
+      const info = {
+        ...(await readTable(c, await findTableOid(c, 'public', table))),
+        totalBytes: 500 * 1024 ** 3,
+      };
+      const objects = await withCatalogPath(c, () => readObjects(c, info.oid));
+      const time = timeColumnsOf(info).find((t) => t.name === 't')!;
+      const range = { column: 't', min: '2026-01-01', max: '2026-02-01', nulls, exact: false };
+      const server = await readServerFacts(c);
+      const seqScans = async () => {
+        await c.query(`SELECT pg_stat_force_next_flush()`);
+        await c.query(`SELECT pg_stat_clear_snapshot()`);
+        const { rows } = await c.query(`SELECT seq_scan FROM pg_stat_user_tables WHERE relname = $1`, [
+          table,
+        ]);
+        return Number(rows[0].seq_scan);
+      };
+      const before = await seqScans();
+      const items = await foresee(c, { info, objects, time, range, target, server });
+      const after = await seqScans();
+      return { items, scans: after - before };
+    });
+  }
+
+  it('NULLs it cannot count under a key that needs the time column: a STOP with the ways to know, without reading the rows', async () => {
+    const { items, scans } = await foreseeBig('fs_null_key', 'partitions', 0);
+    expect(items.find((i) => i.id === 'time_column_nulls')).toMatchObject({
+      status: 'blocking',
+      reason: expect.stringMatching(/too big to count them without an index on "t" \(statistics say none\)/),
+      fix: expect.stringMatching(/CREATE INDEX CONCURRENTLY .* VALIDATE CONSTRAINT/),
+    });
+    expect(scans).toBe(0);
+    // Without such a key the rows would go to the DEFAULT partition: a warning.
+    const nokey = await foreseeBig('fs_null_nokey', 'partitions', 0);
+    expect(nokey.items.find((i) => i.id === 'time_column_nulls')?.status).toBe('warning');
+  });
+
+  it('a NOT VALID constraint it would have to scan for: a STOP that asks for VALIDATE, without reading the rows', async () => {
+    const { items, scans } = await foreseeBig('fs_check_kept', 'timescaledb', 0);
+    expect(items.find((i) => i.id === 'constraint_not_valid:positive qty')).toMatchObject({
+      status: 'blocking',
+      sql: 'ALTER TABLE "public"."fs_check_kept" VALIDATE CONSTRAINT "positive qty";',
+    });
+    expect(scans).toBe(0);
   });
 });
