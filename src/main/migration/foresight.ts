@@ -21,9 +21,12 @@ import { keysWithoutTime } from './spec';
  * the whole table once — on a big table the DBA is asked to prove it instead,
  * with a statement that scans once without blocking writes.
  *
- * Not checked because it cannot happen: duplicates in the new keys. Every key of
- * the new table is a key of the old one, or one with the time column added,
- * and adding a column to a unique key keeps it unique.
+ * Not checked because it cannot happen: duplicates in the new keys (every key
+ * of the new table is a key of the old one, or one with the time column added,
+ * and adding a column to a unique key keeps it unique), and finite times
+ * outside the partitions made (the plan always adds a DEFAULT partition; a
+ * hypertable makes a chunk for any finite time). Exclusion constraints and
+ * unique keys without the time column are the pre-flight's key items.
  */
 
 const BIG_TABLE_BYTES = 1024 ** 3;
