@@ -56,7 +56,8 @@ async function createFixture(q: Q): Promise<void> {
   // Apart: the deferred foreign key's checks of the rows above must have run before ALTER TABLE.
   await q(`
     ALTER TABLE ${T} ADD COLUMN "Doubled" bigint GENERATED ALWAYS AS (account * 2) STORED, ADD COLUMN seq_no bigserial;
-    ALTER TABLE ${T} ALTER COLUMN payload SET STATISTICS 400, REPLICA IDENTITY FULL;
+    ALTER TABLE ${T} ALTER COLUMN payload SET STATISTICS 400, ALTER COLUMN payload SET STORAGE EXTERNAL,
+      REPLICA IDENTITY FULL;
     COMMENT ON TABLE ${T} IS 'every event';
     COMMENT ON COLUMN ${T}.payload IS 'what happened';
     CREATE VIEW public.pm_recent AS SELECT id, at, "Doubled" FROM ${T} WHERE at > '2026-03-10';
@@ -143,7 +144,7 @@ async function dependents(q: Q): Promise<Record<string, unknown>> {
        ORDER BY 1`,
     ),
     columns: await rows(
-      `SELECT a.attname AS name, a.attidentity::text AS identity, a.attgenerated::text AS generated,
+      `SELECT a.attname AS name, a.attidentity::text AS identity, a.attgenerated::text AS generated, a.attstorage::text AS storage,
               pg_get_expr(d.adbin, d.adrelid) AS expr, a.attstattarget::int AS stats, col_description(a.attrelid, a.attnum) AS comment,
               CASE WHEN a.attidentity = '' THEN pg_get_serial_sequence($1, a.attname) END AS sequence,
               ARRAY(SELECT g.grantee::regrole::text || ' ' || g.privilege_type FROM aclexplode(a.attacl) g ORDER BY 1) AS grants
@@ -251,6 +252,7 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
     ],
     triggers: [{ name: 'audit it', enabled: 'O' }],
     policies: [{ name: 'eu only' }],
+    columns: expect.arrayContaining([expect.objectContaining({ name: 'payload', storage: 'e', stats: 400 })]),
     comments: [
       { name: 'PM Events by account', comment: 'for the account page' },
       { name: 'PM Events id at', comment: 'one event per id and time' },
