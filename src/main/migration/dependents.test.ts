@@ -337,6 +337,8 @@ describe('what depends on the table follows it to the new table, and back', () =
           .rows[0].n,
       ),
     ).toBe(1);
+    // The SQL function's body reads the original table again.
+    expect(Number((await admin.query(`SELECT ${S}.trade_count() AS n`)).rows[0].n)).toBe(written + 1);
     const fks = await admin.query(
       `SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND (conrelid = $1 OR confrelid = $1) ORDER BY 1`,
       [oid],

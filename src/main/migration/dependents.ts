@@ -2,6 +2,7 @@ import type { Queryable } from './db';
 import { qi, ql, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
 import { orReplaceTrigger, replaceReferencedTable, replaceTriggerTable } from './sql-text';
+import { tuningStatements } from './tuning';
 
 /**
  * Everything that belongs to a table or depends on it and that the
@@ -38,6 +39,29 @@ export interface ViewInfo {
   dependents: string[];
 }
 
+export interface StatisticsObject {
+  schema: string;
+  name: string;
+  owner: string;
+  /** pg_get_statisticsobjdef: `CREATE STATISTICS schema.name (kinds) ON … FROM table`. */
+  definition: string;
+  /** `(kinds) ON …`: the definition without its name and table, to recognise the copy LIKE made. */
+  shape: string;
+  target: number | null;
+  comment: string | null;
+}
+
+/** An inbound foreign key the swap drops (the DBA accepted), kept in the spec so a rollback restores it. */
+export interface DroppedForeignKey {
+  /** The referencing table, found by OID at the rollback (it may have been renamed meanwhile). */
+  tableOid: number;
+  table: string;
+  name: string;
+  definition: string;
+  validated: boolean;
+  comment?: string | null;
+}
+
 export interface TableObjects {
   oid: number;
   schema: string;
@@ -60,7 +84,16 @@ export interface TableObjects {
   }[];
   triggers: { name: string; definition: string; enabled: string; constraint: boolean }[];
   fksOut: { name: string; definition: string; validated: boolean; selfReference: boolean }[];
-  fksIn: { name: string; table: string; tableOid: number; definition: string; validated: boolean }[];
+  fksIn: {
+    name: string;
+    table: string;
+    tableOid: number;
+    definition: string;
+    validated: boolean;
+    comment: string | null;
+  }[];
+  /** Comments on the table's valid indexes and its constraints (NOT NULL ones aside: their names are generated). */
+  partComments: { kind: 'index' | 'constraint'; name: string; comment: string }[];
   constraintNames: string[];
   publications: {
     name: string;
@@ -75,6 +108,14 @@ export interface TableObjects {
   ownedSequences: { sequence: string; column: string }[];
   identitySequences: { sequence: string; column: string }[];
   statisticsTargets: { column: string; target: number }[];
+  /** Storage parameters as PostgreSQL stores them (`fillfactor=70`; TOAST ones prefixed `toast.`). */
+  reloptions: string[];
+  /** Per-column options (n_distinct …), as stored. */
+  columnOptions: { column: string; options: string[] }[];
+  /** Extended statistics objects on the table. */
+  statistics: StatisticsObject[];
+  /** Leaf partitions, qualified (a native partitioned table takes storage parameters only on them). */
+  partitions: string[];
   rules: string[];
   /** Objects that use the table's row type (they keep the old table's type). */
   rowTypeUsers: string[];
@@ -148,9 +189,22 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
   );
   const fksIn = await db.query(
     `SELECT conname AS name, conrelid::regclass::text AS "table", conrelid::int8 AS table_oid,
-            pg_get_constraintdef(oid) AS definition, convalidated AS validated
+            pg_get_constraintdef(oid) AS definition, convalidated AS validated,
+            obj_description(oid, 'pg_constraint') AS comment
        FROM pg_constraint WHERE confrelid = $1 AND conrelid <> $1 AND contype = 'f'
         ${v >= 110000 ? 'AND conparentid = 0' : ''} ORDER BY 2, 1`,
+    [oid],
+  );
+  const partComments = await db.query(
+    `SELECT 'index' AS kind, ic.relname AS name, d.description AS comment
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+      WHERE i.indrelid = $1 AND i.indisvalid
+     UNION ALL
+     SELECT 'constraint', c.conname, d.description
+       FROM pg_constraint c JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass
+      WHERE c.conrelid = $1 AND c.contype IN ('c', 'f', 'p', 'u')
+     ORDER BY 1, 2`,
     [oid],
   );
   const constraintNames = await db.query(`SELECT conname AS name FROM pg_constraint WHERE conrelid = $1`, [
@@ -229,6 +283,32 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
       ORDER BY attnum`,
     [oid],
   );
+  const options = await db.query(
+    `SELECT coalesce(c.reloptions, '{}') AS own,
+            coalesce((SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid), '{}') AS toast,
+            ARRAY(SELECT i.inhrelid::regclass::text FROM pg_inherits i WHERE i.inhparent = c.oid AND c.relkind = 'p'
+                   ORDER BY 1) AS partitions
+       FROM pg_class c WHERE c.oid = $1`,
+    [oid],
+  );
+  const columnOptions = await db.query(
+    `SELECT attname AS column, attoptions AS options FROM pg_attribute
+      WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped AND attoptions IS NOT NULL ORDER BY attnum`,
+    [oid],
+  );
+  const statistics = await db.query(
+    `SELECT n.nspname AS schema, s.stxname AS name, pg_get_userbyid(s.stxowner) AS owner,
+            pg_get_statisticsobjdef(s.oid) AS definition, nullif(s.stxstattarget::int, -1) AS target,
+            obj_description(s.oid, 'pg_statistic_ext') AS comment,
+            s.stxkind::text || ' ON ' || ${
+              v >= 140000
+                ? 'pg_get_statisticsobjdef_columns(s.oid)'
+                : `array_to_string(ARRAY(SELECT quote_ident(a.attname) FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY k(n, o)
+                     JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = k.n ORDER BY k.o), ', ')`
+            } AS shape
+       FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE s.stxrelid = $1 ORDER BY 1, 2`,
+    [oid],
+  );
   const rules = await db.query(
     `SELECT rulename AS name FROM pg_rewrite WHERE ev_class = $1 AND rulename <> '_RETURN'`,
     [oid],
@@ -267,6 +347,7 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
     triggers: triggers.rows,
     fksOut: fksOut.rows.map((r) => ({ ...r, selfReference: r.self })),
     fksIn: fksIn.rows.map((r) => ({ ...r, tableOid: Number(r.table_oid) })),
+    partComments: partComments.rows,
     constraintNames: constraintNames.rows.map((r) => r.name),
     publications: publications.rows.map((r) => ({
       name: r.name,
@@ -288,6 +369,10 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
       .filter((r) => r.deptype === 'i')
       .map((r) => ({ sequence: r.sequence, column: r.column })),
     statisticsTargets: stats.rows,
+    reloptions: [...options.rows[0].own, ...options.rows[0].toast.map((o: string) => `toast.${o}`)],
+    columnOptions: columnOptions.rows,
+    statistics: statistics.rows,
+    partitions: options.rows[0].partitions,
     rules: rules.rows.map((r) => r.name),
     rowTypeUsers: rowType.rows.map((r) => r.what),
     others: others.rows.map((r) => r.what),
@@ -313,6 +398,8 @@ export interface MoveContext {
   replicaIndex: string | null;
   /** Leave `from`'s own foreign keys (the rollback drops that table right after). */
   keepFromConstraints?: boolean;
+  /** Rollback: inbound foreign keys the swap dropped, to add back (`table` as it is named now). */
+  restoreInbound?: DroppedForeignKey[];
 }
 
 export interface MoveStatement {
@@ -386,6 +473,28 @@ function viewSql(v: ViewInfo): MoveStatement {
 }
 
 /**
+ * Adds back an inbound foreign key the swap dropped, with its name, actions,
+ * deferrability and match type: NOT VALID inside the rollback's transaction
+ * (no scan under the lock), VALIDATE after the commit (it does not block writes).
+ */
+export function restoreForeignKey(fk: DroppedForeignKey, T: string): MoveStatement {
+  const def = replaceReferencedTable(fk.definition, T);
+  const addNotValid = !/\bNOT VALID$/.test(def);
+  return {
+    kind: 'foreign key (referencing)',
+    name: `${fk.table}.${fk.name}`,
+    action: fk.validated
+      ? 'restored (added NOT VALID, then validated after the commit)'
+      : 'restored (NOT VALID, as it was)',
+    sql: [
+      `ALTER TABLE ${fk.table} ADD CONSTRAINT ${qi(fk.name)} ${def}${addNotValid ? ' NOT VALID' : ''};`,
+      ...(fk.comment ? [`COMMENT ON CONSTRAINT ${qi(fk.name)} ON ${fk.table} IS ${ql(fk.comment)};`] : []),
+    ],
+    after: fk.validated ? [`ALTER TABLE ${fk.table} VALIDATE CONSTRAINT ${qi(fk.name)};`] : [],
+  };
+}
+
+/**
  * Statements that give `to` what `from` has and take from `from` what must not
  * stay there (foreign keys, publication membership, sequence ownership). Both
  * snapshots are read before the renames; the statements use the names after them.
@@ -455,6 +564,7 @@ export function moveStatements(from: TableObjects, to: TableObjects, ctx: MoveCo
       sql: [`ALTER TABLE ${T} ALTER COLUMN ${qi(st.column)} SET STATISTICS ${Math.trunc(st.target)};`],
     });
   }
+  out.push(...tuningStatements(from, to, T));
   if (
     from.replicaIdentity !== 'd' &&
     (from.replicaIdentity !== to.replicaIdentity || from.replicaIdentity === 'i')
@@ -527,6 +637,12 @@ export function moveStatements(from: TableObjects, to: TableObjects, ctx: MoveCo
     });
   }
 
+  // Dropped by the swap because they could not reference the new table: back as they were, checked after the commit.
+  for (const fk of ctx.restoreInbound ?? []) {
+    if (from.fksIn.some((x) => x.tableOid === fk.tableOid && x.name === fk.name)) continue;
+    out.push(restoreForeignKey(fk, T));
+  }
+
   for (const t of from.triggers) {
     const def = replaceTriggerTable(t.definition, T);
     const exists = to.triggers.some((x) => x.name === t.name);
@@ -576,6 +692,26 @@ export function moveStatements(from: TableObjects, to: TableObjects, ctx: MoveCo
         `ALTER PUBLICATION ${qi(pub.name)} DROP TABLE ${F};`,
         ...(member ? [] : [`ALTER PUBLICATION ${qi(pub.name)} ADD TABLE ${T}${cols}${where};`]),
       ],
+    });
+  }
+
+  // Indexes are built, and constraints added, without the comments: put them back, under the names they have now.
+  const comments = [
+    ...from.partComments.map((c) =>
+      c.kind === 'index'
+        ? `COMMENT ON INDEX ${qn(from.schema, c.name)} IS ${ql(c.comment)};`
+        : `COMMENT ON CONSTRAINT ${qi(c.name)} ON ${T} IS ${ql(c.comment)};`,
+    ),
+    ...from.fksIn
+      .filter((fk) => fk.comment !== null && !ctx.dropInbound.has(`${fk.table}.${fk.name}`))
+      .map((fk) => `COMMENT ON CONSTRAINT ${qi(fk.name)} ON ${fk.table} IS ${ql(fk.comment ?? '')};`),
+  ];
+  if (comments.length > 0) {
+    out.push({
+      kind: 'comments',
+      name: `${comments.length} on indexes and constraints`,
+      action: 'copied',
+      sql: comments,
     });
   }
 

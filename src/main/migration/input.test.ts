@@ -156,9 +156,10 @@ describe('bad input', () => {
     expect(ints.advice.defaults.interval).toMatch(/^\d+$/);
     expect(ints.blocked).toBe(false);
     const onTs = await preflight('nullable_time', 't', {}, 'partitions');
+    // The primary key (id) becomes (id, t), and t cannot then hold the NULL: a STOP before the copy.
     expect(onTs.items.find((i) => i.id === 'time_column_nulls')).toMatchObject({
-      status: 'warning',
-      reason: /1 rows have no "t"; they will go to the DEFAULT partition/,
+      status: 'blocking',
+      reason: /1 rows have no "t"; the primary key "nullable_time_pkey" gets "t"/,
     });
   });
 

@@ -121,6 +121,7 @@ const objects = (): TableObjects => ({
   ],
   fksOut: [],
   fksIn: [],
+  partComments: [],
   constraintNames: [],
   publications: [],
   views: [
@@ -144,6 +145,10 @@ const objects = (): TableObjects => ({
   ownedSequences: [{ sequence: '"My ""Desk"""."Trade Log_Trade Id_seq"', column: 'Trade Id' }],
   identitySequences: [{ sequence: '"My ""Desk"""."Trade Log_Trade Id_seq1"', column: 'Trade Id' }],
   statisticsTargets: [],
+  reloptions: [],
+  columnOptions: [],
+  statistics: [],
+  partitions: [],
   rules: [],
   rowTypeUsers: [],
   others: [],
@@ -379,6 +384,32 @@ describe('the plan', () => {
     expect(swap).toContain(
       `SELECT setval(pg_get_serial_sequence('"My ""Desk"""."Trade Log"', 'Trade Id'), s.last_value, s.is_called) FROM "My ""Desk"""."Trade Log_Trade Id_seq1" s;`,
     );
+  });
+
+  it('shows the rollback adding back the foreign keys the swap dropped, validated after its commit', () => {
+    const ctx = context({ target: 'partitions' });
+    const notes = `"My ""Desk"""."Notes"`;
+    const source = `"My ""Desk"""."Trade Log"`;
+    ctx.spec.droppedInbound = [
+      {
+        tableOid: 9,
+        table: notes,
+        name: 'note of a trade',
+        definition: `FOREIGN KEY (trade) REFERENCES ${source}("Trade Id") ON DELETE CASCADE`,
+        validated: true,
+        comment: "it's a note",
+      },
+    ];
+    const sql = stepSql(ctx, 'rollback');
+    const add = sql.indexOf(
+      `ALTER TABLE ${notes} ADD CONSTRAINT "note of a trade" FOREIGN KEY (trade) REFERENCES ${source}("Trade Id") ON DELETE CASCADE NOT VALID;`,
+    );
+    const commit = sql.indexOf('COMMIT;');
+    const validate = sql.indexOf(`ALTER TABLE ${notes} VALIDATE CONSTRAINT "note of a trade";`);
+    expect(add).toBeGreaterThan(0);
+    expect(sql).toContain(`COMMENT ON CONSTRAINT "note of a trade" ON ${notes} IS 'it''s a note';`);
+    expect(commit).toBeGreaterThan(add);
+    expect(validate).toBeGreaterThan(commit);
   });
 
   it('writes statements that end with ; and quotes that balance, for awkward names', () => {

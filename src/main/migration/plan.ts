@@ -10,7 +10,7 @@ import {
 } from './capture';
 import type { ColumnInfo } from './catalog';
 import { batchSql, castType } from './copy';
-import { type MoveStatement, moveStatements, type TableObjects } from './dependents';
+import { type MoveStatement, moveStatements, restoreForeignKey, type TableObjects } from './dependents';
 import { qi, ql, qn } from './ident';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
@@ -126,6 +126,7 @@ function emptyObjects(spec: MigrationSpec): TableObjects {
     triggers: [],
     fksOut: [],
     fksIn: [],
+    partComments: [],
     constraintNames: [],
     publications: [],
     views: [],
@@ -133,6 +134,10 @@ function emptyObjects(spec: MigrationSpec): TableObjects {
     ownedSequences: [],
     identitySequences: [],
     statisticsTargets: [],
+    reloptions: [],
+    columnOptions: [],
+    statistics: [],
+    partitions: [],
     rules: [],
     rowTypeUsers: [],
     others: [],
@@ -149,6 +154,7 @@ export function planMoves(ctx: PlanContext): MoveStatement[] {
     column: s.column,
     sequence: `pg_get_serial_sequence(${ql(r.source)}, ${ql(s.column)})`,
   }));
+  to.partitions = ctx.partitions.map((p) => qn(spec.names.schema, p.name));
   return moveStatements(ctx.objects, to, {
     from: r.oldTable,
     to: r.source,
@@ -273,6 +279,7 @@ export function rollbackSql(ctx: PlanContext): string[] {
   const r = rel(spec.names);
   const n = spec.names;
   const sql = lockBoth(spec, r.source, r.oldTable);
+  const restored = (spec.droppedInbound ?? []).map((fk) => restoreForeignKey(fk, r.source));
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(
       sqlComment('Rows the application wrote to the new table since the swap.'),
@@ -289,7 +296,9 @@ export function rollbackSql(ctx: PlanContext): string[] {
     sqlComment(
       '… then everything the swap moved is moved back the same way (read from the catalog when it runs).',
     ),
+    ...restored.flatMap((m) => [sqlComment(`${m.kind} ${m.name}: ${m.action}`), ...m.sql]),
     'COMMIT;',
+    ...restored.flatMap((m) => m.after ?? []),
     `DROP TABLE ${r.rolledBack};`,
   );
   return sql;

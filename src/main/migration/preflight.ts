@@ -23,6 +23,7 @@ import {
 } from './catalog';
 import type { Queryable } from './db';
 import { readObjects, type TableObjects } from './dependents';
+import { foresee, isInfinite } from './foresight';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
 import { findForeignObjects } from './ownership';
@@ -30,6 +31,7 @@ import { readServerFacts, timescaleFeatures } from './server';
 import { adviseSettings, resolveSettings } from './settings';
 import { keysWithoutTime } from './spec';
 import { referencedColumns } from './sql-text';
+import { tuningItem } from './tuning';
 
 /**
  * Step 2: what stands between this table and the target, each item with its
@@ -86,9 +88,11 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     indexed: info.indexes.some((i) => i.valid && !i.partial && i.leading === column.name),
   };
   const range = await readTimeRange(db, info, time);
+  // Infinite times are a STOP below; the settings are advised as for an empty table rather than stepping to infinity.
+  const finite = isInfinite(range) ? { ...range, min: null, max: null } : range;
   const key = findCaptureKey(info);
-  const advice = await adviseSettings(db, info, time, req.target, range, key);
-  const settings = await resolveSettings(db, info, time, req.target, advice.defaults, req.settings, range);
+  const advice = await adviseSettings(db, info, time, req.target, finite, key);
+  const settings = await resolveSettings(db, info, time, req.target, advice.defaults, req.settings, finite);
   const objects = await withCatalogPath(db, () => readObjects(db, oid));
   const tsSchema = server.timescaledb.installed
     ? ((
@@ -209,32 +213,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
         ? `${qi(time.name)} is ${time.type}: chunks are ranges of integers, and compression or retention policies need an integer_now function (not set up by Tidemark).`
         : `${qi(time.name)} is ${time.type}.`,
   });
-  if (range.nulls > 0) {
-    add({
-      id: 'time_column_nulls',
-      category: 'time_column',
-      title: 'NULL times',
-      status: req.target === 'timescaledb' ? 'blocking' : 'warning',
-      reason:
-        req.target === 'timescaledb'
-          ? `${range.exact ? '' : 'About '}${range.nulls} rows have no ${qi(time.name)}; a hypertable refuses them.`
-          : `${range.exact ? '' : 'About '}${range.nulls} rows have no ${qi(time.name)}; they will go to the DEFAULT partition.`,
-      fix: `Give those rows a time (or delete them), then make the column NOT NULL.`,
-      sql: `SELECT count(*) FROM ${rel} WHERE ${qi(time.name)} IS NULL;`,
-    });
-  } else if (!time.notNull) {
-    add({
-      id: 'time_column_nulls',
-      category: 'time_column',
-      title: 'NULL times',
-      status: range.exact ? 'pass' : 'warning',
-      reason: range.exact
-        ? `No row has a NULL ${qi(time.name)} now, but the column allows it.`
-        : `Statistics show no NULL ${qi(time.name)}, but the column allows it and the table is too big to count.`,
-      fix: 'Consider making the column NOT NULL.',
-      sql: `ALTER TABLE ${rel} ALTER COLUMN ${qi(time.name)} SET NOT NULL;`,
-    });
-  }
+  for (const item of await foresee(db, { info, objects, time, range, target: req.target, server })) add(item);
   if (!time.indexed) {
     add({
       id: 'time_column_index',
@@ -372,7 +351,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       fix: ok
         ? null
         : settings.dropUnsupportedForeignKeys
-          ? 'Accepted: it will be dropped at the swap (and restored by a rollback); the database no longer checks those references.'
+          ? 'Accepted: it will be dropped at the swap, and the database no longer checks those references. It is restored by a rollback: added NOT VALID inside it, then validated after its commit (rows written meanwhile that break it leave it NOT VALID, and the rollback says so).'
           : `Add ${qi(time.name)} to the referencing table and reference (${[...refCols, time.name].map(qi).join(', ')}), or accept dropping it (settings.dropUnsupportedForeignKeys).`,
       objects: [`${fk.table}.${fk.name}`],
     });
@@ -433,6 +412,12 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     ],
     [objects.grants, 'grants', 'Privileges', 'granted the same way on the new table at the swap'],
     [
+      objects.partComments,
+      'comments',
+      'Comments on indexes and constraints',
+      'set the same way on the new table at the swap (the table’s and its columns’ comments come along too)',
+    ],
+    [
       objects.ownedSequences,
       'sequences',
       'Owned sequences',
@@ -461,6 +446,8 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       reason: `${list.length}: ${what}.`,
     });
   }
+  const tuning = tuningItem(objects, req.target);
+  if (tuning) add(tuning);
   if (req.target === 'timescaledb' && objects.rowSecurity && settings.compressAfter !== null) {
     add({
       id: 'dependent:rls_compression',

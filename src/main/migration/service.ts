@@ -316,6 +316,18 @@ export class MigrationService {
       captureKey: a.settings.syncMode === 'capture' ? a.captureKey : null,
       indexes,
       unsupportedInbound,
+      droppedInbound: a.settings.dropUnsupportedForeignKeys
+        ? a.objects.fksIn
+            .filter((fk) => unsupportedInbound.includes(`${fk.table}.${fk.name}`))
+            .map(({ tableOid, table, name, definition, validated, comment }) => ({
+              tableOid,
+              table,
+              name,
+              definition,
+              validated,
+              comment,
+            }))
+        : [],
     };
     const range = a.report.table.timeRange;
     const partitions =

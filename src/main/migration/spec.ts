@@ -1,5 +1,6 @@
 import type { MigrationSettings, MigrationTarget, ServerFacts, TimeColumnKind } from '../../shared/migration';
 import type { ColumnInfo, IndexInfo, TableInfo } from './catalog';
+import type { DroppedForeignKey } from './dependents';
 import { qi, withSuffix } from './ident';
 import type { MigrationNames } from './names';
 import { appendToFirstList, appendToIndexTail, splitIndexDef } from './sql-text';
@@ -32,6 +33,8 @@ export interface MigrationSpec {
   indexes: IndexPlan[];
   /** Referencing foreign keys (`table.constraint`) the new table cannot keep; dropped if the DBA accepted. */
   unsupportedInbound: string[];
+  /** Those the swap drops, as defined at the plan, so that a rollback restores them (absent in older journals). */
+  droppedInbound?: DroppedForeignKey[];
 }
 
 /** How one index (or the constraint it backs) of the source is rebuilt on the new table. */

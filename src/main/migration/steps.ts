@@ -12,7 +12,7 @@ import {
 } from './capture';
 import { readTable } from './catalog';
 import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, span } from './copy';
-import { inTransaction, type Queryable, sqlState } from './db';
+import { describePgError, inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { isForeignShadow, shadowOf, verifyOwnObjects } from './ownership';
@@ -422,8 +422,27 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
       sleep: ctx.sleep,
     });
     ctx.swapped(report);
-    for (const sql of report.after) await db.query(sql);
-    return { rows: report.replayedInSwap ?? 0, detail: { lockHeldMs: report.lockHeldMs } };
+    // The original table is back either way: a foreign key that rows written since the swap break stays NOT
+    // VALID (it still checks every new row) and the journal says so, rather than failing a finished rollback.
+    const notValidated: string[] = [];
+    for (const sql of report.after) {
+      try {
+        await db.query(sql);
+      } catch (error) {
+        if (sqlState(error) !== '23503') throw error;
+        notValidated.push(sql);
+        const action =
+          `left NOT VALID: ${describePgError(error)}. It checks new rows, not the rows written while it was dropped. ` +
+          `Fix or delete the rows that reference nothing, then run: ${sql}`;
+        ctx.journalEvent('warning', action, { sql });
+        report.moved.push({ kind: 'foreign key (referencing)', name: sql, action });
+      }
+    }
+    if (notValidated.length > 0) ctx.swapped(report);
+    return {
+      rows: report.replayedInSwap ?? 0,
+      detail: { lockHeldMs: report.lockHeldMs, notValidated },
+    };
   },
 
   async 'rollback-drop'({ db, spec }) {

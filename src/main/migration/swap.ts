@@ -2,7 +2,7 @@ import type { Blocker, SwapAttempt, SwapReport } from '../../shared/migration';
 import { dropCaptureSql, installCaptureSql, keyColumns, replayRound } from './capture';
 import { readTableIn } from './catalog';
 import { describePgError, type Queryable, sqlState } from './db';
-import { type MoveStatement, moveStatements, readObjects } from './dependents';
+import { type DroppedForeignKey, type MoveStatement, moveStatements, readObjects } from './dependents';
 import { qi, qn } from './ident';
 import { rel } from './names';
 import { resyncRanges } from './ranges';
@@ -82,6 +82,31 @@ async function relationOid(db: Queryable, schema: string, name: string): Promise
   return rows[0]?.oid ? Number(rows[0].oid) : null;
 }
 
+/**
+ * The inbound foreign keys the forward swap dropped, under their tables' names
+ * now; a table dropped since has nothing to restore, and a name taken since is
+ * left to whoever took it.
+ */
+async function droppedInbound(db: Queryable, spec: MigrationSpec): Promise<DroppedForeignKey[]> {
+  const dropped = spec.droppedInbound ?? [];
+  if (dropped.length === 0) return [];
+  const { rows } = await db.query<{ oid: string; name: string }>(
+    `SELECT c.oid::int8::text AS oid, c.oid::regclass::text AS name FROM pg_catalog.pg_class c
+      WHERE c.oid = ANY($1::oid[])`,
+    [dropped.map((fk) => fk.tableOid)],
+  );
+  const taken = await db.query<{ oid: string; name: string }>(
+    `SELECT conrelid::int8::text AS oid, conname AS name FROM pg_catalog.pg_constraint WHERE conrelid = ANY($1::oid[])`,
+    [dropped.map((fk) => fk.tableOid)],
+  );
+  const names = new Map(rows.map((r) => [Number(r.oid), r.name]));
+  return dropped.flatMap((fk) => {
+    const table = names.get(fk.tableOid);
+    if (!table || taken.rows.some((t) => Number(t.oid) === fk.tableOid && t.name === fk.name)) return [];
+    return [{ ...fk, table }];
+  });
+}
+
 /** One try, inside the caller's transaction (BEGIN … COMMIT are the caller's). */
 async function swapInTransaction(
   db: Queryable,
@@ -144,6 +169,7 @@ async function swapInTransaction(
   await db.query(`ALTER TABLE ${other} RENAME TO ${qi(n.table)}`);
   const parked = qn(n.schema, parkedName);
 
+  const restoreInbound = direction === 'rollback' ? await droppedInbound(db, spec) : [];
   const replicaIndex = spec.indexes.find((i) => i.replicaIdentity)?.source ?? null;
   const moved = moveStatements(fromObjects, toObjects, {
     from: parked,
@@ -154,6 +180,7 @@ async function swapInTransaction(
     dropInbound: new Set(spec.settings.dropUnsupportedForeignKeys ? spec.unsupportedInbound : []),
     replicaIndex,
     keepFromConstraints: direction === 'rollback',
+    restoreInbound,
   });
   for (const m of moved) for (const sql of m.sql) await db.query(sql);
 
