@@ -16,6 +16,7 @@ import {
   type CliValues,
   type CommandGroup,
   call,
+  idArgument,
   print,
   profileByName,
   table,
@@ -184,15 +185,11 @@ async function listAlerts(app: Tidemark, name: string | undefined, values: CliVa
   });
 }
 
-function alertId(verb: string, idText: string | undefined): number {
-  const id = Number(idText);
-  if (!idText || !Number.isInteger(id) || id <= 0) {
-    throw new UsageError(
-      `alerts ${verb} needs the alert id shown by \`tidemark alerts NAME\`: tidemark alerts ${verb} 12`,
-    );
-  }
-  return id;
-}
+const alertId = (verb: string, text: string | undefined) =>
+  idArgument(
+    text,
+    `alerts ${verb} needs the alert id shown by \`tidemark alerts NAME\`: tidemark alerts ${verb} 12`,
+  );
 
 async function acknowledge(app: Tidemark, idText: string | undefined, values: CliValues, io: CliIo) {
   const id = alertId('ack', idText);

@@ -102,6 +102,13 @@ export async function call<C extends Channel>(
   throw new CliFailure(result.error.message, result.error.code, result.error.fields);
 }
 
+/** An id typed on the command line (alert, webhook); `needs` says which and where to find it. */
+export function idArgument(text: string | undefined, needs: string): number {
+  const id = Number(text);
+  if (!text || !Number.isInteger(id) || id <= 0) throw new UsageError(needs);
+  return id;
+}
+
 export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) =>

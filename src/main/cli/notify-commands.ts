@@ -7,6 +7,7 @@ import {
   type CliValues,
   type CommandGroup,
   call,
+  idArgument,
   print,
   table,
   UsageError,
@@ -23,15 +24,11 @@ function webhookRows(webhooks: Webhook[]): string[] {
   return table(rows);
 }
 
-function webhookId(verb: string, text: string | undefined): number {
-  const id = Number(text);
-  if (!text || !Number.isInteger(id) || id <= 0) {
-    throw new UsageError(
-      `notify ${verb} needs the webhook id shown by \`tidemark notify list\`: tidemark notify ${verb} 1`,
-    );
-  }
-  return id;
-}
+const webhookId = (verb: string, text: string | undefined) =>
+  idArgument(
+    text,
+    `notify ${verb} needs the webhook id shown by \`tidemark notify list\`: tidemark notify ${verb} 1`,
+  );
 
 async function notifyCommand(app: Tidemark, args: string[], values: CliValues, io: CliIo) {
   const [verb, arg] = args;
