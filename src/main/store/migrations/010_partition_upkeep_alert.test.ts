@@ -52,7 +52,9 @@ describe('migration 010: partition upkeep alert', () => {
     migration010PartitionUpkeepAlert.up(db);
     db.prepare(insertAlert).run(upkeep);
     expect(() => db.prepare(insertAlert).run(upkeep)).toThrow(/UNIQUE/);
-    expect(() => db.prepare(insertAlert).run({ ...upkeep, subject_key: 'x', relation_id: 7 })).toThrow(/CHECK/);
+    expect(() => db.prepare(insertAlert).run({ ...upkeep, subject_key: 'x', relation_id: 7 })).toThrow(
+      /CHECK/,
+    );
     expect(() =>
       db.prepare(insertAlert).run({ ...upkeep, subject_key: 'y', subject_type: 'database' }),
     ).toThrow(/CHECK/);
