@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import type { Alert } from '../../shared/alerts';
-import type { Migration } from '../../shared/migration';
+import type { Migration, PreflightReport } from '../../shared/migration';
 import { AlertService } from '../alerts/alert-service';
 import { createLogger } from '../logger';
 import { EventBus } from '../router';
@@ -28,6 +28,8 @@ describe.each(testServers)('the partition upkeep alert on %s', (server) => {
   let admin: pg.Client;
   let engine: Engine;
   let migration: Migration;
+  let planned: Migration;
+  let preflight: PreflightReport;
   let store: Database.Database;
   let alerts: AlertService;
   const bus = new EventBus();
@@ -57,12 +59,25 @@ describe.each(testServers)('the partition upkeep alert on %s', (server) => {
       profiles: { get: (id) => profiles.get(id)!.profile },
     });
     alerts.start();
-    migration = await plan(engine, 'public', 'transactions', 'executed_at', 'partitions', {
+    // PostgreSQL 15 carries pg_partman: there the pre-flight names it.
+    if (server === 'postgres15')
+      await admin.query('CREATE SCHEMA partman; CREATE EXTENSION pg_partman SCHEMA partman');
+    const settings = {
       acceptCompositeKey: true,
       interval: '1 day',
       partitionsAhead: 2,
       confirmedFreeBytes: 1e12,
+    };
+    preflight = await engine.service.call('migration:preflight', {
+      profileId: PROFILE,
+      schema: 'public',
+      table: 'transactions',
+      timeColumn: 'executed_at',
+      target: 'partitions',
+      settings,
     });
+    migration = await plan(engine, 'public', 'transactions', 'executed_at', 'partitions', settings);
+    planned = migration;
     const done = await runToEnd(engine, migration.id);
     expect(done.state, why(done)).toBe('swapped');
     migration = done;
@@ -76,6 +91,29 @@ describe.each(testServers)('the partition upkeep alert on %s', (server) => {
 
   const upkeepAlerts = (include: 'active' | 'all' = 'active'): Alert[] =>
     alerts.list(PROFILE, include).filter((a) => a.kind === 'partition_upkeep');
+
+  it('the plan and the pre-flight say what upkeep does, and name pg_partman where the server has it', async () => {
+    const promise =
+      "After the swap, Tidemark keeps 2 partitions ahead on the profile's sampling timer (while Tidemark runs) " +
+      'and with tidemark partitions maintain PROFILE TABLE';
+    const step = planned.plan.phases.flatMap((p) => p.steps).find((s) => s.key === 'partitions');
+    expect(step?.why).toContain(promise);
+    expect(preflight.advice.reasons.partitionsAhead).toMatch(/After the swap Tidemark keeps this many ahead/);
+    const item = preflight.items.find((i) => i.id === 'partition_upkeep');
+    expect(item).toMatchObject({ status: 'pass' });
+    expect(item?.reason).toContain(promise);
+    if (server === 'postgres15') {
+      expect(item?.reason).toMatch(
+        /pg_partman \d+\.\d+\.\d+ is installed in this database \(schema partman\): the table could be handed to it instead after the swap, with partman\.create_parent\. Tidemark does not do that hand-over/,
+      );
+    } else {
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'pg_partman'`,
+      );
+      if (rows[0].n === 0) expect(item?.reason).not.toContain('pg_partman');
+      else expect(item?.reason).toMatch(/pg_partman .* is available on the server but not created/);
+    }
+  });
 
   it('fires while a row stays in the DEFAULT partition, and clears once upkeep can place it', async () => {
     // Weeks later a row lands beyond the partitions, and its partition cannot be made:

@@ -22,6 +22,16 @@ import {
  * from `tidemark partitions maintain`.
  */
 
+/** What the plan and the pre-flight promise about upkeep, said once (upkeep-alert.test.ts holds it to it). */
+export function upkeepPromise(partitionsAhead: number, retention: string | null): string {
+  const retire = retention === null ? '' : ` and detaches partitions older than ${retention}`;
+  return (
+    `After the swap, Tidemark keeps ${partitionsAhead} partition${partitionsAhead === 1 ? '' : 's'} ahead${retire} ` +
+    "on the profile's sampling timer (while Tidemark runs) and with tidemark partitions maintain PROFILE TABLE; " +
+    'rows that reach the DEFAULT partition are moved into partitions of their own, and raise an alert until they are.'
+  );
+}
+
 /** A partition is made under a short lock or not this time: upkeep never queues the application behind it. */
 const LOCK_TIMEOUT = '2s';
 
