@@ -60,8 +60,9 @@ export function serverName(profile: Pick<Profile, 'host' | 'port'>): string {
 /**
  * Alerts: evaluates the rules after every stored storage sample, every
  * heartbeat and every round of partition upkeep (it listens on the EventBus;
- * the sampling layer and the migration engine know nothing of alerts). A condition that holds raises an alert, or refreshes the active
- * one's figures and last-seen time; an active alert whose condition no longer
+ * the sampling layer and the migration engine know nothing of alerts). A
+ * condition that holds raises an alert, or refreshes the active one's figures
+ * and last-seen time; an active alert whose condition no longer
  * holds is resolved ("cleared"), so the next occurrence is a new alert.
  * Acknowledging keeps an alert quiet until it clears or its snooze ends.
  * Evaluation is synchronous inside the event handler, so when `runner.run()`

@@ -155,12 +155,13 @@ export function partitionUpkeepMessage(f: {
 }): string {
   const said: string[] = [];
   if (f.defaultRows !== null) {
+    const one = f.defaultRows === 1 && !f.defaultRowsCapped;
     const count = `${f.defaultRowsCapped ? 'At least ' : ''}${rows(f.defaultRows)}`;
     said.push(
-      `${count} ${f.defaultRows === 1 && !f.defaultRowsCapped ? 'is' : 'are'} in ${f.defaultPartition}, the DEFAULT ` +
-        `partition of ${f.table}: no partition takes ${f.defaultRows === 1 && !f.defaultRowsCapped ? 'it' : 'them'} (a NULL ${f.timeColumn}, or a range no partition could ` +
-        'be made for, such as a name already taken by another table). Queries over that time range read the ' +
-        'whole DEFAULT partition, and no partition can be made for a range it holds rows of.',
+      `${count} ${one ? 'is' : 'are'} in ${f.defaultPartition}, the DEFAULT partition of ${f.table}: ` +
+        `no partition takes ${one ? 'it' : 'them'} (a NULL ${f.timeColumn}, or a range no partition could be ` +
+        'made for, such as a name already taken by another table). Queries over that time range read the whole ' +
+        'DEFAULT partition, and no partition can be made for a range it holds rows of.',
     );
   }
   if (f.ahead !== null) {
