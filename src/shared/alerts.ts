@@ -12,6 +12,7 @@ export const alertKinds = [
   'forecast_warning',
   'server_down',
   'relation_size',
+  'partition_upkeep',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -25,6 +26,7 @@ export const alertSchema = z.object({
     type: z.enum(['database', 'relation', 'server']),
     /** "app" (database), "public.orders" (relation), "db1.example.com:5432" (server). */
     name: z.string(),
+    /** The sampled relation's id in the history; null for partition_upkeep, which knows the table by name. */
     relationId: z.number().nullable(),
   }),
   /** Plain words, with the figures. */

@@ -62,11 +62,13 @@ const fromRow = (r: Row, now: number): Alert => ({
 
 /**
  * What an alert is about within its profile, for "one active alert per kind
- * and subject": a relation by its id, the database by name, the server as the
- * profile's one server (whatever its host is called today).
+ * and subject": a sampled relation by its id (a relation known only by name,
+ * as partition upkeep knows it, by its name), the database by name, the server
+ * as the profile's one server (whatever its host is called today).
  */
 export function subjectKey(subject: Alert['subject']): string {
-  if (subject.type === 'relation') return `relation:${subject.relationId}`;
+  if (subject.type === 'relation')
+    return subject.relationId === null ? `table:${subject.name}` : `relation:${subject.relationId}`;
   if (subject.type === 'database') return `database:${subject.name}`;
   return 'server';
 }

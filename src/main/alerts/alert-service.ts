@@ -9,6 +9,7 @@ import {
   type Snooze,
   snoozeMs,
 } from '../../shared/alerts';
+import type { UpkeepReport } from '../../shared/migration';
 import type { Profile } from '../../shared/profile';
 import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';
@@ -16,6 +17,7 @@ import type { EventBus } from '../router';
 import { type AlertDraft, AlertRepository, subjectKey } from './alert-repository';
 import { kindTitles } from './messages';
 import type { Notifier } from './notifier';
+import { checkUpkeep } from './partition-check';
 import { RelationRulesRepository, SampledRelations } from './relation-rules';
 import { RulesRepository } from './rules-repository';
 import { SamplePairReader } from './sample-pair';
@@ -56,10 +58,11 @@ export function serverName(profile: Pick<Profile, 'host' | 'port'>): string {
 }
 
 /**
- * Alerts: evaluates the rules after every stored storage sample and every
- * heartbeat (it listens on the EventBus; the sampling layer knows nothing of
- * alerts). A condition that holds raises an alert, or refreshes the active
- * one's figures and last-seen time; an active alert whose condition no longer
+ * Alerts: evaluates the rules after every stored storage sample, every
+ * heartbeat and every round of partition upkeep (it listens on the EventBus;
+ * the sampling layer and the migration engine know nothing of alerts). A
+ * condition that holds raises an alert, or refreshes the active one's figures
+ * and last-seen time; an active alert whose condition no longer
  * holds is resolved ("cleared"), so the next occurrence is a new alert.
  * Acknowledging keeps an alert quiet until it clears or its snooze ends.
  * Evaluation is synchronous inside the event handler, so when `runner.run()`
@@ -95,6 +98,9 @@ export class AlertService {
         if (message.event === 'storage:sampled') {
           const { ok, sampleId, profileId } = message.payload;
           if (ok && sampleId !== null) this.afterSample(profileId, sampleId);
+        } else if (message.event === 'partitions:maintained') {
+          const { profileId, reports, complete } = message.payload;
+          this.afterUpkeep(profileId, reports, complete);
         } else if (message.event === 'profile:status') {
           this.afterHeartbeat(message.payload.profileId);
         } else if (message.event === 'profiles:changed' && message.payload.reason === 'deleted') {
@@ -128,6 +134,24 @@ export class AlertService {
     const loud = verdict.drafts.flatMap((draft) => this.holds(profile, draft, now) ?? []);
     this.updateBadge();
     return loud;
+  }
+
+  /**
+   * partition_upkeep from a round of partition upkeep: raised or refreshed
+   * while a table has rows in its DEFAULT partition or too few partitions
+   * ahead, cleared when the round shows the condition gone.
+   */
+  afterUpkeep(profileId: string, reports: UpkeepReport[], complete: boolean): void {
+    const now = this.deps.now();
+    const profile = this.deps.profiles.get(profileId);
+    const verdict = checkUpkeep(reports, complete, profile.name);
+    const held = new Set(verdict.drafts.map((d) => subjectKey(d.subject)));
+    for (const alert of this.store.activeOf(profileId, now)) {
+      if (verdict.speaksFor(alert) && !held.has(subjectKey(alert.subject)))
+        this.resolveAs(alert.id, 'cleared', now, profile);
+    }
+    for (const draft of verdict.drafts) this.holds(profile, draft, now);
+    this.updateBadge();
   }
 
   /**

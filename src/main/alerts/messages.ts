@@ -129,6 +129,56 @@ export function serverDownMessage(
   );
 }
 
+/** A word the shell reads back as itself: as is when plain, else single-quoted. */
+export function shellWord(text: string): string {
+  return /^[A-Za-z0-9_.,:@%+/=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+const rows = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
+
+/**
+ * "412 rows are in public.orders_default …" and/or "Only 1 partition is left
+ * ahead of now in public.orders …", with the command that fixes it.
+ */
+export function partitionUpkeepMessage(f: {
+  profileName: string;
+  table: string;
+  timeColumn: string;
+  defaultPartition: string | null;
+  /** Null when the DEFAULT partition is empty. */
+  defaultRows: number | null;
+  /** The count stopped at its limit: there may be more. */
+  defaultRowsCapped: boolean;
+  /** Null when enough partitions are ahead. */
+  ahead: number | null;
+  wantedAhead: number;
+}): string {
+  const said: string[] = [];
+  if (f.defaultRows !== null) {
+    const one = f.defaultRows === 1 && !f.defaultRowsCapped;
+    const count = `${f.defaultRowsCapped ? 'At least ' : ''}${rows(f.defaultRows)}`;
+    said.push(
+      `${count} ${one ? 'is' : 'are'} in ${f.defaultPartition}, the DEFAULT partition of ${f.table}: ` +
+        `no partition takes ${one ? 'it' : 'them'} (a NULL ${f.timeColumn}, or a range no partition could be ` +
+        'made for, such as a name already taken by another table). Queries over that time range read the whole ' +
+        'DEFAULT partition, and no partition can be made for a range it holds rows of.',
+    );
+  }
+  if (f.ahead !== null) {
+    const left =
+      f.ahead === 0 ? 'No partition is' : `Only ${f.ahead} partition${f.ahead === 1 ? ' is' : 's are'}`;
+    said.push(
+      `${left} left ahead of now in ${f.table} (upkeep keeps ${f.wantedAhead}): once time passes ` +
+        `${f.ahead === 0 ? 'the current one' : 'them'}, new rows land in the DEFAULT partition.`,
+    );
+  }
+  said.push(
+    `Run tidemark partitions maintain ${shellWord(f.profileName)} ${shellWord(f.table)}: it makes the ` +
+      'partitions, moves the rows out of the DEFAULT partition, and says what it could not do and why.',
+  );
+  return said.join(' ');
+}
+
 /** The title of a desktop notification. */
 export const kindTitles: Record<AlertKind, string> = {
   growth_warning: 'Database growth warning',
@@ -137,4 +187,5 @@ export const kindTitles: Record<AlertKind, string> = {
   forecast_warning: 'Size forecast warning',
   server_down: 'Server down',
   relation_size: 'Relation above its size limit',
+  partition_upkeep: 'Partition upkeep needs you',
 };

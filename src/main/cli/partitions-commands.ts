@@ -18,7 +18,9 @@ function* reportLines(reports: UpkeepReport[], profile: string): Iterable<string
     const made = r.created.length > 0 ? `made ${r.created.join(', ')}` : 'no partition to make';
     const moved = r.movedRows > 0 ? `; moved ${r.movedRows} row(s) out of the DEFAULT partition` : '';
     const detached = r.detached.length > 0 ? `; detached ${r.detached.join(', ')} (past the retention)` : '';
-    yield `${r.table}: ${made}${moved}${detached}. ${r.ahead} partition(s) ahead.`;
+    const ahead =
+      r.ahead === null ? 'no row yet to count partitions ahead from' : `${r.ahead} partition(s) ahead`;
+    yield `${r.table}: ${made}${moved}${detached}. ${ahead}.`;
     if (r.defaultRows > 0)
       yield `  ${r.defaultRows} row(s) remain in the DEFAULT partition (a NULL time, or a range no partition could be made for).`;
   }

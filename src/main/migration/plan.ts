@@ -26,6 +26,7 @@ import {
   createHypertableSql,
   retentionPolicySql,
 } from './sql/timescale';
+import { upkeepPromise } from './upkeep';
 
 /**
  * The plan as the DBA reads it (step 4) and as the export writes it: every
@@ -356,7 +357,7 @@ export function buildPlan(ctx: PlanContext): Plan {
         'partitions',
         'A',
         'Create the partitions',
-        `One partition per ${spec.settings.interval} over the data, ${spec.settings.partitionsAhead} ahead, and a DEFAULT partition so no row is ever refused. Recomputed when the step runs.`,
+        `One partition per ${spec.settings.interval} over the data, ${spec.settings.partitionsAhead} ahead, and a DEFAULT partition so no row is ever refused. Recomputed when the step runs. ${upkeepPromise(spec.settings.partitionsAhead, spec.settings.retention)}`,
         [
           ...ctx.partitions.map((p) => createPartitionSql(spec, r.newTable, p)),
           createDefaultPartitionSql(spec, r.newTable),

@@ -32,6 +32,7 @@ import { adviseSettings, resolveSettings } from './settings';
 import { keysWithoutTime } from './spec';
 import { referencedColumns } from './sql-text';
 import { tuningItem } from './tuning';
+import { upkeepItem } from './upkeep-preflight';
 
 /**
  * Step 2: what stands between this table and the target, each item with its
@@ -157,6 +158,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       status: 'pass',
       reason: `PostgreSQL ${server.version} partitions by range natively; no extension needed.`,
     });
+    add(await upkeepItem(db, settings.partitionsAhead, settings.retention));
   }
 
   // ---- the table itself

@@ -188,12 +188,17 @@ export class MigrationService {
     const specs = maintainedTables(this.journal.list(profileId), table);
     if (table !== undefined && specs.length === 0)
       throw notFound(`No table named "${table}" was moved to native partitions on this profile.`);
-    if (specs.length === 0) return [];
-    return this.session(profileId, async (db) => {
-      const reports: UpkeepReport[] = [];
-      for (const spec of specs) reports.push(await maintainPartitions(db, spec, this.now()));
-      return reports;
-    });
+    const reports =
+      specs.length === 0
+        ? []
+        : await this.session(profileId, async (db) => {
+            const done: UpkeepReport[] = [];
+            for (const spec of specs) done.push(await maintainPartitions(db, spec, this.now()));
+            return done;
+          });
+    // Alerts listen for this; upkeep knows nothing of them.
+    this.options.events.emit('partitions:maintained', { profileId, reports, complete: table === undefined });
+    return reports;
   }
 
   /** A session in which every transaction is READ ONLY, for work that only looks (pre-flight, describe, list). */

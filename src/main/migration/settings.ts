@@ -104,7 +104,9 @@ export async function adviseSettings(
   reasons.orderBy = `Newest first within each segment: the usual "recent rows" query reads the least.`;
   reasons.retention = 'Off: no data is dropped unless you choose so.';
   reasons.partitionsAhead =
-    'Partitions for the next intervals exist before rows arrive; later rows go to the DEFAULT partition until you add more.';
+    target === 'timescaledb'
+      ? 'Only used by native partitions.'
+      : "Partitions for the next intervals exist before rows arrive. After the swap Tidemark keeps this many ahead on the profile's sampling timer (while Tidemark runs) and with tidemark partitions maintain; rows that reach the DEFAULT partition are moved out, and raise an alert until they are.";
   reasons.keepOldDays = 'The old table stays a week after the swap, so a rollback keeps every row.';
   reasons.batchRows =
     'Each batch is a short transaction: it holds no lock on the source and is cheap to redo.';

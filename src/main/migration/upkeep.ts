@@ -1,3 +1,4 @@
+import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/migration';
 import { inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
 import type { MigrationRow } from './journal';
@@ -21,23 +22,16 @@ import {
  * from `tidemark partitions maintain`.
  */
 
-export interface UpkeepReport {
-  /** schema.table as the DBA reads it. */
-  table: string;
-  created: string[];
-  /** Rows moved out of the DEFAULT partition into the partitions made for them. */
-  movedRows: number;
-  detached: string[];
-  /** Range partitions that start after now (after the newest value, for an integer time column). */
-  ahead: number;
-  /** Rows the DEFAULT partition still holds (a NULL time, or a range that could not be made), up to a limit. */
-  defaultRows: number;
-  /** Why nothing could be done, in a DBA's words; null when upkeep ran. */
-  skipped: string | null;
+/** What the plan and the pre-flight promise about upkeep, said once (upkeep-alert.test.ts holds it to it). */
+export function upkeepPromise(partitionsAhead: number, retention: string | null): string {
+  const retire = retention === null ? '' : ` and detaches partitions older than ${retention}`;
+  return (
+    `After the swap, Tidemark keeps ${partitionsAhead} partition${partitionsAhead === 1 ? '' : 's'} ahead${retire} ` +
+    "on the profile's sampling timer (while Tidemark runs) and with tidemark partitions maintain PROFILE TABLE; " +
+    'rows that reach the DEFAULT partition are moved into partitions of their own, and raise an alert until they are.'
+  );
 }
 
-/** Counting rows of the DEFAULT partition stops here: the figure only has to say "some" or "many". */
-const DEFAULT_COUNT_LIMIT = 100_000;
 /** A partition is made under a short lock or not this time: upkeep never queues the application behind it. */
 const LOCK_TIMEOUT = '2s';
 
@@ -58,10 +52,13 @@ export async function maintainPartitions(
   const parent = qn(schema, table);
   const report: UpkeepReport = {
     table: `${schema}.${table}`,
+    timeColumn: spec.timeColumn,
     created: [],
     movedRows: 0,
     detached: [],
-    ahead: 0,
+    ahead: null,
+    wantedAhead: spec.settings.partitionsAhead,
+    defaultPartition: null,
     defaultRows: 0,
     skipped: null,
   };
@@ -123,8 +120,9 @@ export async function maintainPartitions(
   }
   if (hasDefault) {
     const { rows } = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${defaultRel} LIMIT ${DEFAULT_COUNT_LIMIT}) d`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${defaultRel} LIMIT ${DEFAULT_ROWS_COUNTED_UP_TO}) d`,
     );
+    report.defaultPartition = `${schema}.${defaultName}`;
     report.defaultRows = rows[0]?.n ?? 0;
   }
   return report;

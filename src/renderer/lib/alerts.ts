@@ -12,6 +12,7 @@ export const alertKindLabels: Record<AlertKind, string> = {
   forecast_warning: 'Critical size forecast (forecast)',
   server_down: 'Server not answering (server)',
   relation_size: 'Relation above its size limit (absolute)',
+  partition_upkeep: 'Partition upkeep (partitions)',
 };
 
 /** One line on what made the rule fire, for tooltips and the Alerts page. */
@@ -25,6 +26,8 @@ export const alertKindHints: Record<AlertKind, string> = {
     'At the rate fitted over enough history, the database reaches the critical size within the forecast window.',
   server_down: 'Heartbeats have been failing for longer than the server-down threshold.',
   relation_size: 'One relation is bigger than the size limit set for it, however slowly it grows.',
+  partition_upkeep:
+    'A table moved to native partitions has rows in its DEFAULT partition, or fewer than 2 partitions left ahead of now (fewer than it keeps, when it keeps fewer).',
 };
 
 export const severityLabels = { warning: 'Warning', critical: 'Critical' } as const;
@@ -38,6 +41,7 @@ const kindRank: Record<AlertKind, number> = {
   growth_warning: 3,
   relation_size: 4,
   relation_growth: 5,
+  partition_upkeep: 6,
 };
 
 /** Most severe first, then the broadest, then the newest. */

@@ -112,4 +112,14 @@ export const migrationEvents = {
     /** Null after the last try or a success. */
     nextRetryInMs: z.number().nullable(),
   }),
+  /**
+   * A round of partition upkeep ran (the sampling timer or `partitions maintain`).
+   * complete: every table the profile keeps was maintained, so a table missing
+   * from the reports is no longer looked after (rolled back).
+   */
+  'partitions:maintained': z.object({
+    profileId: z.string(),
+    reports: z.array(upkeepReportSchema),
+    complete: z.boolean(),
+  }),
 } as const;

@@ -7,6 +7,7 @@ import { migration006Alerts } from './006_alerts';
 import { migration007AlertStateAndWebhooks } from './007_alert_state_and_webhooks';
 import { migration008RateRules } from './008_rate_rules';
 import { migration009CleartextPassword } from './009_cleartext_password';
+import { migration010PartitionUpkeepAlert } from './010_partition_upkeep_alert';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   migration007AlertStateAndWebhooks,
   migration008RateRules,
   migration009CleartextPassword,
+  migration010PartitionUpkeepAlert,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
