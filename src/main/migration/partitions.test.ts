@@ -43,37 +43,45 @@ async function startWriters(db: TestDatabase, admin: pg.Client, maxOpsEach: numb
       const kind = rand(10);
       const id = 1 + rand(maxId);
       await client.query('BEGIN');
-      if (kind < 4) {
-        const { rows } = await client.query(
-          `INSERT INTO transactions (account_id, symbol, side, quantity, price, amount, fee, executed_at, note)
-           VALUES ($1, 'NEW', 'buy', 1, 2, 2, NULL, timestamptz '2026-01-01' + $2 * interval '1 hour', 'written during the migration')
-           RETURNING *`,
-          [rand(97), rand(30 * 24)],
-        );
-        const r = rows[0];
-        await client.query(`INSERT INTO shadow VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-          r.id,
-          r.account_id,
-          r.symbol,
-          r.side,
-          r.quantity,
-          r.price,
-          r.amount,
-          r.fee,
-          r.executed_at,
-          r.note,
-        ]);
-      } else if (kind < 7) {
-        // Some updates move the row to another day: another batch, another partition.
-        const move = kind === 6 ? rand(72) - 36 : 0;
-        const set = `amount = amount + 1, note = 'updated', executed_at = executed_at + $2 * interval '1 hour'`;
-        await client.query(`UPDATE transactions SET ${set} WHERE id = $1`, [id, move]);
-        await client.query(`UPDATE shadow SET ${set} WHERE id = $1`, [id, move]);
-      } else {
-        await client.query(`DELETE FROM transactions WHERE id = $1`, [id]);
-        await client.query(`DELETE FROM shadow WHERE id = $1`, [id]);
+      try {
+        if (kind < 4) {
+          const { rows } = await client.query(
+            `INSERT INTO transactions (account_id, symbol, side, quantity, price, amount, fee, executed_at, note)
+             VALUES ($1, 'NEW', 'buy', 1, 2, 2, NULL, timestamptz '2026-01-01' + $2 * interval '1 hour', 'written during the migration')
+             RETURNING *`,
+            [rand(97), rand(30 * 24)],
+          );
+          const r = rows[0];
+          await client.query(`INSERT INTO shadow VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+            r.id,
+            r.account_id,
+            r.symbol,
+            r.side,
+            r.quantity,
+            r.price,
+            r.amount,
+            r.fee,
+            r.executed_at,
+            r.note,
+          ]);
+        } else if (kind < 7) {
+          // Some updates move the row to another day: another batch, another partition.
+          const move = kind === 6 ? rand(72) - 36 : 0;
+          const set = `amount = amount + 1, note = 'updated', executed_at = executed_at + $2 * interval '1 hour'`;
+          await client.query(`UPDATE transactions SET ${set} WHERE id = $1`, [id, move]);
+          await client.query(`UPDATE shadow SET ${set} WHERE id = $1`, [id, move]);
+        } else {
+          await client.query(`DELETE FROM transactions WHERE id = $1`, [id]);
+          await client.query(`DELETE FROM shadow WHERE id = $1`, [id]);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        // A row moved to another partition under a concurrent update (40001) or a deadlock (40P01):
+        // what an application retries. The shadow change rolls back with it.
+        await client.query('ROLLBACK');
+        if (!['40001', '40P01'].includes((error as { code?: string }).code ?? '')) throw error;
+        continue;
       }
-      await client.query('COMMIT');
       ops++;
     }
     return ops;
