@@ -438,4 +438,48 @@ describe.each(testServers)('on %s', (server) => {
       });
     });
   });
+
+  describe('a partitioned table that references the table', () => {
+    it('keeps its foreign key through the swap and the rollback, checked inside the swap before PostgreSQL 18', async () => {
+      await admin.query(`
+        CREATE TABLE public.fk_parent (id int PRIMARY KEY, t timestamptz NOT NULL, UNIQUE (id, t));
+        INSERT INTO public.fk_parent SELECT i, timestamptz '2026-01-01' + i * interval '1 hour' FROM generate_series(1, 200) i;
+        CREATE TABLE public.fk_fills (parent int, parent_t timestamptz,
+          CONSTRAINT "fill of" FOREIGN KEY (parent, parent_t) REFERENCES public.fk_parent (id, t)) PARTITION BY RANGE (parent_t);
+        CREATE TABLE public.fk_fills_all PARTITION OF public.fk_fills DEFAULT;
+        INSERT INTO public.fk_fills SELECT id, t FROM public.fk_parent WHERE id <= 10;`);
+      const settings = { acceptCompositeKey: true, confirmedFreeBytes: 1e12, interval: '1 week' };
+      const report = await engine.service.call('migration:preflight', {
+        profileId: PROFILE,
+        schema: 'public',
+        table: 'fk_parent',
+        timeColumn: 't',
+        target: 'partitions',
+        settings,
+      });
+      expect(report.items.find((i) => i.id === 'dependent:fk_in:public.fk_fills.fill of')).toMatchObject(
+        server === 'postgres'
+          ? { status: 'pass', reason: expect.stringMatching(/added NOT VALID inside the swap/) }
+          : { status: 'warning', reason: expect.stringMatching(/checked inside the swap/) },
+      );
+      const fill = async () =>
+        (
+          await admin.query(
+            `SELECT convalidated AS validated, confrelid = 'public.fk_parent'::regclass AS live FROM pg_constraint
+              WHERE conname = 'fill of' AND conrelid = 'public.fk_fills'::regclass`,
+          )
+        ).rows;
+      const m = await plan(engine, 'public', 'fk_parent', 't', 'partitions', settings);
+      const done = await runToEnd(engine, m.id);
+      expect(done.state, why(done)).toBe('swapped');
+      expect(await fill()).toEqual([{ validated: true, live: true }]);
+      await expect(admin.query(`INSERT INTO public.fk_fills VALUES (999, now())`)).rejects.toMatchObject({
+        code: '23503',
+      });
+      engine.service.rollback(m.id);
+      const back = await engine.service.whenIdle(m.id);
+      expect(back.state, why(back)).toBe('rolled_back');
+      expect(await fill()).toEqual([{ validated: true, live: true }]);
+    });
+  });
 });
