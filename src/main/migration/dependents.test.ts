@@ -481,5 +481,47 @@ describe.each(testServers)('on %s', (server) => {
       expect(back.state, why(back)).toBe('rolled_back');
       expect(await fill()).toEqual([{ validated: true, live: true }]);
     });
+
+    it('that the swap drops (it references the id alone) comes back at the rollback', async () => {
+      await admin.query(`
+        CREATE TABLE public.fk_lone (id int PRIMARY KEY, t timestamptz NOT NULL);
+        INSERT INTO public.fk_lone SELECT i, timestamptz '2026-01-01' + i * interval '1 hour' FROM generate_series(1, 200) i;
+        CREATE TABLE public.fk_lone_refs (lone int CONSTRAINT "ref of" REFERENCES public.fk_lone (id), at timestamptz)
+          PARTITION BY RANGE (at);
+        CREATE TABLE public.fk_lone_refs_all PARTITION OF public.fk_lone_refs DEFAULT;
+        INSERT INTO public.fk_lone_refs VALUES (1, now()), (2, now());`);
+      const settings = {
+        acceptCompositeKey: true,
+        dropUnsupportedForeignKeys: true,
+        confirmedFreeBytes: 1e12,
+        interval: '1 week',
+      };
+      const report = await engine.service.call('migration:preflight', {
+        profileId: PROFILE,
+        schema: 'public',
+        table: 'fk_lone',
+        timeColumn: 't',
+        target: 'partitions',
+        settings,
+      });
+      expect(report.items.find((i) => i.id === 'dependent:fk_in:public.fk_lone_refs.ref of')?.fix).toMatch(
+        server === 'postgres'
+          ? /restored by a rollback: added NOT VALID/
+          : /restored by a rollback: checked inside it/,
+      );
+      const m = await plan(engine, 'public', 'fk_lone', 't', 'partitions', settings);
+      const done = await runToEnd(engine, m.id);
+      expect(done.state, why(done)).toBe('swapped');
+      engine.service.rollback(m.id);
+      const back = await engine.service.whenIdle(m.id);
+      expect(back.state, why(back)).toBe('rolled_back');
+      const fk = await admin.query(
+        `SELECT convalidated AS validated FROM pg_constraint WHERE conname = 'ref of' AND conrelid = 'public.fk_lone_refs'::regclass`,
+      );
+      expect(fk.rows).toEqual([{ validated: true }]);
+      await expect(admin.query(`INSERT INTO public.fk_lone_refs VALUES (999, now())`)).rejects.toMatchObject({
+        code: '23503',
+      });
+    });
   });
 });

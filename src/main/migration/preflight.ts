@@ -337,7 +337,11 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     const keyOk = newUnique.some((u) => u.length === refCols.length && u.every((c) => refCols.includes(c)));
     const tsOk = req.target !== 'timescaledb' || f.fkToHypertable;
     const ok = keyOk && tsOk;
-    const checkedInSwap = ok && !inboundNotValidOk(fk, server.versionNum);
+    const notValidOk = inboundNotValidOk(fk, server.versionNum);
+    const checkedInSwap = ok && !notValidOk;
+    const restored = notValidOk
+      ? 'added NOT VALID inside it, then validated after its commit (rows written meanwhile that break it leave it NOT VALID, and the rollback says so).'
+      : `checked inside it, as PostgreSQL before 18 cannot add it NOT VALID to the partitioned ${fk.table} (rows written meanwhile that break it stop the rollback until they are fixed).`;
     const why = !tsOk
       ? `TimescaleDB ${server.timescaledb.installed} does not allow foreign keys that reference a hypertable (2.16 does).`
       : `it references (${refCols.map(qi).join(', ')}), which will not be unique on its own in the new table.`;
@@ -355,7 +359,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       fix: ok
         ? null
         : settings.dropUnsupportedForeignKeys
-          ? 'Accepted: it will be dropped at the swap, and the database no longer checks those references. It is restored by a rollback: added NOT VALID inside it, then validated after its commit (rows written meanwhile that break it leave it NOT VALID, and the rollback says so).'
+          ? `Accepted: it will be dropped at the swap, and the database no longer checks those references. It is restored by a rollback: ${restored}`
           : `Add ${qi(time.name)} to the referencing table and reference (${[...refCols, time.name].map(qi).join(', ')}), or accept dropping it (settings.dropUnsupportedForeignKeys).`,
       objects: [`${fk.table}.${fk.name}`],
     });
