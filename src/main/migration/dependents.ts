@@ -60,6 +60,8 @@ export interface DroppedForeignKey {
   definition: string;
   validated: boolean;
   comment?: string | null;
+  /** The referencing table is partitioned: before PostgreSQL 18 its foreign key cannot be added NOT VALID. */
+  partitioned?: boolean;
 }
 
 export interface TableObjects {
@@ -91,6 +93,7 @@ export interface TableObjects {
     definition: string;
     validated: boolean;
     comment: string | null;
+    partitioned: boolean;
   }[];
   /** Comments on the table's valid indexes and its constraints (NOT NULL ones aside: their names are generated). */
   partComments: { kind: 'index' | 'constraint'; name: string; comment: string }[];
@@ -190,7 +193,8 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
   const fksIn = await db.query(
     `SELECT conname AS name, conrelid::regclass::text AS "table", conrelid::int8 AS table_oid,
             pg_get_constraintdef(oid) AS definition, convalidated AS validated,
-            obj_description(oid, 'pg_constraint') AS comment
+            obj_description(oid, 'pg_constraint') AS comment,
+            (SELECT relkind = 'p' FROM pg_class WHERE oid = conrelid) AS partitioned
        FROM pg_constraint WHERE confrelid = $1 AND conrelid <> $1 AND contype = 'f'
         ${v >= 110000 ? 'AND conparentid = 0' : ''} ORDER BY 2, 1`,
     [oid],
@@ -477,20 +481,31 @@ function viewSql(v: ViewInfo): MoveStatement {
  * deferrability and match type: NOT VALID inside the rollback's transaction
  * (no scan under the lock), VALIDATE after the commit (it does not block writes).
  */
-export function restoreForeignKey(fk: DroppedForeignKey, T: string): MoveStatement {
+/**
+ * Whether a foreign key of another table can be added NOT VALID (and validated
+ * after the commit): PostgreSQL before 18 refuses that on a partitioned table,
+ * so there it is checked when added, inside the swap.
+ */
+export function inboundNotValidOk(fk: { partitioned?: boolean }, versionNum: number): boolean {
+  return !fk.partitioned || versionNum >= 180000;
+}
+
+export function restoreForeignKey(fk: DroppedForeignKey, T: string, versionNum: number): MoveStatement {
   const def = replaceReferencedTable(fk.definition, T);
-  const addNotValid = !/\bNOT VALID$/.test(def);
+  const addNotValid = !/\bNOT VALID$/.test(def) && inboundNotValidOk(fk, versionNum);
   return {
     kind: 'foreign key (referencing)',
     name: `${fk.table}.${fk.name}`,
-    action: fk.validated
-      ? 'restored (added NOT VALID, then validated after the commit)'
-      : 'restored (NOT VALID, as it was)',
+    action: !fk.validated
+      ? 'restored (NOT VALID, as it was)'
+      : addNotValid
+        ? 'restored (added NOT VALID, then validated after the commit)'
+        : 'restored (checked when added: PostgreSQL before 18 cannot add it NOT VALID to a partitioned table)',
     sql: [
       `ALTER TABLE ${fk.table} ADD CONSTRAINT ${qi(fk.name)} ${def}${addNotValid ? ' NOT VALID' : ''};`,
       ...(fk.comment ? [`COMMENT ON CONSTRAINT ${qi(fk.name)} ON ${fk.table} IS ${ql(fk.comment)};`] : []),
     ],
-    after: fk.validated ? [`ALTER TABLE ${fk.table} VALIDATE CONSTRAINT ${qi(fk.name)};`] : [],
+    after: addNotValid && fk.validated ? [`ALTER TABLE ${fk.table} VALIDATE CONSTRAINT ${qi(fk.name)};`] : [],
   };
 }
 
@@ -624,23 +639,27 @@ export function moveStatements(from: TableObjects, to: TableObjects, ctx: MoveCo
       continue;
     }
     const def = replaceReferencedTable(fk.definition, T);
-    const addNotValid = !/\bNOT VALID$/.test(def);
+    const addNotValid = !/\bNOT VALID$/.test(def) && inboundNotValidOk(fk, ctx.versionNum);
     out.push({
       kind: 'foreign key (referencing)',
       name: `${fk.table}.${fk.name}`,
-      action: 'now references the new table (validated after the swap)',
+      action:
+        addNotValid || !fk.validated
+          ? 'now references the new table (validated after the swap)'
+          : 'now references the new table (checked inside the swap: PostgreSQL before 18 cannot add it NOT VALID to a partitioned table)',
       sql: [
         drop,
         `ALTER TABLE ${fk.table} ADD CONSTRAINT ${qi(fk.name)} ${def}${addNotValid ? ' NOT VALID' : ''};`,
       ],
-      after: fk.validated ? [`ALTER TABLE ${fk.table} VALIDATE CONSTRAINT ${qi(fk.name)};`] : [],
+      after:
+        addNotValid && fk.validated ? [`ALTER TABLE ${fk.table} VALIDATE CONSTRAINT ${qi(fk.name)};`] : [],
     });
   }
 
   // Dropped by the swap because they could not reference the new table: back as they were, checked after the commit.
   for (const fk of ctx.restoreInbound ?? []) {
     if (from.fksIn.some((x) => x.tableOid === fk.tableOid && x.name === fk.name)) continue;
-    out.push(restoreForeignKey(fk, T));
+    out.push(restoreForeignKey(fk, T, ctx.versionNum));
   }
 
   for (const t of from.triggers) {

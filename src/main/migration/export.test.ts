@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import { createTransactions, difference, type Engine, plan, startEngine } from './test-harness';
 
 /**
  * The exported script, run as a DBA would in a maintenance window: by psql,
- * against PostgreSQL 18, with an application view and grant on the table.
+ * against PostgreSQL 18 and 15, with an application view and grant on the table.
  * Needs psql on the PATH (Debian: postgresql-client).
  */
 
@@ -18,21 +18,6 @@ const psql = ['/usr/bin/psql', '/usr/local/bin/psql'].find((p) => existsSync(p))
 let db: TestDatabase;
 let admin: pg.Client;
 let engine: Engine;
-
-beforeAll(async () => {
-  db = await createTestDatabase('migration export');
-  admin = await db.admin();
-  await createTransactions(admin, 'public."Script Me"', 5_000);
-  await admin.query(
-    `CREATE VIEW public."Script Me view" AS SELECT id, symbol, executed_at FROM public."Script Me"`,
-  );
-  await admin.query(`CREATE TABLE public."Script Me expected" AS SELECT * FROM public."Script Me"`);
-  engine = startEngine(db.profile({ poolSize: 1 }), db.password);
-});
-afterAll(async () => {
-  await engine?.close();
-  await db?.cleanup();
-});
 
 async function runScript(file: string): Promise<{ code: number; out: string }> {
   try {
@@ -61,7 +46,22 @@ async function runScript(file: string): Promise<{ code: number; out: string }> {
   }
 }
 
-describe.skipIf(!psql)('the exported psql script', () => {
+describe.skipIf(!psql).each(testServers)('the exported psql script on %s', (server) => {
+  beforeAll(async () => {
+    db = await createTestDatabase('migration export', server);
+    admin = await db.admin();
+    await createTransactions(admin, 'public."Script Me"', 5_000);
+    await admin.query(
+      `CREATE VIEW public."Script Me view" AS SELECT id, symbol, executed_at FROM public."Script Me"`,
+    );
+    await admin.query(`CREATE TABLE public."Script Me expected" AS SELECT * FROM public."Script Me"`);
+    engine = startEngine(db.profile({ poolSize: 1 }), db.password);
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await db?.cleanup();
+  });
+
   it('migrates the table when psql runs it, and refuses to run twice', async () => {
     const m = await plan(engine, 'public', 'Script Me', 'executed_at', 'partitions', {
       acceptCompositeKey: true,

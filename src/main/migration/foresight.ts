@@ -210,7 +210,7 @@ function notValidForeignKeys({ info, objects, target, server }: ForesightInput):
       category: 'dependents' as const,
       title: `NOT VALID foreign key ${qi(fk.name)}`,
       status: 'blocking' as const,
-      reason: `PostgreSQL ${server.version} cannot add a NOT VALID foreign key to a partitioned table, and the swap would have to.`,
+      reason: `PostgreSQL before 18 cannot add a NOT VALID foreign key to a partitioned table, and the swap would have to.`,
       fix: 'Validate it first (fix the rows it names if that fails), or drop it.',
       sql: `ALTER TABLE ${rel} VALIDATE CONSTRAINT ${qi(fk.name)};`,
     }));

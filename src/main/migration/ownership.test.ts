@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import type { Migration } from '../../shared/migration';
 import { createTransactions, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
@@ -27,27 +27,6 @@ let admin: pg.Client;
 let engine: Engine;
 
 const settings = { acceptCompositeKey: true, confirmedFreeBytes: 1e12 };
-
-beforeAll(async () => {
-  db = await createTestDatabase('migration ownership');
-  admin = await db.admin();
-  await admin.query(`CREATE ROLE ${SQUATTER} NOSUPERUSER`);
-  await admin.query(`GRANT CREATE ON DATABASE ${qIdent(db.name)} TO ${SQUATTER}`);
-  // Run by whoever inserts: as a superuser, it makes the squatter one.
-  await admin.query(`CREATE SCHEMA squatter AUTHORIZATION ${SQUATTER}`);
-  await asSquatter(`CREATE FUNCTION squatter.climb() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN EXECUTE 'ALTER ROLE ${SQUATTER} SUPERUSER'; RETURN NEW; END $$`);
-  engine = startEngine(db.profile({ poolSize: 1 }), db.password);
-});
-
-afterAll(async () => {
-  await engine?.close();
-  await db?.cleanup();
-  const root = new pg.Client({ ...db.server, database: 'postgres', ssl: false });
-  await root.connect();
-  await root.query(`DROP ROLE IF EXISTS ${SQUATTER}`);
-  await root.end();
-});
 
 async function asSquatter(sql: string): Promise<void> {
   await admin.query(`SET ROLE ${SQUATTER}`);
@@ -84,7 +63,28 @@ async function runPsql(file: string): Promise<{ code: number; out: string }> {
   }
 }
 
-describe("Tidemark's objects on the server", () => {
+describe.each(testServers)("Tidemark's objects on %s", (server) => {
+  beforeAll(async () => {
+    db = await createTestDatabase('migration ownership', server);
+    admin = await db.admin();
+    await admin.query(`CREATE ROLE ${SQUATTER} NOSUPERUSER`);
+    await admin.query(`GRANT CREATE ON DATABASE ${qIdent(db.name)} TO ${SQUATTER}`);
+    // Run by whoever inserts: as a superuser, it makes the squatter one.
+    await admin.query(`CREATE SCHEMA squatter AUTHORIZATION ${SQUATTER}`);
+    await asSquatter(`CREATE FUNCTION squatter.climb() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN EXECUTE 'ALTER ROLE ${SQUATTER} SUPERUSER'; RETURN NEW; END $$`);
+    engine = startEngine(db.profile({ poolSize: 1 }), db.password);
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await db?.cleanup();
+    const root = new pg.Client({ ...db.server, database: 'postgres', ssl: false });
+    await root.connect();
+    await root.query(`DROP ROLE IF EXISTS ${SQUATTER}`);
+    await root.end();
+  });
+
   it('refuses a squatted schema whose registry has a trigger: in the pre-flight, the run and the export', async () => {
     await createTransactions(admin, 'public.squat_registry', 300);
     const m = await plan(engine, 'public', 'squat_registry', 'executed_at', 'partitions', settings);

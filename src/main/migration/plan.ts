@@ -280,7 +280,9 @@ export function rollbackSql(ctx: PlanContext): string[] {
   const r = rel(spec.names);
   const n = spec.names;
   const sql = lockBoth(spec, r.source, r.oldTable);
-  const restored = (spec.droppedInbound ?? []).map((fk) => restoreForeignKey(fk, r.source));
+  const restored = (spec.droppedInbound ?? []).map((fk) =>
+    restoreForeignKey(fk, r.source, spec.server.versionNum),
+  );
   if (spec.captureKey && spec.settings.syncMode === 'capture') {
     sql.push(
       sqlComment('Rows the application wrote to the new table since the swap.'),

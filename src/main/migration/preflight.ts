@@ -22,7 +22,7 @@ import {
   withCatalogPath,
 } from './catalog';
 import type { Queryable } from './db';
-import { readObjects, type TableObjects } from './dependents';
+import { inboundNotValidOk, readObjects, type TableObjects } from './dependents';
 import { foresee, isInfinite } from './foresight';
 import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
@@ -339,6 +339,11 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     const keyOk = newUnique.some((u) => u.length === refCols.length && u.every((c) => refCols.includes(c)));
     const tsOk = req.target !== 'timescaledb' || f.fkToHypertable;
     const ok = keyOk && tsOk;
+    const notValidOk = inboundNotValidOk(fk, server.versionNum);
+    const checkedInSwap = ok && !notValidOk;
+    const restored = notValidOk
+      ? 'added NOT VALID inside it, then validated after its commit (rows written meanwhile that break it leave it NOT VALID, and the rollback says so).'
+      : `checked inside it, as PostgreSQL before 18 cannot add it NOT VALID to the partitioned ${fk.table} (rows written meanwhile that break it stop the rollback until they are fixed).`;
     const why = !tsOk
       ? `TimescaleDB ${server.timescaledb.installed} does not allow foreign keys that reference a hypertable (2.16 does).`
       : `it references (${refCols.map(qi).join(', ')}), which will not be unique on its own in the new table.`;
@@ -346,14 +351,17 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       id: `dependent:fk_in:${fk.table}.${fk.name}`,
       category: 'dependents',
       title: `Foreign key ${qi(fk.name)} on ${fk.table}`,
-      status: ok ? 'pass' : settings.dropUnsupportedForeignKeys ? 'warning' : 'blocking',
-      reason: ok
-        ? 'It will reference the new table (added NOT VALID inside the swap, validated after it).'
-        : `It cannot reference the new table: ${why}`,
+      status:
+        ok && !checkedInSwap ? 'pass' : ok || settings.dropUnsupportedForeignKeys ? 'warning' : 'blocking',
+      reason: checkedInSwap
+        ? `It will reference the new table, checked inside the swap (PostgreSQL before 18 cannot add it NOT VALID to the partitioned ${fk.table}): the lock is held while its rows are checked.`
+        : ok
+          ? 'It will reference the new table (added NOT VALID inside the swap, validated after it).'
+          : `It cannot reference the new table: ${why}`,
       fix: ok
         ? null
         : settings.dropUnsupportedForeignKeys
-          ? 'Accepted: it will be dropped at the swap, and the database no longer checks those references. It is restored by a rollback: added NOT VALID inside it, then validated after its commit (rows written meanwhile that break it leave it NOT VALID, and the rollback says so).'
+          ? `Accepted: it will be dropped at the swap, and the database no longer checks those references. It is restored by a rollback: ${restored}`
           : `Add ${qi(time.name)} to the referencing table and reference (${[...refCols, time.name].map(qi).join(', ')}), or accept dropping it (settings.dropUnsupportedForeignKeys).`,
       objects: [`${fk.table}.${fk.name}`],
     });

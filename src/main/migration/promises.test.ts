@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import { withTimescale } from '../../../test/support/timescale';
 import type { MigrationTarget } from '../../shared/migration';
 import { type Engine, plan, runToEnd, startEngine, why } from './test-harness';
@@ -7,7 +7,7 @@ import { type Engine, plan, runToEnd, startEngine, why } from './test-harness';
 /**
  * What the pre-flight promises about what depends on the table, checked in the
  * catalog after the swap, after a rollback and after the cleanup, on native
- * partitions (PostgreSQL 18) and on TimescaleDB: the same definitions as
+ * partitions (PostgreSQL 18 and 15) and on TimescaleDB: the same definitions as
  * PostgreSQL prints them (pg_get_constraintdef, reloptions,
  * pg_get_statisticsobjdef, view, trigger and policy definitions, grants,
  * comments …), foreign keys that are enforced, and a row the application
@@ -324,11 +324,11 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
   await expectWorking(q);
 }
 
-describe('every kind of dependent object, after the swap, the rollback and the cleanup', () => {
+describe.each(testServers)('every kind of dependent object on %s', (server) => {
   let db: TestDatabase;
   let engine: Engine;
   beforeAll(async () => {
-    db = await createTestDatabase('migration promises');
+    db = await createTestDatabase('migration promises', server);
     engine = startEngine(db.profile({ poolSize: 1 }), db.password);
   });
   afterAll(async () => {
@@ -370,7 +370,9 @@ describe('every kind of dependent object, after the swap, the rollback and the c
       /Fix or delete the rows that reference nothing, then run: ALTER TABLE public.rb_child VALIDATE CONSTRAINT "child of";/,
     );
   });
+});
 
+describe('every kind of dependent object on TimescaleDB', () => {
   it('TimescaleDB: the same definitions after the swap, the rollback and the cleanup', async () => {
     await withTimescale(async (ts) => {
       const tsEngine = startEngine(ts.profile({ poolSize: 1 }), ts.password);

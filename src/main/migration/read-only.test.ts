@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import { sqlState } from './db';
 import { createTransactions, type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 
@@ -15,52 +15,52 @@ let db: TestDatabase;
 let admin: pg.Client;
 let engine: Engine;
 
-/** transaction_read_only as each statement (other than SET/RESET) was about to run, and a write tried meanwhile. */
-const seen: { sql: string; readOnly: string }[] = [];
-let probe: string | undefined | null = null;
+describe.each(testServers)('read-only looking on %s', (server) => {
+  /** transaction_read_only as each statement (other than SET/RESET) was about to run, and a write tried meanwhile. */
+  const seen: { sql: string; readOnly: string }[] = [];
+  let probe: string | undefined | null = null;
 
-beforeAll(async () => {
-  db = await createTestDatabase('migration read only');
-  admin = await db.admin();
-  await createTransactions(admin, 'public.looked_at', 500);
-  engine = startEngine(db.profile({ poolSize: 1 }), db.password);
-  const withClient = engine.pools.withClient.bind(engine.pools);
-  engine.pools.withClient = (profileId, fn) =>
-    withClient(profileId, (client) => {
-      const observed = new Proxy(client, {
-        get(target, prop) {
-          if (prop !== 'query') {
-            const value = Reflect.get(target, prop, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-          }
-          return async (sql: string, params?: unknown[]) => {
-            if (
-              typeof sql === 'string' &&
-              !/^\s*(SET|RESET)\b/i.test(sql) &&
-              target.getTransactionStatus() !== 'E'
-            ) {
-              const { rows } = await target.query('SHOW transaction_read_only');
-              seen.push({ sql: sql.slice(0, 80), readOnly: rows[0].transaction_read_only });
-              if (probe === null) {
-                probe = await target
-                  .query('CREATE TABLE public.written_while_looking (x int)')
-                  .then(() => undefined)
-                  .catch((error) => sqlState(error));
-              }
+  beforeAll(async () => {
+    db = await createTestDatabase('migration read only', server);
+    admin = await db.admin();
+    await createTransactions(admin, 'public.looked_at', 500);
+    engine = startEngine(db.profile({ poolSize: 1 }), db.password);
+    const withClient = engine.pools.withClient.bind(engine.pools);
+    engine.pools.withClient = (profileId, fn) =>
+      withClient(profileId, (client) => {
+        const observed = new Proxy(client, {
+          get(target, prop) {
+            if (prop !== 'query') {
+              const value = Reflect.get(target, prop, target);
+              return typeof value === 'function' ? value.bind(target) : value;
             }
-            return target.query(sql, params);
-          };
-        },
+            return async (sql: string, params?: unknown[]) => {
+              if (
+                typeof sql === 'string' &&
+                !/^\s*(SET|RESET)\b/i.test(sql) &&
+                target.getTransactionStatus() !== 'E'
+              ) {
+                const { rows } = await target.query('SHOW transaction_read_only');
+                seen.push({ sql: sql.slice(0, 80), readOnly: rows[0].transaction_read_only });
+                if (probe === null) {
+                  probe = await target
+                    .query('CREATE TABLE public.written_while_looking (x int)')
+                    .then(() => undefined)
+                    .catch((error) => sqlState(error));
+                }
+              }
+              return target.query(sql, params);
+            };
+          },
+        });
+        return fn(observed as pg.PoolClient);
       });
-      return fn(observed as pg.PoolClient);
-    });
-});
-afterAll(async () => {
-  await engine?.close();
-  await db?.cleanup();
-});
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await db?.cleanup();
+  });
 
-describe('read-only looking', () => {
   it('runs every statement of the pre-flight, describe, list, plan and export READ ONLY', async () => {
     const request = {
       profileId: PROFILE,

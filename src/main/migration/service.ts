@@ -324,13 +324,14 @@ export class MigrationService {
       droppedInbound: a.settings.dropUnsupportedForeignKeys
         ? a.objects.fksIn
             .filter((fk) => unsupportedInbound.includes(`${fk.table}.${fk.name}`))
-            .map(({ tableOid, table, name, definition, validated, comment }) => ({
+            .map(({ tableOid, table, name, definition, validated, comment, partitioned }) => ({
               tableOid,
               table,
               name,
               definition,
               validated,
               comment,
+              partitioned,
             }))
         : [],
     };
