@@ -9,7 +9,7 @@ import {
   type Snooze,
   snoozeMs,
 } from '../../shared/alerts';
-import type { UpkeepReport } from '../../shared/migration';
+import type { UpkeepReport } from '../../shared/partition-upkeep';
 import type { Profile } from '../../shared/profile';
 import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/alerts';
-import type { UpkeepReport } from '../../shared/migration';
+import type { UpkeepReport } from '../../shared/partition-upkeep';
 import { shellWord } from './messages';
 import { checkUpkeep } from './partition-check';
 

@@ -1,5 +1,5 @@
 import type { Alert } from '../../shared/alerts';
-import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/migration';
+import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/partition-upkeep';
 import type { AlertDraft } from './alert-repository';
 import { partitionUpkeepMessage } from './messages';
 

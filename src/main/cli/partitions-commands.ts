@@ -1,4 +1,4 @@
-import type { UpkeepReport } from '../../shared/migration';
+import type { UpkeepReport } from '../../shared/partition-upkeep';
 import { type CommandGroup, call, print, profileByName, UsageError } from './common';
 
 const usage =

@@ -9,9 +9,9 @@ import type {
   MigrationState,
   MigrationSummary,
   TableSummary,
-  UpkeepReport,
   ValidationReport,
 } from '../../shared/migration';
+import type { UpkeepReport } from '../../shared/partition-upkeep';
 import { AppError, invalidInput, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { PoolManager, type ProfileResolver } from '../postgres/pool-manager';

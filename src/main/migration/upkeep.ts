@@ -1,4 +1,4 @@
-import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/migration';
+import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/partition-upkeep';
 import { inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
 import type { MigrationRow } from './journal';

@@ -11,9 +11,9 @@ import {
   tableCandidateSchema,
   tableRefSchema,
   tableSummarySchema,
-  upkeepReportSchema,
   validationReportSchema,
 } from '../migration';
+import { upkeepReportSchema } from '../partition-upkeep';
 import { type ChannelSpec, profileIdRequest } from './common';
 
 /**
