@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { Alert } from '../../../shared/alerts';
 import type { DeliveryResult, Webhook } from '../../../shared/webhooks';
@@ -190,15 +190,18 @@ describe('webhooks', () => {
       lastErrorAt: new Date(rig.clock.ms).toISOString(),
     });
 
+    // The log is written in the background: wait for the line rather than for the flush.
     rig.app.logger.flush();
-    const log = readFileSync(join(rig.dataDir, 'logs', 'tidemark.log'), 'utf8');
-    expect(log).not.toContain(TOKEN);
-    const failed = log
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((l) => l.component === 'webhooks' && l.msg === 'webhook delivery failed');
-    expect(failed.at(-1)).toMatchObject({ level: 50, url: failing!.shownUrl, status: 500 });
+    await vi.waitFor(() => {
+      const log = readFileSync(join(rig.dataDir, 'logs', 'tidemark.log'), 'utf8');
+      expect(log).not.toContain(TOKEN);
+      const failed = log
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.component === 'webhooks' && l.msg === 'webhook delivery failed');
+      expect(failed.at(-1)).toMatchObject({ level: 50, url: failing!.shownUrl, status: 500 });
+    });
 
     // Removed: nothing more is sent to it.
     const left = await rig.call<Webhook[]>('webhooks:remove', { id: failing!.id });
