@@ -19,7 +19,7 @@ async function start(dataDir: string, logger = createLogger(dataDir)) {
     secretStore: new KeyFileSecretStore(dataDir),
     logger,
   });
-  // A write, so the WAL and its index exist; the log file is opened asynchronously.
+  // A write, so the WAL and its index exist.
   await app.router.dispatch('settings:update', { sampleRetentionDays: 30, heartbeatRetentionDays: 30 });
   await vi.waitFor(() => expect(existsSync(join(dataDir, 'logs', 'tidemark.log'))).toBe(true));
   return app;
