@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import { psql, runPsqlFile } from '../../../test/support/psql';
 import { createTransactions, difference, type Engine, plan, startEngine } from './test-harness';
 
 /**
@@ -13,38 +12,11 @@ import { createTransactions, difference, type Engine, plan, startEngine } from '
  * Needs psql on the PATH (Debian: postgresql-client).
  */
 
-const run = promisify(execFile);
-const psql = ['/usr/bin/psql', '/usr/local/bin/psql'].find((p) => existsSync(p));
 let db: TestDatabase;
 let admin: pg.Client;
 let engine: Engine;
 
-async function runScript(file: string): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      psql as string,
-      [
-        '-X',
-        '-q',
-        '-h',
-        db.server.host,
-        '-p',
-        String(db.server.port),
-        '-U',
-        db.server.user,
-        '-d',
-        db.name,
-        '-f',
-        file,
-      ],
-      { env: { ...process.env, PGPASSWORD: db.password, PGSSLMODE: 'disable' } },
-    );
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
+const runScript = (file: string) => runPsqlFile(db, file, { stopOnError: false });
 
 describe.skipIf(!psql).each(testServers)('the exported psql script on %s', (server) => {
   beforeAll(async () => {

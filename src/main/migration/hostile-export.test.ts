@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import { psql, runPsqlFile } from '../../../test/support/psql';
 import { difference, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
@@ -16,8 +15,6 @@ import { difference, type Engine, plan, qIdent, runToEnd, startEngine, why } fro
  * none of it, and still migrate the table.
  */
 
-const run = promisify(execFile);
-const psql = ['/usr/bin/psql', '/usr/local/bin/psql'].find((p) => existsSync(p));
 const tag = randomBytes(3).toString('hex');
 /** Every payload touches a file starting with this; none may exist after the script ran. */
 const MARK = join(tmpdir(), `tm${tag}`);
@@ -108,20 +105,7 @@ describe.each(testServers)('on %s', (server) => {
     await root.end();
   });
 
-  async function runPsql(file: string): Promise<{ code: number; out: string }> {
-    const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', db.server.host, '-p', String(db.server.port)];
-    try {
-      const { stdout, stderr } = await run(
-        psql as string,
-        [...args, '-U', db.server.user, '-d', db.name, '-f', file],
-        { env: { ...process.env, PGPASSWORD: db.password, PGSSLMODE: 'disable' } },
-      );
-      return { code: 0, out: stdout + stderr };
-    } catch (error) {
-      const e = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  }
+  const runPsql = (file: string) => runPsqlFile(db, file);
 
   describe('a migration of objects with hostile names', () => {
     it('swaps and rolls back with the engine, every name intact', async () => {

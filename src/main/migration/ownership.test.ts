@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import { psql, runPsqlFile } from '../../../test/support/psql';
 import type { Migration } from '../../shared/migration';
 import { createTransactions, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
@@ -18,8 +17,6 @@ import { createTransactions, type Engine, plan, qIdent, runToEnd, startEngine, w
  * which object and whose, and the squatter must stay what it was.
  */
 
-const run = promisify(execFile);
-const psql = ['/usr/bin/psql', '/usr/local/bin/psql'].find((p) => existsSync(p));
 const SQUATTER = `tm_squat_${randomBytes(3).toString('hex')}`;
 
 let db: TestDatabase;
@@ -48,20 +45,7 @@ async function exportFile(m: Migration): Promise<string> {
   return file;
 }
 
-async function runPsql(file: string): Promise<{ code: number; out: string }> {
-  const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', db.server.host, '-p', String(db.server.port)];
-  try {
-    const { stdout, stderr } = await run(
-      psql as string,
-      [...args, '-U', db.server.user, '-d', db.name, '-f', file],
-      { env: { ...process.env, PGPASSWORD: db.password, PGSSLMODE: 'disable' } },
-    );
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
+const runPsql = (file: string) => runPsqlFile(db, file);
 
 describe.each(testServers)("Tidemark's objects on %s", (server) => {
   beforeAll(async () => {
