@@ -64,3 +64,23 @@ export function spawnCli(args: string[], options: SpawnCliOptions = {}): Promise
     });
   });
 }
+
+/** What an in-process `runCli` run printed: its exit code and its lines joined. */
+export interface CliOutput {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** `runCli` in this process with `--data-dir dataDir` first, its lines collected (fast; no spawn). */
+export async function cliIn(dataDir: string, ...args: string[]): Promise<CliOutput> {
+  // Loaded here so that spawn-only tests do not load the whole app.
+  const { runCli } = await import('../../src/main/cli/cli');
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['--data-dir', dataDir, ...args], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}

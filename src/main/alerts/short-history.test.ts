@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliIn } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import type { Growth, StorageOverview } from '../../shared/storage';
-import { runCli } from '../cli/cli';
 import { sample } from '../history/test-fixtures';
 import { type AlertRig, growTo, HOUR_MS, MiB, startRig } from './test-rig';
 
@@ -24,15 +24,7 @@ let profileId: string;
 const NAME = 'new server';
 const growthOf = () => rig.call<Growth>('storage:growth', { profileId });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--data-dir', rig.dataDir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]) => cliIn(rig.dataDir, ...args);
 
 beforeAll(async () => {
   db = await createTestDatabase('short history');

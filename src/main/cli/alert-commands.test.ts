@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliIn } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { Alert } from '../../shared/alerts';
-import { runCli } from './cli';
 import { parseSize } from './sizes';
 
 let db: TestDatabase;
@@ -23,15 +23,7 @@ afterAll(async () => {
   await db?.cleanup();
 });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]) => cliIn(dataDir, ...args);
 
 describe('tidemark rules', () => {
   it('shows a profile’s rules with their defaults, naming absolute-size and growth rules', async () => {

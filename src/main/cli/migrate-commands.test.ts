@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliIn } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { createTransactions } from '../migration/test-harness';
-import { runCli } from './cli';
 import { parseTableName } from './migrate-commands';
 
 let db: TestDatabase;
@@ -24,15 +24,7 @@ afterAll(async () => {
   await db?.cleanup();
 });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]) => cliIn(dataDir, ...args);
 
 describe('tidemark migrate', () => {
   it('reads table names as SQL does', () => {

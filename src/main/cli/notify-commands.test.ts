@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliIn } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { runCli } from './cli';
 
 /* `tidemark notify`: webhooks from the command line, tested against a local receiver. */
 
@@ -36,15 +36,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]) => cliIn(dataDir, ...args);
 
 describe('tidemark notify', () => {
   it('adds, lists (redacted), tests and removes a webhook', async () => {
