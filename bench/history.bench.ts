@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { EventBus } from '../src/main/events';
 import { History } from '../src/main/history/history';
 import { ProfileService } from '../src/main/profiles/profile-service';
 import { KeyFileSecretStore } from '../src/main/secrets/key-file-secret-store';
@@ -121,6 +122,7 @@ export async function run(): Promise<void> {
       new ProfileRepository(db),
       new KeyFileSecretStore(dir),
       () => new Date(now),
+      new EventBus(),
     );
     const history = new History(db, () => new Date(now));
     const profile = (name: string) =>

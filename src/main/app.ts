@@ -6,6 +6,7 @@ import { AlertService } from './alerts/alert-service';
 import type { Notifier } from './alerts/notifier';
 import { type WebhookOptions, WebhookService } from './alerts/webhooks/service';
 import { createDataDir, tightenDataDir } from './data-dir';
+import { EventBus } from './events';
 import { alertHandlers } from './handlers/alerts';
 import { appHandlers } from './handlers/app';
 import { migrationHandlers } from './handlers/migration';
@@ -16,7 +17,7 @@ import { createLogger } from './logger';
 import { MigrationService } from './migration/service';
 import { PoolManager } from './postgres/pool-manager';
 import { ProfileService } from './profiles/profile-service';
-import { EventBus, type Handlers, Router } from './router';
+import { type Handlers, Router } from './router';
 import { Monitoring } from './sampling/monitoring';
 import type { SecretStore } from './secrets/secret-store';
 import type { Services } from './services';
@@ -90,7 +91,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
   }
 
   const events = new EventBus();
-  const profiles = new ProfileService(new ProfileRepository(db), options.secretStore, now);
+  const profiles = new ProfileService(new ProfileRepository(db), options.secretStore, now, events);
   const binding = profiles.bindUnboundSecrets();
   if (binding.bound > 0) logger.info({ bound: binding.bound }, 'stored passwords bound to their servers');
   if (binding.unreadable.length > 0) {
@@ -100,6 +101,12 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     );
   }
   const pools = new PoolManager(async (id) => profiles.credentials(id), logger);
+  // A changed or deleted profile (new port, new password) must not keep using its old connections.
+  events.subscribe((message) => {
+    if (message.event === 'profiles:changed' && message.payload.reason !== 'created') {
+      void pools.invalidate(message.payload.id);
+    }
+  });
   const version = appVersion();
 
   const services: Services = {

@@ -1,14 +1,5 @@
-import type { z } from 'zod';
-import {
-  type Channel,
-  channels,
-  type EventMessage,
-  type EventName,
-  type EventOf,
-  type ParsedRequestOf,
-  type ResponseOf,
-} from '../shared/contract';
-import type { Result } from '../shared/result';
+import { type Channel, channels, type ParsedRequestOf, type ResponseOf } from '../shared/contract';
+import { fieldErrors, type Result } from '../shared/result';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 
@@ -21,19 +12,6 @@ export type HandlersFor<K extends Channel> = Pick<Handlers, K>;
 
 /** Where a request came from, for the log. */
 export type Origin = 'ipc' | 'host' | 'cli' | 'test';
-
-/** Form-level segments that wrap the fields the DBA typed; field errors are reported without them. */
-const wrapperSegments = new Set(['input', 'draft']);
-
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).filter((p, i) => !(i === 0 && wrapperSegments.has(p)));
-    const key = path.join('.') || '_';
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
 
 /**
  * The one router: every adapter (ipcMain, the host's WebSocket, the CLI,
@@ -74,22 +52,5 @@ export class Router {
         },
       };
     }
-  }
-}
-
-type Listener = (message: EventMessage) => void;
-
-/** Events main → renderer; each adapter subscribes and forwards. */
-export class EventBus {
-  private readonly listeners = new Set<Listener>();
-
-  emit<E extends EventName>(event: E, payload: EventOf<E>): void {
-    const message = { event, payload } as EventMessage;
-    for (const listener of this.listeners) listener(message);
-  }
-
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 }

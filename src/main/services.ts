@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { AppInfo } from '../shared/contract';
+import type { EventBus } from './events';
 import type { Logger } from './logger';
 import type { PoolManager } from './postgres/pool-manager';
 import type { ProfileService } from './profiles/profile-service';
-import type { EventBus } from './router';
 import type { SecretStore } from './secrets/secret-store';
 
 /** What the composition root builds once and hands to every domain's handlers. */

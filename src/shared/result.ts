@@ -33,3 +33,17 @@ export function resultSchema<T extends z.ZodType>(value: T) {
     z.object({ ok: z.literal(false), error: appErrorSchema }),
   ]);
 }
+
+/** Form-level segments that wrap the fields the DBA typed; field errors are reported without them. */
+const wrapperSegments = new Set(['input', 'draft']);
+
+/** A zod error as { field path: first message }, the shape every form shows. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).filter((p, i) => !(i === 0 && wrapperSegments.has(p)));
+    const key = path.join('.') || '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

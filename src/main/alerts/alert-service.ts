@@ -11,9 +11,9 @@ import {
 } from '../../shared/alerts';
 import type { UpkeepReport } from '../../shared/partition-upkeep';
 import type { Profile } from '../../shared/profile';
+import type { EventBus } from '../events';
 import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';
-import type { EventBus } from '../router';
 import { type AlertDraft, AlertRepository, subjectKey } from './alert-repository';
 import { kindTitles } from './messages';
 import type { Notifier } from './notifier';

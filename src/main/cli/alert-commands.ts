@@ -8,8 +8,8 @@ import {
 } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
 import type { Profile } from '../../shared/profile';
+import { fieldErrors } from '../../shared/result';
 import type { Tidemark } from '../app';
-import { fieldErrors } from '../router';
 import {
   CliFailure,
   type CliIo,

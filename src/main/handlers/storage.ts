@@ -1,5 +1,4 @@
 import type { StorageChannel } from '../../shared/channels/storage';
-import { type Profile, profileInputSchema } from '../../shared/profile';
 import type { RateRequirement } from '../../shared/storage';
 import type { HandlersFor } from '../router';
 import type { Monitoring } from '../sampling/monitoring';
@@ -61,39 +60,7 @@ export function storageHandlers(
     'health:overview': () => history.healthOverview(s.now()),
     'health:profile': ({ profileId, range }) => history.healthDetail(profileId, range, s.now()),
 
-    'demo:start': async () => {
-      const connection = await demo.start();
-      const existing = demo.profileId ? s.profiles.list().find((p) => p.id === demo.profileId) : undefined;
-      let profile: Profile;
-      if (existing) {
-        m.updateDemoProfile(existing.id, connection.port);
-        profile = s.profiles.get(existing.id);
-      } else {
-        const taken = new Set(s.profiles.list().map((p) => p.name.toLowerCase()));
-        let name = 'Demo server';
-        for (let n = 2; taken.has(name.toLowerCase()); n++) name = `Demo server ${n}`;
-        profile = s.profiles.create(
-          profileInputSchema.parse({
-            name,
-            host: connection.host,
-            port: connection.port,
-            database: connection.database,
-            user: connection.user,
-            password: connection.password,
-            passwordMode: 'store',
-            sslmode: 'disable',
-            connectTimeoutSec: 5,
-            statementTimeoutMs: 15_000,
-            poolSize: 2,
-          }),
-        );
-        demo.rememberProfile(profile.id);
-        history.schedules.set(profile.id, { storage: 'every 1m', heartbeatSeconds: 15 });
-        s.events.emit('profiles:changed', { reason: 'created', id: profile.id });
-      }
-      scheduler.plan(profile.id);
-      return { profile };
-    },
-    'demo:status': () => ({ running: demo.running, profileId: demo.profileId }),
+    'demo:start': () => demo.start(),
+    'demo:status': () => demo.status(),
   };
 }

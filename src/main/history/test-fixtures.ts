@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { profileInputSchema } from '../../shared/profile';
 import type { RelationKind } from '../../shared/storage';
+import { EventBus } from '../events';
 import { ProfileService } from '../profiles/profile-service';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import type { CollectedRelation, CollectedSample } from '../storage/types';
@@ -36,7 +37,12 @@ export function rig(): Rig {
   const { db } = openStore(dir);
   const clock = { now: T0 };
   const now = () => new Date(clock.now);
-  const profiles = new ProfileService(new ProfileRepository(db), new KeyFileSecretStore(dir), now);
+  const profiles = new ProfileService(
+    new ProfileRepository(db),
+    new KeyFileSecretStore(dir),
+    now,
+    new EventBus(),
+  );
   let n = 0;
   return {
     dir,

@@ -11,8 +11,9 @@ import {
   type HostServerMessage,
 } from '../../shared/host-protocol';
 import { pagePolicy } from '../../shared/page-policy';
+import type { EventBus } from '../events';
 import type { Logger } from '../logger';
-import type { EventBus, Router } from '../router';
+import type { Router } from '../router';
 import { parseClientMessage } from './client-message';
 
 export interface HostOptions {

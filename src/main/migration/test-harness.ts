@@ -5,9 +5,9 @@ import type pg from 'pg';
 import type { EventMessage } from '../../shared/contract';
 import type { Migration, MigrationSettingsInput, MigrationTarget } from '../../shared/migration';
 import type { ProfileFields } from '../../shared/profile';
+import { EventBus } from '../events';
 import { createLogger } from '../logger';
 import { PoolManager } from '../postgres/pool-manager';
-import { EventBus } from '../router';
 import { openStore } from '../store/database';
 import { MigrationService } from './service';
 

@@ -5,8 +5,8 @@ import { createTestDatabase, type TestDatabase, testServers } from '../../../tes
 import type { Alert } from '../../shared/alerts';
 import type { Migration, PreflightReport } from '../../shared/migration';
 import { AlertService } from '../alerts/alert-service';
+import { EventBus } from '../events';
 import { createLogger } from '../logger';
-import { EventBus } from '../router';
 import { openStore } from '../store/database';
 import { ProfileRepository } from '../store/profile-repository';
 import { createTransactions, type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ProfileFields, profileInputSchema } from '../../shared/profile';
 import { AppError } from '../errors';
+import { EventBus } from '../events';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { openStore } from '../store/database';
 import { ProfileRepository } from '../store/profile-repository';
@@ -12,12 +13,18 @@ import { ProfileService } from './profile-service';
 
 function setup(dir = mkdtempSync(join(tmpdir(), 'tidemark-profiles-'))) {
   const { db } = openStore(dir);
+  const events = new EventBus();
+  const announced: string[] = [];
+  events.subscribe((m) => {
+    if (m.event === 'profiles:changed') announced.push(`${m.payload.reason} ${m.payload.id}`);
+  });
   const service = new ProfileService(
     new ProfileRepository(db),
     new KeyFileSecretStore(dir),
     () => new Date(),
+    events,
   );
-  return { dir, db, service };
+  return { dir, db, service, announced };
 }
 
 const input = (over: Partial<ProfileFields> & { password?: string } = {}) =>
@@ -218,5 +225,34 @@ describe('profiles', () => {
     const err = errorOf(() => setup(dir).service.credentials(p.id));
     expect(err.code).toBe('password_required');
     expect(err.message).toMatch(/cannot be read here/);
+  });
+});
+
+describe('changes are announced by the service itself', () => {
+  it('emits profiles:changed for create, update, duplicate, unlock and delete, in order', () => {
+    const { service, announced } = setup();
+    const a = service.create(input());
+    service.update(a.id, input({ port: 5433 }));
+    const b = service.duplicate(a.id);
+    service.unlock(a.id, 'typed-for-this-session');
+    service.delete(b.id);
+    expect(announced).toEqual([
+      `created ${a.id}`,
+      `updated ${a.id}`,
+      `created ${b.id}`,
+      `updated ${a.id}`,
+      `deleted ${b.id}`,
+    ]);
+  });
+
+  it('announces nothing when a change is refused', () => {
+    const { service, announced } = setup();
+    const a = service.create(input());
+    service.create(input({ name: 'Other' }));
+    announced.length = 0;
+    const taken = input({ name: 'Other' });
+    expect(() => service.update(a.id, taken)).toThrow(AppError);
+    expect(() => service.delete('no-such-profile')).toThrow();
+    expect(announced).toEqual([]);
   });
 });

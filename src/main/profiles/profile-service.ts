@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile, ProfileFields } from '../../shared/profile';
 import { AppError, invalidInput, notFound } from '../errors';
+import type { EventBus } from '../events';
 import { rootCertProblem } from '../postgres/tls';
 import {
   describeTarget,
@@ -90,7 +91,13 @@ export class ProfileService {
     private readonly repo: ProfileRepository,
     private readonly secrets: SecretStore,
     private readonly now: () => Date,
+    /** Every change is announced here; the pools, the scheduler and the renderer follow it. */
+    private readonly events: EventBus,
   ) {}
+
+  private changed(reason: 'created' | 'updated' | 'deleted', id: string): void {
+    this.events.emit('profiles:changed', { reason, id });
+  }
 
   list(): Profile[] {
     return this.repo.list().map((s) => s.profile);
@@ -106,6 +113,7 @@ export class ProfileService {
     const cipher = this.cipherFor(rest, password, undefined);
     const id = randomUUID();
     this.write(() => this.repo.insert(id, rest, cipher, this.now().toISOString()), rest.name);
+    this.changed('created', id);
     return this.get(id);
   }
 
@@ -118,6 +126,7 @@ export class ProfileService {
     if (rest.passwordMode !== 'ask' || targetKey(rest) !== targetKey(current.profile)) {
       this.sessionPasswords.delete(id);
     }
+    this.changed('updated', id);
     return this.get(id);
   }
 
@@ -129,17 +138,20 @@ export class ProfileService {
     this.validate(copy, undefined);
     const newId = randomUUID();
     this.write(() => this.repo.insert(newId, copy, source.passwordCipher, this.now().toISOString()), newName);
+    this.changed('created', newId);
     return this.get(newId);
   }
 
   delete(id: string): void {
     if (!this.repo.delete(id)) throw notFound('That profile no longer exists.');
     this.sessionPasswords.delete(id);
+    this.changed('deleted', id);
   }
 
   unlock(id: string, password: string): void {
     const { profile } = this.stored(id);
     this.sessionPasswords.set(id, { password, target: targetKey(profile) });
+    this.changed('updated', id);
   }
 
   /** Fields and password for main's own connections. Never sent to the renderer. */

@@ -1,6 +1,6 @@
+import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import type { PoolManager } from '../postgres/pool-manager';
-import type { EventBus } from '../router';
 import type { Beat, BeatSink } from './ports';
 
 export interface HeartbeatDeps {

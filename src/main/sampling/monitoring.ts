@@ -1,4 +1,5 @@
 import { DemoServer } from '../demo/demo-server';
+import { DemoService } from '../demo/demo-service';
 import { History } from '../history/history';
 import type { Services } from '../services';
 import { collectStorageSample } from '../storage/collector';
@@ -20,7 +21,7 @@ export class Monitoring {
   readonly runner: SampleRunner;
   readonly heartbeat: Heartbeat;
   readonly scheduler: Scheduler;
-  readonly demo: DemoServer;
+  readonly demo: DemoService;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly s: Services) {
@@ -55,35 +56,25 @@ export class Monitoring {
       logger,
       now,
     });
-    this.demo = new DemoServer(s.dataDir, logger);
+    this.demo = new DemoService({
+      server: new DemoServer(s.dataDir, logger),
+      profiles,
+      schedules: this.history.schedules,
+      scheduler: this.scheduler,
+      logger,
+    });
   }
 
   /** Starts the timers (the desktop app and browser mode; never the CLI). */
   async start(): Promise<void> {
-    const { events, logger, profiles } = this.s;
+    const { events } = this.s;
     this.unsubscribe = events.subscribe((message) => {
       if (message.event !== 'profiles:changed') return;
       if (message.payload.reason === 'deleted') this.scheduler.remove(message.payload.id);
       else this.scheduler.plan(message.payload.id);
     });
-    // The demo's profile keeps working across restarts: bring its server back first.
-    const demoProfile = this.demo.profileId;
-    if (demoProfile && profiles.list().some((p) => p.id === demoProfile)) {
-      try {
-        const connection = await this.demo.start();
-        this.updateDemoProfile(demoProfile, connection.port);
-      } catch (err) {
-        logger.warn({ error: (err as Error).message }, 'demo server could not start');
-      }
-    }
+    await this.demo.resume();
     this.scheduler.start();
-  }
-
-  /** The demo server may come back on another port. */
-  updateDemoProfile(profileId: string, port: number): void {
-    const { profiles } = this.s;
-    const current = profiles.credentials(profileId).fields;
-    if (current.port !== port) profiles.update(profileId, { ...current, port });
   }
 
   async stop(): Promise<void> {

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { SampleResult } from '../../shared/storage';
 import { AppError } from '../errors';
+import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import type { PoolManager } from '../postgres/pool-manager';
-import type { EventBus } from '../router';
 import type { CollectedSample } from '../storage/types';
 import type { SampleAttemptLog, SampleSink } from './ports';
 

@@ -9,6 +9,14 @@ import {
 } from '../profile';
 import { type ChannelSpec, empty } from './common';
 
+/** One pg_service.conf / .pgpass entry: the profile made from it, or why none was. */
+const profileImportResultSchema = z.object({
+  label: z.string(),
+  profile: profileSchema.optional(),
+  error: z.string().optional(),
+});
+export type ProfileImportResult = z.infer<typeof profileImportResultSchema>;
+
 const id = z.object({ id: z.string().min(1, 'A profile id is required.') });
 
 export const profileChannels = {
@@ -43,15 +51,7 @@ export const profileChannels = {
     request: z.object({
       labels: z.array(z.string()).min(1, 'Pick at least one profile to import.'),
     }),
-    response: z.object({
-      results: z.array(
-        z.object({
-          label: z.string(),
-          profile: profileSchema.optional(),
-          error: z.string().optional(),
-        }),
-      ),
-    }),
+    response: z.object({ results: z.array(profileImportResultSchema) }),
   },
   /** Tests a saved profile, or a draft from the form before it is saved. */
   'profiles:test': {

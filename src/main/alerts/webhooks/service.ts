@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Alert } from '../../../shared/alerts';
 import type { DeliveryResult, Webhook, WebhookEvent, WebhookFormat } from '../../../shared/webhooks';
+import type { EventBus } from '../../events';
 import type { Logger } from '../../logger';
-import type { EventBus } from '../../router';
 import type { SecretStore } from '../../secrets/secret-store';
 import { redactUrl, type WebhookProfile, webhookBody } from './body';
 import { postWebhook } from './post';

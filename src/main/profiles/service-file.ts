@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ProfileCandidate, ProfileDraft } from '../../shared/profile';
-import { mapLibpqParams, withLibpqDefaults } from './libpq-params';
-import { osReason } from './os-reason';
-import { pgpassCandidates, readPgpass } from './pgpass';
+import { mapLibpqParams, withLibpqDefaults } from '../postgres/libpq-params';
+import { osReason } from '../postgres/os-reason';
+import { pgpassCandidates, readPgpass } from '../postgres/pgpass';
 
 /**
  * pg_service.conf, found and read as libpq does (node-postgres never learnt

@@ -1,6 +1,6 @@
 import type { ProfileDraft } from '../../shared/profile';
 import { AppError } from '../errors';
-import { mapLibpqParams, withLibpqDefaults } from './libpq-params';
+import { mapLibpqParams, withLibpqDefaults } from '../postgres/libpq-params';
 
 /**
  * Parses what a DBA pastes: a libpq URI (postgresql://user:pw@host:5432/db?sslmode=require)
