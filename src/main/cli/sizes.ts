@@ -1,19 +1,4 @@
-const SIZE_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1024,
-  kb: 1024,
-  kib: 1024,
-  m: 1024 ** 2,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-  t: 1024 ** 4,
-  tb: 1024 ** 4,
-  tib: 1024 ** 4,
-};
+import { parseByteSize } from '../../shared/bytes';
 
 /**
  * "1GiB", "500MB", "1.5 GB", "1073741824" → bytes. Units are binary, as in
@@ -21,8 +6,9 @@ const SIZE_UNITS: Record<string, number> = {
  * typed, for the schema that receives it to refuse with its own message.
  */
 export function parseSize(text: string): number | string {
-  const m = /^\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const factor = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || factor === undefined) return text;
-  return Math.round(Number(m[1]) * factor);
+  // A negative goes on as a number, so the schema's own "cannot be negative" names the field.
+  const negative = /^\s*-/.test(text);
+  const parsed = parseByteSize(negative ? text.replace('-', '') : text, 'B');
+  if (!parsed.ok) return text;
+  return negative ? -parsed.bytes : parsed.bytes;
 }

@@ -1,18 +1,19 @@
 import type { Alert, AlertKind, AlertRules } from '../../shared/alerts';
+import { parseByteSize } from '../../shared/bytes';
 import { formatBytes, formatExactBytes, formatSignedBytes } from './format';
 
 /**
- * Names that keep the two families apart: an absolute-size rule says "is big",
- * a growth rule says "is getting big fast". Every label carries its family.
+ * Titles a DBA reads: "is big" and "is getting big fast" are told apart by the words themselves,
+ * and the hint below says which rule fired.
  */
 export const alertKindLabels: Record<AlertKind, string> = {
-  growth_warning: 'Database growth (growth rule)',
-  relation_growth: 'Relation growth (growth rule)',
-  size_critical: 'Size above critical (absolute)',
-  forecast_warning: 'Critical size forecast (forecast)',
-  server_down: 'Server not answering (server)',
-  relation_size: 'Relation above its size limit (absolute)',
-  partition_upkeep: 'Partition upkeep (partitions)',
+  growth_warning: 'Database growing fast',
+  relation_growth: 'Relation growing fast',
+  size_critical: 'Database above its critical size',
+  forecast_warning: 'Critical size reached soon',
+  server_down: 'Server not answering',
+  relation_size: 'Relation above its size limit',
+  partition_upkeep: 'Partitions need upkeep',
 };
 
 /** One line on what made the rule fire, for tooltips and the Alerts page. */
@@ -107,25 +108,10 @@ export function figuresText(alert: Pick<Alert, 'previousBytes' | 'currentBytes'>
 
 // ---------- rules: GiB in the form, bytes in the contract ----------
 
-const GIB = BigInt(1024 ** 3);
-
-/**
- * A size typed in GiB ("50", "0.5", "0,25", "1e-3" is refused) → whole bytes,
- * computed in exact decimal arithmetic (0.1 GiB is 107,374,182.4 bytes → 107,374,182),
- * never through a binary float. null when it is not a decimal number.
- */
+/** A size field's text ("50" in GiB, or with its unit: "1 GB", "500 MiB") → bytes, or null if it is not one. */
 export function gibToBytes(text: string): number | null {
-  const match = /^([+-]?)(\d*)(?:[.,](\d*))?$/.exec(text.trim());
-  if (!match) return null;
-  const [, sign, whole = '', frac = ''] = match;
-  if (whole === '' && frac === '') return null;
-  const scale = 10n ** BigInt(frac.length);
-  const numerator = BigInt(`${whole || '0'}${frac}`) * GIB;
-  // Round half up to the nearest byte.
-  const bytes = (numerator * 2n + scale) / (scale * 2n);
-  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  const value = Number(bytes);
-  return sign === '-' && value !== 0 ? -value : value;
+  const parsed = parseByteSize(text, 'GiB');
+  return parsed.ok ? parsed.bytes : null;
 }
 
 /** Bytes → the shortest GiB text that reads back as the same bytes ("50", "0.5", "0.001"). */

@@ -1,3 +1,4 @@
+import { parseByteSize } from '../../shared/bytes';
 import type {
   MigrationSettings,
   MigrationSettingsInput,
@@ -208,13 +209,11 @@ function trimNumber(n: number): string {
   return String(Math.round(n * 100) / 100);
 }
 
-/** "120", "1.5", "0,5" in the chosen unit → bytes; null when empty. */
+/** "120", "1.5", "0,5" in the chosen unit, or with a unit of its own ("2 TB") → bytes; null when empty. */
 export function parseSize(text: string, unit: SizeUnit): { ok: true; bytes: number | null } | { ok: false } {
-  const t = text.trim().replace(',', '.');
-  if (t === '') return { ok: true, bytes: null };
-  const v = Number(t);
-  if (!Number.isFinite(v) || v < 0) return { ok: false };
-  return { ok: true, bytes: Math.round(v * unitBytes[unit]) };
+  if (text.trim() === '') return { ok: true, bytes: null };
+  const parsed = parseByteSize(text, unit);
+  return parsed.ok ? { ok: true, bytes: parsed.bytes } : { ok: false };
 }
 
 function parseInteger(text: string, min: number, max: number): number | null {

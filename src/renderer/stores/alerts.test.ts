@@ -59,9 +59,13 @@ describe('GiB in the rules form', () => {
     // 0.1 GiB = 107,374,182.4 bytes: the nearest byte.
     expect(gibToBytes('0.1')).toBe(107_374_182);
     expect(gibToBytes('0.0000000005')).toBe(1);
-    expect(gibToBytes('-1')).toBe(-GIB);
     expect(gibToBytes('0')).toBe(0);
-    for (const text of ['', '.', 'lots', '1e3', '1.2.3', '5 GiB']) expect(gibToBytes(text)).toBeNull();
+    // Sizes with their unit are read too, the way the DBA writes them elsewhere.
+    expect(gibToBytes('5 GiB')).toBe(5 * GIB);
+    expect(gibToBytes('1 GB')).toBe(GIB);
+    expect(gibToBytes('512 MB')).toBe(GIB / 2);
+    for (const text of ['', '.', 'lots', '1e3', '1.2.3', '-1', '5 parsecs'])
+      expect(gibToBytes(text)).toBeNull();
   });
   it('shows stored bytes as the shortest GiB text that reads back the same', () => {
     expect(bytesToGib(50 * GIB)).toBe('50');
@@ -88,7 +92,16 @@ describe('the rules draft', () => {
     expect(parsed.ok && parsed.rules.growthWarningPct).toBe('lots');
     expect(parsed.ok && parsed.rules.forecastDays).toBe(7.5);
     const bad = rulesOf({ ...draft, sizeCriticalBytes: 'big' });
-    expect(bad).toEqual({ ok: false, fields: { sizeCriticalBytes: 'Enter a size in GiB, e.g. 50 or 0.5.' } });
+    expect(bad).toEqual({
+      ok: false,
+      fields: { sizeCriticalBytes: '"big" is not a size: write a number, e.g. 50, 0.5 or 1.5 GiB.' },
+    });
+    const negative = rulesOf({ ...draft, growthFloorBytes: '-5' });
+    expect(negative).toEqual({ ok: false, fields: { growthFloorBytes: 'A size cannot be negative.' } });
+    expect(rulesOf({ ...draft, sizeCriticalBytes: '1 TB' })).toMatchObject({
+      ok: true,
+      rules: { sizeCriticalBytes: 1024 ** 4 },
+    });
   });
   it('puts main’s errors under the fields they name', () => {
     expect(

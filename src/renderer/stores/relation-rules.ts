@@ -1,8 +1,9 @@
 import { createStore } from 'zustand/vanilla';
 import type { RelationRule } from '../../shared/alerts';
+import { parseByteSize } from '../../shared/bytes';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
-import { bytesToGib, gibToBytes } from '../lib/alerts';
+import { bytesToGib } from '../lib/alerts';
 import type { Loadable } from './storage';
 
 /** The form as typed: a size in GiB, a growth in %, empty for "the profile's rule". */
@@ -39,16 +40,35 @@ const emptyDraft: RelationRuleDraft = {
   growthPct: '',
 };
 
-/** The form → the contract; a size that is not a number is handed on as typed for main to explain. */
-export function ruleOf(draft: RelationRuleDraft): Record<string, unknown> {
+/**
+ * The form → the contract. A size that cannot be read is refused here with the reason (a unit
+ * nobody uses, a negative); everything else goes as typed and main says what is wrong with it.
+ */
+export function ruleOf(
+  draft: RelationRuleDraft,
+): { ok: true; rule: Record<string, unknown> } | { ok: false; error: AppErrorData } {
   const size = draft.sizeGib.trim();
   const growth = draft.growthPct.trim().replace(/\s*%$/, '');
+  const bytes = size === '' ? null : parseByteSize(size, 'GiB');
+  if (bytes && !bytes.ok) {
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: bytes.message,
+        fields: { 'rule.sizeAboveBytes': bytes.message },
+      },
+    };
+  }
   return {
-    schema: draft.schema.trim(),
-    name: draft.name.trim(),
-    muted: draft.muted,
-    sizeAboveBytes: size === '' ? null : (gibToBytes(size) ?? size),
-    growthAbovePct: growth === '' ? null : growth,
+    ok: true,
+    rule: {
+      schema: draft.schema.trim(),
+      name: draft.name.trim(),
+      muted: draft.muted,
+      sizeAboveBytes: bytes ? bytes.bytes : null,
+      growthAbovePct: growth === '' ? null : Number.isFinite(Number(growth)) ? Number(growth) : growth,
+    },
   };
 }
 
@@ -94,8 +114,13 @@ export function createRelationRulesStore(client: RendererClient) {
     async save() {
       const profileId = get().profileId;
       if (!profileId || get().saving) return;
+      const typed = ruleOf(get().draft);
+      if (!typed.ok) {
+        set({ error: typed.error });
+        return;
+      }
       set({ saving: true, error: null });
-      const rule = ruleOf(get().draft) as RelationRule;
+      const rule = typed.rule as RelationRule;
       const result = await client.invoke('rules:setRelation', { profileId, rule });
       if (get().profileId !== profileId) return;
       if (result.ok)

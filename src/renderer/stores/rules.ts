@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { type AlertRules, DEFAULT_ALERT_RULES, type ProfileRules } from '../../shared/alerts';
+import { parseByteSize } from '../../shared/bytes';
 import type { EventMessage, RequestOf } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
@@ -64,9 +65,9 @@ export function rulesOf(
     if (typeof value === 'boolean') {
       rules[rule] = value;
     } else if (isByteRule(rule)) {
-      const bytes = gibToBytes(value);
-      if (bytes === null) fields[rule] = 'Enter a size in GiB, e.g. 50 or 0.5.';
-      else rules[rule] = bytes;
+      const size = parseByteSize(value, 'GiB');
+      if (size.ok) rules[rule] = size.bytes;
+      else fields[rule] = size.message;
     } else {
       rules[rule] = typedValue(rule as ValueRule, value) ?? value;
     }
