@@ -151,7 +151,10 @@ export const sampleResultSchema = z.object({
   sampleId: z.number(),
   takenAt: z.string(),
   durationMs: z.number(),
+  /** Every relation measured, partitions and chunks included. */
   relationCount: z.number(),
+  /** The rows of the relations table: partitions and chunks rolled up into their parent. */
+  topLevelCount: z.number(),
   gaps: z.array(z.string()),
 });
 export type SampleResult = z.infer<typeof sampleResultSchema>;

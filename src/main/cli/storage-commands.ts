@@ -37,7 +37,9 @@ async function sample(app: Tidemark, name: string | undefined, values: CliValues
   const { latest } = await call(app, 'storage:overview', { profileId: profile.id });
   const database = latest ? { name: latest.databaseName, bytes: latest.databaseBytes } : null;
   print(io, values, { profile: profile.name, ...result, database }, function* (s) {
-    yield `Sampled "${s.profile}" at ${s.takenAt}: ${s.relationCount} relations in ${s.durationMs} ms.`;
+    const rolledUp =
+      s.topLevelCount === s.relationCount ? '' : ` (${s.topLevelCount} with partitions and chunks rolled up)`;
+    yield `Sampled "${s.profile}" at ${s.takenAt}: ${s.relationCount} relations${rolledUp} in ${s.durationMs} ms.`;
     if (s.database)
       yield `Database ${s.database.name}: ${formatBytes(s.database.bytes)} (${s.database.bytes} bytes)`;
     for (const gap of s.gaps) yield `Note: ${gap}`;

@@ -66,6 +66,7 @@ export class SampleRunner {
         takenAt: sample.takenAt.toISOString(),
         durationMs: sample.durationMs,
         relationCount: sample.relations.length,
+        topLevelCount: sample.relations.filter((r) => r.parent === null).length,
         gaps: sample.gaps,
       };
     } catch (err) {

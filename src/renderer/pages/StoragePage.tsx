@@ -69,10 +69,19 @@ function SampleNotice() {
   }
   if (!result) return null;
   return (
-    <div className="banner banner-ok" role="status" data-testid="sample-result">
+    <div
+      className="banner banner-ok"
+      role="status"
+      data-testid="sample-result"
+      data-relation-count={result.relationCount}
+      data-shown-count={result.topLevelCount}
+    >
       <p>
-        Sampled {formatCount(result.relationCount)} {result.relationCount === 1 ? 'relation' : 'relations'} in{' '}
-        {formatElapsed(result.durationMs)}.
+        Sampled {formatCount(result.relationCount)} {result.relationCount === 1 ? 'relation' : 'relations'}
+        {result.topLevelCount === result.relationCount
+          ? ''
+          : `, shown as ${formatCount(result.topLevelCount)} with partitions and chunks rolled up,`}{' '}
+        in {formatElapsed(result.durationMs)}.
       </p>
       <button type="button" className="subtle small" onClick={() => storage.getState().dismissSampleResult()}>
         Dismiss
