@@ -64,9 +64,14 @@ test('a new user adds a server, tests it, and finds it again after a restart', a
 
   await test.step('save, with the password stored', async () => {
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page).toHaveURL(/#\/profiles\/[^/]+$/);
+    // A new server opens on its Storage tab.
+    await expect(page).toHaveURL(/#\/profiles\/[^/]+\/storage$/);
     await expect(page.getByRole('heading', { name: profileName })).toBeVisible();
     await expect(page.getByTestId('sidebar-profile')).toHaveCount(1);
+    // Its accessible name starts with the server's name, not its status.
+    await expect(
+      page.getByRole('navigation', { name: 'Servers' }).getByRole('link').first(),
+    ).toHaveAccessibleName(new RegExp(`^${profileName}`));
     await expect(page.getByTestId('sidebar-profile')).toContainText(
       `${postgres.host}:${postgres.port}/postgres`,
     );

@@ -31,6 +31,7 @@ export const channelNames = [
   'health:profile',
   'demo:start',
   'demo:status',
+  'demo:delete',
   // migration
   'migration:tables',
   'migration:describe',

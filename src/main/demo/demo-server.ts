@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  type Dirent,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +35,29 @@ interface DemoState {
   port: number;
   password: string;
   profileId: string | null;
+}
+
+/** Sum of file sizes under a folder; unreadable entries count as 0. */
+function folderBytes(path: string): number {
+  let total = 0;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) total += folderBytes(full);
+    else if (entry.isFile()) {
+      try {
+        total += statSync(full).size;
+      } catch {
+        // Gone meanwhile (PostgreSQL removes temporary files): nothing to count.
+      }
+    }
+  }
+  return total;
 }
 
 const DATABASE = 'demo';
@@ -105,6 +138,24 @@ export class DemoServer {
 
   get running(): boolean {
     return this.server !== null;
+  }
+
+  /** Where the cluster's files are: in the data folder, or (as root) the temp folder said above. */
+  get location(): string {
+    return this.root;
+  }
+
+  /** Bytes the cluster takes on disk (0 before it was ever set up). */
+  sizeOnDisk(): number {
+    return folderBytes(this.root);
+  }
+
+  /** Stops the server and deletes its files and state: the next start makes a fresh one. */
+  async remove(): Promise<void> {
+    await this.stop();
+    rmSync(this.root, { recursive: true, force: true });
+    rmSync(this.stateFile, { force: true });
+    this.logger.info({ location: this.root }, 'demo server deleted');
   }
 
   /** The profile created for the demo, if any (kept across restarts). */

@@ -1,3 +1,5 @@
+import { relative } from 'node:path';
+import type { DemoStatus } from '../../shared/channels/storage';
 import { type Profile, profileInputSchema } from '../../shared/profile';
 import type { ScheduleRepository } from '../history/schedule-repository';
 import type { Logger } from '../logger';
@@ -6,6 +8,7 @@ import type { Scheduler } from '../sampling/scheduler';
 import type { DemoServer } from './demo-server';
 
 interface DemoServiceDeps {
+  dataDir: string;
   server: DemoServer;
   profiles: ProfileService;
   schedules: ScheduleRepository;
@@ -17,8 +20,28 @@ interface DemoServiceDeps {
 export class DemoService {
   constructor(private readonly d: DemoServiceDeps) {}
 
-  status(): { running: boolean; profileId: string | null } {
-    return { running: this.d.server.running, profileId: this.d.server.profileId };
+  status(): DemoStatus {
+    const { server } = this.d;
+    const setUp = server.hasBeenSetUp();
+    return {
+      running: server.running,
+      profileId: this.profileId(),
+      setUp,
+      location: server.location,
+      inDataFolder: !relative(this.d.dataDir, server.location).startsWith('..'),
+      sizeBytes: setUp ? server.sizeOnDisk() : 0,
+    };
+  }
+
+  /** Deletes the demo: its profile (with the profile's history and alerts), its server and its files. */
+  async remove(): Promise<DemoStatus> {
+    const id = this.profileId();
+    if (id) {
+      this.d.profiles.delete(id);
+      this.d.scheduler.remove(id);
+    }
+    await this.d.server.remove();
+    return this.status();
   }
 
   /** Starts the server and returns its profile: the one from a previous run, or a new one sampled every minute. */

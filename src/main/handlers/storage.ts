@@ -62,5 +62,6 @@ export function storageHandlers(
 
     'demo:start': () => demo.start(),
     'demo:status': () => demo.status(),
+    'demo:delete': () => demo.remove(),
   };
 }

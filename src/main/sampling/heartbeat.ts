@@ -38,9 +38,11 @@ export class Heartbeat {
     const started = performance.now();
     let beat: Beat;
     try {
+      // Read first: a profile deleted meanwhile throws here, before a connection attempt is left unawaited.
+      const timeoutMs = this.deps.timeoutMs(profileId);
       await withTimeout(
         pools.withClient(profileId, (client) => client.query('SELECT 1')),
-        this.deps.timeoutMs(profileId),
+        timeoutMs,
       );
       beat = { at, ok: true, latencyMs: performance.now() - started, message: null };
     } catch (err) {

@@ -57,6 +57,7 @@ export class Monitoring {
       now,
     });
     this.demo = new DemoService({
+      dataDir: s.dataDir,
       server: new DemoServer(s.dataDir, logger),
       profiles,
       schedules: this.history.schedules,

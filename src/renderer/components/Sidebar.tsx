@@ -40,7 +40,6 @@ export function Sidebar() {
                 aria-current={active ? 'page' : undefined}
                 data-testid="sidebar-profile"
               >
-                <StatusDot state={s?.state ?? 'unknown'} detail={detail || undefined} />
                 <span className="profile-text">
                   <span className="profile-name">
                     <span className="profile-name-text">{p.name}</span>
@@ -50,6 +49,8 @@ export function Sidebar() {
                     {endpointOf(p)}
                   </span>
                 </span>
+                {/* After the name in the page, so a screen reader says the server first; drawn first by CSS. */}
+                <StatusDot state={s?.state ?? 'unknown'} detail={detail || undefined} />
                 {alertCounts[p.id] ? (
                   <AlertCountBadge counts={alertCounts[p.id]!} testId="sidebar-alert-count" />
                 ) : null}

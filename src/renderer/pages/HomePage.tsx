@@ -1,46 +1,9 @@
+import { DemoOffer } from '../components/DemoOffer';
 import { DemoBadge } from '../components/ProfileLayout';
 import { StatusDot } from '../components/StatusDot';
 import { endpointOf } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useDemo, useProfiles, useStores } from '../stores';
-
-/** "Try with a demo server": a local PostgreSQL with a growing table, sampled every minute. */
-function DemoOffer() {
-  const { demo } = useStores();
-  const starting = useDemo((s) => s.starting);
-  const error = useDemo((s) => s.error);
-  return (
-    <div className="demo-offer" aria-live="polite">
-      <p className="muted">No server at hand?</p>
-      <button
-        type="button"
-        className="large"
-        onClick={() => void demo.getState().start()}
-        disabled={starting}
-        aria-busy={starting}
-        data-testid="demo-start"
-      >
-        {starting ? (
-          <>
-            <span className="spinner" aria-hidden="true" /> Starting the demo server…
-          </>
-        ) : (
-          'Try with a demo server'
-        )}
-      </button>
-      <p className="field-hint">
-        {starting
-          ? 'Initialising a local PostgreSQL in the data folder and filling a table. This takes a few seconds.'
-          : 'Starts a local PostgreSQL with a transactions table that keeps growing, sampled every minute. It stops when Tidemark quits.'}
-      </p>
-      {error ? (
-        <p className="form-error" role="alert" data-testid="demo-error">
-          {error.message}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 function EmptyState() {
   return (

@@ -1,8 +1,9 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
+import { DemoOffer } from '../components/DemoOffer';
 import { passwordModeLabels, sslModeHints } from '../lib/format';
-import { useApp, useProfileForm, useProfiles, useStores } from '../stores';
+import { useApp, useDemo, useProfileForm, useProfiles, useStores } from '../stores';
 import type { DraftField } from '../stores/profile-form';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -322,11 +323,13 @@ function PasswordSection({ password, setPassword }: { password: string; setPassw
   );
 }
 
-function FormBody({ title }: { title: string }) {
+/** `offerDemo`: the Add server page also offers the demo server, while there is none. */
+function FormBody({ title, offerDemo = false }: { title: string; offerDemo?: boolean }) {
   const { profileForm } = useStores();
   const testing = useProfileForm((s) => s.testing);
   const saving = useProfileForm((s) => s.saving);
   const testResult = useProfileForm((s) => s.testResult);
+  const hasDemo = useDemo((s) => s.profileId !== null);
   // The password stays in this component (and its input) only; it is handed to test/save and never stored.
   const [password, setPassword] = useState('');
 
@@ -407,6 +410,7 @@ function FormBody({ title }: { title: string }) {
             </p>
           ) : null}
           <ConnectionTestPanel result={testResult} running={testing} />
+          {offerDemo && !hasDemo ? <DemoOffer /> : null}
         </aside>
       </div>
     </section>
@@ -420,7 +424,7 @@ export function NewProfilePage() {
     profileForm.getState().startNew();
     setReady(true);
   }, [profileForm]);
-  return ready ? <FormBody title="Add a server" /> : null;
+  return ready ? <FormBody title="Add a server" offerDemo /> : null;
 }
 
 export function EditProfilePage({ id }: { id: string }) {

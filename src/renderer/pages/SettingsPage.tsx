@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { DemoSection } from '../components/DemoSection';
 import { FormActions } from '../components/FormActions';
 import { LoadError } from '../components/Values';
 import { WebhooksSection } from '../components/WebhooksSection';
@@ -111,6 +112,7 @@ export function SettingsPage() {
         ) : null}
       </form>
       <WebhooksSection />
+      <DemoSection />
     </section>
   );
 }

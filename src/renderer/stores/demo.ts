@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import type { DemoStatus } from '../../shared/channels/storage';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import type { NavigationStore } from './navigation';
@@ -8,12 +9,17 @@ export type DemoState = {
   running: boolean;
   /** The profile that watches the demo server (kept after it stops, so the badge stays). */
   profileId: string | null;
+  /** Where its files are and how big, once it was set up; null until main said. */
+  status: DemoStatus | null;
   starting: boolean;
+  deleting: boolean;
   error: AppErrorData | null;
 
   loadStatus(): Promise<void>;
   /** Starts the local demo server and its profile, then opens that profile's Storage page. */
   start(): Promise<void>;
+  /** Deletes the demo's profile (and its history), its server and its files. */
+  remove(): Promise<boolean>;
   dismissError(): void;
 };
 
@@ -25,13 +31,29 @@ export function createDemoStore({ client, profiles, navigation }: Deps) {
   return createStore<DemoState>()((set, get) => ({
     running: false,
     profileId: null,
+    status: null,
     starting: false,
+    deleting: false,
     error: null,
 
     async loadStatus() {
       const result = await client.invoke('demo:status', {});
       // Where main does not offer the demo, there is simply no badge.
-      if (result.ok) set({ running: result.value.running, profileId: result.value.profileId });
+      if (result.ok)
+        set({ running: result.value.running, profileId: result.value.profileId, status: result.value });
+    },
+
+    async remove() {
+      if (get().deleting) return false;
+      set({ deleting: true, error: null });
+      const result = await client.invoke('demo:delete', {});
+      if (!result.ok) {
+        set({ deleting: false, error: result.error });
+        return false;
+      }
+      // The profile list follows main's profiles:changed event.
+      set({ deleting: false, running: false, profileId: null, status: result.value });
+      return true;
     },
 
     async start() {

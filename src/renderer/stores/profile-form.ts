@@ -278,7 +278,9 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
       profiles.getState().upsert(saved);
       if (testResult) profiles.getState().recordTest(saved.id, testResult);
       set({ ...initial });
-      navigation.getState().navigate(`/profiles/${encodeURIComponent(saved.id)}`);
+      // A new server opens on its storage (what the DBA added it for); an edit goes back to its connection.
+      const base = `/profiles/${encodeURIComponent(saved.id)}`;
+      navigation.getState().navigate(editing ? base : `${base}/storage`);
       return saved;
     },
 

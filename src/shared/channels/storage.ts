@@ -20,6 +20,19 @@ import { type ChannelSpec, empty, profileIdRequest } from './common';
 const relationId = z.number().int().positive('Choose a relation from the list.');
 const range = z.enum(chartRanges, { error: 'Range must be one of 24h, 7d, 30d, 90d, all.' });
 
+const demoStatusSchema = z.object({
+  running: z.boolean(),
+  /** The profile that watches it, while that profile exists. */
+  profileId: z.string().nullable(),
+  /** Its cluster exists on disk (it was started once and not deleted). */
+  setUp: z.boolean(),
+  /** Where its files are: the data folder, or a temp folder when Tidemark runs as root. */
+  location: z.string(),
+  inDataFolder: z.boolean(),
+  sizeBytes: z.number(),
+});
+export type DemoStatus = z.infer<typeof demoStatusSchema>;
+
 export const storageChannels = {
   /** The Storage page: latest sample, its relations, and whether the server answers. */
   'storage:overview': { request: profileIdRequest, response: storageOverviewSchema },
@@ -74,10 +87,9 @@ export const storageChannels = {
 
   /** Starts the local demo server (embedded PostgreSQL in the data folder) and its profile. */
   'demo:start': { request: empty, response: z.object({ profile: profileSchema }) },
-  'demo:status': {
-    request: empty,
-    response: z.object({ running: z.boolean(), profileId: z.string().nullable() }),
-  },
+  'demo:status': { request: empty, response: demoStatusSchema },
+  /** Deletes the demo's profile (and its history), stops its server and deletes its files. */
+  'demo:delete': { request: empty, response: demoStatusSchema },
 } as const satisfies Record<string, ChannelSpec>;
 
 export type StorageChannel = keyof typeof storageChannels;
