@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { exactTime, formatStamp } from '../lib/format';
+import { exactTime, formatStamp, utcClock, zoneOf } from '../lib/format';
 import { useSchedule, useStores } from '../stores';
 import { FormActions } from './FormActions';
 import { LoadError, RelTime } from './Values';
@@ -53,7 +53,8 @@ export function SchedulePanel({ profileId }: { profileId: string }) {
           />
           <p className="field-hint" id="schedule-storage-hint">
             <span className="mono">daily 03:00</span>, <span className="mono">every 15m</span>,{' '}
-            <span className="mono">every 2h</span>, or a cron expression. Times are UTC.
+            <span className="mono">every 2h</span>, or a cron expression. Schedules are in UTC; times below
+            are shown in your time zone.
           </p>
           {fieldErrors.storage ? (
             <p className="field-error" id="schedule-storage-error" data-testid="error-schedule-storage">
@@ -107,6 +108,14 @@ export function SchedulePanel({ profileId }: { profileId: string }) {
                     <time dateTime={current.nextSampleAt} title={exactTime(current.nextSampleAt)}>
                       {formatStamp(current.nextSampleAt)}
                     </time>{' '}
+                    {/* The schedule is written in UTC and shown in local time: say both when they differ. */}
+                    {zoneOf(current.nextSampleAt) === 'UTC' ? (
+                      <span className="muted">UTC</span>
+                    ) : (
+                      <span className="muted" data-testid="schedule-next-zone">
+                        {zoneOf(current.nextSampleAt)}, {utcClock(current.nextSampleAt)}
+                      </span>
+                    )}{' '}
                     <span className="muted">
                       (<RelTime iso={current.nextSampleAt} />)
                     </span>

@@ -149,6 +149,21 @@ export function formatStamp(iso: string | number, seconds = false): string {
   return `${date} ${time}`;
 }
 
+/** The local zone's offset at that moment, as shown beside local times: "UTC+01:00", "UTC−05:00", "UTC". */
+export function zoneOf(iso: string | number): string {
+  const offset = -new Date(iso).getTimezoneOffset();
+  if (!Number.isFinite(offset) || offset === 0) return 'UTC';
+  const sign = offset > 0 ? '+' : '−';
+  const abs = Math.abs(offset);
+  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** "03:00 UTC": the same instant as a schedule is written (schedules are in UTC). */
+export function utcClock(iso: string | number): string {
+  const d = new Date(iso);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
 /** "10:42" when it is today, else "2026-11-22 10:42". */
 export function formatClock(iso: string, now: number): string {
   const d = new Date(iso);
