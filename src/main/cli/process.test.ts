@@ -124,7 +124,7 @@ describe('the tidemark process', () => {
     expect(zero.code).toBe(2);
     expect(zero.stdout).toBe('');
     expect(zero.stderr).toMatch(/^--keep-days takes a whole number of days from 1 to 365, not "0"\./);
-    expect(zero.stderr).toMatch(/tidemark migrate cleanup ID --confirm TABLE/);
+    expect(zero.stderr).toMatch(/tidemark migrate cleanup ID --confirm OLD_TABLE/);
     expect(zero.stderr).not.toMatch(/Too small|expected/);
 
     const several = await tidemark(...blockedCheck, '--batch-rows', '1.5', '--free', 'lots');
@@ -219,6 +219,35 @@ describe('the tidemark process', () => {
       code: 'invalid_input',
       fields: { '--url': expect.stringMatching(/port/) },
     });
+  });
+
+  it('refuses, with exit 1, what main says cannot be done to a migration now', async () => {
+    const admin = await db.admin();
+    await createTransactions(admin, 'public.cli_refused', 100);
+    const table = ['pg', 'cli_refused', '--time', 'executed_at', '--target', 'partitions', ...accepted];
+    const plan = json(await tidemark('migrate', 'plan', ...table, '--json')) as {
+      migration: { id: string };
+    };
+    const id = plan.migration.id;
+    expect(json(await tidemark('migrate', 'status', id, '--json'))).toMatchObject({
+      state: 'planned',
+      allowedActions: ['run', 'cancel', 'discard'],
+    });
+    // A rollback of a plan that never ran is refused (it used to cancel it and exit 0).
+    expect(await tidemark('migrate', 'rollback', id)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Migration ${id} is planned: it cannot be rolled back now. Possible now: run, cancel, discard.\n`,
+    });
+    const swap = await tidemark('migrate', 'swap', id, '--json');
+    expect(swap).toMatchObject({ code: 1, stdout: '' });
+    expect(jsonError(swap)).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/cannot be swapped/),
+    });
+    expect((await tidemark('migrate', 'validate', id)).code).toBe(1);
+    expect((await tidemark('migrate', 'cleanup', id)).code).toBe(1);
+    expect(json(await tidemark('migrate', 'status', id, '--json'))).toMatchObject({ state: 'planned' });
   });
 
   it('pauses a run at a safe point on Ctrl-C, exits 1, and resumes where it stopped', async () => {
