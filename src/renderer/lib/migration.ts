@@ -1,10 +1,12 @@
 import type {
+  Blocker,
   MigrationSettings,
   MigrationSettingsInput,
   MigrationState,
   MigrationTarget,
   PhaseId,
   PreflightItem,
+  SwapAttempt,
   SyncMode,
 } from '../../shared/migration';
 
@@ -53,11 +55,6 @@ export const stateTones: Record<MigrationState, Tone> = {
   cleaning_up: 'busy',
   cleaned_up: 'ok',
 };
-
-/** Work is going on in main: the page follows the events. */
-export const busyStates: MigrationState[] = ['running', 'cancelling', 'rolling_back', 'cleaning_up'];
-/** Nothing more can happen to it. */
-export const finishedStates: MigrationState[] = ['cancelled', 'rolled_back', 'cleaned_up'];
 
 export const categoryLabels: Record<PreflightItem['category'], string> = {
   server: 'Server',
@@ -321,6 +318,15 @@ export function preflightInput(
   };
 }
 
+/** 150020 → "PostgreSQL 15.20", 90624 → "PostgreSQL 9.6.24": the version, not the packager's text after it. */
+export function serverVersionLabel(versionNum: number): string {
+  const major = Math.floor(versionNum / 10000);
+  const rest = versionNum % 10000;
+  return major >= 10
+    ? `PostgreSQL ${major}.${rest}`
+    : `PostgreSQL ${major}.${Math.floor(rest / 100)}.${rest % 100}`;
+}
+
 export function rowsPerSecond(rate: number | null): string {
   if (rate === null || !Number.isFinite(rate)) return '—';
   return `${Math.round(rate).toLocaleString('en-US')} rows/s`;
@@ -346,4 +352,50 @@ export function joinStatements(sql: string[]): string {
     out += stmt;
   });
   return out;
+}
+
+// ---------------------------------------------------------------- swap attempts
+
+/** Attempts one after another that met the same sessions the same way, shown as one card. */
+export type AttemptGroup<A extends { attempt: SwapAttempt }> = { first: A; last: A; count: number };
+
+function blockerKey(b: Blocker): string {
+  return JSON.stringify([b.pid, b.lockMode, b.granted, b.state, b.xactStart, b.query]);
+}
+
+/** Groups consecutive attempts with the same outcome and the same blockers (the waits between them differ). */
+export function groupAttempts<A extends { attempt: SwapAttempt }>(attempts: A[]): AttemptGroup<A>[] {
+  const groups: AttemptGroup<A>[] = [];
+  let key: string | null = null;
+  for (const a of attempts) {
+    const k = JSON.stringify([a.attempt.outcome, a.attempt.blockers.map(blockerKey).sort()]);
+    const open = groups[groups.length - 1];
+    if (open && k === key && a.attempt.outcome !== 'swapped') {
+      open.last = a;
+      open.count++;
+    } else {
+      groups.push({ first: a, last: a, count: 1 });
+      key = k;
+    }
+  }
+  return groups;
+}
+
+/** How long the blocker's transaction had been open when the attempt met it: "18 s", "4 min". */
+export function transactionAge(xactStart: string, at: string): string | null {
+  const ms = Date.parse(at) - Date.parse(xactStart);
+  if (!Number.isFinite(ms) || ms < 0) return null;
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.floor(s / 60);
+  return min < 120 ? `${min} min ${s % 60} s` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/** What the DBA may run to free the table; Tidemark itself never runs them. */
+export function blockerStatements(pid: number): { cancel: string; terminate: string } {
+  const p = Math.trunc(pid);
+  return {
+    cancel: `SELECT pg_cancel_backend(${p});`,
+    terminate: `SELECT pg_terminate_backend(${p});`,
+  };
 }
