@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationSettings } from '../../shared/migration';
 import {
-  blockerStatements,
   currentStep,
   formatWait,
   formFromSettings,
-  groupAttempts,
   joinStatements,
   parseSize,
   plainFix,
@@ -14,8 +12,8 @@ import {
   serverVersionLabel,
   settingsFieldOf,
   settingsInput,
-  transactionAge,
 } from './migration';
+import { blockerStatements, groupAttempts, transactionAge } from './swap-attempts';
 
 const defaults: MigrationSettings = {
   interval: '1 day',

@@ -1,7 +1,8 @@
 import type { Blocker, SwapAttempt } from '../../../shared/migration';
 import { CheckMark, CopyButton } from '../../components/MigrationParts';
 import { exactTime, formatStamp } from '../../lib/format';
-import { blockerStatements, formatWait, groupAttempts, transactionAge } from '../../lib/migration';
+import { formatWait } from '../../lib/migration';
+import { blockerStatements, groupAttempts, transactionAge } from '../../lib/swap-attempts';
 
 /**
  * The swap's tries, as cards: tries in a row that met the same sessions the
