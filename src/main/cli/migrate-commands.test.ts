@@ -91,7 +91,10 @@ describe('tidemark migrate', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/\\set ON_ERROR_STOP on/);
 
     const validated = await cli('migrate', 'validate', id, '--json');
-    expect(JSON.parse(validated.out)).toMatchObject({ ok: true });
+    expect(JSON.parse(validated.out)).toMatchObject({
+      ok: true,
+      rows: { oldTable: 3_000, newTable: 3_000, leftOut: 0 },
+    });
 
     const early = await cli('migrate', 'cleanup', id);
     expect(early.code).toBe(1);
