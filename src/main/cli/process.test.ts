@@ -228,11 +228,8 @@ describe('the tidemark process', () => {
     const plan = json(await tidemark('migrate', 'plan', ...table, '--json')) as {
       migration: { id: string };
     };
+    expect(plan.migration).toMatchObject({ state: 'planned', allowedActions: ['run', 'cancel', 'discard'] });
     const id = plan.migration.id;
-    expect(json(await tidemark('migrate', 'status', id, '--json'))).toMatchObject({
-      state: 'planned',
-      allowedActions: ['run', 'cancel', 'discard'],
-    });
     // A rollback of a plan that never ran is refused (it used to cancel it and exit 0).
     expect(await tidemark('migrate', 'rollback', id)).toEqual({
       code: 1,
@@ -243,12 +240,10 @@ describe('the tidemark process', () => {
     expect(swap).toMatchObject({ code: 1, stdout: '' });
     expect(jsonError(swap)).toMatchObject({
       code: 'conflict',
-      message: expect.stringMatching(/cannot be swapped/),
+      message: expect.stringMatching(/is planned: it cannot be swapped now/),
     });
-    expect((await tidemark('migrate', 'validate', id)).code).toBe(1);
-    expect((await tidemark('migrate', 'cleanup', id)).code).toBe(1);
     expect(json(await tidemark('migrate', 'status', id, '--json'))).toMatchObject({ state: 'planned' });
-  });
+  }, 180_000);
 
   it('pauses a run at a safe point on Ctrl-C, exits 1, and resumes where it stopped', async () => {
     const big = ['pg', 'cli_big', '--time', 'executed_at', '--target', 'partitions', ...accepted];
