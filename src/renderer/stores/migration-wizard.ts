@@ -60,8 +60,6 @@ export type MigrationWizardState = {
   createError: AppErrorData | null;
 
   open(profileId: string): void;
-  /** Back to step 1 with nothing chosen. */
-  newWizard(): void;
   loadTables(): Promise<void>;
   setTableFilter(text: string): void;
   chooseTable(ref: TableRefChoice): Promise<void>;
@@ -222,12 +220,6 @@ export function createMigrationWizardStore({ call, navigation, run, listChanged,
         if (get().profileId === profileId) return;
         cancelRecheck();
         set({ profileId, tables: idle(), server: null, ...wizardInitial });
-      },
-
-      newWizard() {
-        cancelRecheck();
-        set({ ...wizardInitial });
-        if (!get().tables.data) void get().loadTables();
       },
 
       async loadTables() {
