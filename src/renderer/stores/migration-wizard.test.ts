@@ -44,7 +44,10 @@ function setup() {
     new Promise((resolve) => {
       calls.push({ channel, request, answer: resolve as (r: Result<unknown>) => void });
     })) as ProfileCall;
-  const navigation = createNavigationStore({ location: { hash: '' }, addEventListener: () => {} } as unknown as Window);
+  const navigation = createNavigationStore({
+    location: { hash: '' },
+    addEventListener: () => {},
+  } as unknown as Window);
   const run = createMigrationRunStore({ client: {} as never, call, navigation, listChanged: () => {} });
   const wizard = createMigrationWizardStore({
     call,
