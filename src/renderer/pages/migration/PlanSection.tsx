@@ -110,7 +110,7 @@ function PlannedActions({ m }: { m: Migration }) {
           type="button"
           className="danger-outline"
           onClick={() => setDiscarding(true)}
-          disabled={busy !== null}
+          disabled={busy !== null || !m.allowedActions.includes('discard')}
         >
           Discard this plan
         </button>
@@ -125,7 +125,7 @@ function PlannedActions({ m }: { m: Migration }) {
           type="button"
           className="primary"
           onClick={() => void migrationRun.getState().act('run')}
-          disabled={busy !== null}
+          disabled={busy !== null || !m.allowedActions.includes('run')}
           data-testid="start-run"
         >
           <BusyLabel busy={busy === 'run'} idle="Start the migration" working="Starting…" />
