@@ -125,7 +125,15 @@ test('migration wizard: a transactions table to native partitions, through every
       await expect(accounts).toContainText('Cannot be chosen');
       await expect(accounts.getByRole('radio')).toBeDisabled();
 
-      await picker.getByLabel('public.transactions').check();
+      // A click anywhere on the row chooses it, as its hover promises (here: on its size).
+      const transactions = picker.locator('[data-testid="table-row"][data-table="public.transactions"]');
+      await transactions.locator('td.num').first().click();
+      await expect(transactions.getByRole('radio')).toBeChecked();
+      await expect(transactions).toHaveClass(/selected/);
+      // A row that cannot be chosen does nothing when clicked.
+      await accounts.locator('td.num').first().click();
+      await expect(accounts.getByRole('radio')).not.toBeChecked();
+      await expect(transactions.getByRole('radio')).toBeChecked();
       const chosen = page.getByTestId('chosen-table');
       await expect(chosen.getByTestId('chosen-rows')).toHaveText('4,000');
       await expect(chosen.getByTestId('chosen-range')).toContainText('2026-01-01');
@@ -167,14 +175,16 @@ test('migration wizard: a transactions table to native partitions, through every
       await expect(page.getByTestId('to-settings')).toBeDisabled();
       await shot('03-preflight-blocked');
 
+      // The summary names the server's version whole (no packager's text cut mid-parenthesis).
+      await expect(report.getByTestId('preflight-summary')).toContainText(
+        /on PostgreSQL \d+\.\d+, time column executed_at/,
+      );
+
+      // Each decision is checked again by itself: no "Check again" pressed.
       await page.getByLabel(/Accept the composite key/).check();
       await page.getByLabel('Free space you confirm').fill('20');
-      await expect(page.getByTestId('preflight-stale')).toBeVisible();
-      await page.getByTestId('to-settings').click();
-      await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'settings');
-      // The report as it was checked with those decisions.
-      await page.getByRole('button', { name: 'Back' }).click();
       await expect(pk).toHaveAttribute('data-status', 'warning');
+      await expect(page.getByTestId('preflight-stale')).toHaveCount(0);
       await expect(page.locator('[data-testid="preflight-item"][data-id="free_space"]')).toHaveAttribute(
         'data-status',
         'pass',
@@ -276,6 +286,12 @@ test('migration wizard: a transactions table to native partitions, through every
       const who = waited.locator(`[data-testid="blocker"][data-pid="${blockerPid}"]`);
       await expect(who).toContainText('e2e-blocker');
       await expect(who).toContainText('AccessShareLock');
+      // What would free the table, for the DBA to run; and the transaction's age in seconds.
+      await expect(who.getByTestId('blocker-sql')).toContainText(`SELECT pg_cancel_backend(${blockerPid});`);
+      await expect(who.getByTestId('blocker-sql')).toContainText(
+        `SELECT pg_terminate_backend(${blockerPid});`,
+      );
+      await expect(who.getByTestId('xact-since')).toContainText(/\(\d+ s open at this try\)/);
       await shot('10-swap-blocked');
       await blocker.query('COMMIT');
 
@@ -317,11 +333,14 @@ test('migration wizard: a transactions table to native partitions, through every
       const dialog = page.getByRole('dialog', { name: 'Drop the old table now?' });
       const confirm = dialog.getByTestId('cleanup-confirm');
       await expect(confirm).toBeDisabled();
-      await dialog.getByLabel('Type transactions to confirm').fill('Transactions');
+      // The name asked for is the name of what is dropped, not the live table's.
+      const oldName = `transactions_old_${migrationId.slice(0, 6)}`;
+      const typed = dialog.getByLabel(`Type ${oldName} to confirm`);
+      await typed.fill('transactions');
       await expect(confirm).toBeDisabled();
-      await expect(dialog).toContainText('not the table name');
+      await expect(dialog).toContainText('not the name of the old table');
       await shot('12-cleanup-confirm');
-      await dialog.getByLabel('Type transactions to confirm').fill('transactions');
+      await typed.fill(oldName);
       await confirm.click();
       await expect(page.getByTestId('migration-state')).toHaveText('Cleaned up', { timeout: 60_000 });
       await expect(page.getByTestId('finished')).toContainText('The old table');

@@ -5,8 +5,9 @@ import { AlertsOverviewPage, ProfileAlertsPage } from './pages/AlertsPage';
 import { HealthOverviewPage, HealthPage } from './pages/HealthPage';
 import { HomePage } from './pages/HomePage';
 import { ImportPage } from './pages/ImportPage';
-import { MigratePage, NewMigrationPage } from './pages/MigratePage';
-import { MigrationPage } from './pages/MigrationPage';
+import { MigrationListPage } from './pages/migration/MigrationListPage';
+import { MigrationRunPage } from './pages/migration/MigrationRunPage';
+import { NewMigrationPage } from './pages/migration/NewMigrationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { EditProfilePage, NewProfilePage } from './pages/ProfileFormPage';
 import { ProfilePage } from './pages/ProfilePage';
@@ -34,11 +35,11 @@ export const routes: RouteDef[] = [
   { pattern: '/profiles/:id/health', render: ({ id }) => <HealthPage id={id!} /> },
   { pattern: '/profiles/:id/alerts', render: ({ id }) => <ProfileAlertsPage id={id!} /> },
   { pattern: '/profiles/:id/rules', render: ({ id }) => <AlertRulesPage id={id!} /> },
-  { pattern: '/profiles/:id/migrate', render: ({ id }) => <MigratePage id={id!} /> },
+  { pattern: '/profiles/:id/migrate', render: ({ id }) => <MigrationListPage id={id!} /> },
   { pattern: '/profiles/:id/migrate/new', render: ({ id }) => <NewMigrationPage id={id!} /> },
   {
     pattern: '/profiles/:id/migrate/:migrationId',
-    render: ({ id, migrationId }) => <MigrationPage id={id!} migrationId={migrationId!} />,
+    render: ({ id, migrationId }) => <MigrationRunPage id={id!} migrationId={migrationId!} />,
   },
   { pattern: '/health', render: () => <HealthOverviewPage /> },
   { pattern: '/alerts', render: () => <AlertsOverviewPage /> },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedActionsSchema } from './migration-actions';
 
 /**
  * The migration wizard's domain: a time-series table moved into a TimescaleDB
@@ -409,6 +410,11 @@ export const validationReportSchema = z.object({
   /** No check failed. */
   ok: z.boolean(),
   checks: z.array(validationCheckSchema),
+  /**
+   * What the row-count check counted (rows changed since the swap left out, as `leftOut`);
+   * absent from reports journaled before it was recorded.
+   */
+  rows: z.object({ oldTable: z.number(), newTable: z.number(), leftOut: z.number() }).nullable().optional(),
 });
 export type ValidationReport = z.infer<typeof validationReportSchema>;
 
@@ -435,6 +441,11 @@ export const migrationSummarySchema = z.object({
   /** Cleanup is allowed without typing the table name from then on. */
   keepUntil: z.string().nullable(),
   error: migrationErrorSchema.nullable(),
+  /**
+   * What can be done now (migration-actions.ts `allowedActions`); cleanup before
+   * keepUntil still needs the old table's name typed.
+   */
+  allowedActions: allowedActionsSchema,
 });
 export type MigrationSummary = z.infer<typeof migrationSummarySchema>;
 
@@ -445,9 +456,7 @@ export const migrationSchema = migrationSummarySchema.extend({
   progress: progressSchema.nullable(),
   swap: swapReportSchema.nullable(),
   validation: validationReportSchema.nullable(),
-  /** Rollback is possible (before cleanup). */
-  canRollback: z.boolean(),
-  /** Cleanup is possible now; before keepUntil it needs the table name typed. */
-  canCleanup: z.boolean(),
+  /** The original table's name (in `schema`) from the swap to the cleanup, which drops it. */
+  oldTable: z.string(),
 });
 export type Migration = z.infer<typeof migrationSchema>;

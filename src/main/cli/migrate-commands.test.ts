@@ -91,12 +91,18 @@ describe('tidemark migrate', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/\\set ON_ERROR_STOP on/);
 
     const validated = await cli('migrate', 'validate', id, '--json');
-    expect(JSON.parse(validated.out)).toMatchObject({ ok: true });
+    expect(JSON.parse(validated.out)).toMatchObject({
+      ok: true,
+      rows: { oldTable: 3_000, newTable: 3_000, leftOut: 0 },
+    });
 
     const early = await cli('migrate', 'cleanup', id);
     expect(early.code).toBe(1);
-    expect(early.err).toMatch(/type the table name \(cli_tx\) to confirm/);
-    const cleaned = await cli('migrate', 'cleanup', id, '--confirm', 'cli_tx');
+    const oldTable = `cli_tx_old_${id.slice(0, 6)}`;
+    expect(early.err).toContain(`type the name of the table cleanup drops (${oldTable}) to confirm`);
+    // The live table's name is not what is dropped: refused.
+    expect((await cli('migrate', 'cleanup', id, '--confirm', 'cli_tx')).code).toBe(1);
+    const cleaned = await cli('migrate', 'cleanup', id, '--confirm', oldTable);
     expect(cleaned.code, cleaned.err).toBe(0);
     expect(cleaned.out).toMatch(/cleaned_up/);
     expect(

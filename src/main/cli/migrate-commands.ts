@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventMessage } from '../../shared/contract';
 import type { Migration, MigrationState, PreflightReport, ValidationReport } from '../../shared/migration';
+import { busyStates, type MigrationActionName, refusal } from '../../shared/migration-actions';
 import type { Tidemark } from '../app';
 import {
   CliFailure,
@@ -37,10 +38,8 @@ const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timesc
   migrate validate ID                    the validation checklist
   migrate rollback ID                    put the original table back (before cleanup)
   migrate cancel ID                      before the swap: remove what the migration created
-  migrate cleanup ID [--confirm TABLE]   drop the old table (TABLE typed to do it before the keep period)
+  migrate cleanup ID [--confirm OLD_TABLE]  drop the old table (its name typed to do it before the keep period)
   migrate export ID [--out FILE]         the plan as a psql script`;
-
-const BUSY: MigrationState[] = ['running', 'cancelling', 'rolling_back', 'cleaning_up'];
 
 /** `schema.table`, `table` (public), or quoted parts: `"My Schema"."Trade.Log"`; unquoted parts fold to lower case, as in SQL. */
 export function parseTableName(text: string): { schema: string; table: string } {
@@ -190,7 +189,8 @@ async function follow(
     for (;;) {
       const migration = await call(app, 'migration:get', { id });
       const pausing = interrupted && migration.state === 'running';
-      if (!BUSY.includes(migration.state) || (interrupted && !pausing)) return { migration, interrupted };
+      if (!busyStates.includes(migration.state) || (interrupted && !pausing))
+        return { migration, interrupted };
       await sleep(200);
     }
   } finally {
@@ -225,6 +225,14 @@ async function finish(
       'migration_failed',
     );
   }
+}
+
+/** Refuses (exit 1) what main says cannot be done now, before asking for it: `run` starts or resumes. */
+async function refuseUnlessAllowed(app: Tidemark, id: string, action: MigrationActionName): Promise<void> {
+  const m = await call(app, 'migration:get', { id });
+  const asked = action === 'run' && m.allowedActions.includes('resume') ? 'resume' : action;
+  const why = refusal(m, asked);
+  if (why) throw new CliFailure(why, 'conflict');
 }
 
 async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo): Promise<void> {
@@ -264,19 +272,24 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       return;
     }
     case 'run':
+      await refuseUnlessAllowed(app, needId(), 'run');
       await call(app, 'migration:run', { id: needId() });
       return finish(app, verb, needId(), io, values, ['swapped', 'ready_to_swap']);
     case 'swap':
+      await refuseUnlessAllowed(app, needId(), 'swap');
       await call(app, 'migration:swap', { id: needId() });
       return finish(app, verb, needId(), io, values, ['swapped']);
     case 'rollback':
+      await refuseUnlessAllowed(app, needId(), 'rollback');
       await call(app, 'migration:rollback', { id: needId() });
       return finish(app, verb, needId(), io, values, ['rolled_back', 'cancelled']);
     case 'cancel':
+      await refuseUnlessAllowed(app, needId(), 'cancel');
       await call(app, 'migration:cancel', { id: needId() });
       return finish(app, verb, needId(), io, values, ['cancelled']);
     case 'cleanup': {
       const confirm = typeof values.confirm === 'string' ? values.confirm : undefined;
+      await refuseUnlessAllowed(app, needId(), 'cleanup');
       await call(app, 'migration:cleanup', {
         id: needId(),
         ...(confirm !== undefined ? { confirmTableName: confirm } : {}),
@@ -284,6 +297,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       return finish(app, verb, needId(), io, values, ['cleaned_up']);
     }
     case 'validate': {
+      await refuseUnlessAllowed(app, needId(), 'validate');
       const report = await call(app, 'migration:validate', { id: needId() });
       print(io, values, report, validationLines);
       if (!report.ok)

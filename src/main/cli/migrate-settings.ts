@@ -42,13 +42,13 @@ const settingFlags: Partial<Record<SettingName, { flag: string; takes?: string; 
   segmentBy: { flag: '--segment-by' },
   batchRows: { flag: '--batch-rows', takes: wholeNumbers('batchRows', 'rows') },
   // 0 is refused on purpose: the old table is the rollback, and dropping it at once is already
-  // possible, but only with its name typed (`migrate cleanup ID --confirm TABLE`).
+  // possible, but only with its name typed (`migrate cleanup ID --confirm OLD_TABLE`).
   keepOldDays: {
     flag: '--keep-days',
     takes: wholeNumbers('keepOldDays', 'days'),
     note:
       'The old table is what a rollback puts back, so it is kept at least a day; to drop it right after the swap, ' +
-      'run: tidemark migrate cleanup ID --confirm TABLE',
+      'run: tidemark migrate cleanup ID --confirm OLD_TABLE (the name it drops, e.g. orders_old_ab12cd)',
   },
   confirmedFreeBytes: { flag: '--free', takes: 'a size such as 500GB or 1.5TiB' },
   acceptCompositeKey: { flag: '--accept-composite-key' },

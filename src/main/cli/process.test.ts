@@ -124,7 +124,7 @@ describe('the tidemark process', () => {
     expect(zero.code).toBe(2);
     expect(zero.stdout).toBe('');
     expect(zero.stderr).toMatch(/^--keep-days takes a whole number of days from 1 to 365, not "0"\./);
-    expect(zero.stderr).toMatch(/tidemark migrate cleanup ID --confirm TABLE/);
+    expect(zero.stderr).toMatch(/tidemark migrate cleanup ID --confirm OLD_TABLE/);
     expect(zero.stderr).not.toMatch(/Too small|expected/);
 
     const several = await tidemark(...blockedCheck, '--batch-rows', '1.5', '--free', 'lots');
@@ -220,6 +220,30 @@ describe('the tidemark process', () => {
       fields: { '--url': expect.stringMatching(/port/) },
     });
   });
+
+  it('refuses, with exit 1, what main says cannot be done to a migration now', async () => {
+    const admin = await db.admin();
+    await createTransactions(admin, 'public.cli_refused', 100);
+    const table = ['pg', 'cli_refused', '--time', 'executed_at', '--target', 'partitions', ...accepted];
+    const plan = json(await tidemark('migrate', 'plan', ...table, '--json')) as {
+      migration: { id: string };
+    };
+    expect(plan.migration).toMatchObject({ state: 'planned', allowedActions: ['run', 'cancel', 'discard'] });
+    const id = plan.migration.id;
+    // A rollback of a plan that never ran is refused (it used to cancel it and exit 0).
+    expect(await tidemark('migrate', 'rollback', id)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Migration ${id} is planned: it cannot be rolled back now. Possible now: run, cancel, discard.\n`,
+    });
+    const swap = await tidemark('migrate', 'swap', id, '--json');
+    expect(swap).toMatchObject({ code: 1, stdout: '' });
+    expect(jsonError(swap)).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/is planned: it cannot be swapped now/),
+    });
+    expect(json(await tidemark('migrate', 'status', id, '--json'))).toMatchObject({ state: 'planned' });
+  }, 180_000);
 
   it('pauses a run at a safe point on Ctrl-C, exits 1, and resumes where it stopped', async () => {
     const big = ['pg', 'cli_big', '--time', 'executed_at', '--target', 'partitions', ...accepted];

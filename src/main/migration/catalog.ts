@@ -316,8 +316,18 @@ export async function listCandidates(db: Queryable): Promise<TableCandidate[]> {
       SELECT relation FROM pg_catalog.pg_locks WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock'
     )
     SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS "table", c.relkind::text AS relkind,
-           c.relispartition AS is_partition, c.reltuples::float8 AS reltuples,
+           c.relispartition AS is_partition,
+           -- A partitioned table holds nothing itself: its rows and bytes are its partitions' (as on Storage).
+           CASE WHEN c.relkind = 'p'
+                THEN (SELECT sum(greatest(p.reltuples, 0))::float8 FROM pg_catalog.pg_partition_tree(c.oid) t
+                        JOIN pg_catalog.pg_class p ON p.oid = t.relid)
+                ELSE c.reltuples::float8 END AS reltuples,
            CASE WHEN c.oid IN (SELECT relation FROM locked) THEN NULL
+                WHEN c.relkind = 'p'
+                THEN (SELECT CASE WHEN bool_or(t.relid IN (SELECT relation FROM locked)) THEN NULL
+                                  ELSE sum(CASE WHEN t.relid IN (SELECT relation FROM locked) THEN 0
+                                                ELSE pg_catalog.pg_total_relation_size(t.relid) END)::float8 END
+                        FROM pg_catalog.pg_partition_tree(c.oid) t)
                 ELSE pg_catalog.pg_total_relation_size(c.oid)::float8 END AS total,
            ARRAY(SELECT json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
                                           'notNull', a.attnotnull, 'generated', a.attgenerated <> '')::text

@@ -401,7 +401,7 @@ describe.each(testServers)('on %s', (server) => {
       // Validation saw every row: nothing was detached yet.
       expect(swapped.validation?.ok).toBe(true);
       expect((await admin.query(`SELECT count(*)::int AS n FROM public.kept`)).rows[0].n).toBe(720);
-      engine.service.cleanup(m.id, 'kept');
+      engine.service.cleanup(m.id, swapped.oldTable);
       const cleaned = await engine.service.whenIdle(m.id);
       expect(cleaned.state, why(cleaned)).toBe('cleaned_up');
       const inTable = (await admin.query(`SELECT count(*)::int AS n FROM public.kept`)).rows[0].n as number;

@@ -202,12 +202,14 @@ describe.each(testServers)('native partitions on %s while the application writes
     expect(swapped.state, why(swapped)).toBe('swapped');
     expect(await difference(admin, 'transactions', 'shadow')).toEqual({ missing: 0, extra: 0 });
 
-    // Before the keep period is over, cleanup wants the table name typed.
+    // Before the keep period is over, cleanup wants the name of what it drops typed, not the live table's.
+    expect(swapped.oldTable).toMatch(/^transactions_old_[0-9a-f]{6}$/);
     expect(() => engine.service.cleanup(again.id, undefined)).toThrow(
-      /kept until .* type the table name \(transactions\)/,
+      new RegExp(`kept until .* type the name of the table cleanup drops \\(${swapped.oldTable}\\)`),
     );
-    expect(() => engine.service.cleanup(again.id, 'Transactions')).toThrow(/type the table name/);
-    engine.service.cleanup(again.id, 'transactions');
+    expect(() => engine.service.cleanup(again.id, 'transactions')).toThrow(/type the name of the table/);
+    expect(() => engine.service.cleanup(again.id, swapped.oldTable.toUpperCase())).toThrow(/type the name/);
+    engine.service.cleanup(again.id, swapped.oldTable);
     const cleaned = await engine.service.whenIdle(again.id);
     expect(cleaned.state, why(cleaned)).toBe('cleaned_up');
     expect(

@@ -313,7 +313,7 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
   const second = await plan(engine, 'public', 'PM Events', 'at', target, settings);
   const again = await runToEnd(engine, second.id);
   expect(again.state, why(again)).toBe('swapped');
-  engine.service.cleanup(second.id, 'PM Events');
+  engine.service.cleanup(second.id, again.oldTable);
   const cleaned = await engine.service.whenIdle(second.id);
   expect(cleaned.state, why(cleaned)).toBe('cleaned_up');
   const afterCleanup = await snapshot(q);

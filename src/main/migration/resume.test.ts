@@ -233,7 +233,7 @@ describe('resuming an interrupted copy on TimescaleDB', () => {
           missing: 0,
           extra: 0,
         });
-        engine.service.cleanup(m.id, 'ts_cut');
+        engine.service.cleanup(m.id, done.oldTable);
         expect((await engine.service.whenIdle(m.id)).state).toBe('cleaned_up');
       } finally {
         await q(`DROP TABLE IF EXISTS public.ts_cut CASCADE`).catch(() => {});

@@ -11,6 +11,7 @@ import type {
   TableSummary,
   ValidationReport,
 } from '../../shared/migration';
+import { allowedActions, endingSteps } from '../../shared/migration-actions';
 import type { UpkeepReport } from '../../shared/partition-upkeep';
 import { AppError, invalidInput, notFound } from '../errors';
 import type { Logger } from '../logger';
@@ -365,13 +366,25 @@ export class MigrationService {
       swappedAt: row.swappedAt,
       keepUntil: row.keepUntil,
       error: row.error,
+      allowedActions: this.allowedActions(row),
     };
+  }
+
+  private allowedActions(row: MigrationRow): MigrationSummary['allowedActions'] {
+    // An operation that ends the migration and was started (then failed or was cut short) is run again, never resumed.
+    const endingOp = this.journal
+      .steps(row.id)
+      .find((s) => endingSteps.includes(s.key) && s.state !== 'pending')?.key;
+    return allowedActions({
+      state: row.state,
+      swapped: row.swappedAt !== null,
+      working: this.active.has(row.id),
+      failedStep: row.state === 'failed' ? (endingOp ?? row.error?.step ?? null) : null,
+    });
   }
 
   get(id: string): Migration {
     const row = this.row(id);
-    const busy = this.active.has(id) || BUSY.includes(row.state);
-    const swapped = row.swappedAt !== null;
     const { after: _after, ...swap } = row.swap ?? ({} as NonNullable<MigrationRow['swap']>);
     return {
       ...this.summary(row),
@@ -381,8 +394,7 @@ export class MigrationService {
       progress: row.progress,
       swap: row.swap ? swap : null,
       validation: row.validation,
-      canRollback: !busy && !TERMINAL.includes(row.state) && row.state !== 'planned',
-      canCleanup: !busy && swapped && (row.state === 'swapped' || row.state === 'failed'),
+      oldTable: row.spec.names.oldTable,
     };
   }
 
@@ -682,10 +694,12 @@ export class MigrationService {
     }
     if (this.active.has(id)) throw new AppError('conflict', 'This migration is busy; wait for it.');
     const early = row.keepUntil !== null && this.now() < new Date(row.keepUntil);
-    if (early && confirmTableName !== row.table) {
+    // The name typed is the name of what is dropped, not of the live table.
+    const dropped = row.spec.names.oldTable;
+    if (early && confirmTableName !== dropped) {
       throw invalidInput(
-        `The old table is kept until ${row.keepUntil}. To drop it now, type the table name (${row.table}) to confirm.`,
-        { confirmTableName: `Type ${row.table} to confirm.` },
+        `The old table is kept until ${row.keepUntil}. To drop it now, type the name of the table cleanup drops (${dropped}) to confirm.`,
+        { confirmTableName: `Type ${dropped} to confirm.` },
       );
     }
     this.setState(id, 'cleaning_up');

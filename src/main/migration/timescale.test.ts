@@ -177,7 +177,7 @@ describe('a seed-shaped table into a TimescaleDB hypertable and back', () => {
         const again = await runToEnd(engine, second.id);
         expect(again.state, why(again)).toBe('swapped');
         expect(await check(engine)).toEqual({ missing: 0, extra: 0 });
-        engine.service.cleanup(second.id, 'transactions_ts');
+        engine.service.cleanup(second.id, again.oldTable);
         const cleaned = await engine.service.whenIdle(second.id);
         expect(cleaned.state, why(cleaned)).toBe('cleaned_up');
         expect((await q(`SELECT to_regclass($1) AS r`, [second.plan.names.oldTable])).rows[0]!.r).toBeNull();

@@ -254,7 +254,12 @@ async function checklist(db: Queryable, spec: MigrationSpec, now: () => Date): P
     ...(await pruning(db, spec, newRange.max)),
   );
 
-  return { checkedAt: now().toISOString(), ok: checks.every((c) => c.status !== 'fail'), checks };
+  return {
+    checkedAt: now().toISOString(),
+    ok: checks.every((c) => c.status !== 'fail'),
+    checks,
+    rows: { oldTable: oldCount, newTable: newCount, leftOut: changedSince },
+  };
 }
 
 function normalizeList(s: string | null | undefined): string {

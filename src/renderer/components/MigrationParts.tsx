@@ -1,3 +1,4 @@
+import './MigrationParts.css';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { MigrationState } from '../../shared/migration';
 import type { AppErrorData } from '../../shared/result';

@@ -9,9 +9,11 @@ import {
   plainFix,
   plainName,
   preflightInput,
+  serverVersionLabel,
   settingsFieldOf,
   settingsInput,
 } from './migration';
+import { blockerStatements, groupAttempts, transactionAge } from './swap-attempts';
 
 const defaults: MigrationSettings = {
   interval: '1 day',
@@ -130,5 +132,68 @@ describe('where a migration stands', () => {
     expect(currentStep('running', true, 'validate')).toBe('validate');
     expect(currentStep('swapped', true)).toBe('cleanup');
     expect(currentStep('failed', false, 'create-table')).toBe('run');
+  });
+});
+
+describe('what the swap section shows', () => {
+  const blocker = {
+    pid: 4242,
+    user: 'app',
+    application: 'billing',
+    clientAddr: null,
+    state: 'idle in transaction',
+    lockMode: 'AccessShareLock',
+    granted: true,
+    xactStart: '2026-03-01T10:00:00.000Z',
+    queryStart: '2026-03-01T10:00:00.000Z',
+    query: 'SELECT 1',
+  };
+  const attempt = (n: number, outcome: 'lock_timeout' | 'swapped', blockers = [blocker]) => ({
+    attempt: {
+      attempt: n,
+      at: `2026-03-01T10:00:${String(10 + n).padStart(2, '0')}.000Z`,
+      outcome,
+      blockers: outcome === 'swapped' ? [] : blockers,
+      message: `No lock within 2000 ms. Trying again in ${n} s.`,
+    },
+  });
+
+  it('groups tries in a row that met the same sessions the same way', () => {
+    const other = { ...blocker, pid: 7 };
+    const groups = groupAttempts([
+      attempt(1, 'lock_timeout'),
+      attempt(2, 'lock_timeout'),
+      attempt(3, 'lock_timeout'),
+      attempt(4, 'lock_timeout', [other]),
+      attempt(5, 'swapped'),
+    ]);
+    expect(groups.map((g) => [g.first.attempt.attempt, g.last.attempt.attempt, g.count])).toEqual([
+      [1, 3, 3],
+      [4, 4, 1],
+      [5, 5, 1],
+    ]);
+  });
+
+  it('says how old a young transaction is in seconds', () => {
+    expect(transactionAge('2026-03-01T10:00:00.000Z', '2026-03-01T10:00:17.400Z')).toBe('17 s');
+    expect(transactionAge('2026-03-01T10:00:00.000Z', '2026-03-01T10:04:05.000Z')).toBe('4 min 5 s');
+    expect(transactionAge('2026-03-01T10:00:00.000Z', '2026-03-01T13:10:00.000Z')).toBe('3 h 10 min');
+    expect(transactionAge('2026-03-01T10:00:05.000Z', '2026-03-01T10:00:00.000Z')).toBeNull();
+  });
+
+  it('gives the statements that would free the table, for a whole pid only', () => {
+    expect(blockerStatements(4242)).toEqual({
+      cancel: 'SELECT pg_cancel_backend(4242);',
+      terminate: 'SELECT pg_terminate_backend(4242);',
+    });
+    expect(blockerStatements(12.7).cancel).toBe('SELECT pg_cancel_backend(12);');
+  });
+});
+
+describe('serverVersionLabel', () => {
+  it('names the version without the packager text that was cut mid-parenthesis', () => {
+    expect(serverVersionLabel(150020)).toBe('PostgreSQL 15.20');
+    expect(serverVersionLabel(180001)).toBe('PostgreSQL 18.1');
+    expect(serverVersionLabel(90624)).toBe('PostgreSQL 9.6.24');
   });
 });

@@ -55,11 +55,6 @@ export const stateTones: Record<MigrationState, Tone> = {
   cleaned_up: 'ok',
 };
 
-/** Work is going on in main: the page follows the events. */
-export const busyStates: MigrationState[] = ['running', 'cancelling', 'rolling_back', 'cleaning_up'];
-/** Nothing more can happen to it. */
-export const finishedStates: MigrationState[] = ['cancelled', 'rolled_back', 'cleaned_up'];
-
 export const categoryLabels: Record<PreflightItem['category'], string> = {
   server: 'Server',
   table: 'Table',
@@ -318,6 +313,15 @@ export function preflightInput(
       confirmedFreeBytes: free.bytes,
     },
   };
+}
+
+/** 150020 → "PostgreSQL 15.20", 90624 → "PostgreSQL 9.6.24": the version, not the packager's text after it. */
+export function serverVersionLabel(versionNum: number): string {
+  const major = Math.floor(versionNum / 10000);
+  const rest = versionNum % 10000;
+  return major >= 10
+    ? `PostgreSQL ${major}.${rest}`
+    : `PostgreSQL ${major}.${Math.floor(rest / 100)}.${rest % 100}`;
 }
 
 export function rowsPerSecond(rate: number | null): string {

@@ -6,7 +6,10 @@ import { type AppState, createAppStore } from './app';
 import { createDemoStore, type DemoState } from './demo';
 import { createDiscoverStore, type DiscoverState } from './discover';
 import { createHealthStore, type HealthState } from './health';
-import { createMigrationStore, type MigrationStoreState } from './migration';
+import { profileCall } from './migration-call';
+import { createMigrationListStore, type MigrationListState } from './migration-list';
+import { createMigrationRunStore, type MigrationRunState } from './migration-run';
+import { createMigrationWizardStore, type MigrationWizardState } from './migration-wizard';
 import { createNavigationStore, type NavigationState } from './navigation';
 import { createNotificationsStore, type NotificationsState } from './notifications';
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
@@ -36,7 +39,16 @@ export function createStores(client: RendererClient, win: Window) {
   const rules = createRulesStore(client);
   const webhooks = createWebhooksStore(client);
   const relationRules = createRelationRulesStore(client);
-  const migration = createMigrationStore({ client, profiles, unlock, navigation });
+  const call = profileCall(client, profiles, unlock);
+  const listChanged = () => void migrationList.getState().loadList();
+  const migrationRun = createMigrationRunStore({ client, call, navigation, listChanged });
+  const migrationList = createMigrationListStore({ client, call, navigation, run: () => migrationRun });
+  const migrationWizard = createMigrationWizardStore({
+    call,
+    navigation,
+    run: () => migrationRun,
+    listChanged,
+  });
   const notifications = createNotificationsStore({
     capabilities: client.capabilities,
     profiles,
@@ -60,7 +72,9 @@ export function createStores(client: RendererClient, win: Window) {
     webhooks,
     relationRules,
     notifications,
-    migration,
+    migrationList,
+    migrationWizard,
+    migrationRun,
   };
 }
 
@@ -77,7 +91,8 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
     stores.rules.getState().applyEvent(message);
     stores.webhooks.getState().applyEvent(message);
     stores.notifications.getState().applyEvent(message);
-    stores.migration.getState().applyEvent(message);
+    stores.migrationList.getState().applyEvent(message);
+    stores.migrationRun.getState().applyEvent(message);
     if (message.event === 'profiles:changed') void stores.demo.getState().loadStatus();
   });
   // The sidebar's dots start from the heartbeat state main stored, until the next heartbeat says more.
@@ -113,7 +128,8 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
       if (schedule.getState().profileId) void schedule.getState().load();
       if (alerts.getState().scope) void alerts.getState().loadHistory();
       if (rules.getState().profileId) void rules.getState().load();
-      if (stores.migration.getState().profileId) void stores.migration.getState().refresh();
+      if (stores.migrationList.getState().profileId) void stores.migrationList.getState().loadList();
+      if (stores.migrationRun.getState().currentId) void stores.migrationRun.getState().refreshCurrent();
     }
   });
   // Requests made before the socket opens wait for it.
@@ -163,5 +179,9 @@ export const useWebhooks = <T,>(selector: (s: WebhooksState) => T): T =>
   useStore(useStores().webhooks, selector);
 export const useNotifications = <T,>(selector: (s: NotificationsState) => T): T =>
   useStore(useStores().notifications, selector);
-export const useMigration = <T,>(selector: (s: MigrationStoreState) => T): T =>
-  useStore(useStores().migration, selector);
+export const useMigrationList = <T,>(selector: (s: MigrationListState) => T): T =>
+  useStore(useStores().migrationList, selector);
+export const useMigrationWizard = <T,>(selector: (s: MigrationWizardState) => T): T =>
+  useStore(useStores().migrationWizard, selector);
+export const useMigrationRun = <T,>(selector: (s: MigrationRunState) => T): T =>
+  useStore(useStores().migrationRun, selector);

@@ -1,0 +1,94 @@
+import { type ReactNode, useId } from 'react';
+import type { SettingsField } from '../../lib/migration';
+import { useMigrationWizard } from '../../stores';
+
+/** One setting of step 3: its input, its error from main, its default and why. */
+
+/** Main's field messages may start mid-sentence ("must be greater than zero"). */
+function sentence(text: string | undefined): string | undefined {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
+export function SettingField({
+  label,
+  field,
+  reason,
+  defaultText,
+  children,
+  inputId,
+}: {
+  label: string;
+  field: SettingsField;
+  reason: string | undefined;
+  defaultText: string | null;
+  children: ReactNode;
+  inputId: string;
+}) {
+  const error = sentence(useMigrationWizard((s) => s.formErrors[field]));
+  return (
+    <div className="field mig-setting" data-field={field}>
+      <label htmlFor={inputId}>{label}</label>
+      {children}
+      {error ? (
+        <p className="field-error" id={`${inputId}-error`} data-testid={`error-${field}`}>
+          {error}
+        </p>
+      ) : null}
+      <p className="field-hint" id={`${inputId}-hint`}>
+        {defaultText !== null ? (
+          <>
+            <span className="default-value">Default: {defaultText}.</span>{' '}
+          </>
+        ) : null}
+        {reason}
+      </p>
+    </div>
+  );
+}
+
+export function TextSetting({
+  label,
+  field,
+  value,
+  onChange,
+  reason,
+  defaultText,
+  unit,
+  numeric,
+}: {
+  label: string;
+  field: SettingsField;
+  value: string;
+  onChange: (v: string) => void;
+  reason: string | undefined;
+  defaultText: string | null;
+  unit?: string;
+  numeric?: boolean;
+}) {
+  const id = useId();
+  const error = useMigrationWizard((s) => s.formErrors[field]);
+  const input = (
+    <input
+      id={id}
+      type="text"
+      className={numeric ? 'num-input' : undefined}
+      inputMode={numeric ? 'numeric' : undefined}
+      value={value}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={`${error ? `${id}-error ` : ''}${id}-hint`}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+  return (
+    <SettingField label={label} field={field} reason={reason} defaultText={defaultText} inputId={id}>
+      {unit ? (
+        <div className="input-unit">
+          {input}
+          <span>{unit}</span>
+        </div>
+      ) : (
+        input
+      )}
+    </SettingField>
+  );
+}
