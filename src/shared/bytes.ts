@@ -21,3 +21,32 @@ export function formatBytes(bytes: number): string {
   const text = v < 99.95 ? v.toFixed(1) : v.toFixed(0);
   return `${sign}${text} ${BYTE_UNITS[unit]}`;
 }
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/**
+ * "1GiB", "500MB", "1.5 GB", "1073741824" → bytes. Units are binary, as in
+ * PostgreSQL's own settings (1 MB = 1024 kB). Anything else is handed on as
+ * typed, for the schema that receives it to refuse with its own message.
+ */
+export function parseSize(text: string): number | string {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const factor = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || factor === undefined) return text;
+  return Math.round(Number(m[1]) * factor);
+}

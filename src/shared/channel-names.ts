@@ -31,6 +31,8 @@ export const channelNames = [
   'health:profile',
   'demo:start',
   'demo:status',
+  // the fleet overview (start page)
+  'fleet:overview',
   // migration
   'migration:tables',
   'migration:describe',
