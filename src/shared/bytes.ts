@@ -22,6 +22,20 @@ export function formatBytes(bytes: number): string {
   return `${sign}${text} ${BYTE_UNITS[unit]}`;
 }
 
+/**
+ * A size in the largest binary unit that states it exactly ("500 GiB",
+ * "1536 MiB", "1000 B"), for a field that is read back by parseSize.
+ */
+export function formatBytesExact(bytes: number): string {
+  let unit = 0;
+  let v = bytes;
+  while (v !== 0 && v % 1024 === 0 && unit < 4) {
+    v /= 1024;
+    unit++;
+  }
+  return `${v} ${BYTE_UNITS[unit]}`;
+}
+
 const SIZE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,

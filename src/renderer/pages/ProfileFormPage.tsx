@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
+import { ProfileFleetFields } from '../components/ProfileFleetFields';
 import { passwordModeLabels, sslModeHints } from '../lib/format';
 import { useApp, useProfileForm, useProfiles, useStores } from '../stores';
 import type { DraftField } from '../stores/profile-form';
@@ -381,6 +382,7 @@ function FormBody({ title }: { title: string }) {
                 />
               </div>
             </fieldset>
+            <ProfileFleetFields />
             <div className="form-actions">
               <button
                 type="button"
