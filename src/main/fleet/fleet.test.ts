@@ -151,6 +151,26 @@ describe('fleet overview', () => {
       diskFactsNote: expect.stringMatching(/not sampled/),
     });
   });
+
+  it('finds the 7-day baseline as the Storage page does, also when it is older than 7 days', async () => {
+    const a = await start();
+    const id = await addProfile(a, 'daily');
+    // Daily samples with an hour of jitter: the one nearest 7 days ago is 7 days and 1 hour old.
+    for (const [t, gib] of [
+      [T0 - 8 * DAY_MS, 1],
+      [T0 - 7 * DAY_MS - HOUR_MS, 2],
+      [T0 - 6 * DAY_MS + 3 * HOUR_MS, 3],
+      [T0 - DAY_MS, 4],
+      [T0, 5],
+    ] as const) {
+      a.monitoring.history.saveSample(id, sample(t, [], gib * GiB));
+    }
+    const [row] = (await overview(a)).rows;
+    const storage = a.monitoring.history.overview(id).latest!;
+    expect(row!.change7d).toEqual(storage.change7d);
+    expect(row!.change7d).toMatchObject({ bytes: 3 * GiB, spanMs: 7 * DAY_MS + HOUR_MS });
+    expect(row!.change24h).toEqual(storage.change24h);
+  });
 });
 
 describe('profile tags and disk size', () => {

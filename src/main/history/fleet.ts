@@ -40,8 +40,12 @@ interface LatestRow {
 
 const SPARK_BUCKETS = 42;
 const SPARK_BUCKET_MS = 4 * HOUR_MS;
-/** Readings are read this far back from each profile's latest sample: a 7-day change may use a baseline up to 7 days older. */
-const READ_BACK_MS = 14 * DAY_MS;
+/** Readings are read this far back from each profile's latest sample (the rate's basis, the sparkline). */
+const READ_BACK_MS = 7 * DAY_MS;
+
+/** Each profile's latest sample time, by one index seek per profile. */
+const LATEST_TIMES = `WITH l AS (
+  SELECT p.id AS profile_id, (SELECT max(taken_at) FROM samples WHERE profile_id = p.id) AS t FROM profiles p)`;
 
 const endpointOf = (p: ProfileRow) => {
   const host = p.host.includes(':') && !p.host.startsWith('/') ? `[${p.host}]` : p.host;
@@ -78,6 +82,13 @@ function changeOver(readings: Reading[], windowMs: number): Change {
   return changeAgainst(latest, cutoff, before, after);
 }
 
+/** The readings with the baseline candidates older than them, oldest first, each time once. */
+function withBaselines(readings: Reading[], baselines: Reading[] | undefined): Reading[] {
+  const first = readings[0]!.t;
+  const older = (baselines ?? []).filter((b) => b.t < first).sort((a, b) => a.t - b.t);
+  return older.length > 0 ? [...older, ...readings] : readings;
+}
+
 function sparkline(readings: Reading[], now: number): FleetRow['sparkline'] {
   const from = now - SPARK_BUCKETS * SPARK_BUCKET_MS;
   const bytes: (number | null)[] = new Array(SPARK_BUCKETS).fill(null);
@@ -92,9 +103,10 @@ function sparkline(readings: Reading[], now: number): FleetRow['sparkline'] {
 /**
  * The fleet overview's history reads: ONE query per table over every
  * profile (profiles with their heartbeat and schedule, the latest samples,
- * the readings of the last 14 days), however many servers there are; the
+ * the readings of the last 7 days), however many servers there are; the
  * whole history is read only for profiles whose recent readings fall short
- * of a rate, as the Storage page's growth does.
+ * of a rate, as the Storage page's growth does. The 7-day change's baseline
+ * is read apart (two rows a profile), so only 7 days of readings are read.
  */
 export class FleetQuery {
   private readonly stmts;
@@ -108,16 +120,28 @@ export class FleetQuery {
         LEFT JOIN heartbeat_current h ON h.profile_id = p.id
         LEFT JOIN schedules s ON s.profile_id = p.id
         ORDER BY p.name COLLATE NOCASE`),
+      // Each profile's newest sample by one index seek, not a scan of every sample.
       latest: db.prepare<[], LatestRow>(`
         SELECT s.profile_id, s.taken_at AS t, s.database_bytes AS bytes, s.database_name,
                (SELECT sum(d.bytes) FROM sample_databases d WHERE d.sample_id = s.id) AS all_bytes
-        FROM (SELECT profile_id, max(taken_at) AS t FROM samples GROUP BY profile_id) l
-        JOIN samples s ON s.profile_id = l.profile_id AND s.taken_at = l.t`),
+        FROM profiles p
+        JOIN samples s ON s.id = (SELECT id FROM samples WHERE profile_id = p.id ORDER BY taken_at DESC LIMIT 1)`),
       readings: db.prepare<[{ back: number }], Reading & { profile_id: string }>(`
+        ${LATEST_TIMES}
         SELECT s.profile_id, s.taken_at AS t, s.database_bytes AS bytes
-        FROM (SELECT profile_id, max(taken_at) AS t FROM samples GROUP BY profile_id) l
-        JOIN samples s ON s.profile_id = l.profile_id AND s.taken_at >= l.t - @back
+        FROM l JOIN samples s ON s.profile_id = l.profile_id AND s.taken_at >= l.t - @back
         ORDER BY s.profile_id, s.taken_at`),
+      // The 7-day change's baseline candidates (OverviewQuery.change's window), older than the readings above.
+      baselines: db.prepare<[{ w: number; jitter: number }], Reading & { profile_id: string }>(`
+        ${LATEST_TIMES}
+        SELECT l.profile_id, s.taken_at AS t, s.database_bytes AS bytes FROM l JOIN samples s ON s.id = (
+          SELECT id FROM samples WHERE profile_id = l.profile_id AND taken_at <= l.t - @w AND taken_at >= l.t - 2 * @w
+          ORDER BY taken_at DESC LIMIT 1)
+        UNION ALL
+        SELECT l.profile_id, s.taken_at AS t, s.database_bytes AS bytes FROM l JOIN samples s ON s.id = (
+          SELECT id FROM samples WHERE profile_id = l.profile_id AND taken_at > l.t - @w
+            AND taken_at < min(l.t, l.t - @w + @jitter + 1)
+          ORDER BY taken_at LIMIT 1)`),
     };
   }
 
@@ -126,7 +150,12 @@ export class FleetQuery {
     const rules = new Map(profiles.map((p) => [p.id, rulesOf(p.id)]));
     const latest = new Map(this.stmts.latest.all().map((l) => [l.profile_id, l]));
     const longestWindow = Math.max(0, ...[...rules.values()].map((r) => r.rateWindowHours * HOUR_MS));
-    const readings = this.grouped(this.stmts.readings.all({ back: Math.max(READ_BACK_MS, longestWindow) }));
+    const back = Math.max(READ_BACK_MS, longestWindow);
+    const readings = this.grouped(this.stmts.readings.all({ back }));
+    // A 7-day change may compare with a reading up to 7 days older than those: added where missing.
+    const baselines = this.grouped(
+      this.stmts.baselines.all({ w: 7 * DAY_MS, jitter: 7 * DAY_MS * JITTER_SHARE }),
+    );
 
     const rates = new Map<string, RateResult>();
     const short: string[] = [];
@@ -175,7 +204,7 @@ export class FleetQuery {
         databaseName: last?.database_name ?? null,
         databaseBytes: last?.bytes ?? null,
         change24h: mine.length > 0 ? changeOver(mine, DAY_MS) : null,
-        change7d: mine.length > 0 ? changeOver(mine, 7 * DAY_MS) : null,
+        change7d: mine.length > 0 ? changeOver(withBaselines(mine, baselines.get(p.id)), 7 * DAY_MS) : null,
         bytesPerDay: rate?.bytesPerDay ?? null,
         fit: rate?.bytesPerDay != null ? rate.fit : null,
         noRate: rate === null ? 'no samples yet' : rate.bytesPerDay === null ? rate.noRate : null,
