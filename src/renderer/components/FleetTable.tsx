@@ -6,6 +6,7 @@ import { type FleetSortKey, filterFleet, groupByTag, sortFleet } from '../lib/fl
 import { exactTime, formatDate } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useFleet, useStores } from '../stores';
+import { DemoBadge } from './ProfileLayout';
 import { StatusDot } from './StatusDot';
 import { Bytes, Change, RelTime } from './Values';
 
@@ -114,6 +115,7 @@ function Row({ row }: { row: FleetRow }) {
         <a href={href} className="fleet-name">
           {row.name}
         </a>
+        <DemoBadge profileId={row.profileId} />
         <span className="mono muted fleet-endpoint">{row.endpoint}</span>
         {row.tags.length > 0 ? (
           <span className="fleet-tags">
