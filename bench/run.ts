@@ -1,8 +1,9 @@
 /**
- * `npm run bench [storage|history|migration]`: runs the benchmark modules in
+ * `npm run bench [storage|history|migration|fleet]`: runs the benchmark modules in
  * turn and prints their figures. Nothing is asserted: timings belong here,
  * never in tests.
  */
+import { run as fleet } from './fleet.bench';
 import { run as history } from './history.bench';
 import { run as migration } from './migration.bench';
 import { run as storage } from './storage.bench';
@@ -11,6 +12,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['storage', storage],
   ['history', history],
   ['migration', migration],
+  ['fleet', fleet],
 ];
 
 async function main() {

@@ -7,8 +7,10 @@ import type { Notifier } from './alerts/notifier';
 import { type WebhookOptions, WebhookService } from './alerts/webhooks/service';
 import { createDataDir, tightenDataDir } from './data-dir';
 import { EventBus } from './events';
+import { FleetService } from './fleet/fleet-service';
 import { alertHandlers } from './handlers/alerts';
 import { appHandlers } from './handlers/app';
+import { fleetHandlers } from './handlers/fleet';
 import { migrationHandlers } from './handlers/migration';
 import { profileHandlers } from './handlers/profiles';
 import { storageHandlers } from './handlers/storage';
@@ -155,6 +157,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     ...migrationHandlers(migrations),
     ...storageHandlers(services, monitoring, (id) => rateRequirementOf(alerts.rules.get(id).rules)),
     ...alertHandlers(alerts, webhooks),
+    ...fleetHandlers(new FleetService({ history: monitoring.history, alerts, now })),
   };
 
   const router = new Router(handlers, logger);

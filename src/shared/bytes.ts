@@ -57,3 +57,29 @@ export function parseByteSize(
   if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, message: `"${typed}" is too large.` };
   return { ok: true, bytes: Number(bytes) };
 }
+
+/**
+ * A size in the largest binary unit that states it exactly ("500 GiB",
+ * "1536 MiB", "1000 B"), for a field that is read back by parseSize.
+ */
+export function formatBytesExact(bytes: number): string {
+  let unit = 0;
+  let v = bytes;
+  while (v !== 0 && v % 1024 === 0 && unit < 4) {
+    v /= 1024;
+    unit++;
+  }
+  return `${v} ${BYTE_UNITS[unit]}`;
+}
+
+/**
+ * For the command line and forms that hand a figure on to a schema: bytes when `parseByteSize`
+ * reads it, else the text as typed, for the schema to refuse with its own message. A negative
+ * goes on as a number, so the schema's "cannot be negative" names the field.
+ */
+export function parseSize(text: string): number | string {
+  const negative = /^\s*-/.test(text);
+  const parsed = parseByteSize(negative ? text.replace('-', '') : text, 'B');
+  if (!parsed.ok) return text;
+  return negative ? -parsed.bytes : parsed.bytes;
+}

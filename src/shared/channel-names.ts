@@ -32,6 +32,8 @@ export const channelNames = [
   'demo:start',
   'demo:status',
   'demo:delete',
+  // the fleet overview (start page)
+  'fleet:overview',
   // migration
   'migration:tables',
   'migration:describe',

@@ -3,6 +3,7 @@ import type { Channel } from './channel-names';
 import { alertChannels, alertEvents } from './channels/alerts';
 import { appChannels } from './channels/app';
 import type { ChannelSpec } from './channels/common';
+import { fleetChannels } from './channels/fleet';
 import { migrationChannels, migrationEvents } from './channels/migration';
 import { profileChannels, profileEvents } from './channels/profiles';
 import { storageChannels, storageEvents } from './channels/storage';
@@ -19,6 +20,7 @@ export const channels = {
   ...migrationChannels,
   ...storageChannels,
   ...alertChannels,
+  ...fleetChannels,
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Channels = typeof channels;

@@ -64,6 +64,26 @@ const profileFieldValidators = {
   allowCleartextPassword: z.boolean({ error: 'Allowing cleartext passwords is on or off (true or false).' }),
   /** Only with passwordMode 'store': a new password to store. Omitted = keep the stored one. */
   password: z.string().max(1024).optional(),
+  /** Groups to filter and fold the fleet by ("prod", "staging", "team-billing"); duplicates dropped. */
+  tags: z
+    .array(
+      trimmed
+        .min(1, 'A tag cannot be empty.')
+        .max(40, 'Keep a tag under 40 characters.')
+        .regex(/^[\p{L}\p{N}_.:/+-]+$/u, 'A tag is letters, digits and _ . : / + - (no spaces).'),
+    )
+    .max(20, 'A profile takes at most 20 tags.')
+    .transform((tags) => [...new Set(tags)]),
+  /**
+   * Size of the volume the server's data directory is on, as the DBA knows it:
+   * PostgreSQL cannot tell free space without an extension. Null = not given.
+   */
+  diskBytes: z
+    .number({ error: 'The disk size must be a number of bytes.' })
+    .int('The disk size must be a whole number of bytes.')
+    .positive('The disk size must be above 0.')
+    .max(Number.MAX_SAFE_INTEGER, 'The disk size is too large.')
+    .nullable(),
 };
 
 const v = profileFieldValidators;
@@ -77,6 +97,8 @@ export const profileInputSchema = z.object({
   poolSize: v.poolSize.default(2),
   passwordMode: v.passwordMode.default('pgpass'),
   allowCleartextPassword: v.allowCleartextPassword.optional(),
+  tags: v.tags.default([]),
+  diskBytes: v.diskBytes.default(null),
 });
 export type ProfileInput = z.input<typeof profileInputSchema>;
 export type ProfileFields = z.output<typeof profileInputSchema>;

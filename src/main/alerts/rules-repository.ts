@@ -75,6 +75,7 @@ export class RulesRepository {
   constructor(db: Database.Database) {
     this.stmts = {
       get: db.prepare<[string], Row>('SELECT * FROM alert_rules WHERE profile_id = ?'),
+      all: db.prepare<[], Row & { profile_id: string }>('SELECT * FROM alert_rules'),
       upsert: db.prepare(`
         INSERT INTO alert_rules (profile_id, growth_warning_enabled, growth_warning_pct, growth_floor_bytes,
           relation_growth_enabled, relation_growth_pct, size_critical_enabled, size_critical_bytes,
@@ -118,6 +119,12 @@ export class RulesRepository {
     return row
       ? { profileId, rules: fromRow(row), isDefault: false }
       : { profileId, rules: { ...DEFAULT_ALERT_RULES }, isDefault: true };
+  }
+
+  /** Every profile's rules in one query (the fleet overview); `of` gives the defaults for a profile without a row. */
+  all(): { of(profileId: string): AlertRules } {
+    const stored = new Map(this.stmts.all.all().map((row) => [row.profile_id, fromRow(row)]));
+    return { of: (profileId) => stored.get(profileId) ?? { ...DEFAULT_ALERT_RULES } };
   }
 
   /** The same rules for every profile named, in ONE transaction: all or none. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliIn } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { Alert } from '../../shared/alerts';
-import { parseSize } from './sizes';
+import { parseSize } from '../../shared/bytes';
 
 let db: TestDatabase;
 let dataDir: string;

@@ -6,7 +6,7 @@ import {
   type Snooze,
   snoozeChoices,
 } from '../../shared/alerts';
-import { formatBytes } from '../../shared/bytes';
+import { formatBytes, parseSize } from '../../shared/bytes';
 import type { Profile } from '../../shared/profile';
 import { fieldErrors } from '../../shared/result';
 import type { Tidemark } from '../app';
@@ -22,7 +22,6 @@ import {
   table,
   UsageError,
 } from './common';
-import { parseSize } from './sizes';
 
 type RuleName = keyof AlertRules;
 

@@ -7,6 +7,7 @@ import { defaultDataDir } from '../paths';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { alertCommands, ruleCommands } from './alert-commands';
 import { CliFailure, type CliIo, type CliValues, type CommandGroup, UsageError } from './common';
+import { fleetCommands } from './fleet-commands';
 import { growthCommands } from './growth-commands';
 import { migrateCommands } from './migrate-commands';
 import { migrateOptions } from './migrate-settings';
@@ -19,6 +20,7 @@ import { historyCommands, sampleCommands } from './storage-commands';
 export type { CliIo } from './common';
 
 const groups: Record<string, CommandGroup> = {
+  fleet: fleetCommands,
   profiles: profileCommands,
   sample: sampleCommands,
   history: historyCommands,
@@ -54,6 +56,8 @@ const options = {
   reset: { type: 'boolean' },
   for: { type: 'string' },
   format: { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  disk: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...migrateOptions,
   ...passwordOptions,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseSize } from '../../shared/bytes';
 import {
   type MigrationSettings,
   type MigrationSettingsInput,
@@ -6,7 +7,6 @@ import {
   migrationSettingsSchema,
 } from '../../shared/migration';
 import { type CliValues, UsageError } from './common';
-import { parseSize } from './sizes';
 
 /** The options the migrate commands read (added to the CLI's parser). */
 export const migrateOptions = {

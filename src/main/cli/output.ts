@@ -42,3 +42,16 @@ export class ProcessOutput implements CliIo {
     );
   }
 }
+
+/** Control characters (C0, DEL, C1) and the bidirectional overrides that can reorder what a terminal shows. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const UNSAFE_ON_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a profile or a server made safe to print on a terminal: an
+ * escape sequence or a newline in a name is shown as `\u001b`, `\u000a`, never
+ * acted on (the one writer for names in the CLI's text output).
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_ON_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

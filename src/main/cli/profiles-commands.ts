@@ -1,3 +1,4 @@
+import { formatBytes, parseSize } from '../../shared/bytes';
 import type { RequestOf } from '../../shared/contract';
 import type { ConnectionTestResult } from '../../shared/profile';
 import type { Tidemark } from '../app';
@@ -13,6 +14,7 @@ import {
   table,
   UsageError,
 } from './common';
+import { terminalSafe } from './output';
 import { passwordFromInput, passwordUsage } from './password-input';
 
 function describeTest(result: ConnectionTestResult): string[] {
@@ -33,11 +35,28 @@ function describeTest(result: ConnectionTestResult): string[] {
   ];
 }
 
-/** The request fields `profiles add` fills from flags. */
+/** The request fields `profiles add` / `edit` fill from flags. */
 const flags = new Map([
   ['uri', '--url'],
   ['name', '--name'],
+  ['tags', '--tag'],
+  ['diskBytes', '--disk'],
 ]);
+
+/**
+ * --tag (repeatable; --tag "" alone clears them) and --disk SIZE|none, as
+ * profile fields; only those given. A size the parser cannot read is passed on
+ * for the schema to refuse in its own words.
+ */
+function fleetFields(values: CliValues): { tags?: string[]; diskBytes?: number | null } {
+  const fields: { tags?: string[]; diskBytes?: number | null } = {};
+  if (Array.isArray(values.tag)) fields.tags = values.tag.filter((t) => t.trim() !== '');
+  if (typeof values.disk === 'string') {
+    fields.diskBytes =
+      values.disk.trim().toLowerCase() === 'none' ? null : (parseSize(values.disk) as number);
+  }
+  return fields;
+}
 
 async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo): Promise<void> {
   const [verb, arg] = args;
@@ -77,6 +96,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
           : `${fields.host ?? 'localhost'}/${fields.database ?? ''}`;
       const profile = await call(app, 'profiles:create', {
         ...fields,
+        ...fleetFields(values),
         name,
         ...(password
           ? { password, passwordMode: 'store' }
@@ -84,6 +104,21 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       } as RequestOf<'profiles:create'>);
       return print(io, values, profile, (p) => [
         `Added profile "${p.name}" (${p.user}@${p.host}:${p.port}/${p.database}).`,
+      ]);
+    }
+    case 'edit': {
+      if (!arg)
+        throw new UsageError('profiles edit needs a profile name: tidemark profiles edit NAME --tag prod');
+      const profile = await profileByName(app, arg);
+      const changes = fleetFields(values);
+      if (typeof values.name === 'string') Object.assign(changes, { name: values.name });
+      if (Object.keys(changes).length === 0)
+        throw new UsageError('profiles edit needs something to change: --tag T, --disk SIZE or --name NEW.');
+      const { id, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...input } = profile;
+      const updated = await call(app, 'profiles:update', { id, input: { ...input, ...changes } });
+      return print(io, values, updated, (p) => [
+        `Updated profile "${terminalSafe(p.name)}": tags ${p.tags.length ? terminalSafe(p.tags.join(', ')) : 'none'}, ` +
+          `disk ${p.diskBytes === null ? 'not given' : formatBytes(p.diskBytes)}.`,
       ]);
     }
     case 'test': {
@@ -111,6 +146,9 @@ export const profileCommands: CommandGroup = {
   usage: `  profiles list [--json]                 list connection profiles
   profiles add --url URI [--name NAME] [--password-stdin | --ask-password]
                                          add a profile from a libpq URI or key=value string
+      [--tag T]... [--disk SIZE]         tags to group it by; its data volume's size (500GiB, 2TiB)
+  profiles edit NAME [--tag T]... [--disk SIZE|none] [--name NEW]
+                                         change its tags (--tag "" clears them), disk size or name
   profiles test NAME [--password-stdin | --ask-password]
                                          test a profile's connection ("ask" profiles take their password so)
 ${passwordUsage}`,

@@ -15,7 +15,7 @@ export const DEFAULT_RATE_REQUIREMENT = rateRequirementOf(DEFAULT_ALERT_RULES);
 const HORIZON_MS = 100 * 365 * DAY_MS;
 
 /** The rate is fitted over the last 7 days of readings (or the required window, if longer). */
-const BASIS_MS = 7 * DAY_MS;
+export const BASIS_MS = 7 * DAY_MS;
 
 interface Range {
   key: string | number;
@@ -86,18 +86,29 @@ export class GrowthQuery {
     if (rate.bytesPerDay === null) return { ...base, bytesPerDay: null, fit: null, noRate: rate.noRate };
 
     const { bytesPerDay, fit } = rate;
-    const result: Growth = { ...base, bytesPerDay, fit, noRate: null };
-    if (latest.bytes >= threshold) {
-      return { ...result, reachesAt: new Date(latest.t).toISOString(), daysLeft: 0 };
-    }
-    if (bytesPerDay <= 0) return result;
-    const nowMs = now.getTime();
-    const reachesAt = latest.t + ((threshold - latest.bytes) / bytesPerDay) * DAY_MS;
-    if (reachesAt - nowMs > HORIZON_MS) return result;
-    return {
-      ...result,
-      reachesAt: new Date(reachesAt).toISOString(),
-      daysLeft: Math.max(0, (reachesAt - nowMs) / DAY_MS),
-    };
+    return { ...base, bytesPerDay, fit, noRate: null, ...reachOf(latest, bytesPerDay, threshold, now) };
   }
+}
+
+/**
+ * When `thresholdBytes` is reached from the `latest` reading at `bytesPerDay`:
+ * already (the latest reading's time, 0 days), never (flat, shrinking, or past
+ * a century: nulls), or at a date with the days left from `now`.
+ */
+export function reachOf(
+  latest: Reading,
+  bytesPerDay: number,
+  thresholdBytes: number,
+  now: Date,
+): { reachesAt: string | null; daysLeft: number | null } {
+  if (latest.bytes >= thresholdBytes) return { reachesAt: new Date(latest.t).toISOString(), daysLeft: 0 };
+  const never = { reachesAt: null, daysLeft: null };
+  if (bytesPerDay <= 0) return never;
+  const nowMs = now.getTime();
+  const reachesAt = latest.t + ((thresholdBytes - latest.bytes) / bytesPerDay) * DAY_MS;
+  if (reachesAt - nowMs > HORIZON_MS) return never;
+  return {
+    reachesAt: new Date(reachesAt).toISOString(),
+    daysLeft: Math.max(0, (reachesAt - nowMs) / DAY_MS),
+  };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AlertRules } from '../../shared/alerts';
 import type {
   ChartRange,
   Grower,
@@ -14,6 +15,7 @@ import type {
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
 import type { CollectedSample } from '../storage/types';
+import { type FleetFacts, FleetQuery } from './fleet';
 import { DEFAULT_RATE_REQUIREMENT, GrowthQuery } from './growth';
 import { HealthQuery, type HealthRange } from './health';
 import { type BeatInput, type BeatOutcome, HeartbeatRepository } from './heartbeat-repository';
@@ -49,6 +51,7 @@ export class History {
   private readonly seriesQuery: SeriesQuery;
   private readonly growthQuery: GrowthQuery;
   private readonly health: HealthQuery;
+  private readonly fleetQuery: FleetQuery;
   private readonly retention: Retention;
   private readonly lookup: Lookup;
 
@@ -74,6 +77,7 @@ export class History {
       (id) => this.schedules.scheduleOf(id).heartbeatSeconds * 1000,
     );
     this.retention = new Retention(db, this.settings);
+    this.fleetQuery = new FleetQuery(db);
   }
 
   /** The longest wait between samples under the profile's schedule (a day if it cannot be read). */
@@ -192,5 +196,10 @@ export class History {
 
   healthDetail(profileId: string, range: HealthRange, now: Date = this.clock()): HealthDetail {
     return this.health.detail(profileId, range, now);
+  }
+
+  /** What the history says of every server for the fleet overview, in one query per table. */
+  fleet(now: Date, rulesOf: (profileId: string) => AlertRules): FleetFacts[] {
+    return this.fleetQuery.facts(now, rulesOf);
   }
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Grower, RelationRow, StorageOverview } from '../../shared/storage';
 import type { Lookup } from './lookup';
+import type { Reading } from './rate-fit';
 import { RelationsQuery, windowAt } from './relations-query';
 import type { StatusQuery } from './status';
 import { DAY_MS, rangeMs } from './time';
@@ -14,10 +15,10 @@ interface SampleRow {
   gaps: string;
 }
 
-type Change = NonNullable<StorageOverview['latest']>['change24h'];
+export type Change = NonNullable<StorageOverview['latest']>['change24h'];
 
 /** How far past the window start a baseline may be, to absorb schedule jitter (03:00:02 vs 03:00:09). */
-const JITTER_SHARE = 0.1;
+export const JITTER_SHARE = 0.1;
 
 /** The Storage page: the latest sample, its top-level relations with 7-day growth, and top growers. */
 export class OverviewQuery {
@@ -102,14 +103,22 @@ export class OverviewQuery {
       cutoff,
       Math.min(latest.taken_at, cutoff + windowMs * JITTER_SHARE + 1),
     );
-    const base =
-      before && after ? (cutoff - before.t <= after.t - cutoff ? before : after) : (before ?? after);
-    if (!base) return null;
-    const bytes = latest.database_bytes - base.bytes;
-    return {
-      bytes,
-      pct: base.bytes > 0 ? (bytes / base.bytes) * 100 : null,
-      spanMs: latest.taken_at - base.t,
-    };
+    return changeAgainst({ t: latest.taken_at, bytes: latest.database_bytes }, cutoff, before, after);
   }
+}
+
+/**
+ * The change from the baseline nearer to `cutoff` — the reading `before` it
+ * or the one just `after` it (either may be missing) — to `latest`.
+ */
+export function changeAgainst(
+  latest: Reading,
+  cutoff: number,
+  before: Reading | undefined,
+  after: Reading | undefined,
+): Change {
+  const base = before && after ? (cutoff - before.t <= after.t - cutoff ? before : after) : (before ?? after);
+  if (!base) return null;
+  const bytes = latest.bytes - base.bytes;
+  return { bytes, pct: base.bytes > 0 ? (bytes / base.bytes) * 100 : null, spanMs: latest.t - base.t };
 }

@@ -21,9 +21,43 @@ function thinned(readings: Reading[]): Reading[] {
   return Array.from({ length: MAX_POINTS }, (_, i) => readings[Math.round(i * step)]!);
 }
 
-function median(sorted: Float64Array): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/**
+ * Puts the k-th smallest value at index k, smaller ones before it, larger
+ * after (Hoare's selection): linear on average, where sorting the ~29,000
+ * slopes of a 240-point fit costs ten times more.
+ */
+function select(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = swap;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k]!;
+}
+
+/** The median (the mean of the two middle values for an even count); reorders `values`. */
+function median(values: Float64Array): number {
+  const mid = values.length >> 1;
+  const upper = select(values, mid);
+  if (values.length % 2) return upper;
+  // Everything before `mid` is now at most `upper`: the lower middle value is their largest.
+  let lower = values[0]!;
+  for (let i = 1; i < mid; i++) if (values[i]! > lower) lower = values[i]!;
+  return (lower + upper) / 2;
 }
 
 /**
@@ -34,15 +68,18 @@ function median(sorted: Float64Array): number {
  */
 export function theilSenBytesPerDay(readings: Reading[]): number | null {
   const points = thinned(readings);
-  const slopes: number[] = [];
-  for (let i = 0; i < points.length; i++) {
-    for (let j = i + 1; j < points.length; j++) {
+  const n = points.length;
+  // Typed and preallocated: the fleet overview fits a hundred of these in one call.
+  const slopes = new Float64Array((n * (n - 1)) / 2);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
       const dt = points[j]!.t - points[i]!.t;
-      if (dt !== 0) slopes.push(((points[j]!.bytes - points[i]!.bytes) / dt) * DAY_MS);
+      if (dt !== 0) slopes[count++] = ((points[j]!.bytes - points[i]!.bytes) / dt) * DAY_MS;
     }
   }
-  if (slopes.length === 0) return null;
-  return median(Float64Array.from(slopes).sort());
+  if (count === 0) return null;
+  return median(slopes.subarray(0, count));
 }
 
 export type RateResult = { bytesPerDay: number; fit: RateFit } | { bytesPerDay: null; noRate: string };

@@ -44,7 +44,9 @@ describe.each(testServers)('the partition upkeep alert on %s', (server) => {
     store = openStore(engine.dataDir).db;
     store
       .prepare(
-        `INSERT INTO profiles VALUES (?,'Prod EU','h',5432,'d','u','prefer',NULL,NULL,NULL,10,15000,1,'pgpass',NULL,'t','t',0)`,
+        `INSERT INTO profiles (id, name, host, port, database, user_name, sslmode, connect_timeout_sec,
+           statement_timeout_ms, pool_size, password_mode, created_at, updated_at)
+         VALUES (?, 'Prod EU', 'h', 5432, 'd', 'u', 'prefer', 10, 15000, 1, 'pgpass', 't', 't')`,
       )
       .run(PROFILE);
     const profiles = new ProfileRepository(store);

@@ -18,6 +18,8 @@ interface ProfileRow {
   password_mode: string;
   password_cipher: Buffer | null;
   allow_cleartext_password: number;
+  tags: string;
+  disk_bytes: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -46,6 +48,8 @@ function toStored(row: ProfileRow): StoredProfile {
       poolSize: row.pool_size,
       passwordMode: row.password_mode as PasswordMode,
       allowCleartextPassword: row.allow_cleartext_password === 1,
+      tags: JSON.parse(row.tags) as string[],
+      diskBytes: row.disk_bytes,
       hasStoredPassword: row.password_cipher !== null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -71,6 +75,8 @@ function params(id: string, f: ProfileFields, cipher: Buffer | null, now: string
     password_mode: f.passwordMode,
     password_cipher: cipher,
     allow_cleartext_password: f.allowCleartextPassword ? 1 : 0,
+    tags: JSON.stringify(f.tags),
+    disk_bytes: f.diskBytes,
     now,
   };
 }
@@ -87,16 +93,17 @@ export class ProfileRepository {
       insert: db.prepare(`
         INSERT INTO profiles (id, name, host, port, database, user_name, sslmode, ssl_root_cert, ssl_cert, ssl_key,
           connect_timeout_sec, statement_timeout_ms, pool_size, password_mode, password_cipher, allow_cleartext_password,
-          created_at, updated_at)
+          tags, disk_bytes, created_at, updated_at)
         VALUES (@id, @name, @host, @port, @database, @user_name, @sslmode, @ssl_root_cert, @ssl_cert, @ssl_key,
           @connect_timeout_sec, @statement_timeout_ms, @pool_size, @password_mode, @password_cipher,
-          @allow_cleartext_password, @now, @now)`),
+          @allow_cleartext_password, @tags, @disk_bytes, @now, @now)`),
       update: db.prepare(`
         UPDATE profiles SET name = @name, host = @host, port = @port, database = @database, user_name = @user_name,
           sslmode = @sslmode, ssl_root_cert = @ssl_root_cert, ssl_cert = @ssl_cert, ssl_key = @ssl_key,
           connect_timeout_sec = @connect_timeout_sec, statement_timeout_ms = @statement_timeout_ms,
           pool_size = @pool_size, password_mode = @password_mode, password_cipher = @password_cipher,
-          allow_cleartext_password = @allow_cleartext_password, updated_at = @now
+          allow_cleartext_password = @allow_cleartext_password, tags = @tags, disk_bytes = @disk_bytes,
+          updated_at = @now
         WHERE id = @id`),
       delete: db.prepare<[string]>('DELETE FROM profiles WHERE id = ?'),
       setCipher: db.prepare<[Buffer, string]>('UPDATE profiles SET password_cipher = ? WHERE id = ?'),

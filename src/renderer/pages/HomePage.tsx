@@ -1,9 +1,10 @@
+import { useEffect } from 'react';
 import { DemoOffer } from '../components/DemoOffer';
-import { DemoBadge } from '../components/ProfileLayout';
-import { StatusDot } from '../components/StatusDot';
-import { endpointOf } from '../lib/format';
+import { FleetTable } from '../components/FleetTable';
+import { LoadError } from '../components/Values';
+import { fleetTags } from '../lib/fleet';
 import { hrefOf } from '../lib/router';
-import { useDemo, useProfiles, useStores } from '../stores';
+import { useFleet, useProfiles, useStores } from '../stores';
 
 function EmptyState() {
   return (
@@ -30,17 +31,30 @@ function EmptyState() {
   );
 }
 
+/** The start page: every server in one row, most at risk first (built in main by fleet:overview). */
 function Overview() {
-  const profiles = useProfiles((s) => s.profiles);
-  const status = useProfiles((s) => s.status);
+  const { fleet } = useStores();
+  const overview = useFleet((s) => s.overview);
+  const filter = useFleet((s) => s.filter);
+  const tag = useFleet((s) => s.tag);
+  const byTag = useFleet((s) => s.byTag);
+  // Read on opening; samples, alerts, state flips and profile edits keep it current (stores/fleet.ts).
+  useEffect(() => {
+    void fleet.getState().load();
+  }, [fleet]);
+  const rows = overview.data?.rows ?? null;
+  const tags = rows ? fleetTags(rows) : [];
   return (
     <section aria-labelledby="page-title">
       <header className="page-head">
         <div>
           <h1 id="page-title" tabIndex={-1}>
-            Servers
+            Fleet
           </h1>
-          <p className="muted">Pick a server to see where its storage goes and how fast it grows.</p>
+          <p className="muted">
+            Every server, most at risk first: down, then critical alerts, then the disk or critical size
+            soonest full, then warnings. Click a column to sort by it.
+          </p>
         </div>
         <div className="page-actions">
           <a className="button primary" href={hrefOf('/profiles/new')}>
@@ -48,22 +62,44 @@ function Overview() {
           </a>
         </div>
       </header>
-      <ul className="card-grid">
-        {profiles.map((p) => (
-          <li key={p.id}>
-            <a className="card card-link" href={hrefOf(`/profiles/${encodeURIComponent(p.id)}/storage`)}>
-              <span className="card-title">
-                <StatusDot state={status[p.id]?.state ?? 'unknown'} detail={status[p.id]?.message} />
-                {p.name}
-                <DemoBadge profileId={p.id} />
-              </span>
-              <span className="mono muted">
-                {p.user}@{endpointOf(p)}
-              </span>
-            </a>
-          </li>
-        ))}
-      </ul>
+      <div className="fleet-controls">
+        <input
+          type="search"
+          aria-label="Filter servers"
+          placeholder="Filter by name, host or tag"
+          value={filter}
+          onChange={(e) => fleet.getState().setFilter(e.target.value)}
+          data-testid="fleet-filter"
+        />
+        <label>
+          Tag{' '}
+          <select
+            value={tag ?? ''}
+            onChange={(e) => fleet.getState().setTag(e.target.value === '' ? null : e.target.value)}
+            data-testid="fleet-tag"
+          >
+            <option value="">All servers</option>
+            {tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={byTag}
+            onChange={(e) => fleet.getState().setByTag(e.target.checked)}
+            data-testid="fleet-by-tag"
+          />{' '}
+          Group by tag
+        </label>
+      </div>
+      {overview.error ? (
+        <LoadError message={overview.error.message} onRetry={() => void fleet.getState().load()} />
+      ) : null}
+      {rows ? <FleetTable rows={rows} /> : <p className="loading">Loading…</p>}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
 import { DemoOffer } from '../components/DemoOffer';
+import { ProfileFleetFields } from '../components/ProfileFleetFields';
 import { passwordModeLabels, sslModeHints } from '../lib/format';
 import { useApp, useDemo, useProfileForm, useProfiles, useStores } from '../stores';
 import type { DraftField } from '../stores/profile-form';
@@ -384,6 +385,7 @@ function FormBody({ title, offerDemo = false }: { title: string; offerDemo?: boo
                 />
               </div>
             </fieldset>
+            <ProfileFleetFields />
             <div className="form-actions">
               <button
                 type="button"

@@ -5,6 +5,7 @@ import { type AlertsState, createAlertsStore } from './alerts';
 import { type AppState, createAppStore } from './app';
 import { createDemoStore, type DemoState } from './demo';
 import { createDiscoverStore, type DiscoverState } from './discover';
+import { createFleetStore, type FleetState } from './fleet';
 import { createHealthStore, type HealthState } from './health';
 import { profileCall } from './migration-call';
 import { createMigrationListStore, type MigrationListState } from './migration-list';
@@ -32,6 +33,7 @@ export function createStores(client: RendererClient, win: Window) {
   const discover = createDiscoverStore(client, profiles);
   const storage = createStorageStore({ client, profiles, unlock, win });
   const health = createHealthStore(client);
+  const fleet = createFleetStore(client);
   const schedule = createScheduleStore(client);
   const settings = createSettingsStore(client);
   const demo = createDemoStore({ client, profiles, navigation });
@@ -64,6 +66,7 @@ export function createStores(client: RendererClient, win: Window) {
     discover,
     storage,
     health,
+    fleet,
     schedule,
     settings,
     demo,
@@ -86,6 +89,7 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
     stores.profiles.getState().applyEvent(message);
     stores.storage.getState().applyEvent(message);
     stores.health.getState().applyEvent(message);
+    stores.fleet.getState().applyEvent(message);
     stores.schedule.getState().applyEvent(message);
     stores.alerts.getState().applyEvent(message);
     stores.rules.getState().applyEvent(message);
@@ -125,6 +129,7 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
       const { storage, health, schedule, alerts, rules } = stores;
       if (storage.getState().profileId) void storage.getState().refresh();
       if (health.getState().profileId) void health.getState().loadDetail();
+      if (stores.fleet.getState().overview.data) void stores.fleet.getState().load();
       if (schedule.getState().profileId) void schedule.getState().load();
       if (alerts.getState().scope) void alerts.getState().loadHistory();
       if (rules.getState().profileId) void rules.getState().load();
@@ -166,6 +171,7 @@ export const useUnlock = <T,>(selector: (s: UnlockState) => T): T => useStore(us
 export const useStorage = <T,>(selector: (s: StorageState) => T): T =>
   useStore(useStores().storage, selector);
 export const useHealth = <T,>(selector: (s: HealthState) => T): T => useStore(useStores().health, selector);
+export const useFleet = <T,>(selector: (s: FleetState) => T): T => useStore(useStores().fleet, selector);
 export const useSchedule = <T,>(selector: (s: ScheduleStoreState) => T): T =>
   useStore(useStores().schedule, selector);
 export const useSettings = <T,>(selector: (s: SettingsState) => T): T =>

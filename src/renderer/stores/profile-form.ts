@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { formatBytesExact, parseSize } from '../../shared/bytes';
 import type {
   ConnectionTestResult,
   PasswordMode,
@@ -29,6 +30,10 @@ export type Draft = {
   poolSize: string;
   passwordMode: PasswordMode;
   allowCleartextPassword: boolean;
+  /** Comma- or space-separated, as typed. */
+  tags: string;
+  /** "500 GiB", "2TiB", or blank for not given. */
+  diskSize: string;
 };
 export type DraftField = keyof Draft;
 
@@ -61,6 +66,8 @@ export const emptyDraft: Draft = {
   poolSize: '2',
   passwordMode: 'store',
   allowCleartextPassword: false,
+  tags: '',
+  diskSize: '',
 };
 
 export function draftFromProfile(p: Profile): Draft {
@@ -79,6 +86,8 @@ export function draftFromProfile(p: Profile): Draft {
     poolSize: String(p.poolSize),
     passwordMode: p.passwordMode,
     allowCleartextPassword: p.allowCleartextPassword ?? false,
+    tags: p.tags.join(', '),
+    diskSize: p.diskBytes === null ? '' : formatBytesExact(p.diskBytes),
   };
 }
 
@@ -101,6 +110,9 @@ export function inputFromDraft(d: Draft, password?: string): ProfileInput {
     poolSize: optionalNumberField(d.poolSize),
     passwordMode: d.passwordMode,
     allowCleartextPassword: d.allowCleartextPassword,
+    tags: d.tags.split(/[\s,]+/).filter((t) => t !== ''),
+    // A size the parser cannot read goes as typed, for main's schema to say what is wrong with it.
+    diskBytes: d.diskSize.trim() === '' ? null : (parseSize(d.diskSize) as number),
     ...(password ? { password } : {}),
   };
 }

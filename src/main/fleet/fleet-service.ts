@@ -1,0 +1,66 @@
+import { compareRisk, type FleetOverview, type FleetRow, riskReason } from '../../shared/fleet';
+import type { AlertService } from '../alerts/alert-service';
+import type { History } from '../history/history';
+
+/** The facts another part of Tidemark samples about what else fills the disk. */
+export interface DiskFacts {
+  walRetainedBytes: number | null;
+  xidAgePct: number | null;
+  /** Why a figure is missing, in words (shown as the title of its "—"). */
+  note: string | null;
+}
+
+/**
+ * WAL retained by replication slots and the oldest transaction-ID age of the
+ * profile's latest sample. Not sampled yet in this version: nulls, with why.
+ * (To be wired to the disk-facts history when that lands.)
+ */
+export function diskFactsFor(_profileId: string): DiskFacts {
+  return {
+    walRetainedBytes: null,
+    xidAgePct: null,
+    note: 'WAL kept by replication slots and transaction-ID age are not sampled by this version of Tidemark.',
+  };
+}
+
+export interface FleetDeps {
+  history: Pick<History, 'fleet'>;
+  alerts: Pick<AlertService, 'counts' | 'rules'>;
+  now: () => Date;
+  diskFacts?: (profileId: string) => DiskFacts;
+}
+
+/**
+ * The fleet overview (start page, `tidemark fleet`): one row per server,
+ * built in main in one call from one query per table, worst first by
+ * compareRisk (shared/fleet.ts).
+ */
+export class FleetService {
+  constructor(private readonly deps: FleetDeps) {}
+
+  overview(): FleetOverview {
+    const now = this.deps.now();
+    const rules = this.deps.alerts.rules.all();
+    const counts = this.deps.alerts.counts().byProfile;
+    const diskFacts = this.deps.diskFacts ?? diskFactsFor;
+    const rows: FleetRow[] = this.deps.history.fleet(now, rules.of).map((facts) => {
+      const disk = diskFacts(facts.profileId);
+      const alerts = counts[facts.profileId] ?? { critical: 0, warning: 0 };
+      const row = {
+        ...facts,
+        alerts: { critical: alerts.critical, warning: alerts.warning },
+        walRetainedBytes: disk.walRetainedBytes,
+        xidAgePct: disk.xidAgePct,
+        diskFactsNote: disk.note,
+        riskRank: 0,
+        riskReason: null,
+      };
+      return { ...row, riskReason: riskReason(row) };
+    });
+    rows.sort(compareRisk);
+    rows.forEach((row, i) => {
+      row.riskRank = i + 1;
+    });
+    return { at: now.toISOString(), rows };
+  }
+}

@@ -1,0 +1,7 @@
+import type { FleetChannel } from '../../shared/channels/fleet';
+import type { FleetService } from '../fleet/fleet-service';
+import type { HandlersFor } from '../router';
+
+export function fleetHandlers(fleet: FleetService): HandlersFor<FleetChannel> {
+  return { 'fleet:overview': () => fleet.overview() };
+}
