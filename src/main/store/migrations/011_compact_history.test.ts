@@ -69,7 +69,13 @@ function buildOldFile(dir: string): void {
     for (const server of servers) {
       profile.run(server.id, `Server ${server.id}`);
       const rels: Rel[] = [];
-      const add = (name: string, kind: string, parent: number | null, from = 0, to = server.count) => {
+      const add = (
+        name: string,
+        kind: string,
+        parent: number | null,
+        from = 0,
+        to: number = server.count,
+      ) => {
         const id = (relation.get(server.id, 'public', name, kind, parent) as { id: number }).id;
         rels.push({ id, kind, bytes: 8192 * Math.floor(1 + rnd() * 50_000), hot: rnd() < 0.1, from, to });
         return id;
