@@ -190,8 +190,29 @@ export const settingsSchema = z.object({
     .int()
     .min(1, 'Keep heartbeats at least 1 day.')
     .max(3650, 'Keep heartbeats at most 10 years.'),
+  // Downsampling tiers of the storage history (issue 12); left out = unchanged.
+  tierFineMinutes: z
+    .number({ error: 'The fine tier must be a number of minutes.' })
+    .int()
+    .min(1, 'The fine tier is at least 1 minute.')
+    .max(1440, 'The fine tier is at most 1,440 minutes (a day).')
+    .optional(),
+  tierFineDays: z
+    .number({ error: 'The fine tier must last a number of days.' })
+    .int()
+    .min(1, 'Keep fine samples at least 1 day.')
+    .max(3650, 'Keep fine samples at most 10 years.')
+    .optional(),
+  tierHourlyDays: z
+    .number({ error: 'The hourly tier must last a number of days.' })
+    .int()
+    .min(1, 'Keep hourly samples at least 1 day.')
+    .max(3650, 'Keep hourly samples at most 10 years.')
+    .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+/** The downsampling tiers, always set when read from the store. */
+export type TierSettings = Required<Pick<Settings, 'tierFineMinutes' | 'tierFineDays' | 'tierHourlyDays'>>;
 
 export const outageSchema = z.object({ start: z.string(), end: time, durationMs: z.number() });
 export type Outage = z.infer<typeof outageSchema>;

@@ -90,7 +90,13 @@ describe('storage channels refuse bad input with a clear message', () => {
     });
     expect(await call('settings:get', {})).toEqual({
       ok: true,
-      value: { sampleRetentionDays: 90, heartbeatRetentionDays: 60 },
+      value: {
+        sampleRetentionDays: 90,
+        heartbeatRetentionDays: 60,
+        tierFineMinutes: 15,
+        tierFineDays: 7,
+        tierHourlyDays: 30,
+      },
     });
   });
 

@@ -28,6 +28,8 @@ import { ScheduleRepository, type StoredSchedule } from './schedule-repository';
 import { SeriesQuery } from './series';
 import { SettingsRepository } from './settings-repository';
 import { StatusQuery } from './status';
+import type { HistoryStore } from './store';
+import { type DownsampleOptions, type DownsampleResult, Tiers } from './tiers';
 import { DAY_MS, rangeMs } from './time';
 
 /** What one export may carry: 90 days of samples every minute is about 130,000. */
@@ -40,7 +42,7 @@ const MAX_EXPORTED_READINGS = 250_000;
  * handlers. Synchronous (better-sqlite3) except `prune`, which yields
  * between batches.
  */
-export class History {
+export class History implements HistoryStore {
   readonly settings: SettingsRepository;
   readonly schedules: ScheduleRepository;
   /** Raw stored samples, for the command line. */
@@ -53,6 +55,7 @@ export class History {
   private readonly health: HealthQuery;
   private readonly fleetQuery: FleetQuery;
   private readonly retention: Retention;
+  private readonly tiers: Tiers;
   private readonly lookup: Lookup;
 
   constructor(
@@ -78,6 +81,7 @@ export class History {
     );
     this.retention = new Retention(db, this.settings);
     this.fleetQuery = new FleetQuery(db);
+    this.tiers = new Tiers(db, this.settings);
   }
 
   /** The longest wait between samples under the profile's schedule (a day if it cannot be read). */
@@ -114,6 +118,11 @@ export class History {
   /** Retention in bounded batches, yielding between them (call at start and daily; catch and log). */
   prune(now: Date = this.clock(), options?: PruneOptions): Promise<PruneResult> {
     return this.retention.prune(now, options);
+  }
+
+  /** Downsampling into the settings' tiers, in bounded batches yielding between them (with prune). */
+  downsample(now: Date = this.clock(), options?: DownsampleOptions): Promise<DownsampleResult> {
+    return this.tiers.downsample(now, options);
   }
 
   // ---- reads (handlers; contract shapes) ----

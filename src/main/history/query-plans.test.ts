@@ -30,7 +30,15 @@ function nullParams(sql: string): unknown[] {
 }
 
 // Tables that grow with history: every statement must reach them through a key or an index.
-const big = ['samples', 'sample_databases', 'relations', 'relation_sizes', 'heartbeat_history'];
+const big = [
+  'samples',
+  'sample_databases',
+  'relations',
+  'relation_sizes',
+  'relation_runs',
+  'relation_upkeep',
+  'heartbeat_history',
+];
 
 /** Full passes over a history table in the plans of these statements. */
 function fullScans(db: Database.Database, sqls: string[]): string[] {

@@ -50,14 +50,25 @@ export class Retention {
         WHERE profile_id = @profileId AND taken_at < @cutoff
           AND taken_at < (SELECT max(taken_at) FROM samples WHERE profile_id = @profileId)
         ORDER BY taken_at LIMIT 1000`),
-      deleteSizes: db.prepare<[number]>('DELETE FROM relation_sizes WHERE sample_id = ?'),
+      // Runs and upkeep rows no remaining sample reads: ended before the oldest one, or superseded before it.
+      deleteRuns: db.prepare<[{ profileId: string; oldest: number }]>(`
+        DELETE FROM relation_runs
+        WHERE relation_id IN (SELECT id FROM relations WHERE profile_id = @profileId)
+          AND from_at < @oldest AND last_at < @oldest`),
+      deleteUpkeep: db.prepare<[{ profileId: string; oldest: number }]>(`
+        DELETE FROM relation_upkeep
+        WHERE relation_id IN (SELECT id FROM relations WHERE profile_id = @profileId)
+          AND taken_at < @oldest
+          AND taken_at < (SELECT max(u.taken_at) FROM relation_upkeep u
+                          WHERE u.relation_id = relation_upkeep.relation_id AND u.taken_at <= @oldest)`),
+      oldest: db.prepare<[string], number | null>('SELECT min(taken_at) FROM samples WHERE profile_id = ?'),
       deleteDatabases: db.prepare<[number]>('DELETE FROM sample_databases WHERE sample_id = ?'),
       deleteSample: db.prepare<[number]>('DELETE FROM samples WHERE id = ?'),
       deleteOrphans: db.prepare<[{ profileId: string; limit: number }]>(`
         DELETE FROM relations WHERE id IN (
           SELECT r.id FROM relations r
           WHERE r.profile_id = @profileId
-            AND NOT EXISTS (SELECT 1 FROM relation_sizes s WHERE s.relation_id = r.id)
+            AND NOT EXISTS (SELECT 1 FROM relation_runs s WHERE s.relation_id = r.id)
             AND NOT EXISTS (SELECT 1 FROM relations c WHERE c.parent_id = r.id)
           LIMIT @limit)`),
       beatBatchEnd: db.prepare<[{ profileId: string; cutoff: number; offset: number }], { at: number }>(`
@@ -110,15 +121,32 @@ export class Retention {
     const sampleCutoff = now - sampleRetentionDays * DAY_MS;
     let budget = batchRows;
     for (const { id: profileId } of profiles) {
+      let deleted = false;
+      const dropRuns = () => {
+        if (!deleted) return;
+        const oldest = s.oldest.pluck().get(profileId);
+        if (oldest === null || oldest === undefined) return;
+        s.deleteRuns.run({ profileId, oldest });
+        s.deleteUpkeep.run({ profileId, oldest });
+      };
       for (const sample of s.oldSamples.all({ profileId, cutoff: sampleCutoff })) {
-        if (result.samples > 0 && sample.relation_count > budget) return result;
-        result.relationSizes += s.deleteSizes.run(sample.id).changes;
+        if (result.samples > 0 && sample.relation_count > budget) {
+          dropRuns();
+          return result;
+        }
+        // One (relation, sample) reading per relation the sample listed.
+        result.relationSizes += sample.relation_count;
         s.deleteDatabases.run(sample.id);
         s.deleteSample.run(sample.id);
+        deleted = true;
         result.samples++;
         budget -= Math.max(1, sample.relation_count);
-        if (budget <= 0) return result;
+        if (budget <= 0) {
+          dropRuns();
+          return result;
+        }
       }
+      dropRuns();
     }
 
     // 2. Relations no sample mentions any more (children before their parents).

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RelationKind } from '../../shared/storage';
 import { AppError } from '../errors';
 import type { CollectedRelation, CollectedSample } from '../storage/types';
+import { RunWriter } from './run-writer';
 import { storeError } from './store-error';
 import { int, msOf } from './time';
 
@@ -22,7 +23,10 @@ export class SampleRepository {
   private readonly stmts;
   private readonly saveTx: (profileId: string, sample: CollectedSample) => number;
 
+  private readonly runs: RunWriter;
+
   constructor(db: Database.Database) {
+    this.runs = new RunWriter(db);
     this.stmts = {
       insertSample: db.prepare(`
         INSERT INTO samples (profile_id, taken_at, duration_ms, database_name, database_bytes, gaps, relation_count)
@@ -37,13 +41,6 @@ export class SampleRepository {
       updateRelation: db.prepare<[RelationKind, number | null, number]>(
         'UPDATE relations SET kind = ?, parent_id = ? WHERE id = ?',
       ),
-      insertSize: db.prepare(`
-        INSERT INTO relation_sizes (relation_id, taken_at, sample_id, measured, not_measured, heap_bytes,
-          toast_bytes, index_bytes, total_bytes, row_estimate, dead_tuples, last_vacuum, last_analyze, children,
-          compressed_children, before_compression_bytes, after_compression_bytes)
-        VALUES (@relationId, @takenAt, @sampleId, @measured, @notMeasured, @heapBytes, @toastBytes, @indexBytes,
-          @totalBytes, @rowEstimate, @deadTuples, @lastVacuum, @lastAnalyze, @children, @compressedChildren,
-          @beforeCompressionBytes, @afterCompressionBytes)`),
       // The stored sample is the truth about "last sampled"; recorded with it, not after it.
       markSampled: db.prepare<[{ profileId: string; at: number }]>(`
         INSERT INTO schedules (profile_id, last_sample_at, last_attempt_at, last_sample_error)
@@ -61,7 +58,7 @@ export class SampleRepository {
 
   /**
    * Stores a whole sample: its row, the databases, the relation dimension rows
-   * (parents first) and one size row per relation, in ONE transaction. If any
+   * (parents first) and each relation's figures (compact: see run-writer.ts), in ONE transaction. If any
    * write fails, nothing of this sample remains. Returns the sample id.
    */
   saveSample(profileId: string, sample: CollectedSample): number {
@@ -83,6 +80,7 @@ export class SampleRepository {
     const takenAt = msOf(sample.takenAt);
     if (takenAt === null) throw new AppError('internal', 'The sample has no valid time.');
     const s = this.stmts;
+    const { previousAt } = this.runs.begin(profileId, takenAt);
     const sampleId = Number(
       s.insertSample.run({
         profileId,
@@ -98,25 +96,30 @@ export class SampleRepository {
 
     const ids = this.relationIds(profileId, sample.relations);
     for (const r of sample.relations) {
-      s.insertSize.run({
-        relationId: ids.get(key(r.schema, r.name)),
+      const measured = r.measured;
+      this.runs.write(
+        ids.get(key(r.schema, r.name))!,
         takenAt,
-        sampleId,
-        measured: r.measured ? 1 : 0,
-        notMeasured: r.measured ? null : (r.notMeasured ?? 'not measured this time'),
-        heapBytes: int(r.heapBytes),
-        toastBytes: int(r.toastBytes),
-        indexBytes: int(r.indexBytes),
-        totalBytes: r.measured ? int(r.totalBytes) : null,
-        rowEstimate: int(r.rowEstimate),
-        deadTuples: int(r.deadTuples),
-        lastVacuum: msOf(r.lastVacuum),
-        lastAnalyze: msOf(r.lastAnalyze),
-        children: int(r.children),
-        compressedChildren: int(r.compressedChildren),
-        beforeCompressionBytes: int(r.beforeCompressionBytes),
-        afterCompressionBytes: int(r.afterCompressionBytes),
-      });
+        previousAt,
+        {
+          measured: measured ? 1 : 0,
+          not_measured: measured ? null : (r.notMeasured ?? 'not measured this time'),
+          heap_bytes: int(r.heapBytes),
+          toast_bytes: int(r.toastBytes),
+          index_bytes: int(r.indexBytes),
+          total_bytes: measured ? int(r.totalBytes) : null,
+          row_estimate: int(r.rowEstimate),
+          children: int(r.children),
+          compressed_children: int(r.compressedChildren),
+          before_compression_bytes: int(r.beforeCompressionBytes),
+          after_compression_bytes: int(r.afterCompressionBytes),
+        },
+        {
+          dead_tuples: int(r.deadTuples),
+          last_vacuum: msOf(r.lastVacuum),
+          last_analyze: msOf(r.lastAnalyze),
+        },
+      );
     }
     s.markSampled.run({ profileId, at: takenAt });
     return sampleId;

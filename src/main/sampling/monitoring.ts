@@ -51,7 +51,10 @@ export class Monitoring {
       runner: this.runner,
       heartbeat: this.heartbeat,
       maintenance: () => {
-        this.history.prune().catch((err: Error) => logger.warn({ error: err.message }, 'pruning failed'));
+        this.history
+          .prune()
+          .then(() => this.history.downsample())
+          .catch((err: Error) => logger.warn({ error: err.message }, 'pruning or downsampling failed'));
       },
       logger,
       now,

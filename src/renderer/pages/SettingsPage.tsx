@@ -4,9 +4,19 @@ import { FormActions } from '../components/FormActions';
 import { LoadError } from '../components/Values';
 import { WebhooksSection } from '../components/WebhooksSection';
 import { useApp, useSettings, useStores } from '../stores';
-import type { SettingsDraft } from '../stores/settings';
+import { draftChanged, type SettingsDraft } from '../stores/settings';
 
-function DaysField({ field, label, hint }: { field: keyof SettingsDraft; label: string; hint: string }) {
+function DaysField({
+  field,
+  label,
+  hint,
+  unit = 'days',
+}: {
+  field: keyof SettingsDraft;
+  label: string;
+  hint: string;
+  unit?: string;
+}) {
   const { settings } = useStores();
   const value = useSettings((s) => s.draft[field]);
   const error = useSettings((s) => s.fieldErrors[field]);
@@ -27,7 +37,7 @@ function DaysField({ field, label, hint }: { field: keyof SettingsDraft; label: 
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
         />
-        <span aria-hidden="true">days</span>
+        <span aria-hidden="true">{unit}</span>
       </div>
       <p className="field-hint" id={`${id}-hint`}>
         {hint}
@@ -55,10 +65,7 @@ export function SettingsPage() {
     void settings.getState().load();
   }, [settings]);
 
-  const dirty =
-    current !== null &&
-    (draft.sampleRetentionDays !== String(current.sampleRetentionDays) ||
-      draft.heartbeatRetentionDays !== String(current.heartbeatRetentionDays));
+  const dirty = current !== null && draftChanged(draft, current);
 
   return (
     <section aria-labelledby="page-title" className="settings-page">
@@ -94,6 +101,21 @@ export function SettingsPage() {
             field="heartbeatRetentionDays"
             label="Keep heartbeats for"
             hint="Default 60 days. Uptime and outages can only be shown for the days kept."
+          />
+        </fieldset>
+        <fieldset className="plain-fieldset">
+          <legend>Downsampling of storage samples</legend>
+          <DaysField
+            field="tierFineMinutes"
+            unit="minutes"
+            label="Recent samples: keep one per"
+            hint="Default 15 minutes. The last sample of each period is kept; the others are removed."
+          />
+          <DaysField field="tierFineDays" label="Recent means the last" hint="Default 7 days." />
+          <DaysField
+            field="tierHourlyDays"
+            label="One sample per hour until"
+            hint="Default 30 days; older samples are kept one per day. Runs once a day and when Tidemark starts."
           />
         </fieldset>
         <FormActions

@@ -4,7 +4,15 @@ import type { Settings } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
 
-export type SettingsDraft = { sampleRetentionDays: string; heartbeatRetentionDays: string };
+const FIELDS = [
+  'sampleRetentionDays',
+  'heartbeatRetentionDays',
+  'tierFineMinutes',
+  'tierFineDays',
+  'tierHourlyDays',
+] as const;
+
+export type SettingsDraft = Record<(typeof FIELDS)[number], string>;
 
 export type SettingsState = {
   current: Settings | null;
@@ -24,17 +32,19 @@ export type SettingsState = {
 
 export type SettingsStore = ReturnType<typeof createSettingsStore>;
 
-const draftOf = (s: Settings): SettingsDraft => ({
-  sampleRetentionDays: String(s.sampleRetentionDays),
-  heartbeatRetentionDays: String(s.heartbeatRetentionDays),
-});
+const draftOf = (s: Settings): SettingsDraft =>
+  Object.fromEntries(FIELDS.map((f) => [f, s[f] === undefined ? '' : String(s[f])])) as SettingsDraft;
+
+/** Whether the draft differs from what is stored. */
+export const draftChanged = (draft: SettingsDraft, current: Settings): boolean =>
+  FIELDS.some((f) => draft[f] !== (current[f] === undefined ? '' : String(current[f])));
 
 export function createSettingsStore(client: RendererClient) {
   return createStore<SettingsState>()((set, get) => ({
     current: null,
     loadError: null,
     loading: false,
-    draft: { sampleRetentionDays: '', heartbeatRetentionDays: '' },
+    draft: Object.fromEntries(FIELDS.map((f) => [f, ''])) as SettingsDraft,
     fieldErrors: {},
     saveError: null,
     saving: false,
@@ -75,13 +85,16 @@ export function createSettingsStore(client: RendererClient) {
       const result = await client.invoke('settings:update', {
         sampleRetentionDays: numberField(draft.sampleRetentionDays),
         heartbeatRetentionDays: numberField(draft.heartbeatRetentionDays),
+        tierFineMinutes: numberField(draft.tierFineMinutes),
+        tierFineDays: numberField(draft.tierFineDays),
+        tierHourlyDays: numberField(draft.tierHourlyDays),
       });
       if (!result.ok) {
         const fieldErrors: SettingsState['fieldErrors'] = {};
         for (const [key, message] of Object.entries(result.error.fields ?? {})) {
           const last = key.split('.').pop();
-          if (last === 'sampleRetentionDays' || last === 'heartbeatRetentionDays')
-            fieldErrors[last] ??= message;
+          const field = FIELDS.find((f) => f === last);
+          if (field) fieldErrors[field] ??= message;
         }
         set({
           saving: false,

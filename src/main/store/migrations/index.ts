@@ -8,6 +8,7 @@ import { migration007AlertStateAndWebhooks } from './007_alert_state_and_webhook
 import { migration008RateRules } from './008_rate_rules';
 import { migration009CleartextPassword } from './009_cleartext_password';
 import { migration010PartitionUpkeepAlert } from './010_partition_upkeep_alert';
+import { migration011CompactHistory } from './011_compact_history';
 import { migration014FleetTagsAndDisk } from './014_fleet_tags_and_disk';
 import type { Migration } from './migration';
 
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration008RateRules,
   migration009CleartextPassword,
   migration010PartitionUpkeepAlert,
+  migration011CompactHistory,
   migration014FleetTagsAndDisk,
 ];
 
