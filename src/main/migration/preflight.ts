@@ -31,8 +31,8 @@ import { readServerFacts, timescaleFeatures } from './server';
 import { adviseSettings, resolveSettings } from './settings';
 import { keysWithoutTime } from './spec';
 import { referencedColumns } from './sql-text';
+import { targetById } from './targets';
 import { tuningItem } from './tuning';
-import { upkeepItem } from './upkeep-preflight';
 
 /**
  * Step 2: what stands between this table and the target, each item with its
@@ -119,47 +119,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       fix: 'Upgrade the server, or migrate with your own scripts.',
     });
   }
-  if (req.target === 'timescaledb') {
-    const ts = server.timescaledb;
-    if (ts.installed) {
-      const f = timescaleFeatures(ts.installed);
-      add({
-        id: 'timescaledb',
-        category: 'server',
-        title: 'TimescaleDB',
-        status: 'pass',
-        reason: `TimescaleDB ${ts.installed} is installed in this database; Tidemark uses its ${f.columnstore ? 'columnstore (2.18+)' : 'compression'} API${f.byRange ? '' : ' and the create_hypertable signature before 2.13'}.`,
-      });
-    } else if (ts.available) {
-      add({
-        id: 'timescaledb',
-        category: 'server',
-        title: 'TimescaleDB',
-        status: 'blocking',
-        reason: `TimescaleDB ${ts.available} is available on the server but not created in this database.`,
-        fix: "Create the extension (it needs shared_preload_libraries = 'timescaledb' in postgresql.conf and a restart first), or choose native partitions.",
-        sql: 'CREATE EXTENSION IF NOT EXISTS timescaledb;',
-      });
-    } else {
-      add({
-        id: 'timescaledb',
-        category: 'server',
-        title: 'TimescaleDB',
-        status: 'blocking',
-        reason: 'TimescaleDB is not installed on this server.',
-        fix: "Install the TimescaleDB package for this PostgreSQL version, add 'timescaledb' to shared_preload_libraries, restart, then CREATE EXTENSION timescaledb — or choose native partitions, which need no extension.",
-      });
-    }
-  } else {
-    add({
-      id: 'partitioning',
-      category: 'server',
-      title: 'Native partitioning',
-      status: 'pass',
-      reason: `PostgreSQL ${server.version} partitions by range natively; no extension needed.`,
-    });
-    add(await upkeepItem(db, settings.partitionsAhead, settings.retention));
-  }
+  for (const item of await targetById(req.target).serverChecks(db, server, settings)) add(item);
 
   // ---- the table itself
   const tableProblems: [boolean, string, string][] = [
