@@ -150,6 +150,16 @@ async function tableGrants(db: Queryable, oid: number): Promise<Grant[]> {
   }));
 }
 
+/** `(kinds) ON columns` of the statistics object `s` (pg_statistic_ext), to recognise the copy LIKE made. */
+export function statisticsShapeSql(versionNum: number): string {
+  return `s.stxkind::text || ' ON ' || ${
+    versionNum >= 140000
+      ? 'pg_catalog.pg_get_statisticsobjdef_columns(s.oid)'
+      : `pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.quote_ident(a.attname) FROM pg_catalog.unnest(s.stxkeys::int2[]) WITH ORDINALITY k(n, o)
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = k.n ORDER BY k.o), ', ')`
+  }`;
+}
+
 export async function readObjects(db: Queryable, oid: number): Promise<TableObjects> {
   const v = Number((await db.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const { rows: base } = await db.query(
@@ -304,12 +314,7 @@ export async function readObjects(db: Queryable, oid: number): Promise<TableObje
     `SELECT n.nspname AS schema, s.stxname AS name, pg_get_userbyid(s.stxowner) AS owner,
             pg_get_statisticsobjdef(s.oid) AS definition, nullif(s.stxstattarget::int, -1) AS target,
             obj_description(s.oid, 'pg_statistic_ext') AS comment,
-            s.stxkind::text || ' ON ' || ${
-              v >= 140000
-                ? 'pg_get_statisticsobjdef_columns(s.oid)'
-                : `array_to_string(ARRAY(SELECT quote_ident(a.attname) FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY k(n, o)
-                     JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = k.n ORDER BY k.o), ', ')`
-            } AS shape
+            ${statisticsShapeSql(v)} AS shape
        FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE s.stxrelid = $1 ORDER BY 1, 2`,
     [oid],
   );
@@ -579,7 +584,7 @@ export function moveStatements(from: TableObjects, to: TableObjects, ctx: MoveCo
       sql: [`ALTER TABLE ${T} ALTER COLUMN ${qi(st.column)} SET STATISTICS ${Math.trunc(st.target)};`],
     });
   }
-  out.push(...tuningStatements(from, to, T));
+  out.push(...tuningStatements(from, to, T, ctx.versionNum));
   if (
     from.replicaIdentity !== 'd' &&
     (from.replicaIdentity !== to.replicaIdentity || from.replicaIdentity === 'i')
