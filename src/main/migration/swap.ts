@@ -2,15 +2,10 @@ import type { Blocker, SwapAttempt, SwapReport } from '../../shared/migration';
 import { installCaptureSql, keyColumns, replayRound } from './capture';
 import { type ColumnInfo, readTableIn } from './catalog';
 import { describePgError, type Queryable, sqlState } from './db';
-import {
-  type DroppedForeignKey,
-  type MoveContext,
-  type MoveStatement,
-  moveStatements,
-  readObjects,
-} from './dependents';
+import { type DroppedForeignKey, readObjects } from './dependents';
 import { qn } from './ident';
 import { withLockRetries } from './lock-retry';
+import { type MoveContext, type MoveStatement, moveStatements } from './moves';
 import { rel } from './names';
 import { resyncRanges } from './ranges';
 import type { MigrationSpec } from './spec';

@@ -1,11 +1,7 @@
 import type { MigrationTarget, PreflightItem } from '../../shared/migration';
-import {
-  type MoveStatement,
-  type StatisticsObject,
-  statisticsShapeSql,
-  type TableObjects,
-} from './dependents';
+import { type StatisticsObject, statisticsShapeSql, type TableObjects } from './dependents';
 import { qi, ql, qn } from './ident';
+import type { MoveStatement } from './moves';
 import { dollarTag } from './names';
 
 /**
