@@ -47,6 +47,7 @@ export const channelNames = [
   'migration:cancel',
   'migration:swap',
   'migration:validate',
+  'migration:policies',
   'migration:rollback',
   'migration:cleanup',
   'partitions:maintain',

@@ -9,6 +9,7 @@ import type {
   MigrationState,
   MigrationSummary,
   TableSummary,
+  TimescalePolicy,
   ValidationReport,
 } from '../../shared/migration';
 import type { UpkeepReport } from '../../shared/partition-upkeep';
@@ -24,6 +25,7 @@ import { allSteps, buildPlan, runSteps } from './plan';
 import { buildSpec, readPlanContext } from './plan-context';
 import { type Analysis, analyze, type PreflightRequest } from './preflight';
 import { Interrupted, StepRunner } from './runner';
+import { targetOf } from './targets';
 import { maintainedTables, maintainPartitions } from './upkeep';
 import { validate } from './validate';
 
@@ -131,6 +133,7 @@ export class MigrationService {
       'migration:cancel': async ({ id }) => this.cancel(id),
       'migration:swap': async ({ id }) => this.start(id, true),
       'migration:validate': ({ id }) => this.validate(id),
+      'migration:policies': ({ id }) => this.policies(id),
       'migration:rollback': async ({ id }) => this.rollback(id),
       'migration:cleanup': async ({ id, confirmTableName }) => this.cleanup(id, confirmTableName),
       'partitions:maintain': ({ profileId, table }) => this.maintainPartitions(profileId, table),
@@ -640,6 +643,15 @@ export class MigrationService {
     });
     this.journal.setValidation(id, report);
     return report;
+  }
+
+  /** The live table's scheduled jobs (retention and compression policies) with their next run, once it has the name. */
+  async policies(id: string): Promise<TimescalePolicy[]> {
+    const row = this.row(id);
+    const target = targetOf(row.spec);
+    if (!row.swappedAt || !['swapped', 'cleaned_up', 'failed'].includes(row.state) || !target.policies)
+      return [];
+    return this.readOnlySession(row.profileId, (db) => target.policies!(db, row.spec));
   }
 
   /** Stops every run at its next safe point without marking anything (as if the app closed), then closes the pool. */

@@ -3,6 +3,7 @@ import type {
   MigrationTarget,
   PreflightItem,
   ServerFacts,
+  TimescalePolicy,
   ValidationCheck,
 } from '../../../shared/migration';
 import type { Queryable } from '../db';
@@ -45,6 +46,8 @@ export interface Target {
   integerPieces: number;
   /** Validation: the new table has the target's shape (and compression, where there is any). */
   validate(db: Queryable, spec: MigrationSpec, newOid: number, newRows: number): Promise<ValidationCheck[]>;
+  /** The live table's scheduled jobs with their next run (TimescaleDB's policies); absent where there are none. */
+  policies?(db: Queryable, spec: MigrationSpec): Promise<TimescalePolicy[]>;
   /** How many chunks or partitions the live table has (for the pruning check). */
   countPieces(db: Queryable, spec: MigrationSpec): Promise<number>;
 }

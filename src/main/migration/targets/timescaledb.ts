@@ -1,4 +1,4 @@
-import type { ServerFacts, ValidationCheck } from '../../../shared/migration';
+import type { ServerFacts, TimescalePolicy, ValidationCheck } from '../../../shared/migration';
 import type { Queryable } from '../db';
 import { qi } from '../ident';
 import { rel } from '../names';
@@ -118,6 +118,21 @@ export const timescaledb: Target = {
     await shape(db, spec, newRows),
     await compression(db, spec),
   ],
+  async policies(db, spec) {
+    const { rows } = await db.query<TimescalePolicy>(
+      `SELECT j.job_id AS "jobId", j.proc_name::text AS "procName", j.scheduled,
+              j.schedule_interval::text AS "scheduleInterval",
+              CASE WHEN j.scheduled THEN coalesce(s.next_start, j.next_start)::text END AS "nextStart",
+              s.last_run_status::text AS "lastRunStatus", s.last_run_started_at::text AS "lastRunStartedAt",
+              j.config::text AS config
+         FROM timescaledb_information.jobs j
+         LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
+        WHERE j.hypertable_schema = $1 AND j.hypertable_name = $2
+        ORDER BY j.job_id`,
+      [spec.names.schema, spec.names.table],
+    );
+    return rows;
+  },
   countPieces: async (db, spec) =>
     Number(
       (
