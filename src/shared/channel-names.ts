@@ -50,6 +50,7 @@ export const channelNames = [
   'migration:cancel',
   'migration:swap',
   'migration:validate',
+  'migration:policies',
   'migration:rollback',
   'migration:cleanup',
   'partitions:maintain',

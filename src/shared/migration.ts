@@ -449,6 +449,25 @@ export const migrationSummarySchema = z.object({
 });
 export type MigrationSummary = z.infer<typeof migrationSummarySchema>;
 
+/**
+ * A TimescaleDB background job on the migrated hypertable (its retention or
+ * compression policy), as timescaledb_information.jobs and job_stats say now.
+ */
+export const timescalePolicySchema = z.object({
+  jobId: z.number().int(),
+  /** policy_retention, policy_compression, policy_columnstore, or another job's procedure. */
+  procName: z.string(),
+  scheduled: z.boolean(),
+  scheduleInterval: z.string().nullable(),
+  /** When the scheduler runs it next (null: not scheduled, or never planned). */
+  nextStart: z.string().nullable(),
+  lastRunStatus: z.string().nullable(),
+  lastRunStartedAt: z.string().nullable(),
+  /** The job's config as TimescaleDB holds it (drop_after, compress_after …), as JSON text. */
+  config: z.string().nullable(),
+});
+export type TimescalePolicy = z.infer<typeof timescalePolicySchema>;
+
 export const migrationSchema = migrationSummarySchema.extend({
   settings: migrationSettingsSchema,
   plan: planSchema,

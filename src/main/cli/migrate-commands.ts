@@ -2,9 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventMessage } from '../../shared/contract';
-import type { Migration, MigrationState, PreflightReport, ValidationReport } from '../../shared/migration';
+import type {
+  Migration,
+  MigrationState,
+  PreflightReport,
+  TimescalePolicy,
+  ValidationReport,
+} from '../../shared/migration';
 import { busyStates, type MigrationActionName, refusal } from '../../shared/migration-actions';
 import type { Tidemark } from '../app';
+import { escapeControls } from '../migration/psql';
 import {
   CliFailure,
   type CliIo,
@@ -128,6 +135,16 @@ function* migrationLines(m: Migration): Iterable<string> {
   if (m.swap?.lockHeldMs != null)
     yield `Swap: lock held ${Math.round(m.swap.lockHeldMs)} ms after ${m.swap.attempts.length} tries.`;
   if (m.error) yield `Error: ${m.error.message}`;
+}
+
+/** The hypertable's retention and compression policies, with when TimescaleDB runs them next. */
+function* policyLines(policies: TimescalePolicy[]): Iterable<string> {
+  for (const p of policies) {
+    const next = p.scheduled ? `next run ${p.nextStart ?? 'not planned yet'}` : 'paused';
+    const every = p.scheduleInterval ? `, every ${p.scheduleInterval}` : '';
+    const last = p.lastRunStatus ? `; last run ${p.lastRunStatus} at ${p.lastRunStartedAt ?? '?'}` : '';
+    yield `Policy ${escapeControls(p.procName)} (job ${p.jobId}): ${next}${every}${last}${p.config ? `; ${escapeControls(p.config)}` : ''}.`;
+  }
 }
 
 /**
@@ -320,7 +337,14 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       ]);
     }
     case 'status': {
-      if (id) return print(io, values, await call(app, 'migration:get', { id }), migrationLines);
+      if (id) {
+        const m = await call(app, 'migration:get', { id });
+        const policies = await call(app, 'migration:policies', { id });
+        return print(io, values, { ...m, policies }, function* (shown) {
+          yield* migrationLines(shown);
+          yield* policyLines(shown.policies);
+        });
+      }
       const list = await call(app, 'migration:list', {});
       const profiles = await call(app, 'profiles:list', {});
       return print(io, values, list, (migrations) => {

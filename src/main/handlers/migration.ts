@@ -19,6 +19,7 @@ export function migrationHandlers(migrations: MigrationService): HandlersFor<Mig
     'migration:cancel': (r) => migrations.call('migration:cancel', r),
     'migration:swap': (r) => migrations.call('migration:swap', r),
     'migration:validate': (r) => migrations.call('migration:validate', r),
+    'migration:policies': (r) => migrations.call('migration:policies', r),
     'migration:rollback': (r) => migrations.call('migration:rollback', r),
     'migration:cleanup': (r) => migrations.call('migration:cleanup', r),
     'partitions:maintain': (r) => migrations.call('partitions:maintain', r),

@@ -1,8 +1,9 @@
 import type { TimeColumnKind } from '../../shared/migration';
 import { inTransaction, type Queryable } from './db';
-import { qi, ql, qn } from './ident';
+import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
 import type { MigrationSpec } from './spec';
+import { literals, type Params } from './sql/params';
 import { insertSelect } from './sql/table';
 
 /**
@@ -48,20 +49,29 @@ export function batchCondition(
   lo: string | null,
   hi: string | null,
   alias = 's',
+  p: Params = literals(),
 ): string {
   const col = `${alias}.${qi(spec.timeColumn)}`;
   const t = castType(spec.timeKind);
   const parts: string[] = [];
-  if (lo !== null) parts.push(`${col} >= ${ql(lo)}::${t}`);
+  if (lo !== null) parts.push(`${col} >= ${p('lo', lo)}::${t}`);
   // NULL times go with the first batch: a native DEFAULT partition takes them, a hypertable refuses them loudly.
   if (hi !== null)
-    parts.push(lo === null ? `(${col} < ${ql(hi)}::${t} OR ${col} IS NULL)` : `${col} < ${ql(hi)}::${t}`);
+    parts.push(
+      lo === null ? `(${col} < ${p('hi', hi)}::${t} OR ${col} IS NULL)` : `${col} < ${p('hi', hi)}::${t}`,
+    );
   return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
-export function batchSql(spec: MigrationSpec, lo: string | null, hi: string | null): string {
+/** One batch's INSERT … SELECT; the bounds as literals, or as the plan shows them (psql variables). */
+export function batchSql(
+  spec: MigrationSpec,
+  lo: string | null,
+  hi: string | null,
+  p: Params = literals(),
+): string {
   const r = rel(spec.names);
-  return `${insertSelect(spec, r.newTable, r.source)} WHERE ${batchCondition(spec, lo, hi)}`;
+  return `${insertSelect(spec, r.newTable, r.source)} WHERE ${batchCondition(spec, lo, hi, 's', p)}`;
 }
 
 /** Copies one range and moves the high-water mark in the same transaction. Returns the rows copied. */

@@ -5,6 +5,7 @@ import { doBlock, dollarTag, rel } from './names';
 import type { PlanContext } from './plan';
 import { sqlComment } from './psql';
 import { insertSelect } from './sql/table';
+import { targetOf } from './targets';
 
 /**
  * The plan as a psql script for a maintenance window: every statement
@@ -64,7 +65,7 @@ export function exportScript(
   generatedAt: Date,
 ): { fileName: string; script: string } {
   const { spec } = ctx;
-  const target = spec.target === 'timescaledb' ? 'a TimescaleDB hypertable' : 'native range partitions';
+  const target = targetOf(spec).nouns.described;
   const lines: string[] = [
     sqlComment(
       [
@@ -115,16 +116,10 @@ export function exportScript(
       lines.push('', sqlComment(step.title), sqlComment(step.why));
       if (step.key === 'copy') {
         lines.push(copyLoop(ctx));
-      } else if (step.key === 'pause-jobs') {
-        lines.push(
-          `SELECT ${qi(spec.timescaleSchema ?? 'public')}.alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE hypertable_schema = ${ql(spec.names.schema)} AND hypertable_name = ${ql(spec.names.newTable)} AND scheduled;`,
-        );
       } else if (step.key === 'validate') {
         lines.push(
           ...step.sql.filter((s) => !s.startsWith('EXPLAIN')),
-          sqlComment(
-            `EXPLAIN of a time-range query should read only some ${spec.target === 'timescaledb' ? 'chunks' : 'partitions'}.`,
-          ),
+          sqlComment(`EXPLAIN of a time-range query should read only some ${targetOf(spec).nouns.pieces}.`),
         );
       } else {
         lines.push(...step.sql);

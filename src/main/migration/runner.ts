@@ -3,10 +3,11 @@ import type { MigrationProgress, MigrationState, SwapAttempt, SwapReport } from 
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { ConnectionFailedError } from '../postgres/failure';
+import { stepOf } from './catalogue';
 import { describePgError } from './db';
 import type { MigrationJournal } from './journal';
 import { shadowOf, verifyOwnObjects } from './ownership';
-import { executors, type StepContext } from './steps';
+import type { StepContext } from './step-types';
 
 /**
  * Drives one sequence of steps for one migration (a run, a cancel, a
@@ -150,7 +151,7 @@ export class StepRunner {
   private async runStep(key: string, title: string, phase: MigrationProgress['phase']): Promise<void> {
     const { journal, logger } = this.deps;
     const id = this.migrationId;
-    const execute = executors[key];
+    const execute = stepOf(journal.get(id)!.spec, key)?.execute;
     if (!execute) throw new Error(`no executor for step ${key}`);
     if (this.request === 'stop') throw new Interrupted('stop');
     journal.stepStarted(id, key);

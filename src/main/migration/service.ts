@@ -9,6 +9,7 @@ import type {
   MigrationState,
   MigrationSummary,
   TableSummary,
+  TimescalePolicy,
   ValidationReport,
 } from '../../shared/migration';
 import { allowedActions, endingSteps } from '../../shared/migration-actions';
@@ -16,27 +17,16 @@ import type { UpkeepReport } from '../../shared/partition-upkeep';
 import { AppError, invalidInput, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { PoolManager, type ProfileResolver } from '../postgres/pool-manager';
-import {
-  findTableOid,
-  listCandidates,
-  readTable,
-  readTimeRange,
-  summarize,
-  timeColumnsOf,
-  withCatalogPath,
-} from './catalog';
-import { span } from './copy';
-import type { Queryable } from './db';
-import { readObjects } from './dependents';
+import { findTableOid, listCandidates, readTable, readTimeRange, summarize, timeColumnsOf } from './catalog';
 import { exportScript } from './export';
 import { qi, qn } from './ident';
 import { MigrationJournal, type MigrationRow } from './journal';
-import { migrationNames, rel } from './names';
-import { allSteps, buildPlan, type PlanContext, runSteps } from './plan';
+import { rel } from './names';
+import { allSteps, buildPlan, runSteps } from './plan';
+import { buildSpec, readPlanContext } from './plan-context';
 import { type Analysis, analyze, type PreflightRequest } from './preflight';
 import { Interrupted, StepRunner } from './runner';
-import { copyColumnsOf, type MigrationSpec, planIndexes } from './spec';
-import { partitionBounds } from './sql/partitions';
+import { targetOf } from './targets';
 import { maintainedTables, maintainPartitions } from './upkeep';
 import { validate } from './validate';
 
@@ -144,6 +134,7 @@ export class MigrationService {
       'migration:cancel': async ({ id }) => this.cancel(id),
       'migration:swap': async ({ id }) => this.start(id, true),
       'migration:validate': ({ id }) => this.validate(id),
+      'migration:policies': ({ id }) => this.policies(id),
       'migration:rollback': async ({ id }) => this.rollback(id),
       'migration:cleanup': async ({ id, confirmTableName }) => this.cleanup(id, confirmTableName),
       'partitions:maintain': ({ profileId, table }) => this.maintainPartitions(profileId, table),
@@ -241,7 +232,7 @@ export class MigrationService {
     const row = await this.readOnlySession(req.profileId, async (db) => {
       const analysis = await analyze(db, req);
       refuseIfBlocked(analysis);
-      const { spec, ctx } = await this.buildSpec(db, id, req.profileId, analysis);
+      const { spec, ctx } = await buildSpec(db, id, req.profileId, analysis);
       return this.journal.create(spec, buildPlan(ctx), allSteps(spec));
     });
     this.options.logger.info(
@@ -269,7 +260,7 @@ export class MigrationService {
         settings: merged,
       });
       refuseIfBlocked(analysis);
-      const { spec, ctx } = await this.buildSpec(db, id, row.profileId, analysis);
+      const { spec, ctx } = await buildSpec(db, id, row.profileId, analysis);
       this.journal.replan(spec, buildPlan(ctx), allSteps(spec));
     });
     return this.get(id);
@@ -285,65 +276,6 @@ export class MigrationService {
     }
     this.journal.delete(id);
     return { id };
-  }
-
-  private async buildSpec(
-    db: Queryable,
-    id: string,
-    profileId: string,
-    a: Analysis,
-  ): Promise<{ spec: MigrationSpec; ctx: PlanContext }> {
-    const names = migrationNames(a.info.schema, a.info.table, id.slice(0, 6));
-    const timeIdent = (await db.query<{ q: string }>(`SELECT quote_ident($1) AS q`, [a.time.name])).rows[0]!
-      .q;
-    const newTable = qn(names.schema, names.newTable);
-    const indexes = planIndexes(a.info, a.time.name, timeIdent, names, newTable);
-    // The pre-flight decided which referencing foreign keys cannot point at the new table.
-    const unsupportedInbound = a.objects.fksIn
-      .map((fk) => `${fk.table}.${fk.name}`)
-      .filter((name) =>
-        a.report.items.some((i) => i.id === `dependent:fk_in:${name}` && i.status !== 'pass'),
-      );
-    const spec: MigrationSpec = {
-      id,
-      profileId,
-      sourceOid: a.info.oid,
-      timeColumn: a.time.name,
-      timeKind: a.time.kind,
-      timeType: a.time.type,
-      target: a.report.target,
-      settings: a.settings,
-      server: a.server,
-      timescaleSchema: a.timescaleSchema,
-      names,
-      copyColumns: copyColumnsOf(a.info.columns),
-      allColumns: a.info.columns.map((c) => c.name),
-      overridingSystemValue: a.info.columns.some((c) => c.identity === 'always'),
-      captureKey: a.settings.syncMode === 'capture' ? a.captureKey : null,
-      indexes,
-      unsupportedInbound,
-      droppedInbound: a.settings.dropUnsupportedForeignKeys
-        ? a.objects.fksIn
-            .filter((fk) => unsupportedInbound.includes(`${fk.table}.${fk.name}`))
-            .map(({ tableOid, table, name, definition, validated, comment, partitioned }) => ({
-              tableOid,
-              table,
-              name,
-              definition,
-              validated,
-              comment,
-              partitioned,
-            }))
-        : [],
-    };
-    const range = a.report.table.timeRange;
-    const partitions =
-      spec.target === 'partitions'
-        ? await partitionBounds(db, spec, range?.min ?? null, range?.max ?? null)
-        : [];
-    const whole = range?.min && range.max ? await span(db, spec.timeKind, range.min, range.max) : 0;
-    const batchWidth = (whole * spec.settings.batchRows) / Math.max(1, a.info.rowEstimate);
-    return { spec, ctx: { spec, columns: a.info.columns, objects: a.objects, partitions, batchWidth } };
   }
 
   private row(id: string): MigrationRow {
@@ -409,25 +341,7 @@ export class MigrationService {
           `${qn(row.schema, row.table)} is no longer the table this plan was made for. Plan again.`,
         );
       }
-      const info = await readTable(db, oid);
-      const objects = await withCatalogPath(db, () => readObjects(db, oid));
-      const range = await readTimeRange(db, info, {
-        name: row.spec.timeColumn,
-        type: row.spec.timeType,
-        kind: row.spec.timeKind,
-        notNull: true,
-        indexed: true,
-      });
-      const partitions =
-        row.target === 'partitions' ? await partitionBounds(db, row.spec, range.min, range.max) : [];
-      const whole = range.min && range.max ? await span(db, row.spec.timeKind, range.min, range.max) : 0;
-      const ctx: PlanContext = {
-        spec: row.spec,
-        columns: info.columns,
-        objects,
-        partitions,
-        batchWidth: (whole * row.spec.settings.batchRows) / Math.max(1, info.rowEstimate),
-      };
+      const ctx = await readPlanContext(db, row.spec);
       return exportScript(buildPlan(ctx), ctx, this.now());
     });
   }
@@ -743,6 +657,15 @@ export class MigrationService {
     });
     this.journal.setValidation(id, report);
     return report;
+  }
+
+  /** The live table's scheduled jobs (retention and compression policies) with their next run, once it has the name. */
+  async policies(id: string): Promise<TimescalePolicy[]> {
+    const row = this.row(id);
+    const target = targetOf(row.spec);
+    if (!row.swappedAt || !['swapped', 'cleaned_up', 'failed'].includes(row.state) || !target.policies)
+      return [];
+    return this.readOnlySession(row.profileId, (db) => target.policies!(db, row.spec));
   }
 
   /** Stops every run at its next safe point without marking anything (as if the app closed), then closes the pool. */

@@ -12,6 +12,7 @@ import { span } from './copy';
 import type { Queryable } from './db';
 import { qi } from './ident';
 import { alignmentUnit, MAX_PARTITIONS } from './sql/partitions';
+import { targetById } from './targets';
 
 /** Defaults for step 3 with the reason for each, from the table's shape, indexes and statistics. */
 export async function adviseSettings(
@@ -30,19 +31,16 @@ export async function adviseSettings(
   const rowsPerDay = days && days > 0 ? info.rowEstimate / days : null;
 
   let interval: string;
+  const t = targetById(target);
   if (time.kind === 'integer') {
     const width = range.min && range.max ? await span(db, 'integer', range.min, range.max) : 0;
-    const per = Math.max(1, width / (target === 'timescaledb' ? 100 : 50));
+    const per = Math.max(1, width / t.integerPieces);
     interval = String(10 ** Math.ceil(Math.log10(per)));
-    reasons.interval = `About ${target === 'timescaledb' ? 100 : 50} ${target === 'timescaledb' ? 'chunks' : 'partitions'} over the current range of ${width} units.`;
-  } else if (target === 'timescaledb') {
-    interval = '1 day';
-    reasons.interval =
-      `TimescaleDB's usual choice: a day's chunk and its indexes should fit in about a quarter of the server's memory` +
-      (rowsPerDay ? ` (about ${Math.round(rowsPerDay).toLocaleString('en-US')} rows a day here).` : '.');
+    reasons.interval = `About ${t.integerPieces} ${t.nouns.pieces} over the current range of ${width} units.`;
   } else {
-    interval = days === null || days <= 60 ? '1 day' : days <= 730 ? '1 week' : '1 month';
-    reasons.interval = `Keeps the number of partitions in the low hundreds for ${days === null ? 'an empty table' : `${Math.round(days)} days of data`}; the planner handles that well.`;
+    const advice = t.intervalAdvice(days, rowsPerDay);
+    interval = advice.interval;
+    reasons.interval = advice.reason;
   }
 
   const compressAfter = target === 'timescaledb' && time.kind !== 'integer' ? '7 days' : null;

@@ -1,12 +1,23 @@
 import type { Blocker, SwapAttempt, SwapReport } from '../../shared/migration';
-import { dropCaptureSql, installCaptureSql, keyColumns, replayRound } from './capture';
-import { readTableIn } from './catalog';
+import { installCaptureSql, keyColumns, replayRound } from './capture';
+import { type ColumnInfo, readTableIn } from './catalog';
 import { describePgError, type Queryable, sqlState } from './db';
-import { type DroppedForeignKey, type MoveStatement, moveStatements, readObjects } from './dependents';
-import { qi, qn } from './ident';
+import { type DroppedForeignKey, readObjects } from './dependents';
+import { qn } from './ident';
+import { withLockRetries } from './lock-retry';
+import { type MoveContext, type MoveStatement, moveStatements } from './moves';
 import { rel } from './names';
 import { resyncRanges } from './ranges';
 import type { MigrationSpec } from './spec';
+import {
+  dropCaptureTriggersSql,
+  lockTableSql,
+  parkedName,
+  type SwapDirection,
+  swapRenamesSql,
+  swapTables,
+} from './sql/swap';
+import { targetOf } from './targets';
 
 /**
  * The swap: one short transaction that takes ACCESS EXCLUSIVE on the table
@@ -19,10 +30,11 @@ import type { MigrationSpec } from './spec';
  * The rollback is the same transaction in the other direction.
  */
 
-export type Direction = 'forward' | 'rollback';
+export type Direction = SwapDirection;
 
 export interface SwapOutcome {
-  lockHeldMs: number;
+  /** performance.now() when the lock was granted. */
+  lockedAt: number;
   replayed: number;
   moved: MoveStatement[];
   /** Statements to run after the commit (constraint validation). */
@@ -116,13 +128,12 @@ async function swapInTransaction(
   const n = spec.names;
   const r = rel(n);
   // The table that has the name now, and the one that is to get it.
-  const current = r.source;
-  const other = direction === 'forward' ? r.newTable : r.oldTable;
-  await db.query(`LOCK TABLE ${current} IN ACCESS EXCLUSIVE MODE`);
+  const { current, other } = swapTables(spec, direction);
+  await db.query(lockTableSql(current));
   const lockedAt = performance.now();
   const currentOid = await relationOid(db, n.schema, n.table);
   const otherOid = await relationOid(db, n.schema, direction === 'forward' ? n.newTable : n.oldTable);
-  const nothing = { lockHeldMs: 0, replayed: 0, moved: [], after: [], alreadyDone: true };
+  const nothing = { lockedAt: 0, replayed: 0, moved: [], after: [], alreadyDone: true };
   if (direction === 'forward' && currentOid !== spec.sourceOid) {
     if (otherOid === null && currentOid !== null) return nothing; // swapped by an earlier try whose reply was lost
     throw new Error(`${r.source} is no longer the table this migration was planned for`);
@@ -131,7 +142,7 @@ async function swapInTransaction(
   if (otherOid === null || currentOid === null) {
     throw new Error(`${other} is missing: nothing to swap with`);
   }
-  await db.query(`LOCK TABLE ${other} IN ACCESS EXCLUSIVE MODE`);
+  await db.query(lockTableSql(other));
 
   // The last changes committed before the lock: nobody can write now, so one pass empties the log.
   const table = await readTableIn(db, currentOid);
@@ -154,53 +165,51 @@ async function swapInTransaction(
   const fromObjects = await readObjects(db, currentOid);
   const toObjects = await readObjects(db, otherOid);
 
-  // Renames: indexes first (their names share the schema's namespace), then the tables.
-  for (const idx of spec.indexes) {
-    if (direction === 'forward') {
-      await db.query(`ALTER INDEX IF EXISTS ${qn(n.schema, idx.source)} RENAME TO ${qi(idx.old)}`);
-      await db.query(`ALTER INDEX IF EXISTS ${qn(n.schema, idx.temp)} RENAME TO ${qi(idx.source)}`);
-    } else {
-      await db.query(`ALTER INDEX IF EXISTS ${qn(n.schema, idx.source)} RENAME TO ${qi(idx.temp)}`);
-      await db.query(`ALTER INDEX IF EXISTS ${qn(n.schema, idx.old)} RENAME TO ${qi(idx.source)}`);
-    }
-  }
-  const parkedName = direction === 'forward' ? n.oldTable : n.rolledBackTable;
-  await db.query(`ALTER TABLE ${current} RENAME TO ${qi(parkedName)}`);
-  await db.query(`ALTER TABLE ${other} RENAME TO ${qi(n.table)}`);
-  const parked = qn(n.schema, parkedName);
+  for (const sql of swapRenamesSql(spec, direction)) await db.query(sql);
+  const parked = qn(n.schema, parkedName(spec, direction));
 
   const restoreInbound = direction === 'rollback' ? await droppedInbound(db, spec) : [];
-  const replicaIndex = spec.indexes.find((i) => i.replicaIdentity)?.source ?? null;
   const moved = moveStatements(fromObjects, toObjects, {
+    ...moveContext(spec, direction === 'forward'),
     from: parked,
-    to: r.source,
-    versionNum: spec.server.versionNum,
-    toPartitioned: direction === 'forward' && spec.target === 'partitions',
-    toHypertable: direction === 'forward' && spec.target === 'timescaledb',
-    dropInbound: new Set(spec.settings.dropUnsupportedForeignKeys ? spec.unsupportedInbound : []),
-    replicaIndex,
     keepFromConstraints: direction === 'rollback',
     restoreInbound,
   });
   for (const m of moved) for (const sql of m.sql) await db.query(sql);
 
   // Capture moves with the name: forward, the new table logs changes for a possible rollback.
-  if (direction === 'forward') {
-    for (const sql of dropCaptureSql(spec, parked, 'forward').slice(0, 2)) await db.query(sql);
-    if (spec.captureKey) {
-      const keys = keyColumns(spec, table.columns);
-      for (const sql of installCaptureSql(spec, keys, r.source, 'reverse')) await db.query(sql);
-    }
-  } else {
-    for (const sql of dropCaptureSql(spec, parked, 'reverse').slice(0, 2)) await db.query(sql);
-  }
+  for (const sql of captureSwitchSql(spec, direction, table.columns)) await db.query(sql);
   return {
-    lockHeldMs: performance.now() - lockedAt,
+    lockedAt,
     replayed,
     moved,
     after: moved.flatMap((m) => m.after ?? []),
     alreadyDone: false,
   };
+}
+
+/** How the dependents move to the table that gets the name (forward: the new table, of the target's kind). */
+export function moveContext(spec: MigrationSpec, forward: boolean): Omit<MoveContext, 'from'> {
+  const kind = targetOf(spec).newTableKind;
+  return {
+    to: rel(spec.names).source,
+    versionNum: spec.server.versionNum,
+    toPartitioned: forward && kind === 'partitioned',
+    toHypertable: forward && kind === 'hypertable',
+    dropInbound: new Set(spec.settings.dropUnsupportedForeignKeys ? spec.unsupportedInbound : []),
+    replicaIndex: spec.indexes.find((i) => i.replicaIdentity)?.source ?? null,
+  };
+}
+
+/** The capture triggers follow the name: forward, the old table's go and the new table logs for a rollback. */
+export function captureSwitchSql(spec: MigrationSpec, direction: Direction, columns: ColumnInfo[]): string[] {
+  const r = rel(spec.names);
+  const parked = qn(spec.names.schema, parkedName(spec, direction));
+  if (direction === 'rollback') return dropCaptureTriggersSql(spec, parked, 'reverse');
+  return [
+    ...dropCaptureTriggersSql(spec, parked, 'forward'),
+    ...(spec.captureKey ? installCaptureSql(spec, keyColumns(spec, columns), r.source, 'reverse') : []),
+  ];
 }
 
 export interface SwapHooks {
@@ -228,77 +237,75 @@ export async function swapWithRetries(
   direction: Direction,
   hooks: SwapHooks,
 ): Promise<SwapReport & { after: string[] }> {
-  const { lockTimeoutMs, attempts: maxAttempts, backoffMs } = spec.settings.swap;
+  const { lockTimeoutMs, attempts: maxAttempts } = spec.settings.swap;
   const attempts: SwapAttempt[] = [];
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const at = new Date().toISOString();
-    try {
-      await db.query('BEGIN');
-      await db.query(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
+  if (maxAttempts < 1) throw new SwapGaveUp('The swap was not tried (no attempts allowed).', attempts);
+  let at = new Date().toISOString();
+  const outcome = await withLockRetries(
+    db,
+    spec.settings.swap,
+    async () => {
+      at = new Date().toISOString();
       await db.query(`SET LOCAL statement_timeout = 0`);
-      const outcome = await swapInTransaction(db, spec, direction);
-      const beforeCommit = performance.now();
-      await db.query('COMMIT');
-      const lockHeldMs = outcome.alreadyDone ? null : outcome.lockHeldMs + (performance.now() - beforeCommit);
-      const done: SwapAttempt = {
-        attempt,
-        at,
-        outcome: 'swapped',
-        blockers: [],
-        message: outcome.alreadyDone
-          ? 'Already swapped by an earlier try.'
-          : `Swapped; the lock was held ${Math.round(lockHeldMs ?? 0)} ms.`,
-      };
-      attempts.push(done);
-      hooks.onAttempt(done, null);
-      return {
-        direction,
-        attempts,
-        lockHeldMs,
-        replayedInSwap: outcome.replayed,
-        moved: outcome.moved.map((m) => ({ kind: m.kind, name: m.name, action: m.action })),
-        completedAt: new Date().toISOString(),
-        after: outcome.after,
-      };
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => {});
-      const state = sqlState(error);
-      if (state !== '55P03' && state !== '40P01') throw error;
-      const blockers = await findBlockers(db, spec).catch(() => []);
-      const last = attempt === maxAttempts;
-      const wait = last ? null : Math.min(30_000, backoffMs * 2 ** (attempt - 1));
-      const failed: SwapAttempt = {
-        attempt,
-        at,
-        outcome: 'lock_timeout',
-        blockers,
-        message:
-          `${state === '40P01' ? 'Deadlock with another session' : `No lock within ${lockTimeoutMs} ms`}` +
-          (blockers.length > 0
-            ? `: held by ${
-                blockers
-                  .filter((b) => b.granted)
-                  .map(
-                    (b) =>
-                      `pid ${b.pid} (${b.user ?? '?'}${b.application ? `, ${b.application}` : ''}, ${b.state ?? '?'})`,
-                  )
-                  .join(', ') || 'sessions waiting in the queue'
-              }.`
-            : '.') +
-          (last ? '' : ` Trying again in ${Math.round((wait ?? 0) / 100) / 10} s.`),
-      };
-      attempts.push(failed);
-      hooks.onAttempt(failed, wait);
-      if (last) {
-        throw new SwapGaveUp(
-          `The swap could not get its lock in ${maxAttempts} tries: ${describePgError(error)}. ` +
-            'The original table is untouched and in use. End or wait for the sessions listed, then resume.',
-          attempts,
-        );
-      }
-      await hooks.sleep(wait ?? 0);
-      if (hooks.betweenTries) await hooks.betweenTries();
-    }
-  }
-  throw new SwapGaveUp('The swap was not tried (no attempts allowed).', attempts);
+      return swapInTransaction(db, spec, direction);
+    },
+    {
+      sleep: hooks.sleep,
+      afterPause: hooks.betweenTries,
+      async onBusy(attempt, error, wait) {
+        const blockers = await findBlockers(db, spec).catch(() => []);
+        const failed: SwapAttempt = {
+          attempt,
+          at,
+          outcome: 'lock_timeout',
+          blockers,
+          message:
+            `${sqlState(error) === '40P01' ? 'Deadlock with another session' : `No lock within ${lockTimeoutMs} ms`}` +
+            (blockers.length > 0
+              ? `: held by ${
+                  blockers
+                    .filter((b) => b.granted)
+                    .map(
+                      (b) =>
+                        `pid ${b.pid} (${b.user ?? '?'}${b.application ? `, ${b.application}` : ''}, ${b.state ?? '?'})`,
+                    )
+                    .join(', ') || 'sessions waiting in the queue'
+                }.`
+              : '.') +
+            (wait === null ? '' : ` Trying again in ${Math.round(wait / 100) / 10} s.`),
+        };
+        attempts.push(failed);
+        hooks.onAttempt(failed, wait);
+        if (wait === null) {
+          throw new SwapGaveUp(
+            `The swap could not get its lock in ${maxAttempts} tries: ${describePgError(error)}. ` +
+              'The original table is untouched and in use. End or wait for the sessions listed, then resume.',
+            attempts,
+          );
+        }
+      },
+    },
+  );
+  // The COMMIT is inside withLockRetries: the lock was held until it returned.
+  const lockHeldMs = outcome.alreadyDone ? null : performance.now() - outcome.lockedAt;
+  const done: SwapAttempt = {
+    attempt: attempts.length + 1,
+    at,
+    outcome: 'swapped',
+    blockers: [],
+    message: outcome.alreadyDone
+      ? 'Already swapped by an earlier try.'
+      : `Swapped; the lock was held ${Math.round(lockHeldMs ?? 0)} ms.`,
+  };
+  attempts.push(done);
+  hooks.onAttempt(done, null);
+  return {
+    direction,
+    attempts,
+    lockHeldMs,
+    replayedInSwap: outcome.replayed,
+    moved: outcome.moved.map((m) => ({ kind: m.kind, name: m.name, action: m.action })),
+    completedAt: new Date().toISOString(),
+    after: outcome.after,
+  };
 }

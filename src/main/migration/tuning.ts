@@ -1,6 +1,8 @@
 import type { MigrationTarget, PreflightItem } from '../../shared/migration';
-import type { MoveStatement, TableObjects } from './dependents';
+import { type StatisticsObject, statisticsShapeSql, type TableObjects } from './dependents';
 import { qi, ql, qn } from './ident';
+import type { MoveStatement } from './moves';
+import { dollarTag } from './names';
 
 /**
  * How the table is tuned beyond its columns: storage parameters (reloptions,
@@ -28,7 +30,12 @@ function optionList(options: string[]): string {
  * partitioned table takes storage parameters only on its partitions (those
  * that exist now: the pre-flight says later ones do not get them).
  */
-export function tuningStatements(from: TableObjects, to: TableObjects, T: string): MoveStatement[] {
+export function tuningStatements(
+  from: TableObjects,
+  to: TableObjects,
+  T: string,
+  versionNum: number,
+): MoveStatement[] {
   const out: MoveStatement[] = [];
   const missing = from.reloptions.filter((o) => !to.reloptions.includes(o));
   if (missing.length > 0) {
@@ -54,30 +61,20 @@ export function tuningStatements(from: TableObjects, to: TableObjects, T: string
       sql: [`ALTER TABLE ${T} ALTER COLUMN ${qi(c.column)} SET (${optionList(wanted)});`],
     });
   }
-  // CREATE TABLE … LIKE … INCLUDING STATISTICS made analysed copies under generated names: they take the names.
-  const names = new Set(from.statistics.map((s) => `${s.schema}.${s.name}`));
-  const copies = to.statistics.filter((s) => !names.has(`${s.schema}.${s.name}`));
+  // CREATE TABLE … LIKE … INCLUDING STATISTICS made analysed copies under generated names: they take the
+  // names. The copy is looked up when the statement runs, so the plan and the export (which cannot know the
+  // generated name) run the very statement the engine runs.
+  const taken = from.statistics.map((s) => s.name);
   for (const st of from.statistics) {
     const name = qn(st.schema, st.name);
-    const copy = copies.find((c) => c.shape === st.shape);
-    if (copy) copies.splice(copies.indexOf(copy), 1);
-    const sql = [
-      `DROP STATISTICS IF EXISTS ${name};`,
-      copy
-        ? `ALTER STATISTICS ${qn(copy.schema, copy.name)} RENAME TO ${qi(st.name)};`
-        : // Read before the renames, its FROM names the table that now has the name.
-          `${st.definition.trim().replace(/;$/, '')};`,
-      ...(copy && copy.schema !== st.schema
-        ? [`ALTER STATISTICS ${qn(copy.schema, st.name)} SET SCHEMA ${qi(st.schema)};`]
-        : []),
-      `ALTER STATISTICS ${name} OWNER TO ${qi(st.owner)};`,
-    ];
+    const sql = [`DROP STATISTICS IF EXISTS ${name};`, statisticsCopySql(st, T, taken, versionNum)];
+    sql.push(`ALTER STATISTICS ${name} OWNER TO ${qi(st.owner)};`);
     if (st.target !== null) sql.push(`ALTER STATISTICS ${name} SET STATISTICS ${Math.trunc(st.target)};`);
     if (st.comment !== null) sql.push(`COMMENT ON STATISTICS ${name} IS ${ql(st.comment)};`);
     out.push({
       kind: 'extended statistics',
       name,
-      action: copy ? 'the new table’s copy takes its name' : 'created on the new table',
+      action: 'the new table’s copy takes its name (or it is created there)',
       sql,
     });
   }
@@ -115,4 +112,27 @@ export function tuningItem(objects: TableObjects, target: MigrationTarget): Pref
     sql: null,
     objects: [...objects.reloptions, ...objects.statistics.map((s) => qn(s.schema, s.name))],
   };
+}
+
+/** Renames the copy of `st` LIKE made on T (found by its shape) to st's name, or creates st again if there is none. */
+function statisticsCopySql(st: StatisticsObject, T: string, taken: string[], versionNum: number): string {
+  const body = `DECLARE
+  c record;
+BEGIN
+  SELECT n.nspname AS schema, s.stxname AS name INTO c
+    FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
+   WHERE s.stxrelid = ${ql(T)}::regclass AND ${statisticsShapeSql(versionNum)} = ${ql(st.shape)}
+     AND s.stxname <> ALL (ARRAY[${taken.map(ql).join(', ')}]::text[])
+   ORDER BY 2 LIMIT 1;
+  IF FOUND THEN
+    EXECUTE pg_catalog.format('ALTER STATISTICS %I.%I RENAME TO %I', c.schema, c.name, ${ql(st.name)});
+    IF c.schema <> ${ql(st.schema)} THEN
+      EXECUTE pg_catalog.format('ALTER STATISTICS %I.%I SET SCHEMA %I', c.schema, ${ql(st.name)}, ${ql(st.schema)});
+    END IF;
+  ELSE
+    ${st.definition.trim().replace(/;$/, '')};
+  END IF;
+END`;
+  const tag = dollarTag(body);
+  return `DO ${tag}\n${body}\n${tag};`;
 }

@@ -3,13 +3,13 @@ import { keyColumns } from './capture';
 import { readTableIn } from './catalog';
 import { castType } from './copy';
 import { inTransaction, type Queryable } from './db';
-import { qi, ql, qn } from './ident';
+import { qi, ql } from './ident';
 import { rel } from './names';
 import { bucketCondition, bucketSums, bucketsFor, differingBuckets, rowText } from './ranges';
-import { timescaleFeatures } from './server';
 import type { MigrationSpec } from './spec';
 import { widthLiteral } from './sql/timescale';
 import { splitIndexDef } from './sql-text';
+import { targetOf } from './targets';
 
 /**
  * Step 7: the checklist, run after the swap against the new table (under the
@@ -142,89 +142,8 @@ async function checklist(db: Queryable, spec: MigrationSpec, now: () => Date): P
     check('contents', 'Contents compared by time range', bad.length === 0 ? 'pass' : 'fail', detail);
   }
 
-  // 4. Target shape.
-  if (spec.target === 'timescaledb') {
-    const { rows } = await db.query<{ chunks: string; dim: string | null }>(
-      `SELECT (SELECT count(*) FROM timescaledb_information.chunks c WHERE c.hypertable_schema = h.hypertable_schema AND c.hypertable_name = h.hypertable_name)::text AS chunks,
-              (SELECT d.column_name FROM timescaledb_information.dimensions d WHERE d.hypertable_schema = h.hypertable_schema
-                 AND d.hypertable_name = h.hypertable_name AND d.dimension_number = 1) AS dim
-         FROM timescaledb_information.hypertables h WHERE h.hypertable_schema = $1 AND h.hypertable_name = $2`,
-      [spec.names.schema, spec.names.table],
-    );
-    const h = rows[0];
-    check(
-      'shape',
-      'A hypertable with chunks',
-      h && h.dim === spec.timeColumn && (Number(h.chunks) > 0 || newCount === 0) ? 'pass' : 'fail',
-      h
-        ? `Hypertable on ${qi(h.dim ?? '?')} with ${h.chunks} chunks (interval ${spec.settings.interval}).`
-        : `${r.source} is not a hypertable.`,
-    );
-  } else {
-    const { rows } = await db.query<{ name: string; bound: string; rows: string }>(
-      `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, 0::text AS rows
-         FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1 ORDER BY 1`,
-      [newOid],
-    );
-    const defaults = rows.filter((p) => p.bound === 'DEFAULT');
-    let inDefault = 0;
-    for (const d of defaults) {
-      inDefault += Number(
-        (await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qn(spec.names.schema, d.name)}`))
-          .rows[0]?.n ?? 0,
-      );
-    }
-    check(
-      'shape',
-      'Partitions cover the data',
-      rows.length - defaults.length === 0 ? 'fail' : inDefault > 0 ? 'warn' : 'pass',
-      `${rows.length - defaults.length} range partitions and ${defaults.length} DEFAULT partition; ${inDefault} row(s) in the DEFAULT partition` +
-        (inDefault > 0
-          ? ': add partitions for their range (then move the rows) so they are pruned like the others.'
-          : '.'),
-    );
-  }
-
-  // 5. Compression settings and policy.
-  if (spec.target === 'timescaledb') {
-    if (spec.settings.compressAfter === null) {
-      check('compression', 'Compression', 'pass', 'No compression was asked for.');
-    } else {
-      const cs = timescaleFeatures(spec.server.timescaledb.installed).columnstore;
-      const settingsView = cs
-        ? 'timescaledb_information.hypertable_columnstore_settings'
-        : 'timescaledb_information.compression_settings';
-      const settingsRows = cs
-        ? await db.query<{ segmentby: string | null; orderby: string | null }>(
-            `SELECT segmentby, orderby FROM ${settingsView} WHERE hypertable = $1::regclass`,
-            [r.source],
-          )
-        : await db.query<{ segmentby: string | null; orderby: string | null }>(
-            `SELECT string_agg(attname, ',' ORDER BY segmentby_column_index) FILTER (WHERE segmentby_column_index IS NOT NULL) AS segmentby,
-                    string_agg(attname || CASE WHEN orderby_asc THEN '' ELSE ' DESC' END, ',' ORDER BY orderby_column_index) FILTER (WHERE orderby_column_index IS NOT NULL) AS orderby
-               FROM ${settingsView} WHERE hypertable_schema = $1 AND hypertable_name = $2`,
-            [spec.names.schema, spec.names.table],
-          );
-      const jobs = await db.query<{ scheduled: boolean; config: Record<string, unknown> }>(
-        `SELECT scheduled, config FROM timescaledb_information.jobs
-          WHERE hypertable_schema = $1 AND hypertable_name = $2 AND proc_name IN ('policy_compression', 'policy_columnstore')`,
-        [spec.names.schema, spec.names.table],
-      );
-      const s = settingsRows.rows[0];
-      const segOk = normalizeList(s?.segmentby) === normalizeList(spec.settings.segmentBy.join(','));
-      const job = jobs.rows[0];
-      const policyOk = spec.timeKind === 'integer' || job?.scheduled === true;
-      check(
-        'compression',
-        'Compression settings and policy',
-        s && segOk && policyOk ? 'pass' : 'fail',
-        `${s ? `segment by ${s.segmentby ?? '(none)'}, order by ${s.orderby ?? '(none)'}` : 'compression is not enabled'}; ` +
-          (job
-            ? `policy ${job.scheduled ? 'scheduled' : 'paused'} (${JSON.stringify(job.config)}).`
-            : 'no compression policy.'),
-      );
-    }
-  }
+  // 4-5. The target's shape, and compression where there is any.
+  checks.push(...(await targetOf(spec).validate(db, spec, newOid, newCount)));
 
   // 6. Indexes, compared by definition (the names of LIKE copies differ; ours are renamed back anyway).
   const { rows: actual } = await db.query<{ name: string; def: string }>(
@@ -262,14 +181,6 @@ async function checklist(db: Queryable, spec: MigrationSpec, now: () => Date): P
   };
 }
 
-function normalizeList(s: string | null | undefined): string {
-  return (s ?? '')
-    .split(',')
-    .map((x) => x.trim().replace(/^"|"$/g, ''))
-    .filter(Boolean)
-    .join(',');
-}
-
 async function oidOf(db: Queryable, relation: string): Promise<number | null> {
   const { rows } = await db.query<{ oid: string | null }>(`SELECT to_regclass($1)::oid::int8::text AS oid`, [
     relation,
@@ -302,25 +213,8 @@ async function pruning(
   };
   walk(plan);
   scanned.delete(spec.names.table);
-  const total =
-    spec.target === 'timescaledb'
-      ? Number(
-          (
-            await db.query<{ n: string }>(
-              `SELECT count(*)::text AS n FROM timescaledb_information.chunks WHERE hypertable_schema = $1 AND hypertable_name = $2`,
-              [spec.names.schema, spec.names.table],
-            )
-          ).rows[0]?.n ?? 0,
-        )
-      : Number(
-          (
-            await db.query<{ n: string }>(
-              `SELECT count(*)::text AS n FROM pg_catalog.pg_inherits WHERE inhparent = $1::regclass`,
-              [r.source],
-            )
-          ).rows[0]?.n ?? 0,
-        );
-  const what = spec.target === 'timescaledb' ? 'chunks' : 'partitions';
+  const total = await targetOf(spec).countPieces(db, spec);
+  const what = targetOf(spec).nouns.pieces;
   if (total <= 1) return ['warn', `Only ${total} ${what.slice(0, -1)}: nothing to prune yet.`];
   return scanned.size < total
     ? ['pass', `The last ${spec.settings.interval} reads ${scanned.size} of ${total} ${what} (${query}).`]

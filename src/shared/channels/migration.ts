@@ -11,6 +11,7 @@ import {
   tableCandidateSchema,
   tableRefSchema,
   tableSummarySchema,
+  timescalePolicySchema,
   validationReportSchema,
 } from '../migration';
 import { upkeepReportSchema } from '../partition-upkeep';
@@ -73,6 +74,8 @@ export const migrationChannels = {
   'migration:swap': { request: id, response: migrationSchema },
   /** Step 7: runs the checklist (the result is also kept with the migration). */
   'migration:validate': { request: id, response: validationReportSchema },
+  /** After the swap to a hypertable: its retention and compression policies with their next run (none otherwise). */
+  'migration:policies': { request: id, response: z.array(timescalePolicySchema) },
   /** Step 8: puts the original table back, with the rows written since the swap. */
   'migration:rollback': { request: id, response: migrationSchema },
   /** Step 8: drops the old table; before keepUntil only with its name typed to confirm. */

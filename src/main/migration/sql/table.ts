@@ -2,6 +2,7 @@ import { qi, ql } from '../ident';
 import { doBlock, rel } from '../names';
 import { shadowMarker } from '../ownership';
 import type { MigrationSpec } from '../spec';
+import { targetOf } from '../targets';
 
 /**
  * The new table: the source's columns, defaults, CHECK and NOT NULL constraints,
@@ -22,10 +23,9 @@ export function createTableSql(spec: MigrationSpec): string {
   ]
     .map((w) => `INCLUDING ${w}`)
     .join(' ');
-  const partitioned = spec.target === 'partitions' ? ` PARTITION BY RANGE (${qi(spec.timeColumn)})` : '';
   // The marker is set only by the statement that creates the table, so a table of that name made by anyone else lacks it.
   return doBlock(`  IF pg_catalog.to_regclass(${ql(r.newTable)}) IS NULL THEN
-    CREATE TABLE ${r.newTable} (LIKE ${r.source} ${including})${partitioned};
+    CREATE TABLE ${r.newTable} (LIKE ${r.source} ${including})${targetOf(spec).createClause(spec)};
     COMMENT ON TABLE ${r.newTable} IS ${ql(shadowMarker(spec.id))};
     REVOKE ALL ON TABLE ${r.newTable} FROM PUBLIC;
   END IF;`);

@@ -1,6 +1,7 @@
 import { qi, ql } from '../ident';
 import { timescaleFeatures } from '../server';
 import type { MigrationSpec } from '../spec';
+import type { Params } from './params';
 
 /**
  * TimescaleDB statements, in the API the server has: by_range() since 2.13,
@@ -54,11 +55,15 @@ export function retentionPolicySql(spec: MigrationSpec, relation: string): strin
   return `SELECT ${ts(spec, 'add_retention_policy')}(${ql(relation)}::regclass, drop_after => INTERVAL ${ql(spec.settings.retention)}, if_not_exists => true);`;
 }
 
-/** Jobs on a hypertable that are scheduled now (TimescaleDB may add some by itself). */
-export function scheduledJobsSql(): string {
-  return `SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = $2 AND scheduled`;
+/**
+ * Pauses the jobs TimescaleDB scheduled by itself on the new table during the copy; returns their ids
+ * (paused_jobs, an int[]) for the finish step to schedule again. No terminator: the script adds \\gset.
+ */
+export function pauseJobsSql(spec: MigrationSpec, p: Params): string {
+  return `SELECT coalesce(array_agg(j.job_id), '{}') AS paused_jobs FROM (SELECT job_id, ${ts(spec, 'alter_job')}(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE hypertable_schema = ${p('schema', spec.names.schema)} AND hypertable_name = ${p('table', spec.names.newTable)} AND scheduled) j`;
 }
 
-export function alterJobSql(spec: MigrationSpec, jobId: number, scheduled: boolean): string {
-  return `SELECT ${ts(spec, 'alter_job')}(${Math.trunc(jobId)}, scheduled => ${scheduled});`;
+/** Schedules again the jobs pause-jobs paused (`jobs`: an int[] literal such as {1000,1001}). */
+export function resumeJobsSql(spec: MigrationSpec, p: Params, jobs: string | null = null): string {
+  return `SELECT ${ts(spec, 'alter_job')}(job_id, scheduled => true) FROM timescaledb_information.jobs WHERE job_id = ANY(${p('paused_jobs', jobs)}::int4[]);`;
 }
