@@ -69,7 +69,8 @@ export const storageOverviewSchema = z.object({
       databaseBytes: z.number(),
       change24h: changeSchema,
       change7d: changeSchema,
-      databases: z.array(z.object({ name: z.string(), bytes: z.number() })),
+      /** sizedAt: when a figure carried from an earlier sample was taken (other databases, slower cadence); null = by this sample. */
+      databases: z.array(z.object({ name: z.string(), bytes: z.number(), sizedAt: z.string().nullable() })),
       /** What this sample could not see, as sentences a DBA reads. */
       gaps: z.array(z.string()),
     })
@@ -187,8 +188,20 @@ export const settingsSchema = z.object({
     .int()
     .min(1, 'Keep heartbeats at least 1 day.')
     .max(3650, 'Keep heartbeats at most 10 years.'),
+  /** The other databases of a server are sized this often; the samples between carry their last figure. */
+  databaseSizeEveryMinutes: z
+    .number({ error: 'The other databases’ sizing interval must be a number of minutes.' })
+    .int()
+    .min(5, 'Size the other databases at most every 5 minutes.')
+    .max(1440, 'Size the other databases at least once a day (1440 minutes).'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** An update may leave out the newer settings: what it leaves out keeps its current value. */
+export const settingsUpdateSchema = settingsSchema.extend({
+  databaseSizeEveryMinutes: settingsSchema.shape.databaseSizeEveryMinutes.optional(),
+});
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
 export const outageSchema = z.object({ start: z.string(), end: time, durationMs: z.number() });
 export type Outage = z.infer<typeof outageSchema>;

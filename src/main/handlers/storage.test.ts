@@ -90,7 +90,16 @@ describe('storage channels refuse bad input with a clear message', () => {
     });
     expect(await call('settings:get', {})).toEqual({
       ok: true,
-      value: { sampleRetentionDays: 90, heartbeatRetentionDays: 60 },
+      value: { sampleRetentionDays: 90, heartbeatRetentionDays: 60, databaseSizeEveryMinutes: 60 },
+    });
+    const tooOften = await call('settings:update', {
+      sampleRetentionDays: 90,
+      heartbeatRetentionDays: 60,
+      databaseSizeEveryMinutes: 1,
+    });
+    expect(tooOften).toMatchObject({
+      ok: false,
+      error: { fields: { databaseSizeEveryMinutes: expect.any(String) } },
     });
   });
 

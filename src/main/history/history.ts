@@ -13,7 +13,7 @@ import type {
 } from '../../shared/storage';
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
-import type { CollectedSample } from '../storage/types';
+import type { CollectedSample, KnownDatabaseSize } from '../storage/types';
 import { DEFAULT_RATE_REQUIREMENT, GrowthQuery } from './growth';
 import { HealthQuery, type HealthRange } from './health';
 import { type BeatInput, type BeatOutcome, HeartbeatRepository } from './heartbeat-repository';
@@ -90,6 +90,11 @@ export class History {
   /** Stores a whole sample in one transaction and returns its id; also records it as the last sample. */
   saveSample(profileId: string, sample: CollectedSample): number {
     return this.samples.saveSample(profileId, sample);
+  }
+
+  /** The other databases of the profile's latest sample, each with when it was really sized. */
+  otherDatabases(profileId: string): KnownDatabaseSize[] {
+    return this.samples.otherDatabases(profileId);
   }
 
   /** Remembers a sample attempt (a failure is shown on the Storage page until the next success). */

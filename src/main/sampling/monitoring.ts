@@ -2,6 +2,7 @@ import { DemoServer } from '../demo/demo-server';
 import { History } from '../history/history';
 import type { Services } from '../services';
 import { collectStorageSample } from '../storage/collector';
+import { otherDatabasesFor } from './database-cadence';
 import { Heartbeat } from './heartbeat';
 import { SampleRunner } from './sample-runner';
 import { Scheduler } from './scheduler';
@@ -28,7 +29,15 @@ export class Monitoring {
     this.history = new History(db, now);
     this.runner = new SampleRunner({
       pools,
-      collect: (client) => collectStorageSample(client, { now }),
+      collect: (client, profileId) =>
+        collectStorageSample(client, {
+          now,
+          otherDatabases: otherDatabasesFor(
+            this.history.otherDatabases(profileId),
+            this.history.settings.get().databaseSizeEveryMinutes,
+            now(),
+          ),
+        }),
       sink: this.history,
       attempts: this.history,
       events,

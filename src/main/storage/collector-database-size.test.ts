@@ -68,7 +68,9 @@ describe.each(testServers)('the current database size on %s', (server) => {
   it('is derived, and within 1 MiB of pg_database_size — another session’s 3 MiB temporary table included', async () => {
     // A temporary table of another session: in pg_class, never in the relation list, counted by pg_database_size.
     const other = await holder();
-    await other.query(`CREATE TEMP TABLE stash AS SELECT g AS id, repeat('y', 200) AS pad FROM generate_series(1, 12000) g`);
+    await other.query(
+      `CREATE TEMP TABLE stash AS SELECT g AS id, repeat('y', 200) AS pad FROM generate_series(1, 12000) g`,
+    );
     const before = await databaseSize();
     const s = await sample();
     const after = await databaseSize();
@@ -109,7 +111,9 @@ describe.each(testServers)('the current database size on %s', (server) => {
 
   it('other databases: sized in a sample that is due, carried with their time in the samples between', async () => {
     const due = await sample();
-    const names = (await admin.query<{ n: string }>('SELECT datname AS n FROM pg_database')).rows.map((r) => r.n);
+    const names = (await admin.query<{ n: string }>('SELECT datname AS n FROM pg_database')).rows.map(
+      (r) => r.n,
+    );
     expect(due.databases.map((d) => d.name).sort()).toEqual(names.sort());
     expect(due.databases.every((d) => d.sizedAt === undefined)).toBe(true);
 

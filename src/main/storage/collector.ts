@@ -274,7 +274,11 @@ export async function collectStorageSample(
       gaps,
     });
     const current = await closing;
-    const figures = databaseFigures({ name: context.database, bytes: current.bytes }, others, context.user_name);
+    const figures = databaseFigures(
+      { name: context.database, bytes: current.bytes },
+      others,
+      context.user_name,
+    );
     return {
       takenAt,
       durationMs: Math.round(performance.now() - started),

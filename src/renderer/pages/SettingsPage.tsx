@@ -5,7 +5,17 @@ import { WebhooksSection } from '../components/WebhooksSection';
 import { useApp, useSettings, useStores } from '../stores';
 import type { SettingsDraft } from '../stores/settings';
 
-function DaysField({ field, label, hint }: { field: keyof SettingsDraft; label: string; hint: string }) {
+function NumberField({
+  field,
+  label,
+  hint,
+  unit = 'days',
+}: {
+  field: keyof SettingsDraft;
+  label: string;
+  hint: string;
+  unit?: string;
+}) {
   const { settings } = useStores();
   const value = useSettings((s) => s.draft[field]);
   const error = useSettings((s) => s.fieldErrors[field]);
@@ -26,7 +36,7 @@ function DaysField({ field, label, hint }: { field: keyof SettingsDraft; label: 
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
         />
-        <span aria-hidden="true">days</span>
+        <span aria-hidden="true">{unit}</span>
       </div>
       <p className="field-hint" id={`${id}-hint`}>
         {hint}
@@ -57,7 +67,8 @@ export function SettingsPage() {
   const dirty =
     current !== null &&
     (draft.sampleRetentionDays !== String(current.sampleRetentionDays) ||
-      draft.heartbeatRetentionDays !== String(current.heartbeatRetentionDays));
+      draft.heartbeatRetentionDays !== String(current.heartbeatRetentionDays) ||
+      draft.databaseSizeEveryMinutes !== String(current.databaseSizeEveryMinutes));
 
   return (
     <section aria-labelledby="page-title" className="settings-page">
@@ -84,15 +95,21 @@ export function SettingsPage() {
       >
         <fieldset className="plain-fieldset">
           <legend>History</legend>
-          <DaysField
+          <NumberField
             field="sampleRetentionDays"
             label="Keep storage samples for"
             hint="Default 90 days. Older samples are pruned once a day and when Tidemark starts."
           />
-          <DaysField
+          <NumberField
             field="heartbeatRetentionDays"
             label="Keep heartbeats for"
             hint="Default 60 days. Uptime and outages can only be shown for the days kept."
+          />
+          <NumberField
+            field="databaseSizeEveryMinutes"
+            label="Size a server's other databases every"
+            unit="minutes"
+            hint="Default 60 minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken."
           />
         </fieldset>
         <FormActions

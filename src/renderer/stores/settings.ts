@@ -4,7 +4,11 @@ import type { Settings } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
 
-export type SettingsDraft = { sampleRetentionDays: string; heartbeatRetentionDays: string };
+export type SettingsDraft = {
+  sampleRetentionDays: string;
+  heartbeatRetentionDays: string;
+  databaseSizeEveryMinutes: string;
+};
 
 export type SettingsState = {
   current: Settings | null;
@@ -27,6 +31,7 @@ export type SettingsStore = ReturnType<typeof createSettingsStore>;
 const draftOf = (s: Settings): SettingsDraft => ({
   sampleRetentionDays: String(s.sampleRetentionDays),
   heartbeatRetentionDays: String(s.heartbeatRetentionDays),
+  databaseSizeEveryMinutes: String(s.databaseSizeEveryMinutes),
 });
 
 export function createSettingsStore(client: RendererClient) {
@@ -34,7 +39,7 @@ export function createSettingsStore(client: RendererClient) {
     current: null,
     loadError: null,
     loading: false,
-    draft: { sampleRetentionDays: '', heartbeatRetentionDays: '' },
+    draft: { sampleRetentionDays: '', heartbeatRetentionDays: '', databaseSizeEveryMinutes: '' },
     fieldErrors: {},
     saveError: null,
     saving: false,
@@ -75,13 +80,13 @@ export function createSettingsStore(client: RendererClient) {
       const result = await client.invoke('settings:update', {
         sampleRetentionDays: numberField(draft.sampleRetentionDays),
         heartbeatRetentionDays: numberField(draft.heartbeatRetentionDays),
+        databaseSizeEveryMinutes: numberField(draft.databaseSizeEveryMinutes),
       });
       if (!result.ok) {
         const fieldErrors: SettingsState['fieldErrors'] = {};
         for (const [key, message] of Object.entries(result.error.fields ?? {})) {
           const last = key.split('.').pop();
-          if (last === 'sampleRetentionDays' || last === 'heartbeatRetentionDays')
-            fieldErrors[last] ??= message;
+          if (last && last in draft) fieldErrors[last as keyof SettingsDraft] ??= message;
         }
         set({
           saving: false,

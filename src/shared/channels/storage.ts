@@ -13,6 +13,7 @@ import {
   scheduleStateSchema,
   seriesSchema,
   settingsSchema,
+  settingsUpdateSchema,
   storageOverviewSchema,
 } from '../storage';
 import { type ChannelSpec, empty, profileIdRequest } from './common';
@@ -62,7 +63,7 @@ export const storageChannels = {
   },
 
   'settings:get': { request: empty, response: settingsSchema },
-  'settings:update': { request: settingsSchema, response: settingsSchema },
+  'settings:update': { request: settingsUpdateSchema, response: settingsSchema },
 
   'health:overview': { request: empty, response: z.array(healthSummarySchema) },
   'health:profile': {

@@ -36,7 +36,8 @@ export const canSizeExpr = `pg_catalog.has_function_privilege('pg_catalog.pg_rel
          AND pg_catalog.has_function_privilege('pg_catalog.pg_total_relation_size(regclass)', 'EXECUTE')
          AND pg_catalog.has_function_privilege('pg_catalog.pg_indexes_size(regclass)', 'EXECUTE')`;
 
-export const currentDatabaseSizeSql = 'SELECT pg_catalog.pg_database_size(pg_catalog.current_database()) AS bytes';
+export const currentDatabaseSizeSql =
+  'SELECT pg_catalog.pg_database_size(pg_catalog.current_database()) AS bytes';
 
 /**
  * Opening batch: the current database sized the plain way when the derivation
