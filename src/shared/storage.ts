@@ -43,6 +43,50 @@ export const relationRowSchema = z.object({
 });
 export type RelationRow = z.infer<typeof relationRowSchema>;
 
+/** Columns the relations table sorts by (in main: the table asks for a window of the sorted list). */
+export const relationSortKeys = [
+  'schema',
+  'name',
+  'kind',
+  'rows',
+  'heap',
+  'toast',
+  'indexes',
+  'total',
+  'dead',
+  'lastVacuum',
+  'lastAnalyze',
+  'growth',
+] as const;
+export type RelationSortKey = (typeof relationSortKeys)[number];
+
+/**
+ * A window of the latest sample's relations, sorted and filtered in main. Without a search only
+ * top-level relations are listed; a search also finds partitions and chunks by name.
+ */
+export const relationPageRequestSchema = z.object({
+  sort: z
+    .object({ key: z.enum(relationSortKeys), dir: z.enum(['asc', 'desc']) })
+    .default({ key: 'total', dir: 'desc' }),
+  /** Part of "schema.name", any case. */
+  search: z.string().max(200).default(''),
+  kind: z.enum(relationKinds).nullable().default(null),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type RelationPageRequest = z.input<typeof relationPageRequestSchema>;
+export type RelationPageQuery = z.infer<typeof relationPageRequestSchema>;
+
+export const relationPageSchema = z.object({
+  /** The sample the rows come from; null before the first sample. */
+  sampleId: z.number().nullable(),
+  /** How many relations match, in all windows. */
+  total: z.number(),
+  offset: z.number(),
+  rows: z.array(relationRowSchema),
+});
+export type RelationPage = z.infer<typeof relationPageSchema>;
+
 /** A change of size, with the span it is really computed over (the baseline sample to the latest). */
 export const changeSchema = z
   .object({ bytes: z.number(), pct: z.number().nullable(), spanMs: z.number() })

@@ -6,6 +6,8 @@ import type {
   HealthDetail,
   HealthSummary,
   RateRequirement,
+  RelationPage,
+  RelationPageQuery,
   RelationRow,
   SampleReadings,
   Series,
@@ -121,6 +123,11 @@ export class History {
 
   overview(profileId: string): StorageOverview {
     return this.overviews.overview(profileId);
+  }
+
+  /** A window of the latest sample's relations: sort, filter and search done here. */
+  relationPage(profileId: string, query: RelationPageQuery): RelationPage {
+    return this.overviews.relationPage(profileId, query);
   }
 
   children(profileId: string, relationId: number): RelationRow[] {

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Grower, RelationRow, StorageOverview } from '../../shared/storage';
+import type {
+  Grower,
+  RelationPage,
+  RelationPageQuery,
+  RelationRow,
+  StorageOverview,
+} from '../../shared/storage';
 import type { Lookup } from './lookup';
 import { RelationsQuery, windowAt } from './relations-query';
 import type { StatusQuery } from './status';
@@ -71,6 +77,15 @@ export class OverviewQuery {
       relations: this.relations.topLevel(latest.id, windowAt(latest.taken_at, 7 * DAY_MS)),
       status,
     };
+  }
+
+  /** A window of the latest sample's relations, sorted, filtered and searched here (not in the renderer). */
+  relationPage(profileId: string, query: RelationPageQuery): RelationPage {
+    this.lookup.profile(profileId);
+    const latest = this.stmts.latest.get(profileId);
+    if (!latest) return { sampleId: null, total: 0, offset: query.offset, rows: [] };
+    const page = this.relations.page(latest.id, windowAt(latest.taken_at, 7 * DAY_MS), query);
+    return { sampleId: latest.id, offset: query.offset, ...page };
   }
 
   /** Chunks or partitions of a hypertable / partitioned table, as of the latest sample. */

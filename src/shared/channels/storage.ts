@@ -6,6 +6,8 @@ import {
   growthSchema,
   healthDetailSchema,
   healthSummarySchema,
+  relationPageRequestSchema,
+  relationPageSchema,
   relationRowSchema,
   sampleReadingsSchema,
   sampleResultSchema,
@@ -24,6 +26,11 @@ const range = z.enum(chartRanges, { error: 'Range must be one of 24h, 7d, 30d, 9
 export const storageChannels = {
   /** The Storage page: latest sample, its relations, and whether the server answers. */
   'storage:overview': { request: profileIdRequest, response: storageOverviewSchema },
+  /** A window of the latest sample's relations, sorted, filtered and searched in main. */
+  'storage:relations': {
+    request: profileIdRequest.extend({ query: relationPageRequestSchema }),
+    response: relationPageSchema,
+  },
   /** The chunks or partitions of one hypertable / partitioned table in the latest sample. */
   'storage:children': {
     request: profileIdRequest.extend({ relationId }),
