@@ -41,6 +41,9 @@ describe('the windowed relations list', () => {
     expect(first.total).toBe(whole.length);
     expect(first.sampleId).toBe(r.history.overview(p).latest?.sampleId);
     expect([...first.rows, ...rest.rows]).toEqual(whole);
+    expect(rest.total).toBe(whole.length);
+    expect(page({ offset: 100 })).toMatchObject({ total: whole.length, rows: [] });
+    expect(page({ sort: { key: 'growth', dir: 'asc' }, offset: 1 }).total).toBe(whole.length);
     // the not-measured relation sorts last, never as a zero
     expect(rest.rows.at(-1)).toMatchObject({ name: 'locked', measured: false, totalBytes: null });
   });

@@ -121,11 +121,11 @@ const hasGrowth = (r: SizeRow) => r.total_bytes !== null && r.base_bytes !== nul
 
 const ORDER = 'ORDER BY total_bytes DESC NULLS LAST, schema, name';
 
-/** Sort columns of the windowed list, on the columns `cur` (baselineSql) and `r`/`s` both carry. */
+/** Sort columns of the windowed list: `{r}` becomes "r." inside the sort, "" on baselineSql's output. */
 const SORT_COLUMN: Record<Exclude<RelationSortKey, 'growth'>, string> = {
-  schema: 'schema',
-  name: 'name',
-  kind: "CASE kind WHEN 'table' THEN 0 WHEN 'partitioned' THEN 1 WHEN 'hypertable' THEN 2 WHEN 'matview' THEN 3 WHEN 'partition' THEN 4 ELSE 5 END",
+  schema: '{r}schema',
+  name: '{r}name',
+  kind: "CASE {r}kind WHEN 'table' THEN 0 WHEN 'partitioned' THEN 1 WHEN 'hypertable' THEN 2 WHEN 'matview' THEN 3 WHEN 'partition' THEN 4 ELSE 5 END",
   rows: 'row_estimate',
   heap: 'heap_bytes',
   toast: 'toast_bytes',
@@ -158,11 +158,11 @@ function pageSql(key: RelationSortKey, dir: 'asc' | 'desc'): string {
       SELECT * FROM g ORDER BY total_bytes - base_bytes ${direction} NULLS LAST, schema, name, id
       LIMIT @limit OFFSET @offset`;
   }
-  const column = SORT_COLUMN[key];
-  const order = `ORDER BY ${column} ${direction} NULLS LAST, schema, name, id`;
-  const window = `(SELECT s.relation_id AS rid, r.schema, r.name, r.kind, r.id, s.row_estimate, s.heap_bytes,
-      s.toast_bytes, s.index_bytes, s.total_bytes, s.dead_tuples, s.last_vacuum, s.last_analyze
-    FROM ${bySample} WHERE ${PAGE_WHERE} ${order} LIMIT @limit OFFSET @offset) w
+  const column = (prefix: string) => SORT_COLUMN[key].replaceAll('{r}', prefix);
+  const order = `ORDER BY ${column('')} ${direction} NULLS LAST, schema, name, id`;
+  // Only the key is carried out of the sort; the outer statement reads the window's rows again.
+  const inner = `ORDER BY ${column('r.')} ${direction} NULLS LAST, r.schema, r.name, r.id`;
+  const window = `(SELECT s.relation_id AS rid FROM ${bySample} WHERE ${PAGE_WHERE} ${inner} LIMIT @limit OFFSET @offset) w
     JOIN relations r ON r.id = w.rid JOIN relation_sizes s ON s.relation_id = w.rid AND s.sample_id = @sampleId`;
   return `${baselineSql(window, 'true')} ${order}`;
 }
