@@ -1,5 +1,5 @@
 /**
- * `npm run bench [storage|history|history-format|migration|fleet]`: runs the benchmark modules in
+ * `npm run bench [storage|history|history-format|overview|migration|fleet]`: runs the benchmark modules in
  * turn and prints their figures. Nothing is asserted: timings belong here,
  * never in tests.
  */
@@ -7,12 +7,14 @@ import { run as fleet } from './fleet.bench';
 import { run as history } from './history.bench';
 import { run as historyFormat } from './history-format.bench';
 import { run as migration } from './migration.bench';
+import { run as overview } from './overview.bench';
 import { run as storage } from './storage.bench';
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['storage', storage],
   ['history', history],
   ['history-format', historyFormat],
+  ['overview', overview],
   ['migration', migration],
   ['fleet', fleet],
 ];

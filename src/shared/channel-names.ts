@@ -18,6 +18,7 @@ export const channelNames = [
   // storage, schedules, settings, health, demo
   'storage:overview',
   'storage:children',
+  'storage:relations',
   'storage:sampleNow',
   'storage:series',
   'storage:samples',

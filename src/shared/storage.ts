@@ -43,6 +43,50 @@ export const relationRowSchema = z.object({
 });
 export type RelationRow = z.infer<typeof relationRowSchema>;
 
+/** Columns the relations table sorts by (in main: the table asks for a window of the sorted list). */
+export const relationSortKeys = [
+  'schema',
+  'name',
+  'kind',
+  'rows',
+  'heap',
+  'toast',
+  'indexes',
+  'total',
+  'dead',
+  'lastVacuum',
+  'lastAnalyze',
+  'growth',
+] as const;
+export type RelationSortKey = (typeof relationSortKeys)[number];
+
+/**
+ * A window of the latest sample's relations, sorted and filtered in main. Without a search only
+ * top-level relations are listed; a search also finds partitions and chunks by name.
+ */
+export const relationPageRequestSchema = z.object({
+  sort: z
+    .object({ key: z.enum(relationSortKeys), dir: z.enum(['asc', 'desc']) })
+    .default({ key: 'total', dir: 'desc' }),
+  /** Part of "schema.name", any case. */
+  search: z.string().max(200).default(''),
+  kind: z.enum(relationKinds).nullable().default(null),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type RelationPageRequest = z.input<typeof relationPageRequestSchema>;
+export type RelationPageQuery = z.infer<typeof relationPageRequestSchema>;
+
+export const relationPageSchema = z.object({
+  /** The sample the rows come from; null before the first sample. */
+  sampleId: z.number().nullable(),
+  /** How many relations match, in all windows. */
+  total: z.number(),
+  offset: z.number(),
+  rows: z.array(relationRowSchema),
+});
+export type RelationPage = z.infer<typeof relationPageSchema>;
+
 /** A change of size, with the span it is really computed over (the baseline sample to the latest). */
 export const changeSchema = z
   .object({ bytes: z.number(), pct: z.number().nullable(), spanMs: z.number() })
@@ -69,7 +113,8 @@ export const storageOverviewSchema = z.object({
       databaseBytes: z.number(),
       change24h: changeSchema,
       change7d: changeSchema,
-      databases: z.array(z.object({ name: z.string(), bytes: z.number() })),
+      /** sizedAt: when a figure carried from an earlier sample was taken (other databases, slower cadence); null = by this sample. */
+      databases: z.array(z.object({ name: z.string(), bytes: z.number(), sizedAt: z.string().nullable() })),
       /** What this sample could not see, as sentences a DBA reads. */
       gaps: z.array(z.string()),
     })
@@ -190,29 +235,41 @@ export const settingsSchema = z.object({
     .int()
     .min(1, 'Keep heartbeats at least 1 day.')
     .max(3650, 'Keep heartbeats at most 10 years.'),
-  // Downsampling tiers of the storage history (issue 12); left out = unchanged.
+  /** The other databases of a server are sized this often; the samples between carry their last figure. */
+  databaseSizeEveryMinutes: z
+    .number({ error: 'The other databases’ sizing interval must be a number of minutes.' })
+    .int()
+    .min(5, 'Size the other databases at most every 5 minutes.')
+    .max(1440, 'Size the other databases at least once a day (1440 minutes).'),
+  /** Downsampling tiers of the storage history: fine samples this often for this long, then hourly, then daily. */
   tierFineMinutes: z
     .number({ error: 'The fine tier must be a number of minutes.' })
     .int()
     .min(1, 'The fine tier is at least 1 minute.')
-    .max(1440, 'The fine tier is at most 1,440 minutes (a day).')
-    .optional(),
+    .max(1440, 'The fine tier is at most 1,440 minutes (a day).'),
   tierFineDays: z
     .number({ error: 'The fine tier must last a number of days.' })
     .int()
     .min(1, 'Keep fine samples at least 1 day.')
-    .max(3650, 'Keep fine samples at most 10 years.')
-    .optional(),
+    .max(3650, 'Keep fine samples at most 10 years.'),
   tierHourlyDays: z
     .number({ error: 'The hourly tier must last a number of days.' })
     .int()
     .min(1, 'Keep hourly samples at least 1 day.')
-    .max(3650, 'Keep hourly samples at most 10 years.')
-    .optional(),
+    .max(3650, 'Keep hourly samples at most 10 years.'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-/** The downsampling tiers, always set when read from the store. */
-export type TierSettings = Required<Pick<Settings, 'tierFineMinutes' | 'tierFineDays' | 'tierHourlyDays'>>;
+/** The downsampling tiers. */
+export type TierSettings = Pick<Settings, 'tierFineMinutes' | 'tierFineDays' | 'tierHourlyDays'>;
+
+/** An update may leave out the newer settings: what it leaves out keeps its current value. */
+export const settingsUpdateSchema = settingsSchema.extend({
+  databaseSizeEveryMinutes: settingsSchema.shape.databaseSizeEveryMinutes.optional(),
+  tierFineMinutes: settingsSchema.shape.tierFineMinutes.optional(),
+  tierFineDays: settingsSchema.shape.tierFineDays.optional(),
+  tierHourlyDays: settingsSchema.shape.tierHourlyDays.optional(),
+});
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
 export const outageSchema = z.object({ start: z.string(), end: time, durationMs: z.number() });
 export type Outage = z.infer<typeof outageSchema>;

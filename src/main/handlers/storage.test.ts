@@ -93,10 +93,20 @@ describe('storage channels refuse bad input with a clear message', () => {
       value: {
         sampleRetentionDays: 90,
         heartbeatRetentionDays: 60,
+        databaseSizeEveryMinutes: 60,
         tierFineMinutes: 15,
         tierFineDays: 7,
         tierHourlyDays: 30,
       },
+    });
+    const tooOften = await call('settings:update', {
+      sampleRetentionDays: 90,
+      heartbeatRetentionDays: 60,
+      databaseSizeEveryMinutes: 1,
+    });
+    expect(tooOften).toMatchObject({
+      ok: false,
+      error: { fields: { databaseSizeEveryMinutes: expect.any(String) } },
     });
   });
 

@@ -29,6 +29,7 @@ export function storageHandlers(
       return history.overview(profileId);
     },
     'storage:children': ({ profileId, relationId }) => history.children(profileId, relationId),
+    'storage:relations': ({ profileId, query }) => history.relationPage(profileId, query),
     'storage:sampleNow': ({ profileId }) => {
       s.profiles.get(profileId);
       return runner.run(profileId, 'manual');

@@ -7,6 +7,8 @@ import type {
   HealthDetail,
   HealthSummary,
   RateRequirement,
+  RelationPage,
+  RelationPageQuery,
   RelationRow,
   SampleReadings,
   Series,
@@ -14,7 +16,7 @@ import type {
 } from '../../shared/storage';
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
-import type { CollectedSample } from '../storage/types';
+import type { CollectedSample, KnownDatabaseSize } from '../storage/types';
 import { type FleetFacts, FleetQuery } from './fleet';
 import { DEFAULT_RATE_REQUIREMENT, GrowthQuery } from './growth';
 import { HealthQuery, type HealthRange } from './health';
@@ -100,6 +102,11 @@ export class History implements HistoryStore {
     return this.samples.saveSample(profileId, sample);
   }
 
+  /** The other databases of the profile's latest sample, each with when it was really sized. */
+  otherDatabases(profileId: string): KnownDatabaseSize[] {
+    return this.samples.otherDatabases(profileId);
+  }
+
   /** Remembers a sample attempt (a failure is shown on the Storage page until the next success). */
   recordAttempt(profileId: string, attempt: { at: Date; ok: boolean; error: string | null }): void {
     this.schedules.recordAttempt(profileId, attempt);
@@ -129,6 +136,11 @@ export class History implements HistoryStore {
 
   overview(profileId: string): StorageOverview {
     return this.overviews.overview(profileId);
+  }
+
+  /** A window of the latest sample's relations: sort, filter and search done here. */
+  relationPage(profileId: string, query: RelationPageQuery): RelationPage {
+    return this.overviews.relationPage(profileId, query);
   }
 
   children(profileId: string, relationId: number): RelationRow[] {

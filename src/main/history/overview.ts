@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Grower, RelationRow, StorageOverview } from '../../shared/storage';
+import type {
+  Grower,
+  RelationPage,
+  RelationPageQuery,
+  RelationRow,
+  StorageOverview,
+} from '../../shared/storage';
 import type { Lookup } from './lookup';
 import type { Reading } from './rate-fit';
 import { RelationsQuery, windowAt } from './relations-query';
@@ -41,8 +47,8 @@ export class OverviewQuery {
       after: db.prepare<[string, number, number], { t: number; bytes: number }>(`
         SELECT taken_at AS t, database_bytes AS bytes FROM samples
         WHERE profile_id = ? AND taken_at > ? AND taken_at < ? ORDER BY taken_at LIMIT 1`),
-      databases: db.prepare<[number], { name: string; bytes: number }>(
-        'SELECT name, bytes FROM sample_databases WHERE sample_id = ? ORDER BY bytes DESC, name',
+      databases: db.prepare<[number], { name: string; bytes: number; sized_at: number | null }>(
+        'SELECT name, bytes, sized_at FROM sample_databases WHERE sample_id = ? ORDER BY bytes DESC, name',
       ),
     };
   }
@@ -62,12 +68,25 @@ export class OverviewQuery {
         databaseBytes: latest.database_bytes,
         change24h: this.change(profileId, latest, DAY_MS),
         change7d: this.change(profileId, latest, 7 * DAY_MS),
-        databases: this.stmts.databases.all(latest.id),
+        databases: this.stmts.databases.all(latest.id).map((d) => ({
+          name: d.name,
+          bytes: d.bytes,
+          sizedAt: d.sized_at === null ? null : new Date(d.sized_at).toISOString(),
+        })),
         gaps: JSON.parse(latest.gaps) as string[],
       },
       relations: this.relations.topLevel(latest.id, windowAt(latest.taken_at, 7 * DAY_MS)),
       status,
     };
+  }
+
+  /** A window of the latest sample's relations, sorted, filtered and searched here (not in the renderer). */
+  relationPage(profileId: string, query: RelationPageQuery): RelationPage {
+    this.lookup.profile(profileId);
+    const latest = this.stmts.latest.get(profileId);
+    if (!latest) return { sampleId: null, total: 0, offset: query.offset, rows: [] };
+    const page = this.relations.page(latest.id, windowAt(latest.taken_at, 7 * DAY_MS), query);
+    return { sampleId: latest.id, offset: query.offset, ...page };
   }
 
   /** Chunks or partitions of a hypertable / partitioned table, as of the latest sample. */

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Grower, RelationKind, RelationRow } from '../../shared/storage';
+import type {
+  Grower,
+  RelationKind,
+  RelationPageQuery,
+  RelationRow,
+  RelationSortKey,
+} from '../../shared/storage';
 import { iso } from './time';
 
 export interface SizeRow {
@@ -115,12 +121,63 @@ const hasGrowth = (r: SizeRow) => r.total_bytes !== null && r.base_bytes !== nul
 
 const ORDER = 'ORDER BY total_bytes DESC NULLS LAST, schema, name';
 
+/** Sort columns of the windowed list: `{r}` becomes "r." inside the sort, "" on baselineSql's output. */
+const SORT_COLUMN: Record<Exclude<RelationSortKey, 'growth'>, string> = {
+  schema: '{r}schema',
+  name: '{r}name',
+  kind: "CASE {r}kind WHEN 'table' THEN 0 WHEN 'partitioned' THEN 1 WHEN 'hypertable' THEN 2 WHEN 'matview' THEN 3 WHEN 'partition' THEN 4 ELSE 5 END",
+  rows: 'row_estimate',
+  heap: 'heap_bytes',
+  toast: 'toast_bytes',
+  indexes: 'index_bytes',
+  total: 'total_bytes',
+  dead: 'dead_tuples',
+  lastVacuum: 'last_vacuum',
+  lastAnalyze: 'last_analyze',
+};
+
+/**
+ * Which rows of a sample the windowed list holds: without a search the top-level relations; with one,
+ * every relation whose "schema.name" contains it (partitions and chunks too). @q is lower-case.
+ */
+const PAGE_WHERE = `s.sample_id = @sampleId
+  AND (@kind IS NULL OR r.kind = @kind)
+  AND (CASE WHEN @q = '' THEN ${TOP_LEVEL} ELSE instr(lower(r.schema || '.' || r.name), @q) > 0 END)`;
+
+type PageParams = WindowParams & { sampleId: number; q: string; kind: RelationKind | null };
+
+/**
+ * The statement of one window, per sort. Sorted by a stored figure, the window is cut first and only its
+ * rows look up their growth baseline; sorted by growth, every matching row needs its baseline first.
+ */
+function pageSql(key: RelationSortKey, dir: 'asc' | 'desc'): string {
+  const bySample = 'relation_sizes s JOIN relations r ON r.id = s.relation_id';
+  const direction = dir === 'asc' ? 'ASC' : 'DESC';
+  if (key === 'growth') {
+    return `WITH g AS MATERIALIZED (${baselineSql(bySample, PAGE_WHERE)})
+      SELECT * FROM g ORDER BY total_bytes - base_bytes ${direction} NULLS LAST, schema, name, id
+      LIMIT @limit OFFSET @offset`;
+  }
+  const column = (prefix: string) => SORT_COLUMN[key].replaceAll('{r}', prefix);
+  const order = `ORDER BY ${column('')} ${direction} NULLS LAST, schema, name, id`;
+  // Only the key is carried out of the sort; the outer statement reads the window's rows again.
+  const inner = `ORDER BY ${column('r.')} ${direction} NULLS LAST, r.schema, r.name, r.id`;
+  const window = `(SELECT s.relation_id AS rid FROM ${bySample} WHERE ${PAGE_WHERE} ${inner} LIMIT @limit OFFSET @offset) w
+    JOIN relations r ON r.id = w.rid JOIN relation_sizes s ON s.relation_id = w.rid AND s.sample_id = @sampleId`;
+  return `${baselineSql(window, 'true')} ${order}`;
+}
+
 /** Relation rows of a sample, with their growth over a window. */
 export class RelationsQuery {
   private readonly stmts;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     const bySample = 'relation_sizes s JOIN relations r ON r.id = s.relation_id';
+    this.countPage = db
+      .prepare<[Omit<PageParams, keyof WindowParams>], number>(
+        `SELECT count(*) FROM ${bySample} WHERE ${PAGE_WHERE}`,
+      )
+      .pluck();
     this.stmts = {
       topLevel: db.prepare<[WindowParams & { sampleId: number }], SizeRow>(
         `${baselineSql(bySample, `s.sample_id = @sampleId AND ${TOP_LEVEL}`)} ${ORDER}`,
@@ -139,6 +196,26 @@ export class RelationsQuery {
         ORDER BY total_bytes - base_bytes DESC, schema, name
         LIMIT @limit`),
     };
+  }
+
+  private readonly pages = new Map<
+    string,
+    Database.Statement<[PageParams & { limit: number; offset: number }], SizeRow>
+  >();
+  private readonly countPage;
+
+  /** One window of a sample's relations, sorted and filtered here, with how many match in all. */
+  page(sampleId: number, w: WindowParams, query: RelationPageQuery): { total: number; rows: RelationRow[] } {
+    const params = { ...w, sampleId, q: query.search.trim().toLowerCase(), kind: query.kind };
+    const total = this.countPage.get(params) ?? 0;
+    const key = `${query.sort.key} ${query.sort.dir}`;
+    let stmt = this.pages.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(pageSql(query.sort.key, query.sort.dir));
+      this.pages.set(key, stmt);
+    }
+    const rows = stmt.all({ ...params, limit: query.limit, offset: query.offset }).map(toRelationRow);
+    return { total, rows };
   }
 
   /** Tables, partitioned roots, hypertables and matviews of a sample — never chunks or partitions. */

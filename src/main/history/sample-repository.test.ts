@@ -170,3 +170,27 @@ describe('saveSample', () => {
     expect(r.history.scheduleOf(p)).toMatchObject({ lastSampleAt: new Date(T0), lastSampleError: null });
   });
 });
+
+describe('the other databases, sized on their own cadence', () => {
+  it('a carried figure keeps the time it was taken; the latest sample tells what is known and since when', () => {
+    const r = rig();
+    const p = r.addProfile();
+    expect(r.history.otherDatabases(p)).toEqual([]);
+    r.history.saveSample(p, sample(T0 - HOUR_MS, [rel('public.orders', MiB)]));
+    const sizedThen = new Date(T0 - HOUR_MS);
+    expect(r.history.otherDatabases(p)).toEqual([{ name: 'postgres', bytes: 7 * MiB, sizedAt: sizedThen }]);
+
+    const between = sample(T0, [rel('public.orders', MiB)]);
+    between.databases = [
+      { name: 'app', bytes: between.database.bytes },
+      { name: 'postgres', bytes: 7 * MiB, sizedAt: sizedThen },
+    ];
+    r.history.saveSample(p, between);
+    expect(r.history.otherDatabases(p)).toEqual([{ name: 'postgres', bytes: 7 * MiB, sizedAt: sizedThen }]);
+    const dbs = r.history.overview(p).latest?.databases;
+    expect(dbs).toEqual([
+      { name: 'app', bytes: between.database.bytes, sizedAt: null },
+      { name: 'postgres', bytes: 7 * MiB, sizedAt: sizedThen.toISOString() },
+    ]);
+  });
+});

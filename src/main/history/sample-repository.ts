@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RelationKind } from '../../shared/storage';
 import { AppError } from '../errors';
-import type { CollectedRelation, CollectedSample } from '../storage/types';
+import type { CollectedRelation, CollectedSample, KnownDatabaseSize } from '../storage/types';
 import { RunWriter } from './run-writer';
 import { storeError } from './store-error';
 import { int, msOf } from './time';
@@ -31,7 +31,14 @@ export class SampleRepository {
       insertSample: db.prepare(`
         INSERT INTO samples (profile_id, taken_at, duration_ms, database_name, database_bytes, gaps, relation_count)
         VALUES (@profileId, @takenAt, @durationMs, @databaseName, @databaseBytes, @gaps, @relationCount)`),
-      insertDatabase: db.prepare('INSERT INTO sample_databases (sample_id, name, bytes) VALUES (?, ?, ?)'),
+      insertDatabase: db.prepare(
+        'INSERT INTO sample_databases (sample_id, name, bytes, sized_at) VALUES (?, ?, ?, ?)',
+      ),
+      // The other databases of the profile's latest sample, with when each figure was really taken.
+      otherDatabases: db.prepare<[string], { name: string; bytes: number; sizedAt: number }>(`
+        SELECT d.name, d.bytes, coalesce(d.sized_at, s.taken_at) AS sizedAt
+        FROM sample_databases d JOIN samples s ON s.id = d.sample_id
+        WHERE d.sample_id = (SELECT id FROM samples WHERE profile_id = ? ORDER BY taken_at DESC LIMIT 1) AND d.name <> s.database_name`),
       knownRelations: db.prepare<[string], KnownRelation & { schema: string; name: string }>(
         'SELECT id, schema, name, kind, parent_id FROM relations WHERE profile_id = ?',
       ),
@@ -54,6 +61,13 @@ export class SampleRepository {
     this.saveTx = db.transaction((profileId: string, sample: CollectedSample) =>
       this.write(profileId, sample),
     );
+  }
+
+  /** The other databases as the profile's latest sample holds them (sized then, or carried); [] when none. */
+  otherDatabases(profileId: string): KnownDatabaseSize[] {
+    return this.stmts.otherDatabases
+      .all(profileId)
+      .map((d) => ({ name: d.name, bytes: d.bytes, sizedAt: new Date(d.sizedAt) }));
   }
 
   /**
@@ -92,7 +106,9 @@ export class SampleRepository {
         relationCount: sample.relations.length,
       }).lastInsertRowid,
     );
-    for (const d of sample.databases) s.insertDatabase.run(sampleId, d.name, int(d.bytes));
+    for (const d of sample.databases) {
+      s.insertDatabase.run(sampleId, d.name, int(d.bytes), d.sizedAt ? msOf(d.sizedAt) : null);
+    }
 
     const ids = this.relationIds(profileId, sample.relations);
     for (const r of sample.relations) {

@@ -3,23 +3,32 @@ import { AppError } from '../errors';
 import { HOUR_MS, rig, T0 } from './test-fixtures';
 
 describe('settings', () => {
-  it('starts at 90 days of samples and 60 days of heartbeats, and keeps what is saved', () => {
+  it('starts at 90 days of samples, 60 days of heartbeats, other databases hourly, and keeps what is saved', () => {
     const r = rig();
     const tiers = { tierFineMinutes: 15, tierFineDays: 7, tierHourlyDays: 30 };
     expect(r.history.settings.get()).toEqual({
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
+      databaseSizeEveryMinutes: 60,
       ...tiers,
     });
-    // Tiers left out keep their value (callers that only know the retention).
+    // Newer settings left out keep their value (callers that only know the retention).
     expect(r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14 })).toEqual({
       sampleRetentionDays: 365,
       heartbeatRetentionDays: 14,
+      databaseSizeEveryMinutes: 60,
       ...tiers,
     });
     expect(
       r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14, tierFineDays: 3 }),
     ).toMatchObject({ tierFineMinutes: 15, tierFineDays: 3, tierHourlyDays: 30 });
+    r.history.settings.update({
+      sampleRetentionDays: 365,
+      heartbeatRetentionDays: 14,
+      databaseSizeEveryMinutes: 15,
+    });
+    r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14 });
+    expect(r.history.settings.get().databaseSizeEveryMinutes).toBe(15);
     expect(r.history.settings.get().sampleRetentionDays).toBe(365);
     // Values the contract would refuse are refused here too, in case a caller skips it.
     expect(() => r.history.settings.update({ sampleRetentionDays: 0, heartbeatRetentionDays: 14 })).toThrow(

@@ -3,6 +3,7 @@ import { DemoService } from '../demo/demo-service';
 import { History } from '../history/history';
 import type { Services } from '../services';
 import { collectStorageSample } from '../storage/collector';
+import { otherDatabasesFor } from './database-cadence';
 import { Heartbeat } from './heartbeat';
 import { SampleRunner } from './sample-runner';
 import { Scheduler } from './scheduler';
@@ -29,7 +30,15 @@ export class Monitoring {
     this.history = new History(db, now);
     this.runner = new SampleRunner({
       pools,
-      collect: (client) => collectStorageSample(client, { now }),
+      collect: (client, profileId) =>
+        collectStorageSample(client, {
+          now,
+          otherDatabases: otherDatabasesFor(
+            this.history.otherDatabases(profileId),
+            this.history.settings.get().databaseSizeEveryMinutes,
+            now(),
+          ),
+        }),
       sink: this.history,
       attempts: this.history,
       events,

@@ -9,7 +9,7 @@ import type { SampleAttemptLog, SampleSink } from './ports';
 
 export interface SampleRunnerDeps {
   pools: Pick<PoolManager, 'withClient'>;
-  collect: (client: pg.ClientBase) => Promise<CollectedSample>;
+  collect: (client: pg.ClientBase, profileId: string) => Promise<CollectedSample>;
   sink: SampleSink;
   attempts: SampleAttemptLog;
   events: EventBus;
@@ -47,7 +47,7 @@ export class SampleRunner {
     const { pools, collect, sink, attempts, events, logger, now } = this.deps;
     const at = now();
     try {
-      const sample = await pools.withClient(profileId, (client) => collect(client));
+      const sample = await pools.withClient(profileId, (client) => collect(client, profileId));
       const sampleId = sink.saveSample(profileId, sample);
       attempts.recordAttempt(profileId, { at: sample.takenAt, ok: true, error: null });
       logger.info(

@@ -64,7 +64,6 @@ function input(relations: RelationRowArray[], ht: HypertableRow): RollupInput {
     user: 'monitor',
     canSize: true,
     maxRelations: 50_000,
-    databases: [{ name: 'app', bytes: '123456', is_current: true, connect: true }],
     relations,
     locks: [{ owner: 12, locked: 12, granted: true, pids: [4242] }],
     timescale: { rows: [ht], error: null },

@@ -1,5 +1,4 @@
 import type { RelationKind } from '../../shared/storage';
-import type { DatabaseRow } from './sql/context';
 import type { LockRow } from './sql/locks';
 import type { RelationClass, RelationRowArray } from './sql/relations';
 import type { HypertableRow } from './sql/timescale';
@@ -31,7 +30,6 @@ export interface RollupInput {
   user: string;
   canSize: boolean;
   maxRelations: number;
-  databases: DatabaseRow[];
   relations: RelationRowArray[];
   /** The lock check the relation statement ran with. */
   locks: LockRow[];
@@ -42,8 +40,6 @@ export interface RollupInput {
 }
 
 export interface RollupOutput {
-  database: { name: string; bytes: number };
-  databases: Array<{ name: string; bytes: number }>;
   relations: CollectedRelation[];
   gaps: string[];
 }
@@ -105,12 +101,12 @@ const iso = (ms: number | null): string | null => (ms === null ? null : isoFromE
 const qualified = (r: { schema: string; name: string }) => `${r.schema}.${r.name}`;
 
 /** "a, b, c and 4 more" */
-function listSome(names: string[], max = 5): string {
+export function listSome(names: string[], max = 5): string {
   if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) =>
+export const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 function parseRow(row: RelationRowArray): Rel {
@@ -220,23 +216,6 @@ class Rollup {
 
 export function rollUp(input: RollupInput): RollupOutput {
   const gaps = [...input.gaps];
-
-  // ---- databases
-  const current = input.databases.find((d) => d.is_current);
-  if (!current || current.bytes === null) {
-    throw new Error('PostgreSQL did not report the size of the profile’s own database (pg_database_size).');
-  }
-  const databases = input.databases
-    .filter((d) => d.bytes !== null)
-    .map((d) => ({ name: d.name, bytes: Number(d.bytes) }));
-  const unsized = input.databases.filter((d) => d.bytes === null).map((d) => d.name);
-  if (unsized.length > 0) {
-    gaps.push(
-      `${plural(unsized.length, 'database')} could not be sized: ${listSome(unsized)}. ` +
-        `The user "${input.user}" has no CONNECT privilege on ${unsized.length === 1 ? 'it' : 'them'} ` +
-        'and is not a member of pg_read_all_stats (granting pg_monitor would include it).',
-    );
-  }
 
   // ---- relations
   const rels = input.relations.map(parseRow);
@@ -443,8 +422,6 @@ export function rollUp(input: RollupInput): RollupOutput {
 
   out.sort((a, b) => (a.schema === b.schema ? cmp(a.name, b.name) : cmp(a.schema, b.schema)));
   return {
-    database: { name: current.name, bytes: Number(current.bytes) },
-    databases,
     relations: out,
     gaps,
   };

@@ -134,15 +134,17 @@ describe('a storage sample on PostgreSQL 18', () => {
     expect(fresh.measured).toBe(true);
   });
 
-  it('lists no system relation, and sizes the database as pg_database_size does', async () => {
+  it('lists no system relation, and sizes the database within 1 MiB of pg_database_size', async () => {
     const s = await sample();
     const schemas = new Set(s.relations.map((r) => r.schema));
     expect([...schemas].filter((n) => n.startsWith('pg_') || n === 'information_schema')).toEqual([]);
     const { rows } = await admin.query<{ size: string }>(
       'SELECT pg_database_size(current_database()) AS size',
     );
-    expect(s.database).toEqual({ name: db.name, bytes: Number(rows[0]?.size) });
-    expect(s.databases).toContainEqual({ name: db.name, bytes: Number(rows[0]?.size) });
+    // derived from the relations (collector-database-size.test.ts); only unowned files are missing
+    expect(s.database.name).toBe(db.name);
+    expect(Math.abs(s.database.bytes - Number(rows[0]?.size))).toBeLessThan(1024 * 1024);
+    expect(s.databases).toContainEqual({ name: db.name, bytes: s.database.bytes });
     const all = await admin.query<{ datname: string; size: string }>(
       'SELECT datname, pg_database_size(oid) AS size FROM pg_database',
     );

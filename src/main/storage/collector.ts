@@ -1,17 +1,24 @@
 import type pg from 'pg';
 import { AppError } from '../errors';
 import { rollUp, type TimescaleOutcome } from './collector-rollup';
+import { databaseFigures, measuredBytes } from './database-sizes';
 import {
   beginSql,
   type ContextRow,
   contextSql,
-  type DatabaseRow,
-  databasesSql,
   guardSql,
   rollbackToSql,
   SIZES_SAVEPOINT,
   savepointSql,
 } from './sql/context';
+import {
+  currentDatabaseSizeSql,
+  currentDatabaseSizeUpFrontSql,
+  type DatabaseRow,
+  type OutsideRow,
+  otherDatabasesSql,
+  outsideRelationsSql,
+} from './sql/database-size';
 import { type LockRow, locksSql } from './sql/locks';
 import { type RelationRowArray, relationsSql } from './sql/relations';
 import {
@@ -21,7 +28,7 @@ import {
   type TimescaleVersion,
   timescaleSearchPathSql,
 } from './sql/timescale';
-import type { CollectedSample } from './types';
+import type { CollectedSample, KnownDatabaseSize } from './types';
 
 /**
  * Takes one storage sample of the database a monitoring session is connected
@@ -30,11 +37,14 @@ import type { CollectedSample } from './types';
  *
  * Shape, whatever the number of relations: one READ ONLY, REPEATABLE READ
  * transaction of three round trips —
- *   1. BEGIN; context (version, privileges, TimescaleDB); database sizes; the
- *      AccessExclusiveLocks held or awaited now; SAVEPOINT
+ *   1. BEGIN; context (version, privileges, TimescaleDB); the other databases'
+ *      sizes when they are due; the AccessExclusiveLocks held or awaited now;
+ *      SAVEPOINT
  *   2. the relation statement (every relation sized in one set-based statement)
- *   3. COMMIT — preceded, when TimescaleDB is installed, by TimescaleDB's own
- *      hypertable sizes and compression figures, in the same batch.
+ *   3. COMMIT — preceded by the size of what the relation statement does not
+ *      look at (the current database's size is derived from both; see
+ *      sql/database-size.ts) or, when TimescaleDB is installed, by TimescaleDB's
+ *      own hypertable sizes and compression figures, in the same batch.
  * Why one transaction rather than separate statements: the rollups of one
  * statement (chunks → hypertable) must agree with the relations of the other,
  * which one snapshot guarantees; savepoints let the relation statement be
@@ -52,6 +62,11 @@ export interface CollectOptions {
   now?: () => Date;
   /** The most tables/partitions/chunks sized in one sample; the smallest (by relpages) beyond it are skipped. */
   maxRelations?: number;
+  /**
+   * The other databases of the server: 'size' them in this sample (the default), or carry these
+   * figures from the sample that last sized them (their own, slower cadence).
+   */
+  otherDatabases?: 'size' | KnownDatabaseSize[];
   /**
    * Tests only: runs after the lock check and before the relations are sized,
    * to let a test take a lock in between.
@@ -133,6 +148,7 @@ export async function collectStorageSample(
     throw new Error('A storage sample needs a session that is not inside a transaction.');
   }
 
+  const otherDatabases = options.otherDatabases ?? 'size';
   const takenAt = now();
   const started = performance.now();
   const session = new Session(client);
@@ -140,18 +156,21 @@ export async function collectStorageSample(
 
   try {
     // ---- 1. context, database sizes, locks
+    const sizeOthers = otherDatabases === 'size';
     const opening = await session.batch([
       beginSql,
       ...guardSql,
       contextSql,
-      databasesSql,
+      currentDatabaseSizeUpFrontSql,
+      ...(sizeOthers ? [otherDatabasesSql] : []),
       locksSql,
       savepointSql(SIZES_SAVEPOINT),
     ]);
-    const at = 1 + guardSql.length;
-    const context = opening[at]?.rows[0] as ContextRow;
-    const databases = (opening[at + 1]?.rows ?? []) as DatabaseRow[];
-    let locks = lockRows(opening[at + 2]);
+    let at = 1 + guardSql.length;
+    const context = opening[at++]?.rows[0] as ContextRow;
+    const upFront = opening[at++]?.rows[0] as { bytes: string } | undefined;
+    const others = sizeOthers ? ((opening[at++]?.rows ?? []) as DatabaseRow[]) : otherDatabases;
+    let locks = lockRows(opening[at]);
 
     if (context.version_num < 130000) {
       throw new AppError(
@@ -235,31 +254,75 @@ export async function collectStorageSample(
         }
       }
     }
-    // Without TimescaleDB the COMMIT goes out now and its answer arrives while the rows are rolled up.
-    const committing = tsOutcome === null ? session.batch(['COMMIT']) : null;
-    committing?.catch(() => {});
+    // Without TimescaleDB the closing batch goes out now and its answer arrives while the rows are rolled up.
+    const closing: Promise<CurrentSize> =
+      upFront !== undefined
+        ? (tsOutcome === null ? session.batch(['COMMIT']) : Promise.resolve()).then(() => ({
+            bytes: Number(upFront.bytes),
+            from: 'pg_database_size' as const,
+          }))
+        : sizeCurrentDatabase(session, measuredBytes(relations, maxRelations));
+    closing.catch(() => {});
 
     const rolled = rollUp({
       user: context.user_name,
       canSize: context.can_size,
       maxRelations,
-      databases,
       relations,
       locks,
       timescale: tsOutcome,
       gaps,
     });
-    await committing;
+    const current = await closing;
+    const figures = databaseFigures(
+      { name: context.database, bytes: current.bytes },
+      others,
+      context.user_name,
+    );
     return {
       takenAt,
       durationMs: Math.round(performance.now() - started),
       roundTrips: session.roundTrips,
       serverVersionNum: context.version_num,
-      ...rolled,
+      database: { name: context.database, bytes: current.bytes, from: current.from },
+      databases: figures.databases,
+      relations: rolled.relations,
+      gaps: [...figures.gaps, ...rolled.gaps],
     };
   } catch (error) {
     await session.rollback();
     throw explain(error);
+  }
+}
+
+interface CurrentSize {
+  bytes: number;
+  from: 'derived' | 'pg_database_size';
+}
+
+const OUTSIDE_SAVEPOINT = 'tidemark_outside';
+
+/**
+ * The last round trip without TimescaleDB: the current database's size derived
+ * from the relations measured plus those the relation statement does not look
+ * at, then COMMIT. pg_database_size (which takes no lock) when the measured sum
+ * is incomplete, or when sizing the rest ran into a lock or a dropped relation.
+ */
+async function sizeCurrentDatabase(session: Session, measured: number | null): Promise<CurrentSize> {
+  const plain = async (prefix: string[]): Promise<CurrentSize> => {
+    const results = await session.batch([...prefix, currentDatabaseSizeSql, 'COMMIT']);
+    const row = results[prefix.length]?.rows[0] as { bytes: string };
+    return { bytes: Number(row.bytes), from: 'pg_database_size' };
+  };
+  if (measured === null) return plain([]);
+  try {
+    const results = await session.batch([savepointSql(OUTSIDE_SAVEPOINT), outsideRelationsSql, 'COMMIT']);
+    const row = results[1]?.rows[0] as OutsideRow;
+    if (row.database_bytes !== null) return { bytes: Number(row.database_bytes), from: 'pg_database_size' };
+    return { bytes: measured + Number(row.bytes ?? 0), from: 'derived' };
+  } catch (error) {
+    if (pgCode(error) !== LOCK_TIMEOUT && !isRaceWithDdl(error)) throw error;
+    return plain([rollbackToSql(OUTSIDE_SAVEPOINT)]);
   }
 }
 

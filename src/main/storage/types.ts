@@ -38,10 +38,26 @@ export interface CollectedSample {
   /** Round trips to the server for this sample (for the benchmark). */
   roundTrips: number;
   serverVersionNum: number;
-  database: { name: string; bytes: number };
-  databases: Array<{ name: string; bytes: number }>;
+  /**
+   * The sampled database. `from`: 'derived' = the relations measured plus those the relation statement
+   * does not look at (sql/database-size.ts); 'pg_database_size' = asked directly (the fallback).
+   */
+  database: { name: string; bytes: number; from?: 'derived' | 'pg_database_size' };
+  /**
+   * Every database of the server, the sampled one included. The others are sized on their own, slower
+   * cadence: between two sizings a sample carries the last figure, and sizedAt says when it was taken
+   * (absent = sized by this sample).
+   */
+  databases: Array<{ name: string; bytes: number; sizedAt?: Date }>;
   /** Every relation, including chunks and partitions (with their parent). */
   relations: CollectedRelation[];
   /** What this sample could not see, as sentences a DBA reads. */
   gaps: string[];
+}
+
+/** A database's size as an earlier sample took it, carried into the samples in between. */
+export interface KnownDatabaseSize {
+  name: string;
+  bytes: number;
+  sizedAt: Date;
 }

@@ -6,7 +6,7 @@ import { WebhooksSection } from '../components/WebhooksSection';
 import { useApp, useSettings, useStores } from '../stores';
 import { draftChanged, type SettingsDraft } from '../stores/settings';
 
-function DaysField({
+function NumberField({
   field,
   label,
   hint,
@@ -92,27 +92,33 @@ export function SettingsPage() {
       >
         <fieldset className="plain-fieldset">
           <legend>History</legend>
-          <DaysField
+          <NumberField
             field="sampleRetentionDays"
             label="Keep storage samples for"
             hint="Default 90 days. Older samples are pruned once a day and when Tidemark starts."
           />
-          <DaysField
+          <NumberField
             field="heartbeatRetentionDays"
             label="Keep heartbeats for"
             hint="Default 60 days. Uptime and outages can only be shown for the days kept."
           />
+          <NumberField
+            field="databaseSizeEveryMinutes"
+            label="Size a server's other databases every"
+            unit="minutes"
+            hint="Default 60 minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken."
+          />
         </fieldset>
         <fieldset className="plain-fieldset">
           <legend>Downsampling of storage samples</legend>
-          <DaysField
+          <NumberField
             field="tierFineMinutes"
             unit="minutes"
             label="Recent samples: keep one per"
             hint="Default 15 minutes. The last sample of each period is kept; the others are removed."
           />
-          <DaysField field="tierFineDays" label="Recent means the last" hint="Default 7 days." />
-          <DaysField
+          <NumberField field="tierFineDays" label="Recent means the last" hint="Default 7 days." />
+          <NumberField
             field="tierHourlyDays"
             label="One sample per hour until"
             hint="Default 30 days; older samples are kept one per day. Runs once a day and when Tidemark starts."

@@ -126,6 +126,15 @@ function DatabaseList({ latest }: { latest: NonNullable<StorageOverview['latest'
             </span>
             <span className="num">
               <Bytes value={d.bytes} />
+              {d.sizedAt ? (
+                <span
+                  className="muted db-sized-at"
+                  title={`Sized ${d.sizedAt}; other databases are sized on their own cadence (Settings)`}
+                >
+                  {' '}
+                  (sized <RelTime iso={d.sizedAt} />)
+                </span>
+              ) : null}
             </span>
           </li>
         ))}

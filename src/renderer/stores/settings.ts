@@ -7,6 +7,7 @@ import { numberField } from '../lib/form-number';
 const FIELDS = [
   'sampleRetentionDays',
   'heartbeatRetentionDays',
+  'databaseSizeEveryMinutes',
   'tierFineMinutes',
   'tierFineDays',
   'tierHourlyDays',
@@ -85,6 +86,7 @@ export function createSettingsStore(client: RendererClient) {
       const result = await client.invoke('settings:update', {
         sampleRetentionDays: numberField(draft.sampleRetentionDays),
         heartbeatRetentionDays: numberField(draft.heartbeatRetentionDays),
+        databaseSizeEveryMinutes: numberField(draft.databaseSizeEveryMinutes),
         tierFineMinutes: numberField(draft.tierFineMinutes),
         tierFineDays: numberField(draft.tierFineDays),
         tierHourlyDays: numberField(draft.tierHourlyDays),
@@ -95,6 +97,7 @@ export function createSettingsStore(client: RendererClient) {
           const last = key.split('.').pop();
           const field = FIELDS.find((f) => f === last);
           if (field) fieldErrors[field] ??= message;
+          if (last && last in draft) fieldErrors[last as keyof SettingsDraft] ??= message;
         }
         set({
           saving: false,

@@ -6,6 +6,8 @@ import {
   growthSchema,
   healthDetailSchema,
   healthSummarySchema,
+  relationPageRequestSchema,
+  relationPageSchema,
   relationRowSchema,
   sampleReadingsSchema,
   sampleResultSchema,
@@ -13,6 +15,7 @@ import {
   scheduleStateSchema,
   seriesSchema,
   settingsSchema,
+  settingsUpdateSchema,
   storageOverviewSchema,
 } from '../storage';
 import { type ChannelSpec, empty, profileIdRequest } from './common';
@@ -36,6 +39,11 @@ export type DemoStatus = z.infer<typeof demoStatusSchema>;
 export const storageChannels = {
   /** The Storage page: latest sample, its relations, and whether the server answers. */
   'storage:overview': { request: profileIdRequest, response: storageOverviewSchema },
+  /** A window of the latest sample's relations, sorted, filtered and searched in main. */
+  'storage:relations': {
+    request: profileIdRequest.extend({ query: relationPageRequestSchema }),
+    response: relationPageSchema,
+  },
   /** The chunks or partitions of one hypertable / partitioned table in the latest sample. */
   'storage:children': {
     request: profileIdRequest.extend({ relationId }),
@@ -75,7 +83,7 @@ export const storageChannels = {
   },
 
   'settings:get': { request: empty, response: settingsSchema },
-  'settings:update': { request: settingsSchema, response: settingsSchema },
+  'settings:update': { request: settingsUpdateSchema, response: settingsSchema },
 
   'health:overview': { request: empty, response: z.array(healthSummarySchema) },
   'health:profile': {

@@ -1,7 +1,10 @@
+import { canSizeExpr } from './database-size';
+
 /**
  * The first round trip of a storage sample: open the read-only transaction,
  * make sure it cannot wait forever, and read what the rest of the sample is
- * chosen by (server version, TimescaleDB, privileges), the database sizes and
+ * chosen by (server version, TimescaleDB, privileges), the database sizes (see
+ * database-size.ts) and
  * the AccessExclusiveLocks held or awaited right now (see locks.ts).
  *
  * Everything here is a simple-protocol batch without parameters, so it costs
@@ -50,36 +53,11 @@ SELECT pg_catalog.current_setting('server_version_num')::int AS version_num,
        pg_catalog.current_database()::text AS database,
        current_user::text AS user_name,
        pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS read_all_stats,
-       pg_catalog.has_function_privilege('pg_catalog.pg_relation_size(regclass, text)', 'EXECUTE')
-         AND pg_catalog.has_function_privilege('pg_catalog.pg_total_relation_size(regclass)', 'EXECUTE')
-         AND pg_catalog.has_function_privilege('pg_catalog.pg_indexes_size(regclass)', 'EXECUTE') AS can_size,
+       ${canSizeExpr} AS can_size,
        (SELECT e.extversion::text FROM pg_catalog.pg_extension e WHERE e.extname = 'timescaledb') AS timescale_version,
        (SELECT CASE WHEN c.reltuples < 0 THEN -1
                     ELSE GREATEST(c.reltuples::int8, pg_catalog.pg_stat_get_live_tuples(c.oid)) END
         FROM pg_catalog.pg_class c WHERE c.oid = 'pg_catalog.pg_class'::regclass)::float8 AS class_rows`;
-
-export interface DatabaseRow {
-  name: string;
-  /** int8 as text; null when this user may not size it. */
-  bytes: string | null;
-  is_current: boolean;
-  /** Why it was not sized (only when bytes is null). */
-  connect: boolean;
-}
-
-/**
- * pg_database_size needs CONNECT on the database or the privileges of
- * pg_read_all_stats; the others are skipped (and named in a gap), never an error.
- */
-export const databasesSql = `
-SELECT d.datname::text AS name,
-       CASE WHEN pg_catalog.has_database_privilege(d.oid, 'CONNECT')
-              OR pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE')
-            THEN pg_catalog.pg_database_size(d.oid) END AS bytes,
-       d.datname = pg_catalog.current_database() AS is_current,
-       pg_catalog.has_database_privilege(d.oid, 'CONNECT') AS connect
-FROM pg_catalog.pg_database d
-ORDER BY d.datname`;
 
 export function savepointSql(name: string): string {
   return `SAVEPOINT ${name}`;
