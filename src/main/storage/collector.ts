@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../errors';
 import { rollUp, type TimescaleOutcome } from './collector-rollup';
+import { sampleDiskFacts } from './disk-facts-collector';
 import {
   beginSql,
   type ContextRow,
@@ -57,6 +58,8 @@ export interface CollectOptions {
    * to let a test take a lock in between.
    */
   afterLockCheck?: () => Promise<void>;
+  /** How many oldest tables, bloated relations and index findings of each kind to keep (disk facts). */
+  diskTop?: number;
 }
 
 /** lock_not_available: our lock_timeout ran out behind another session's lock. */
@@ -250,12 +253,20 @@ export async function collectStorageSample(
       gaps,
     });
     await committing;
+    // ---- 4. what else fills the disk, in a transaction of its own (a failure is a gap, not a lost sample)
+    const disk = await sampleDiskFacts(client, {
+      versionNum: context.version_num,
+      user: context.user_name,
+      ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
+    });
     return {
       takenAt,
       durationMs: Math.round(performance.now() - started),
-      roundTrips: session.roundTrips,
+      roundTrips: session.roundTrips + disk.roundTrips,
       serverVersionNum: context.version_num,
       ...rolled,
+      gaps: [...rolled.gaps, ...disk.gaps],
+      diskFacts: disk.facts,
     };
   } catch (error) {
     await session.rollback();
