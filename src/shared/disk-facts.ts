@@ -127,7 +127,7 @@ export const diskFactsViewSchema = z.object({
   facts: diskFactsSchema,
   /** Temp files per database since the previous sample; empty when there is none or a counter was reset. */
   tempRates: z.array(tempRateSchema),
-  /** Why tempRates is empty, when it is. */
+  /** Over what span the rates are, or why there are none. */
   tempNote: z.string().nullable(),
 });
 export type DiskFactsView = z.infer<typeof diskFactsViewSchema>;

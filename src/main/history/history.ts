@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { DiskFactsView } from '../../shared/disk-facts';
 import type {
   ChartRange,
   Grower,
@@ -14,6 +15,7 @@ import type {
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
 import type { CollectedSample } from '../storage/types';
+import { DiskFactsRepository, type DiskFactsSummary } from './disk-facts-repository';
 import { DEFAULT_RATE_REQUIREMENT, GrowthQuery } from './growth';
 import { HealthQuery, type HealthRange } from './health';
 import { type BeatInput, type BeatOutcome, HeartbeatRepository } from './heartbeat-repository';
@@ -51,6 +53,8 @@ export class History {
   private readonly health: HealthQuery;
   private readonly retention: Retention;
   private readonly lookup: Lookup;
+  private readonly diskFacts: DiskFactsRepository;
+  private readonly saveTx: (profileId: string, sample: CollectedSample) => number;
 
   constructor(
     db: Database.Database,
@@ -74,6 +78,12 @@ export class History {
       (id) => this.schedules.scheduleOf(id).heartbeatSeconds * 1000,
     );
     this.retention = new Retention(db, this.settings);
+    this.diskFacts = new DiskFactsRepository(db);
+    this.saveTx = db.transaction((profileId: string, sample: CollectedSample) => {
+      const sampleId = this.samples.saveSample(profileId, sample);
+      if (sample.diskFacts) this.diskFacts.save(profileId, sampleId, sample.takenAt, sample.diskFacts);
+      return sampleId;
+    });
   }
 
   /** The longest wait between samples under the profile's schedule (a day if it cannot be read). */
@@ -89,7 +99,7 @@ export class History {
 
   /** Stores a whole sample in one transaction and returns its id; also records it as the last sample. */
   saveSample(profileId: string, sample: CollectedSample): number {
-    return this.samples.saveSample(profileId, sample);
+    return this.saveTx(profileId, sample);
   }
 
   /** Remembers a sample attempt (a failure is shown on the Storage page until the next success). */
@@ -156,6 +166,17 @@ export class History {
       .filter((r) => r.takenAt.getTime() <= to)
       .map((r) => ({ t: r.takenAt.getTime(), bytes: r.totalBytes }));
     return { from: readings[0]?.t ?? to, to, readings };
+  }
+
+  /** WAL, slots, ages, bloat, index usage, temp files and tablespaces of the latest sample that has them. */
+  latestDiskFactsView(profileId: string): DiskFactsView | null {
+    this.lookup.profile(profileId);
+    return this.diskFacts.latest(profileId);
+  }
+
+  /** For the fleet overview: WAL retained by slots and the oldest XID age in % (latest sample). */
+  latestDiskFacts(profileId: string): DiskFactsSummary | null {
+    return this.diskFacts.latestDiskFacts(profileId);
   }
 
   topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit = 10): Grower[] {
