@@ -42,3 +42,20 @@ export class ProcessOutput implements CliIo {
     );
   }
 }
+
+/**
+ * Text from a monitored server (names, comments, settings) made safe to print
+ * on a terminal: control characters (C0, DEL, C1), line and paragraph
+ * separators and bidirectional overrides are written as escapes (`\x1b`,
+ * `\u202e`), so a name cannot move the cursor, recolour the screen, fake a
+ * line of output or reorder what is shown. A backslash is doubled, so an
+ * escape in the output always means one was there.
+ */
+export function terminalSafe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    if (ch === '\\') return '\\\\';
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
