@@ -5,6 +5,7 @@ import { type AlertsState, createAlertsStore } from './alerts';
 import { type AppState, createAppStore } from './app';
 import { createDemoStore, type DemoState } from './demo';
 import { createDiscoverStore, type DiscoverState } from './discover';
+import { createDiskFactsStore, type DiskFactsState } from './disk-facts';
 import { createHealthStore, type HealthState } from './health';
 import { createMigrationStore, type MigrationStoreState } from './migration';
 import { createNavigationStore, type NavigationState } from './navigation';
@@ -29,6 +30,7 @@ export function createStores(client: RendererClient, win: Window) {
   const discover = createDiscoverStore(client, profiles);
   const storage = createStorageStore({ client, profiles, unlock, win });
   const health = createHealthStore(client);
+  const diskFacts = createDiskFactsStore(client);
   const schedule = createScheduleStore(client);
   const settings = createSettingsStore(client);
   const demo = createDemoStore({ client, profiles, navigation });
@@ -51,6 +53,7 @@ export function createStores(client: RendererClient, win: Window) {
     profileForm,
     discover,
     storage,
+    diskFacts,
     health,
     schedule,
     settings,
@@ -71,6 +74,7 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
   const offEvents = client.subscribe((message) => {
     stores.profiles.getState().applyEvent(message);
     stores.storage.getState().applyEvent(message);
+    stores.diskFacts.getState().applyEvent(message);
     stores.health.getState().applyEvent(message);
     stores.schedule.getState().applyEvent(message);
     stores.alerts.getState().applyEvent(message);
@@ -109,6 +113,7 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
       loadAll();
       const { storage, health, schedule, alerts, rules } = stores;
       if (storage.getState().profileId) void storage.getState().refresh();
+      if (stores.diskFacts.getState().profileId) void stores.diskFacts.getState().load();
       if (health.getState().profileId) void health.getState().loadDetail();
       if (schedule.getState().profileId) void schedule.getState().load();
       if (alerts.getState().scope) void alerts.getState().loadHistory();
@@ -137,6 +142,8 @@ export function useStores(): Stores {
   return stores;
 }
 
+export const useDiskFacts = <T,>(selector: (s: DiskFactsState) => T): T =>
+  useStore(useStores().diskFacts, selector);
 export const useApp = <T,>(selector: (s: AppState) => T): T => useStore(useStores().app, selector);
 export const useNavigation = <T,>(selector: (s: NavigationState) => T): T =>
   useStore(useStores().navigation, selector);
