@@ -37,8 +37,9 @@ const iso = (v: Date | null) => (v === null ? null : v.toISOString());
  * files, tablespaces) in its own READ ONLY transaction under the same session
  * limits as the storage sample, after it. Each fact runs behind a savepoint:
  * one the user may not read is skipped up front with the gap stated (and the
- * role that grants it), one that fails anyway becomes a gap too, and the rest
- * is still read. Round trips: 2 + one per fact.
+ * role that grants it); the others go in one batch with the COMMIT. If one
+ * fails anyway, they are read again one by one behind savepoints: only that
+ * one becomes a gap. Round trips: 2 (2 + one per fact after a failure).
  */
 export async function collectDiskFacts(
   client: pg.ClientBase,
@@ -60,23 +61,46 @@ export async function collectDiskFacts(
   const context = opening.at(-1)!.rows[0] as DiskContextRow;
 
   /** One fact behind a savepoint; null (and a gap) when it fails. */
-  const read = async <T>(what: string, sql: string): Promise<T[] | null> => {
+  const readAlone = async (what: string, sql: string): Promise<unknown[] | null> => {
     try {
       const results = await batch(['SAVEPOINT tidemark_fact', sql]);
-      return results[1]!.rows as T[];
+      return results[1]!.rows;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (!code) throw error; // the session itself failed
+      if (!(error as { code?: string }).code) throw error; // the session itself failed
       await batch(['ROLLBACK TO SAVEPOINT tidemark_fact']);
       gaps.push(`${what} could not be read this time: ${(error as Error).message}`);
       return null;
     }
   };
 
+  // What this user may read, each fact once; the rest is stated as a gap below.
+  const plan: Array<[key: string, what: string, sql: string]> = [
+    ...(context.can_ls_waldir ? [['wal', 'The size of pg_wal', walSql] as [string, string, string]] : []),
+    ['slots', 'Replication slots', slotsSql(options.versionNum, context.in_recovery)],
+    ['ages', 'Transaction-ID ages', databaseAgesSql],
+    ['oldest', 'The oldest tables', oldestTablesSql(top)],
+    ['bloat', 'The bloat estimate', bloatSql(top)],
+    ['indexes', 'Index usage', indexFindingsSql(top)],
+    ['tablespaces', 'Tablespaces', tablespacesSql],
+  ];
+  const rowsOf = new Map<string, unknown[] | null>();
+  try {
+    // Usually every fact in one round trip with the COMMIT...
+    const results = await batch([...plan.map(([, , sql]) => sql), 'COMMIT']);
+    plan.forEach(([key], i) => rowsOf.set(key, results[i]!.rows));
+  } catch (error) {
+    if (!(error as { code?: string }).code) throw error;
+    // ...and when one fails, each again behind its own savepoint, so only that one is lost.
+    await batch(['ROLLBACK', beginSql, ...guardSql]);
+    for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(what, sql));
+    await batch(['COMMIT']);
+  }
+  const read = async <T>(key: string): Promise<T[] | null> => (rowsOf.get(key) as T[] | undefined) ?? null;
+
   try {
     let wal: DiskFacts['wal'] = null;
     if (context.can_ls_waldir) {
-      const rows = await read<WalRow>('The size of pg_wal', walSql);
+      const rows = await read<WalRow>('wal');
       if (rows?.[0]) wal = { bytes: Number(rows[0].bytes), files: Number(rows[0].files) };
     } else {
       gaps.push(
@@ -85,8 +109,7 @@ export async function collectDiskFacts(
       );
     }
 
-    const slotRows =
-      (await read<SlotRow>('Replication slots', slotsSql(options.versionNum, context.in_recovery))) ?? [];
+    const slotRows = (await read<SlotRow>('slots')) ?? [];
     const slots = slotRows.map((s) => ({
       name: s.name,
       kind: s.kind,
@@ -98,29 +121,25 @@ export async function collectDiskFacts(
       fixSql: diskFixes.dropSlot(s.name),
     }));
 
-    const databases = ((await read<DatabaseAgeRow>('Transaction-ID ages', databaseAgesSql)) ?? []).map(
-      (d) => ({
-        name: d.name,
-        xidAge: Number(d.xid_age),
-        mxidAge: Number(d.mxid_age),
-        tempBytes: num(d.temp_bytes),
-        tempFiles: num(d.temp_files),
-        statsReset: iso(d.stats_reset),
-      }),
-    );
+    const databases = ((await read<DatabaseAgeRow>('ages')) ?? []).map((d) => ({
+      name: d.name,
+      xidAge: Number(d.xid_age),
+      mxidAge: Number(d.mxid_age),
+      tempBytes: num(d.temp_bytes),
+      tempFiles: num(d.temp_files),
+      statsReset: iso(d.stats_reset),
+    }));
 
-    const oldestTables = ((await read<TableAgeRow>('The oldest tables', oldestTablesSql(top))) ?? []).map(
-      (t) => ({
-        schema: t.schema,
-        name: t.name,
-        xidAge: Number(t.xid_age),
-        mxidAge: Number(t.mxid_age),
-        bytes: Number(t.bytes),
-        fixSql: diskFixes.freezeTable(t.schema, t.name),
-      }),
-    );
+    const oldestTables = ((await read<TableAgeRow>('oldest')) ?? []).map((t) => ({
+      schema: t.schema,
+      name: t.name,
+      xidAge: Number(t.xid_age),
+      mxidAge: Number(t.mxid_age),
+      bytes: Number(t.bytes),
+      fixSql: diskFixes.freezeTable(t.schema, t.name),
+    }));
 
-    const bloat = ((await read<BloatRow>('The bloat estimate', bloatSql(top))) ?? []).map((b) => ({
+    const bloat = ((await read<BloatRow>('bloat')) ?? []).map((b) => ({
       kind: b.kind,
       schema: b.schema,
       name: b.name,
@@ -141,7 +160,7 @@ export async function collectDiskFacts(
       );
     }
 
-    const indexes = ((await read<IndexFindingRow>('Index usage', indexFindingsSql(top))) ?? []).map((i) => ({
+    const indexes = ((await read<IndexFindingRow>('indexes')) ?? []).map((i) => ({
       kind: i.kind,
       schema: i.schema,
       table: i.table,
@@ -155,7 +174,7 @@ export async function collectDiskFacts(
       gaps.push('This server is a standby: index scans counted here are its own, not the primary’s.');
     }
 
-    const tablespaces = ((await read<TablespaceRow>('Tablespaces', tablespacesSql)) ?? []).map((t) => ({
+    const tablespaces = ((await read<TablespaceRow>('tablespaces')) ?? []).map((t) => ({
       name: t.name,
       location: t.location,
       bytes: num(t.bytes),
@@ -170,7 +189,6 @@ export async function collectDiskFacts(
       );
     }
 
-    await batch(['COMMIT']);
     return {
       roundTrips,
       facts: {

@@ -255,7 +255,11 @@ export interface IndexFindingRow {
  *             predicate as another index of the table (the newer one is named);
  *   prefix    a B-tree whose plain keys are the leading keys of a longer one.
  * Indexes behind a constraint (primary key, unique, exclusion) and unique
- * indexes are never named: they are not there for reads. Indexes locked
+ * indexes are never named: they are not there for reads. Nor are partitions
+ * of a partitioned index (they can only be dropped with their parent) and
+ * TimescaleDB's chunk indexes (managed by TimescaleDB from the hypertable's).
+ * Nothing here waits for a lock: no pg_get_expr, and indexes locked ACCESS
+ * EXCLUSIVE now are neither sized nor deparsed. Indexes locked
  * ACCESS EXCLUSIVE right now are not sized (pg_relation_size would wait).
  */
 export function indexFindingsSql(top: number): string {
@@ -263,14 +267,16 @@ export function indexFindingsSql(top: number): string {
 WITH idx AS (
   SELECT i.indexrelid, i.indrelid, i.indkey::text AS keys, i.indclass::text AS ops,
          i.indcollation::text AS colls, i.indnatts, i.indnkeyatts, i.indisunique,
-         pg_catalog.pg_get_expr(i.indexprs, i.indrelid) AS exprs,
-         pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS pred,
+         -- The stored trees, not pg_get_expr (which locks the table): equal but for where they were typed.
+         pg_catalog.regexp_replace(i.indexprs::text, ':location -?[0-9]+', '', 'g') AS exprs,
+         pg_catalog.regexp_replace(i.indpred::text, ':location -?[0-9]+', '', 'g') AS pred,
          c.relam, c.relpages, c.relname::text AS name, n.nspname::text AS schema,
          EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid) AS backs_constraint
   FROM pg_catalog.pg_index i
   JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind = 'i' AND i.indisvalid AND n.nspname NOT IN ${SYSTEM_SCHEMAS}
+  WHERE c.relkind = 'i' AND i.indisvalid AND NOT c.relispartition
+    AND n.nspname NOT IN ${SYSTEM_SCHEMAS} AND n.nspname !~ '^_?timescaledb_'
 ),
 droppable AS (SELECT * FROM idx WHERE NOT indisunique AND NOT backs_constraint),
 unused AS (
@@ -306,10 +312,11 @@ locked AS (
     AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
 )
 SELECT f.kind, n.nspname::text AS schema, t.relname::text AS "table", c.relname::text AS name,
-       CASE WHEN f.indexrelid IN (SELECT relation FROM locked) OR f.indrelid IN (SELECT relation FROM locked)
-            THEN NULL ELSE pg_catalog.pg_relation_size(f.indexrelid) END AS bytes,
-       f.covered_by, pg_catalog.pg_get_indexdef(f.indexrelid) AS definition
-FROM found f
+       CASE WHEN f.is_locked THEN NULL ELSE pg_catalog.pg_relation_size(f.indexrelid) END AS bytes,
+       f.covered_by,
+       CASE WHEN f.is_locked THEN '' ELSE pg_catalog.pg_get_indexdef(f.indexrelid) END AS definition
+FROM (SELECT found.*, (indexrelid IN (SELECT relation FROM locked) OR indrelid IN (SELECT relation FROM locked)) AS is_locked
+      FROM found) f
 JOIN pg_catalog.pg_class c ON c.oid = f.indexrelid
 JOIN pg_catalog.pg_class t ON t.oid = f.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
