@@ -73,31 +73,31 @@ export async function collectDiskFacts(
     }
   };
 
-  // What this user may read, each fact once; the rest is stated as a gap below.
-  const plan: Array<[key: string, what: string, sql: string]> = [
-    ...(context.can_ls_waldir ? [['wal', 'The size of pg_wal', walSql] as [string, string, string]] : []),
-    ['slots', 'Replication slots', slotsSql(options.versionNum, context.in_recovery)],
-    ['ages', 'Transaction-ID ages', databaseAgesSql],
-    ['oldest', 'The oldest tables', oldestTablesSql(top)],
-    ['bloat', 'The bloat estimate', bloatSql(top)],
-    ['indexes', 'Index usage', indexFindingsSql(top)],
-    ['tablespaces', 'Tablespaces', tablespacesSql],
-  ];
-  const rowsOf = new Map<string, unknown[] | null>();
   try {
-    // Usually every fact in one round trip with the COMMIT...
-    const results = await batch([...plan.map(([, , sql]) => sql), 'COMMIT']);
-    plan.forEach(([key], i) => rowsOf.set(key, results[i]!.rows));
-  } catch (error) {
-    if (!(error as { code?: string }).code) throw error;
-    // ...and when one fails, each again behind its own savepoint, so only that one is lost.
-    await batch(['ROLLBACK', beginSql, ...guardSql]);
-    for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(what, sql));
-    await batch(['COMMIT']);
-  }
-  const read = async <T>(key: string): Promise<T[] | null> => (rowsOf.get(key) as T[] | undefined) ?? null;
+    // What this user may read, each fact once; the rest is stated as a gap below.
+    const plan: Array<[key: string, what: string, sql: string]> = [
+      ...(context.can_ls_waldir ? [['wal', 'The size of pg_wal', walSql] as [string, string, string]] : []),
+      ['slots', 'Replication slots', slotsSql(options.versionNum, context.in_recovery)],
+      ['ages', 'Transaction-ID ages', databaseAgesSql],
+      ['oldest', 'The oldest tables', oldestTablesSql(top)],
+      ['bloat', 'The bloat estimate', bloatSql(top)],
+      ['indexes', 'Index usage', indexFindingsSql(top)],
+      ['tablespaces', 'Tablespaces', tablespacesSql],
+    ];
+    const rowsOf = new Map<string, unknown[] | null>();
+    try {
+      // Usually every fact in one round trip with the COMMIT...
+      const results = await batch([...plan.map(([, , sql]) => sql), 'COMMIT']);
+      for (const [i, [key]] of plan.entries()) rowsOf.set(key, results[i]!.rows);
+    } catch (error) {
+      if (!(error as { code?: string }).code) throw error;
+      // ...and when one fails, each again behind its own savepoint, so only that one is lost.
+      await batch(['ROLLBACK', beginSql, ...guardSql]);
+      for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(what, sql));
+      await batch(['COMMIT']);
+    }
+    const read = async <T>(key: string): Promise<T[] | null> => (rowsOf.get(key) as T[] | undefined) ?? null;
 
-  try {
     let wal: DiskFacts['wal'] = null;
     if (context.can_ls_waldir) {
       const rows = await read<WalRow>('wal');
