@@ -165,8 +165,11 @@ function* reportLines(r: Report): Iterable<string> {
   for (const d of latest.databases) dbs.push([safe(d.name), formatBytes(d.bytes)]);
   yield* section('Databases on the server:', dbs, 'none sized');
   yield* relationLines(r);
-  if (r.disk) yield* diskLines(r.disk);
-  else yield '\nWAL, slots, ages, bloat, index usage, temp files and tablespaces: not in this sample.';
+  if (r.disk) {
+    if (r.disk.takenAt !== latest.takenAt)
+      yield `\nDisk facts below are from the sample of ${r.disk.takenAt}.`;
+    yield* diskLines(r.disk);
+  } else yield '\nWAL, slots, ages, bloat, index usage, temp files and tablespaces: not in this sample.';
   const notes = [...latest.gaps];
   if (notes.length > 0) {
     yield '';

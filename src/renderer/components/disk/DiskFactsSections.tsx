@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import './disk.css';
+import { formatStamp } from '../../lib/format';
 import { useDiskFacts, useStores } from '../../stores';
 import { LoadError } from '../Values';
 import { AgesSection } from './AgesSection';
@@ -24,7 +25,10 @@ export function DiskFactsSections({ profileId }: { profileId: string }) {
   const { facts } = view;
   return (
     <div className="disk-facts" data-testid="disk-facts">
-      <h2 className="section-title">What else fills the disk</h2>
+      <h2 className="section-title">
+        What else fills the disk{' '}
+        <span className="muted">(read with the sample of {formatStamp(view.takenAt)})</span>
+      </h2>
       {facts.gaps.length > 0 ? (
         <p className="muted">
           Some of these could not be read with this profile's rights: the notes at the top of the page say
