@@ -12,7 +12,18 @@
 import pg from 'pg';
 import { sessionSetupSql } from '../src/main/postgres/client-config';
 import { collectStorageSample } from '../src/main/storage/collector';
+import { collectDiskFacts, DEFAULT_DISK_TOP } from '../src/main/storage/disk-facts-collector';
 import { outsideRelationsSql } from '../src/main/storage/sql/database-size';
+import {
+  bloatSql,
+  databaseAgesSql,
+  diskContextSql,
+  indexFindingsSql,
+  oldestTablesSql,
+  slotsSql,
+  tablespacesSql,
+  walSql,
+} from '../src/main/storage/sql/disk-facts';
 import { relationsSql } from '../src/main/storage/sql/relations';
 import { startPostgres, startTimescale } from '../test/support/servers';
 
@@ -149,6 +160,7 @@ async function postgresBench(): Promise<void> {
         (await time(() => session.query('SELECT sum(pg_database_size(oid)) FROM pg_database')))[0],
       );
     }
+    const disk = await diskFactsBench(session, runAsAdmin(config));
     await session.end();
 
     const sample = median(t.sample);
@@ -173,9 +185,67 @@ async function postgresBench(): Promise<void> {
       `cold (first statement of a new session, median of 3): sample ${ms(median(cold.sample))}, ` +
         `bare ${ms(median(cold.bare))} (${(median(cold.sample) / median(cold.bare)).toFixed(2)}x)`,
     );
+    for (const line of disk) console.log(line);
   } finally {
     await server.stop();
   }
+}
+
+const runAsAdmin = (config: pg.ClientConfig) => async (sql: string) => {
+  const client = new pg.Client(config);
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+};
+
+/**
+ * The disk facts (WAL, slots, ages, bloat, index usage, temp files,
+ * tablespaces) on the same server, each statement alone and the whole read as
+ * the sample takes it, median of RUNS; after 500 indexes that duplicate a
+ * primary key were added (so index findings have something to find) and an
+ * inactive slot retains WAL.
+ */
+async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<void>): Promise<string[]> {
+  const [before] = await time(() => collectStorageSample(session));
+  await run(`DO $$ BEGIN FOR i IN 1..500 LOOP
+    EXECUTE format('CREATE INDEX t_%s_dup ON public.t_%s (id)', i, i); END LOOP; END $$`);
+  await run(`SELECT pg_create_physical_replication_slot('bench_slot', true)`);
+  await run('ANALYZE');
+  const top = DEFAULT_DISK_TOP;
+  const statements: Array<[string, string]> = [
+    ['context + rights', diskContextSql],
+    ['pg_wal size (pg_ls_waldir)', walSql],
+    ['replication slots', slotsSql(180000, false)],
+    ['XID/multixact age + temp files per database', databaseAgesSql],
+    [`oldest ${top} tables`, oldestTablesSql(top)],
+    [`bloat estimate, top ${top} tables + ${top} indexes`, bloatSql(top)],
+    [`index findings, top ${top} per kind`, indexFindingsSql(top)],
+    ['tablespaces', tablespacesSql],
+  ];
+  const times = new Map(statements.map(([name]) => [name, [] as number[]]));
+  const whole: number[] = [];
+  const samples: number[] = [];
+  let facts: Awaited<ReturnType<typeof collectDiskFacts>> | undefined;
+  await collectDiskFacts(session, { versionNum: 180000, user: 'postgres' });
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, sql] of statements) times.get(name)!.push((await time(() => session.query(sql)))[0]);
+    const [wholeMs, outcome] = await time(() =>
+      collectDiskFacts(session, { versionNum: 180000, user: 'postgres' }),
+    );
+    whole.push(wholeMs);
+    facts = outcome;
+    samples.push((await time(() => collectStorageSample(session)))[0]);
+  }
+  await run(`SELECT pg_drop_replication_slot('bench_slot')`);
+  const f = facts!.facts;
+  return [
+    `disk facts, read as the sample reads them: ${ms(median(whole))} median of ${RUNS}, ${facts!.roundTrips} round trips ` +
+      `(${f.slots.length} slots, ${f.databases.length} databases, ${f.indexes.length} index findings, ` +
+      `${f.bloat.length} bloat rows, ${f.tablespaces.length} tablespaces)`,
+    `  full sample with them: ${ms(median(samples))} median (one sample before the 500 extra indexes: ${ms(before)}); ` +
+      `without them ≈ ${ms(median(samples) - median(whole))}`,
+    ...statements.map(([name]) => `  ${name}: ${ms(median(times.get(name)!))}`),
+  ];
 }
 
 async function timescaleBench(): Promise<void> {

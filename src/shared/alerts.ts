@@ -13,6 +13,8 @@ export const alertKinds = [
   'server_down',
   'relation_size',
   'partition_upkeep',
+  'slot_retention',
+  'wraparound',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -23,8 +25,8 @@ export const alertSchema = z.object({
   severity: z.enum(['warning', 'critical']),
   /** What it is about: the database, one relation, or the server. */
   subject: z.object({
-    type: z.enum(['database', 'relation', 'server']),
-    /** "app" (database), "public.orders" (relation), "db1.example.com:5432" (server). */
+    type: z.enum(['database', 'relation', 'server', 'slot']),
+    /** "app" (database), "public.orders" (relation), "db1.example.com:5432" (server), "standby_1" (slot). */
     name: z.string(),
     /** The sampled relation's id in the history; null for partition_upkeep, which knows the table by name. */
     relationId: z.number().nullable(),
@@ -114,6 +116,18 @@ export const alertRulesSchema = z
       .int('Server-down minutes must be a whole number.')
       .min(1, 'Server-down minutes must be at least 1.')
       .max(1440, 'Server-down minutes must be at most 1440 (a day).'),
+    /** An inactive replication slot retaining more WAL than this. */
+    slotRetainedEnabled: z.boolean(),
+    slotRetainedBytes: bytes('WAL retained by a slot').refine(
+      (v) => v > 0,
+      'WAL retained by a slot must be above 0.',
+    ),
+    /** A database's transaction-ID or multixact age above this share of wraparound (2^31). */
+    wraparoundEnabled: z.boolean(),
+    wraparoundPct: z
+      .number({ error: 'Wraparound must be a number (percent).' })
+      .gt(0, 'Wraparound must be above 0 %.')
+      .max(100, 'Wraparound must be at most 100 %.'),
   })
   .refine((r) => r.growthFloorBytes < r.sizeCriticalBytes, {
     message:
@@ -139,6 +153,10 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
   forecastDays: 14,
   serverDownEnabled: true,
   serverDownMinutes: 5,
+  slotRetainedEnabled: true,
+  slotRetainedBytes: 10 * GiB,
+  wraparoundEnabled: true,
+  wraparoundPct: 50,
 };
 
 /** What a rate or forecast of this profile needs before it is shown or alerts. */

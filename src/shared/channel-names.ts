@@ -24,6 +24,7 @@ export const channelNames = [
   'storage:samples',
   'storage:topGrowers',
   'storage:growth',
+  'storage:diskFacts',
   'schedule:get',
   'schedule:set',
   'settings:get',

@@ -70,6 +70,7 @@ export function subjectKey(subject: Alert['subject']): string {
   if (subject.type === 'relation')
     return subject.relationId === null ? `table:${subject.name}` : `relation:${subject.relationId}`;
   if (subject.type === 'database') return `database:${subject.name}`;
+  if (subject.type === 'slot') return `slot:${subject.name}`;
   return 'server';
 }
 

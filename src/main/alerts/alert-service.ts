@@ -12,9 +12,11 @@ import {
 import type { UpkeepReport } from '../../shared/partition-upkeep';
 import type { Profile } from '../../shared/profile';
 import type { EventBus } from '../events';
+import { DiskFactsRepository } from '../history/disk-facts-repository';
 import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';
 import { type AlertDraft, AlertRepository, subjectKey } from './alert-repository';
+import { checkDiskFacts } from './disk-check';
 import { kindTitles } from './messages';
 import type { Notifier } from './notifier';
 import { checkUpkeep } from './partition-check';
@@ -49,6 +51,8 @@ const STORAGE_KINDS: ReadonlySet<AlertKind> = new Set([
   'forecast_warning',
   'relation_size',
 ]);
+/** Raised from the disk facts stored with a sample. */
+const DISK_KINDS: ReadonlySet<AlertKind> = new Set(['slot_retention', 'wraparound']);
 
 /** "db1.example.com:5432", "[::1]:5432". */
 export function serverName(profile: Pick<Profile, 'host' | 'port'>): string {
@@ -74,6 +78,7 @@ export class AlertService {
   readonly store: AlertRepository;
   private readonly storage: StorageCheck;
   private readonly status: StatusQuery;
+  private readonly diskFacts: DiskFactsRepository;
   private readonly log: Logger;
   private unsubscribe: (() => void) | undefined;
 
@@ -82,6 +87,7 @@ export class AlertService {
     this.relationRules = new RelationRulesRepository(deps.db);
     this.store = new AlertRepository(deps.db);
     this.status = new StatusQuery(deps.db);
+    this.diskFacts = new DiskFactsRepository(deps.db);
     this.storage = new StorageCheck(
       new StorageEvaluator({ reader: new SamplePairReader(deps.db), forecast: deps.forecast }),
       new SampledRelations(deps.db),
@@ -124,14 +130,19 @@ export class AlertService {
     const now = this.deps.now();
     const { rules } = this.rules.get(profileId);
     const verdict = this.storage.run(profileId, sampleId, rules, this.relationRules.list(profileId), now);
+    const disk = checkDiskFacts(this.diskFacts.ofSample(sampleId), rules);
+    const drafts = [...verdict.drafts, ...disk.drafts];
     const profile = this.deps.profiles.get(profileId);
     // What no longer holds ends first, so retention after a raise counts it as resolved.
-    const held = new Set(verdict.drafts.map((d) => `${d.kind} ${subjectKey(d.subject)}`));
+    const held = new Set(drafts.map((d) => `${d.kind} ${subjectKey(d.subject)}`));
     for (const alert of this.store.activeOf(profileId, now)) {
-      if (!STORAGE_KINDS.has(alert.kind) || held.has(`${alert.kind} ${subjectKey(alert.subject)}`)) continue;
-      if (verdict.speaksFor(alert)) this.resolveAs(alert.id, 'cleared', now, profile);
+      if (held.has(`${alert.kind} ${subjectKey(alert.subject)}`)) continue;
+      const speaks = STORAGE_KINDS.has(alert.kind)
+        ? verdict.speaksFor(alert)
+        : DISK_KINDS.has(alert.kind) && disk.knows;
+      if (speaks) this.resolveAs(alert.id, 'cleared', now, profile);
     }
-    const loud = verdict.drafts.flatMap((draft) => this.holds(profile, draft, now) ?? []);
+    const loud = drafts.flatMap((draft) => this.holds(profile, draft, now) ?? []);
     this.updateBadge();
     return loud;
   }

@@ -188,4 +188,6 @@ export const kindTitles: Record<AlertKind, string> = {
   server_down: 'Server down',
   relation_size: 'Relation above its size limit',
   partition_upkeep: 'Partition upkeep needs you',
+  slot_retention: 'Replication slot retaining WAL',
+  wraparound: 'Transaction-ID wraparound approaching',
 };

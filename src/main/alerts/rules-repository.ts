@@ -19,6 +19,10 @@ interface Row {
   forecast_days: number;
   server_down_enabled: number;
   server_down_minutes: number;
+  slot_retained_enabled: number;
+  slot_retained_bytes: number;
+  wraparound_enabled: number;
+  wraparound_pct: number;
 }
 
 const fromRow = (r: Row): AlertRules => ({
@@ -38,6 +42,10 @@ const fromRow = (r: Row): AlertRules => ({
   forecastDays: r.forecast_days,
   serverDownEnabled: r.server_down_enabled === 1,
   serverDownMinutes: r.server_down_minutes,
+  slotRetainedEnabled: r.slot_retained_enabled === 1,
+  slotRetainedBytes: r.slot_retained_bytes,
+  wraparoundEnabled: r.wraparound_enabled === 1,
+  wraparoundPct: r.wraparound_pct,
 });
 
 const toRow = (profileId: string, r: AlertRules, at: number) => ({
@@ -59,6 +67,10 @@ const toRow = (profileId: string, r: AlertRules, at: number) => ({
   forecastDays: r.forecastDays,
   serverDownEnabled: r.serverDownEnabled ? 1 : 0,
   serverDownMinutes: r.serverDownMinutes,
+  slotRetainedEnabled: r.slotRetainedEnabled ? 1 : 0,
+  slotRetainedBytes: r.slotRetainedBytes,
+  wraparoundEnabled: r.wraparoundEnabled ? 1 : 0,
+  wraparoundPct: r.wraparoundPct,
 });
 
 /**
@@ -80,11 +92,13 @@ export class RulesRepository {
         INSERT INTO alert_rules (profile_id, growth_warning_enabled, growth_warning_pct, growth_floor_bytes,
           relation_growth_enabled, relation_growth_pct, size_critical_enabled, size_critical_bytes,
           forecast_enabled, forecast_days, server_down_enabled, server_down_minutes, growth_window_hours,
-          growth_per_day_enabled, growth_per_day_bytes, rate_window_hours, rate_min_samples, updated_at)
+          growth_per_day_enabled, growth_per_day_bytes, rate_window_hours, rate_min_samples, slot_retained_enabled,
+          slot_retained_bytes, wraparound_enabled, wraparound_pct, updated_at)
         VALUES (@profileId, @growthWarningEnabled, @growthWarningPct, @growthFloorBytes, @relationGrowthEnabled,
           @relationGrowthPct, @sizeCriticalEnabled, @sizeCriticalBytes, @forecastEnabled, @forecastDays,
           @serverDownEnabled, @serverDownMinutes, @growthWindowHours, @growthPerDayEnabled, @growthPerDayBytes,
-          @rateWindowHours, @rateMinSamples, @at)
+          @rateWindowHours, @rateMinSamples, @slotRetainedEnabled, @slotRetainedBytes, @wraparoundEnabled,
+          @wraparoundPct, @at)
         ON CONFLICT (profile_id) DO UPDATE SET
           growth_warning_enabled = excluded.growth_warning_enabled,
           growth_warning_pct = excluded.growth_warning_pct,
@@ -102,6 +116,10 @@ export class RulesRepository {
           growth_per_day_bytes = excluded.growth_per_day_bytes,
           rate_window_hours = excluded.rate_window_hours,
           rate_min_samples = excluded.rate_min_samples,
+          slot_retained_enabled = excluded.slot_retained_enabled,
+          slot_retained_bytes = excluded.slot_retained_bytes,
+          wraparound_enabled = excluded.wraparound_enabled,
+          wraparound_pct = excluded.wraparound_pct,
           updated_at = excluded.updated_at`),
       delete: db.prepare<[string]>('DELETE FROM alert_rules WHERE profile_id = ?'),
     };

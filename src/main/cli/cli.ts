@@ -16,6 +16,7 @@ import { partitionCommands } from './partitions-commands';
 import { passwordOptions } from './password-input';
 import { profileCommands } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
+import { storageCommands } from './storage-report';
 
 export type { CliIo } from './common';
 
@@ -24,6 +25,7 @@ const groups: Record<string, CommandGroup> = {
   profiles: profileCommands,
   sample: sampleCommands,
   history: historyCommands,
+  storage: storageCommands,
   growth: growthCommands,
   migrate: migrateCommands,
   alerts: alertCommands,
@@ -50,6 +52,7 @@ const options = {
   json: { type: 'boolean' },
   relation: { type: 'string' },
   since: { type: 'string' },
+  top: { type: 'string' },
   csv: { type: 'boolean' },
   all: { type: 'boolean' },
   set: { type: 'string', multiple: true },

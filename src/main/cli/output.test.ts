@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ProcessOutput } from './output';
+import { ProcessOutput, terminalSafe } from './output';
 
 /** One terminal behind two streams: stdout's reader is slow (each write lands a turn later), stderr's is not. */
 function terminal(stdoutFails = false) {
@@ -48,5 +48,14 @@ describe('ProcessOutput', () => {
     output.err('the error');
     await output.flush();
     expect(screen).toEqual(['err: the error\n']);
+  });
+});
+
+describe('terminalSafe', () => {
+  it('writes control characters, separators and bidi overrides as escapes, and doubles backslashes', () => {
+    expect(terminalSafe('evil\x1b[31mred\nfake\r\x07')).toBe('evil\\x1b[31mred\\x0afake\\x0d\\x07');
+    expect(terminalSafe('a\u202eb\u2028c\x9bd\x7f')).toBe('a\\u202eb\\u2028c\\x9bd\\x7f');
+    expect(terminalSafe('C:\\x1b')).toBe('C:\\\\x1b');
+    expect(terminalSafe('plain_name ünïcode 表')).toBe('plain_name ünïcode 表');
   });
 });

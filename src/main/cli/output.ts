@@ -43,15 +43,19 @@ export class ProcessOutput implements CliIo {
   }
 }
 
-/** Control characters (C0, DEL, C1) and the bidirectional overrides that can reorder what a terminal shows. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const UNSAFE_ON_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
 /**
- * Text from a profile or a server made safe to print on a terminal: an
- * escape sequence or a newline in a name is shown as `\u001b`, `\u000a`, never
- * acted on (the one writer for names in the CLI's text output).
+ * Text from a monitored server (names, comments, settings) made safe to print
+ * on a terminal: control characters (C0, DEL, C1), line and paragraph
+ * separators and bidirectional overrides are written as escapes (`\x1b`,
+ * `\u202e`), so a name cannot move the cursor, recolour the screen, fake a
+ * line of output or reorder what is shown. A backslash is doubled, so an
+ * escape in the output always means one was there.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE_ON_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    if (ch === '\\') return '\\\\';
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
 }

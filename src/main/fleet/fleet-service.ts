@@ -10,21 +10,29 @@ export interface DiskFacts {
   note: string | null;
 }
 
-/**
- * WAL retained by replication slots and the oldest transaction-ID age of the
- * profile's latest sample. Not sampled yet in this version: nulls, with why.
- * (To be wired to the disk-facts history when that lands.)
- */
-export function diskFactsFor(_profileId: string): DiskFacts {
+/** WAL retained by replication slots and the oldest transaction-ID age, from the latest sample that read them. */
+function diskFactsOf(history: Pick<History, 'latestDiskFacts'>, profileId: string): DiskFacts {
+  const facts = history.latestDiskFacts(profileId);
+  if (!facts) {
+    return {
+      walRetainedBytes: null,
+      xidAgePct: null,
+      note: 'Not read yet: the next storage sample reads the WAL kept by slots and transaction-ID age.',
+    };
+  }
+  const missing = [
+    facts.walRetainedBytes === null ? 'no replication slot keeps WAL' : null,
+    facts.oldestXidAgePct === null ? 'transaction-ID age could not be read' : null,
+  ].filter(Boolean);
   return {
-    walRetainedBytes: null,
-    xidAgePct: null,
-    note: 'WAL kept by replication slots and transaction-ID age are not sampled by this version of Tidemark.',
+    walRetainedBytes: facts.walRetainedBytes,
+    xidAgePct: facts.oldestXidAgePct,
+    note: missing.length > 0 ? `As of the sample at ${facts.takenAt.toISOString()}: ${missing.join('; ')}.` : null,
   };
 }
 
 export interface FleetDeps {
-  history: Pick<History, 'fleet'>;
+  history: Pick<History, 'fleet' | 'latestDiskFacts'>;
   alerts: Pick<AlertService, 'counts' | 'rules'>;
   now: () => Date;
   diskFacts?: (profileId: string) => DiskFacts;
@@ -42,7 +50,7 @@ export class FleetService {
     const now = this.deps.now();
     const rules = this.deps.alerts.rules.all();
     const counts = this.deps.alerts.counts().byProfile;
-    const diskFacts = this.deps.diskFacts ?? diskFactsFor;
+    const diskFacts = this.deps.diskFacts ?? ((id: string) => diskFactsOf(this.deps.history, id));
     const rows: FleetRow[] = this.deps.history.fleet(now, rules.of).map((facts) => {
       const disk = diskFacts(facts.profileId);
       const alerts = counts[facts.profileId] ?? { critical: 0, warning: 0 };

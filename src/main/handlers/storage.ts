@@ -46,6 +46,7 @@ export function storageHandlers(
         requirement: rateRequirement(profileId),
         now: s.now(),
       }),
+    'storage:diskFacts': ({ profileId }) => history.latestDiskFactsView(profileId),
 
     'schedule:get': ({ profileId }) => scheduleState(profileId),
     'schedule:set': ({ profileId, schedule }) => {

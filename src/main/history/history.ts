@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AlertRules } from '../../shared/alerts';
+import type { DiskFactsView } from '../../shared/disk-facts';
 import type {
   ChartRange,
   Grower,
@@ -17,6 +18,7 @@ import type {
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
 import type { CollectedSample, KnownDatabaseSize } from '../storage/types';
+import { DiskFactsRepository, type DiskFactsSummary } from './disk-facts-repository';
 import { type FleetFacts, FleetQuery } from './fleet';
 import { DEFAULT_RATE_REQUIREMENT, GrowthQuery } from './growth';
 import { HealthQuery, type HealthRange } from './health';
@@ -59,6 +61,8 @@ export class History implements HistoryStore {
   private readonly retention: Retention;
   private readonly tiers: Tiers;
   private readonly lookup: Lookup;
+  private readonly diskFacts: DiskFactsRepository;
+  private readonly saveTx: (profileId: string, sample: CollectedSample) => number;
 
   constructor(
     db: Database.Database,
@@ -84,6 +88,12 @@ export class History implements HistoryStore {
     this.retention = new Retention(db, this.settings);
     this.fleetQuery = new FleetQuery(db);
     this.tiers = new Tiers(db, this.settings);
+    this.diskFacts = new DiskFactsRepository(db);
+    this.saveTx = db.transaction((profileId: string, sample: CollectedSample) => {
+      const sampleId = this.samples.saveSample(profileId, sample);
+      if (sample.diskFacts) this.diskFacts.save(profileId, sampleId, sample.takenAt, sample.diskFacts);
+      return sampleId;
+    });
   }
 
   /** The longest wait between samples under the profile's schedule (a day if it cannot be read). */
@@ -99,7 +109,7 @@ export class History implements HistoryStore {
 
   /** Stores a whole sample in one transaction and returns its id; also records it as the last sample. */
   saveSample(profileId: string, sample: CollectedSample): number {
-    return this.samples.saveSample(profileId, sample);
+    return this.saveTx(profileId, sample);
   }
 
   /** The other databases of the profile's latest sample, each with when it was really sized. */
@@ -181,6 +191,17 @@ export class History implements HistoryStore {
       .filter((r) => r.takenAt.getTime() <= to)
       .map((r) => ({ t: r.takenAt.getTime(), bytes: r.totalBytes }));
     return { from: readings[0]?.t ?? to, to, readings };
+  }
+
+  /** WAL, slots, ages, bloat, index usage, temp files and tablespaces of the latest sample that has them. */
+  latestDiskFactsView(profileId: string): DiskFactsView | null {
+    this.lookup.profile(profileId);
+    return this.diskFacts.latest(profileId);
+  }
+
+  /** For the fleet overview: WAL retained by slots and the oldest XID age in % (latest sample). */
+  latestDiskFacts(profileId: string): DiskFactsSummary | null {
+    return this.diskFacts.latestDiskFacts(profileId);
   }
 
   topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit = 10): Grower[] {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { AppError } from '../errors';
 import { rollUp, type TimescaleOutcome } from './collector-rollup';
 import { databaseFigures, measuredBytes } from './database-sizes';
+import { sampleDiskFacts } from './disk-facts-collector';
 import {
   beginSql,
   type ContextRow,
@@ -72,6 +73,8 @@ export interface CollectOptions {
    * to let a test take a lock in between.
    */
   afterLockCheck?: () => Promise<void>;
+  /** How many oldest tables, bloated relations and index findings of each kind to keep (disk facts). */
+  diskTop?: number;
 }
 
 /** lock_not_available: our lock_timeout ran out behind another session's lock. */
@@ -279,15 +282,22 @@ export async function collectStorageSample(
       others,
       context.user_name,
     );
+    // ---- 4. what else fills the disk, in a transaction of its own (a failure is a gap, not a lost sample)
+    const disk = await sampleDiskFacts(client, {
+      versionNum: context.version_num,
+      user: context.user_name,
+      ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
+    });
     return {
       takenAt,
       durationMs: Math.round(performance.now() - started),
-      roundTrips: session.roundTrips,
+      roundTrips: session.roundTrips + disk.roundTrips,
       serverVersionNum: context.version_num,
       database: { name: context.database, bytes: current.bytes, from: current.from },
       databases: figures.databases,
       relations: rolled.relations,
-      gaps: [...figures.gaps, ...rolled.gaps],
+      gaps: [...figures.gaps, ...rolled.gaps, ...disk.gaps],
+      diskFacts: disk.facts,
     };
   } catch (error) {
     await session.rollback();

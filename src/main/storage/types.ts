@@ -1,3 +1,4 @@
+import type { DiskFacts } from '../../shared/disk-facts';
 import type { RelationKind } from '../../shared/storage';
 
 /** One relation as the collector read it from the server's catalog. */
@@ -53,6 +54,8 @@ export interface CollectedSample {
   relations: CollectedRelation[];
   /** What this sample could not see, as sentences a DBA reads. */
   gaps: string[];
+  /** WAL, slots, ages, bloat, index usage, temp files, tablespaces; null when they could not be read at all. */
+  diskFacts?: DiskFacts | null;
 }
 
 /** A database's size as an earlier sample took it, carried into the samples in between. */

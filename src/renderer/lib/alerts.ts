@@ -14,6 +14,8 @@ export const alertKindLabels: Record<AlertKind, string> = {
   server_down: 'Server not answering',
   relation_size: 'Relation above its size limit',
   partition_upkeep: 'Partitions need upkeep',
+  slot_retention: 'Inactive slot retaining WAL',
+  wraparound: 'Transaction IDs near wraparound',
 };
 
 /** One line on what made the rule fire, for tooltips and the Alerts page. */
@@ -29,6 +31,10 @@ export const alertKindHints: Record<AlertKind, string> = {
   relation_size: 'One relation is bigger than the size limit set for it, however slowly it grows.',
   partition_upkeep:
     'A table moved to native partitions has rows in its DEFAULT partition, or fewer than 2 partitions left ahead of now (fewer than it keeps, when it keeps fewer).',
+  slot_retention:
+    'An inactive replication slot keeps more WAL than the threshold: pg_wal cannot be cleaned past it until its consumer returns or the slot is dropped.',
+  wraparound:
+    'A database’s transaction-ID or multixact age is above the threshold share of wraparound (2^31); autovacuum is already freezing aggressively.',
 };
 
 export const severityLabels = { warning: 'Warning', critical: 'Critical' } as const;
@@ -43,6 +49,8 @@ const kindRank: Record<AlertKind, number> = {
   relation_size: 4,
   relation_growth: 5,
   partition_upkeep: 6,
+  wraparound: 1,
+  slot_retention: 2,
 };
 
 /** Most severe first, then the broadest, then the newest. */
@@ -128,7 +136,12 @@ function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-export const byteRules = ['growthFloorBytes', 'sizeCriticalBytes', 'growthPerDayBytes'] as const;
+export const byteRules = [
+  'growthFloorBytes',
+  'sizeCriticalBytes',
+  'growthPerDayBytes',
+  'slotRetainedBytes',
+] as const;
 export type ByteRule = (typeof byteRules)[number];
 export const switchRules = [
   'growthWarningEnabled',
@@ -137,6 +150,8 @@ export const switchRules = [
   'sizeCriticalEnabled',
   'forecastEnabled',
   'serverDownEnabled',
+  'slotRetainedEnabled',
+  'wraparoundEnabled',
 ] as const;
 export type SwitchRule = (typeof switchRules)[number];
 export type ValueRule = Exclude<keyof AlertRules, SwitchRule>;

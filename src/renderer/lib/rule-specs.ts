@@ -123,4 +123,28 @@ export const serverRules: RuleSpec[] = [
     value: { rule: 'serverDownMinutes', name: 'Server not answering:', text: 'alert after', unit: 'min' },
     hint: 'Heartbeats failing for this long. Resolved by itself when the server answers again.',
   },
+  {
+    id: 'slot-retention',
+    title: 'WAL kept by a slot',
+    switch: 'slotRetainedEnabled',
+    value: {
+      rule: 'slotRetainedBytes',
+      name: 'WAL kept by a slot:',
+      text: 'warn when an inactive slot retains more than',
+      unit: 'GiB',
+    },
+    hint: 'An inactive replication slot keeps every WAL file since its consumer left: pg_wal grows until the slot is used again or dropped. Read at each storage sample.',
+  },
+  {
+    id: 'wraparound',
+    title: 'Transaction-ID wraparound',
+    switch: 'wraparoundEnabled',
+    value: {
+      rule: 'wraparoundPct',
+      name: 'Wraparound:',
+      text: 'alert when a database is past',
+      unit: '% of 2^31',
+    },
+    hint: 'The age of the oldest unfrozen transaction ID or multixact of a database, against the 2^31 at which PostgreSQL stops accepting writes. A critical alert.',
+  },
 ];

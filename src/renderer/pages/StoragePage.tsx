@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { Profile } from '../../shared/profile';
 import { type ChartRange, chartRanges, type Series, type StorageOverview } from '../../shared/storage';
 import { AlertsBanner } from '../components/AlertsBanner';
+import { DiskFactsSections } from '../components/disk/DiskFactsSections';
 import { fitText, GrowthCard, Rate, TopGrowers } from '../components/GrowthPanels';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { RangeButtons } from '../components/RangeButtons';
@@ -343,6 +344,7 @@ function StorageBody({ profile }: { profile: Profile }) {
       </div>
 
       {data?.latest ? <RelationsTable relations={data.relations} /> : null}
+      {data?.latest ? <DiskFactsSections profileId={profile.id} /> : null}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { type AlertsState, createAlertsStore } from './alerts';
 import { type AppState, createAppStore } from './app';
 import { createDemoStore, type DemoState } from './demo';
 import { createDiscoverStore, type DiscoverState } from './discover';
+import { createDiskFactsStore, type DiskFactsState } from './disk-facts';
 import { createFleetStore, type FleetState } from './fleet';
 import { createHealthStore, type HealthState } from './health';
 import { profileCall } from './migration-call';
@@ -34,6 +35,7 @@ export function createStores(client: RendererClient, win: Window) {
   const storage = createStorageStore({ client, profiles, unlock, win });
   const health = createHealthStore(client);
   const fleet = createFleetStore(client);
+  const diskFacts = createDiskFactsStore(client);
   const schedule = createScheduleStore(client);
   const settings = createSettingsStore(client);
   const demo = createDemoStore({ client, profiles, navigation });
@@ -65,6 +67,7 @@ export function createStores(client: RendererClient, win: Window) {
     profileForm,
     discover,
     storage,
+    diskFacts,
     health,
     fleet,
     schedule,
@@ -88,6 +91,7 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
   const offEvents = client.subscribe((message) => {
     stores.profiles.getState().applyEvent(message);
     stores.storage.getState().applyEvent(message);
+    stores.diskFacts.getState().applyEvent(message);
     stores.health.getState().applyEvent(message);
     stores.fleet.getState().applyEvent(message);
     stores.schedule.getState().applyEvent(message);
@@ -128,6 +132,7 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
       loadAll();
       const { storage, health, schedule, alerts, rules } = stores;
       if (storage.getState().profileId) void storage.getState().refresh();
+      if (stores.diskFacts.getState().profileId) void stores.diskFacts.getState().load();
       if (health.getState().profileId) void health.getState().loadDetail();
       if (stores.fleet.getState().overview.data) void stores.fleet.getState().load();
       if (schedule.getState().profileId) void schedule.getState().load();
@@ -158,6 +163,8 @@ export function useStores(): Stores {
   return stores;
 }
 
+export const useDiskFacts = <T,>(selector: (s: DiskFactsState) => T): T =>
+  useStore(useStores().diskFacts, selector);
 export const useApp = <T,>(selector: (s: AppState) => T): T => useStore(useStores().app, selector);
 export const useNavigation = <T,>(selector: (s: NavigationState) => T): T =>
   useStore(useStores().navigation, selector);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { diskFactsViewSchema } from '../disk-facts';
 import { profileSchema } from '../profile';
 import {
   chartRanges,
@@ -75,6 +76,8 @@ export const storageChannels = {
     }),
     response: growthSchema,
   },
+  /** WAL, slots, XID ages, bloat, index usage, temp files and tablespaces of the latest sample; null before one. */
+  'storage:diskFacts': { request: profileIdRequest, response: diskFactsViewSchema.nullable() },
 
   'schedule:get': { request: profileIdRequest, response: scheduleStateSchema },
   'schedule:set': {

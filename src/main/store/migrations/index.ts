@@ -10,6 +10,7 @@ import { migration009CleartextPassword } from './009_cleartext_password';
 import { migration010PartitionUpkeepAlert } from './010_partition_upkeep_alert';
 import { migration011CompactHistory } from './011_compact_history';
 import { migration012DatabaseSizeCadence } from './012_database_size_cadence';
+import { migration013DiskFacts } from './013_disk_facts';
 import { migration014FleetTagsAndDisk } from './014_fleet_tags_and_disk';
 import type { Migration } from './migration';
 
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   migration010PartitionUpkeepAlert,
   migration011CompactHistory,
   migration012DatabaseSizeCadence,
+  migration013DiskFacts,
   migration014FleetTagsAndDisk,
 ];
 

@@ -1,0 +1,89 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli } from '../../../test/support/cli';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import type { DiskFactsView } from '../../shared/disk-facts';
+
+/**
+ * `tidemark storage NAME` as a script sees it: the real process, its exit
+ * code and output; names from the server printed through the terminal-safe
+ * writer.
+ */
+
+let db: TestDatabase;
+const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-cli-storage-'));
+const tidemark = (...args: string[]) => spawnCli(args, { dataDir });
+const hostile = 'evil\x1b[31mred\nfake';
+
+beforeAll(async () => {
+  db = await createTestDatabase('cli storage');
+  const admin = await db.admin();
+  await admin.query(`
+    CREATE TABLE orders (id int PRIMARY KEY, customer int, note text);
+    INSERT INTO orders SELECT g, g % 50, 'n' || g FROM generate_series(1, 3000) g;
+    CREATE INDEX orders_customer ON orders (customer);
+    CREATE INDEX orders_customer_again ON orders (customer);
+    CREATE TABLE ${admin.escapeIdentifier(hostile)} (id int);
+    ANALYZE;
+  `);
+  const { host, port, database, user } = db.fields;
+  const url = `postgresql://${user}:${encodeURIComponent(db.password)}@${host}:${port}/${database}?sslmode=disable`;
+  expect((await tidemark('profiles', 'add', '--url', url, '--name', 'pg')).code).toBe(0);
+  expect((await tidemark('profiles', 'add', '--url', url, '--name', 'unsampled')).code).toBe(0);
+  expect((await tidemark('sample', 'pg')).code).toBe(0);
+});
+afterAll(async () => {
+  await db?.cleanup();
+});
+
+describe('tidemark storage', () => {
+  it('prints the latest sample with the disk facts, names escaped for the terminal', async () => {
+    const run = await tidemark('storage', 'pg', '--top', '5');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    for (const heading of [
+      'Largest relations',
+      'Replication slots',
+      'Transaction-ID ages',
+      'Index findings',
+      'Tablespaces',
+    ])
+      expect(run.stdout).toContain(heading);
+    expect(run.stdout).toMatch(new RegExp(`${db.name}\\s+[\\d,]+\\s+\\d`));
+    expect(run.stdout).toContain('DROP INDEX CONCURRENTLY "public"."orders_customer_again";');
+    expect(run.stdout).toContain('public.evil\\x1b[31mred\\x0afake');
+    expect(run.stdout).not.toContain('\x1b');
+  });
+
+  it('--json prints one document with the disk facts', async () => {
+    const run = await tidemark('storage', 'pg', '--json');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { disk: DiskFactsView; relations: Array<{ name: string }> };
+    expect(report.disk.facts.databases.map((d) => d.name)).toContain(db.name);
+    expect(report.disk.facts.indexes).toContainEqual(
+      expect.objectContaining({
+        kind: 'duplicate',
+        name: 'orders_customer_again',
+        coveredBy: 'orders_customer',
+      }),
+    );
+    expect(report.relations.map((r) => r.name)).toContain(hostile);
+  });
+
+  it('exits 2 on a wrong --top and 1 when there is nothing to show', async () => {
+    expect(await tidemark('storage', 'pg', '--top', '0')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--top 0/),
+    });
+    expect(await tidemark('storage', 'unsampled')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/No storage sample of "unsampled"/),
+    });
+    expect(await tidemark('storage', 'nobody')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/No profile/),
+    });
+  });
+});

@@ -1,0 +1,210 @@
+import { formatBytes } from '../../shared/bytes';
+import { type DiskFactsView, WRAPAROUND_AGE, wraparoundPct } from '../../shared/disk-facts';
+import type { StorageOverview } from '../../shared/storage';
+import type { Tidemark } from '../app';
+import {
+  CliFailure,
+  type CliIo,
+  type CliValues,
+  type CommandGroup,
+  call,
+  print,
+  profileByName,
+  table,
+  UsageError,
+} from './common';
+import { terminalSafe as safe } from './output';
+
+const DEFAULT_TOP = 10;
+
+function topOf(values: CliValues): number {
+  if (values.top === undefined) return DEFAULT_TOP;
+  const n = Number(values.top);
+  if (typeof values.top !== 'string' || !/^\d+$/.test(values.top) || n < 1 || n > 1000)
+    throw new UsageError(`--top ${String(values.top)} is not understood. Use a whole number from 1 to 1000.`);
+  return n;
+}
+
+const size = (bytes: number | null) => (bytes === null ? 'not measured' : formatBytes(bytes));
+const count = (n: number) => n.toLocaleString('en-US');
+const pct = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} %`;
+
+interface Report {
+  profile: string;
+  top: number;
+  latest: StorageOverview['latest'];
+  relations: StorageOverview['relations'];
+  relationCount: number;
+  disk: DiskFactsView | null;
+}
+
+function* section(title: string, rows: string[][], empty: string): Iterable<string> {
+  yield '';
+  yield title;
+  if (rows.length <= 1) yield `  ${empty}`;
+  else for (const line of table(rows)) yield `  ${line}`;
+}
+
+function* relationLines(r: Report): Iterable<string> {
+  const rows = [['RELATION', 'KIND', 'TOTAL', 'HEAP', 'TOAST', 'INDEXES', 'PARTS']];
+  for (const x of r.relations) {
+    rows.push([
+      safe(`${x.schema}.${x.name}`),
+      x.kind,
+      size(x.totalBytes),
+      size(x.heapBytes),
+      size(x.toastBytes),
+      size(x.indexBytes),
+      x.children === null ? '' : count(x.children),
+    ]);
+  }
+  const title = `Largest relations (${r.relations.length} of ${r.relationCount}; partitions and chunks rolled up):`;
+  yield* section(title, rows, 'none');
+}
+
+function* diskLines(view: DiskFactsView): Iterable<string> {
+  const f = view.facts;
+  yield '';
+  yield f.wal
+    ? `WAL: pg_wal holds ${formatBytes(f.wal.bytes)} in ${count(f.wal.files)} files.`
+    : 'WAL: the size of pg_wal was not read (see the notes).';
+  const slots = [['SLOT', 'KIND', 'ACTIVE', 'WAL STATUS', 'RETAINS']];
+  for (const s of f.slots)
+    slots.push([
+      safe(s.name),
+      s.kind,
+      s.active ? 'yes' : 'no',
+      safe(s.walStatus ?? ''),
+      size(s.retainedBytes),
+    ]);
+  yield* section('Replication slots (WAL retained since their restart_lsn):', slots, 'none');
+  for (const s of f.slots) if (!s.active) yield `  fix, if "${safe(s.name)}" is abandoned: ${safe(s.fixSql)}`;
+
+  const ages = [['DATABASE', 'XID AGE', 'OF WRAPAROUND', 'MULTIXACT AGE', 'OF WRAPAROUND']];
+  for (const d of f.databases)
+    ages.push([
+      safe(d.name),
+      count(d.xidAge),
+      pct(wraparoundPct(d.xidAge)),
+      count(d.mxidAge),
+      pct(wraparoundPct(d.mxidAge)),
+    ]);
+  yield* section(
+    `Transaction-ID ages (wraparound at ${count(WRAPAROUND_AGE)}; autovacuum forces a freeze from ` +
+      `${count(f.freezeMaxAge)}, multixacts from ${count(f.multixactFreezeMaxAge)}):`,
+    ages,
+    'none',
+  );
+  const oldest = [['TABLE', 'XID AGE', 'MULTIXACT AGE', 'PAGES AT LAST VACUUM', 'FIX']];
+  for (const t of f.oldestTables)
+    oldest.push([
+      safe(`${t.schema}.${t.name}`),
+      count(t.xidAge),
+      count(t.mxidAge),
+      formatBytes(t.bytes),
+      safe(t.fixSql),
+    ]);
+  yield* section('Oldest tables of the sampled database:', oldest, 'none');
+
+  const bloat = [['KIND', 'RELATION', 'SIZE', 'EST. BLOAT', 'SHARE', 'FIX']];
+  for (const b of f.bloat)
+    bloat.push([
+      b.kind,
+      safe(`${b.schema}.${b.name}`),
+      formatBytes(b.bytes),
+      formatBytes(b.bloatBytes),
+      pct(b.bloatPct),
+      safe(b.fixSql),
+    ]);
+  yield* section(
+    'Estimated bloat (an estimate from planner statistics, not a measurement; tables and B-tree indexes of 1 MiB or more):',
+    bloat,
+    'none found',
+  );
+
+  const since = f.statsReset
+    ? `since the statistics reset at ${f.statsReset}`
+    : 'since statistics began (never reset)';
+  const idx = [['FINDING', 'INDEX', 'TABLE', 'SIZE', 'COVERED BY', 'FIX']];
+  for (const i of f.indexes)
+    idx.push([
+      i.kind === 'unused' ? 'never scanned' : i.kind,
+      safe(`${i.schema}.${i.name}`),
+      safe(i.table),
+      size(i.bytes),
+      safe(i.coveredBy ?? ''),
+      safe(i.fixSql),
+    ]);
+  yield* section(
+    `Index findings (scans counted ${since}; constraint and unique indexes never named):`,
+    idx,
+    'none',
+  );
+
+  const temp = [['DATABASE', 'WRITTEN', 'FILES', 'A DAY']];
+  for (const t of view.tempRates)
+    temp.push([safe(t.database), formatBytes(t.bytes), count(t.files), formatBytes(t.bytesPerDay)]);
+  yield* section(`Temporary files. ${view.tempNote ?? ''}`.trim(), temp, 'nothing to compare yet');
+
+  const spaces = [['TABLESPACE', 'LOCATION', 'SIZE', 'DEFAULT OF', 'RELATIONS HERE']];
+  for (const t of f.tablespaces)
+    spaces.push([
+      safe(t.name),
+      safe(t.location || '(data directory)'),
+      size(t.bytes),
+      safe(t.databases.join(', ')),
+      count(t.relations),
+    ]);
+  yield* section('Tablespaces (relations counted in the sampled database):', spaces, 'none');
+}
+
+function* reportLines(r: Report): Iterable<string> {
+  const latest = r.latest!;
+  yield `Storage of "${safe(r.profile)}", sample taken ${latest.takenAt}: database ${safe(latest.databaseName)} ${formatBytes(latest.databaseBytes)}.`;
+  const dbs = [['DATABASE', 'SIZE']];
+  for (const d of latest.databases) dbs.push([safe(d.name), formatBytes(d.bytes)]);
+  yield* section('Databases on the server:', dbs, 'none sized');
+  yield* relationLines(r);
+  if (r.disk) {
+    if (r.disk.takenAt !== latest.takenAt)
+      yield `\nDisk facts below are from the sample of ${r.disk.takenAt}.`;
+    yield* diskLines(r.disk);
+  } else yield '\nWAL, slots, ages, bloat, index usage, temp files and tablespaces: not in this sample.';
+  const notes = [...latest.gaps];
+  if (notes.length > 0) {
+    yield '';
+    for (const gap of notes) yield `Note: ${safe(gap)}`;
+  }
+}
+
+async function storage(app: Tidemark, name: string | undefined, values: CliValues, io: CliIo) {
+  if (!name) throw new UsageError('storage needs a profile name: tidemark storage NAME [--top N] [--json]');
+  const top = topOf(values);
+  const profile = await profileByName(app, name);
+  const overview = await call(app, 'storage:overview', { profileId: profile.id });
+  if (!overview.latest)
+    throw new CliFailure(
+      `No storage sample of "${profile.name}" yet. Take one with: tidemark sample NAME`,
+      'not_found',
+    );
+  const disk = await call(app, 'storage:diskFacts', { profileId: profile.id });
+  const relations = [...overview.relations]
+    .sort((a, b) => (b.totalBytes ?? -1) - (a.totalBytes ?? -1))
+    .slice(0, top);
+  const report: Report = {
+    profile: profile.name,
+    top,
+    latest: overview.latest,
+    relations,
+    relationCount: overview.relations.length,
+    disk,
+  };
+  print(io, values, report, reportLines);
+}
+
+export const storageCommands: CommandGroup = {
+  usage:
+    '  storage NAME [--top N]                 the latest sample: databases, largest relations, WAL and slots,\n' +
+    '                                         XID ages, bloat estimate, index findings, temp files, tablespaces',
+  run: (app, [name], values, io) => storage(app, name, values, io),
+};

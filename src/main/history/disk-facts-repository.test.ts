@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { DiskFacts } from '../../shared/disk-facts';
+import { DAY_MS, GiB, HOUR_MS, MiB, rig, sample, T0 } from './test-fixtures';
+
+function facts(
+  overrides: Partial<DiskFacts> = {},
+  temp: Record<string, [number, string | null]> = {},
+): DiskFacts {
+  const database = (name: string, xidAge: number) => ({
+    name,
+    xidAge,
+    mxidAge: 5,
+    tempBytes: temp[name]?.[0] ?? 0,
+    tempFiles: temp[name] ? 3 : 0,
+    statsReset: temp[name]?.[1] ?? null,
+  });
+  return {
+    inRecovery: false,
+    wal: { bytes: 3 * GiB, files: 192 },
+    slots: [
+      {
+        name: 'gone',
+        kind: 'physical',
+        database: null,
+        active: false,
+        walStatus: 'extended',
+        retainedBytes: 12 * GiB,
+        inactiveSince: null,
+        fixSql: "SELECT pg_catalog.pg_drop_replication_slot('gone');",
+      },
+      {
+        name: 'live',
+        kind: 'logical',
+        database: 'app',
+        active: true,
+        walStatus: 'reserved',
+        retainedBytes: 1 * MiB,
+        inactiveSince: null,
+        fixSql: "SELECT pg_catalog.pg_drop_replication_slot('live');",
+      },
+    ],
+    freezeMaxAge: 200_000_000,
+    multixactFreezeMaxAge: 400_000_000,
+    databases: [database('app', 2 ** 30), database('other', 1000)],
+    oldestTables: [],
+    bloat: [],
+    indexes: [],
+    statsReset: null,
+    tablespaces: [],
+    gaps: ['A gap.'],
+    ...overrides,
+  };
+}
+
+describe('disk facts in history', () => {
+  it('stores them with the sample and reads the latest back whole; nothing before the first', () => {
+    const r = rig();
+    const p = r.addProfile();
+    expect(r.history.latestDiskFactsView(p)).toBeNull();
+    expect(r.history.latestDiskFacts(p)).toBeNull();
+    r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts() });
+    const view = r.history.latestDiskFactsView(p)!;
+    expect(view.facts).toEqual(facts());
+    expect(view.tempRates).toEqual([]);
+    expect(view.tempNote).toMatch(/second one/);
+  });
+
+  it('gives the fleet the WAL the slots retain and the oldest XID age in %', () => {
+    const r = rig();
+    const p = r.addProfile();
+    r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts() });
+    expect(r.history.latestDiskFacts(p)).toEqual({
+      takenAt: new Date(T0),
+      walRetainedBytes: 12 * GiB,
+      inactiveSlots: 1,
+      oldestXidAgePct: 50,
+    });
+  });
+
+  it('says temporary files written between two samples over their real span, and skips a reset counter', () => {
+    const r = rig();
+    const p = r.addProfile();
+    r.history.saveSample(p, {
+      ...sample(T0 - 12 * HOUR_MS, []),
+      diskFacts: facts({}, { app: [1 * GiB, null], other: [5 * GiB, null] }),
+    });
+    r.history.saveSample(p, {
+      ...sample(T0, []),
+      diskFacts: facts({}, { app: [3 * GiB, null], other: [1 * MiB, '2026-03-01T06:00:00.000Z'] }),
+    });
+    const view = r.history.latestDiskFactsView(p)!;
+    expect(view.tempRates).toEqual([
+      { database: 'app', bytes: 2 * GiB, files: 0, spanMs: 12 * HOUR_MS, bytesPerDay: 4 * GiB },
+    ]);
+    expect(view.tempNote).toBe(
+      'Temporary files over 12 h between the last two samples; 1 database(s) left out: their statistics were reset in between.',
+    );
+  });
+
+  it('goes with its sample', () => {
+    const r = rig();
+    const p = r.addProfile();
+    r.history.saveSample(p, { ...sample(T0 - DAY_MS, []), diskFacts: facts() });
+    r.db.exec('DELETE FROM samples');
+    expect(r.count('disk_fact_samples') + r.count('disk_fact_slots') + r.count('disk_fact_databases')).toBe(
+      0,
+    );
+    expect(r.history.latestDiskFactsView(p)).toBeNull();
+  });
+});

@@ -1,0 +1,243 @@
+import type Database from 'better-sqlite3';
+import {
+  type DiskFacts,
+  type DiskFactsView,
+  diskFactsSchema,
+  type TempRate,
+  wraparoundPct,
+} from '../../shared/disk-facts';
+import { formatSpan } from '../../shared/span';
+import { diskFixes } from '../storage/disk-fixes';
+import { DAY_MS } from './time';
+
+/** The lists kept as JSON: bounded (top N each) and always read whole. */
+type Findings = Pick<DiskFacts, 'oldestTables' | 'bloat' | 'indexes' | 'tablespaces' | 'gaps'>;
+
+interface FactRow {
+  sample_id: number;
+  taken_at: number;
+  in_recovery: number;
+  wal_bytes: number | null;
+  wal_files: number | null;
+  freeze_max_age: number;
+  mxid_freeze_max_age: number;
+  stats_reset: number | null;
+  findings: string;
+}
+interface SlotRow {
+  name: string;
+  kind: 'physical' | 'logical';
+  database: string | null;
+  active: number;
+  wal_status: string | null;
+  retained_bytes: number | null;
+  inactive_since: number | null;
+}
+interface DatabaseRow {
+  name: string;
+  xid_age: number;
+  mxid_age: number;
+  temp_bytes: number | null;
+  temp_files: number | null;
+  stats_reset: number | null;
+}
+
+/** What the fleet overview shows of a server's disk facts (its latest sample). */
+export interface DiskFactsSummary {
+  takenAt: Date;
+  /** WAL the slots keep: the largest retention of any slot (they share one WAL); null without slots. */
+  walRetainedBytes: number | null;
+  inactiveSlots: number;
+  /** The oldest transaction-ID or multixact age of any database, in % of wraparound (2^31). */
+  oldestXidAgePct: number | null;
+}
+
+const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+
+/**
+ * The disk facts of each storage sample (tables of schema step 013), written
+ * with the sample and deleted with it (ON DELETE CASCADE follows retention).
+ */
+export class DiskFactsRepository {
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    this.stmts = {
+      insert: db.prepare(`
+        INSERT INTO disk_fact_samples (sample_id, profile_id, taken_at, in_recovery, wal_bytes, wal_files,
+          freeze_max_age, mxid_freeze_max_age, stats_reset, findings)
+        VALUES (@sampleId, @profileId, @takenAt, @inRecovery, @walBytes, @walFiles, @freezeMaxAge,
+          @mxidFreezeMaxAge, @statsReset, @findings)`),
+      insertSlot: db.prepare(`
+        INSERT INTO disk_fact_slots (sample_id, name, kind, database, active, wal_status, retained_bytes, inactive_since)
+        VALUES (@sampleId, @name, @kind, @database, @active, @walStatus, @retainedBytes, @inactiveSince)`),
+      insertDatabase: db.prepare(`
+        INSERT INTO disk_fact_databases (sample_id, name, xid_age, mxid_age, temp_bytes, temp_files, stats_reset)
+        VALUES (@sampleId, @name, @xidAge, @mxidAge, @tempBytes, @tempFiles, @statsReset)`),
+      ofSample: db.prepare<[number], FactRow>('SELECT * FROM disk_fact_samples WHERE sample_id = ?'),
+      latest: db.prepare<[string], FactRow>(
+        'SELECT * FROM disk_fact_samples WHERE profile_id = ? ORDER BY taken_at DESC, sample_id DESC LIMIT 1',
+      ),
+      before: db.prepare<[string, number], { sample_id: number; taken_at: number }>(
+        `SELECT sample_id, taken_at FROM disk_fact_samples WHERE profile_id = ? AND taken_at < ?
+         ORDER BY taken_at DESC LIMIT 1`,
+      ),
+      slots: db.prepare<[number], SlotRow>(
+        'SELECT * FROM disk_fact_slots WHERE sample_id = ? ORDER BY retained_bytes DESC NULLS LAST, name',
+      ),
+      databases: db.prepare<[number], DatabaseRow>(
+        'SELECT * FROM disk_fact_databases WHERE sample_id = ? ORDER BY max(xid_age, mxid_age) DESC, name',
+      ),
+    };
+  }
+
+  /** Inside the sample's own write transaction (History.saveSample). */
+  save(profileId: string, sampleId: number, takenAt: Date, facts: DiskFacts): void {
+    const { oldestTables, bloat, indexes, tablespaces, gaps } = facts;
+    const findings: Findings = { oldestTables, bloat, indexes, tablespaces, gaps };
+    this.stmts.insert.run({
+      sampleId,
+      profileId,
+      takenAt: takenAt.getTime(),
+      inRecovery: facts.inRecovery ? 1 : 0,
+      walBytes: facts.wal?.bytes ?? null,
+      walFiles: facts.wal?.files ?? null,
+      freezeMaxAge: facts.freezeMaxAge,
+      mxidFreezeMaxAge: facts.multixactFreezeMaxAge,
+      statsReset: ms(facts.statsReset),
+      findings: JSON.stringify(findings),
+    });
+    for (const s of facts.slots) {
+      this.stmts.insertSlot.run({
+        sampleId,
+        name: s.name,
+        kind: s.kind,
+        database: s.database,
+        active: s.active ? 1 : 0,
+        walStatus: s.walStatus,
+        retainedBytes: s.retainedBytes,
+        inactiveSince: ms(s.inactiveSince),
+      });
+    }
+    for (const d of facts.databases) {
+      this.stmts.insertDatabase.run({
+        sampleId,
+        name: d.name,
+        xidAge: d.xidAge,
+        mxidAge: d.mxidAge,
+        tempBytes: d.tempBytes,
+        tempFiles: d.tempFiles,
+        statsReset: ms(d.statsReset),
+      });
+    }
+  }
+
+  /** The facts stored with a sample; null when that sample has none (they could not be read). */
+  ofSample(sampleId: number): DiskFacts | null {
+    const row = this.stmts.ofSample.get(sampleId);
+    return row ? this.facts(row) : null;
+  }
+
+  /** The latest sample's facts, with temporary files written since the sample before. */
+  latest(profileId: string): DiskFactsView | null {
+    const row = this.stmts.latest.get(profileId);
+    if (!row) return null;
+    const facts = this.facts(row);
+    const previous = this.stmts.before.get(profileId, row.taken_at);
+    const { rates, note } = previous
+      ? this.tempRates(this.stmts.databases.all(previous.sample_id), facts, row.taken_at - previous.taken_at)
+      : { rates: [], note: 'One sample so far: temporary files per day need a second one.' };
+    return { takenAt: new Date(row.taken_at).toISOString(), facts, tempRates: rates, tempNote: note };
+  }
+
+  /** For the fleet overview: WAL retained by slots and the oldest XID age in %, from the latest sample. */
+  latestDiskFacts(profileId: string): DiskFactsSummary | null {
+    const row = this.stmts.latest.get(profileId);
+    if (!row) return null;
+    const slots = this.stmts.slots.all(row.sample_id);
+    const retained = slots.flatMap((s) => (s.retained_bytes === null ? [] : [s.retained_bytes]));
+    const ages = this.stmts.databases.all(row.sample_id).map((d) => Math.max(d.xid_age, d.mxid_age));
+    return {
+      takenAt: new Date(row.taken_at),
+      walRetainedBytes: retained.length > 0 ? Math.max(...retained) : null,
+      inactiveSlots: slots.filter((s) => s.active === 0).length,
+      oldestXidAgePct: ages.length > 0 ? wraparoundPct(Math.max(...ages)) : null,
+    };
+  }
+
+  private facts(row: FactRow): DiskFacts {
+    const findings = JSON.parse(row.findings) as Findings;
+    return diskFactsSchema.parse({
+      inRecovery: row.in_recovery === 1,
+      wal: row.wal_bytes === null ? null : { bytes: row.wal_bytes, files: row.wal_files },
+      slots: this.stmts.slots.all(row.sample_id).map((s) => ({
+        name: s.name,
+        kind: s.kind,
+        database: s.database,
+        active: s.active === 1,
+        walStatus: s.wal_status,
+        retainedBytes: s.retained_bytes,
+        inactiveSince: at(s.inactive_since),
+        fixSql: diskFixes.dropSlot(s.name),
+      })),
+      freezeMaxAge: row.freeze_max_age,
+      multixactFreezeMaxAge: row.mxid_freeze_max_age,
+      databases: this.stmts.databases.all(row.sample_id).map((d) => ({
+        name: d.name,
+        xidAge: d.xid_age,
+        mxidAge: d.mxid_age,
+        tempBytes: d.temp_bytes,
+        tempFiles: d.temp_files,
+        statsReset: at(d.stats_reset),
+      })),
+      statsReset: at(row.stats_reset),
+      ...findings,
+    });
+  }
+
+  /**
+   * Temp bytes are cumulative since each database's statistics reset: the
+   * difference between two samples is what was written in between, unless the
+   * counter was reset (then nothing is claimed for that database).
+   */
+  private tempRates(
+    before: DatabaseRow[],
+    now: DiskFacts,
+    spanMs: number,
+  ): { rates: TempRate[]; note: string | null } {
+    const old = new Map(before.map((d) => [d.name, d]));
+    const rates: TempRate[] = [];
+    let reset = 0;
+    for (const d of now.databases) {
+      const p = old.get(d.name);
+      if (
+        !p ||
+        d.tempBytes === null ||
+        p.temp_bytes === null ||
+        d.tempFiles === null ||
+        p.temp_files === null
+      )
+        continue;
+      if (ms(d.statsReset) !== p.stats_reset || d.tempBytes < p.temp_bytes) {
+        reset++;
+        continue;
+      }
+      const bytes = d.tempBytes - p.temp_bytes;
+      rates.push({
+        database: d.name,
+        bytes,
+        files: d.tempFiles - p.temp_files,
+        spanMs,
+        bytesPerDay: (bytes / spanMs) * DAY_MS,
+      });
+    }
+    rates.sort((a, b) => b.bytes - a.bytes || a.database.localeCompare(b.database));
+    const span = `over ${formatSpan(spanMs)} between the last two samples`;
+    const note =
+      reset > 0
+        ? `Temporary files ${span}; ${reset} database(s) left out: their statistics were reset in between.`
+        : `Temporary files ${span}.`;
+    return { rates, note };
+  }
+}

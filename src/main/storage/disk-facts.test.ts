@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import type { DiskFacts } from '../../shared/disk-facts';
+import { PoolManager } from '../postgres/pool-manager';
+import { collectStorageSample } from './collector';
+
+/**
+ * What else fills the disk, read from real servers (PostgreSQL 18 and 15): a
+ * slot that retains WAL, XID ages per database, an index never scanned, a
+ * duplicate and a prefix index, estimated bloat, tablespaces; and a role
+ * without pg_monitor still gets the rest with the gap in words.
+ */
+describe.each(testServers)('disk facts on %s', (server) => {
+  const suffix = randomBytes(3).toString('hex');
+  const slot = `tm_slot_${suffix}`;
+  const plain = `tm_disk_plain_${suffix}`;
+  let db: TestDatabase;
+  let admin: pg.Client;
+  const managers: PoolManager[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('disk facts', server);
+    admin = await db.admin();
+    await admin.query(`
+      CREATE TABLE items (id int PRIMARY KEY, a int, b int, v text, body text);
+      INSERT INTO items SELECT g, g % 100, g % 7, md5(g::text), repeat('x', 200) FROM generate_series(1, 20000) g;
+      CREATE INDEX items_unused ON items (body);
+      CREATE INDEX items_v_1 ON items (v);
+      CREATE INDEX items_v_2 ON items (v);
+      CREATE INDEX items_a ON items (a);
+      CREATE INDEX items_a_b ON items (a, b);
+      DELETE FROM items WHERE id <= 16000;
+      ANALYZE items;
+    `);
+    await admin.query('SELECT pg_create_physical_replication_slot($1, true)', [slot]);
+    await admin.query('CREATE TABLE wal_churn AS SELECT g FROM generate_series(1, 50000) g');
+    await admin.query('SELECT pg_switch_wal()');
+    const password = admin.escapeLiteral(db.password);
+    await admin.query(`CREATE ROLE ${plain} LOGIN PASSWORD ${password}`);
+  });
+  afterAll(async () => {
+    await Promise.all(managers.map((m) => m.closeAll()));
+    await admin?.query(
+      'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
+      [slot],
+    );
+    await admin?.query(`DROP ROLE IF EXISTS ${plain}`);
+    await db?.cleanup();
+  });
+
+  async function facts(user?: string): Promise<{ facts: DiskFacts; gaps: string[] }> {
+    const fields = user ? db.profile({ user }) : db.profile();
+    const m = new PoolManager(async () => ({ fields, password: db.password }), undefined, { env: {} });
+    managers.push(m);
+    const sample = await m.withClient('p', (client) => collectStorageSample(client));
+    expect(sample.diskFacts).toBeTruthy();
+    return { facts: sample.diskFacts!, gaps: sample.gaps };
+  }
+
+  it('shows pg_wal and the WAL an inactive physical slot retains', async () => {
+    const { facts: f } = await facts();
+    expect(f.wal?.bytes).toBeGreaterThan(0);
+    const s = f.slots.find((x) => x.name === slot);
+    expect(s).toMatchObject({ kind: 'physical', active: false, database: null });
+    expect(s!.retainedBytes).toBeGreaterThan(1024 * 1024);
+    expect(s!.fixSql).toBe(`SELECT pg_catalog.pg_drop_replication_slot('${slot}');`);
+  });
+
+  it('reports transaction-ID and multixact age per database, with the freeze thresholds', async () => {
+    const { facts: f } = await facts();
+    const here = f.databases.find((d) => d.name === db.name);
+    expect(here?.xidAge).toBeGreaterThan(0);
+    expect(here?.mxidAge).toBeGreaterThanOrEqual(0);
+    expect(here?.tempBytes).toBeGreaterThanOrEqual(0);
+    expect(f.databases.map((d) => d.name)).toContain('postgres');
+    expect(f.freezeMaxAge).toBe(200_000_000);
+    expect(f.multixactFreezeMaxAge).toBe(400_000_000);
+    expect(f.oldestTables.length).toBeGreaterThan(0);
+    expect(f.oldestTables[0]!.fixSql).toMatch(/^VACUUM \(FREEZE, VERBOSE\) "/);
+  });
+
+  it('names the index never scanned with its size, the duplicate and the prefix index, never a constraint', async () => {
+    const { facts: f } = await facts();
+    const unused = f.indexes.find((i) => i.kind === 'unused' && i.name === 'items_unused');
+    expect(unused?.bytes).toBeGreaterThan(8192);
+    expect(unused?.fixSql).toBe('DROP INDEX CONCURRENTLY "public"."items_unused";');
+    expect(f.indexes.find((i) => i.kind === 'duplicate')).toMatchObject({
+      name: 'items_v_2',
+      coveredBy: 'items_v_1',
+      table: 'items',
+    });
+    expect(f.indexes.find((i) => i.kind === 'prefix')).toMatchObject({
+      name: 'items_a',
+      coveredBy: 'items_a_b',
+    });
+    expect(f.indexes.map((i) => i.name)).not.toContain('items_pkey');
+  });
+
+  it('estimates the bloat of a table with most rows deleted, labelled by kind', async () => {
+    const { facts: f } = await facts();
+    const table = f.bloat.find((b) => b.kind === 'table' && b.name === 'items');
+    expect(table?.bloatPct).toBeGreaterThan(50);
+    expect(table?.fixSql).toBe('VACUUM (FULL, VERBOSE) "public"."items";');
+  });
+
+  it('lists tablespaces with their size and what lives there', async () => {
+    const { facts: f } = await facts();
+    const def = f.tablespaces.find((t) => t.name === 'pg_default');
+    expect(def?.bytes).toBeGreaterThan(0);
+    expect(def?.relations).toBeGreaterThan(0);
+    expect(def?.databases).toContain(db.name);
+  });
+
+  it('without pg_monitor: no pg_wal size, the gap names the role, and the rest is there', async () => {
+    const { facts: f, gaps } = await facts(plain);
+    expect(f.wal).toBeNull();
+    expect(gaps.some((g) => /pg_wal.*pg_monitor/.test(g))).toBe(true);
+    expect(f.slots.find((x) => x.name === slot)?.retainedBytes).toBeGreaterThan(0);
+    expect(f.databases.find((d) => d.name === db.name)?.xidAge).toBeGreaterThan(0);
+    expect(f.tablespaces.find((t) => t.name === 'pg_global')?.bytes).toBeNull();
+    expect(gaps.some((g) => /pg_global.*pg_read_all_stats/.test(g))).toBe(true);
+    // Its statistics are unreadable to this role: left out, and said so.
+    expect(f.bloat.find((b) => b.name === 'items')).toBeUndefined();
+    expect(gaps.some((g) => /bloat estimate.*SELECT/.test(g))).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import type { DiskFacts } from '../../../shared/disk-facts';
+import { formatBytes } from '../../lib/format';
+import { FixSql } from './FixSql';
+
+/** Estimated bloat of tables and B-tree indexes, from planner statistics. */
+export function BloatSection({ facts }: { facts: DiskFacts }) {
+  return (
+    <section className="card disk-section" aria-labelledby="bloat-title" data-testid="disk-bloat">
+      <h2 id="bloat-title">Estimated bloat</h2>
+      <p className="muted">
+        An estimate from planner statistics (column widths and row counts as of the last ANALYZE), not a
+        measurement; tables and B-tree indexes of 1 MiB or more.
+      </p>
+      {facts.bloat.length === 0 ? (
+        <p className="muted">None estimated.</p>
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th>Kind</th>
+              <th>Relation</th>
+              <th>Size</th>
+              <th>Est. bloat</th>
+              <th>Share</th>
+              <th>Fix</th>
+            </tr>
+          </thead>
+          <tbody>
+            {facts.bloat.map((b) => (
+              <tr key={`${b.kind} ${b.schema}.${b.name}`}>
+                <td>{b.kind}</td>
+                <td className="mono">
+                  {b.schema}.{b.name}
+                  {b.table ? ` on ${b.table}` : ''}
+                </td>
+                <td>{formatBytes(b.bytes)}</td>
+                <td>≈ {formatBytes(b.bloatBytes)}</td>
+                <td>≈ {b.bloatPct.toFixed(1)} %</td>
+                <td>
+                  <FixSql sql={b.fixSql} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

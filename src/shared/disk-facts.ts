@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/**
+ * "What else fills the disk", as one storage sample saw it: WAL and the
+ * replication slots that keep it, transaction-ID ages, estimated bloat, index
+ * usage, temporary files and tablespaces. Every list is bounded (top N); every
+ * `fixSql` is a statement for the DBA to run, shown and never run by Tidemark.
+ */
+
+/** Wraparound happens at 2^31 transactions (and multixacts) of age. */
+export const WRAPAROUND_AGE = 2 ** 31;
+
+const bytes = z.number().nullable();
+
+export const slotFactSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['physical', 'logical']),
+  /** The database of a logical slot; null for physical ones. */
+  database: z.string().nullable(),
+  active: z.boolean(),
+  /** reserved / extended / unreserved / lost (PostgreSQL 13+); null when the slot holds no WAL. */
+  walStatus: z.string().nullable(),
+  /** WAL kept for this slot: current (or, on a standby, replayed) position minus its restart_lsn. */
+  retainedBytes: bytes,
+  /** When it became inactive (PostgreSQL 17+); null before 17 or while active. */
+  inactiveSince: z.string().nullable(),
+  fixSql: z.string(),
+});
+export type SlotFact = z.infer<typeof slotFactSchema>;
+
+export const databaseAgeSchema = z.object({
+  name: z.string(),
+  xidAge: z.number(),
+  mxidAge: z.number(),
+  /** Cumulative since the statistics reset (pg_stat_database); null when the server keeps none for it. */
+  tempBytes: bytes,
+  tempFiles: z.number().nullable(),
+  statsReset: z.string().nullable(),
+});
+export type DatabaseAge = z.infer<typeof databaseAgeSchema>;
+
+export const tableAgeSchema = z.object({
+  schema: z.string(),
+  name: z.string(),
+  /** The older of the table's and its TOAST table's. */
+  xidAge: z.number(),
+  mxidAge: z.number(),
+  /** relpages × block size: as of the last VACUUM or ANALYZE. */
+  bytes: z.number(),
+  fixSql: z.string(),
+});
+export type TableAge = z.infer<typeof tableAgeSchema>;
+
+export const bloatSchema = z.object({
+  kind: z.enum(['table', 'index']),
+  schema: z.string(),
+  name: z.string(),
+  /** The index's table; null for a table. */
+  table: z.string().nullable(),
+  /** relpages × block size (heap + TOAST pages for a table). */
+  bytes: z.number(),
+  /** Estimated from statistics: bytes above what the rows need at the fillfactor. */
+  bloatBytes: z.number(),
+  bloatPct: z.number(),
+  fixSql: z.string(),
+});
+export type BloatFact = z.infer<typeof bloatSchema>;
+
+export const indexFindingSchema = z.object({
+  kind: z.enum(['unused', 'duplicate', 'prefix']),
+  schema: z.string(),
+  table: z.string(),
+  name: z.string(),
+  /** null when the index was locked and not sized this time. */
+  bytes: bytes,
+  /** For duplicate and prefix: the index that makes this one unnecessary. */
+  coveredBy: z.string().nullable(),
+  definition: z.string(),
+  fixSql: z.string(),
+});
+export type IndexFinding = z.infer<typeof indexFindingSchema>;
+
+export const tablespaceFactSchema = z.object({
+  name: z.string(),
+  /** Empty for pg_default and pg_global (inside the data directory). */
+  location: z.string(),
+  bytes: bytes,
+  /** Databases whose default tablespace this is. */
+  databases: z.array(z.string()),
+  /** Relations of the sampled database stored here (explicitly, or by its default). */
+  relations: z.number(),
+});
+export type TablespaceFact = z.infer<typeof tablespaceFactSchema>;
+
+export const diskFactsSchema = z.object({
+  inRecovery: z.boolean(),
+  /** pg_wal: sum of its files; null without the rights (see gaps). */
+  wal: z.object({ bytes: z.number(), files: z.number() }).nullable(),
+  slots: z.array(slotFactSchema),
+  freezeMaxAge: z.number(),
+  multixactFreezeMaxAge: z.number(),
+  databases: z.array(databaseAgeSchema),
+  oldestTables: z.array(tableAgeSchema),
+  bloat: z.array(bloatSchema),
+  indexes: z.array(indexFindingSchema),
+  /** When the sampled database's statistics were reset; null: never since the cluster started. */
+  statsReset: z.string().nullable(),
+  tablespaces: z.array(tablespaceFactSchema),
+  /** What could not be read, in words, with the role that grants it. */
+  gaps: z.array(z.string()),
+});
+export type DiskFacts = z.infer<typeof diskFactsSchema>;
+
+/** Temporary files written between two samples (the counter is cumulative since its reset). */
+export const tempRateSchema = z.object({
+  database: z.string(),
+  bytes: z.number(),
+  files: z.number(),
+  spanMs: z.number(),
+  bytesPerDay: z.number(),
+});
+export type TempRate = z.infer<typeof tempRateSchema>;
+
+/** The latest sample's facts as the Storage page and `tidemark storage` show them. */
+export const diskFactsViewSchema = z.object({
+  takenAt: z.string(),
+  facts: diskFactsSchema,
+  /** Temp files per database since the previous sample; empty when there is none or a counter was reset. */
+  tempRates: z.array(tempRateSchema),
+  /** Over what span the rates are, or why there are none. */
+  tempNote: z.string().nullable(),
+});
+export type DiskFactsView = z.infer<typeof diskFactsViewSchema>;
+
+/** Age as a percentage of the wraparound horizon. */
+export const wraparoundPct = (age: number) => (age / WRAPAROUND_AGE) * 100;
