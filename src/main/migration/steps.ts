@@ -14,8 +14,11 @@ import { readTable } from './catalog';
 import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, span } from './copy';
 import { describePgError, inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
+import { buildPartitionedIndexes } from './index-build';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { isForeignShadow, shadowOf, verifyOwnObjects } from './ownership';
+import { copiesInSlices, copyInSlices } from './parallel-copy';
+import { gatherStatistics } from './partition-stats';
 import type { MigrationSpec } from './spec';
 import {
   createDefaultPartitionSql,
@@ -54,6 +57,10 @@ export interface StepResult {
 export interface StepContext {
   db: Queryable;
   spec: MigrationSpec;
+  /** The most sessions the step may hold at once, its own included (the profile's pool size). */
+  sessionLimit(): Promise<number>;
+  /** Another session of the profile, set up like the step's own, for the length of fn (parallel work). */
+  extraSession<T>(fn: (db: Queryable) => Promise<T>): Promise<T>;
   /** Throws if the run was paused, cancelled or stopped (checked between units of work). */
   checkpoint(): void;
   sleep(ms: number): Promise<void>;
@@ -199,6 +206,10 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
     const rowsTotal = Math.max(estimate, state.rows);
     ctx.progress({ rowsCopied: state.rows, rowsTotal, batches: state.batches, highWater: state.highWater });
     if (state.done) return { rows: state.rows, highWater: null };
+    if (await copiesInSlices(ctx, state.batches)) {
+      const copied = await copyInSlices(ctx, range, estimate);
+      return { rows: copied.rows, highWater: null, detail: { batches: copied.batches } };
+    }
     const minimum = spec.timeKind === 'timestamptz' || spec.timeKind === 'timestamp' ? 0.001 : 1;
     const whole = range.min && range.max ? await span(db, spec.timeKind, range.min, range.max) : 0;
     let width = Math.max(minimum, (whole * spec.settings.batchRows) / Math.max(1, estimate));
@@ -258,6 +269,10 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
 
   async indexes(ctx) {
     const { db, spec } = ctx;
+    if (spec.target === 'partitions') {
+      const sessions = await buildPartitionedIndexes(ctx);
+      return { rows: spec.indexes.length, detail: { sessions } };
+    }
     const r = rel(spec.names);
     for (const idx of spec.indexes) {
       ctx.checkpoint();
@@ -275,9 +290,8 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
     return { rows: spec.indexes.length };
   },
 
-  async analyze({ db, spec }) {
-    await db.query(`ANALYZE ${rel(spec.names).newTable}`);
-    return {};
+  async analyze(ctx) {
+    return { detail: await gatherStatistics(ctx) };
   },
 
   async sync(ctx) {

@@ -1,0 +1,46 @@
+import { qn } from './ident';
+import { partitionsOf } from './index-build';
+import { rel } from './names';
+import { onSessions } from './parallel';
+import type { StepContext } from './steps';
+
+/**
+ * Statistics for the new table. ANALYZE on a partitioned table does two things:
+ * it analyzes every partition for its own statistics (what the planner uses once
+ * it has pruned to a partition), and it samples across the partitions for the
+ * parent's (what it uses for the whole table, and its reltuples). Done by hand,
+ * the partitions can be shared over several sessions; PostgreSQL 18's
+ * `ANALYZE ONLY` then gathers the parent's alone. Before 18 ANALYZE of the
+ * parent always analyzes every partition again, so there one ANALYZE of the
+ * parent is the cheapest that gives both. A hypertable is analyzed as before.
+ */
+
+export const ANALYZE_ONLY_SINCE = 180000;
+
+export interface StatisticsReport {
+  /** 'partitions, then the parent alone', or 'the parent with its partitions' (one statement). */
+  how: 'by_partition' | 'whole';
+  partitions: number;
+  sessions: number;
+}
+
+export async function gatherStatistics(ctx: StepContext): Promise<StatisticsReport> {
+  const { db, spec } = ctx;
+  const newTable = rel(spec.names).newTable;
+  if (spec.target !== 'partitions' || spec.server.versionNum < ANALYZE_ONLY_SINCE) {
+    await db.query(`ANALYZE ${newTable}`);
+    return { how: 'whole', partitions: 0, sessions: 1 };
+  }
+  const partitions = await partitionsOf(db, newTable);
+  let done = 0;
+  const sessions = await onSessions(ctx, spec.settings.buildSessions ?? 1, partitions, async (s, name) => {
+    await s.query(`ANALYZE ${qn(spec.names.schema, name)}`);
+    done++;
+    ctx.progress({ message: `Statistics of ${done} of ${partitions.length} partitions gathered.` });
+  });
+  ctx.checkpoint();
+  ctx.progress({ message: 'Statistics of the table as a whole.' });
+  await db.query(`ANALYZE ONLY ${newTable}`);
+  ctx.progress({ message: null });
+  return { how: 'by_partition', partitions: partitions.length, sessions };
+}
