@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from './db';
-import { qi, qn } from './ident';
+import { qi, qn, withSuffix } from './ident';
 import { rel } from './names';
 import { onSessions } from './parallel';
 import type { IndexPlan, MigrationSpec } from './spec';
@@ -12,9 +13,10 @@ import type { StepContext } from './steps';
  * other in one session): each index is made on the parent alone (ON ONLY,
  * invalid until every partition has its own), each partition's index is built
  * on its own, then attached, and the last attach makes the parent's valid.
- * The result is what CREATE INDEX on the parent makes. Each part is found by
- * its definition before it is made, so a run resumed after any failure builds
- * only what is missing.
+ * The result is what CREATE INDEX on the parent makes (the partitions' indexes
+ * named as partitionIndexName says). Each part is found by its definition
+ * before it is made, so a run resumed after any failure builds only what is
+ * missing.
  */
 
 /** The plan's statement for the parent alone. */
@@ -25,16 +27,48 @@ export function parentOnlySql(spec: MigrationSpec, idx: IndexPlan): string {
   return `CREATE ${idx.kind === 'unique_index' ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${qi(idx.temp)} ON ONLY ${newTable} ${idx.expectedTail};`;
 }
 
-/** One partition's own index (its name chosen by PostgreSQL, as CREATE INDEX on the parent would). */
+/**
+ * A partition's index: the partition's name and what follows the table's name in
+ * the source index's (transactions_p20260101_pkey for transactions_pkey), or the
+ * index's place in the plan when that is too long.
+ */
+export function partitionIndexName(spec: MigrationSpec, idx: IndexPlan, partition: string): string {
+  const prefix = `${spec.names.table}_`;
+  const own = idx.source.startsWith(prefix) ? idx.source.slice(prefix.length) : '';
+  const fits = (tag: string) => Buffer.byteLength(`${partition}_${tag}`) <= 63;
+  if (own !== '' && fits(own)) return `${partition}_${own}`;
+  const ordinal = `ix${spec.indexes.indexOf(idx) + 1}`;
+  if (fits(ordinal)) return `${partition}_${ordinal}`;
+  // A partition name cut to fit would lose what tells the partitions apart: a digest of it keeps them apart.
+  const digest = createHash('sha256').update(partition).digest('hex').slice(0, 8);
+  return withSuffix(partition, `_${digest}_${ordinal}`);
+}
+
+/** One partition's own index. */
 export function partitionIndexSql(spec: MigrationSpec, idx: IndexPlan, partition: string): string {
   const child = qn(spec.names.schema, partition);
+  const name = qi(partitionIndexName(spec, idx, partition));
   if (idx.kind === 'primary_key' || idx.kind === 'unique_constraint')
-    return `ALTER TABLE ${child} ADD ${constraintDef(spec, idx)};`;
-  return `CREATE ${idx.kind === 'unique_index' ? 'UNIQUE ' : ''}INDEX ON ${child} ${idx.expectedTail};`;
+    return `ALTER TABLE ${child} ADD CONSTRAINT ${name} ${constraintDef(spec, idx)};`;
+  return `CREATE ${idx.kind === 'unique_index' ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${child} ${idx.expectedTail};`;
 }
 
 export function attachIndexSql(spec: MigrationSpec, idx: IndexPlan, childIndex: string): string {
   return `ALTER INDEX ${qn(spec.names.schema, idx.temp)} ATTACH PARTITION ${qn(spec.names.schema, childIndex)};`;
+}
+
+/**
+ * What the plan shows and the export runs for the indexes step: the same
+ * statements the engine runs, for the partitions known at the plan.
+ */
+export function partitionedIndexesSql(spec: MigrationSpec, partitions: string[]): string[] {
+  return [
+    ...spec.indexes.map((idx) => parentOnlySql(spec, idx)),
+    ...partitions.flatMap((p) => spec.indexes.map((idx) => partitionIndexSql(spec, idx, p))),
+    ...spec.indexes.flatMap((idx) =>
+      partitions.map((p) => attachIndexSql(spec, idx, partitionIndexName(spec, idx, p))),
+    ),
+  ];
 }
 
 /** `PRIMARY KEY (…)` / `UNIQUE (…)`: the constraint as the plan adds it to the new table. */

@@ -162,7 +162,6 @@ export async function copyInSlices(
   const copySlice = async (s: Queryable, slice: Slice, checkpoint: () => void) => {
     let width = firstWidth;
     while (!slice.done) {
-      checkpoint();
       const from = slice.nextLo ?? range.min;
       let hi: string | null = slice.hi;
       if (from !== null && range.max !== null) {
@@ -170,6 +169,8 @@ export async function copyInSlices(
         if (slice.hi === null) hi = (await isBefore(s, spec.timeKind, range.max, next)) ? null : next;
         else if (await isBefore(s, spec.timeKind, next, slice.hi)) hi = next;
       }
+      // Right before the journal entry: a batch that starts is always journaled as started.
+      checkpoint();
       const where = `slice ${slice.slice}: from ${slice.nextLo ?? 'the beginning'} to ${hi ?? 'the end'}`;
       ctx.journalEvent('batch_started', `copying ${where}`, { slice: slice.slice, lo: slice.nextLo, hi });
       const n = await copySliceBatch(s, spec, slice, hi);

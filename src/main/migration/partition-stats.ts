@@ -2,6 +2,7 @@ import { qn } from './ident';
 import { partitionsOf } from './index-build';
 import { rel } from './names';
 import { onSessions } from './parallel';
+import type { MigrationSpec } from './spec';
 import type { StepContext } from './steps';
 
 /**
@@ -16,6 +17,14 @@ import type { StepContext } from './steps';
  */
 
 export const ANALYZE_ONLY_SINCE = 180000;
+
+/** What the plan shows and the export runs for the statistics step (the partitions known at the plan). */
+export function statisticsSql(spec: MigrationSpec, partitions: string[]): string[] {
+  const newTable = rel(spec.names).newTable;
+  if (spec.target !== 'partitions' || spec.server.versionNum < ANALYZE_ONLY_SINCE)
+    return [`ANALYZE ${newTable};`];
+  return [...partitions.map((p) => `ANALYZE ${qn(spec.names.schema, p)};`), `ANALYZE ONLY ${newTable};`];
+}
 
 export interface StatisticsReport {
   /** 'partitions, then the parent alone', or 'the parent with its partitions' (one statement). */

@@ -12,12 +12,19 @@ import type { ColumnInfo } from './catalog';
 import { batchSql, castType } from './copy';
 import { type MoveStatement, moveStatements, restoreForeignKey, type TableObjects } from './dependents';
 import { qi, ql, qn } from './ident';
+import { partitionedIndexesSql } from './index-build';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { guardSql, shadowOf } from './ownership';
+import { statisticsSql } from './partition-stats';
 import { sqlComment } from './psql';
 import type { MigrationSpec } from './spec';
-import { createDefaultPartitionSql, createPartitionSql, type PartitionBound } from './sql/partitions';
+import {
+  createDefaultPartitionSql,
+  createPartitionSql,
+  defaultPartitionName,
+  type PartitionBound,
+} from './sql/partitions';
 import { columnList, createTableSql } from './sql/table';
 import {
   alterJobSql,
@@ -310,6 +317,8 @@ export function rollbackSql(ctx: PlanContext): string[] {
 export function buildPlan(ctx: PlanContext): Plan {
   const { spec } = ctx;
   const r = rel(spec.names);
+  const partitionNames =
+    spec.target === 'partitions' ? [...ctx.partitions.map((p) => p.name), defaultPartitionName(spec)] : [];
   const moves = planMoves(ctx);
   const capture = Boolean(spec.captureKey && spec.settings.syncMode === 'capture');
   const step = (
@@ -412,11 +421,17 @@ export function buildPlan(ctx: PlanContext): Plan {
       'B',
       'Build the indexes',
       'After the copy: one sort per index instead of a billion inserts into it.',
-      spec.indexes.map((i) => i.create),
+      spec.target === 'partitions'
+        ? partitionedIndexesSql(spec, partitionNames)
+        : spec.indexes.map((i) => i.create),
     ),
-    step('analyze', 'B', 'Gather statistics', 'So the first queries after the swap get good plans.', [
-      `ANALYZE ${r.newTable};`,
-    ]),
+    step(
+      'analyze',
+      'B',
+      'Gather statistics',
+      'So the first queries after the swap get good plans.',
+      statisticsSql(spec, partitionNames),
+    ),
   );
   if (capture) {
     steps.push(
