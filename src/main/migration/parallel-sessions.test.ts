@@ -149,6 +149,37 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
     expect(expr.rows[0].n).toBeGreaterThanOrEqual(filled.length);
   });
 
+  it('the copy of a small table reports no rate made from one batch (nor a time left from it)', async ({
+    skip,
+  }) => {
+    skip(server !== 'postgres', 'the runner does the same on every server');
+    await createTransactions(admin, 'public.small', 5_000);
+    const engine = startEngine(db.profile({ poolSize: 1 }), db.password);
+    engines.push(engine);
+    const m = await plan(engine, 'public', 'small', 'executed_at', 'partitions', {
+      acceptCompositeKey: true,
+      batchRows: 500,
+      confirmedFreeBytes: 1e12,
+    });
+    const seen: Array<{ rows: number; rate: number | null; eta: number | null }> = [];
+    engine.onEvent((message) => {
+      if (message.event === 'migration:progress' && message.payload.step === 'copy')
+        seen.push({
+          rows: message.payload.rowsCopied,
+          rate: message.payload.rate,
+          eta: message.payload.etaSeconds,
+        });
+    });
+    const done = await runToEnd(engine, m.id);
+    expect(done.state, why(done)).toBe('swapped');
+    expect(seen.length).toBeGreaterThan(5);
+    // A rate comes from at least 2 s of progress, so it can never exceed the rows copied over 2 s.
+    for (const p of seen) {
+      if (p.rate !== null) expect(p.rate).toBeLessThanOrEqual(p.rows / 2);
+      if (p.eta !== null) expect(p.eta).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('a 2-slice copy stopped mid-way is finished by a new engine on the same journal, every row once', async ({
     skip,
   }) => {
