@@ -19,6 +19,16 @@ import type { StepContext } from './steps';
  * missing.
  */
 
+/**
+ * Partition by partition only when more than one build session is set: on one
+ * session CREATE INDEX on the parent does the same work in fewer round trips.
+ * Decided by the setting, not by the sessions free at run time, so that the
+ * plan shows what runs.
+ */
+export function buildsByPartition(spec: MigrationSpec): boolean {
+  return spec.target === 'partitions' && (spec.settings.buildSessions ?? 1) > 1;
+}
+
 /** The plan's statement for the parent alone. */
 export function parentOnlySql(spec: MigrationSpec, idx: IndexPlan): string {
   const newTable = rel(spec.names).newTable;

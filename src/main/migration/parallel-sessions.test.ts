@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import { psql, runPsqlFile } from '../../../test/support/psql';
 import type { EventMessage } from '../../shared/contract';
 import {
   createTransactions,
@@ -148,6 +151,40 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
     );
     expect(expr.rows[0].n).toBeGreaterThanOrEqual(filled.length);
   });
+
+  it.skipIf(!psql)(
+    'the exported script of a plan with 2 build sessions runs in psql and builds the same',
+    async () => {
+      await createTransactions(admin, 'public.scripted', 3_000);
+      const engine = startEngine(db.profile({ poolSize: 2 }), db.password);
+      engines.push(engine);
+      const m = await plan(engine, 'public', 'scripted', 'executed_at', 'partitions', {
+        acceptCompositeKey: true,
+        confirmedFreeBytes: 1e12,
+        buildSessions: 2,
+      });
+      const indexes = m.plan.phases.flatMap((p) => p.steps).find((s) => s.key === 'indexes');
+      expect(indexes?.sql.some((q) => /ON ONLY /.test(q))).toBe(true);
+      expect(indexes?.sql.some((q) => /ATTACH PARTITION [^;]*scripted_p20260101_pkey"?;$/.test(q))).toBe(true);
+      const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
+      const file = join(engine.dataDir, fileName);
+      writeFileSync(file, script);
+      const run = await runPsqlFile(db, file, { stopOnError: false });
+      expect(run.out).not.toMatch(/ERROR/);
+      expect(run.code).toBe(0);
+      const parents = await admin.query<{ valid: boolean; children: number; partitions: number }>(
+        `SELECT x.indisvalid AS valid, (SELECT count(*)::int FROM pg_inherits i WHERE i.inhparent = x.indexrelid) AS children,
+              (SELECT count(*)::int FROM pg_inherits i WHERE i.inhparent = 'public.scripted'::regclass) AS partitions
+         FROM pg_index x WHERE x.indrelid = 'public.scripted'::regclass`,
+      );
+      expect(parents.rows).toHaveLength(3);
+      for (const p of parents.rows) expect(p).toMatchObject({ valid: true, children: p.partitions });
+      const stats = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = 'public' AND tablename = 'scripted' AND inherited`,
+      );
+      expect(stats.rows[0].n).toBe(10);
+    },
+  );
 
   it('the copy of a small table reports no rate made from one batch (nor a time left from it)', async ({
     skip,

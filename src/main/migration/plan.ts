@@ -12,7 +12,7 @@ import type { ColumnInfo } from './catalog';
 import { batchSql, castType } from './copy';
 import { type MoveStatement, moveStatements, restoreForeignKey, type TableObjects } from './dependents';
 import { qi, ql, qn } from './ident';
-import { partitionedIndexesSql } from './index-build';
+import { buildsByPartition, partitionedIndexesSql } from './index-build';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { guardSql, shadowOf } from './ownership';
@@ -421,7 +421,7 @@ export function buildPlan(ctx: PlanContext): Plan {
       'B',
       'Build the indexes',
       'After the copy: one sort per index instead of a billion inserts into it.',
-      spec.target === 'partitions'
+      buildsByPartition(spec)
         ? partitionedIndexesSql(spec, partitionNames)
         : spec.indexes.map((i) => i.create),
     ),

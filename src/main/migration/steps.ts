@@ -14,7 +14,7 @@ import { readTable } from './catalog';
 import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, span } from './copy';
 import { describePgError, inTransaction, type Queryable, sqlState } from './db';
 import { qi, qn } from './ident';
-import { buildPartitionedIndexes } from './index-build';
+import { buildPartitionedIndexes, buildsByPartition } from './index-build';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { isForeignShadow, shadowOf, verifyOwnObjects } from './ownership';
 import { copiesInSlices, copyInSlices } from './parallel-copy';
@@ -269,7 +269,7 @@ export const executors: Record<string, (ctx: StepContext) => Promise<StepResult>
 
   async indexes(ctx) {
     const { db, spec } = ctx;
-    if (spec.target === 'partitions') {
+    if (buildsByPartition(spec)) {
       const sessions = await buildPartitionedIndexes(ctx);
       return { rows: spec.indexes.length, detail: { sessions } };
     }
