@@ -165,7 +165,9 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
       });
       const indexes = m.plan.phases.flatMap((p) => p.steps).find((s) => s.key === 'indexes');
       expect(indexes?.sql.some((q) => /ON ONLY /.test(q))).toBe(true);
-      expect(indexes?.sql.some((q) => /ATTACH PARTITION [^;]*scripted_p20260101_pkey"?;$/.test(q))).toBe(true);
+      expect(indexes?.sql.some((q) => /ATTACH PARTITION [^;]*scripted_p20260101_pkey"?;$/.test(q))).toBe(
+        true,
+      );
       const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
       const file = join(engine.dataDir, fileName);
       writeFileSync(file, script);
