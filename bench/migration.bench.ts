@@ -85,7 +85,10 @@ export async function run(): Promise<void> {
         const hand = await handWritten(admin);
         byHand.push(hand);
         single.push(ROWS / hand.insert!);
+        // Each measurement starts without the previous one's dirty pages to write (its WAL forces checkpoints).
+        await admin.query('CHECKPOINT');
         wizard1.push(await wizardRun(engine, { copySessions: 1, buildSessions: 1 }));
+        await admin.query('CHECKPOINT');
         wizard2.push(await wizardRun(engine, { copySessions: POOL, buildSessions: POOL }));
       }
     } finally {
@@ -140,6 +143,7 @@ async function handWritten(admin: pg.Client): Promise<Record<string, number>> {
       FOR d IN SELECT generate_series(date '2026-01-01', date '2026-04-10', interval '1 day')::date LOOP
         EXECUTE format('CREATE TABLE %I PARTITION OF by_hand FOR VALUES FROM (%L) TO (%L)', 'by_hand_' || to_char(d, 'YYYYMMDD'), d, d + 1);
       END LOOP; END $$`);
+  await admin.query('CHECKPOINT');
   const t0 = performance.now();
   await admin.query(`INSERT INTO by_hand SELECT * FROM transactions`);
   const t1 = performance.now();
