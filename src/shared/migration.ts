@@ -131,6 +131,9 @@ export const syncModes = [
 ] as const;
 export type SyncMode = (typeof syncModes)[number];
 
+/** The most sessions a migration may use at once: the most a profile's pool holds. */
+export const MAX_MIGRATION_SESSIONS = 10;
+
 export const migrationSettingsSchema = z.object({
   /** Chunk or partition width: an interval ('1 day') or, for an integer time column, a number. */
   interval: z.string().trim().min(1, 'Give the chunk or partition interval.'),
@@ -147,6 +150,16 @@ export const migrationSettingsSchema = z.object({
   /** Rows per copy batch (each batch is one transaction over one time range). */
   batchRows: z.number().int().min(1).max(10_000_000),
   syncMode: z.enum(syncModes),
+  /**
+   * Sessions copying disjoint time ranges at once (1: one session, as the psql export does).
+   * Never more than the profile's pool size at run time. Absent in older journals: 1.
+   */
+  copySessions: z.number().int().min(1).max(MAX_MIGRATION_SESSIONS).optional(),
+  /**
+   * Sessions building the partitions' indexes and gathering their statistics at once
+   * (native partitions). Never more than the profile's pool size at run time. Absent: 1.
+   */
+  buildSessions: z.number().int().min(1).max(MAX_MIGRATION_SESSIONS).optional(),
   /** The pre-flight's composite key (key + time column) is accepted. */
   acceptCompositeKey: z.boolean(),
   /** Foreign keys that cannot point at the new table are dropped (reported, and restored on rollback). */

@@ -38,7 +38,7 @@ const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timesc
                                          pre-flight, then save the plan; prints its id
       settings: --accept-composite-key --free BYTES --interval I --compress-after I|none
                 --segment-by A,B --batch-rows N --offline --keep-days N --retention I
-                --drop-foreign-keys --swap-confirm
+                --drop-foreign-keys --swap-confirm --copy-sessions N --build-sessions N
   migrate run ID                         run (or resume) in the foreground, with progress (Ctrl-C pauses)
   migrate swap ID                        swap now (plans made with --swap-confirm)
   migrate status [ID]                    all migrations, or one with its steps
@@ -110,7 +110,8 @@ function* reportLines(report: PreflightReport): Iterable<string> {
   }
   const d = report.settings;
   yield `Settings: interval ${d.interval}, compress after ${d.compressAfter ?? 'never'}, segment by ${d.segmentBy.join(', ') || '(none)'}, ` +
-    `batches of ${d.batchRows} rows, sync ${d.syncMode}, keep the old table ${d.keepOldDays} days.`;
+    `batches of ${d.batchRows} rows, sync ${d.syncMode}, keep the old table ${d.keepOldDays} days, ` +
+    `${d.copySessions} copy and ${d.buildSessions} build session(s).`;
 }
 
 function blockedBy(report: PreflightReport): string {

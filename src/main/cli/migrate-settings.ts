@@ -22,6 +22,8 @@ export const migrateOptions = {
   retention: { type: 'string' },
   'segment-by': { type: 'string' },
   'batch-rows': { type: 'string' },
+  'copy-sessions': { type: 'string' },
+  'build-sessions': { type: 'string' },
   'keep-days': { type: 'string' },
   confirm: { type: 'string' },
   out: { type: 'string' },
@@ -29,8 +31,12 @@ export const migrateOptions = {
 
 type SettingName = keyof MigrationSettings;
 
-function wholeNumbers(setting: 'keepOldDays' | 'batchRows', unit: string): string {
-  const { minValue, maxValue } = migrationSettingsSchema.shape[setting];
+function wholeNumbers(
+  setting: 'keepOldDays' | 'batchRows' | 'copySessions' | 'buildSessions',
+  unit: string,
+): string {
+  const field = migrationSettingsSchema.shape[setting];
+  const { minValue, maxValue } = 'unwrap' in field ? field.unwrap() : field;
   return `a whole number of ${unit} from ${minValue?.toLocaleString('en-US')} to ${maxValue?.toLocaleString('en-US')}`;
 }
 
@@ -41,6 +47,16 @@ const settingFlags: Partial<Record<SettingName, { flag: string; takes?: string; 
   retention: { flag: '--retention' },
   segmentBy: { flag: '--segment-by' },
   batchRows: { flag: '--batch-rows', takes: wholeNumbers('batchRows', 'rows') },
+  copySessions: {
+    flag: '--copy-sessions',
+    takes: wholeNumbers('copySessions', 'sessions'),
+    note: "At run time never more than the profile's pool size.",
+  },
+  buildSessions: {
+    flag: '--build-sessions',
+    takes: wholeNumbers('buildSessions', 'sessions'),
+    note: "At run time never more than the profile's pool size.",
+  },
   // 0 is refused on purpose: the old table is the rollback, and dropping it at once is already
   // possible, but only with its name typed (`migrate cleanup ID --confirm OLD_TABLE`).
   keepOldDays: {
@@ -109,6 +125,8 @@ export function settingsFrom(values: CliValues): MigrationSettingsInput {
       .filter(Boolean),
   );
   take('batchRows', str('batch-rows'), whole);
+  take('copySessions', str('copy-sessions'), whole);
+  take('buildSessions', str('build-sessions'), whole);
   take('keepOldDays', str('keep-days'), whole);
 
   const parsed = migrationSettingsInputSchema.safeParse(input);

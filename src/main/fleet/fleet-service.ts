@@ -27,7 +27,10 @@ function diskFactsOf(history: Pick<History, 'latestDiskFacts'>, profileId: strin
   return {
     walRetainedBytes: facts.walRetainedBytes,
     xidAgePct: facts.oldestXidAgePct,
-    note: missing.length > 0 ? `As of the sample at ${facts.takenAt.toISOString()}: ${missing.join('; ')}.` : null,
+    note:
+      missing.length > 0
+        ? `As of the sample at ${facts.takenAt.toISOString()}: ${missing.join('; ')}.`
+        : null,
   };
 }
 

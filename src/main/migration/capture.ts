@@ -67,6 +67,7 @@ export function dropRegistryIfUnusedSql(): string {
     RETURN;
   END IF;
   BEGIN
+    DROP TABLE IF EXISTS ${qn(CAPTURE_SCHEMA, 'copy_slices')};
     DROP TABLE ${runs};
     DROP SCHEMA ${qi(CAPTURE_SCHEMA)};
   EXCEPTION WHEN dependent_objects_still_exist THEN

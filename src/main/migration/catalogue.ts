@@ -1,9 +1,11 @@
 import { claimSql, installCaptureSql, registrySql } from './capture';
 import { batchSql, castType } from './copy';
 import { qi, ql } from './ident';
+import { buildsByPartition, partitionedIndexesSql } from './index-build';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { guardSql, shadowOf } from './ownership';
+import { statisticsSql } from './partition-stats';
 import {
   cleanupSql,
   finishSql,
@@ -15,6 +17,7 @@ import {
 } from './plan';
 import type { MigrationSpec } from './spec';
 import { psqlVariables } from './sql/params';
+import { defaultPartitionName } from './sql/partitions';
 import { columnList, createTableSql } from './sql/table';
 import type { StepDef } from './step-types';
 import { executors } from './steps';
@@ -85,13 +88,22 @@ const copy: StepDef = {
   execute: executors.copy!,
 };
 
+/** The partitions the plan creates, DEFAULT included (per-partition builds and statistics name them). */
+const partitionNames = (ctx: PlanContext): string[] =>
+  ctx.spec.target === 'partitions'
+    ? [...ctx.partitions.map((p) => p.name), defaultPartitionName(ctx.spec)]
+    : [];
+
 const indexes: StepDef = {
   key: 'indexes',
   phase: 'B',
   title: 'Build the indexes',
   runs: 'once',
   why: () => 'After the copy: one sort per index instead of a billion inserts into it.',
-  shown: ({ spec }) => spec.indexes.map((i) => i.create),
+  shown: (ctx) =>
+    buildsByPartition(ctx.spec)
+      ? partitionedIndexesSql(ctx.spec, partitionNames(ctx))
+      : ctx.spec.indexes.map((i) => i.create),
   execute: executors.indexes!,
 };
 
@@ -101,7 +113,7 @@ const analyze: StepDef = {
   title: 'Gather statistics',
   runs: 'once',
   why: () => 'So the first queries after the swap get good plans.',
-  shown: ({ spec }) => [`ANALYZE ${rel(spec.names).newTable};`],
+  shown: (ctx) => statisticsSql(ctx.spec, partitionNames(ctx)),
   execute: executors.analyze!,
 };
 

@@ -7,6 +7,7 @@ import { stepOf } from './catalogue';
 import { describePgError } from './db';
 import type { MigrationJournal } from './journal';
 import { shadowOf, verifyOwnObjects } from './ownership';
+import { type ProgressSample, progressRate, pushSample } from './progress-rate';
 import type { StepContext } from './step-types';
 
 /**
@@ -20,6 +21,8 @@ export interface RunnerDeps {
   journal: MigrationJournal;
   /** A session of the profile, for the length of fn (the engine's own admin pool). */
   withSession<T>(profileId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  /** The most sessions of the profile a step may hold at once (its pool size). */
+  sessionLimit(profileId: string): Promise<number>;
   emitProgress(progress: MigrationProgress): void;
   emitSwapAttempt(
     id: string,
@@ -55,12 +58,29 @@ function isConnectionLoss(error: unknown): boolean {
   );
 }
 
+/** Every session a step uses is set up alike; returns the profile's statement_timeout to put back. */
+async function prepareSession(client: pg.PoolClient): Promise<string> {
+  await client.query(
+    `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET row_security = off`,
+  );
+  const { rows } = await client.query<{ t: string }>(`SELECT current_setting('statement_timeout') AS t`);
+  // Batches, index builds and validations may take longer than the profile's statement timeout.
+  await client.query(`SET statement_timeout = 0`);
+  return rows[0]?.t ?? '0';
+}
+
+async function restoreSession(client: pg.PoolClient, timeout: string): Promise<void> {
+  if (client.getTransactionStatus?.() !== 'I') return;
+  await client.query(`SELECT set_config('statement_timeout', $1, false)`, [timeout]).catch(() => {});
+}
+
 export class StepRunner {
   private request: Interrupted['reason'] | null = null;
   private wake: (() => void) | null = null;
   private progress: MigrationProgress;
   private lastEmit = 0;
-  private copyStarted: { at: number; rows: number } | null = null;
+  /** The copy's recent progress, for its rate and time left (progress-rate.ts). */
+  private copySamples: ProgressSample[] = [];
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -117,10 +137,9 @@ export class StepRunner {
 
   private emit(update: Partial<MigrationProgress>, force = false): void {
     const p = { ...this.progress, ...update, at: this.deps.now().toISOString() };
-    if (this.copyStarted && p.rowsCopied > this.copyStarted.rows) {
-      const seconds = (performance.now() - this.copyStarted.at) / 1000;
-      p.rate = seconds > 0 ? (p.rowsCopied - this.copyStarted.rows) / seconds : null;
-      p.etaSeconds = p.rate ? Math.max(0, (p.rowsTotal - p.rowsCopied) / p.rate) : null;
+    if (update.rowsCopied !== undefined && p.step === 'copy') {
+      this.copySamples = pushSample(this.copySamples, { atMs: performance.now(), rows: p.rowsCopied });
+      Object.assign(p, progressRate(this.copySamples, p.rowsTotal));
     }
     this.progress = p;
     const t = performance.now();
@@ -155,18 +174,12 @@ export class StepRunner {
     if (!execute) throw new Error(`no executor for step ${key}`);
     if (this.request === 'stop') throw new Interrupted('stop');
     journal.stepStarted(id, key);
+    if (key === 'copy') this.copySamples = [];
     this.emit({ phase, step: key, stepTitle: title, message: null }, true);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.deps.withSession(journal.get(id)!.profileId, async (client) => {
-          await client.query(
-            `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET row_security = off`,
-          );
-          const { rows } = await client.query<{ t: string }>(
-            `SELECT current_setting('statement_timeout') AS t`,
-          );
-          // Batches, index builds and validations may take longer than the profile's statement timeout.
-          await client.query(`SET statement_timeout = 0`);
+          const timeout = await prepareSession(client);
           try {
             const row = journal.get(id)!;
             // Tidemark's objects on the server are checked to be its own before every step uses them.
@@ -175,11 +188,7 @@ export class StepRunner {
             await verifyOwnObjects(client, shadow);
             return await execute(this.context(client, key));
           } finally {
-            if (client.getTransactionStatus?.() === 'I') {
-              await client
-                .query(`SELECT set_config('statement_timeout', $1, false)`, [rows[0]?.t ?? '0'])
-                .catch(() => {});
-            }
+            await restoreSession(client, timeout);
           }
         });
         if (this.stopping) throw new Interrupted('stop');
@@ -217,12 +226,19 @@ export class StepRunner {
     return {
       db: client,
       spec: row.spec,
+      sessionLimit: () => this.deps.sessionLimit(row.profileId),
+      extraSession: (fn) =>
+        this.deps.withSession(row.profileId, async (extra) => {
+          const timeout = await prepareSession(extra);
+          try {
+            return await fn(extra);
+          } finally {
+            await restoreSession(extra, timeout);
+          }
+        }),
       checkpoint: () => this.checkpoint(),
       sleep: (ms) => this.sleep(ms),
       progress: (u) => {
-        if (u.batchRows !== undefined && !this.copyStarted) {
-          this.copyStarted = { at: performance.now(), rows: (u.rowsCopied ?? 0) - u.batchRows };
-        }
         const { batchRows: _ignored, ...rest } = u;
         // One event per batch: batches are sized to take a while, and the wizard's bar should move with each.
         const force = rest.message !== undefined || u.batchRows !== undefined;

@@ -353,6 +353,7 @@ export class MigrationService {
       {
         journal: this.journal,
         withSession: (profileId, fn) => this.pools.withClient(profileId, fn),
+        sessionLimit: (profileId) => this.pools.sessionLimit(profileId),
         emitProgress: (p: MigrationProgress) => this.options.events.emit('migration:progress', p),
         emitSwapAttempt: (migrationId, direction, attempt, maxAttempts, nextRetryInMs) =>
           this.options.events.emit('migration:swapAttempt', {

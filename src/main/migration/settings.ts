@@ -108,6 +108,12 @@ export async function adviseSettings(
   reasons.keepOldDays = 'The old table stays a week after the swap, so a rollback keeps every row.';
   reasons.batchRows =
     'Each batch is a short transaction: it holds no lock on the source and is cheap to redo.';
+  reasons.copySessions =
+    "One session copies, in batches of time ranges. More sessions copy disjoint time ranges at once (each resumes on its own), up to the profile's pool size: worth it only on a server with cores and I/O to spare.";
+  reasons.buildSessions =
+    target === 'timescaledb'
+      ? 'TimescaleDB builds each index over its chunks itself.'
+      : "One session builds the indexes partition by partition and gathers their statistics. More sessions share the partitions, up to the profile's pool size: for a server with cores to spare.";
   reasons.syncMode = captureKey
     ? `Changes during the copy are captured by key (${captureKey.map(qi).join(', ')}) and replayed, a last time inside the swap.`
     : 'The table has no primary key or unique NOT NULL key: changes cannot be captured by key, so the swap compares and re-copies under its lock (pause writes).';
@@ -124,6 +130,8 @@ export async function adviseSettings(
     keepOldDays: 7,
     batchRows: 50_000,
     syncMode: captureKey ? 'capture' : 'offline',
+    copySessions: 1,
+    buildSessions: 1,
     acceptCompositeKey: false,
     dropUnsupportedForeignKeys: false,
     confirmedFreeBytes: null,

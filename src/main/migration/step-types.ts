@@ -23,6 +23,10 @@ export interface StepResult {
 export interface StepContext {
   db: Queryable;
   spec: MigrationSpec;
+  /** The most sessions the step may hold at once, its own included (the profile's pool size). */
+  sessionLimit(): Promise<number>;
+  /** Another session of the profile, set up like the step's own, for the length of fn (parallel work). */
+  extraSession<T>(fn: (db: Queryable) => Promise<T>): Promise<T>;
   /** Throws if the run was paused, cancelled or stopped (checked between units of work). */
   checkpoint(): void;
   sleep(ms: number): Promise<void>;

@@ -4,8 +4,11 @@ import { readTable } from './catalog';
 import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, span } from './copy';
 import { sqlState } from './db';
 import { qi, qn } from './ident';
+import { buildPartitionedIndexes, buildsByPartition } from './index-build';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { shadowOf, verifyOwnObjects } from './ownership';
+import { copiesInSlices, copyInSlices } from './parallel-copy';
+import { gatherStatistics } from './partition-stats';
 import { createTableSql } from './sql/table';
 import { type Executor, exists, runAll, withTableLock } from './step-types';
 
@@ -74,6 +77,10 @@ export const executors: Record<string, Executor> = {
     const rowsTotal = Math.max(estimate, state.rows);
     ctx.progress({ rowsCopied: state.rows, rowsTotal, batches: state.batches, highWater: state.highWater });
     if (state.done) return { rows: state.rows, highWater: null };
+    if (await copiesInSlices(ctx, state.batches)) {
+      const copied = await copyInSlices(ctx, range, estimate);
+      return { rows: copied.rows, highWater: null, detail: { batches: copied.batches } };
+    }
     const minimum = spec.timeKind === 'timestamptz' || spec.timeKind === 'timestamp' ? 0.001 : 1;
     const whole = range.min && range.max ? await span(db, spec.timeKind, range.min, range.max) : 0;
     let width = Math.max(minimum, (whole * spec.settings.batchRows) / Math.max(1, estimate));
@@ -120,6 +127,10 @@ export const executors: Record<string, Executor> = {
 
   async indexes(ctx) {
     const { db, spec } = ctx;
+    if (buildsByPartition(spec)) {
+      const sessions = await buildPartitionedIndexes(ctx);
+      return { rows: spec.indexes.length, detail: { sessions } };
+    }
     const r = rel(spec.names);
     for (const idx of spec.indexes) {
       ctx.checkpoint();
@@ -137,9 +148,8 @@ export const executors: Record<string, Executor> = {
     return { rows: spec.indexes.length };
   },
 
-  async analyze({ db, spec }) {
-    await db.query(`ANALYZE ${rel(spec.names).newTable}`);
-    return {};
+  async analyze(ctx) {
+    return { detail: await gatherStatistics(ctx) };
   },
 
   async sync(ctx) {

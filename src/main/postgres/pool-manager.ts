@@ -138,6 +138,11 @@ export class PoolManager {
     }
   }
 
+  /** The most sessions this manager opens on the profile at once (its pool size). */
+  async sessionLimit(profileId: string): Promise<number> {
+    return (await this.entry(profileId)).fields.poolSize;
+  }
+
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     profileId: string,
     sql: string,
