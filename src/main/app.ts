@@ -20,6 +20,7 @@ import { EventBus, type Handlers, Router } from './router';
 import { Monitoring } from './sampling/monitoring';
 import type { SecretStore } from './secrets/secret-store';
 import type { Services } from './services';
+import { TunnelManager } from './ssh/tunnels';
 import { openStore } from './store/database';
 import { ProfileRepository } from './store/profile-repository';
 
@@ -42,6 +43,7 @@ export interface Tidemark {
   events: EventBus;
   profiles: ProfileService;
   pools: PoolManager;
+  tunnels: TunnelManager;
   logger: Logger;
   monitoring: Monitoring;
   alerts: AlertService;
@@ -99,7 +101,13 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
       'stored passwords that could not be read here were left as they are',
     );
   }
-  const pools = new PoolManager(async (id) => profiles.credentials(id), logger);
+  const tunnels = new TunnelManager({ logger, now });
+  // The one place a profile's connections are routed through its SSH tunnel (monitoring and migrations).
+  const resolveConnection = async (id: string) => {
+    const { fields, password, sshSecret } = profiles.credentials(id);
+    return { fields, password, via: await tunnels.route(id, fields, sshSecret) };
+  };
+  const pools = new PoolManager(resolveConnection, logger);
   const version = appVersion();
 
   const services: Services = {
@@ -112,6 +120,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     events,
     profiles,
     pools,
+    tunnels,
   };
   const monitoring = new Monitoring(services);
   const webhooks = new WebhookService({
@@ -140,7 +149,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     events,
     logger,
     now,
-    resolve: (id) => profiles.credentials(id),
+    resolve: resolveConnection,
   });
   const handlers: Handlers = {
     ...appHandlers(services, { version, notices }),
@@ -160,6 +169,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     events,
     profiles,
     pools,
+    tunnels,
     logger,
     monitoring,
     alerts,
@@ -171,6 +181,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
       await webhooks.close();
       await migrations.close();
       await pools.closeAll();
+      await tunnels.closeAll();
       db.close();
       logger.info('tidemark stopped');
       logger.flush();

@@ -1,16 +1,18 @@
 import type { ProfileChannel } from '../../shared/channels/profiles';
 import { profileInputSchema } from '../../shared/profile';
 import { AppError } from '../errors';
-import { testConnection } from '../postgres/connection-test';
 import { parseConnectionString } from '../postgres/libpq-uri';
 import { discoverProfiles, discoverWithPasswords } from '../postgres/service-file';
+import { testProfile } from '../profiles/profile-test';
 import { fieldErrors, type HandlersFor } from '../router';
 import type { Services } from '../services';
 
 export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
-  const { profiles, pools, events, now } = s;
+  const { profiles, pools, tunnels, events, now } = s;
   const changed = (reason: 'created' | 'updated' | 'deleted', id: string) => {
     if (reason !== 'created') void pools.invalidate(id);
+    // An edited profile gets a new tunnel when its settings changed (TunnelManager.route compares them).
+    if (reason === 'deleted') void tunnels.close(id);
     events.emit('profiles:changed', { reason, id });
   };
 
@@ -64,12 +66,25 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
       return { results };
     },
     'profiles:test': async (request) => {
+      const { acceptHostKey } = request;
       if ('draft' in request) {
-        return testConnection(request.draft, profiles.draftPassword(request.draft, request.draftOf));
+        return testProfile(tunnels, {
+          fields: request.draft,
+          password: profiles.draftPassword(request.draft, request.draftOf),
+          sshSecret: profiles.draftSshSecret(request.draft, request.draftOf),
+          acceptHostKey,
+        });
       }
       if (request.password) profiles.unlock(request.id, request.password);
-      const { fields, password } = profiles.credentials(request.id);
-      const result = await testConnection(fields, password);
+      if (request.sshSecret) profiles.unlockSsh(request.id, request.sshSecret);
+      const { fields, password, sshSecret } = profiles.credentials(request.id);
+      const result = await testProfile(tunnels, {
+        profileId: request.id,
+        fields,
+        password,
+        sshSecret,
+        acceptHostKey,
+      });
       events.emit('profile:status', {
         profileId: request.id,
         state: result.ok ? 'up' : 'down',
@@ -82,6 +97,10 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
       profiles.unlock(id, password);
       void pools.invalidate(id);
       return { id };
+    },
+    'profiles:tunnel': ({ id }) => {
+      profiles.get(id);
+      return tunnels.status(id) ?? null;
     },
   };
 }

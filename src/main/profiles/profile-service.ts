@@ -6,10 +6,13 @@ import type { Profile, ProfileFields } from '../../shared/profile';
 import { AppError, invalidInput, notFound } from '../errors';
 import { rootCertProblem } from '../postgres/tls';
 import {
+  describeSshTarget,
   describeTarget,
   type SecretStore,
   type SecretTarget,
   SecretUnreadableError,
+  type SshSecretTarget,
+  sshTargetKey,
   targetKey,
 } from '../secrets/secret-store';
 import type { ProfileRepository, StoredProfile } from '../store/profile-repository';
@@ -18,7 +21,11 @@ export interface Credentials {
   fields: ProfileFields;
   /** Undefined lets the driver read ~/.pgpass / PGPASSFILE, as libpq does. */
   password: string | undefined;
+  /** The SSH tunnel's key passphrase or password, if the profile has one. */
+  sshSecret: string | undefined;
 }
+
+type Input = ProfileFields & { password?: string; sshSecret?: string };
 
 /** `~/x` as libpq users write it. */
 export function expandHome(path: string): string {
@@ -29,6 +36,7 @@ const fileFields = [
   ['sslRootCert', 'CA certificate'],
   ['sslCert', 'client certificate'],
   ['sslKey', 'client key'],
+  ['sshKeyFile', 'SSH key'],
 ] as const;
 
 /** Checks what zod cannot: files that must be readable, combinations that must go together. */
@@ -54,6 +62,12 @@ function checkFields(fields: ProfileFields): Record<string, string> {
   if (rootProblem) errors.sslRootCert ??= rootProblem;
   if (fields.sslCert && !fields.sslKey) errors.sslKey ??= 'A client certificate needs its key file.';
   if (fields.sslKey && !fields.sslCert) errors.sslCert ??= 'A client key needs its certificate file.';
+  if (
+    !fields.sshHost &&
+    (fields.sshPort || fields.sshUser || fields.sshKeyFile || fields.sshSecretMode !== 'none')
+  ) {
+    errors.sshHost ??= 'Enter the SSH host (or ~/.ssh/config alias) the tunnel goes through.';
+  }
   return errors;
 }
 
@@ -77,6 +91,15 @@ function checkSameTarget(saved: SecretTarget, next: SecretTarget): void {
   throw invalidInput(message, { password: message });
 }
 
+/** The same rule for the SSH secret: it goes only with the SSH settings it was saved for. */
+function checkSameSshTarget(saved: SshSecretTarget, next: SshSecretTarget): void {
+  if (sshTargetKey(saved) === sshTargetKey(next)) return;
+  const message =
+    `The saved SSH passphrase is for ${describeSshTarget(saved)}, not ${describeSshTarget(next)}. ` +
+    'Type it again: a saved secret is only ever used for the tunnel it was saved for.';
+  throw invalidInput(message, { sshSecret: message });
+}
+
 /**
  * Connection profiles: validation, storage, and the passwords that go with
  * them. Passwords leave this class only through `credentials()`, for main's
@@ -85,6 +108,8 @@ function checkSameTarget(saved: SecretTarget, next: SecretTarget): void {
 export class ProfileService {
   /** Passwords for 'ask' profiles, for this app session only, with the target they were typed for. */
   private readonly sessionPasswords = new Map<string, { password: string; target: string }>();
+  /** SSH secrets for sshSecretMode 'ask', likewise. */
+  private readonly sessionSshSecrets = new Map<string, { secret: string; target: string }>();
 
   constructor(
     private readonly repo: ProfileRepository,
@@ -100,41 +125,67 @@ export class ProfileService {
     return this.stored(id).profile;
   }
 
-  create(fields: ProfileFields & { password?: string }): Profile {
-    const { password, ...rest } = fields;
+  create(fields: Input): Profile {
+    const { password, sshSecret, ...rest } = fields;
     this.validate(rest, undefined);
-    const cipher = this.cipherFor(rest, password, undefined);
+    const ciphers = {
+      password: this.cipherFor(rest, password, undefined),
+      sshSecret: this.sshCipherFor(rest, sshSecret, undefined),
+    };
     const id = randomUUID();
-    this.write(() => this.repo.insert(id, rest, cipher, this.now().toISOString()), rest.name);
+    this.write(() => this.repo.insert(id, rest, ciphers, this.now().toISOString()), rest.name);
     return this.get(id);
   }
 
-  update(id: string, fields: ProfileFields & { password?: string }): Profile {
+  update(id: string, fields: Input): Profile {
     const current = this.stored(id);
-    const { password, ...rest } = fields;
+    const { password, sshSecret, ...rest } = fields;
     this.validate(rest, id);
-    const cipher = this.cipherFor(rest, password, current);
-    this.write(() => this.repo.update(id, rest, cipher, this.now().toISOString()), rest.name);
+    const ciphers = {
+      password: this.cipherFor(rest, password, current),
+      sshSecret: this.sshCipherFor(rest, sshSecret, current),
+    };
+    this.write(() => this.repo.update(id, rest, ciphers, this.now().toISOString()), rest.name);
     if (rest.passwordMode !== 'ask' || targetKey(rest) !== targetKey(current.profile)) {
       this.sessionPasswords.delete(id);
+    }
+    if (rest.sshSecretMode !== 'ask' || sshTargetKey(rest) !== sshTargetKey(current.profile)) {
+      this.sessionSshSecrets.delete(id);
     }
     return this.get(id);
   }
 
   duplicate(id: string, name?: string): Profile {
     const source = this.stored(id);
-    const { id: _id, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...fields } = source.profile;
+    const {
+      id: _id,
+      hasStoredPassword: _h,
+      hasStoredSshSecret: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      ...fields
+    } = source.profile;
     const newName = name ?? copyName(fields.name, (n) => this.repo.findByName(n) !== undefined);
     const copy = { ...fields, name: newName };
     this.validate(copy, undefined);
     const newId = randomUUID();
-    this.write(() => this.repo.insert(newId, copy, source.passwordCipher, this.now().toISOString()), newName);
+    this.write(
+      () =>
+        this.repo.insert(
+          newId,
+          copy,
+          { password: source.passwordCipher, sshSecret: source.sshSecretCipher },
+          this.now().toISOString(),
+        ),
+      newName,
+    );
     return this.get(newId);
   }
 
   delete(id: string): void {
     if (!this.repo.delete(id)) throw notFound('That profile no longer exists.');
     this.sessionPasswords.delete(id);
+    this.sessionSshSecrets.delete(id);
   }
 
   unlock(id: string, password: string): void {
@@ -142,11 +193,45 @@ export class ProfileService {
     this.sessionPasswords.set(id, { password, target: targetKey(profile) });
   }
 
-  /** Fields and password for main's own connections. Never sent to the renderer. */
+  /** For sshSecretMode 'ask': the passphrase (or SSH password), for this app session only. */
+  unlockSsh(id: string, secret: string): void {
+    const { profile } = this.stored(id);
+    this.sessionSshSecrets.set(id, { secret, target: sshTargetKey(profile) });
+  }
+
+  /** Fields and secrets for main's own connections. Never sent to the renderer. */
   credentials(id: string): Credentials {
-    const { profile, passwordCipher } = this.stored(id);
-    const { id: _i, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...fields } = profile;
-    return { fields, password: this.passwordOf(profile, passwordCipher) };
+    const { profile, passwordCipher, sshSecretCipher } = this.stored(id);
+    const {
+      id: _i,
+      hasStoredPassword: _h,
+      hasStoredSshSecret: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      ...fields
+    } = profile;
+    return {
+      fields,
+      password: this.passwordOf(profile, passwordCipher),
+      sshSecret: this.sshSecretOf(profile, sshSecretCipher),
+    };
+  }
+
+  /** The SSH secret for a draft: typed, else the saved profile's if the tunnel settings are unchanged. */
+  draftSshSecret(draft: Input, draftOf?: string): string | undefined {
+    if (draft.sshSecret) return draft.sshSecret;
+    if (draft.sshSecretMode === 'none' || !draftOf) return undefined;
+    const stored = this.repo.get(draftOf);
+    if (!stored) return undefined;
+    if (draft.sshSecretMode === 'store') {
+      if (!stored.sshSecretCipher) return undefined;
+      checkSameSshTarget(stored.profile, draft);
+      return this.decryptSsh(stored.profile, stored.sshSecretCipher);
+    }
+    const session = this.sessionSshSecrets.get(draftOf);
+    if (!session) return undefined;
+    checkSameSshTarget(stored.profile, draft);
+    return session.secret;
   }
 
   /**
@@ -209,6 +294,36 @@ export class ProfileService {
     }
   }
 
+  private sshSecretOf(profile: Profile, cipher: Buffer | null): string | undefined {
+    if (!profile.sshHost) return undefined;
+    switch (profile.sshSecretMode) {
+      case 'none':
+        return undefined;
+      case 'store':
+        return cipher ? this.decryptSsh(profile, cipher) : undefined;
+      case 'ask': {
+        const session = this.sessionSshSecrets.get(profile.id);
+        if (session?.target === sshTargetKey(profile)) return session.secret;
+        throw new AppError(
+          'password_required',
+          `Enter the SSH passphrase (or password) for the tunnel of "${profile.name}" (${describeSshTarget(profile)}).`,
+        );
+      }
+    }
+  }
+
+  private decryptSsh(profile: Profile, cipher: Buffer): string {
+    try {
+      return this.secrets.decrypt(cipher, sshTargetKey(profile));
+    } catch (err) {
+      throw new AppError(
+        'password_required',
+        `The stored SSH passphrase of "${profile.name}" cannot be read here (${(err as Error).message}). ` +
+          'Enter it again in the profile.',
+      );
+    }
+  }
+
   private decrypt(profile: Profile, cipher: Buffer): string {
     try {
       return this.secrets.decrypt(cipher, targetKey(profile));
@@ -255,6 +370,26 @@ export class ProfileService {
     throw invalidInput('Enter the password to store, or choose "ask every time" or ~/.pgpass.', {
       password: 'Enter the password to store.',
     });
+  }
+
+  /** The SSH secret's ciphertext to keep: a typed one, else the stored one if the tunnel is the same. */
+  private sshCipherFor(
+    fields: ProfileFields,
+    secret: string | undefined,
+    current: StoredProfile | undefined,
+  ) {
+    if (fields.sshSecretMode !== 'store' || !fields.sshHost) return null;
+    if (secret) return this.secrets.encrypt(secret, sshTargetKey(fields));
+    if (current?.sshSecretCipher) {
+      checkSameSshTarget(current.profile, fields);
+      return current.sshSecretCipher;
+    }
+    throw invalidInput(
+      'Enter the SSH key passphrase (or SSH password) to store, or choose "ask every time".',
+      {
+        sshSecret: 'Enter the passphrase to store.',
+      },
+    );
   }
 
   private write(fn: () => void, name: string): void {

@@ -8,6 +8,7 @@ import { migration007AlertStateAndWebhooks } from './007_alert_state_and_webhook
 import { migration008RateRules } from './008_rate_rules';
 import { migration009CleartextPassword } from './009_cleartext_password';
 import { migration010PartitionUpkeepAlert } from './010_partition_upkeep_alert';
+import { migration015SshTunnel } from './015_ssh_tunnel';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   migration008RateRules,
   migration009CleartextPassword,
   migration010PartitionUpkeepAlert,
+  migration015SshTunnel,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
