@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { makeKey, type Sshd, startSshd, type TestKey } from '../../../test/support/sshd';
 import type { ConnectionTestResult, ProfileInput } from '../../shared/profile';
@@ -51,6 +52,7 @@ beforeAll(async () => {
       `Host fresh\n${hop(bastion.port)}  UserKnownHostsFile ~/.ssh/known_hosts_fresh\n`,
       `Host changed\n${hop(bastion.port)}  UserKnownHostsFile ~/.ssh/known_hosts_changed\n`,
       `Host hashed\n${hop(bastion.port)}  UserKnownHostsFile ~/.ssh/known_hosts_hashed\n`,
+      `Host cli-jump\n${hop(inner.port)}  ProxyJump bastion\n  UserKnownHostsFile ~/.ssh/known_hosts_cli\n`,
     ].join('\n'),
   );
   process.env.HOME = home;
@@ -197,5 +199,48 @@ describe('SSH tunnels against real OpenSSH servers', () => {
         fields: { sshSecret: expect.stringMatching(/saved SSH passphrase is for ssh root@127\.0\.0\.1/) },
       },
     });
+  });
+
+  it('CLI: profiles add --ssh ALIAS, and profiles test trusts a new host key only with --accept-host-key', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-ssh-cli-'));
+    // The jump host is known; the inner host is new (its known_hosts_cli file does not exist yet).
+    writeFileSync(join(home, '.ssh', 'known_hosts_cli'), `${known(bastion)}\n`);
+    const env = { HOME: home };
+    const url = `postgresql://${db.fields.user}@${db.server.host}:${db.server.port}/${db.name}?sslmode=disable`;
+    const add = await spawnCli(
+      ['profiles', 'add', '--url', url, '--name', 'behind', '--password-stdin', '--ssh', 'cli-jump'],
+      {
+        dataDir,
+        env,
+        input: db.password,
+      },
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain('through SSH cli-jump');
+    const first = await spawnCli(['profiles', 'test', 'behind'], { dataDir, env });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain(
+      `FAILED (ssh_host_key_unknown): The SSH host [127.0.0.1]:${inner.port} is not in`,
+    );
+    expect(first.stdout).toContain(
+      `trust it with: tidemark profiles test "behind" --accept-host-key ${inner.hostFingerprint}`,
+    );
+    const trusted = await spawnCli(
+      ['profiles', 'test', 'behind', '--accept-host-key', inner.hostFingerprint],
+      {
+        dataDir,
+        env,
+      },
+    );
+    expect(trusted.code, trusted.stdout + trusted.stderr).toBe(0);
+    expect(trusted.stdout).toMatch(
+      new RegExp(
+        `tunnel +up via root@127\\.0\\.0\\.1:${bastion.port} -> root@127\\.0\\.0\\.1:${inner.port}, local 127\\.0\\.0\\.1:\\d+`,
+      ),
+    );
+    const again = await spawnCli(['profiles', 'test', 'behind'], { dataDir, env });
+    expect(again.code, again.stdout).toBe(0);
+    const bad = await spawnCli(['profiles', 'add', '--url', url, '--ssh', 'a b'], { dataDir, env });
+    expect(bad.code).toBe(2);
   });
 });
