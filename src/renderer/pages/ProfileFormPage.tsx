@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
+import { SshSection } from '../components/SshTunnelSection';
 import { passwordModeLabels, sslModeHints } from '../lib/format';
 import { useApp, useProfileForm, useProfiles, useStores } from '../stores';
 import type { DraftField } from '../stores/profile-form';
@@ -368,6 +369,7 @@ function FormBody({ title }: { title: string }) {
             </fieldset>
             <PasswordSection password={password} setPassword={setPassword} />
             <SslSection />
+            <SshSection />
             <fieldset className="form-section">
               <legend>Limits</legend>
               <div className="field-row">
@@ -406,7 +408,11 @@ function FormBody({ title }: { title: string }) {
               them.
             </p>
           ) : null}
-          <ConnectionTestPanel result={testResult} running={testing} />
+          <ConnectionTestPanel
+            result={testResult}
+            running={testing}
+            onTrustHostKey={(key) => void profileForm.getState().test(password, key)}
+          />
         </aside>
       </div>
     </section>
