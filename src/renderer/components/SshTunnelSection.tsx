@@ -79,15 +79,15 @@ export function SshSection() {
       <legend>SSH tunnel</legend>
       <SshInput
         field="sshHost"
-        label="SSH host or ~/.ssh/config alias"
+        label="SSH server or ~/.ssh/config alias"
         placeholder="e.g. bastion-prod (leave empty to connect directly)"
-        hint="An alias uses its HostName, Port, User, IdentityFile and ProxyJump from ~/.ssh/config. The host above is then as the last SSH server sees it."
+        hint="An alias uses its HostName, Port, User, IdentityFile and ProxyJump from ~/.ssh/config. The server above is then named as the last SSH server sees it (often localhost)."
       />
       {host.trim() ? (
         <>
           <div className="field-row">
-            <SshInput field="sshUser" label="SSH user" placeholder="from ~/.ssh/config" />
-            <SshInput field="sshPort" label="SSH port" placeholder="22" />
+            <SshInput field="sshUser" label="SSH login" placeholder="from ~/.ssh/config" />
+            <SshInput field="sshPort" label="SSH server port" placeholder="22" />
           </div>
           <SshInput
             field="sshKeyFile"
