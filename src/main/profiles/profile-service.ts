@@ -6,16 +6,14 @@ import type { Profile, ProfileFields } from '../../shared/profile';
 import { AppError, invalidInput, notFound } from '../errors';
 import { rootCertProblem } from '../postgres/tls';
 import {
-  describeSshTarget,
   describeTarget,
   type SecretStore,
   type SecretTarget,
   SecretUnreadableError,
-  type SshSecretTarget,
-  sshTargetKey,
   targetKey,
 } from '../secrets/secret-store';
 import type { ProfileRepository, StoredProfile } from '../store/profile-repository';
+import { SshSecrets } from './ssh-secrets';
 
 export interface Credentials {
   fields: ProfileFields;
@@ -91,15 +89,6 @@ function checkSameTarget(saved: SecretTarget, next: SecretTarget): void {
   throw invalidInput(message, { password: message });
 }
 
-/** The same rule for the SSH secret: it goes only with the SSH settings it was saved for. */
-function checkSameSshTarget(saved: SshSecretTarget, next: SshSecretTarget): void {
-  if (sshTargetKey(saved) === sshTargetKey(next)) return;
-  const message =
-    `The saved SSH passphrase is for ${describeSshTarget(saved)}, not ${describeSshTarget(next)}. ` +
-    'Type it again: a saved secret is only ever used for the tunnel it was saved for.';
-  throw invalidInput(message, { sshSecret: message });
-}
-
 /**
  * Connection profiles: validation, storage, and the passwords that go with
  * them. Passwords leave this class only through `credentials()`, for main's
@@ -108,14 +97,15 @@ function checkSameSshTarget(saved: SshSecretTarget, next: SshSecretTarget): void
 export class ProfileService {
   /** Passwords for 'ask' profiles, for this app session only, with the target they were typed for. */
   private readonly sessionPasswords = new Map<string, { password: string; target: string }>();
-  /** SSH secrets for sshSecretMode 'ask', likewise. */
-  private readonly sessionSshSecrets = new Map<string, { secret: string; target: string }>();
+  private readonly ssh: SshSecrets;
 
   constructor(
     private readonly repo: ProfileRepository,
     private readonly secrets: SecretStore,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.ssh = new SshSecrets(secrets);
+  }
 
   list(): Profile[] {
     return this.repo.list().map((s) => s.profile);
@@ -130,7 +120,7 @@ export class ProfileService {
     this.validate(rest, undefined);
     const ciphers = {
       password: this.cipherFor(rest, password, undefined),
-      sshSecret: this.sshCipherFor(rest, sshSecret, undefined),
+      sshSecret: this.ssh.cipherFor(rest, sshSecret, undefined),
     };
     const id = randomUUID();
     this.write(() => this.repo.insert(id, rest, ciphers, this.now().toISOString()), rest.name);
@@ -143,15 +133,13 @@ export class ProfileService {
     this.validate(rest, id);
     const ciphers = {
       password: this.cipherFor(rest, password, current),
-      sshSecret: this.sshCipherFor(rest, sshSecret, current),
+      sshSecret: this.ssh.cipherFor(rest, sshSecret, current),
     };
     this.write(() => this.repo.update(id, rest, ciphers, this.now().toISOString()), rest.name);
     if (rest.passwordMode !== 'ask' || targetKey(rest) !== targetKey(current.profile)) {
       this.sessionPasswords.delete(id);
     }
-    if (rest.sshSecretMode !== 'ask' || sshTargetKey(rest) !== sshTargetKey(current.profile)) {
-      this.sessionSshSecrets.delete(id);
-    }
+    this.ssh.edited(id, rest, current.profile);
     return this.get(id);
   }
 
@@ -185,7 +173,7 @@ export class ProfileService {
   delete(id: string): void {
     if (!this.repo.delete(id)) throw notFound('That profile no longer exists.');
     this.sessionPasswords.delete(id);
-    this.sessionSshSecrets.delete(id);
+    this.ssh.forget(id);
   }
 
   unlock(id: string, password: string): void {
@@ -195,8 +183,7 @@ export class ProfileService {
 
   /** For sshSecretMode 'ask': the passphrase (or SSH password), for this app session only. */
   unlockSsh(id: string, secret: string): void {
-    const { profile } = this.stored(id);
-    this.sessionSshSecrets.set(id, { secret, target: sshTargetKey(profile) });
+    this.ssh.unlock(this.stored(id).profile, secret);
   }
 
   /** Fields and secrets for main's own connections. Never sent to the renderer. */
@@ -213,25 +200,13 @@ export class ProfileService {
     return {
       fields,
       password: this.passwordOf(profile, passwordCipher),
-      sshSecret: this.sshSecretOf(profile, sshSecretCipher),
+      sshSecret: this.ssh.of(profile, sshSecretCipher),
     };
   }
 
   /** The SSH secret for a draft: typed, else the saved profile's if the tunnel settings are unchanged. */
   draftSshSecret(draft: Input, draftOf?: string): string | undefined {
-    if (draft.sshSecret) return draft.sshSecret;
-    if (draft.sshSecretMode === 'none' || !draftOf) return undefined;
-    const stored = this.repo.get(draftOf);
-    if (!stored) return undefined;
-    if (draft.sshSecretMode === 'store') {
-      if (!stored.sshSecretCipher) return undefined;
-      checkSameSshTarget(stored.profile, draft);
-      return this.decryptSsh(stored.profile, stored.sshSecretCipher);
-    }
-    const session = this.sessionSshSecrets.get(draftOf);
-    if (!session) return undefined;
-    checkSameSshTarget(stored.profile, draft);
-    return session.secret;
+    return this.ssh.forDraft(draft, draftOf ? this.repo.get(draftOf) : undefined);
   }
 
   /**
@@ -294,36 +269,6 @@ export class ProfileService {
     }
   }
 
-  private sshSecretOf(profile: Profile, cipher: Buffer | null): string | undefined {
-    if (!profile.sshHost) return undefined;
-    switch (profile.sshSecretMode) {
-      case 'none':
-        return undefined;
-      case 'store':
-        return cipher ? this.decryptSsh(profile, cipher) : undefined;
-      case 'ask': {
-        const session = this.sessionSshSecrets.get(profile.id);
-        if (session?.target === sshTargetKey(profile)) return session.secret;
-        throw new AppError(
-          'password_required',
-          `Enter the SSH passphrase (or password) for the tunnel of "${profile.name}" (${describeSshTarget(profile)}).`,
-        );
-      }
-    }
-  }
-
-  private decryptSsh(profile: Profile, cipher: Buffer): string {
-    try {
-      return this.secrets.decrypt(cipher, sshTargetKey(profile));
-    } catch (err) {
-      throw new AppError(
-        'password_required',
-        `The stored SSH passphrase of "${profile.name}" cannot be read here (${(err as Error).message}). ` +
-          'Enter it again in the profile.',
-      );
-    }
-  }
-
   private decrypt(profile: Profile, cipher: Buffer): string {
     try {
       return this.secrets.decrypt(cipher, targetKey(profile));
@@ -370,26 +315,6 @@ export class ProfileService {
     throw invalidInput('Enter the password to store, or choose "ask every time" or ~/.pgpass.', {
       password: 'Enter the password to store.',
     });
-  }
-
-  /** The SSH secret's ciphertext to keep: a typed one, else the stored one if the tunnel is the same. */
-  private sshCipherFor(
-    fields: ProfileFields,
-    secret: string | undefined,
-    current: StoredProfile | undefined,
-  ) {
-    if (fields.sshSecretMode !== 'store' || !fields.sshHost) return null;
-    if (secret) return this.secrets.encrypt(secret, sshTargetKey(fields));
-    if (current?.sshSecretCipher) {
-      checkSameSshTarget(current.profile, fields);
-      return current.sshSecretCipher;
-    }
-    throw invalidInput(
-      'Enter the SSH key passphrase (or SSH password) to store, or choose "ask every time".',
-      {
-        sshSecret: 'Enter the passphrase to store.',
-      },
-    );
   }
 
   private write(fn: () => void, name: string): void {

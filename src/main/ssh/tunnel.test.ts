@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli } from '../../../test/support/cli';
+import { cliIn, spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { makeKey, type Sshd, startSshd, type TestKey } from '../../../test/support/sshd';
 import type { ConnectionTestResult, ProfileInput } from '../../shared/profile';
@@ -238,9 +238,8 @@ describe('SSH tunnels against real OpenSSH servers', () => {
         `tunnel +up via root@127\\.0\\.0\\.1:${bastion.port} -> root@127\\.0\\.0\\.1:${inner.port}, local 127\\.0\\.0\\.1:\\d+`,
       ),
     );
-    const again = await spawnCli(['profiles', 'test', 'behind'], { dataDir, env });
-    expect(again.code, again.stdout).toBe(0);
-    const bad = await spawnCli(['profiles', 'add', '--url', url, '--ssh', 'a b'], { dataDir, env });
-    expect(bad.code).toBe(2);
-  });
+    // Trusted from now on, without the flag; a destination that cannot be one is a usage error (exit 2).
+    expect((await cliIn(dataDir, 'profiles', 'test', 'behind')).code).toBe(0);
+    expect((await cliIn(dataDir, 'profiles', 'add', '--url', url, '--ssh', 'a b')).code).toBe(2);
+  }, 180_000);
 });
