@@ -166,6 +166,16 @@ describe('SSH tunnels against real OpenSSH servers', () => {
     );
     expect(result.message).toContain(bastion.hostFingerprint);
     expect(readFileSync(join(home, '.ssh', 'known_hosts_changed'), 'utf8').split('\n')).toHaveLength(2);
+    // A saved profile shows the refusal as its tunnel's state (the Connection page, profiles test).
+    const saved = await call<{ id: string }>('profiles:create', draft);
+    expect(await call('profiles:test', { id: saved.id })).toMatchObject({
+      ok: false,
+      reason: 'ssh_host_key_changed',
+    });
+    expect(await call('profiles:tunnel', { id: saved.id })).toMatchObject({
+      state: 'failed',
+      reason: expect.stringContaining('has CHANGED'),
+    });
   });
 
   it('reads hashed known_hosts entries', async () => {

@@ -42,6 +42,8 @@ export class TunnelManager {
     string,
     { key: string; tunnel: SshTunnel; route: Promise<TunnelRoute> }
   >();
+  /** A tunnel that could not be opened is closed, but its state (failed, and why) is still shown. */
+  private readonly failed = new Map<string, TunnelStatus>();
 
   constructor(private readonly options: TunnelManagerOptions = {}) {}
 
@@ -74,13 +76,17 @@ export class TunnelManager {
     const entry = { key, tunnel, route };
     this.tunnels.set(profileId, entry);
     // The listener stays, so a failed first open is retried by route.ready() on later use.
-    route.catch(() => {
+    this.failed.delete(profileId);
+    try {
+      return await route;
+    } catch (err) {
       if (this.tunnels.get(profileId) === entry) {
+        this.failed.set(profileId, tunnel.status());
         this.tunnels.delete(profileId);
         void tunnel.close();
       }
-    });
-    return route;
+      throw err;
+    }
   }
 
   /** A tunnel for a draft (the form's "Test connection"): the caller closes it. */
@@ -105,10 +111,11 @@ export class TunnelManager {
   }
 
   status(profileId: string): TunnelStatus | undefined {
-    return this.tunnels.get(profileId)?.tunnel.status();
+    return this.tunnels.get(profileId)?.tunnel.status() ?? this.failed.get(profileId);
   }
 
   async close(profileId: string): Promise<void> {
+    this.failed.delete(profileId);
     const entry = this.tunnels.get(profileId);
     if (!entry) return;
     this.tunnels.delete(profileId);
