@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,7 @@ afterAll(async () => {
   await bastion?.stop();
   await inner?.stop();
   await db?.cleanup();
+  rmSync(home, { recursive: true, force: true });
 });
 
 async function call<T>(channel: string, request: unknown): Promise<T> {
