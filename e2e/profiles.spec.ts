@@ -1,7 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { makeKey, startSshd } from '../test/support/sshd';
 import { expect, test } from './support/fixtures';
 
 /** Fills the form for the test server; the caller picks the password mode. */
@@ -147,4 +149,48 @@ test.describe('import', () => {
     await wire.settle();
     expect(wire.received.filter((body) => body.includes(postgres.password))).toEqual([]);
   });
+});
+
+test('a profile through an SSH tunnel: trust the new host key, test it, see the tunnel on the Connection page', async ({
+  page,
+  tidemark,
+  postgres,
+}) => {
+  const home = await mkdtemp(join(tmpdir(), 'tidemark-e2e-ssh-'));
+  mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+  const key = makeKey(join(home, '.ssh'), 'id_ed25519');
+  const sshd = await startSshd([key.publicKey]);
+  try {
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      `Host pg-bastion\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentitiesOnly yes\n`,
+    );
+    await page.goto((await tidemark.start({ HOME: home })).url);
+    await page.getByRole('link', { name: 'Add your first server' }).click();
+    await fillServer(page, 'Behind the bastion', postgres);
+    await page.getByLabel('Password', { exact: true }).fill(postgres.password);
+    await page.getByLabel('SSH server or ~/.ssh/config alias').fill('pg-bastion');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+
+    // First use: the host key's fingerprint is shown, and nothing connects until it is trusted.
+    await expect(page.getByTestId('test-failure-reason')).toHaveAttribute(
+      'data-reason',
+      'ssh_host_key_unknown',
+    );
+    await expect(page.getByTestId('host-key-fingerprint')).toHaveText(sshd.hostFingerprint);
+    await page.getByRole('button', { name: 'Trust this key and test again' }).click();
+    await expect(page.getByTestId('test-result')).toHaveAttribute('data-state', 'ok');
+    await expect(page.getByTestId('test-tunnel')).toHaveText(`up via root@127.0.0.1:${sshd.port}`);
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('heading', { name: 'Behind the bastion' })).toBeVisible();
+    const connection = page.getByRole('region', { name: 'Connection', exact: true });
+    await expect(connection.getByText('pg-bastion', { exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect(page.getByTestId('test-result')).toHaveAttribute('data-state', 'ok');
+    await expect(page.getByTestId('tunnel-state')).toHaveAttribute('data-state', 'up', { timeout: 10_000 });
+  } finally {
+    await sshd.stop();
+    await rm(home, { recursive: true, force: true });
+  }
 });

@@ -23,6 +23,7 @@ import { type Handlers, Router } from './router';
 import { Monitoring } from './sampling/monitoring';
 import type { SecretStore } from './secrets/secret-store';
 import type { Services } from './services';
+import { TunnelManager } from './ssh/tunnels';
 import { openStore } from './store/database';
 import { ProfileRepository } from './store/profile-repository';
 
@@ -45,6 +46,7 @@ export interface Tidemark {
   events: EventBus;
   profiles: ProfileService;
   pools: PoolManager;
+  tunnels: TunnelManager;
   logger: Logger;
   monitoring: Monitoring;
   alerts: AlertService;
@@ -102,12 +104,19 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
       'stored passwords that could not be read here were left as they are',
     );
   }
-  const pools = new PoolManager(async (id) => profiles.credentials(id), logger);
-  // A changed or deleted profile (new port, new password) must not keep using its old connections.
+  const tunnels = new TunnelManager({ logger, now });
+  // The one place a profile's connections are routed through its SSH tunnel (monitoring and migrations).
+  const resolveConnection = async (id: string) => {
+    const { fields, password, sshSecret } = profiles.credentials(id);
+    return { fields, password, via: await tunnels.route(id, fields, sshSecret) };
+  };
+  const pools = new PoolManager(resolveConnection, logger);
+  // A changed or deleted profile (new port, new password) must not keep using its old connections;
+  // a deleted one's tunnel closes (an edited one gets a new tunnel when its SSH settings changed).
   events.subscribe((message) => {
-    if (message.event === 'profiles:changed' && message.payload.reason !== 'created') {
-      void pools.invalidate(message.payload.id);
-    }
+    if (message.event !== 'profiles:changed' || message.payload.reason === 'created') return;
+    void pools.invalidate(message.payload.id);
+    if (message.payload.reason === 'deleted') void tunnels.close(message.payload.id);
   });
   const version = appVersion();
 
@@ -121,6 +130,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     events,
     profiles,
     pools,
+    tunnels,
   };
   const monitoring = new Monitoring(services);
   const webhooks = new WebhookService({
@@ -149,7 +159,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     events,
     logger,
     now,
-    resolve: (id) => profiles.credentials(id),
+    resolve: resolveConnection,
   });
   const handlers: Handlers = {
     ...appHandlers(services, { version, notices }),
@@ -170,6 +180,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     events,
     profiles,
     pools,
+    tunnels,
     logger,
     monitoring,
     alerts,
@@ -181,6 +192,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
       await webhooks.close();
       await migrations.close();
       await pools.closeAll();
+      await tunnels.closeAll();
       db.close();
       logger.info('tidemark stopped');
       logger.flush();

@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import type { PoolManager } from './postgres/pool-manager';
 import type { ProfileService } from './profiles/profile-service';
 import type { SecretStore } from './secrets/secret-store';
+import type { TunnelManager } from './ssh/tunnels';
 
 /** What the composition root builds once and hands to every domain's handlers. */
 export interface Services {
@@ -17,4 +18,6 @@ export interface Services {
   events: EventBus;
   profiles: ProfileService;
   pools: PoolManager;
+  /** One SSH tunnel per profile that has one, shared by all its connections. */
+  tunnels: TunnelManager;
 }

@@ -15,6 +15,7 @@ export const channelNames = [
   'profiles:import',
   'profiles:test',
   'profiles:unlock',
+  'profiles:tunnel',
   // storage, schedules, settings, health, demo
   'storage:overview',
   'storage:children',

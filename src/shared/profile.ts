@@ -13,6 +13,13 @@ export type SslMode = (typeof sslModes)[number];
 export const passwordModes = ['store', 'ask', 'pgpass'] as const;
 export type PasswordMode = (typeof passwordModes)[number];
 
+/**
+ * The SSH tunnel's secret (a key file's passphrase, or the SSH password as a last resort):
+ * none, kept encrypted like a stored password, or asked once per app session.
+ */
+export const sshSecretModes = ['none', 'store', 'ask'] as const;
+export type SshSecretMode = (typeof sshSecretModes)[number];
+
 const trimmed = z.string().trim();
 const optionalPath = trimmed
   .max(4096)
@@ -84,6 +91,33 @@ const profileFieldValidators = {
     .positive('The disk size must be above 0.')
     .max(Number.MAX_SAFE_INTEGER, 'The disk size is too large.')
     .nullable(),
+  /**
+   * SSH tunnel: a Host alias from ~/.ssh/config or a host name; unset = connect directly.
+   * sshPort and sshUser override what the alias says.
+   */
+  sshHost: trimmed
+    .max(255)
+    .refine(
+      (h) => !/[\s@]/.test(h) && !h.startsWith('-'),
+      'An SSH host is an alias or host name, without spaces.',
+    )
+    .optional()
+    .transform((h) => (h ? h : undefined)),
+  sshPort: z
+    .number({ error: 'The SSH port must be a number.' })
+    .int('The SSH port must be a whole number.')
+    .min(1, 'The SSH port must be between 1 and 65535.')
+    .max(65535, 'The SSH port must be between 1 and 65535.')
+    .optional(),
+  sshUser: trimmed
+    .max(255)
+    .refine((u) => !/[\s@]/.test(u), 'An SSH user name has no spaces or @.')
+    .optional()
+    .transform((u) => (u ? u : undefined)),
+  sshKeyFile: optionalPath,
+  sshSecretMode: z.enum(sshSecretModes),
+  /** Only with sshSecretMode 'store': a new passphrase (or SSH password) to store. */
+  sshSecret: z.string().max(1024).optional(),
 };
 
 const v = profileFieldValidators;
@@ -99,6 +133,7 @@ export const profileInputSchema = z.object({
   allowCleartextPassword: v.allowCleartextPassword.optional(),
   tags: v.tags.default([]),
   diskBytes: v.diskBytes.default(null),
+  sshSecretMode: v.sshSecretMode.default('none'),
 });
 export type ProfileInput = z.input<typeof profileInputSchema>;
 export type ProfileFields = z.output<typeof profileInputSchema>;
@@ -111,9 +146,10 @@ export const profileDraftSchema = z.object(v).partial();
 export type ProfileDraft = z.infer<typeof profileDraftSchema>;
 
 /** A profile as the renderer sees it: never the password, only whether one is stored. */
-export const profileSchema = profileInputSchema.omit({ password: true }).extend({
+export const profileSchema = profileInputSchema.omit({ password: true, sshSecret: true }).extend({
   id: z.string(),
   hasStoredPassword: z.boolean(),
+  hasStoredSshSecret: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -132,6 +168,34 @@ export const profileCandidateSchema = z.object({
   problem: z.string().optional(),
 });
 export type ProfileCandidate = z.infer<typeof profileCandidateSchema>;
+
+/** A host key the DBA is asked to trust (first use), or that was refused (changed). */
+export const sshHostKeySchema = z.object({
+  /** How known_hosts names it: `host` or `[host]:port`. */
+  host: z.string(),
+  keyType: z.string(),
+  /** `SHA256:…`, as `ssh-keygen -lf` prints it. */
+  fingerprint: z.string(),
+  knownHostsFile: z.string(),
+});
+export type SshHostKey = z.infer<typeof sshHostKeySchema>;
+
+export const tunnelStates = ['connecting', 'up', 'down', 'failed'] as const;
+
+/** A profile's SSH tunnel as the Connection page and `profiles test` show it. */
+export const tunnelStatusSchema = z.object({
+  state: z.enum(tunnelStates),
+  /** The hops in order, e.g. ["admin@bastion:22", "postgres@db1:22"]. */
+  hops: z.array(z.string()),
+  /** Why it failed or went down. */
+  reason: z.string().optional(),
+  /** The local end pg connects to, while open. */
+  localPort: z.number().optional(),
+  /** How many times it was opened again after dropping. */
+  reconnects: z.number(),
+  at: z.string(),
+});
+export type TunnelStatus = z.infer<typeof tunnelStatusSchema>;
 
 export const connectionReportSchema = z.object({
   serverVersion: z.string(),
@@ -154,6 +218,8 @@ export const connectionReportSchema = z.object({
   }),
   latencyMs: z.number(),
   testedAt: z.string(),
+  /** Present when the profile goes through an SSH tunnel. */
+  tunnel: tunnelStatusSchema.optional(),
 });
 export type ConnectionReport = z.infer<typeof connectionReportSchema>;
 
@@ -175,6 +241,12 @@ export const connectionFailureReasons = [
   'server_starting',
   'cert_file_unreadable',
   'cleartext_refused',
+  /** The SSH tunnel could not be opened (see the message: auth, network, config). */
+  'ssh_failed',
+  /** First use of an SSH host: its key is not in known_hosts yet; the DBA may trust it. */
+  'ssh_host_key_unknown',
+  /** The SSH host's key is not the one known_hosts holds: refused. */
+  'ssh_host_key_changed',
   'unknown',
 ] as const;
 export type ConnectionFailureReason = (typeof connectionFailureReasons)[number];
@@ -187,6 +259,9 @@ export const connectionTestResultSchema = z.discriminatedUnion('ok', [
     message: z.string(),
     detail: z.string().optional(),
     elapsedMs: z.number(),
+    /** With ssh_host_key_unknown / ssh_host_key_changed: the key the SSH server presented. */
+    hostKey: sshHostKeySchema.optional(),
+    tunnel: tunnelStatusSchema.optional(),
   }),
 ]);
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;

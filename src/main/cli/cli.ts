@@ -14,7 +14,7 @@ import { migrateOptions } from './migrate-settings';
 import { notifyCommands } from './notify-commands';
 import { partitionCommands } from './partitions-commands';
 import { passwordOptions } from './password-input';
-import { profileCommands } from './profiles-commands';
+import { profileCommands, sshOptions } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 import { storageCommands } from './storage-report';
 
@@ -64,6 +64,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
   ...migrateOptions,
   ...passwordOptions,
+  ...sshOptions,
 } as const;
 
 /** Any error as the failure a script sees; only CliFailure and AppError carry a message meant for the DBA. */

@@ -1,7 +1,10 @@
+import { resolve } from 'node:path';
 import { formatBytes, parseSize } from '../../shared/bytes';
 import type { RequestOf } from '../../shared/contract';
-import type { ConnectionTestResult } from '../../shared/profile';
+import type { ConnectionTestResult, TunnelStatus } from '../../shared/profile';
 import type { Tidemark } from '../app';
+import { parseDestination } from '../ssh/config';
+import { SshTunnelError } from '../ssh/errors';
 import {
   CliFailure,
   type CliIo,
@@ -15,10 +18,59 @@ import {
   UsageError,
 } from './common';
 import { terminalSafe } from './output';
-import { passwordFromInput, passwordUsage } from './password-input';
+import { passwordFromInput, passwordUsage, promptOnTerminal } from './password-input';
 
-function describeTest(result: ConnectionTestResult): string[] {
-  if (!result.ok) return [`FAILED (${result.reason}): ${result.message}`];
+export const sshOptions = {
+  ssh: { type: 'string' },
+  'ssh-key': { type: 'string' },
+  'ask-ssh-passphrase': { type: 'boolean' },
+  'accept-host-key': { type: 'string' },
+} as const;
+
+function describeTunnel(t: TunnelStatus | undefined): string[] {
+  if (!t) return [];
+  const where = t.hops.join(' -> ');
+  const local = t.localPort ? `, local 127.0.0.1:${t.localPort}` : '';
+  return [
+    `tunnel       ${t.state}${where ? ` via ${where}` : ''}${local}${t.reason ? ` (${t.reason})` : ''}`,
+  ];
+}
+
+/** `--ssh ALIAS|user@host[:port]` and `--ssh-key FILE` as profile fields. */
+function tunnelFields(values: CliValues): Record<string, unknown> {
+  if (typeof values.ssh !== 'string') {
+    if (values['ssh-key'] || values['ask-ssh-passphrase']) throw new UsageError('--ssh-key needs --ssh.');
+    return {};
+  }
+  let destination: ReturnType<typeof parseDestination>;
+  try {
+    destination = parseDestination(values.ssh);
+  } catch (err) {
+    if (err instanceof SshTunnelError) throw new UsageError(`--ssh: ${err.message}`);
+    throw err;
+  }
+  const key = values['ssh-key'];
+  return {
+    sshHost: destination.host,
+    ...(destination.user ? { sshUser: destination.user } : {}),
+    ...(destination.port ? { sshPort: destination.port } : {}),
+    ...(typeof key === 'string' ? { sshKeyFile: resolve(key) } : {}),
+  };
+}
+
+function describeTest(result: ConnectionTestResult, name: string): string[] {
+  if (!result.ok) {
+    const trust = result.reason === 'ssh_host_key_unknown' && result.hostKey;
+    return [
+      `FAILED (${result.reason}): ${result.message}`,
+      ...describeTunnel(result.tunnel),
+      ...(trust
+        ? [
+            `If the fingerprint is right, trust it with: tidemark profiles test "${name}" --accept-host-key ${trust.fingerprint}`,
+          ]
+        : []),
+    ];
+  }
   const r = result.report;
   const tsdb = r.timescaledb.installedVersion
     ? `installed ${r.timescaledb.installedVersion}`
@@ -32,6 +84,7 @@ function describeTest(result: ConnectionTestResult): string[] {
     `timescaledb  ${tsdb}`,
     `ssl          ${r.ssl.inUse ? `${r.ssl.version ?? 'yes'} ${r.ssl.cipher ?? ''}`.trim() : 'not encrypted'}`,
     `latency      ${r.latencyMs.toFixed(1)} ms`,
+    ...describeTunnel(r.tunnel),
   ];
 }
 
@@ -41,6 +94,12 @@ const flags = new Map([
   ['name', '--name'],
   ['tags', '--tag'],
   ['diskBytes', '--disk'],
+  ['sshHost', '--ssh'],
+  ['sshUser', '--ssh'],
+  ['sshPort', '--ssh'],
+  ['sshKeyFile', '--ssh-key'],
+  ['sshSecret', '--ask-ssh-passphrase'],
+  ['acceptHostKey', '--accept-host-key'],
 ]);
 
 /**
@@ -90,6 +149,10 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
         );
       }
       const password = given ?? fields.password;
+      const tunnel = tunnelFields(values);
+      const passphrase = values['ask-ssh-passphrase']
+        ? await (io.prompt ?? promptOnTerminal)('SSH key passphrase (or SSH password): ')
+        : undefined;
       const name =
         typeof values.name === 'string'
           ? values.name
@@ -101,9 +164,12 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
         ...(password
           ? { password, passwordMode: 'store' }
           : { passwordMode: fields.passwordMode ?? 'pgpass' }),
+        ...tunnel,
+        ...(passphrase ? { sshSecretMode: 'store', sshSecret: passphrase } : {}),
       } as RequestOf<'profiles:create'>);
       return print(io, values, profile, (p) => [
-        `Added profile "${p.name}" (${p.user}@${p.host}:${p.port}/${p.database}).`,
+        `Added profile "${p.name}" (${p.user}@${p.host}:${p.port}/${p.database}` +
+          `${p.sshHost ? `, through SSH ${p.sshUser ? `${p.sshUser}@` : ''}${p.sshHost}${p.sshPort ? `:${p.sshPort}` : ''}` : ''}).`,
       ]);
     }
     case 'edit': {
@@ -125,8 +191,13 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       if (!arg) throw new UsageError('profiles test needs a profile name: tidemark profiles test NAME');
       const profile = await profileByName(app, arg);
       const password = await passwordFromInput(values, io, `Password for ${profile.user}@${profile.host}: `);
-      const result = await call(app, 'profiles:test', { id: profile.id, ...(password ? { password } : {}) });
-      print(io, values, result, describeTest);
+      const accept = values['accept-host-key'];
+      const result = await call(app, 'profiles:test', {
+        id: profile.id,
+        ...(password ? { password } : {}),
+        ...(typeof accept === 'string' ? { acceptHostKey: accept } : {}),
+      });
+      print(io, values, result, (r) => describeTest(r, profile.name));
       if (!result.ok)
         throw new CliFailure(
           `Profile "${profile.name}" did not connect (${result.reason}).`,
@@ -151,6 +222,12 @@ export const profileCommands: CommandGroup = {
                                          change its tags (--tag "" clears them), disk size or name
   profiles test NAME [--password-stdin | --ask-password]
                                          test a profile's connection ("ask" profiles take their password so)
+               [--ssh ALIAS|user@host[:port] [--ssh-key FILE] [--ask-ssh-passphrase]]
+                                         add a profile from a libpq URI or key=value string, optionally
+                                         through an SSH tunnel (an alias of ~/.ssh/config, ProxyJump included)
+  profiles test NAME [--password-stdin | --ask-password] [--accept-host-key SHA256:...]
+                                         test a profile's connection and tunnel ("ask" profiles take their
+                                         password so; a new SSH host key is trusted only when its fingerprint is given)
 ${passwordUsage}`,
   run: async (app, args, values, io) => {
     try {

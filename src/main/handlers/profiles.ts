@@ -7,7 +7,7 @@ import type { HandlersFor } from '../router';
 import type { Services } from '../services';
 
 export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
-  const { profiles, events, now } = s;
+  const { profiles, tunnels } = s;
   return {
     'profiles:list': () => profiles.list(),
     'profiles:get': ({ id }) => profiles.get(id),
@@ -21,10 +21,14 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
     'profiles:parseUri': ({ uri }) => parseConnectionString(uri),
     'profiles:discover': () => discoverProfiles(),
     'profiles:import': async ({ labels }) => ({ results: await importProfiles(profiles, labels) }),
-    'profiles:test': (request) => checkConnection(profiles, events, now, request),
+    'profiles:test': (request) => checkConnection(s, request),
     'profiles:unlock': ({ id, password }) => {
       profiles.unlock(id, password);
       return { id };
+    },
+    'profiles:tunnel': ({ id }) => {
+      profiles.get(id);
+      return tunnels.status(id) ?? null;
     },
   };
 }

@@ -58,3 +58,23 @@ describe('sessionSetupSql', () => {
     expect(sessionSetupSql('admin', fields)).toMatch(/default_transaction_read_only = off/);
   });
 });
+
+describe('through an SSH tunnel', () => {
+  const via = { host: '127.0.0.1', port: 40123, ready: async () => {} };
+  const cert = (name: string) => ({ subject: { CN: name }, subjectaltname: `DNS:${name}` });
+
+  it('connects to the tunnel, but verify-full still checks the profile host name (and sends it as SNI)', () => {
+    const full = profileInputSchema.parse({ ...fields, sslmode: 'verify-full', sslRootCert: 'system' });
+    const config = buildClientConfig(full, 'pw', 'monitor', { home: '/nonexistent', env: {}, via });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 40123, ssl: { servername: 'db1' } });
+    const ssl = config.ssl as import('node:tls').ConnectionOptions;
+    const check = ssl.checkServerIdentity as (host: string, c: unknown) => Error | undefined;
+    expect(check('127.0.0.1', cert('db1'))).toBeUndefined();
+    expect(check('127.0.0.1', cert('127.0.0.1'))).toBeInstanceOf(Error);
+  });
+
+  it('leaves sslmode require and verify-ca as they were (no host name check)', () => {
+    const config = buildClientConfig(fields, 'pw', 'monitor', { home: '/nonexistent', env: {}, via });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 40123, ssl: { rejectUnauthorized: false } });
+  });
+});

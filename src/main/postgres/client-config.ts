@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
 import type pg from 'pg';
 import type { ProfileFields } from '../../shared/profile';
 import { clientClassFor } from './cleartext-guard';
@@ -14,9 +16,21 @@ export type SessionPurpose = 'monitor' | 'admin';
 
 export const APPLICATION_NAME = 'tidemark';
 
-export type ConnectionFields = Omit<ProfileFields, 'name' | 'password'>;
+export type ConnectionFields = Omit<ProfileFields, 'name' | 'password' | 'sshSecret'>;
+
+/**
+ * Where to connect instead of the profile's host and port: the local end of its
+ * SSH tunnel. `ready` waits for the tunnel (opening it again if it dropped).
+ */
+export interface ConnectVia {
+  host: string;
+  port: number;
+  ready(): Promise<void>;
+}
 
 export interface ClientConfigOptions extends TlsEnvironment {
+  /** The profile's SSH tunnel, if it has one. */
+  via?: ConnectVia;
   /** For PGPASSFILE (default: process.env). */
   env?: NodeJS.ProcessEnv;
   /** Client-side limit for each query; default: the statement timeout plus a margin. */
@@ -111,8 +125,8 @@ export function buildConnectAttempts(
   const tls = planTls(fields, options);
   const base: pg.ClientConfig = {
     // A host starting with '/' is a Unix socket directory; pg connects to <dir>/.s.PGSQL.<port>.
-    host: fields.host,
-    port: fields.port,
+    host: options.via?.host ?? fields.host,
+    port: options.via?.port ?? fields.port,
     database: fields.database,
     user: fields.user,
     password: passwordSource(fields, password, options),
@@ -126,11 +140,21 @@ export function buildConnectAttempts(
   const setupSql = sessionSetupSql(purpose, fields);
   const Client = clientClassFor(fields.allowCleartextPassword);
   return tls.attempts.map((ssl) => ({
-    config: { ...base, ssl },
+    config: { ...base, ssl: options.via ? throughTunnel(ssl, fields.host) : ssl },
     Client,
     encrypted: ssl !== false,
     setupSql,
   }));
+}
+
+/**
+ * Through a tunnel pg connects to 127.0.0.1, but the certificate names the
+ * server: verify-full checks the profile's host name, and SNI carries it.
+ */
+function throughTunnel(ssl: pg.ClientConfig['ssl'], host: string): pg.ClientConfig['ssl'] {
+  if (!ssl || typeof ssl !== 'object' || ssl.checkServerIdentity) return ssl;
+  const sni = isIP(host) === 0 ? { servername: host } : {};
+  return { ...ssl, ...sni, checkServerIdentity: (_local, cert) => checkServerIdentity(host, cert) };
 }
 
 /** The first configuration to try (enough where sslmode has a single way to connect). */

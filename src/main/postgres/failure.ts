@@ -1,5 +1,6 @@
 import type { ConnectionFailureReason, PasswordMode, SslMode } from '../../shared/profile';
 import { AppError } from '../errors';
+import { SshTunnelError } from '../ssh/errors';
 
 /** Turns whatever pg, Node's net/tls or our own config code threw into words a DBA recognises. */
 
@@ -86,6 +87,13 @@ function technical(err: ErrorLike): string {
 }
 
 export function describeConnectionFailure(error: unknown, ctx: FailureContext): ConnectionFailure {
+  if (error instanceof SshTunnelError) {
+    return {
+      reason: error.reason,
+      message: error.message,
+      ...(error.detail ? { detail: error.detail } : {}),
+    };
+  }
   const outer = (error ?? {}) as ErrorLike;
   const err = timeoutMessages.has(outer.message ?? '') ? outer : innermost(error);
   const message = err.message ?? String(error);

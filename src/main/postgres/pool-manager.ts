@@ -1,10 +1,12 @@
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { SshTunnelError } from '../ssh/errors';
 import {
   buildConnectAttempts,
   type ClientConfigOptions,
   type ConnectAttempt,
   type ConnectionFields,
+  type ConnectVia,
   type SessionPurpose,
 } from './client-config';
 import { ConnectionFailedError, describeConnectionFailure, type FailureContext } from './failure';
@@ -20,6 +22,8 @@ import { shouldTryNextAttempt } from './tls';
 export interface ProfileCredentials {
   fields: ConnectionFields;
   password: string | undefined;
+  /** The profile's SSH tunnel: the one place where connections are routed through it. */
+  via?: ConnectVia;
 }
 
 export type ProfileResolver = (profileId: string) => Promise<ProfileCredentials> | ProfileCredentials;
@@ -34,6 +38,7 @@ export interface PoolManagerOptions extends ClientConfigOptions {
 interface PoolEntry {
   profileId: string;
   fields: ConnectionFields;
+  via: ConnectVia | undefined;
   attempts: ConnectAttempt[];
   attemptIndex: number;
   pool: pg.Pool;
@@ -168,11 +173,12 @@ export class PoolManager {
     const existing = this.pools.get(profileId);
     if (existing) return existing;
     const created = (async () => {
-      const { fields, password } = await this.resolve(profileId);
-      const attempts = buildConnectAttempts(fields, password, this.purpose, this.options);
+      const { fields, password, via } = await this.resolve(profileId);
+      const attempts = buildConnectAttempts(fields, password, this.purpose, { ...this.options, via });
       const entry: PoolEntry = {
         profileId,
         fields,
+        via,
         attempts,
         attemptIndex: 0,
         fresh: new WeakSet(),
@@ -221,7 +227,15 @@ export class PoolManager {
 
   private async acquire(profileId: string): Promise<Borrowed> {
     let lastError: unknown;
-    let entry = await this.entry(profileId);
+    let entry: PoolEntry;
+    try {
+      entry = await this.entry(profileId);
+      // A tunnel that dropped is opened again before pg is handed its address.
+      await entry.via?.ready();
+    } catch (error) {
+      if (!(error instanceof SshTunnelError)) throw error;
+      throw new ConnectionFailedError({ reason: error.reason, message: error.message, detail: error.detail });
+    }
     // Every idle session may be dead (after a server restart): allow one check per pool slot, then a fresh one.
     const rounds = entry.fields.poolSize + 2;
     for (let round = 0; round < rounds; round++) {

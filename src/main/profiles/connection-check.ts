@@ -1,28 +1,44 @@
-import type { ConnectionTestResult, ProfileFields } from '../../shared/profile';
+import type { ParsedRequestOf } from '../../shared/contract';
+import type { ConnectionTestResult } from '../../shared/profile';
 import type { EventBus } from '../events';
-import { testConnection } from '../postgres/connection-test';
+import type { TunnelManager } from '../ssh/tunnels';
 import type { ProfileService } from './profile-service';
+import { testProfile } from './profile-test';
 
-export type ConnectionCheckRequest =
-  | { id: string; password?: string }
-  | { draft: ProfileFields & { password?: string }; draftOf?: string };
+export interface ConnectionCheckDeps {
+  profiles: ProfileService;
+  tunnels: TunnelManager;
+  events: EventBus;
+  now: () => Date;
+}
 
 /**
- * "Test connection" for a form's draft or a saved profile. A saved profile's result is also its
- * status (the sidebar dot), so it is announced like a heartbeat's.
+ * "Test connection" for a form's draft or a saved profile, through its SSH tunnel when it has one.
+ * A saved profile's result is also its status (the sidebar dot), so it is announced like a heartbeat's.
  */
 export async function checkConnection(
-  profiles: ProfileService,
-  events: EventBus,
-  now: () => Date,
-  request: ConnectionCheckRequest,
+  { profiles, tunnels, events, now }: ConnectionCheckDeps,
+  request: ParsedRequestOf<'profiles:test'>,
 ): Promise<ConnectionTestResult> {
+  const { acceptHostKey } = request;
   if ('draft' in request) {
-    return testConnection(request.draft, profiles.draftPassword(request.draft, request.draftOf));
+    return testProfile(tunnels, {
+      fields: request.draft,
+      password: profiles.draftPassword(request.draft, request.draftOf),
+      sshSecret: profiles.draftSshSecret(request.draft, request.draftOf),
+      acceptHostKey,
+    });
   }
   if (request.password) profiles.unlock(request.id, request.password);
-  const { fields, password } = profiles.credentials(request.id);
-  const result = await testConnection(fields, password);
+  if (request.sshSecret) profiles.unlockSsh(request.id, request.sshSecret);
+  const { fields, password, sshSecret } = profiles.credentials(request.id);
+  const result = await testProfile(tunnels, {
+    profileId: request.id,
+    fields,
+    password,
+    sshSecret,
+    acceptHostKey,
+  });
   events.emit('profile:status', {
     profileId: request.id,
     state: result.ok ? 'up' : 'down',

@@ -14,12 +14,17 @@ import {
   targetKey,
 } from '../secrets/secret-store';
 import type { ProfileRepository, StoredProfile } from '../store/profile-repository';
+import { SshSecrets } from './ssh-secrets';
 
 export interface Credentials {
   fields: ProfileFields;
   /** Undefined lets the driver read ~/.pgpass / PGPASSFILE, as libpq does. */
   password: string | undefined;
+  /** The SSH tunnel's key passphrase or password, if the profile has one. */
+  sshSecret: string | undefined;
 }
+
+type Input = ProfileFields & { password?: string; sshSecret?: string };
 
 /** `~/x` as libpq users write it. */
 export function expandHome(path: string): string {
@@ -30,6 +35,7 @@ const fileFields = [
   ['sslRootCert', 'CA certificate'],
   ['sslCert', 'client certificate'],
   ['sslKey', 'client key'],
+  ['sshKeyFile', 'SSH key'],
 ] as const;
 
 /** Checks what zod cannot: files that must be readable, combinations that must go together. */
@@ -55,6 +61,12 @@ function checkFields(fields: ProfileFields): Record<string, string> {
   if (rootProblem) errors.sslRootCert ??= rootProblem;
   if (fields.sslCert && !fields.sslKey) errors.sslKey ??= 'A client certificate needs its key file.';
   if (fields.sslKey && !fields.sslCert) errors.sslCert ??= 'A client key needs its certificate file.';
+  if (
+    !fields.sshHost &&
+    (fields.sshPort || fields.sshUser || fields.sshKeyFile || fields.sshSecretMode !== 'none')
+  ) {
+    errors.sshHost ??= 'Enter the SSH host (or ~/.ssh/config alias) the tunnel goes through.';
+  }
   return errors;
 }
 
@@ -86,14 +98,17 @@ function checkSameTarget(saved: SecretTarget, next: SecretTarget): void {
 export class ProfileService {
   /** Passwords for 'ask' profiles, for this app session only, with the target they were typed for. */
   private readonly sessionPasswords = new Map<string, { password: string; target: string }>();
+  private readonly ssh: SshSecrets;
 
   constructor(
     private readonly repo: ProfileRepository,
     private readonly secrets: SecretStore,
     private readonly now: () => Date,
-    /** Every change is announced here; the pools, the scheduler and the renderer follow it. */
+    /** Every change is announced here; the pools, the tunnels, the scheduler and the renderer follow it. */
     private readonly events: EventBus,
-  ) {}
+  ) {
+    this.ssh = new SshSecrets(secrets);
+  }
 
   private changed(reason: 'created' | 'updated' | 'deleted', id: string): void {
     this.events.emit('profiles:changed', { reason, id });
@@ -107,37 +122,60 @@ export class ProfileService {
     return this.stored(id).profile;
   }
 
-  create(fields: ProfileFields & { password?: string }): Profile {
-    const { password, ...rest } = fields;
+  create(fields: Input): Profile {
+    const { password, sshSecret, ...rest } = fields;
     this.validate(rest, undefined);
-    const cipher = this.cipherFor(rest, password, undefined);
+    const ciphers = {
+      password: this.cipherFor(rest, password, undefined),
+      sshSecret: this.ssh.cipherFor(rest, sshSecret, undefined),
+    };
     const id = randomUUID();
-    this.write(() => this.repo.insert(id, rest, cipher, this.now().toISOString()), rest.name);
+    this.write(() => this.repo.insert(id, rest, ciphers, this.now().toISOString()), rest.name);
     this.changed('created', id);
     return this.get(id);
   }
 
-  update(id: string, fields: ProfileFields & { password?: string }): Profile {
+  update(id: string, fields: Input): Profile {
     const current = this.stored(id);
-    const { password, ...rest } = fields;
+    const { password, sshSecret, ...rest } = fields;
     this.validate(rest, id);
-    const cipher = this.cipherFor(rest, password, current);
-    this.write(() => this.repo.update(id, rest, cipher, this.now().toISOString()), rest.name);
+    const ciphers = {
+      password: this.cipherFor(rest, password, current),
+      sshSecret: this.ssh.cipherFor(rest, sshSecret, current),
+    };
+    this.write(() => this.repo.update(id, rest, ciphers, this.now().toISOString()), rest.name);
     if (rest.passwordMode !== 'ask' || targetKey(rest) !== targetKey(current.profile)) {
       this.sessionPasswords.delete(id);
     }
+    this.ssh.edited(id, rest, current.profile);
     this.changed('updated', id);
     return this.get(id);
   }
 
   duplicate(id: string, name?: string): Profile {
     const source = this.stored(id);
-    const { id: _id, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...fields } = source.profile;
+    const {
+      id: _id,
+      hasStoredPassword: _h,
+      hasStoredSshSecret: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      ...fields
+    } = source.profile;
     const newName = name ?? copyName(fields.name, (n) => this.repo.findByName(n) !== undefined);
     const copy = { ...fields, name: newName };
     this.validate(copy, undefined);
     const newId = randomUUID();
-    this.write(() => this.repo.insert(newId, copy, source.passwordCipher, this.now().toISOString()), newName);
+    this.write(
+      () =>
+        this.repo.insert(
+          newId,
+          copy,
+          { password: source.passwordCipher, sshSecret: source.sshSecretCipher },
+          this.now().toISOString(),
+        ),
+      newName,
+    );
     this.changed('created', newId);
     return this.get(newId);
   }
@@ -145,6 +183,7 @@ export class ProfileService {
   delete(id: string): void {
     if (!this.repo.delete(id)) throw notFound('That profile no longer exists.');
     this.sessionPasswords.delete(id);
+    this.ssh.forget(id);
     this.changed('deleted', id);
   }
 
@@ -154,11 +193,33 @@ export class ProfileService {
     this.changed('updated', id);
   }
 
-  /** Fields and password for main's own connections. Never sent to the renderer. */
+  /** For sshSecretMode 'ask': the passphrase (or SSH password), for this app session only. */
+  unlockSsh(id: string, secret: string): void {
+    this.ssh.unlock(this.stored(id).profile, secret);
+    this.changed('updated', id);
+  }
+
+  /** Fields and secrets for main's own connections. Never sent to the renderer. */
   credentials(id: string): Credentials {
-    const { profile, passwordCipher } = this.stored(id);
-    const { id: _i, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...fields } = profile;
-    return { fields, password: this.passwordOf(profile, passwordCipher) };
+    const { profile, passwordCipher, sshSecretCipher } = this.stored(id);
+    const {
+      id: _i,
+      hasStoredPassword: _h,
+      hasStoredSshSecret: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      ...fields
+    } = profile;
+    return {
+      fields,
+      password: this.passwordOf(profile, passwordCipher),
+      sshSecret: this.ssh.of(profile, sshSecretCipher),
+    };
+  }
+
+  /** The SSH secret for a draft: typed, else the saved profile's if the tunnel settings are unchanged. */
+  draftSshSecret(draft: Input, draftOf?: string): string | undefined {
+    return this.ssh.forDraft(draft, draftOf ? this.repo.get(draftOf) : undefined);
   }
 
   /**

@@ -47,3 +47,28 @@ export function targetKey(t: SecretTarget): string {
 export function describeTarget(t: SecretTarget): string {
   return `${t.user}@${t.host}:${t.port}/${t.database}`;
 }
+
+/** The SSH settings a stored key passphrase (or SSH password) belongs to. */
+export interface SshSecretTarget {
+  sshHost?: string;
+  sshPort?: number;
+  sshUser?: string;
+  sshKeyFile?: string;
+}
+
+/** Bound into an SSH secret's ciphertext, like `targetKey` for a database password. */
+export function sshTargetKey(t: SshSecretTarget): string {
+  return JSON.stringify([
+    'tidemark-ssh-secret-1',
+    t.sshHost ?? null,
+    t.sshPort ?? null,
+    t.sshUser ?? null,
+    t.sshKeyFile ?? null,
+  ]);
+}
+
+/** `ssh user@host:port (key FILE)`, as the DBA reads it. */
+export function describeSshTarget(t: SshSecretTarget): string {
+  const who = `${t.sshUser ? `${t.sshUser}@` : ''}${t.sshHost ?? '?'}${t.sshPort ? `:${t.sshPort}` : ''}`;
+  return `ssh ${who}${t.sshKeyFile ? ` (key ${t.sshKeyFile})` : ''}`;
+}

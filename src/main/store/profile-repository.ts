@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PasswordMode, Profile, ProfileFields, SslMode } from '../../shared/profile';
+import type { PasswordMode, Profile, ProfileFields, SshSecretMode, SslMode } from '../../shared/profile';
 
 interface ProfileRow {
   id: string;
@@ -20,6 +20,12 @@ interface ProfileRow {
   allow_cleartext_password: number;
   tags: string;
   disk_bytes: number | null;
+  ssh_host: string | null;
+  ssh_port: number | null;
+  ssh_user: string | null;
+  ssh_key_file: string | null;
+  ssh_secret_mode: string;
+  ssh_secret_cipher: Buffer | null;
   created_at: string;
   updated_at: string;
 }
@@ -27,11 +33,19 @@ interface ProfileRow {
 export interface StoredProfile {
   profile: Profile;
   passwordCipher: Buffer | null;
+  sshSecretCipher: Buffer | null;
+}
+
+/** The ciphertexts kept with a profile. */
+export interface ProfileCiphers {
+  password: Buffer | null;
+  sshSecret: Buffer | null;
 }
 
 function toStored(row: ProfileRow): StoredProfile {
   return {
     passwordCipher: row.password_cipher,
+    sshSecretCipher: row.ssh_secret_cipher,
     profile: {
       id: row.id,
       name: row.name,
@@ -51,13 +65,19 @@ function toStored(row: ProfileRow): StoredProfile {
       tags: JSON.parse(row.tags) as string[],
       diskBytes: row.disk_bytes,
       hasStoredPassword: row.password_cipher !== null,
+      sshHost: row.ssh_host ?? undefined,
+      sshPort: row.ssh_port ?? undefined,
+      sshUser: row.ssh_user ?? undefined,
+      sshKeyFile: row.ssh_key_file ?? undefined,
+      sshSecretMode: row.ssh_secret_mode as SshSecretMode,
+      hasStoredSshSecret: row.ssh_secret_cipher !== null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     },
   };
 }
 
-function params(id: string, f: ProfileFields, cipher: Buffer | null, now: string) {
+function params(id: string, f: ProfileFields, ciphers: ProfileCiphers, now: string) {
   return {
     id,
     name: f.name,
@@ -73,10 +93,16 @@ function params(id: string, f: ProfileFields, cipher: Buffer | null, now: string
     statement_timeout_ms: f.statementTimeoutMs,
     pool_size: f.poolSize,
     password_mode: f.passwordMode,
-    password_cipher: cipher,
+    password_cipher: ciphers.password,
     allow_cleartext_password: f.allowCleartextPassword ? 1 : 0,
     tags: JSON.stringify(f.tags),
     disk_bytes: f.diskBytes,
+    ssh_host: f.sshHost ?? null,
+    ssh_port: f.sshPort ?? null,
+    ssh_user: f.sshUser ?? null,
+    ssh_key_file: f.sshKeyFile ?? null,
+    ssh_secret_mode: f.sshSecretMode,
+    ssh_secret_cipher: ciphers.sshSecret,
     now,
   };
 }
@@ -93,17 +119,20 @@ export class ProfileRepository {
       insert: db.prepare(`
         INSERT INTO profiles (id, name, host, port, database, user_name, sslmode, ssl_root_cert, ssl_cert, ssl_key,
           connect_timeout_sec, statement_timeout_ms, pool_size, password_mode, password_cipher, allow_cleartext_password,
-          tags, disk_bytes, created_at, updated_at)
+          tags, disk_bytes, ssh_host, ssh_port, ssh_user, ssh_key_file, ssh_secret_mode, ssh_secret_cipher,
+          created_at, updated_at)
         VALUES (@id, @name, @host, @port, @database, @user_name, @sslmode, @ssl_root_cert, @ssl_cert, @ssl_key,
           @connect_timeout_sec, @statement_timeout_ms, @pool_size, @password_mode, @password_cipher,
-          @allow_cleartext_password, @tags, @disk_bytes, @now, @now)`),
+          @allow_cleartext_password, @tags, @disk_bytes, @ssh_host, @ssh_port, @ssh_user, @ssh_key_file,
+          @ssh_secret_mode, @ssh_secret_cipher, @now, @now)`),
       update: db.prepare(`
         UPDATE profiles SET name = @name, host = @host, port = @port, database = @database, user_name = @user_name,
           sslmode = @sslmode, ssl_root_cert = @ssl_root_cert, ssl_cert = @ssl_cert, ssl_key = @ssl_key,
           connect_timeout_sec = @connect_timeout_sec, statement_timeout_ms = @statement_timeout_ms,
           pool_size = @pool_size, password_mode = @password_mode, password_cipher = @password_cipher,
           allow_cleartext_password = @allow_cleartext_password, tags = @tags, disk_bytes = @disk_bytes,
-          updated_at = @now
+          ssh_host = @ssh_host, ssh_port = @ssh_port, ssh_user = @ssh_user, ssh_key_file = @ssh_key_file,
+          ssh_secret_mode = @ssh_secret_mode, ssh_secret_cipher = @ssh_secret_cipher, updated_at = @now
         WHERE id = @id`),
       delete: db.prepare<[string]>('DELETE FROM profiles WHERE id = ?'),
       setCipher: db.prepare<[Buffer, string]>('UPDATE profiles SET password_cipher = ? WHERE id = ?'),
@@ -124,12 +153,12 @@ export class ProfileRepository {
     return row ? toStored(row) : undefined;
   }
 
-  insert(id: string, fields: ProfileFields, cipher: Buffer | null, now: string): void {
-    this.stmts.insert.run(params(id, fields, cipher, now));
+  insert(id: string, fields: ProfileFields, ciphers: ProfileCiphers, now: string): void {
+    this.stmts.insert.run(params(id, fields, ciphers, now));
   }
 
-  update(id: string, fields: ProfileFields, cipher: Buffer | null, now: string): void {
-    this.stmts.update.run(params(id, fields, cipher, now));
+  update(id: string, fields: ProfileFields, ciphers: ProfileCiphers, now: string): void {
+    this.stmts.update.run(params(id, fields, ciphers, now));
   }
 
   /** Re-encrypts in place (binding an old ciphertext to its server); not an edit of the profile. */

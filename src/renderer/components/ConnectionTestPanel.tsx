@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { ConnectionReport, ConnectionTestResult } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';
 import { failureTitles, formatMs, formatTime, postgresVersionLabel } from '../lib/format';
+import { TrustHostKey } from './SshTunnelSection';
 
 function timescaleText(t: ConnectionReport['timescaledb']): string {
   if (t.installedVersion) return `installed ${t.installedVersion}`;
@@ -84,6 +85,11 @@ function Report({ report, running }: { report: ConnectionReport; running: boolea
         <Fact label="Latency" testId="test-latency">
           {formatMs(report.latencyMs)}
         </Fact>
+        {report.tunnel ? (
+          <Fact label="SSH tunnel" testId="test-tunnel">
+            {report.tunnel.state} via {report.tunnel.hops.join(' → ')}
+          </Fact>
+        ) : null}
       </dl>
       <p className="test-when">Tested {formatTime(report.testedAt)}</p>
     </section>
@@ -93,9 +99,11 @@ function Report({ report, running }: { report: ConnectionReport; running: boolea
 function Failure({
   result,
   running,
+  onTrustHostKey,
 }: {
   result: Extract<ConnectionTestResult, { ok: false }>;
   running: boolean;
+  onTrustHostKey?: (fingerprint: string) => void;
 }) {
   return (
     <section
@@ -114,6 +122,12 @@ function Failure({
       <p className="test-message" data-testid="test-failure-message">
         {result.message}
       </p>
+      {result.hostKey ? (
+        <TrustHostKey
+          hostKey={result.hostKey}
+          onTrust={result.reason === 'ssh_host_key_unknown' ? onTrustHostKey : undefined}
+        />
+      ) : null}
       {result.detail ? (
         <details className="test-detail">
           <summary>What the server or driver said</summary>
@@ -130,10 +144,13 @@ export function ConnectionTestPanel({
   result,
   running,
   error,
+  onTrustHostKey,
 }: {
   result: ConnectionTestResult | null;
   running: boolean;
   error?: AppErrorData | null;
+  /** Test again trusting a new SSH host key (first use). */
+  onTrustHostKey?: (fingerprint: string) => void;
 }) {
   let body: ReactNode = null;
   if (error) {
@@ -151,7 +168,7 @@ export function ConnectionTestPanel({
   } else if (result?.ok) {
     body = <Report report={result.report} running={running} />;
   } else if (result) {
-    body = <Failure result={result} running={running} />;
+    body = <Failure result={result} running={running} onTrustHostKey={onTrustHostKey} />;
   } else if (running) {
     body = (
       <p className="test-panel test-running" data-testid="test-running">

@@ -35,6 +35,9 @@ export const failureTitles: Record<ConnectionFailureReason, string> = {
   server_starting: 'The server is starting up or shutting down',
   cert_file_unreadable: 'A certificate or key file cannot be read',
   cleartext_refused: 'Password not sent in clear text',
+  ssh_failed: 'The SSH tunnel could not be opened',
+  ssh_host_key_unknown: 'New SSH host: confirm its key',
+  ssh_host_key_changed: 'SSH host key changed: refused',
   unknown: 'The connection failed',
 };
 

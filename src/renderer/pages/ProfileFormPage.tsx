@@ -3,6 +3,7 @@ import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
 import { DemoOffer } from '../components/DemoOffer';
 import { ProfileFleetFields } from '../components/ProfileFleetFields';
+import { SshSection } from '../components/SshTunnelSection';
 import { passwordModeLabels, sslModeHints } from '../lib/format';
 import { useApp, useDemo, useProfileForm, useProfiles, useStores } from '../stores';
 import type { DraftField } from '../stores/profile-form';
@@ -372,6 +373,7 @@ function FormBody({ title, offerDemo = false }: { title: string; offerDemo?: boo
             </fieldset>
             <PasswordSection password={password} setPassword={setPassword} />
             <SslSection />
+            <SshSection />
             <fieldset className="form-section">
               <legend>Limits</legend>
               <div className="field-row">
@@ -411,7 +413,11 @@ function FormBody({ title, offerDemo = false }: { title: string; offerDemo?: boo
               them.
             </p>
           ) : null}
-          <ConnectionTestPanel result={testResult} running={testing} />
+          <ConnectionTestPanel
+            result={testResult}
+            running={testing}
+            onTrustHostKey={(key) => void profileForm.getState().test(password, key)}
+          />
           {offerDemo && !hasDemo ? <DemoOffer /> : null}
         </aside>
       </div>

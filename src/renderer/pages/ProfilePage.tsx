@@ -4,6 +4,7 @@ import type { AppErrorData } from '../../shared/result';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
 import { ProfileLayout } from '../components/ProfileLayout';
+import { TunnelDetails } from '../components/SshTunnelSection';
 import { endpointOf, formatTime, passwordModeLabels, sslModeHints } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useProfiles, useStores } from '../stores';
@@ -62,6 +63,7 @@ function ProfileDetails({ profile }: { profile: Profile }) {
           <span className="mono">{profile.sslKey}</span>
         </Detail>
       ) : null}
+      <TunnelDetails profile={profile} />
       <Detail label="Connect timeout">{profile.connectTimeoutSec} s</Detail>
       <Detail label="Statement timeout">{profile.statementTimeoutMs.toLocaleString()} ms</Detail>
       <Detail label="Pool size">
@@ -160,6 +162,7 @@ export function ProfilePage({ id }: { id: string }) {
                 result={test?.result ?? null}
                 running={test?.running ?? false}
                 error={test?.error}
+                onTrustHostKey={(key) => void profiles.getState().test(profile.id, key)}
               />
             </section>
           </div>

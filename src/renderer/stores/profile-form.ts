@@ -5,6 +5,7 @@ import type {
   PasswordMode,
   Profile,
   ProfileInput,
+  SshSecretMode,
   SslMode,
 } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';
@@ -34,6 +35,11 @@ export type Draft = {
   tags: string;
   /** "500 GiB", "2TiB", or blank for not given. */
   diskSize: string;
+  sshHost: string;
+  sshPort: string;
+  sshUser: string;
+  sshKeyFile: string;
+  sshSecretMode: SshSecretMode;
 };
 export type DraftField = keyof Draft;
 
@@ -49,6 +55,11 @@ const connectionFields: ReadonlySet<DraftField> = new Set([
   'sslKey',
   'passwordMode',
   'allowCleartextPassword',
+  'sshHost',
+  'sshPort',
+  'sshUser',
+  'sshKeyFile',
+  'sshSecretMode',
 ]);
 
 export const emptyDraft: Draft = {
@@ -68,6 +79,11 @@ export const emptyDraft: Draft = {
   allowCleartextPassword: false,
   tags: '',
   diskSize: '',
+  sshHost: '',
+  sshPort: '',
+  sshUser: '',
+  sshKeyFile: '',
+  sshSecretMode: 'none',
 };
 
 export function draftFromProfile(p: Profile): Draft {
@@ -88,13 +104,18 @@ export function draftFromProfile(p: Profile): Draft {
     allowCleartextPassword: p.allowCleartextPassword ?? false,
     tags: p.tags.join(', '),
     diskSize: p.diskBytes === null ? '' : formatBytesExact(p.diskBytes),
+    sshHost: p.sshHost ?? '',
+    sshPort: p.sshPort === undefined ? '' : String(p.sshPort),
+    sshUser: p.sshUser ?? '',
+    sshKeyFile: p.sshKeyFile ?? '',
+    sshSecretMode: p.sshSecretMode,
   };
 }
 
 const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v);
 
 /** The request body. Numbers become numbers here; main's schema explains what is wrong with them. */
-export function inputFromDraft(d: Draft, password?: string): ProfileInput {
+export function inputFromDraft(d: Draft, password?: string, sshSecret?: string): ProfileInput {
   return {
     name: d.name,
     host: d.host,
@@ -113,7 +134,13 @@ export function inputFromDraft(d: Draft, password?: string): ProfileInput {
     tags: d.tags.split(/[\s,]+/).filter((t) => t !== ''),
     // A size the parser cannot read goes as typed, for main's schema to say what is wrong with it.
     diskBytes: d.diskSize.trim() === '' ? null : (parseSize(d.diskSize) as number),
+    sshHost: blankToUndefined(d.sshHost),
+    sshPort: optionalNumberField(d.sshPort),
+    sshUser: blankToUndefined(d.sshUser),
+    sshKeyFile: blankToUndefined(d.sshKeyFile),
+    sshSecretMode: d.sshSecretMode,
     ...(password ? { password } : {}),
+    ...(sshSecret && d.sshSecretMode !== 'none' ? { sshSecret } : {}),
   };
 }
 
@@ -132,6 +159,9 @@ export type ProfileFormState = {
   testing: boolean;
   testResult: ConnectionTestResult | null;
   saving: boolean;
+  /** The SSH passphrase as typed, like the password input's value: sent with test/save, never stored here after. */
+  sshSecret: string;
+  setSshSecret(secret: string): void;
 
   startNew(): void;
   startEdit(profile: Profile): void;
@@ -141,7 +171,8 @@ export type ProfileFormState = {
   setUri(uri: string): void;
   /** Fills the fields from the pasted URI. Returns a password found in it, for the form's own field. */
   applyUri(): Promise<{ password?: string } | null>;
-  test(password?: string): Promise<void>;
+  /** acceptHostKey: a new SSH host key's fingerprint the DBA chose to trust. */
+  test(password?: string, acceptHostKey?: string): Promise<void>;
   save(password?: string): Promise<Profile | null>;
   cancel(): void;
 };
@@ -166,6 +197,7 @@ const initial = {
   testing: false,
   testResult: null,
   saving: false,
+  sshSecret: '',
 } satisfies Partial<ProfileFormState>;
 
 /**
@@ -203,6 +235,13 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
       });
     },
 
+    setSshSecret(sshSecret) {
+      set((s) => {
+        const { sshSecret: _cleared, ...fieldErrors } = s.fieldErrors;
+        return { sshSecret, fieldErrors, testResult: null };
+      });
+    },
+
     setUri(uri) {
       set({ uri, uriError: null });
     },
@@ -232,13 +271,14 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
       return password ? { password } : {};
     },
 
-    async test(password) {
-      const { draft, editing } = get();
+    async test(password, acceptHostKey) {
+      const { draft, editing, sshSecret } = get();
       set({ testing: true, problem: null });
       const send = (pw?: string) =>
         client.invoke('profiles:test', {
-          draft: inputFromDraft(draft, pw),
+          draft: inputFromDraft(draft, pw, sshSecret),
           ...(editing ? { draftOf: editing.id } : {}),
+          ...(acceptHostKey ? { acceptHostKey } : {}),
         });
       let result = await send(draft.passwordMode === 'store' ? password : undefined);
       if (
@@ -272,9 +312,13 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
     },
 
     async save(password) {
-      const { draft, editing, testResult } = get();
+      const { draft, editing, testResult, sshSecret } = get();
       set({ saving: true, problem: null });
-      const input = inputFromDraft(draft, draft.passwordMode === 'store' ? password : undefined);
+      const input = inputFromDraft(
+        draft,
+        draft.passwordMode === 'store' ? password : undefined,
+        draft.sshSecretMode === 'store' ? sshSecret : undefined,
+      );
       const result = editing
         ? await client.invoke('profiles:update', { id: editing.id, input })
         : await client.invoke('profiles:create', input);

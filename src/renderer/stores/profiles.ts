@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventMessage } from '../../shared/contract';
-import type { ConnectionTestResult, Profile, ProfileStatus } from '../../shared/profile';
+import type { ConnectionTestResult, Profile, ProfileStatus, TunnelStatus } from '../../shared/profile';
 import type { AppErrorData, Result } from '../../shared/result';
 import type { RendererClient } from '../client';
 import type { UnlockStore } from './unlock';
@@ -28,7 +28,10 @@ export type ProfilesState = {
   upsert(profile: Profile): void;
   /** Keeps a test made from the form as the saved profile's last test. */
   recordTest(id: string, result: ConnectionTestResult): void;
-  test(id: string): Promise<void>;
+  /** acceptHostKey: a new SSH host key's fingerprint the DBA chose to trust. */
+  test(id: string, acceptHostKey?: string): Promise<void>;
+  /** The profile's SSH tunnel now (null: none opened). */
+  tunnel(id: string): Promise<TunnelStatus | null>;
   duplicate(id: string): Promise<{ ok: true; profile: Profile } | { ok: false; error: AppErrorData }>;
   remove(id: string): Promise<{ ok: true } | { ok: false; error: AppErrorData }>;
   applyEvent(message: EventMessage): void;
@@ -83,13 +86,13 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
       }));
     },
 
-    async test(id) {
+    async test(id, acceptHostKey) {
       const profile = get().profiles.find((p) => p.id === id);
       const setEntry = (entry: TestEntry) => set((s) => ({ tests: { ...s.tests, [id]: entry } }));
       const previous = get().tests[id]?.result ?? null;
       setEntry({ running: true, result: previous, error: null });
 
-      let result = await client.invoke('profiles:test', { id });
+      let result = await client.invoke('profiles:test', { id, ...(acceptHostKey ? { acceptHostKey } : {}) });
       // passwordMode 'ask' and nothing unlocked yet this session: ask, then try again.
       const askFor = passwordPrompt(result, profile);
       if (profile && askFor !== null) {
@@ -106,6 +109,11 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
         return;
       }
       get().recordTest(id, result.value);
+    },
+
+    async tunnel(id) {
+      const result = await client.invoke('profiles:tunnel', { id });
+      return result.ok ? result.value : null;
     },
 
     async duplicate(id) {

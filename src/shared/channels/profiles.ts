@@ -6,6 +6,7 @@ import {
   profileInputSchema,
   profileSchema,
   profileStatusSchema,
+  tunnelStatusSchema,
 } from '../profile';
 import { type ChannelSpec, empty } from './common';
 
@@ -18,6 +19,15 @@ const profileImportResultSchema = z.object({
 export type ProfileImportResult = z.infer<typeof profileImportResultSchema>;
 
 const id = z.object({ id: z.string().min(1, 'A profile id is required.') });
+
+/** For a profile with an SSH tunnel: its passphrase, and a host key the DBA trusts on first use. */
+const tunnelAnswers = {
+  sshSecret: z.string().max(1024).optional(),
+  acceptHostKey: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A host key fingerprint looks like SHA256: and 43 characters.')
+    .optional(),
+};
 
 export const profileChannels = {
   'profiles:list': { request: empty, response: z.array(profileSchema) },
@@ -56,8 +66,8 @@ export const profileChannels = {
   /** Tests a saved profile, or a draft from the form before it is saved. */
   'profiles:test': {
     request: z.union([
-      id.extend({ password: z.string().optional() }),
-      z.object({ draft: profileInputSchema, draftOf: z.string().optional() }),
+      id.extend({ password: z.string().optional(), ...tunnelAnswers }),
+      z.object({ draft: profileInputSchema, draftOf: z.string().optional(), ...tunnelAnswers }),
     ]),
     response: connectionTestResultSchema,
   },
@@ -66,6 +76,8 @@ export const profileChannels = {
     request: id.extend({ password: z.string().min(1, 'Enter the password.') }),
     response: z.object({ id: z.string() }),
   },
+  /** The profile's SSH tunnel as it is now (null: no tunnel, or none opened yet). */
+  'profiles:tunnel': { request: id, response: tunnelStatusSchema.nullable() },
 } as const satisfies Record<string, ChannelSpec>;
 
 export type ProfileChannel = keyof typeof profileChannels;
