@@ -168,7 +168,7 @@ test('alerts: a red banner line, the Alerts page with last seen and current valu
       await expect(lines).toHaveCount(1);
       await expect(lines.first()).toHaveAttribute('data-severity', 'critical');
       await expect(lines.first()).toContainText('1 critical alert');
-      await expect(lines.first()).toContainText('Size above critical (absolute) — database shop');
+      await expect(lines.first()).toContainText('Database above its critical size — database shop');
       await expect(lines.first().getByRole('link', { name: /Alerts page/ })).toHaveAttribute(
         'href',
         /#\/profiles\/[^/]+\/alerts$/,
@@ -300,9 +300,7 @@ test('alerts: a red banner line, the Alerts page with last seen and current valu
       await expect(lines).toHaveCount(1);
       await expect(lines.first()).toHaveAttribute('data-severity', 'warning');
       await expect(lines.first()).toContainText('1 warning');
-      await expect(lines.first()).toContainText(
-        'Relation above its size limit (absolute) — relation public.orders',
-      );
+      await expect(lines.first()).toContainText('Relation above its size limit — relation public.orders');
 
       await profileTab(page, NAME, 'Alert rules').click();
       await section.getByRole('button', { name: 'Change' }).click();

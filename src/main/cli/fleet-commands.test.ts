@@ -51,7 +51,7 @@ describe('tidemark fleet', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^#\s+NAME\s+STATUS\s+SIZE\s+24H\s+7D\s+FULL/);
-    expect(lines[1]).toMatch(/^1\s+evil\\u001b\[31m\\u000aname\s+down\s+—/);
+    expect(lines[1]).toMatch(/^1\s+evil\\x1b\[31m\\x0aname\s+down\s+—/);
     expect(lines[2]).toMatch(/^2\s+calm\s+up\s+1\.0 GiB\s+\+1\.0 MiB\s+— /);
     expect(run.stdout).not.toContain('\u001b');
   });

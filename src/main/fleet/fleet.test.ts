@@ -148,7 +148,7 @@ describe('fleet overview', () => {
     expect(n).toMatchObject({
       walRetainedBytes: null,
       xidAgePct: null,
-      diskFactsNote: expect.stringMatching(/not sampled/),
+      diskFactsNote: expect.stringMatching(/Not read yet/),
     });
   });
 

@@ -129,16 +129,17 @@ export class FleetQuery {
       readings: db.prepare<[{ back: number }], Reading & { profile_id: string }>(`
         ${LATEST_TIMES}
         SELECT s.profile_id, s.taken_at AS t, s.database_bytes AS bytes
-        FROM l JOIN samples s ON s.profile_id = l.profile_id AND s.taken_at >= l.t - @back
+        -- CROSS JOIN keeps the profiles outer, so each profile's samples are an index seek, never a scan.
+        FROM l CROSS JOIN samples s ON s.profile_id = l.profile_id AND s.taken_at >= l.t - @back
         ORDER BY s.profile_id, s.taken_at`),
       // The 7-day change's baseline candidates (OverviewQuery.change's window), older than the readings above.
       baselines: db.prepare<[{ w: number; jitter: number }], Reading & { profile_id: string }>(`
         ${LATEST_TIMES}
-        SELECT l.profile_id, s.taken_at AS t, s.database_bytes AS bytes FROM l JOIN samples s ON s.id = (
+        SELECT l.profile_id, s.taken_at AS t, s.database_bytes AS bytes FROM l CROSS JOIN samples s ON s.id = (
           SELECT id FROM samples WHERE profile_id = l.profile_id AND taken_at <= l.t - @w AND taken_at >= l.t - 2 * @w
           ORDER BY taken_at DESC LIMIT 1)
         UNION ALL
-        SELECT l.profile_id, s.taken_at AS t, s.database_bytes AS bytes FROM l JOIN samples s ON s.id = (
+        SELECT l.profile_id, s.taken_at AS t, s.database_bytes AS bytes FROM l CROSS JOIN samples s ON s.id = (
           SELECT id FROM samples WHERE profile_id = l.profile_id AND taken_at > l.t - @w
             AND taken_at < min(l.t, l.t - @w + @jitter + 1)
           ORDER BY taken_at LIMIT 1)`),

@@ -42,7 +42,7 @@ describe('the policies of a migrated hypertable', () => {
         ).toBe('2031-01-02 03:04:05+00');
         expect(afterSwap.some((p) => p.procName === 'policy_retention')).toBe(false);
 
-        engine.service.cleanup(m.id, 'policies_ts');
+        engine.service.cleanup(m.id, engine.service.get(m.id).oldTable);
         const cleaned = await engine.service.whenIdle(m.id);
         expect(cleaned.state, why(cleaned)).toBe('cleaned_up');
         const afterCleanup = await engine.service.call('migration:policies', { id: m.id });
