@@ -83,12 +83,13 @@ export class RunControl {
     return '';
   }
 
-  /** Runs (or resumes) up to the swap, and through it when the swap is confirmed or automatic. */
-  start(id: string, confirmSwap: boolean): Migration {
-    const row = this.guard(
-      id,
-      ...(confirmSwap ? (['swap', 'resume'] as const) : (['run', 'resume'] as const)),
-    );
+  /**
+   * Runs (or resumes) up to the swap, and through it when the swap is confirmed
+   * or automatic. `asked` narrows what the request may do ('migration:resume' only resumes).
+   */
+  start(id: string, confirmSwap: boolean, asked?: MigrationActionName): Migration {
+    const either: MigrationActionName[] = confirmSwap ? ['swap', 'resume'] : ['run', 'resume'];
+    const row = this.guard(id, ...(asked ? [asked] : either));
     const others = this.o.journal
       .list(row.profileId)
       .filter(

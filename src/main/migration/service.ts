@@ -131,7 +131,7 @@ export class MigrationService {
       'migration:export': ({ id }) => this.export(id),
       'migration:run': async ({ id }) => this.start(id, false),
       'migration:pause': async ({ id }) => this.pause(id),
-      'migration:resume': async ({ id }) => this.start(id, false),
+      'migration:resume': async ({ id }) => this.runs.start(id, false, 'resume'),
       'migration:cancel': async ({ id }) => this.cancel(id),
       'migration:swap': async ({ id }) => this.start(id, true),
       'migration:validate': ({ id }) => this.validate(id),
