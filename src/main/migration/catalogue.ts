@@ -73,8 +73,14 @@ const copy: StepDef = {
   phase: 'B',
   title: 'Copy in batches',
   runs: 'per_batch',
-  why: ({ spec }) =>
-    `About ${spec.settings.batchRows.toLocaleString('en-US')} rows per batch, each batch one transaction over one time range; the high-water mark commits with the rows, so a resumed copy neither repeats nor skips a range.`,
+  why: ({ spec }) => {
+    const base = `About ${spec.settings.batchRows.toLocaleString('en-US')} rows per batch, each batch one transaction over one time range; the high-water mark commits with the rows, so a resumed copy neither repeats nor skips a range.`;
+    const n = spec.settings.copySessions ?? 1;
+    // The sliced copy (parallel-copy.ts) is not SQL a script can show: say what runs where.
+    return n > 1
+      ? `${base} Tidemark runs this copy in up to ${n} slices of equal time width, side by side on ${n} sessions (fewer when the profile's pool has fewer), each slice with its own high-water mark. The exported script runs the one-session loop shown here.`
+      : base;
+  },
   shown: ({ spec }) => {
     const r = rel(spec.names);
     return [

@@ -2,11 +2,13 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import { fingerprint, normalised } from '../../../test/support/fingerprint';
 import { psql, runPsqlFile } from '../../../test/support/psql';
-import { createTransactions, type Engine, plan, runToEnd, startEngine, why } from './test-harness';
+import { withTimescale } from '../../../test/support/timescale';
+import { createTransactions, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * The export is the engine: one database migrated by the engine, an identical
@@ -35,59 +37,6 @@ async function fixture(db: pg.Client): Promise<void> {
     CREATE STATISTICS public.same_stats (dependencies) ON account_id, symbol FROM public."${TABLE}";
     ALTER TABLE public."${TABLE}" ALTER COLUMN symbol SET STATISTICS 500;
   `);
-}
-
-/** Every object in the public schema (and our triggers on it), one line each, as the catalog describes it. */
-async function fingerprint(db: pg.Client): Promise<string[]> {
-  const { rows } = await db.query<{ line: string }>(`
-    WITH rels AS (SELECT c.oid, c.relname, c.relkind FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace)
-    SELECT 'relation ' || r.relname || ' kind=' || r.relkind::text || ' options=' || coalesce(array_to_string(c.reloptions, ','), '')
-           || ' acl=' || coalesce(c.relacl::text, '') || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
-           || ' bound=' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
-           || ' parent=' || coalesce((SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid), '')
-           || ' replident=' || c.relreplident::text || ' rls=' || c.relrowsecurity AS line
-      FROM rels r JOIN pg_class c ON c.oid = r.oid
-    UNION ALL
-    SELECT 'column ' || r.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
-           || ' notnull=' || a.attnotnull || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-           || ' identity=' || a.attidentity::text || ' generated=' || a.attgenerated::text
-           || ' comment=' || coalesce(col_description(r.oid, a.attnum), '') || ' acl=' || coalesce(a.attacl::text, '')
-           || ' options=' || coalesce(array_to_string(a.attoptions, ','), '')
-      FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-      LEFT JOIN pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum
-     WHERE r.relkind IN ('r', 'p', 'v', 'm')
-    UNION ALL
-    SELECT 'constraint ' || r.relname || '.' || k.conname || ' ' || pg_get_constraintdef(k.oid) || ' validated=' || k.convalidated
-           || ' comment=' || coalesce(obj_description(k.oid, 'pg_constraint'), '')
-      FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
-    UNION ALL
-    SELECT 'index ' || pg_get_indexdef(i.indexrelid) FROM rels r JOIN pg_index i ON i.indrelid = r.oid
-    UNION ALL
-    SELECT 'trigger ' || pg_get_triggerdef(t.oid) || ' enabled=' || t.tgenabled::text
-      FROM rels r JOIN pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
-    UNION ALL
-    SELECT 'view ' || r.relname || ' ' || pg_get_viewdef(r.oid) FROM rels r WHERE r.relkind IN ('v', 'm')
-    UNION ALL
-    SELECT 'owned ' || pg_describe_object(d.classid, d.objid, 0) || ' by ' || pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid)
-      FROM pg_depend d JOIN rels r ON r.oid = d.refobjid
-     WHERE d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-       AND (SELECT relkind FROM pg_class WHERE oid = d.objid) = 'S'
-    UNION ALL
-    SELECT 'statistics ' || pg_get_statisticsobjdef(s.oid) FROM pg_statistic_ext s WHERE s.stxnamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'policy ' || r.relname || '.' || p.polname || ' ' || coalesce(pg_get_expr(p.polqual, p.polrelid), '')
-      FROM rels r JOIN pg_policy p ON p.polrelid = r.oid
-  `);
-  return rows.map((r) => r.line);
-}
-
-/** The engine and the script each name things after their own migration id: make both say <id>. */
-function normalised(lines: string[], id: string): string[] {
-  const suffix = id.slice(0, 6);
-  return lines
-    .map((l) => l.split(id).join('<id>').split(suffix).join('<id>'))
-    .filter((l) => !/^\\(un)?restrict /.test(l))
-    .sort();
 }
 
 async function contents(db: pg.Client): Promise<string> {
@@ -170,5 +119,104 @@ describe.skipIf(!psql).each(testServers)('the export against the engine on %s', 
       expect(dumpA.some((l) => l.includes('PARTITION BY RANGE'))).toBe(true);
       expect(dumpB).toEqual(dumpA);
     }
+  });
+});
+
+type Q = { query: (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> };
+
+/** The hypertable's dimension, compression settings and policies (a job's hypertable_id differs by table). */
+async function hypertableFingerprint(db: Q, schema: string): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT 'dimension ' || d.column_name || ' ' || d.dimension_type || ' ' || coalesce(d.time_interval::text, '') AS line
+       FROM timescaledb_information.dimensions d WHERE d.hypertable_schema = $1
+     UNION ALL
+     SELECT 'compression ' || s.attname || ' segmentby=' || coalesce(s.segmentby_column_index::text, '')
+            || ' orderby=' || coalesce(s.orderby_column_index::text, '') || ' asc=' || coalesce(s.orderby_asc::text, '')
+       FROM timescaledb_information.compression_settings s WHERE s.hypertable_schema = $1
+     UNION ALL
+     SELECT 'job ' || j.proc_name || ' every ' || j.schedule_interval::text || ' scheduled=' || j.scheduled
+            || ' config=' || (j.config - 'hypertable_id')::text
+       FROM timescaledb_information.jobs j WHERE j.hypertable_schema = $1`,
+    [schema],
+  );
+  return rows.map((r) => String(r.line));
+}
+
+/**
+ * TimescaleDB (PGlite: one database, one connection at a time): the engine
+ * migrates a table in one schema, then, with the engine's pool closed, psql runs
+ * the export for an identical table in another; both schemas are compared with
+ * the schema's name and the migration ids normalised (no pg_dump: PGlite is
+ * PostgreSQL 17 and only Debian's pg_dump 15 is installed, which refuses a newer server).
+ */
+describe.skipIf(!psql)('the export against the engine on TimescaleDB', () => {
+  const viaEngineSchema = 'eq_engine';
+  const viaScriptSchema = 'eq_script';
+  const fixtureIn = async (q: Q, schema: string) => {
+    const rel = `${qIdent(schema)}.${qIdent(TABLE)}`;
+    await q.query(`CREATE SCHEMA ${qIdent(schema)}`);
+    await createTransactions(q, rel, 3_000, 20);
+    await q.query(`CREATE VIEW ${qIdent(schema)}."Same view" AS SELECT id, symbol, executed_at FROM ${rel}`);
+    await q.query(`COMMENT ON TABLE ${rel} IS 'the trades; it''s all here'`);
+    await q.query(`COMMENT ON COLUMN ${rel}.symbol IS 'ticker'`);
+    await q.query(`GRANT SELECT ON ${rel} TO PUBLIC`);
+    await q.query(`ALTER TABLE ${rel} ALTER COLUMN symbol SET STATISTICS 500`);
+  };
+  const contentsOf = async (q: Q, schema: string) => {
+    const { rows } = await q.query(
+      `SELECT md5(string_agg(t::text, E'\\n' ORDER BY t.id)) AS h, count(*)::int AS n FROM ${qIdent(schema)}.${qIdent(TABLE)} t`,
+    );
+    return `${rows[0]?.n} rows, md5 ${rows[0]?.h}`;
+  };
+
+  it('leaves the same hypertable, dependents, policies and rows whether the engine or psql runs the plan', async () => {
+    await withTimescale(async (ts) => {
+      const drop = `DROP SCHEMA IF EXISTS ${viaEngineSchema}, ${viaScriptSchema} CASCADE`;
+      let engine: Engine | undefined = startEngine(ts.profile({ poolSize: 1 }), ts.password);
+      const dataDir = engine.dataDir;
+      let client: pg.Client | undefined;
+      try {
+        const q: Q = { query: (sql, params) => engine!.query(sql, params) };
+        await q.query(drop);
+        await fixtureIn(q, viaEngineSchema);
+        await fixtureIn(q, viaScriptSchema);
+        const settings = { acceptCompositeKey: true, confirmedFreeBytes: 1e12, batchRows: 700 };
+        const viaEngine = await plan(engine, viaEngineSchema, TABLE, 'executed_at', 'timescaledb', settings);
+        const viaScript = await plan(engine, viaScriptSchema, TABLE, 'executed_at', 'timescaledb', settings);
+
+        const done = await runToEnd(engine, viaEngine.id);
+        expect(done.state, why(done)).toBe('swapped');
+        const { fileName, script } = await engine.service.call('migration:export', { id: viaScript.id });
+        const file = join(dataDir, fileName);
+        writeFileSync(file, script);
+        // The server takes one connection: psql gets it only once the engine's pool is closed.
+        await engine.close();
+        engine = undefined;
+        const server = { host: ts.info.host, port: ts.info.port, user: ts.info.user };
+        const target = { server, name: ts.info.database, password: ts.password } as unknown as TestDatabase;
+        const ran = await runPsqlFile(target, file);
+        expect(ran.out).not.toMatch(/ERROR/);
+        expect(ran.code).toBe(0);
+
+        client = new pg.Client({ ...ts.info, ssl: false });
+        client.on('error', () => {});
+        await client.connect();
+        const side = async (schema: string, id: string) =>
+          normalised(
+            [...(await fingerprint(client!, schema)), ...(await hypertableFingerprint(client!, schema))],
+            id,
+          );
+        const engineSide = await side(viaEngineSchema, viaEngine.id);
+        const scriptSide = await side(viaScriptSchema, viaScript.id);
+        expect(engineSide.length).toBeGreaterThan(30);
+        expect(engineSide.some((l) => l.startsWith('dimension executed_at'))).toBe(true);
+        expect(scriptSide).toEqual(engineSide);
+        expect(await contentsOf(client, viaScriptSchema)).toBe(await contentsOf(client, viaEngineSchema));
+        await client.query(drop);
+      } finally {
+        await client?.end().catch(() => {});
+        await engine?.close();
+      }
+    });
   });
 });

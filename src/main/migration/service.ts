@@ -5,14 +5,12 @@ import type { MigrationChannel } from '../../shared/channels/migration';
 import type { EventName, EventOf, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import type {
   Migration,
-  MigrationProgress,
-  MigrationState,
   MigrationSummary,
   TableSummary,
   TimescalePolicy,
   ValidationReport,
 } from '../../shared/migration';
-import { allowedActions, endingSteps } from '../../shared/migration-actions';
+import { busyStates } from '../../shared/migration-actions';
 import type { UpkeepReport } from '../../shared/partition-upkeep';
 import { AppError, invalidInput, notFound } from '../errors';
 import type { Logger } from '../logger';
@@ -21,11 +19,10 @@ import { findTableOid, listCandidates, readTable, readTimeRange, summarize, time
 import { exportScript } from './export';
 import { qi, qn } from './ident';
 import { MigrationJournal, type MigrationRow } from './journal';
-import { rel } from './names';
-import { allSteps, buildPlan, runSteps } from './plan';
+import { allSteps, buildPlan } from './plan';
 import { buildSpec, readPlanContext } from './plan-context';
 import { type Analysis, analyze, type PreflightRequest } from './preflight';
-import { Interrupted, StepRunner } from './runner';
+import { RunControl } from './run-control';
 import { targetOf } from './targets';
 import { maintainedTables, maintainPartitions } from './upkeep';
 import { validate } from './validate';
@@ -54,16 +51,11 @@ export interface MigrationServiceOptions {
   pools?: PoolManager;
 }
 
-const TERMINAL: MigrationState[] = ['cancelled', 'rolled_back', 'cleaned_up'];
-const BUSY: MigrationState[] = ['running', 'cancelling', 'rolling_back', 'cleaning_up'];
-
-type Active = { runner: StepRunner; done: Promise<void>; kind: 'run' | 'cancel' | 'rollback' | 'cleanup' };
-
 export class MigrationService {
   readonly journal: MigrationJournal;
   private readonly pools: PoolManager;
   private readonly ownsPools: boolean;
-  private readonly active = new Map<string, Active>();
+  private readonly runs: RunControl;
   private readonly now: () => Date;
   private readonly unsubscribe: (() => void) | undefined;
 
@@ -83,11 +75,20 @@ export class MigrationService {
       });
       this.ownsPools = true;
     }
+    this.runs = new RunControl({
+      journal: this.journal,
+      pools: this.pools,
+      events: options.events,
+      logger: options.logger,
+      now: this.now,
+      get: (id) => this.get(id),
+      row: (id) => this.row(id),
+    });
     // A profile edited or deleted: its sessions must use the new settings (never in the middle of a run).
     this.unsubscribe = options.events.subscribe?.((message) => {
       if (message.event !== 'profiles:changed') return;
       const id = (message.payload as { id: string }).id;
-      const busy = [...this.active.keys()].some((m) => this.journal.get(m)?.profileId === id);
+      const busy = this.journal.list(id).some((m) => this.runs.isWorking(m.id));
       if (!busy) void this.pools.invalidate(id);
     });
     this.recoverInterrupted();
@@ -96,7 +97,7 @@ export class MigrationService {
   /** Runs that were in progress when the app stopped: nothing runs them now, say so. */
   private recoverInterrupted(): void {
     for (const row of this.journal.list()) {
-      if (!BUSY.includes(row.state)) continue;
+      if (!busyStates.includes(row.state)) continue;
       const what = {
         running: 'running',
         cancelling: 'being cancelled',
@@ -130,7 +131,7 @@ export class MigrationService {
       'migration:export': ({ id }) => this.export(id),
       'migration:run': async ({ id }) => this.start(id, false),
       'migration:pause': async ({ id }) => this.pause(id),
-      'migration:resume': async ({ id }) => this.start(id, false),
+      'migration:resume': async ({ id }) => this.runs.start(id, false, 'resume'),
       'migration:cancel': async ({ id }) => this.cancel(id),
       'migration:swap': async ({ id }) => this.start(id, true),
       'migration:validate': ({ id }) => this.validate(id),
@@ -267,13 +268,7 @@ export class MigrationService {
   }
 
   discard(id: string): { id: string } {
-    const row = this.row(id);
-    if (row.state !== 'planned' && !TERMINAL.includes(row.state)) {
-      throw new AppError(
-        'conflict',
-        `This migration is ${row.state.replace('_', ' ')}: cancel or roll it back first.`,
-      );
-    }
+    this.runs.guard(id, 'discard');
     this.journal.delete(id);
     return { id };
   }
@@ -298,21 +293,8 @@ export class MigrationService {
       swappedAt: row.swappedAt,
       keepUntil: row.keepUntil,
       error: row.error,
-      allowedActions: this.allowedActions(row),
+      allowedActions: this.runs.allowed(row),
     };
-  }
-
-  private allowedActions(row: MigrationRow): MigrationSummary['allowedActions'] {
-    // An operation that ends the migration and was started (then failed or was cut short) is run again, never resumed.
-    const endingOp = this.journal
-      .steps(row.id)
-      .find((s) => endingSteps.includes(s.key) && s.state !== 'pending')?.key;
-    return allowedActions({
-      state: row.state,
-      swapped: row.swappedAt !== null,
-      working: this.active.has(row.id),
-      failedStep: row.state === 'failed' ? (endingOp ?? row.error?.step ?? null) : null,
-    });
   }
 
   get(id: string): Migration {
@@ -346,304 +328,31 @@ export class MigrationService {
     });
   }
 
-  // ------------------------------------------------------------------ background work
-
-  private runner(id: string): StepRunner {
-    return new StepRunner(
-      {
-        journal: this.journal,
-        withSession: (profileId, fn) => this.pools.withClient(profileId, fn),
-        sessionLimit: (profileId) => this.pools.sessionLimit(profileId),
-        emitProgress: (p: MigrationProgress) => this.options.events.emit('migration:progress', p),
-        emitSwapAttempt: (migrationId, direction, attempt, maxAttempts, nextRetryInMs) =>
-          this.options.events.emit('migration:swapAttempt', {
-            migrationId,
-            direction,
-            attempt,
-            maxAttempts,
-            nextRetryInMs,
-          }),
-        logger: this.options.logger,
-        now: this.now,
-      },
-      id,
-    );
-  }
-
-  private setState(
-    id: string,
-    state: MigrationState,
-    extra: Parameters<MigrationJournal['setState']>[2] = {},
-    message: string | null = null,
-  ) {
-    this.journal.setState(id, state, extra);
-    this.options.events.emit('migration:state', {
-      migrationId: id,
-      state,
-      message: message ?? extra.error?.message ?? null,
-    });
-  }
-
-  private launch(id: string, kind: Active['kind'], work: (runner: StepRunner) => Promise<void>): void {
-    const runner = this.runner(id);
-    const done = work(runner)
-      .catch((error) =>
-        this.options.logger.error({ err: error, migrationId: id }, 'migration work failed unexpectedly'),
-      )
-      .finally(() => {
-        if (this.active.get(id)?.runner === runner) this.active.delete(id);
-      });
-    this.active.set(id, { runner, done, kind });
-  }
-
-  /** Resolves when nothing runs for this migration (the CLI and tests wait on it). */
-  async whenIdle(id: string): Promise<Migration> {
-    for (let active = this.active.get(id); active; active = this.active.get(id)) await active.done;
-    return this.get(id);
-  }
-
-  private failure(row: MigrationRow, step: string | null, error: unknown): MigrationSummary['error'] {
-    const r = rel(row.spec.names);
-    const title =
-      row.plan.phases.flatMap((p) => p.steps).find((s) => s.key === step)?.title ?? step ?? 'the migration';
-    const what = error instanceof AppError ? error.message : ((error as Error)?.message ?? String(error));
-    const fresh = this.journal.get(row.id) ?? row;
-    const where =
-      fresh.swappedAt === null
-        ? `The original table ${r.source} is untouched and in use${row.spec.captureKey ? ' (the capture trigger stays on it so the migration can resume)' : ''}. Fix the cause and resume, or cancel to remove everything this migration created.`
-        : `The new table is in place as ${r.source}; the old one is kept as ${r.oldTable}. Fix the cause and resume, or roll back.`;
-    return {
-      step,
-      message: `"${title}" failed: ${what} ${where}`,
-      detail: (error as { detail?: string })?.detail ?? null,
-      at: this.now().toISOString(),
-    };
-  }
+  // ------------------------------------------------------------------ run control (run-control.ts)
 
   start(id: string, confirmSwap: boolean): Migration {
-    const row = this.row(id);
-    if (this.active.has(id)) {
-      throw new AppError(
-        'conflict',
-        `Migration ${id} is already running (${this.active.get(id)?.kind}). Pause it or wait for it.`,
-      );
-    }
-    const allowed: MigrationState[] = confirmSwap
-      ? ['ready_to_swap', 'paused', 'failed']
-      : ['planned', 'paused', 'failed'];
-    if (!allowed.includes(row.state)) {
-      const hint =
-        row.state === 'ready_to_swap'
-          ? 'It is ready to swap: confirm the swap.'
-          : row.state === 'swapped'
-            ? 'It has already swapped: validate, clean up or roll back.'
-            : '';
-      throw new AppError(
-        'conflict',
-        `Migration ${id} is ${row.state.replace(/_/g, ' ')}; it cannot be run now. ${hint}`.trim(),
-      );
-    }
-    if (
-      row.state === 'failed' &&
-      this.journal
-        .steps(id)
-        .some(
-          (s) => ['rollback', 'cancel', 'cleanup', 'rollback-drop'].includes(s.key) && s.state !== 'pending',
-        )
-    ) {
-      throw new AppError(
-        'conflict',
-        'This migration failed while being cancelled, rolled back or cleaned up: run that again.',
-      );
-    }
-    const others = this.journal
-      .list(row.profileId)
-      .filter(
-        (m) => m.id !== id && m.schema === row.schema && m.table === row.table && this.active.has(m.id),
-      );
-    if (others.length > 0)
-      throw new AppError('conflict', `Another migration of ${qn(row.schema, row.table)} is running.`);
-    this.setState(id, 'running');
-    this.launch(id, 'run', async (runner) => {
-      const steps = runSteps(row.spec).map((s) => s.key);
-      const swapAt = steps.indexOf('swap');
-      try {
-        await runner.run(steps.slice(0, swapAt), 'running');
-        if (row.spec.settings.swap.mode === 'confirm' && !confirmSwap && !this.journal.get(id)?.swappedAt) {
-          this.setState(id, 'ready_to_swap', {}, 'Copied and in sync. Confirm the swap when you are ready.');
-          runner.finish('ready_to_swap', 'Copied and in sync. Confirm the swap when you are ready.');
-          return;
-        }
-        await runner.run(steps.slice(swapAt), 'running');
-        this.setState(id, 'swapped');
-        runner.finish('swapped', null);
-        this.options.logger.info({ migrationId: id }, 'migration swapped and validated');
-      } catch (error) {
-        await this.afterInterruption(id, runner, error);
-      }
-    });
-    return this.get(id);
+    return this.runs.start(id, confirmSwap);
   }
-
-  private async afterInterruption(id: string, runner: StepRunner, error: unknown): Promise<void> {
-    if (error instanceof Interrupted) {
-      if (error.reason === 'stop') return;
-      if (error.reason === 'cancel') {
-        this.runCancel(id, runner);
-        return;
-      }
-      const p = runner.lastProgress;
-      const message = `Paused${p.step === 'copy' ? ` after batch ${p.batches} (${p.rowsCopied} rows copied)` : ''}. The source table is in use; resume to continue.`;
-      this.setState(id, 'paused', {}, message);
-      runner.finish('paused', message);
-      return;
-    }
-    const row = this.journal.get(id)!;
-    const failed = this.journal.steps(id).find((s) => s.state === 'failed' || s.state === 'running');
-    const err = this.failure(row, failed?.key ?? null, error);
-    this.options.logger.warn({ migrationId: id, error: err?.message }, 'migration step failed');
-    this.setState(id, 'failed', { error: err });
-    runner.finish('failed', err?.message ?? null);
-  }
-
   pause(id: string): Migration {
-    const active = this.active.get(id);
-    if (active?.kind !== 'run') throw new AppError('conflict', 'This migration is not running.');
-    active.runner.interrupt('pause');
-    return this.get(id);
+    return this.runs.pause(id);
   }
-
   cancel(id: string): Migration {
-    const row = this.row(id);
-    if (row.swappedAt) throw new AppError('conflict', 'The tables were already swapped: roll back instead.');
-    if (TERMINAL.includes(row.state))
-      throw new AppError('conflict', `This migration is already ${row.state.replace('_', ' ')}.`);
-    const active = this.active.get(id);
-    if (active) {
-      if (active.kind !== 'run') throw new AppError('conflict', 'This migration is busy; wait for it.');
-      active.runner.interrupt('cancel');
-      this.setState(id, 'cancelling');
-      return this.get(id);
-    }
-    if (row.state === 'planned') {
-      this.setState(id, 'cancelled', { finished: true });
-      return this.get(id);
-    }
-    this.runCancel(id, this.runner(id));
-    return this.get(id);
+    return this.runs.cancel(id);
   }
-
-  private runCancel(id: string, previous: StepRunner): void {
-    this.setState(id, 'cancelling');
-    const work = async (runner: StepRunner) => {
-      this.journal.resetSteps(id, ['cancel']);
-      try {
-        await runner.run(['cancel'], 'cancelling');
-        this.setState(
-          id,
-          'cancelled',
-          { finished: true },
-          'Cancelled: everything this migration created was removed; the original table is as it was.',
-        );
-        runner.finish('cancelled', null);
-      } catch (error) {
-        await this.failTerminalOp(id, runner, 'cancel', error);
-      }
-    };
-    if (this.active.get(id)?.runner === previous) {
-      // Called from inside the run that was cancelled: continue in the same slot.
-      const runner = this.runner(id);
-      this.active.set(id, {
-        runner,
-        done: work(runner).finally(() => this.active.delete(id)),
-        kind: 'cancel',
-      });
-    } else {
-      this.launch(id, 'cancel', work);
-    }
-  }
-
-  private async failTerminalOp(id: string, runner: StepRunner, op: string, error: unknown): Promise<void> {
-    if (error instanceof Interrupted && error.reason === 'stop') return;
-    const row = this.journal.get(id)!;
-    const what = error instanceof AppError ? error.message : ((error as Error)?.message ?? String(error));
-    const message = `The ${op} did not finish: ${what} Run the ${op} again once the cause is fixed.`;
-    this.setState(id, 'failed', { error: { step: op, message, detail: null, at: this.now().toISOString() } });
-    runner.finish('failed', message);
-    this.options.logger.warn({ migrationId: row.id, op, error: what }, 'migration operation failed');
-  }
-
   rollback(id: string): Migration {
-    const row = this.row(id);
-    if (TERMINAL.includes(row.state))
-      throw new AppError('conflict', `This migration is already ${row.state.replace('_', ' ')}.`);
-    if (!row.swappedAt) return this.cancel(id);
-    if (this.active.has(id))
-      throw new AppError('conflict', 'This migration is busy; pause it or wait, then roll back.');
-    this.setState(id, 'rolling_back');
-    this.journal.resetSteps(id, ['rollback', 'rollback-drop']);
-    this.launch(id, 'rollback', async (runner) => {
-      try {
-        await runner.run(['rollback', 'rollback-drop'], 'rolling_back');
-        this.setState(
-          id,
-          'rolled_back',
-          { finished: true },
-          'Rolled back: the original table is back under its name, with the rows written since the swap.',
-        );
-        runner.finish('rolled_back', null);
-      } catch (error) {
-        await this.failTerminalOp(id, runner, 'rollback', error);
-      }
-    });
-    return this.get(id);
+    return this.runs.rollback(id);
   }
-
   cleanup(id: string, confirmTableName: string | undefined): Migration {
-    const row = this.row(id);
-    if (!row.swappedAt || !(row.state === 'swapped' || row.state === 'failed')) {
-      throw new AppError(
-        'conflict',
-        `Cleanup comes after the swap; this migration is ${row.state.replace(/_/g, ' ')}.`,
-      );
-    }
-    if (this.active.has(id)) throw new AppError('conflict', 'This migration is busy; wait for it.');
-    const early = row.keepUntil !== null && this.now() < new Date(row.keepUntil);
-    // The name typed is the name of what is dropped, not of the live table.
-    const dropped = row.spec.names.oldTable;
-    if (early && confirmTableName !== dropped) {
-      throw invalidInput(
-        `The old table is kept until ${row.keepUntil}. To drop it now, type the name of the table cleanup drops (${dropped}) to confirm.`,
-        { confirmTableName: `Type ${dropped} to confirm.` },
-      );
-    }
-    this.setState(id, 'cleaning_up');
-    this.journal.resetSteps(id, ['cleanup']);
-    this.launch(id, 'cleanup', async (runner) => {
-      try {
-        await runner.run(['cleanup'], 'cleaning_up');
-        this.setState(
-          id,
-          'cleaned_up',
-          { finished: true },
-          `The old table ${rel(row.spec.names).oldTable} and the capture objects were dropped.`,
-        );
-        runner.finish('cleaned_up', null);
-      } catch (error) {
-        await this.failTerminalOp(id, runner, 'cleanup', error);
-      }
-    });
-    return this.get(id);
+    return this.runs.cleanup(id, confirmTableName);
+  }
+  /** Resolves when nothing runs for this migration (the CLI and tests wait on it). */
+  whenIdle(id: string): Promise<Migration> {
+    return this.runs.whenIdle(id);
   }
 
   async validate(id: string): Promise<ValidationReport> {
-    const row = this.row(id);
-    if (!row.swappedAt || TERMINAL.includes(row.state)) {
-      throw new AppError(
-        'conflict',
-        'Validation compares the new table with the old one: it runs after the swap and before cleanup or rollback.',
-      );
-    }
+    // Validation compares the new table with the old one: after the swap, before cleanup or rollback.
+    const row = this.runs.guard(id, 'validate');
     const report = await this.session(row.profileId, async (db) => {
       const { rows } = await db.query<{ t: string }>(`SELECT current_setting('statement_timeout') AS t`);
       // Comparing contents reads both tables whole: longer than a monitoring query may take.
@@ -672,9 +381,9 @@ export class MigrationService {
   /** Stops every run at its next safe point without marking anything (as if the app closed), then closes the pool. */
   async close(): Promise<void> {
     this.unsubscribe?.();
-    for (const { runner } of this.active.values()) runner.interrupt('stop');
+    const stopped = this.runs.stopAll();
     if (this.ownsPools) await this.pools.closeAll();
-    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    await stopped;
   }
 }
 
