@@ -15,6 +15,7 @@ export const alertKinds = [
   'partition_upkeep',
   'slot_retention',
   'wraparound',
+  'disk_full',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -128,6 +129,17 @@ export const alertRulesSchema = z
       .number({ error: 'Wraparound must be a number (percent).' })
       .gt(0, 'Wraparound must be above 0 %.')
       .max(100, 'Wraparound must be at most 100 %.'),
+    /**
+     * Disk full: every database of the server (the latest sample) at the fitted
+     * rate reaches the profile's disk size within this many days. Only for a
+     * profile with a disk size.
+     */
+    diskFullEnabled: z.boolean(),
+    diskFullDays: z
+      .number({ error: 'Disk-full days must be a number.' })
+      .int('Disk-full days must be a whole number.')
+      .min(1, 'Disk-full days must be at least 1.')
+      .max(3650, 'Disk-full days must be at most 3650.'),
   })
   .refine((r) => r.growthFloorBytes < r.sizeCriticalBytes, {
     message:
@@ -157,6 +169,8 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
   slotRetainedBytes: 10 * GiB,
   wraparoundEnabled: true,
   wraparoundPct: 50,
+  diskFullEnabled: true,
+  diskFullDays: 14,
 };
 
 /** What a rate or forecast of this profile needs before it is shown or alerts. */

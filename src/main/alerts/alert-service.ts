@@ -17,6 +17,7 @@ import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';
 import { type AlertDraft, AlertRepository, subjectKey } from './alert-repository';
 import { checkDiskFacts } from './disk-check';
+import { DiskFullCheck } from './disk-full-check';
 import { kindTitles } from './messages';
 import type { Notifier } from './notifier';
 import { checkUpkeep } from './partition-check';
@@ -50,6 +51,7 @@ const STORAGE_KINDS: ReadonlySet<AlertKind> = new Set([
   'size_critical',
   'forecast_warning',
   'relation_size',
+  'disk_full',
 ]);
 /** Raised from the disk facts stored with a sample. */
 const DISK_KINDS: ReadonlySet<AlertKind> = new Set(['slot_retention', 'wraparound']);
@@ -79,6 +81,7 @@ export class AlertService {
   private readonly storage: StorageCheck;
   private readonly status: StatusQuery;
   private readonly diskFacts: DiskFactsRepository;
+  private readonly diskFull: DiskFullCheck;
   private readonly log: Logger;
   private unsubscribe: (() => void) | undefined;
 
@@ -88,6 +91,7 @@ export class AlertService {
     this.store = new AlertRepository(deps.db);
     this.status = new StatusQuery(deps.db);
     this.diskFacts = new DiskFactsRepository(deps.db);
+    this.diskFull = new DiskFullCheck(deps.db, deps.forecast);
     this.storage = new StorageCheck(
       new StorageEvaluator({ reader: new SamplePairReader(deps.db), forecast: deps.forecast }),
       new SampledRelations(deps.db),
@@ -131,8 +135,9 @@ export class AlertService {
     const { rules } = this.rules.get(profileId);
     const verdict = this.storage.run(profileId, sampleId, rules, this.relationRules.list(profileId), now);
     const disk = checkDiskFacts(this.diskFacts.ofSample(sampleId), rules);
-    const drafts = [...verdict.drafts, ...disk.drafts];
     const profile = this.deps.profiles.get(profileId);
+    const full = this.diskFull.run(profile, serverName(profile), sampleId, rules, now);
+    const drafts = [...verdict.drafts, ...disk.drafts, ...full];
     // What no longer holds ends first, so retention after a raise counts it as resolved.
     const held = new Set(drafts.map((d) => `${d.kind} ${subjectKey(d.subject)}`));
     for (const alert of this.store.activeOf(profileId, now)) {

@@ -23,6 +23,8 @@ interface Row {
   slot_retained_bytes: number;
   wraparound_enabled: number;
   wraparound_pct: number;
+  disk_full_enabled: number;
+  disk_full_days: number;
 }
 
 const fromRow = (r: Row): AlertRules => ({
@@ -46,6 +48,8 @@ const fromRow = (r: Row): AlertRules => ({
   slotRetainedBytes: r.slot_retained_bytes,
   wraparoundEnabled: r.wraparound_enabled === 1,
   wraparoundPct: r.wraparound_pct,
+  diskFullEnabled: r.disk_full_enabled === 1,
+  diskFullDays: r.disk_full_days,
 });
 
 const toRow = (profileId: string, r: AlertRules, at: number) => ({
@@ -71,6 +75,8 @@ const toRow = (profileId: string, r: AlertRules, at: number) => ({
   slotRetainedBytes: r.slotRetainedBytes,
   wraparoundEnabled: r.wraparoundEnabled ? 1 : 0,
   wraparoundPct: r.wraparoundPct,
+  diskFullEnabled: r.diskFullEnabled ? 1 : 0,
+  diskFullDays: r.diskFullDays,
 });
 
 /**
@@ -93,12 +99,12 @@ export class RulesRepository {
           relation_growth_enabled, relation_growth_pct, size_critical_enabled, size_critical_bytes,
           forecast_enabled, forecast_days, server_down_enabled, server_down_minutes, growth_window_hours,
           growth_per_day_enabled, growth_per_day_bytes, rate_window_hours, rate_min_samples, slot_retained_enabled,
-          slot_retained_bytes, wraparound_enabled, wraparound_pct, updated_at)
+          slot_retained_bytes, wraparound_enabled, wraparound_pct, disk_full_enabled, disk_full_days, updated_at)
         VALUES (@profileId, @growthWarningEnabled, @growthWarningPct, @growthFloorBytes, @relationGrowthEnabled,
           @relationGrowthPct, @sizeCriticalEnabled, @sizeCriticalBytes, @forecastEnabled, @forecastDays,
           @serverDownEnabled, @serverDownMinutes, @growthWindowHours, @growthPerDayEnabled, @growthPerDayBytes,
           @rateWindowHours, @rateMinSamples, @slotRetainedEnabled, @slotRetainedBytes, @wraparoundEnabled,
-          @wraparoundPct, @at)
+          @wraparoundPct, @diskFullEnabled, @diskFullDays, @at)
         ON CONFLICT (profile_id) DO UPDATE SET
           growth_warning_enabled = excluded.growth_warning_enabled,
           growth_warning_pct = excluded.growth_warning_pct,
@@ -120,6 +126,8 @@ export class RulesRepository {
           slot_retained_bytes = excluded.slot_retained_bytes,
           wraparound_enabled = excluded.wraparound_enabled,
           wraparound_pct = excluded.wraparound_pct,
+          disk_full_enabled = excluded.disk_full_enabled,
+          disk_full_days = excluded.disk_full_days,
           updated_at = excluded.updated_at`),
       delete: db.prepare<[string]>('DELETE FROM alert_rules WHERE profile_id = ?'),
     };

@@ -41,6 +41,8 @@ const RULES: Array<{ name: RuleName; type: string }> = [
   { name: 'forecastDays', type: 'forecast (growth toward the critical size)' },
   { name: 'rateWindowHours', type: 'rates and forecasts: history they need' },
   { name: 'rateMinSamples', type: 'rates and forecasts: samples they need' },
+  { name: 'diskFullEnabled', type: 'disk full (needs the profile’s disk size)' },
+  { name: 'diskFullDays', type: 'disk full (needs the profile’s disk size)' },
   { name: 'serverDownEnabled', type: 'heartbeat rule' },
   { name: 'serverDownMinutes', type: 'heartbeat rule' },
 ];
@@ -87,7 +89,7 @@ function show(name: RuleName, value: AlertRules[RuleName]): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (name.endsWith('Bytes')) return `${formatBytes(value)} (${value})`;
   if (name.endsWith('Pct')) return `${value} %`;
-  if (name === 'forecastDays') return `${value} days`;
+  if (name === 'forecastDays' || name === 'diskFullDays') return `${value} days`;
   if (name === 'serverDownMinutes') return `${value} min`;
   if (name.endsWith('Hours')) return `${value} h`;
   if (name === 'rateMinSamples') return `${value} samples`;

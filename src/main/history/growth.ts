@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DEFAULT_ALERT_RULES, rateRequirementOf } from '../../shared/alerts';
+import { reachOf } from '../../shared/reach';
 import type { Growth, RateRequirement } from '../../shared/storage';
 import type { Lookup } from './lookup';
 import { fitRate, type Reading } from './rate-fit';
@@ -10,9 +11,6 @@ export const DEFAULT_THRESHOLD_BYTES = DEFAULT_ALERT_RULES.sizeCriticalBytes;
 
 /** What a rate needs when the caller has no rules at hand (the defaults). */
 export const DEFAULT_RATE_REQUIREMENT = rateRequirementOf(DEFAULT_ALERT_RULES);
-
-/** Forecasts further out than this are "never" (and beyond what a Date can hold, eventually). */
-const HORIZON_MS = 100 * 365 * DAY_MS;
 
 /** The rate is fitted over the last 7 days of readings (or the required window, if longer). */
 export const BASIS_MS = 7 * DAY_MS;
@@ -90,25 +88,5 @@ export class GrowthQuery {
   }
 }
 
-/**
- * When `thresholdBytes` is reached from the `latest` reading at `bytesPerDay`:
- * already (the latest reading's time, 0 days), never (flat, shrinking, or past
- * a century: nulls), or at a date with the days left from `now`.
- */
-export function reachOf(
-  latest: Reading,
-  bytesPerDay: number,
-  thresholdBytes: number,
-  now: Date,
-): { reachesAt: string | null; daysLeft: number | null } {
-  if (latest.bytes >= thresholdBytes) return { reachesAt: new Date(latest.t).toISOString(), daysLeft: 0 };
-  const never = { reachesAt: null, daysLeft: null };
-  if (bytesPerDay <= 0) return never;
-  const nowMs = now.getTime();
-  const reachesAt = latest.t + ((thresholdBytes - latest.bytes) / bytesPerDay) * DAY_MS;
-  if (reachesAt - nowMs > HORIZON_MS) return never;
-  return {
-    reachesAt: new Date(reachesAt).toISOString(),
-    daysLeft: Math.max(0, (reachesAt - nowMs) / DAY_MS),
-  };
-}
+/** Re-exported for the fleet overview and the disk-full alert. */
+export { reachOf };

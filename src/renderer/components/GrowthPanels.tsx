@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { formatSpan } from '../../shared/span';
 import type { Grower, Growth } from '../../shared/storage';
 import { useNow } from '../lib/clock';
+import { diskFullText } from '../lib/disk-full';
 import {
   chartRangeLabels,
   exactTime,
@@ -12,7 +13,7 @@ import {
   formatSignedPct,
   formatThreshold,
 } from '../lib/format';
-import { useStorage, useStores } from '../stores';
+import { useProfiles, useStorage, useStores } from '../stores';
 import type { GrowerRange } from '../stores/storage';
 import { RangeButtons } from './RangeButtons';
 import { Bytes, GrowthOver, KindBadge, LoadError } from './Values';
@@ -63,6 +64,10 @@ export function GrowthCard() {
   const now = useNow();
   const g = growth.data;
   const forecast = g ? forecastText(g, now) : null;
+  const profileId = useStorage((s) => s.profileId);
+  const latest = useStorage((s) => s.overview.data?.latest ?? null);
+  const diskBytes = useProfiles((s) => s.profiles.find((p) => p.id === profileId)?.diskBytes ?? null);
+  const disk = g ? diskFullText(g, latest, diskBytes, now) : null;
 
   return (
     <section className="card growth" aria-labelledby="growth-title" data-testid="growth-card">
@@ -85,6 +90,11 @@ export function GrowthCard() {
           <p className={`forecast tone-${forecast!.tone}`} data-testid="forecast" aria-live="polite">
             {g.reachesAt ? <span title={exactTime(g.reachesAt)}>{forecast!.text}</span> : forecast!.text}
           </p>
+          {disk ? (
+            <p className={`forecast tone-${disk.tone}`} data-testid="disk-full-forecast">
+              {disk.text}
+            </p>
+          ) : null}
         </>
       ) : growth.loading ? (
         <p className="muted">Loading…</p>

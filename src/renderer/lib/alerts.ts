@@ -16,6 +16,7 @@ export const alertKindLabels: Record<AlertKind, string> = {
   partition_upkeep: 'Partitions need upkeep',
   slot_retention: 'Inactive slot retaining WAL',
   wraparound: 'Transaction IDs near wraparound',
+  disk_full: 'Disk full soon',
 };
 
 /** One line on what made the rule fire, for tooltips and the Alerts page. */
@@ -35,6 +36,8 @@ export const alertKindHints: Record<AlertKind, string> = {
     'An inactive replication slot keeps more WAL than the threshold: pg_wal cannot be cleaned past it until its consumer returns or the slot is dropped.',
   wraparound:
     'A database’s transaction-ID or multixact age is above the threshold share of wraparound (2^31); autovacuum is already freezing aggressively.',
+  disk_full:
+    'At the rate fitted over enough history, every database of the server together (the latest sample) fills the profile’s disk size within the disk-full window.',
 };
 
 export const severityLabels = { warning: 'Warning', critical: 'Critical' } as const;
@@ -51,6 +54,7 @@ const kindRank: Record<AlertKind, number> = {
   partition_upkeep: 6,
   wraparound: 1,
   slot_retention: 2,
+  disk_full: 1,
 };
 
 /** Most severe first, then the broadest, then the newest. */
@@ -152,6 +156,7 @@ export const switchRules = [
   'serverDownEnabled',
   'slotRetainedEnabled',
   'wraparoundEnabled',
+  'diskFullEnabled',
 ] as const;
 export type SwitchRule = (typeof switchRules)[number];
 export type ValueRule = Exclude<keyof AlertRules, SwitchRule>;
@@ -162,7 +167,7 @@ export const isByteRule = (rule: string): rule is ByteRule => (byteRules as read
 export function defaultText(rule: ValueRule, rules: AlertRules): string {
   const value = rules[rule];
   if (isByteRule(rule)) return `${bytesToGib(value)} GiB`;
-  if (rule === 'forecastDays') return `${value} ${value === 1 ? 'day' : 'days'}`;
+  if (rule === 'forecastDays' || rule === 'diskFullDays') return `${value} ${value === 1 ? 'day' : 'days'}`;
   if (rule === 'serverDownMinutes') return `${value} min`;
   if (rule === 'growthWindowHours' || rule === 'rateWindowHours') return `${value} h`;
   if (rule === 'rateMinSamples') return `${value} samples`;

@@ -102,6 +102,18 @@ export const sizeRules: RuleSpec[] = [
     hint: 'At the growth rate fitted over the history (the median of the slopes between samples), the database would reach the critical size within this many days.',
   },
   {
+    id: 'disk-full',
+    title: 'Disk full',
+    switch: 'diskFullEnabled',
+    value: {
+      rule: 'diskFullDays',
+      name: 'Disk full:',
+      text: 'warn when the disk is full within',
+      unit: 'days',
+    },
+    hint: 'Only for a profile with a disk size. Every database of the server together (their sum in the latest sample) at the same fitted rate; pg_wal and other files on the volume are not counted.',
+  },
+  {
     id: 'rate-window',
     title: 'Rate history',
     value: { rule: 'rateWindowHours', name: 'Rate history:', text: 'a rate needs samples over', unit: 'h' },

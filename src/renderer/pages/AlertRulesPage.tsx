@@ -331,8 +331,9 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
             {defaultText('sizeCriticalBytes', DEFAULT_ALERT_RULES)}, a forecast window of{' '}
             {defaultText('forecastDays', DEFAULT_ALERT_RULES)} from a rate fitted over at least{' '}
             {defaultText('rateWindowHours', DEFAULT_ALERT_RULES)} and{' '}
-            {defaultText('rateMinSamples', DEFAULT_ALERT_RULES)}, and server down after{' '}
-            {defaultText('serverDownMinutes', DEFAULT_ALERT_RULES)}, every rule on.
+            {defaultText('rateMinSamples', DEFAULT_ALERT_RULES)}, disk full within{' '}
+            {defaultText('diskFullDays', DEFAULT_ALERT_RULES)} (profiles with a disk size), and server down
+            after {defaultText('serverDownMinutes', DEFAULT_ALERT_RULES)}, every rule on.
           </p>
         </ConfirmDialog>
       ) : null}
