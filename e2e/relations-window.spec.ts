@@ -61,6 +61,8 @@ test('50,000 relations: the table opens on a window and scrolls to the last', as
     await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     await expect(last).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 60_000 });
+  // The last row is at the bottom of the table's own scroll box, once the page shows that box.
+  await scroller.evaluate((el) => el.scrollIntoView({ block: 'end' }));
   await expect(last).toBeInViewport();
   expect(await page.getByTestId('relation-row').count()).toBeLessThan(200);
 
