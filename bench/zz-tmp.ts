@@ -1,0 +1,2 @@
+import { run } from './overview.bench';
+void run();
