@@ -1,2 +1,0 @@
-import { run } from './overview.bench';
-void run();
