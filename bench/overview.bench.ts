@@ -50,6 +50,7 @@ export async function run(): Promise<void> {
       `  built in ${built.ms.toFixed(0)} ms (median of ${RUNS} below: main's time incl. JSON, bytes sent)`,
     );
     measure('before: storage:overview (every relation)', () => r.history.overview(p));
+    measure('after: storage:overview without relations', () => r.history.overview(p, { relations: false }));
     const page = (q: object) => () => r.history.relationPage(p, relationPageRequestSchema.parse(q));
     measure('after: first screen, 100 rows by total', page({ limit: 100 }));
     measure('after: first screen, 100 rows by name', page({ sort: { key: 'name', dir: 'asc' }, limit: 100 }));

@@ -168,6 +168,41 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       );
     });
 
+    await test.step('at 1280 and 900 px: name, kind, total and growth in view, the rest scrolls with a cue', async () => {
+      for (const width of [1280, 900]) {
+        await page.setViewportSize({ width, height: 860 });
+        const orders = relationRow(page, 'public.orders');
+        await orders.scrollIntoViewIfNeeded();
+        // In view means not clipped by the table's own horizontal scroll either.
+        await expect(orders.getByRole('button', { name: 'orders', exact: true })).toBeInViewport({
+          ratio: 1,
+        });
+        await expect(orders.locator('.kind')).toBeInViewport({ ratio: 1 });
+        await expect(orders.getByTestId('cell-total')).toBeInViewport({ ratio: 1 });
+        await expect(orders.getByTestId('cell-growth')).toBeInViewport({ ratio: 1 });
+      }
+      // At 900 px the breakdown overflows: the table says so, and the name stays put when it scrolls.
+      await expect(page.getByTestId('scroll-cue')).toBeVisible();
+      const scroller = page.getByTestId('relations-scroll');
+      await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+      await expect(page.getByTestId('scroll-cue')).toHaveCount(0);
+      await expect(
+        relationRow(page, 'public.orders').getByRole('button', { name: 'orders', exact: true }),
+      ).toBeInViewport({ ratio: 1 });
+      await scroller.evaluate((el) => el.scrollTo({ left: 0 }));
+      // The column chooser hides a column, and it stays hidden after a reload.
+      await page.getByTestId('column-chooser').locator('summary').click();
+      await page.getByTestId('column-chooser').getByLabel('Heap').uncheck();
+      await expect(relationRow(page, 'public.orders').getByTestId('cell-heap')).toHaveCount(0);
+      await page.reload();
+      await expect(relationRow(page, 'public.orders').getByTestId('cell-total')).toBeVisible();
+      await expect(relationRow(page, 'public.orders').getByTestId('cell-heap')).toHaveCount(0);
+      await page.getByTestId('column-chooser').locator('summary').click();
+      await page.getByTestId('column-chooser').getByLabel('Heap').check();
+      await page.getByTestId('column-chooser').locator('summary').click();
+      await page.setViewportSize({ width: 1280, height: 860 });
+    });
+
     await test.step('the table sorts and filters', async () => {
       const totalHeader = page.getByRole('columnheader', { name: /^Total/ });
       await expect(totalHeader).toHaveAttribute('aria-sort', 'descending');

@@ -2,6 +2,7 @@ import './zod-setup';
 import './styles/theme.css';
 import './styles/app.css';
 import './styles/data.css';
+import './styles/relations.css';
 import './styles/alerts.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

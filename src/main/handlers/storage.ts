@@ -24,9 +24,9 @@ export function storageHandlers(
   };
 
   return {
-    'storage:overview': ({ profileId }) => {
+    'storage:overview': ({ profileId, relations }) => {
       s.profiles.get(profileId);
-      return history.overview(profileId);
+      return history.overview(profileId, { relations });
     },
     'storage:children': ({ profileId, relationId }) => history.children(profileId, relationId),
     'storage:relations': ({ profileId, query }) => history.relationPage(profileId, query),

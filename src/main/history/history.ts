@@ -144,8 +144,8 @@ export class History implements HistoryStore {
 
   // ---- reads (handlers; contract shapes) ----
 
-  overview(profileId: string): StorageOverview {
-    return this.overviews.overview(profileId);
+  overview(profileId: string, options: { relations?: boolean } = {}): StorageOverview {
+    return this.overviews.overview(profileId, options);
   }
 
   /** A window of the latest sample's relations: sort, filter and search done here. */

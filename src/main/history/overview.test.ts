@@ -19,6 +19,14 @@ function withPieces(at: number, grow = 0) {
 }
 
 describe('storage overview', () => {
+  it('leaves the relations out when asked (the Storage page reads them in windows)', () => {
+    const r = rig();
+    const p = r.addProfile();
+    saveMany(r, p, [withPieces(T0 - DAY_MS), withPieces(T0, 5 * MiB)]);
+    const o = r.history.overview(p, { relations: false });
+    expect(o.relations).toEqual([]);
+    expect(o.latest?.databaseBytes).toBe(r.history.overview(p).latest?.databaseBytes);
+  });
   it('lists only top-level relations; chunks and partitions appear only on drill-down', () => {
     const r = rig();
     const p = r.addProfile();

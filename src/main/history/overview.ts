@@ -53,7 +53,8 @@ export class OverviewQuery {
     };
   }
 
-  overview(profileId: string): StorageOverview {
+  /** relations: false leaves the list empty, for a caller that reads it in windows. */
+  overview(profileId: string, { relations = true }: { relations?: boolean } = {}): StorageOverview {
     this.lookup.profile(profileId);
     const { status } = this.status.of(profileId);
     const latest = this.stmts.latest.get(profileId);
@@ -75,7 +76,7 @@ export class OverviewQuery {
         })),
         gaps: JSON.parse(latest.gaps) as string[],
       },
-      relations: this.relations.topLevel(latest.id, windowAt(latest.taken_at, 7 * DAY_MS)),
+      relations: relations ? this.relations.topLevel(latest.id, windowAt(latest.taken_at, 7 * DAY_MS)) : [],
       status,
     };
   }

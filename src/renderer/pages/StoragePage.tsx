@@ -343,7 +343,7 @@ function StorageBody({ profile }: { profile: Profile }) {
         <SchedulePanel profileId={profile.id} />
       </div>
 
-      {data?.latest ? <RelationsTable relations={data.relations} /> : null}
+      {data?.latest ? <RelationsTable /> : null}
       {data?.latest ? <DiskFactsSections profileId={profile.id} /> : null}
     </div>
   );

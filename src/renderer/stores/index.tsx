@@ -17,6 +17,7 @@ import { createNotificationsStore, type NotificationsState } from './notificatio
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
 import { createProfilesStore, type ProfilesState } from './profiles';
 import { createRelationRulesStore, type RelationRulesState } from './relation-rules';
+import { createRelationWindowStore, type RelationWindowState } from './relation-window';
 import { createRulesStore, type RulesState } from './rules';
 import { createScheduleStore, type ScheduleStoreState } from './schedule';
 import { createSettingsStore, type SettingsState } from './settings';
@@ -33,6 +34,7 @@ export function createStores(client: RendererClient, win: Window) {
   const profileForm = createProfileFormStore({ client, profiles, navigation, unlock });
   const discover = createDiscoverStore(client, profiles);
   const storage = createStorageStore({ client, profiles, unlock, win });
+  const relationWindow = createRelationWindowStore(client);
   const health = createHealthStore(client);
   const fleet = createFleetStore(client);
   const diskFacts = createDiskFactsStore(client);
@@ -67,6 +69,7 @@ export function createStores(client: RendererClient, win: Window) {
     profileForm,
     discover,
     storage,
+    relationWindow,
     diskFacts,
     health,
     fleet,
@@ -177,6 +180,8 @@ export const useDiscover = <T,>(selector: (s: DiscoverState) => T): T =>
 export const useUnlock = <T,>(selector: (s: UnlockState) => T): T => useStore(useStores().unlock, selector);
 export const useStorage = <T,>(selector: (s: StorageState) => T): T =>
   useStore(useStores().storage, selector);
+export const useRelationWindow = <T,>(selector: (s: RelationWindowState) => T): T =>
+  useStore(useStores().relationWindow, selector);
 export const useHealth = <T,>(selector: (s: HealthState) => T): T => useStore(useStores().health, selector);
 export const useFleet = <T,>(selector: (s: FleetState) => T): T => useStore(useStores().fleet, selector);
 export const useSchedule = <T,>(selector: (s: ScheduleStoreState) => T): T =>

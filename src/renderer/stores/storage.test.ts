@@ -3,7 +3,7 @@ import type { Channel, EventMessage, RequestOf } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import type { RelationRow, StorageOverview } from '../../shared/storage';
 import type { RendererClient } from '../client';
-import { filterRelations, sortRelations } from '../components/RelationsTable';
+import { sortRelations } from '../lib/relations';
 import { createProfilesStore } from './profiles';
 import { scheduleFieldErrors } from './schedule';
 import { createStorageStore, parseThreshold } from './storage';
@@ -51,11 +51,6 @@ describe('the relations table', () => {
       'big',
       'locked',
     ]);
-  });
-  it('filters on schema.name and kind', () => {
-    expect(filterRelations(rows, 'SALES.b', 'all').map((r) => r.name)).toEqual(['big']);
-    expect(filterRelations(rows, '', 'partitioned').map((r) => r.name)).toEqual(['big']);
-    expect(filterRelations(rows, 'l', 'table').map((r) => r.name)).toEqual(['small', 'locked']);
   });
 });
 

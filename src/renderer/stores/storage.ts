@@ -292,7 +292,9 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
       },
 
       loadOverview() {
-        return load('overview', (profileId) => client.invoke('storage:overview', { profileId }));
+        return load('overview', (profileId) =>
+          client.invoke('storage:overview', { profileId, relations: false }),
+        );
       },
 
       async sampleNow() {

@@ -39,7 +39,11 @@ export type DemoStatus = z.infer<typeof demoStatusSchema>;
 
 export const storageChannels = {
   /** The Storage page: latest sample, its relations, and whether the server answers. */
-  'storage:overview': { request: profileIdRequest, response: storageOverviewSchema },
+  'storage:overview': {
+    // relations: false for the Storage page, which reads them in windows (storage:relations).
+    request: profileIdRequest.extend({ relations: z.boolean().default(true) }),
+    response: storageOverviewSchema,
+  },
   /** A window of the latest sample's relations, sorted, filtered and searched in main. */
   'storage:relations': {
     request: profileIdRequest.extend({ query: relationPageRequestSchema }),
