@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Banners } from './components/Banners';
 import { Header } from './components/Header';
+import { Keyboard } from './components/Keyboard';
 import { storageTitle } from './components/ProfileLayout';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
@@ -69,6 +70,7 @@ export function App() {
         </main>
       </div>
       <UnlockDialog />
+      <Keyboard />
       <Toasts />
     </div>
   );
