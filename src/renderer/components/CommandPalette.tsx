@@ -1,6 +1,6 @@
 import './CommandPalette.css';
 import { Command } from 'cmdk';
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { RelationRow } from '../../shared/storage';
 import { relationKindLabels } from '../lib/format';
 import { stateLabels, targetLabels } from '../lib/migration';
@@ -51,6 +51,9 @@ export function CommandPalette() {
 function PaletteDialog() {
   const { palette, navigation, storage } = useStores();
   const titleId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  // After the Modal's showModal() (a child's effect runs first), which focuses the dialog itself.
+  useEffect(() => input.current?.focus(), []);
   const profiles = useProfiles((s) => s.profiles);
   const profileId = usePalette((s) => s.profileId);
   const search = usePalette((s) => s.search);
@@ -91,7 +94,7 @@ function PaletteDialog() {
             current ? `Go to a server, page, or a relation of ${current.name}…` : 'Go to a server or page…'
           }
           aria-label="Go to"
-          autoFocus
+          ref={input}
         />
         <Command.List label="Places to go">
           <Command.Empty>Nothing matches.</Command.Empty>
