@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeKey, startSshd } from '../test/support/sshd';
 import { expect, test } from './support/fixtures';
+import { profileTab } from './support/profiles';
 
 /** Fills the form for the test server; the caller picks the password mode. */
 async function fillServer(page: Page, name: string, server: { host: string; port: number; user: string }) {
@@ -52,11 +53,8 @@ test('a profile that asks for its password: unlock dialog, duplicate, delete', a
   await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { name: 'Asks every time' })).toBeVisible();
-  // A new server opens on its Storage tab; the connection test is on its Connection tab.
-  await page
-    .getByRole('navigation', { name: 'Asks every time sections' })
-    .getByRole('link', { name: 'Connection' })
-    .click();
+  // A new profile lands on its Storage page; Test connection is on its Connection page.
+  await profileTab(page, 'Asks every time', 'Connection').click();
 
   // The first test needs the password: a dialog asks for it.
   await page.getByRole('button', { name: 'Test connection' }).click();
@@ -74,13 +72,18 @@ test('a profile that asks for its password: unlock dialog, duplicate, delete', a
   await expect(dialog).toHaveCount(0);
   await expect(page.getByTestId('test-result')).toHaveAttribute('data-state', 'ok');
 
-  // Duplicate opens the copy's form.
-  await page.getByRole('button', { name: 'Duplicate' }).click();
-  await expect(page.getByRole('heading', { name: /^Edit “Asks every time \(copy\)”$/ })).toBeVisible();
+  // Duplicate opens an unsaved copy in the Add server form: nothing is stored until Save.
+  await page.getByRole('link', { name: 'Duplicate' }).click();
+  await expect(page.getByRole('heading', { name: 'Add a copy of “Asks every time”' })).toBeVisible();
+  await expect(page.getByLabel('Name')).toHaveValue('Asks every time (copy)');
+  await expect(page.getByLabel('Host')).toHaveValue(postgres.host);
+  await expect(page.getByLabel('Asked for once each time Tidemark starts')).toBeChecked();
+  await expect(page.getByTestId('sidebar-profile')).toHaveCount(1);
   await page.getByLabel('Name').fill('The copy');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { name: 'The copy' })).toBeVisible();
   await expect(page.getByTestId('sidebar-profile')).toHaveCount(2);
+  await profileTab(page, 'The copy', 'Connection').click();
 
   // Delete asks first; Cancel keeps the profile.
   await page.getByRole('button', { name: 'Delete…' }).click();

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Banners } from './components/Banners';
 import { Header } from './components/Header';
+import { Keyboard } from './components/Keyboard';
 import { storageTitle } from './components/ProfileLayout';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
@@ -47,6 +48,7 @@ function useDocumentTitle() {
     else if (profile && section === 'health') title = `${profile.name} — Health — Tidemark`;
     else if (profile && section === 'alerts') title = `${profile.name} — Alerts — Tidemark`;
     else if (profile && section === 'rules') title = `${profile.name} — Alert rules — Tidemark`;
+    else if (profile && section === 'copy') title = `Add a copy of ${profile.name} — Tidemark`;
     else if (profile && section === 'migrate') title = `${profile.name} — Migrate — Tidemark`;
     else if (profile) title = `${profile.name} — Tidemark`;
     document.title = badgeInTitle && counts.total > 0 ? `(${counts.total}) ${title}` : title;
@@ -69,6 +71,7 @@ export function App() {
         </main>
       </div>
       <UnlockDialog />
+      <Keyboard />
       <Toasts />
     </div>
   );

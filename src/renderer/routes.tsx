@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { matchPattern, type RouteParams } from './lib/router';
 import { AlertRulesPage } from './pages/AlertRulesPage';
 import { AlertsOverviewPage, ProfileAlertsPage } from './pages/AlertsPage';
+import { CopyProfilePage } from './pages/CopyProfilePage';
 import { HealthOverviewPage, HealthPage } from './pages/HealthPage';
 import { HomePage } from './pages/HomePage';
 import { ImportPage } from './pages/ImportPage';
@@ -31,6 +32,7 @@ export const routes: RouteDef[] = [
   { pattern: '/profiles/new', render: () => <NewProfilePage /> },
   { pattern: '/profiles/:id', render: ({ id }) => <ProfilePage id={id!} /> },
   { pattern: '/profiles/:id/edit', render: ({ id }) => <EditProfilePage id={id!} /> },
+  { pattern: '/profiles/:id/copy', render: ({ id }) => <CopyProfilePage id={id!} /> },
   { pattern: '/profiles/:id/storage', render: ({ id }) => <StoragePage id={id!} /> },
   { pattern: '/profiles/:id/health', render: ({ id }) => <HealthPage id={id!} /> },
   { pattern: '/profiles/:id/alerts', render: ({ id }) => <ProfileAlertsPage id={id!} /> },

@@ -326,7 +326,7 @@ function PasswordSection({ password, setPassword }: { password: string; setPassw
 }
 
 /** `offerDemo`: the Add server page also offers the demo server, while there is none. */
-function FormBody({ title, offerDemo = false }: { title: string; offerDemo?: boolean }) {
+export function FormBody({ title, offerDemo = false }: { title: string; offerDemo?: boolean }) {
   const { profileForm } = useStores();
   const testing = useProfileForm((s) => s.testing);
   const saving = useProfileForm((s) => s.saving);

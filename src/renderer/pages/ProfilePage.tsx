@@ -80,7 +80,7 @@ export function ProfilePage({ id }: { id: string }) {
   const profile = useProfiles((s) => s.profiles.find((p) => p.id === id));
   const test = useProfiles((s) => s.tests[id]);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState<'delete' | 'duplicate' | null>(null);
+  const [busy, setBusy] = useState<'delete' | null>(null);
   const [actionError, setActionError] = useState<AppErrorData | null>(null);
 
   if (!loaded) return <p className="loading">Loading…</p>;
@@ -88,15 +88,6 @@ export function ProfilePage({ id }: { id: string }) {
     return <NotFoundPage message="This server profile does not exist (it may have been deleted)." />;
 
   const base = `/profiles/${encodeURIComponent(profile.id)}`;
-
-  const duplicate = async () => {
-    setBusy('duplicate');
-    setActionError(null);
-    const result = await profiles.getState().duplicate(profile.id);
-    setBusy(null);
-    if (result.ok) navigation.getState().navigate(`/profiles/${encodeURIComponent(result.profile.id)}/edit`);
-    else setActionError(result.error);
-  };
 
   const remove = async () => {
     setBusy('delete');
@@ -128,9 +119,10 @@ export function ProfilePage({ id }: { id: string }) {
           <a className="button" href={hrefOf(`${base}/edit`)}>
             Edit
           </a>
-          <button type="button" onClick={() => void duplicate()} disabled={busy !== null}>
-            {busy === 'duplicate' ? 'Duplicating…' : 'Duplicate'}
-          </button>
+          {/* An unsaved copy in the Add server form: nothing is stored until Save. */}
+          <a className="button" href={hrefOf(`${base}/copy`)}>
+            Duplicate
+          </a>
           <button type="button" className="danger-outline" onClick={() => setConfirming(true)}>
             Delete…
           </button>

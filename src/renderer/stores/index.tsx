@@ -14,6 +14,7 @@ import { createMigrationRunStore, type MigrationRunState } from './migration-run
 import { createMigrationWizardStore, type MigrationWizardState } from './migration-wizard';
 import { createNavigationStore, type NavigationState } from './navigation';
 import { createNotificationsStore, type NotificationsState } from './notifications';
+import { createPaletteStore, type PaletteState } from './palette';
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
 import { createProfilesStore, type ProfilesState } from './profiles';
 import { createRelationRulesStore, type RelationRulesState } from './relation-rules';
@@ -45,6 +46,7 @@ export function createStores(client: RendererClient, win: Window) {
   const rules = createRulesStore(client);
   const webhooks = createWebhooksStore(client);
   const relationRules = createRelationRulesStore(client);
+  const palette = createPaletteStore(client);
   const call = profileCall(client, profiles, unlock);
   const listChanged = () => void migrationList.getState().loadList();
   const migrationRun = createMigrationRunStore({ client, call, navigation, listChanged });
@@ -84,6 +86,7 @@ export function createStores(client: RendererClient, win: Window) {
     migrationList,
     migrationWizard,
     migrationRun,
+    palette,
   };
 }
 
@@ -203,3 +206,5 @@ export const useMigrationWizard = <T,>(selector: (s: MigrationWizardState) => T)
   useStore(useStores().migrationWizard, selector);
 export const useMigrationRun = <T,>(selector: (s: MigrationRunState) => T): T =>
   useStore(useStores().migrationRun, selector);
+export const usePalette = <T,>(selector: (s: PaletteState) => T): T =>
+  useStore(useStores().palette, selector);

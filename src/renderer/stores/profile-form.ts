@@ -165,6 +165,8 @@ export type ProfileFormState = {
 
   startNew(): void;
   startEdit(profile: Profile): void;
+  /** An unsaved copy of a profile, saved as a new one (secrets are never in the renderer: typed again). */
+  startCopy(profile: Profile): void;
   setField<K extends DraftField>(field: K, value: Draft[K]): void;
   /** For inputs that are not part of the draft (the password). */
   clearFieldError(field: string): void;
@@ -214,6 +216,10 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
 
     startEdit(profile) {
       set({ ...initial, editing: profile, draft: draftFromProfile(profile) });
+    },
+
+    startCopy(profile) {
+      set({ ...initial, draft: { ...draftFromProfile(profile), name: `${profile.name} (copy)` } });
     },
 
     setField(field, value) {

@@ -32,7 +32,6 @@ export type ProfilesState = {
   test(id: string, acceptHostKey?: string): Promise<void>;
   /** The profile's SSH tunnel now (null: none opened). */
   tunnel(id: string): Promise<TunnelStatus | null>;
-  duplicate(id: string): Promise<{ ok: true; profile: Profile } | { ok: false; error: AppErrorData }>;
   remove(id: string): Promise<{ ok: true } | { ok: false; error: AppErrorData }>;
   applyEvent(message: EventMessage): void;
   /**
@@ -114,13 +113,6 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
     async tunnel(id) {
       const result = await client.invoke('profiles:tunnel', { id });
       return result.ok ? result.value : null;
-    },
-
-    async duplicate(id) {
-      const result = await client.invoke('profiles:duplicate', { id });
-      if (!result.ok) return { ok: false, error: result.error };
-      get().upsert(result.value);
-      return { ok: true, profile: result.value };
     },
 
     async remove(id) {
