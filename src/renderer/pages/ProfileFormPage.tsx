@@ -4,6 +4,7 @@ import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
 import { DemoOffer } from '../components/DemoOffer';
 import { ProfileFleetFields } from '../components/ProfileFleetFields';
 import { SshSection } from '../components/SshTunnelSection';
+import { UriBox } from '../components/UriBox';
 import { passwordModeLabels, sslModeHints } from '../lib/format';
 import { useApp, useDemo, useProfileForm, useProfiles, useStores } from '../stores';
 import type { DraftField } from '../stores/profile-form';
@@ -108,49 +109,6 @@ function TextField({
       )}
       <FieldMessages field={field} hint={hint} error={error} />
     </div>
-  );
-}
-
-function UriBox({ onPassword }: { onPassword: (password: string) => void }) {
-  const { profileForm } = useStores();
-  const uri = useProfileForm((s) => s.uri);
-  const error = useProfileForm((s) => s.uriError);
-  const parsing = useProfileForm((s) => s.parsingUri);
-  return (
-    <form
-      className="uri-box"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const found = await profileForm.getState().applyUri();
-        if (found?.password) onPassword(found.password);
-      }}
-    >
-      <label htmlFor="pf-uri">Paste a connection URI</label>
-      <div className="input-row">
-        <input
-          id="pf-uri"
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="e.g. postgresql://monitor@db1.example.com:5432/orders?sslmode=require"
-          value={uri}
-          onChange={(e) => profileForm.getState().setUri(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy('pf-uri-hint', error && 'pf-uri-error')}
-        />
-        <button type="submit" disabled={parsing || !uri.trim()}>
-          {parsing ? 'Reading…' : 'Fill in'}
-        </button>
-      </div>
-      <p className="field-hint" id="pf-uri-hint">
-        Fills in the fields below; nothing is saved until you press Save.
-      </p>
-      {error ? (
-        <p className="field-error" id="pf-uri-error" data-testid="error-uri">
-          {error}
-        </p>
-      ) : null}
-    </form>
   );
 }
 
