@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { AppErrorData } from '../../shared/result';
-import type { Settings } from '../../shared/storage';
+import type { Settings, Theme } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
 
@@ -29,6 +29,8 @@ export type SettingsState = {
   setField(field: keyof SettingsDraft, value: string): void;
   reset(): void;
   save(): Promise<boolean>;
+  /** Saves the theme on its own, at once (the rest of the draft stays a draft). */
+  setTheme(theme: Theme): Promise<void>;
 };
 
 export type SettingsStore = ReturnType<typeof createSettingsStore>;
@@ -42,6 +44,23 @@ export const draftChanged = (draft: SettingsDraft, current: Settings): boolean =
 
 export function createSettingsStore(client: RendererClient) {
   return createStore<SettingsState>()((set, get) => ({
+    async setTheme(theme) {
+      const current = get().current;
+      if (!current) return;
+      const { sampleRetentionDays, heartbeatRetentionDays } = current;
+      const result = await client.invoke('settings:update', {
+        sampleRetentionDays,
+        heartbeatRetentionDays,
+        theme,
+      });
+      if (!result.ok) {
+        set({ saveError: result.error });
+        return;
+      }
+      // Only the theme changed on the server: keep the draft of the other fields as it is.
+      set((s) => ({ current: s.current ? { ...s.current, theme: result.value.theme } : result.value }));
+    },
+
     current: null,
     loadError: null,
     loading: false,
