@@ -52,6 +52,11 @@ test('a profile that asks for its password: unlock dialog, duplicate, delete', a
   await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { name: 'Asks every time' })).toBeVisible();
+  // A new profile opens on Storage; the test and Delete are on its Connection page.
+  await page
+    .getByRole('navigation', { name: 'Asks every time sections' })
+    .getByRole('link', { name: 'Connection' })
+    .click();
 
   // The first test needs the password: a dialog asks for it.
   await page.getByRole('button', { name: 'Test connection' }).click();
@@ -186,6 +191,10 @@ test('a profile through an SSH tunnel: trust the new host key, test it, see the 
 
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByRole('heading', { name: 'Behind the bastion' })).toBeVisible();
+    await page
+      .getByRole('navigation', { name: 'Behind the bastion sections' })
+      .getByRole('link', { name: 'Connection' })
+      .click();
     const connection = page.getByRole('region', { name: 'Connection', exact: true });
     await expect(connection.getByText('pg-bastion', { exact: true })).toBeVisible();
     await page.getByRole('button', { name: 'Test connection' }).click();

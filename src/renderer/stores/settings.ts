@@ -47,6 +47,10 @@ export function createSettingsStore(client: RendererClient) {
     async setTheme(theme) {
       const current = get().current;
       if (!current) return;
+      // Shown at once; put back if the save is refused. Only the theme is sent with the stored retention.
+      const withTheme = (t: Theme) =>
+        set((s) => ({ current: s.current ? { ...s.current, theme: t } : s.current }));
+      withTheme(theme);
       const { sampleRetentionDays, heartbeatRetentionDays } = current;
       const result = await client.invoke('settings:update', {
         sampleRetentionDays,
@@ -54,11 +58,9 @@ export function createSettingsStore(client: RendererClient) {
         theme,
       });
       if (!result.ok) {
+        withTheme(current.theme);
         set({ saveError: result.error });
-        return;
       }
-      // Only the theme changed on the server: keep the draft of the other fields as it is.
-      set((s) => ({ current: s.current ? { ...s.current, theme: result.value.theme } : result.value }));
     },
 
     current: null,
