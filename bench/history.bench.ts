@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EventBus } from '../src/main/events';
 import { History } from '../src/main/history/history';
+import { ProfilePurge } from '../src/main/history/profile-purge';
 import { ProfileService } from '../src/main/profiles/profile-service';
 import { KeyFileSecretStore } from '../src/main/secrets/key-file-secret-store';
 import type { CollectedRelation, CollectedSample } from '../src/main/storage/types';
@@ -200,6 +201,14 @@ export async function run(): Promise<void> {
         `batches of <= 10,000 rows, ${(batchMs.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s in all; ` +
         `per batch (the longest the UI waits): median ${msf(median(batchMs))}, ` +
         `p95 ${msf(sorted[Math.floor(sorted.length * 0.95)]!)}, max ${msf(sorted.at(-1)!)}`,
+    );
+
+    console.log('\nDeleting the profile: its whole history in batches (ProfilePurge, 5,000 rows each)');
+    const began = performance.now();
+    const purged = await new ProfilePurge(db).purge(p);
+    console.log(
+      `  ${purged.rows.toLocaleString('en')} rows in ${purged.batches} batches, ` +
+        `${((performance.now() - began) / 1000).toFixed(1)} s in all; longest batch ${msf(purged.longestBatchMs)}`,
     );
   } finally {
     db.close();

@@ -88,6 +88,8 @@ test('a profile that asks for its password: unlock dialog, duplicate, delete', a
   // Delete asks first; Cancel keeps the profile.
   await page.getByRole('button', { name: 'Delete…' }).click();
   await expect(dialog).toContainText('Delete “The copy”?');
+  await expect(dialog).toContainText('storage samples, heartbeats, disk facts, alerts');
+  await expect(dialog).toContainText('The migration journal of its tables is kept');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('sidebar-profile')).toHaveCount(2);
   await page.getByRole('button', { name: 'Delete…' }).click();

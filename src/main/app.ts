@@ -14,6 +14,7 @@ import { fleetHandlers } from './handlers/fleet';
 import { migrationHandlers } from './handlers/migration';
 import { profileHandlers } from './handlers/profiles';
 import { storageHandlers } from './handlers/storage';
+import { ProfilePurge } from './history/profile-purge';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { MigrationService } from './migration/service';
@@ -95,7 +96,13 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
   }
 
   const events = new EventBus();
-  const profiles = new ProfileService(new ProfileRepository(db), options.secretStore, now, events);
+  const profiles = new ProfileService(
+    new ProfileRepository(db),
+    options.secretStore,
+    now,
+    events,
+    new ProfilePurge(db),
+  );
   const binding = profiles.bindUnboundSecrets();
   if (binding.bound > 0) logger.info({ bound: binding.bound }, 'stored passwords bound to their servers');
   if (binding.unreadable.length > 0) {

@@ -8,8 +8,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, StartupError } from './App';
 import { selectClient } from './client';
+import { applyTheme, cachedTheme } from './lib/theme';
 import { createStores, StoresProvider, startStores } from './stores';
 
+applyTheme(cachedTheme());
 const root = createRoot(document.getElementById('root')!);
 const choice = selectClient(window);
 

@@ -257,7 +257,10 @@ export const settingsSchema = z.object({
     .int()
     .min(1, 'Keep hourly samples at least 1 day.')
     .max(3650, 'Keep hourly samples at most 10 years.'),
+  /** The look: 'system' follows the OS light/dark setting. */
+  theme: z.enum(['system', 'light', 'dark'], { error: 'The theme is system, light or dark.' }),
 });
+export type Theme = z.infer<typeof settingsSchema>['theme'];
 export type Settings = z.infer<typeof settingsSchema>;
 /** The downsampling tiers. */
 export type TierSettings = Pick<Settings, 'tierFineMinutes' | 'tierFineDays' | 'tierHourlyDays'>;
@@ -268,6 +271,7 @@ export const settingsUpdateSchema = settingsSchema.extend({
   tierFineMinutes: settingsSchema.shape.tierFineMinutes.optional(),
   tierFineDays: settingsSchema.shape.tierFineDays.optional(),
   tierHourlyDays: settingsSchema.shape.tierHourlyDays.optional(),
+  theme: settingsSchema.shape.theme.optional(),
 });
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

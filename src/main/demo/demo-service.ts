@@ -37,7 +37,7 @@ export class DemoService {
   async remove(): Promise<DemoStatus> {
     const id = this.profileId();
     if (id) {
-      this.d.profiles.delete(id);
+      await this.d.profiles.delete(id);
       this.d.scheduler.remove(id);
     }
     await this.d.server.remove();

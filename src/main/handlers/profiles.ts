@@ -14,8 +14,8 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
     'profiles:create': (input) => profiles.create(input),
     'profiles:update': ({ id, input }) => profiles.update(id, input),
     'profiles:duplicate': ({ id, name }) => profiles.duplicate(id, name),
-    'profiles:delete': ({ id }) => {
-      profiles.delete(id);
+    'profiles:delete': async ({ id }) => {
+      await profiles.delete(id);
       return { id };
     },
     'profiles:parseUri': ({ uri }) => parseConnectionString(uri),

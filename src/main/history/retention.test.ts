@@ -84,7 +84,7 @@ describe('retention', () => {
     expect(r.history.overview(p).relations).toHaveLength(1);
   });
 
-  it('removes every trace of a deleted profile and nothing of the others', () => {
+  it('removes every trace of a deleted profile and nothing of the others', async () => {
     const r = rig();
     const gone = r.addProfile();
     const stays = r.addProfile();
@@ -92,7 +92,7 @@ describe('retention', () => {
       history(r, p, 10);
       r.history.schedules.set(p, { storage: 'every 15m', heartbeatSeconds: 30 });
     }
-    r.profiles.delete(gone);
+    await r.profiles.delete(gone);
     for (const table of ['samples', 'relations', 'heartbeat_current', 'heartbeat_history', 'schedules']) {
       expect(r.count(table, `profile_id = '${gone}'`)).toBe(0);
       expect(r.count(table, `profile_id = '${stays}'`)).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { HOUR_MS, rig, T0 } from './test-fixtures';
 describe('settings', () => {
   it('starts at 90 days of samples, 60 days of heartbeats, other databases hourly, and keeps what is saved', () => {
     const r = rig();
-    const tiers = { tierFineMinutes: 15, tierFineDays: 7, tierHourlyDays: 30 };
+    const tiers = { tierFineMinutes: 15, tierFineDays: 7, tierHourlyDays: 30, theme: 'system' };
     expect(r.history.settings.get()).toEqual({
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
@@ -30,6 +30,10 @@ describe('settings', () => {
     r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14 });
     expect(r.history.settings.get().databaseSizeEveryMinutes).toBe(15);
     expect(r.history.settings.get().sampleRetentionDays).toBe(365);
+    // The theme is saved on its own and kept by updates that leave it out.
+    r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14, theme: 'dark' });
+    r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14 });
+    expect(r.history.settings.get().theme).toBe('dark');
     // Values the contract would refuse are refused here too, in case a caller skips it.
     expect(() => r.history.settings.update({ sampleRetentionDays: 0, heartbeatRetentionDays: 14 })).toThrow(
       /CHECK/,

@@ -208,13 +208,13 @@ describe('profiles', () => {
     expect(service.list().map((x) => x.name)).toEqual(['Prod', 'Prod (copy 2)', 'Prod (copy)']);
   });
 
-  it('deletes only the profile asked for, and says so when it is already gone', () => {
+  it('deletes only the profile asked for, and says so when it is already gone', async () => {
     const { service } = setup();
     const a = service.create(input());
     const b = service.create(input({ name: 'Staging' }));
-    service.delete(a.id);
+    await service.delete(a.id);
     expect(service.list().map((p) => p.id)).toEqual([b.id]);
-    expect(errorOf(() => service.delete(a.id)).code).toBe('not_found');
+    await expect(service.delete(a.id)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('says clearly when a stored password was written by another secret store', () => {
@@ -229,13 +229,13 @@ describe('profiles', () => {
 });
 
 describe('changes are announced by the service itself', () => {
-  it('emits profiles:changed for create, update, duplicate, unlock and delete, in order', () => {
+  it('emits profiles:changed for create, update, duplicate, unlock and delete, in order', async () => {
     const { service, announced } = setup();
     const a = service.create(input());
     service.update(a.id, input({ port: 5433 }));
     const b = service.duplicate(a.id);
     service.unlock(a.id, 'typed-for-this-session');
-    service.delete(b.id);
+    await service.delete(b.id);
     expect(announced).toEqual([
       `created ${a.id}`,
       `updated ${a.id}`,
@@ -245,14 +245,14 @@ describe('changes are announced by the service itself', () => {
     ]);
   });
 
-  it('announces nothing when a change is refused', () => {
+  it('announces nothing when a change is refused', async () => {
     const { service, announced } = setup();
     const a = service.create(input());
     service.create(input({ name: 'Other' }));
     announced.length = 0;
     const taken = input({ name: 'Other' });
     expect(() => service.update(a.id, taken)).toThrow(AppError);
-    expect(() => service.delete('no-such-profile')).toThrow();
+    await expect(service.delete('no-such-profile')).rejects.toThrow(AppError);
     expect(announced).toEqual([]);
   });
 });

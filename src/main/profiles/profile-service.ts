@@ -106,6 +106,8 @@ export class ProfileService {
     private readonly now: () => Date,
     /** Every change is announced here; the pools, the tunnels, the scheduler and the renderer follow it. */
     private readonly events: EventBus,
+    /** Deletes a profile's stored history in bounded batches before its row goes (see ProfilePurge). */
+    private readonly history?: { purge(profileId: string): Promise<unknown> },
   ) {
     this.ssh = new SshSecrets(secrets);
   }
@@ -180,7 +182,14 @@ export class ProfileService {
     return this.get(newId);
   }
 
-  delete(id: string): void {
+  /**
+   * Deletes the profile with its samples, heartbeats and alerts (in batches, so the app stays responsive);
+   * the migration journal of its tables is kept.
+   */
+  async delete(id: string): Promise<void> {
+    this.stored(id);
+    await this.history?.purge(id);
+    // What was written meanwhile (a sample or beat at most) cascades with the row.
     if (!this.repo.delete(id)) throw notFound('That profile no longer exists.');
     this.sessionPasswords.delete(id);
     this.ssh.forget(id);

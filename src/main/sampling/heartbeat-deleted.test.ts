@@ -18,7 +18,7 @@ describe('a heartbeat for a profile deleted meanwhile', () => {
     const profile = app.profiles.create(
       profileInputSchema.parse({ name: 'gone', host: '127.0.0.1', port: 1, database: 'x', user: 'x' }),
     );
-    app.profiles.delete(profile.id);
+    await app.profiles.delete(profile.id);
     const unhandled: unknown[] = [];
     const listener = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', listener);

@@ -1,8 +1,50 @@
 import { useEffect, useState } from 'react';
+import type { Theme } from '../../shared/storage';
+
+const DARK = '(prefers-color-scheme: dark)';
+const CACHE_KEY = 'tidemark.theme';
+let stopFollowing = () => {};
+
+/**
+ * Sets `data-theme` on the document to 'light' or 'dark' (theme.css keys its
+ * tokens on it); 'system' follows the OS, also when it switches. The choice is
+ * cached in localStorage so the next start paints in it before settings load.
+ */
+export function applyTheme(theme: Theme): void {
+  stopFollowing();
+  stopFollowing = () => {};
+  const root = document.documentElement;
+  if (theme === 'system') {
+    const query = window.matchMedia(DARK);
+    const follow = () => {
+      root.dataset.theme = query.matches ? 'dark' : 'light';
+    };
+    follow();
+    query.addEventListener('change', follow);
+    stopFollowing = () => query.removeEventListener('change', follow);
+  } else {
+    root.dataset.theme = theme;
+  }
+  try {
+    localStorage.setItem(CACHE_KEY, theme);
+  } catch {
+    // No storage (private window): the theme still applies once settings load.
+  }
+}
+
+/** The theme chosen last time on this computer, until the settings say. */
+export function cachedTheme(): Theme {
+  try {
+    const value = localStorage.getItem(CACHE_KEY);
+    return value === 'light' || value === 'dark' ? value : 'system';
+  } catch {
+    return 'system';
+  }
+}
 
 /**
  * Chart colours as concrete values read from the theme's CSS variables, so
- * they survive an export to PNG and follow the OS switching light/dark.
+ * they survive an export to PNG and follow the theme switching light/dark.
  */
 export type ChartColors = {
   line: string;
@@ -35,10 +77,9 @@ function read(): ChartColors {
 export function useChartColors(): ChartColors {
   const [colors, setColors] = useState<ChartColors>(read);
   useEffect(() => {
-    const query = window.matchMedia('(prefers-color-scheme: dark)');
-    const update = () => setColors(read());
-    query.addEventListener('change', update);
-    return () => query.removeEventListener('change', update);
+    const observer = new MutationObserver(() => setColors(read()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
   }, []);
   return colors;
 }

@@ -171,6 +171,11 @@ export function ProfilePage({ id }: { id: string }) {
                 Its connection settings and stored password are removed from this computer. Nothing changes on
                 the server <span className="mono">{endpointOf(profile)}</span>.
               </p>
+              <p>
+                Its stored history is deleted too: storage samples, heartbeats, disk facts, alerts, its
+                schedule and alert rules. Large histories are deleted in batches, so this may take a moment.
+              </p>
+              <p>The migration journal of its tables is kept in the local history file.</p>
             </ConfirmDialog>
           ) : null}
         </>

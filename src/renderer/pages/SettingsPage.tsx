@@ -51,6 +51,36 @@ function NumberField({
   );
 }
 
+const THEMES = [
+  ['system', 'Follow the system'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+] as const;
+
+function ThemeSection() {
+  const { settings } = useStores();
+  const theme = useSettings((s) => s.current?.theme);
+  return (
+    <fieldset className="form-section plain-fieldset radio-group">
+      <legend>Theme</legend>
+      {THEMES.map(([value, label]) => (
+        <label key={value} className="radio">
+          <input
+            type="radio"
+            name="theme"
+            value={value}
+            checked={theme === value}
+            disabled={!theme}
+            onChange={() => void settings.getState().setTheme(value)}
+          />
+          <span>{label}</span>
+        </label>
+      ))}
+      <p className="field-hint">Applied at once and saved with the settings on this computer.</p>
+    </fieldset>
+  );
+}
+
 export function SettingsPage() {
   const { settings } = useStores();
   const current = useSettings((s) => s.current);
@@ -75,7 +105,7 @@ export function SettingsPage() {
             Settings
           </h1>
           <p className="muted">
-            How long Tidemark keeps history on this computer, and where alerts are posted.
+            How long Tidemark keeps history on this computer, its look, and where alerts are posted.
           </p>
         </div>
       </header>
@@ -139,6 +169,7 @@ export function SettingsPage() {
           </p>
         ) : null}
       </form>
+      <ThemeSection />
       <WebhooksSection />
       <DemoSection />
     </section>

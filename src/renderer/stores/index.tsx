@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { RendererClient } from '../client';
+import { applyTheme } from '../lib/theme';
 import { type AlertsState, createAlertsStore } from './alerts';
 import { type AppState, createAppStore } from './app';
 import { createDemoStore, type DemoState } from './demo';
@@ -123,6 +124,11 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
       })),
     );
   });
+  // The theme is a setting: applied as soon as settings are read or saved.
+  const offTheme = stores.settings.subscribe((state, previous) => {
+    const theme = state.current?.theme;
+    if (theme && theme !== previous.current?.theme) applyTheme(theme);
+  });
   const loadAll = () => {
     void stores.app.getState().loadInfo();
     void stores.profiles.getState().load();
@@ -150,9 +156,11 @@ export function startStores(client: RendererClient, stores: Stores): () => void 
   });
   // Requests made before the socket opens wait for it.
   loadAll();
+  void stores.settings.getState().load();
   return () => {
     offEvents();
     offHealth();
+    offTheme();
     offConnection();
   };
 }

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { AppErrorData } from '../../shared/result';
-import type { Settings } from '../../shared/storage';
+import type { Settings, Theme } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
 
@@ -29,6 +29,8 @@ export type SettingsState = {
   setField(field: keyof SettingsDraft, value: string): void;
   reset(): void;
   save(): Promise<boolean>;
+  /** Saves the theme on its own, at once (the rest of the draft stays a draft). */
+  setTheme(theme: Theme): Promise<void>;
 };
 
 export type SettingsStore = ReturnType<typeof createSettingsStore>;
@@ -42,6 +44,25 @@ export const draftChanged = (draft: SettingsDraft, current: Settings): boolean =
 
 export function createSettingsStore(client: RendererClient) {
   return createStore<SettingsState>()((set, get) => ({
+    async setTheme(theme) {
+      const current = get().current;
+      if (!current) return;
+      // Shown at once; put back if the save is refused. Only the theme is sent with the stored retention.
+      const withTheme = (t: Theme) =>
+        set((s) => ({ current: s.current ? { ...s.current, theme: t } : s.current }));
+      withTheme(theme);
+      const { sampleRetentionDays, heartbeatRetentionDays } = current;
+      const result = await client.invoke('settings:update', {
+        sampleRetentionDays,
+        heartbeatRetentionDays,
+        theme,
+      });
+      if (!result.ok) {
+        withTheme(current.theme);
+        set({ saveError: result.error });
+      }
+    },
+
     current: null,
     loadError: null,
     loading: false,

@@ -14,6 +14,7 @@ import { migration013DiskFacts } from './013_disk_facts';
 import { migration014FleetTagsAndDisk } from './014_fleet_tags_and_disk';
 import { migration015SshTunnel } from './015_ssh_tunnel';
 import { migration016DiskFullAlert } from './016_disk_full_alert';
+import { migration017Theme } from './017_theme';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -34,6 +35,7 @@ export const migrations: readonly Migration[] = [
   migration014FleetTagsAndDisk,
   migration015SshTunnel,
   migration016DiskFullAlert,
+  migration017Theme,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
