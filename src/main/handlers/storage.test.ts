@@ -97,6 +97,7 @@ describe('storage channels refuse bad input with a clear message', () => {
         tierFineMinutes: 15,
         tierFineDays: 7,
         tierHourlyDays: 30,
+        theme: 'system',
       },
     });
     const tooOften = await call('settings:update', {
