@@ -20,13 +20,14 @@ describe('the demo server, from start to delete', () => {
     const { profile } = await demo.start();
     const sampled = await app.router.dispatch('storage:sampleNow', { profileId: profile.id });
     expect(sampled.ok).toBe(true);
-    const status = demo.status();
+    expect(demo.status().sizeBytes).toBeNull();
+    const status = demo.status({ size: true });
     expect(status).toMatchObject({ setUp: true, running: true, profileId: profile.id });
     expect(existsSync(join(status.location, 'data', 'PG_VERSION'))).toBe(true);
     // PostgreSQL cannot run as root and root's data folder is owner-only: then, and only then, elsewhere.
     expect(status.inDataFolder).toBe(userInfo().uid !== 0);
     expect(status.location.startsWith(dataDir)).toBe(status.inDataFolder);
-    expect(status.sizeBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(status.sizeBytes!).toBeGreaterThan(10 * 1024 * 1024);
 
     const after = await app.router.dispatch('demo:delete', {});
     expect(after).toMatchObject({

@@ -20,7 +20,8 @@ interface DemoServiceDeps {
 export class DemoService {
   constructor(private readonly d: DemoServiceDeps) {}
 
-  status(): DemoStatus {
+  /** `size`: also walk the cluster's files (a few thousand stats), only where the size is shown. */
+  status({ size = false }: { size?: boolean | undefined } = {}): DemoStatus {
     const { server } = this.d;
     const setUp = server.hasBeenSetUp();
     return {
@@ -29,7 +30,7 @@ export class DemoService {
       setUp,
       location: server.location,
       inDataFolder: !relative(this.d.dataDir, server.location).startsWith('..'),
-      sizeBytes: setUp ? server.sizeOnDisk() : 0,
+      sizeBytes: !size ? null : setUp ? server.sizeOnDisk() : 0,
     };
   }
 
@@ -41,7 +42,7 @@ export class DemoService {
       this.d.scheduler.remove(id);
     }
     await this.d.server.remove();
-    return this.status();
+    return this.status({ size: true });
   }
 
   /** Starts the server and returns its profile: the one from a previous run, or a new one sampled every minute. */

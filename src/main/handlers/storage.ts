@@ -63,7 +63,7 @@ export function storageHandlers(
     'health:profile': ({ profileId, range }) => history.healthDetail(profileId, range, s.now()),
 
     'demo:start': () => demo.start(),
-    'demo:status': () => demo.status(),
+    'demo:status': ({ size }) => demo.status({ size }),
     'demo:delete': () => demo.remove(),
   };
 }

@@ -13,10 +13,11 @@ export function DemoSection() {
   const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
-    void demo.getState().loadStatus();
+    void demo.getState().loadStatus(true);
   }, [demo]);
 
   if (!status?.setUp) return null;
+  const sizeText = status.sizeBytes === null ? 'an unknown size' : formatBytes(status.sizeBytes);
   return (
     <section
       className="form-section demo-section"
@@ -25,7 +26,7 @@ export function DemoSection() {
     >
       <h2 id="demo-section-title">Demo server</h2>
       <p>
-        Its files take <strong data-testid="demo-size">{formatBytes(status.sizeBytes)}</strong> in{' '}
+        Its files take <strong data-testid="demo-size">{sizeText}</strong> in{' '}
         <span className="mono" data-testid="demo-location">
           {status.location}
         </span>
@@ -55,7 +56,7 @@ export function DemoSection() {
           }}
         >
           <p>
-            This stops it and deletes its files ({formatBytes(status.sizeBytes)})
+            This stops it and deletes its files ({sizeText})
             {profileName ? <>, and the profile “{profileName}” with its storage history and alerts</> : null}.
             Your other servers and their history are not touched. You can start a new demo server later.
           </p>

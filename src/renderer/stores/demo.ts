@@ -15,7 +15,8 @@ export type DemoState = {
   deleting: boolean;
   error: AppErrorData | null;
 
-  loadStatus(): Promise<void>;
+  /** `size`: also the size of its files (Settings only: it walks the cluster). */
+  loadStatus(size?: boolean): Promise<void>;
   /** Starts the local demo server and its profile, then opens that profile's Storage page. */
   start(): Promise<void>;
   /** Deletes the demo's profile (and its history), its server and its files. */
@@ -36,11 +37,17 @@ export function createDemoStore({ client, profiles, navigation }: Deps) {
     deleting: false,
     error: null,
 
-    async loadStatus() {
-      const result = await client.invoke('demo:status', {});
+    async loadStatus(size = false) {
+      const result = await client.invoke('demo:status', { size });
       // Where main does not offer the demo, there is simply no badge.
-      if (result.ok)
-        set({ running: result.value.running, profileId: result.value.profileId, status: result.value });
+      if (!result.ok) return;
+      // A status read without the size keeps the last size read (Settings asks for it on opening).
+      const sizeBytes = result.value.sizeBytes ?? get().status?.sizeBytes ?? null;
+      set({
+        running: result.value.running,
+        profileId: result.value.profileId,
+        status: { ...result.value, sizeBytes },
+      });
     },
 
     async remove() {

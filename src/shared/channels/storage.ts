@@ -33,7 +33,8 @@ const demoStatusSchema = z.object({
   /** Where its files are: the data folder, or a temp folder when Tidemark runs as root. */
   location: z.string(),
   inDataFolder: z.boolean(),
-  sizeBytes: z.number(),
+  /** Null unless asked for: it walks every file of the cluster. */
+  sizeBytes: z.number().nullable(),
 });
 export type DemoStatus = z.infer<typeof demoStatusSchema>;
 
@@ -102,7 +103,8 @@ export const storageChannels = {
 
   /** Starts the local demo server (embedded PostgreSQL in the data folder) and its profile. */
   'demo:start': { request: empty, response: z.object({ profile: profileSchema }) },
-  'demo:status': { request: empty, response: demoStatusSchema },
+  /** `size`: also walk the cluster's files for their size (Settings asks; the badge does not). */
+  'demo:status': { request: z.object({ size: z.boolean().optional() }), response: demoStatusSchema },
   /** Deletes the demo's profile (and its history), stops its server and deletes its files. */
   'demo:delete': { request: empty, response: demoStatusSchema },
 } as const satisfies Record<string, ChannelSpec>;
