@@ -1,9 +1,5 @@
 import './zod-setup';
-import './styles/theme.css';
-import './styles/app.css';
-import './styles/data.css';
-import './styles/relations.css';
-import './styles/alerts.css';
+import './styles/index.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, StartupError } from './App';

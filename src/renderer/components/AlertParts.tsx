@@ -1,3 +1,4 @@
+import './AlertParts.css';
 import type { Alert } from '../../shared/alerts';
 import {
   alertCountText,

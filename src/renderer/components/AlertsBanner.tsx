@@ -1,3 +1,4 @@
+import './AlertsBanner.css';
 import { useMemo } from 'react';
 import type { Alert } from '../../shared/alerts';
 import { alertKindLabels, severityLabels, subjectText } from '../lib/alerts';

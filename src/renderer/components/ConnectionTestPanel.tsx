@@ -1,3 +1,4 @@
+import './ConnectionTestPanel.css';
 import type { ReactNode } from 'react';
 import type { ConnectionReport, ConnectionTestResult } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';

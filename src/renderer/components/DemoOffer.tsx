@@ -1,3 +1,4 @@
+import './DemoOffer.css';
 import { useDemo, useStores } from '../stores';
 
 /** "Try with a demo server": a local PostgreSQL with a growing table, sampled every minute. */

@@ -1,4 +1,4 @@
-import '../styles/fleet.css';
+import './FleetTable.css';
 import { formatBytes } from '../../shared/bytes';
 import { type FleetRow, soonestFull } from '../../shared/fleet';
 import { formatSpan } from '../../shared/span';

@@ -1,3 +1,4 @@
+import './GrowthPanels.css';
 import { useMemo, useState } from 'react';
 import { formatSpan } from '../../shared/span';
 import type { Grower, Growth } from '../../shared/storage';

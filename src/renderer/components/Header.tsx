@@ -1,3 +1,4 @@
+import './Header.css';
 import { hrefOf } from '../lib/router';
 import { useAlerts, useApp, useNavigation } from '../stores';
 import { AlertCountBadge } from './AlertParts';

@@ -1,3 +1,4 @@
+import './Modal.css';
 import { type ReactNode, useLayoutEffect, useRef } from 'react';
 
 /**

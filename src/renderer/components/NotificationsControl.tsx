@@ -1,3 +1,4 @@
+import './NotificationsControl.css';
 import type { ReactNode } from 'react';
 import { useNotifications, useStores } from '../stores';
 

@@ -1,3 +1,4 @@
+import './ProfileLayout.css';
 import type { ReactNode } from 'react';
 import type { Profile } from '../../shared/profile';
 import type { StorageOverview } from '../../shared/storage';

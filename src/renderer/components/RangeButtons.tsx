@@ -1,3 +1,4 @@
+import './RangeButtons.css';
 /** A segmented group of toggle buttons (chart ranges). */
 export function RangeButtons<R extends string>({
   ranges,

@@ -1,3 +1,4 @@
+import './relations/relations.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { RelationRow } from '../../shared/storage';

@@ -1,3 +1,4 @@
+import './SchedulePanel.css';
 import { useEffect } from 'react';
 import { exactTime, formatStamp, utcClock, zoneOf } from '../lib/format';
 import { useSchedule, useStores } from '../stores';

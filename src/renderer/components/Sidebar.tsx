@@ -1,3 +1,4 @@
+import './Sidebar.css';
 import { endpointOf, formatMs } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useAlerts, useNavigation, useProfiles } from '../stores';

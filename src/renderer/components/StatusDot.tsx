@@ -1,3 +1,4 @@
+import './StatusDot.css';
 import type { StatusState } from '../stores/profiles';
 
 const labels: Record<StatusState, string> = {

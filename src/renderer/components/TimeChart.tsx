@@ -1,3 +1,4 @@
+import './TimeChart.css';
 import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
 import type { AppErrorData, Result } from '../../shared/result';

@@ -1,3 +1,4 @@
+import './Toasts.css';
 import { useEffect, useMemo, useState } from 'react';
 import { alertKindLabels, sortAlerts, subjectText, worstSeverity } from '../lib/alerts';
 import { hrefOf } from '../lib/router';

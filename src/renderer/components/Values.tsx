@@ -1,3 +1,4 @@
+import './Values.css';
 import { formatSpan, matchesWindow } from '../../shared/span';
 import type { RelationKind } from '../../shared/storage';
 import { useNow } from '../lib/clock';

@@ -1,3 +1,4 @@
+import './WebhooksSection.css';
 import { useEffect } from 'react';
 import { type Webhook, webhookFormats } from '../../shared/webhooks';
 import { hrefOf } from '../lib/router';

@@ -1,3 +1,4 @@
+import './AlertRulesPage.css';
 import { useEffect, useMemo, useState } from 'react';
 import { type AlertRules, DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import { ConfirmDialog } from '../components/ConfirmDialog';

@@ -1,3 +1,4 @@
+import './AlertsPage.css';
 import { useEffect, useMemo } from 'react';
 import { type Alert, type Snooze, snoozeChoices } from '../../shared/alerts';
 import { AlertFigures, KindName, SeverityBadge, Subject, When } from '../components/AlertParts';

@@ -1,3 +1,4 @@
+import './HealthPage.css';
 import { useEffect, useMemo } from 'react';
 import { formatSpan } from '../../shared/span';
 import type { HealthDetail, HealthSummary, UptimeFigure } from '../../shared/storage';

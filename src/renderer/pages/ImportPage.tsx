@@ -1,3 +1,4 @@
+import './ImportPage.css';
 import { useEffect } from 'react';
 import type { ProfileCandidate } from '../../shared/profile';
 import { hrefOf } from '../lib/router';

@@ -1,3 +1,4 @@
+import './ProfileFormPage.css';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';

@@ -1,3 +1,4 @@
+import './ProfilePage.css';
 import { type ReactNode, useState } from 'react';
 import type { Profile } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';

@@ -1,3 +1,4 @@
+import './SettingsPage.css';
 import { useEffect } from 'react';
 import { DemoSection } from '../components/DemoSection';
 import { FormActions } from '../components/FormActions';

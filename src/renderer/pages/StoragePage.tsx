@@ -1,3 +1,4 @@
+import './StoragePage.css';
 import { useEffect, useMemo, useRef } from 'react';
 import type { Profile } from '../../shared/profile';
 import { type ChartRange, chartRanges, type Series, type StorageOverview } from '../../shared/storage';
