@@ -4,7 +4,7 @@ import type { EventMessage } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import { sortAlerts } from '../lib/alerts';
-import type { Loadable } from './storage';
+import { idle, type Loadable, settled } from './loadable';
 
 export type AlertFilter = 'active' | 'resolved' | 'all';
 export type SeverityCounts = { warning: number; critical: number; total: number };
@@ -46,7 +46,6 @@ export type AlertsState = {
 
 export type AlertsStore = ReturnType<typeof createAlertsStore>;
 
-const idle = <T>(): Loadable<T> => ({ data: null, error: null, loading: false });
 const EMPTY: SeverityCounts = { warning: 0, critical: 0, total: 0 };
 
 /** Events come in bursts (one per alert a sample raised): read again once per burst. */
@@ -142,11 +141,7 @@ export function createAlertsStore(client: RendererClient) {
         const result = await client.invoke('alerts:list', { include: 'active' });
         if (seq !== activeSeq) return;
         const { active } = get();
-        setActive(
-          result.ok
-            ? { data: result.value, error: null, loading: false }
-            : { data: active.data, error: result.error, loading: false },
-        );
+        setActive(settled(result, active.data));
       },
 
       openHistory(profileId) {
@@ -166,9 +161,7 @@ export function createAlertsStore(client: RendererClient) {
         });
         if (seq !== historySeq || get().scope !== scope) return;
         set((s) => ({
-          history: result.ok
-            ? { data: result.value, error: null, loading: false }
-            : { data: s.history.data, error: result.error, loading: false },
+          history: settled(result, s.history.data),
         }));
       },
 

@@ -3,7 +3,7 @@ import type { EventMessage } from '../../shared/contract';
 import type { FleetOverview } from '../../shared/fleet';
 import type { RendererClient } from '../client';
 import type { FleetSort, FleetSortKey } from '../lib/fleet';
-import type { Loadable } from './storage';
+import { idle, type Loadable, settled } from './loadable';
 
 export type FleetState = {
   overview: Loadable<FleetOverview>;
@@ -39,7 +39,7 @@ const descendingFirst: ReadonlySet<FleetSortKey> = new Set([
 export function createFleetStore(client: RendererClient) {
   let pending: ReturnType<typeof setTimeout> | null = null;
   return createStore<FleetState>()((set, get) => ({
-    overview: { data: null, error: null, loading: false },
+    overview: idle(),
     sort: { key: 'risk', descending: false },
     filter: '',
     tag: null,
@@ -49,9 +49,7 @@ export function createFleetStore(client: RendererClient) {
       set((s) => ({ overview: { ...s.overview, loading: true } }));
       const result = await client.invoke('fleet:overview', {});
       set((s) => ({
-        overview: result.ok
-          ? { data: result.value, error: null, loading: false }
-          : { data: s.overview.data, error: result.error, loading: false },
+        overview: settled(result, s.overview.data),
       }));
     },
     sortBy(key) {

@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { EventMessage } from '../../shared/contract';
 import type { HealthDetail, HealthSummary } from '../../shared/storage';
 import type { RendererClient } from '../client';
-import type { Loadable } from './storage';
+import { idle, type Loadable, settled } from './loadable';
 
 export type HealthRange = '24h' | '7d' | '30d';
 
@@ -36,24 +36,22 @@ export function createHealthStore(client: RendererClient) {
   };
 
   return createStore<HealthState>()((set, get) => ({
-    overview: { data: null, error: null, loading: false },
+    overview: idle(),
     profileId: null,
     range: '24h',
-    detail: { data: null, error: null, loading: false },
+    detail: idle(),
 
     async loadOverview() {
       set((s) => ({ overview: { ...s.overview, loading: true } }));
       const result = await client.invoke('health:overview', {});
       set((s) => ({
-        overview: result.ok
-          ? { data: result.value, error: null, loading: false }
-          : { data: s.overview.data, error: result.error, loading: false },
+        overview: settled(result, s.overview.data),
       }));
     },
 
     open(profileId) {
       if (get().profileId !== profileId) {
-        set({ profileId, detail: { data: null, error: null, loading: false } });
+        set({ profileId, detail: idle() });
       }
       void get().loadDetail();
     },
@@ -65,9 +63,7 @@ export function createHealthStore(client: RendererClient) {
       const result = await client.invoke('health:profile', { profileId, range });
       if (get().profileId !== profileId || get().range !== range) return;
       set((s) => ({
-        detail: result.ok
-          ? { data: result.value, error: null, loading: false }
-          : { data: s.detail.data, error: result.error, loading: false },
+        detail: settled(result, s.detail.data),
       }));
     },
 

@@ -3,10 +3,10 @@ import type { EventMessage } from '../../shared/contract';
 import type { MigrationSummary } from '../../shared/migration';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
+import { idle, type Loadable } from './loadable';
 import { migrationPath, type ProfileCall } from './migration-call';
 import type { MigrationRunStore } from './migration-run';
 import type { NavigationStore } from './navigation';
-import type { Loadable } from './storage';
 
 /** The migrations of one profile, newest change first; answers for a profile the page has left are dropped. */
 
@@ -38,7 +38,7 @@ export function createMigrationListStore({ client, call, navigation, run }: Deps
     let reloadTimer: ReturnType<typeof setTimeout> | null = null;
     return {
       profileId: null,
-      list: { data: null, error: null, loading: false },
+      list: idle(),
       listBusy: null,
       listError: null,
 
@@ -46,7 +46,7 @@ export function createMigrationListStore({ client, call, navigation, run }: Deps
         if (get().profileId !== profileId) {
           set({
             profileId,
-            list: { data: null, error: null, loading: false },
+            list: idle(),
             listBusy: null,
             listError: null,
           });

@@ -5,9 +5,9 @@ import type { MigrationActionName } from '../../shared/migration-actions';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import { downloadBlob } from '../lib/export';
+import { idle, type Loadable } from './loadable';
 import { migrationsPath, type ProfileCall } from './migration-call';
 import type { NavigationStore } from './navigation';
-import type { Loadable } from './storage';
 
 /**
  * The one migration the run page shows (plan, copy, swap, validation,
@@ -46,8 +46,6 @@ export type MigrationRunState = {
 };
 
 export type MigrationRunStore = ReturnType<typeof createMigrationRunStore>;
-
-const idle = <T>(): Loadable<T> => ({ data: null, error: null, loading: false });
 
 const initial = {
   currentId: null,

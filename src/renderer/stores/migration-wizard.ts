@@ -18,10 +18,10 @@ import {
   settingsFieldOf,
   settingsInput,
 } from '../lib/migration';
+import { idle, type Loadable, settled } from './loadable';
 import { migrationPath, type ProfileCall } from './migration-call';
 import type { MigrationRunStore } from './migration-run';
 import type { NavigationStore } from './navigation';
-import type { Loadable } from './storage';
 
 /**
  * The three steps before a plan exists (table, pre-flight, settings) for one
@@ -76,8 +76,6 @@ export type MigrationWizardStore = ReturnType<typeof createMigrationWizardStore>
 
 /** How long the DBA's typing settles before the pre-flight runs again. */
 export const RECHECK_DELAY_MS = 600;
-
-const idle = <T>(): Loadable<T> => ({ data: null, error: null, loading: false });
 
 export const choiceKey = (c: TableRefChoice | null, column: string | null, target: MigrationTarget | null) =>
   c && column && target ? JSON.stringify([c.schema, c.table, column, target]) : null;
@@ -197,9 +195,7 @@ export function createMigrationWizardStore({ call, navigation, run, listChanged,
       )
         return null;
       set({
-        summary: result.ok
-          ? { data: result.value, error: null, loading: false }
-          : { data: null, error: result.error, loading: false },
+        summary: settled(result, null),
       });
       return result.ok ? result.value : null;
     }
@@ -229,9 +225,7 @@ export function createMigrationWizardStore({ call, navigation, run, listChanged,
         const result = await call(profileId, 'migration:tables', { profileId });
         if (get().profileId !== profileId) return;
         set({
-          tables: result.ok
-            ? { data: result.value, error: null, loading: false }
-            : { data: get().tables.data, error: result.error, loading: false },
+          tables: settled(result, get().tables.data),
         });
       },
 

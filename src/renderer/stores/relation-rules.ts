@@ -4,7 +4,7 @@ import { parseByteSize } from '../../shared/bytes';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import { bytesToGib } from '../lib/alerts';
-import type { Loadable } from './storage';
+import { idle, type Loadable, settled } from './loadable';
 
 /** The form as typed: a size in GiB, a growth in %, empty for "the profile's rule". */
 export type RelationRuleDraft = {
@@ -76,7 +76,7 @@ export function ruleOf(
 export function createRelationRulesStore(client: RendererClient) {
   return createStore<RelationRulesState>()((set, get) => ({
     profileId: null,
-    list: { data: null, error: null, loading: false },
+    list: idle(),
     draft: emptyDraft,
     saving: false,
     error: null,
@@ -88,9 +88,7 @@ export function createRelationRulesStore(client: RendererClient) {
       const result = await client.invoke('rules:relations', { profileId });
       if (get().profileId !== profileId) return;
       set((s) => ({
-        list: result.ok
-          ? { data: result.value, error: null, loading: false }
-          : { data: s.list.data, error: result.error, loading: false },
+        list: settled(result, s.list.data),
       }));
     },
 

@@ -14,14 +14,11 @@ import type {
 } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { readingsCsv } from '../lib/export';
+import { idle, type Loadable, settled } from './loadable';
 import type { ProfilesStore } from './profiles';
 import type { UnlockStore } from './unlock';
 
 export type GrowerRange = Exclude<ChartRange, 'all'>;
-
-/** Something read from main: the last good value stays while a refresh runs or fails. */
-export type Loadable<T> = { data: T | null; error: AppErrorData | null; loading: boolean };
-const idle = <T>(): Loadable<T> => ({ data: null, error: null, loading: false });
 
 export type SortKey =
   | 'schema'
@@ -188,9 +185,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
       const result = await request(profileId);
       if (get().profileId !== profileId || !isCurrent()) return;
       set({
-        [key]: result.ok
-          ? { data: result.value, error: null, loading: false }
-          : { data: get()[key].data, error: result.error, loading: false },
+        [key]: settled(result, get()[key].data),
       } as Partial<StorageState>);
     }
 
@@ -258,9 +253,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
       set((s) => ({
         children: {
           ...s.children,
-          [relationId]: result.ok
-            ? { data: result.value, error: null, loading: false }
-            : { data: previous.data, error: result.error, loading: false },
+          [relationId]: settled(result, previous.data),
         },
       }));
     }

@@ -3,7 +3,7 @@ import type { EventMessage } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
 import type { DeliveryResult, Webhook, WebhookFormat } from '../../shared/webhooks';
 import type { RendererClient } from '../client';
-import type { Loadable } from './storage';
+import { idle, type Loadable, settled } from './loadable';
 
 export type WebhooksState = {
   list: Loadable<Webhook[]>;
@@ -34,7 +34,7 @@ const replace = (list: Webhook[] | null, webhook: Webhook) =>
 /** Webhooks in Settings: only redacted URLs ever reach the page. */
 export function createWebhooksStore(client: RendererClient) {
   return createStore<WebhooksState>()((set, get) => ({
-    list: { data: null, error: null, loading: false },
+    list: idle(),
     url: '',
     format: 'slack',
     adding: false,
@@ -46,9 +46,7 @@ export function createWebhooksStore(client: RendererClient) {
       set((s) => ({ list: { ...s.list, loading: true } }));
       const result = await client.invoke('webhooks:list', {});
       set((s) => ({
-        list: result.ok
-          ? { data: result.value, error: null, loading: false }
-          : { data: s.list.data, error: result.error, loading: false },
+        list: settled(result, s.list.data),
       }));
     },
 
