@@ -19,11 +19,14 @@ export const alertKinds = [
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
+/** From the least to the most severe. */
+export const alertSeverities = ['warning', 'critical'] as const;
+
 export const alertSchema = z.object({
   id: z.number(),
   profileId: z.string(),
   kind: z.enum(alertKinds),
-  severity: z.enum(['warning', 'critical']),
+  severity: z.enum(alertSeverities),
   /** What it is about: the database, one relation, or the server. */
   subject: z.object({
     type: z.enum(['database', 'relation', 'server', 'slot']),

@@ -1,12 +1,13 @@
 import './AlertsBanner.css';
 import { useMemo } from 'react';
-import type { Alert } from '../../shared/alerts';
+import { type Alert, alertSeverities } from '../../shared/alerts';
 import { alertKindLabels, severityLabels, subjectText } from '../lib/alerts';
 import { hrefOf } from '../lib/router';
 import { useAlerts } from '../stores';
 import { SeverityBadge } from './AlertParts';
 
-const severities: Alert['severity'][] = ['critical', 'warning'];
+/** The most severe line first. */
+const severities = [...alertSeverities].reverse();
 
 /** "2 warnings", "1 critical alert". */
 function countText(severity: Alert['severity'], n: number): string {

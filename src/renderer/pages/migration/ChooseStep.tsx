@@ -1,5 +1,5 @@
 import './ChooseStep.css';
-import type { MigrationTarget } from '../../../shared/migration';
+import { migrationTargets } from '../../../shared/migration';
 import type { Profile } from '../../../shared/profile';
 import { CheckIcon } from '../../components/MigrationParts';
 import { LoadError } from '../../components/Values';
@@ -102,7 +102,7 @@ export function ChooseStep({ profile }: { profile: Profile }) {
 
               <fieldset className="choice-group" data-testid="targets">
                 <legend>Target</legend>
-                {(['timescaledb', 'partitions'] as MigrationTarget[]).map((t) => {
+                {migrationTargets.map((t) => {
                   const disabled = t === 'timescaledb' && ts.disabled;
                   return (
                     <label key={t} className={`radio target-option${disabled ? ' disabled' : ''}`}>

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { PreflightReport } from '../../../shared/migration';
+import { type PreflightReport, syncModes } from '../../../shared/migration';
 import { CheckIcon, CheckMark } from '../../components/MigrationParts';
 import { formatBytes, formatCount } from '../../lib/format';
 import { type SettingsForm, sizeUnits, syncModeLabels } from '../../lib/migration';
@@ -121,7 +121,7 @@ export function Decisions({ report, form }: { report: PreflightReport; form: Set
 
       <fieldset className="decision choice-group" data-testid="sync-mode">
         <legend>Changes during the copy</legend>
-        {(['capture', 'offline'] as const).map((mode) => {
+        {syncModes.map((mode) => {
           const disabled = mode === 'capture' && report.captureKey === null;
           return (
             <label key={mode} className={`radio${disabled ? ' disabled' : ''}`}>
