@@ -92,3 +92,57 @@ export function TextSetting({
     </SettingField>
   );
 }
+
+/** A setting that is off unless ticked (compression, retention): the box, then the value it turns on. */
+export function SwitchedSetting({
+  label,
+  field,
+  inputLabel,
+  on,
+  onToggle,
+  value,
+  onChange,
+  reason,
+  defaultText,
+  note,
+}: {
+  label: string;
+  field: SettingsField;
+  /** The input's own name for screen readers, e.g. "Retention: older than". */
+  inputLabel: string;
+  on: boolean;
+  onToggle: (on: boolean) => void;
+  value: string;
+  onChange: (v: string) => void;
+  reason: string | undefined;
+  defaultText: string;
+  /** Said after the reason, e.g. what turning it on costs. */
+  note?: ReactNode;
+}) {
+  const error = useMigrationWizard((s) => s.formErrors[field]);
+  return (
+    <div className="field mig-setting" data-field={field}>
+      <label className="mig-check">
+        <input type="checkbox" checked={on} onChange={(e) => onToggle(e.target.checked)} />
+        <span>{label}</span>
+      </label>
+      <input
+        type="text"
+        aria-label={inputLabel}
+        value={value}
+        disabled={!on}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {error ? (
+        <p className="field-error" data-testid={`error-${field}`}>
+          {error}
+        </p>
+      ) : null}
+      <p className="field-hint">
+        <span className="default-value">Default: {defaultText}.</span> {reason}
+        {note ? <> {note}</> : null}
+      </p>
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ import { ErrorNote } from '../../components/MigrationParts';
 import { formatCount } from '../../lib/format';
 import type { SettingsForm } from '../../lib/migration';
 import { useMigrationWizard, useStores } from '../../stores';
-import { TextSetting } from './SettingFields';
+import { SwitchedSetting, TextSetting } from './SettingFields';
 
 /** Step 3: the settings, suggested from the table with the reason for each, then the plan is made. */
 
@@ -54,35 +54,17 @@ export function SettingsStep() {
               defaultText={d.interval}
             />
             {ts ? (
-              <div className="field mig-setting" data-field="compressAfter">
-                <label className="mig-check">
-                  <input
-                    type="checkbox"
-                    checked={form.compress}
-                    onChange={(e) => edit({ compress: e.target.checked })}
-                  />
-                  <span>Compress chunks older than</span>
-                </label>
-                <div className="input-unit">
-                  <input
-                    type="text"
-                    aria-label="Compress chunks older than"
-                    value={form.compressAfter}
-                    disabled={!form.compress}
-                    aria-invalid={errors.compressAfter ? true : undefined}
-                    onChange={(e) => edit({ compressAfter: e.target.value })}
-                  />
-                </div>
-                {errors.compressAfter ? (
-                  <p className="field-error" data-testid="error-compressAfter">
-                    {errors.compressAfter}
-                  </p>
-                ) : null}
-                <p className="field-hint">
-                  <span className="default-value">Default: {d.compressAfter ?? 'off'}.</span>{' '}
-                  {r.compressAfter}
-                </p>
-              </div>
+              <SwitchedSetting
+                label="Compress chunks older than"
+                field="compressAfter"
+                inputLabel="Compress chunks older than"
+                on={form.compress}
+                onToggle={(on) => edit({ compress: on })}
+                value={form.compressAfter}
+                onChange={(v) => edit({ compressAfter: v })}
+                reason={r.compressAfter}
+                defaultText={d.compressAfter ?? 'off'}
+              />
             ) : (
               <TextSetting
                 label="Partitions created ahead"
@@ -95,39 +77,26 @@ export function SettingsStep() {
                 numeric
               />
             )}
-            <div className="field mig-setting" data-field="retention">
-              <label className="mig-check">
-                <input
-                  type="checkbox"
-                  checked={form.retain}
-                  onChange={(e) => edit({ retain: e.target.checked })}
-                />
-                <span>{ts ? 'Drop chunks older than' : 'Detach partitions older than'} (retention)</span>
-              </label>
-              <input
-                type="text"
-                aria-label="Retention: older than"
-                value={form.retention}
-                disabled={!form.retain}
-                aria-invalid={errors.retention ? true : undefined}
-                onChange={(e) => edit({ retention: e.target.value })}
-              />
-              {errors.retention ? (
-                <p className="field-error" data-testid="error-retention">
-                  {errors.retention}
-                </p>
-              ) : null}
-              <p className="field-hint">
-                <span className="default-value">Default: off.</span> {r.retention}{' '}
-                {form.retain ? (
+            <SwitchedSetting
+              label={`${ts ? 'Drop chunks older than' : 'Detach partitions older than'} (retention)`}
+              field="retention"
+              inputLabel="Retention: older than"
+              on={form.retain}
+              onToggle={(on) => edit({ retain: on })}
+              value={form.retention}
+              onChange={(v) => edit({ retention: v })}
+              reason={r.retention}
+              defaultText="off"
+              note={
+                form.retain ? (
                   <strong className="is-warn">
                     {ts
                       ? 'Rows in dropped chunks are deleted.'
                       : 'Rows in detached partitions leave the table (they stay in tables of their own).'}
                   </strong>
-                ) : null}
-              </p>
-            </div>
+                ) : null
+              }
+            />
             <TextSetting
               label="Keep the old table after the swap"
               field="keepOldDays"
