@@ -138,6 +138,10 @@ export type SyncMode = (typeof syncModes)[number];
 /** The most sessions a migration may use at once: the most a profile's pool holds. */
 export const MAX_MIGRATION_SESSIONS = 10;
 
+/** A whole number in a range, with one message for whatever is wrong with it (the wizard shows it as is). */
+const wholeNumber = (min: number, max: number, message: string) =>
+  z.number({ error: message }).int(message).min(min, message).max(max, message);
+
 export const migrationSettingsSchema = z.object({
   /** Chunk or partition width: an interval ('1 day') or, for an integer time column, a number. */
   interval: z.string().trim().min(1, 'Give the chunk or partition interval.'),
@@ -148,11 +152,11 @@ export const migrationSettingsSchema = z.object({
   /** Optional: drop chunks (TimescaleDB) or detach partitions (native) older than this. */
   retention: z.string().trim().min(1).nullable(),
   /** Native partitions: how many intervals to create beyond the newest row. */
-  partitionsAhead: z.number().int().min(0).max(1000),
+  partitionsAhead: wholeNumber(0, 1000, 'A whole number from 0 to 1000.'),
   /** Days the old table is kept after the swap before cleanup is allowed without typing its name. */
-  keepOldDays: z.number().int().min(1).max(365),
+  keepOldDays: wholeNumber(1, 365, 'A whole number of days from 1 to 365.'),
   /** Rows per copy batch (each batch is one transaction over one time range). */
-  batchRows: z.number().int().min(1).max(10_000_000),
+  batchRows: wholeNumber(1, 10_000_000, 'A whole number of rows from 1 to 10,000,000.'),
   syncMode: z.enum(syncModes),
   /**
    * Sessions copying disjoint time ranges at once (1: one session, as the psql export does).
@@ -172,8 +176,8 @@ export const migrationSettingsSchema = z.object({
   confirmedFreeBytes: z.number().nonnegative().nullable(),
   swap: z.object({
     /** The swap's lock_timeout: the longest any application query waits behind an attempt. */
-    lockTimeoutMs: z.number().int().min(100).max(60_000),
-    attempts: z.number().int().min(1).max(1000),
+    lockTimeoutMs: wholeNumber(100, 60_000, 'Milliseconds from 100 to 60000.'),
+    attempts: wholeNumber(1, 1000, 'A whole number from 1 to 1000.'),
     /** First pause between attempts; doubles each time, capped at 30 s. */
     backoffMs: z.number().int().min(0).max(60_000),
     /** 'confirm' stops before the swap (state ready_to_swap) until migration:swap. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MigrationSettings } from '../../shared/migration';
+import { type MigrationSettings, migrationSettingsSchema } from '../../shared/migration';
 import {
   currentStep,
   formatWait,
@@ -68,6 +68,33 @@ describe('the settings form', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(Object.keys(result.errors).sort()).toEqual(['batchRows', 'confirmedFreeBytes', 'keepOldDays']);
+  });
+
+  it('checks the numbers against the contract: its ranges, its messages', () => {
+    const shape = migrationSettingsSchema.shape;
+    const numbers = {
+      partitionsAhead: shape.partitionsAhead,
+      keepOldDays: shape.keepOldDays,
+      batchRows: shape.batchRows,
+      lockTimeoutMs: shape.swap.shape.lockTimeoutMs,
+      attempts: shape.swap.shape.attempts,
+    } as const;
+    for (const [field, schema] of Object.entries(numbers) as [
+      keyof typeof numbers,
+      (typeof numbers)[keyof typeof numbers],
+    ][]) {
+      const { minValue: min, maxValue: max } = schema;
+      expect(min, field).not.toBeNull();
+      const message = schema.safeParse(max! + 1).error?.issues[0]?.message;
+      const typed = (text: string) =>
+        settingsInput({ ...formFromSettings(defaults), [field]: text }, 'partitions');
+      expect(typed(String(min)).ok, `${field} ${min}`).toBe(true);
+      expect(typed(max!.toLocaleString('en-US')).ok, `${field} ${max}`).toBe(true);
+      for (const wrong of [String(min! - 1), String(max! + 1), '1.5', 'lots']) {
+        const result = typed(wrong);
+        expect(result.ok ? null : result.errors[field], `${field} ${wrong}`).toBe(message);
+      }
+    }
   });
 
   it('reads the free space in the unit chosen', () => {

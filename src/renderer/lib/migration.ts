@@ -1,13 +1,15 @@
 import { parseByteSize } from '../../shared/bytes';
-import type {
-  MigrationSettings,
-  MigrationSettingsInput,
-  MigrationState,
-  MigrationTarget,
-  PhaseId,
-  PreflightItem,
-  SyncMode,
+import {
+  type MigrationSettings,
+  type MigrationSettingsInput,
+  type MigrationState,
+  type MigrationTarget,
+  migrationSettingsInputSchema,
+  type PhaseId,
+  type PreflightItem,
+  type SyncMode,
 } from '../../shared/migration';
+import { fieldErrors } from '../../shared/result';
 
 /** Words for the wizard: what a DBA reads, never an enum. */
 
@@ -211,11 +213,10 @@ export function parseSize(text: string, unit: SizeUnit): { ok: true; bytes: numb
   return parsed.ok ? { ok: true, bytes: parsed.bytes } : { ok: false };
 }
 
-function parseInteger(text: string, min: number, max: number): number | null {
-  const t = text.trim().replace(/[_,\s]/g, '');
-  if (!/^\d+$/.test(t)) return null;
-  const v = Number(t);
-  return v >= min && v <= max ? v : null;
+/** "50,000" or "50_000" as typed → 50000; anything but digits → NaN, which the contract refuses with its message. */
+function integerField(text: string): number {
+  const digits = text.trim().replace(/[_,\s]/g, '');
+  return /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
 }
 
 /** Field names as the engine reports them in AppError.fields ("settings.interval"). */
@@ -233,8 +234,8 @@ export type SettingsField =
   | 'attempts';
 
 /**
- * What the request sends. Checks only what the browser can check (numbers and
- * ranges); intervals are checked by PostgreSQL itself, in main.
+ * What the request sends. Checks only what the browser can check (numbers against the
+ * contract's ranges); intervals are checked by PostgreSQL itself, in main.
  */
 export function settingsInput(
   form: SettingsForm,
@@ -242,17 +243,21 @@ export function settingsInput(
 ):
   | { ok: true; input: MigrationSettingsInput }
   | { ok: false; errors: Partial<Record<SettingsField, string>> } {
+  const numbers = {
+    partitionsAhead: integerField(form.partitionsAhead),
+    keepOldDays: integerField(form.keepOldDays),
+    batchRows: integerField(form.batchRows),
+    swap: { lockTimeoutMs: integerField(form.lockTimeoutMs), attempts: integerField(form.attempts) },
+  };
+  // Ranges and their messages are the contract's: the same check main makes.
+  const checked = migrationSettingsInputSchema.safeParse(numbers);
   const errors: Partial<Record<SettingsField, string>> = {};
-  const partitionsAhead = parseInteger(form.partitionsAhead, 0, 1000);
-  if (partitionsAhead === null) errors.partitionsAhead = 'A whole number from 0 to 1000.';
-  const keepOldDays = parseInteger(form.keepOldDays, 1, 365);
-  if (keepOldDays === null) errors.keepOldDays = 'A whole number of days from 1 to 365.';
-  const batchRows = parseInteger(form.batchRows, 1, 10_000_000);
-  if (batchRows === null) errors.batchRows = 'A whole number of rows from 1 to 10,000,000.';
-  const lockTimeoutMs = parseInteger(form.lockTimeoutMs, 100, 60_000);
-  if (lockTimeoutMs === null) errors.lockTimeoutMs = 'Milliseconds from 100 to 60000.';
-  const attempts = parseInteger(form.attempts, 1, 1000);
-  if (attempts === null) errors.attempts = 'A whole number from 1 to 1000.';
+  if (!checked.success) {
+    for (const [key, message] of Object.entries(fieldErrors(checked.error))) {
+      const field = settingsFieldOf(`settings.${key}`);
+      if (field) errors[field] ??= message;
+    }
+  }
   const free = parseSize(form.freeSpace, form.freeUnit);
   if (!free.ok) errors.confirmedFreeBytes = `A size in ${form.freeUnit}, e.g. 120.`;
   if (form.interval.trim() === '') errors.interval = 'Give the chunk or partition interval, e.g. 1 day.';
@@ -270,14 +275,14 @@ export function settingsInput(
       segmentBy: target === 'timescaledb' ? form.segmentBy : [],
       orderBy: form.orderBy,
       retention: form.retain ? form.retention.trim() : null,
-      partitionsAhead: partitionsAhead!,
-      keepOldDays: keepOldDays!,
-      batchRows: batchRows!,
+      partitionsAhead: numbers.partitionsAhead,
+      keepOldDays: numbers.keepOldDays,
+      batchRows: numbers.batchRows,
       syncMode: form.syncMode,
       acceptCompositeKey: form.acceptCompositeKey,
       dropUnsupportedForeignKeys: form.dropUnsupportedForeignKeys,
       confirmedFreeBytes: free.ok ? free.bytes : null,
-      swap: { lockTimeoutMs: lockTimeoutMs!, attempts: attempts!, mode: form.swapMode },
+      swap: { ...numbers.swap, mode: form.swapMode },
     },
   };
 }
