@@ -8,7 +8,7 @@ import {
 } from '../../shared/profile';
 import { formatTime } from '../lib/format';
 import { useProfileForm, useStores } from '../stores';
-import type { DraftField } from '../stores/profile-form';
+import { TextField } from './ProfileTextField';
 
 /** The SSH tunnel: its part of the profile form, of the Connection page, and of a failed test. */
 
@@ -17,54 +17,6 @@ const secretModeLabels: Record<SshSecretMode, string> = {
   store: 'Stored encrypted on this computer',
   ask: 'Asked for once each time Tidemark starts',
 };
-
-type SshField = Extract<DraftField, 'sshHost' | 'sshPort' | 'sshUser' | 'sshKeyFile'>;
-
-function SshInput({
-  field,
-  label,
-  placeholder,
-  hint,
-}: {
-  field: SshField;
-  label: string;
-  placeholder?: string;
-  hint?: string;
-}) {
-  const { profileForm } = useStores();
-  const value = useProfileForm((s) => s.draft[field]);
-  const error = useProfileForm((s) => s.fieldErrors[field]);
-  const id = `pf-${field}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={field}
-        type="text"
-        autoComplete="off"
-        spellCheck={false}
-        placeholder={placeholder}
-        value={value}
-        onChange={(e) => profileForm.getState().setField(field, e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={
-          [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined
-        }
-      />
-      {hint ? (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`} data-testid={`error-${field}`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 /** The form's "SSH tunnel" section. */
 export function SshSection() {
@@ -77,7 +29,7 @@ export function SshSection() {
   return (
     <fieldset className="form-section" data-testid="ssh-section">
       <legend>SSH tunnel</legend>
-      <SshInput
+      <TextField
         field="sshHost"
         label="SSH server or ~/.ssh/config alias"
         placeholder="e.g. bastion-prod (leave empty to connect directly)"
@@ -86,10 +38,10 @@ export function SshSection() {
       {host.trim() ? (
         <>
           <div className="field-row">
-            <SshInput field="sshUser" label="SSH login" placeholder="from ~/.ssh/config" />
-            <SshInput field="sshPort" label="SSH server port" placeholder="22" />
+            <TextField field="sshUser" label="SSH login" placeholder="from ~/.ssh/config" />
+            <TextField field="sshPort" label="SSH server port" placeholder="22" />
           </div>
-          <SshInput
+          <TextField
             field="sshKeyFile"
             label="Key file"
             placeholder="~/.ssh/id_ed25519"

@@ -1,14 +1,14 @@
 import './ProfileFormPage.css';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { passwordModes, type SslMode, sslModes } from '../../shared/profile';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
 import { DemoOffer } from '../components/DemoOffer';
 import { ProfileFleetFields } from '../components/ProfileFleetFields';
+import { describedBy, FieldMessages, inputId, TextField } from '../components/ProfileTextField';
 import { SshSection } from '../components/SshTunnelSection';
 import { UriBox } from '../components/UriBox';
 import { passwordModeLabels, sslModeHints } from '../lib/format';
 import { useApp, useDemo, useProfileForm, useProfiles, useStores } from '../stores';
-import type { DraftField } from '../stores/profile-form';
 import { NotFoundPage } from './NotFoundPage';
 
 /** Labels of every field main may name in `error.fields`. */
@@ -28,90 +28,6 @@ const fieldLabels: Record<string, string> = {
   passwordMode: 'Password',
   password: 'Password',
 };
-
-const inputId = (field: string) => `pf-${field}`;
-
-function describedBy(...ids: (string | false | null | undefined)[]): string | undefined {
-  const list = ids.filter(Boolean);
-  return list.length ? list.join(' ') : undefined;
-}
-
-function FieldMessages({
-  field,
-  hint,
-  error,
-}: {
-  field: string;
-  hint?: ReactNode;
-  error?: string | undefined;
-}) {
-  return (
-    <>
-      {hint ? (
-        <p className="field-hint" id={`${inputId(field)}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${inputId(field)}-error`} data-testid={`error-${field}`}>
-          {error}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
-function TextField({
-  field,
-  label,
-  hint,
-  numeric,
-  placeholder,
-  className,
-  unit,
-}: {
-  field: Exclude<DraftField, 'sslmode' | 'passwordMode' | 'allowCleartextPassword'>;
-  label: string;
-  hint?: ReactNode;
-  numeric?: boolean;
-  placeholder?: string;
-  className?: string;
-  unit?: string;
-}) {
-  const { profileForm } = useStores();
-  const value = useProfileForm((s) => s.draft[field]);
-  const error = useProfileForm((s) => s.fieldErrors[field]);
-  const id = inputId(field);
-  const input = (
-    <input
-      id={id}
-      name={field}
-      type="text"
-      inputMode={numeric ? 'numeric' : undefined}
-      autoComplete="off"
-      spellCheck={false}
-      placeholder={placeholder}
-      value={value}
-      onChange={(e) => profileForm.getState().setField(field, e.target.value)}
-      aria-invalid={error ? true : undefined}
-      aria-describedby={describedBy(error && `${id}-error`, hint ? `${id}-hint` : null)}
-    />
-  );
-  return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {unit ? (
-        <div className="input-unit">
-          {input}
-          <span aria-hidden="true">{unit}</span>
-        </div>
-      ) : (
-        input
-      )}
-      <FieldMessages field={field} hint={hint} error={error} />
-    </div>
-  );
-}
 
 function ErrorSummary() {
   const problem = useProfileForm((s) => s.problem);
