@@ -4,9 +4,10 @@ import type { Result } from '../../shared/result';
 import type { RelationRow, StorageOverview } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { sortRelations } from '../lib/relations';
+import { parseThreshold } from './forecast-threshold';
 import { createProfilesStore } from './profiles';
 import { scheduleFieldErrors } from './schedule';
-import { createStorageStore, parseThreshold } from './storage';
+import { createStorageStore } from './storage';
 import { createUnlockStore } from './unlock';
 
 const row = (over: Partial<RelationRow>): RelationRow => ({

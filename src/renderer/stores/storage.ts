@@ -14,6 +14,7 @@ import type {
 } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { readingsCsv } from '../lib/export';
+import { DEFAULT_THRESHOLD_GIB, parseThreshold, readThreshold, writeThreshold } from './forecast-threshold';
 import { idle, type Loadable, settled } from './loadable';
 import type { ProfilesStore } from './profiles';
 import type { UnlockStore } from './unlock';
@@ -38,9 +39,6 @@ export type KindFilter = 'all' | RelationKind;
 
 /** The relation the second chart follows (kept by id and name, as it may leave the latest sample). */
 export type SelectedRelation = { relationId: number; schema: string; name: string; kind: RelationKind };
-
-export const GIB = 1024 ** 3;
-export const DEFAULT_THRESHOLD_GIB = 50;
 
 export type StorageState = {
   /** The profile the Storage page shows; everything below belongs to it. */
@@ -107,35 +105,6 @@ export const firstDirection: Record<SortKey, Sort['dir']> = {
   lastAnalyze: 'desc',
   growth: 'desc',
 };
-
-const THRESHOLD_KEY = 'tidemark.forecastThresholdGiB.';
-
-function readThreshold(win: Window | undefined, profileId: string): string {
-  try {
-    return win?.localStorage.getItem(THRESHOLD_KEY + profileId) ?? String(DEFAULT_THRESHOLD_GIB);
-  } catch {
-    return String(DEFAULT_THRESHOLD_GIB);
-  }
-}
-
-function writeThreshold(win: Window | undefined, profileId: string, text: string): void {
-  try {
-    win?.localStorage.setItem(THRESHOLD_KEY + profileId, text);
-  } catch {
-    // Storage disabled: the threshold holds for this session only.
-  }
-}
-
-/** GiB as typed ("50", "1.5", "0,5") → bytes, or an explanation. */
-export function parseThreshold(text: string): { ok: true; bytes: number } | { ok: false; message: string } {
-  const value = Number(text.trim().replace(',', '.'));
-  if (text.trim() === '' || !Number.isFinite(value))
-    return { ok: false, message: 'Enter a size in GiB, e.g. 50.' };
-  if (value <= 0) return { ok: false, message: 'The threshold must be more than 0 GiB.' };
-  if (value > 1024 * 1024)
-    return { ok: false, message: 'The threshold must be at most 1 PiB (1048576 GiB).' };
-  return { ok: true, bytes: Math.round(value * GIB) };
-}
 
 const initialView = {
   overview: idle<StorageOverview>(),
