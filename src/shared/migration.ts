@@ -207,19 +207,22 @@ export type SettingsAdvice = z.infer<typeof settingsAdviceSchema>;
 
 export const checkStatuses = ['pass', 'warning', 'blocking'] as const;
 
+/** What a pre-flight item is about, in the order the report lists them. */
+export const preflightCategories = [
+  'server',
+  'table',
+  'time_column',
+  'keys',
+  'dependents',
+  'space',
+  'activity',
+  'privileges',
+] as const;
+
 export const preflightItemSchema = z.object({
   /** Stable id, e.g. 'timescaledb', 'time_column_nulls', 'key:transactions_pkey', 'dependent:view'. */
   id: z.string(),
-  category: z.enum([
-    'server',
-    'table',
-    'time_column',
-    'keys',
-    'dependents',
-    'space',
-    'activity',
-    'privileges',
-  ]),
+  category: z.enum(preflightCategories),
   title: z.string(),
   status: z.enum(checkStatuses),
   reason: z.string(),

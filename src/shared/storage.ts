@@ -128,6 +128,10 @@ export type StorageOverview = z.infer<typeof storageOverviewSchema>;
 export const chartRanges = ['24h', '7d', '30d', '90d', 'all'] as const;
 export type ChartRange = (typeof chartRanges)[number];
 
+/** The spans the Health page shows heartbeats over. */
+export const healthRanges = ['24h', '7d', '30d'] as const;
+export type HealthRange = (typeof healthRanges)[number];
+
 /** A chart-ready series: at most ~1000 points, `bytes: null` where there was no sample (a gap). */
 export const seriesSchema = z.object({
   from: z.number(),

@@ -5,7 +5,6 @@ import {
   type MigrationState,
   type MigrationTarget,
   migrationSettingsInputSchema,
-  type PhaseId,
   type PreflightItem,
   type SyncMode,
 } from '../../shared/migration';
@@ -67,19 +66,6 @@ export const categoryLabels: Record<PreflightItem['category'], string> = {
   activity: 'Activity on the table now',
   privileges: 'Privileges',
 };
-
-export const categoryOrder: PreflightItem['category'][] = [
-  'server',
-  'table',
-  'time_column',
-  'keys',
-  'dependents',
-  'space',
-  'activity',
-  'privileges',
-];
-
-export const phaseOrder: PhaseId[] = ['A', 'B', 'C', 'D'];
 
 export const syncModeLabels: Record<SyncMode, string> = {
   capture: 'Capture changes while the copy runs (writes keep going)',

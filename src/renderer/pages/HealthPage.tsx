@@ -1,7 +1,13 @@
 import './HealthPage.css';
 import { useEffect, useMemo } from 'react';
 import { formatSpan } from '../../shared/span';
-import type { HealthDetail, HealthSummary, UptimeFigure } from '../../shared/storage';
+import {
+  type HealthDetail,
+  type HealthRange,
+  type HealthSummary,
+  healthRanges,
+  type UptimeFigure,
+} from '../../shared/storage';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { RangeButtons } from '../components/RangeButtons';
 import { ServerDownNotice } from '../components/ServerDownNotice';
@@ -20,10 +26,8 @@ import {
 } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useHealth, useProfiles, useStores } from '../stores';
-import type { HealthRange } from '../stores/health';
 
 const latencyKind = msKind(formatMs);
-const healthRanges = ['24h', '7d', '30d'] as const;
 const rangeLabels: Record<HealthRange, string> = { '24h': '24 h', '7d': '7 d', '30d': '30 d' };
 const stateLabels = { up: 'Up', down: 'Down', unknown: 'Not checked yet' } as const;
 

@@ -1,10 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventMessage } from '../../shared/contract';
-import type { HealthDetail, HealthSummary } from '../../shared/storage';
+import type { HealthDetail, HealthRange, HealthSummary } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { idle, type Loadable, settled } from './loadable';
-
-export type HealthRange = '24h' | '7d' | '30d';
 
 export type HealthState = {
   /** Every profile: state, since, latency, uptime (the all-profiles Health page, and the offline banner). */

@@ -6,6 +6,7 @@ import {
   growerSchema,
   growthSchema,
   healthDetailSchema,
+  healthRanges,
   healthSummarySchema,
   relationPageRequestSchema,
   relationPageSchema,
@@ -96,7 +97,7 @@ export const storageChannels = {
   'health:overview': { request: empty, response: z.array(healthSummarySchema) },
   'health:profile': {
     request: profileIdRequest.extend({
-      range: z.enum(['24h', '7d', '30d'], { error: 'Range must be 24h, 7d or 30d.' }),
+      range: z.enum(healthRanges, { error: 'Range must be 24h, 7d or 30d.' }),
     }),
     response: healthDetailSchema,
   },

@@ -1,9 +1,9 @@
 import './PlanSection.css';
 import { useState } from 'react';
-import type { Migration, PlanStep } from '../../../shared/migration';
+import { type Migration, type PlanStep, phaseIds } from '../../../shared/migration';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyButton, SqlBlock } from '../../components/MigrationParts';
-import { joinStatements, phaseOrder, plainName } from '../../lib/migration';
+import { joinStatements, plainName } from '../../lib/migration';
 import { useMigrationRun, useStores } from '../../stores';
 import { ActionError, BusyLabel, useActionError } from './ActionParts';
 
@@ -26,7 +26,7 @@ export function PlanSection({ m }: { m: Migration }) {
   const all = m.plan.phases
     .flatMap((p) => [`-- Phase ${p.id}: ${p.title}`, ...p.steps.flatMap((s) => [`-- ${s.title}`, ...s.sql])])
     .join('\n\n');
-  const phases = [...m.plan.phases].sort((a, b) => phaseOrder.indexOf(a.id) - phaseOrder.indexOf(b.id));
+  const phases = [...m.plan.phases].sort((a, b) => phaseIds.indexOf(a.id) - phaseIds.indexOf(b.id));
 
   return (
     <section className="card mig-section" aria-labelledby="plan-title" data-testid="plan">

@@ -1,14 +1,8 @@
 import './PreflightStep.css';
-import type { PreflightItem } from '../../../shared/migration';
+import { type PreflightItem, preflightCategories } from '../../../shared/migration';
 import { CheckIcon, CheckMark, ErrorNote, SqlBlock } from '../../components/MigrationParts';
 import { RelTime } from '../../components/Values';
-import {
-  categoryLabels,
-  categoryOrder,
-  plainFix,
-  serverVersionLabel,
-  targetLabels,
-} from '../../lib/migration';
+import { categoryLabels, plainFix, serverVersionLabel, targetLabels } from '../../lib/migration';
 import { useMigrationWizard, useStores } from '../../stores';
 import { Decisions } from './Decisions';
 
@@ -163,7 +157,7 @@ export function PreflightStep() {
       {data ? (
         <section className="card pf-checks" aria-labelledby="pf-checks-title" data-testid="preflight-checks">
           <h2 id="pf-checks-title">Every check</h2>
-          {categoryOrder.map((cat) => {
+          {preflightCategories.map((cat) => {
             const items = data.items.filter((i) => i.category === cat);
             if (items.length === 0) return null;
             return (
