@@ -1,11 +1,12 @@
 import './MigrationParts.css';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import type { MigrationState } from '../../shared/migration';
+import type { MigrationState, PreflightItem } from '../../shared/migration';
+import type { ValidationCheck } from '../../shared/migration-swap';
 import type { AppErrorData } from '../../shared/result';
 import { stateLabels, stateTones, type WizardStepId, wizardSteps } from '../lib/migration';
 
 /** pass / warning / blocking (pre-flight) and pass / warn / fail (validation). */
-export type CheckStatus = 'pass' | 'warning' | 'blocking' | 'warn' | 'fail';
+export type CheckStatus = PreflightItem['status'] | ValidationCheck['status'];
 
 const checkWords: Record<CheckStatus, string> = {
   pass: 'Pass',

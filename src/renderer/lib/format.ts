@@ -1,5 +1,6 @@
 import { formatBytes } from '../../shared/bytes';
 import type { ConnectionFailureReason, PasswordMode, Profile, SslMode } from '../../shared/profile';
+import type { ChartRange } from '../../shared/storage';
 
 /** libpq's meaning of each sslmode, in one line. */
 export const sslModeHints: Record<SslMode, string> = {
@@ -206,7 +207,7 @@ export function formatThreshold(bytes: number): string {
   return formatBytes(bytes);
 }
 
-export const chartRangeLabels: Record<'24h' | '7d' | '30d' | '90d' | 'all', string> = {
+export const chartRangeLabels: Record<ChartRange, string> = {
   '24h': '24 h',
   '7d': '7 d',
   '30d': '30 d',
