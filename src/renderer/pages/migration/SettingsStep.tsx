@@ -1,4 +1,5 @@
 import './SettingsStep.css';
+import type { ReactNode } from 'react';
 import { ErrorNote } from '../../components/MigrationParts';
 import { formatCount } from '../../lib/format';
 import type { SettingsForm } from '../../lib/migration';
@@ -24,6 +25,23 @@ export function SettingsStep() {
   const columns = report.table.columns.map((c) => c.name).filter((c) => c !== report.timeColumn);
   const candidates = advice.segmentByCandidates;
   const others = columns.filter((c) => !candidates.some((x) => x.column === c));
+  /** One segment-by column's box: a suggested column with its reason, or any other column. */
+  const segmentBox = (column: string, text: ReactNode) => (
+    <label key={column} className="mig-check">
+      <input
+        type="checkbox"
+        checked={form.segmentBy.includes(column)}
+        onChange={(e) =>
+          edit({
+            segmentBy: e.target.checked
+              ? [...form.segmentBy, column]
+              : form.segmentBy.filter((x) => x !== column),
+          })
+        }
+      />
+      {text}
+    </label>
+  );
   const unusedOrder = [report.timeColumn, ...columns].find((c) => !form.orderBy.some((o) => o.column === c));
 
   return (
@@ -116,47 +134,22 @@ export function SettingsStep() {
             <fieldset className="choice-group" data-testid="segment-by">
               <legend>Segment by</legend>
               <p className="field-hint">{r.segmentBy}</p>
-              {candidates.map((c) => (
-                <label key={c.column} className="mig-check">
-                  <input
-                    type="checkbox"
-                    checked={form.segmentBy.includes(c.column)}
-                    onChange={(e) =>
-                      edit({
-                        segmentBy: e.target.checked
-                          ? [...form.segmentBy, c.column]
-                          : form.segmentBy.filter((x) => x !== c.column),
-                      })
-                    }
-                  />
+              {candidates.map((c) =>
+                segmentBox(
+                  c.column,
                   <span>
                     <span className="mono">{c.column}</span>
                     {c.distinct !== null ? (
                       <span className="muted"> · about {formatCount(c.distinct)} distinct values</span>
                     ) : null}
                     <span className="radio-note">{c.reason}</span>
-                  </span>
-                </label>
-              ))}
+                  </span>,
+                ),
+              )}
               {others.length > 0 ? (
                 <details className="other-columns">
                   <summary>Other columns</summary>
-                  {others.map((c) => (
-                    <label key={c} className="mig-check">
-                      <input
-                        type="checkbox"
-                        checked={form.segmentBy.includes(c)}
-                        onChange={(e) =>
-                          edit({
-                            segmentBy: e.target.checked
-                              ? [...form.segmentBy, c]
-                              : form.segmentBy.filter((x) => x !== c),
-                          })
-                        }
-                      />
-                      <span className="mono">{c}</span>
-                    </label>
-                  ))}
+                  {others.map((c) => segmentBox(c, <span className="mono">{c}</span>))}
                 </details>
               ) : null}
               {errors.segmentBy ? <p className="field-error">{errors.segmentBy}</p> : null}
