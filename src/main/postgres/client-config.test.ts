@@ -56,6 +56,7 @@ describe('sessionSetupSql', () => {
 
   it('lets admin sessions write', () => {
     expect(sessionSetupSql('admin', fields)).toMatch(/default_transaction_read_only = off/);
+    expect(sessionSetupSql('admin', fields)).toMatch(/SET search_path = pg_catalog, pg_temp$/);
   });
 });
 
