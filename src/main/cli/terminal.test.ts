@@ -82,3 +82,14 @@ describe('names from the server on the terminal', () => {
     expect(run.stdout).toContain('public.evil\\x1b[2J');
   });
 });
+
+describe('tidemark rules --relation', () => {
+  it('is refused (exit 2) rather than setting the whole profile’s rule', async () => {
+    const run = await tidemark('rules', 'pg', '--relation', 'public.orders', '--set', 'growthWarningPct=5');
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/takes no --relation/) });
+    const rules = JSON.parse((await tidemark('rules', 'pg', '--json')).stdout) as Array<{
+      isDefault: boolean;
+    }>;
+    expect(rules[0]?.isDefault).toBe(true);
+  });
+});
