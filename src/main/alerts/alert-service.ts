@@ -10,6 +10,7 @@ import {
   snoozeMs,
 } from '../../shared/alerts';
 import type { UpkeepReport } from '../../shared/partition-upkeep';
+import { oneLine } from '../../shared/plain-text';
 import type { Profile } from '../../shared/profile';
 import type { EventBus } from '../events';
 import { DiskFactsRepository } from '../history/disk-facts-repository';
@@ -349,8 +350,8 @@ export class AlertService {
     if (!notifier) return;
     try {
       notifier.notify({
-        title: `${kindTitles[alert.kind]} — ${profile.name}${note}`,
-        body: alert.message,
+        title: oneLine(`${kindTitles[alert.kind]} — ${profile.name}${note}`),
+        body: oneLine(alert.message),
         severity: alert.severity,
         profileId: profile.id,
       });

@@ -229,6 +229,13 @@ async function rulesCommand(app: Tidemark, args: string[], values: CliValues, io
       'rules needs a profile name: tidemark rules NAME[,NAME...] [--set NAME=VALUE ...] [--reset]',
     );
   }
+  // --relation parses for other commands: taken silently here, --set would change the whole profile's rules.
+  if (values.relation !== undefined) {
+    throw new UsageError(
+      'rules sets a profile’s rules; it takes no --relation. Set a relation’s own size limit, growth ' +
+        'threshold or mute on its Alert rules page in the app.',
+    );
+  }
   const sets = Array.isArray(values.set) ? values.set : typeof values.set === 'string' ? [values.set] : [];
   if (values.reset && sets.length > 0) throw new UsageError('Use --set or --reset, not both.');
   const changes: Partial<Record<RuleName, unknown>> = {};

@@ -12,6 +12,7 @@ import { growthCommands } from './growth-commands';
 import { migrateCommands } from './migrate-commands';
 import { migrateOptions } from './migrate-settings';
 import { notifyCommands } from './notify-commands';
+import { terminalBlock } from './output';
 import { partitionCommands } from './partitions-commands';
 import { passwordOptions } from './password-input';
 import { profileCommands, sshOptions } from './profiles-commands';
@@ -80,11 +81,12 @@ function report(io: CliIo, json: boolean, failure: CliFailure): number {
   if (json) {
     io.err(JSON.stringify({ error: { code, message, ...(fields ? { fields } : {}) } }));
   } else {
+    // The message and fields can quote the server (its errors, names); the help is ours.
     const details = Object.entries(fields ?? {})
       .filter(([, text]) => text !== message)
       .map(([field, text]) => `\n  ${field}: ${text}`);
     const help = failure instanceof UsageError && failure.help ? `\n\n${failure.help}` : '';
-    io.err(message + details.join('') + help);
+    io.err(terminalBlock(message + details.join('')) + help);
   }
   return failure.exitCode;
 }

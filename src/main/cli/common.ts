@@ -1,6 +1,7 @@
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
 import type { ErrorCode } from '../../shared/result';
 import type { Tidemark } from '../app';
+import { terminalSafe } from './output';
 
 export interface CliIo {
   out(line: string): void;
@@ -76,7 +77,9 @@ export interface CommandGroup {
 
 /**
  * A command's result: one JSON document with `--json`, its text lines without.
- * Every command prints through here, so `--json` means the same everywhere.
+ * Every command prints through here, so `--json` means the same everywhere,
+ * and every text line goes through the terminal writer (terminalSafe): the
+ * lines carry names, query texts and messages from the servers.
  */
 export function print<T>(
   io: CliIo,
@@ -88,7 +91,24 @@ export function print<T>(
     io.out(JSON.stringify(value, null, 2));
     return;
   }
-  for (const line of lines(value)) io.out(line);
+  for (const line of lines(value)) io.out(terminalSafe(line));
+}
+
+/**
+ * A result in a format with its own writer (CSV, a psql script): written as
+ * that writer made it, for a file or another program, not escaped again.
+ */
+export function printFormatted<T>(
+  io: CliIo,
+  values: CliValues,
+  value: T,
+  text: (value: T) => Iterable<string>,
+): void {
+  if (values.json) {
+    io.out(JSON.stringify(value, null, 2));
+    return;
+  }
+  for (const line of text(value)) io.out(line);
 }
 
 /** Calls the router exactly as the UI does, and turns an error envelope into a failure. */
@@ -109,11 +129,13 @@ export function idArgument(text: string | undefined, needs: string): number {
   return id;
 }
 
+/** Aligned columns, measured as the terminal writer will show each cell (a name's escapes are wider). */
 export function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const shown = (cell: string) => terminalSafe(cell).length;
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => shown(r[i]!))));
   return rows.map((r) =>
     r
-      .map((cell, i) => cell.padEnd(widths[i]!))
+      .map((cell, i) => cell.padEnd(widths[i]! - (shown(cell) - cell.length)))
       .join('  ')
       .trimEnd(),
   );

@@ -2,7 +2,6 @@ import { formatBytes } from '../../shared/bytes';
 import { type FleetRow, soonestFull } from '../../shared/fleet';
 import { formatSpan, matchesWindow } from '../../shared/span';
 import { type CommandGroup, call, print, table, UsageError } from './common';
-import { terminalSafe } from './output';
 
 const DAY_MS = 86_400_000;
 const dash = '—';
@@ -34,7 +33,7 @@ function* fleetLines(rows: FleetRow[]): Iterable<string> {
   for (const r of rows) {
     lines.push([
       String(r.riskRank),
-      terminalSafe(r.name),
+      r.name,
       r.status,
       r.databaseBytes === null ? dash : formatBytes(r.databaseBytes),
       change(r.change24h, DAY_MS),
@@ -44,7 +43,7 @@ function* fleetLines(rows: FleetRow[]): Iterable<string> {
       r.xidAgePct === null ? dash : `${r.xidAgePct.toFixed(1)} %`,
       `${r.alerts.critical} crit, ${r.alerts.warning} warn`,
       r.lastSampleAt ? r.lastSampleAt.slice(0, 16).replace('T', ' ') : 'never',
-      terminalSafe(r.tags.join(',')),
+      r.tags.join(','),
     ]);
   }
   yield* table(lines);

@@ -11,7 +11,6 @@ import type {
 } from '../../shared/migration';
 import { busyStates, type MigrationActionName, refusal } from '../../shared/migration-actions';
 import type { Tidemark } from '../app';
-import { escapeControls } from '../migration/psql';
 import {
   CliFailure,
   type CliIo,
@@ -20,11 +19,13 @@ import {
   call,
   inFlagTerms,
   print,
+  printFormatted,
   profileByName,
   table,
   UsageError,
 } from './common';
 import { flagOf, settingsFrom, withFlagNames } from './migrate-settings';
+import { terminalSafe } from './output';
 
 /**
  * `tidemark migrate …`: the wizard's engine from a terminal, through the same
@@ -106,7 +107,10 @@ function* reportLines(report: PreflightReport): Iterable<string> {
   for (const item of report.items) {
     yield `${mark[item.status]}  ${item.title}: ${withFlagNames(item.reason)}`;
     if (item.fix && item.status !== 'pass') yield `        fix: ${withFlagNames(item.fix)}`;
-    if (item.sql && item.status !== 'pass') yield `        sql: ${item.sql}`;
+    // One line per line of the SQL, each indented: a line break inside a quoted name stays under "sql:".
+    if (item.sql && item.status !== 'pass')
+      for (const [i, line] of item.sql.split('\n').entries())
+        yield `${i === 0 ? '        sql: ' : '             '}${line}`;
   }
   const d = report.settings;
   yield `Settings: interval ${d.interval}, compress after ${d.compressAfter ?? 'never'}, segment by ${d.segmentBy.join(', ') || '(none)'}, ` +
@@ -144,7 +148,7 @@ function* policyLines(policies: TimescalePolicy[]): Iterable<string> {
     const next = p.scheduled ? `next run ${p.nextStart ?? 'not planned yet'}` : 'paused';
     const every = p.scheduleInterval ? `, every ${p.scheduleInterval}` : '';
     const last = p.lastRunStatus ? `; last run ${p.lastRunStatus} at ${p.lastRunStartedAt ?? '?'}` : '';
-    yield `Policy ${escapeControls(p.procName)} (job ${p.jobId}): ${next}${every}${last}${p.config ? `; ${escapeControls(p.config)}` : ''}.`;
+    yield `Policy ${p.procName} (job ${p.jobId}): ${next}${every}${last}${p.config ? `; ${p.config}` : ''}.`;
   }
 }
 
@@ -162,8 +166,9 @@ async function follow(
   let lastStep: string | null = null;
   let lastTenth = -1;
   let interrupted = false;
+  // Progress carries names and other sessions' query texts (a blocker's): through the terminal writer.
   const say = (line: string) => {
-    if (!quiet) io.out(line);
+    if (!quiet) io.out(terminalSafe(line));
   };
   const onSigint = () => {
     interrupted = true;
@@ -330,7 +335,8 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
     }
     case 'export': {
       const { fileName, script } = await call(app, 'migration:export', { id: needId() });
-      if (values.out === undefined) return print(io, values, { fileName, script }, (e) => [e.script]);
+      if (values.out === undefined)
+        return printFormatted(io, values, { fileName, script }, (e) => [e.script]);
       const file = resolve(typeof values.out === 'string' && values.out ? values.out : fileName);
       writeFileSync(file, script);
       return print(io, values, { file }, (e) => [

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ProcessOutput, terminalSafe } from './output';
+import { table } from './common';
+import { ProcessOutput, terminalBlock, terminalSafe } from './output';
 
 /** One terminal behind two streams: stdout's reader is slow (each write lands a turn later), stderr's is not. */
 function terminal(stdoutFails = false) {
@@ -57,5 +58,29 @@ describe('terminalSafe', () => {
     expect(terminalSafe('a\u202eb\u2028c\x9bd\x7f')).toBe('a\\u202eb\\u2028c\\x9bd\\x7f');
     expect(terminalSafe('C:\\x1b')).toBe('C:\\\\x1b');
     expect(terminalSafe('plain_name ünïcode 表')).toBe('plain_name ünïcode 表');
+  });
+
+  it('writes invisible characters and every bidi control as escapes: a name cannot pass for another', () => {
+    expect(terminalSafe('orders\u200b')).toBe('orders\\u200b');
+    expect(terminalSafe('a\u200eb\u061cc\u2066d\ufeffe\u00adf\u2060g')).toBe(
+      'a\\u200eb\\u61cc\\u2066d\\ufeffe\\xadf\\u2060g',
+    );
+  });
+
+  it('keeps the line breaks of an error and escapes what is in each line', () => {
+    expect(terminalBlock('relation "x\x1b[2J" does not exist\nHINT: look')).toBe(
+      'relation "x\\x1b[2J" does not exist\nHINT: look',
+    );
+  });
+});
+
+describe('table', () => {
+  it('aligns columns as the terminal shows them, escapes included', () => {
+    const lines = table([
+      ['NAME', 'SIZE'],
+      ['a\x1bb', '1'],
+      ['plain', '2'],
+    ]).map(terminalSafe);
+    expect(lines).toEqual(['NAME    SIZE', 'a\\x1bb  1', 'plain   2']);
   });
 });

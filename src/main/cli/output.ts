@@ -44,18 +44,34 @@ export class ProcessOutput implements CliIo {
 }
 
 /**
- * Text from a monitored server (names, comments, settings) made safe to print
- * on a terminal: control characters (C0, DEL, C1), line and paragraph
- * separators and bidirectional overrides are written as escapes (`\x1b`,
- * `\u202e`), so a name cannot move the cursor, recolour the screen, fake a
- * line of output or reorder what is shown. A backslash is doubled, so an
- * escape in the output always means one was there.
+ * Text from a monitored server (names, comments, settings, query texts, error
+ * messages) made safe to print on a terminal: control characters (C0, DEL,
+ * C1), line and paragraph separators, bidirectional controls and invisible
+ * characters (zero-width spaces and joiners, soft hyphen, BOM) are written as
+ * escapes (`\x1b`, `\u202e`, `\u200b`), so a name cannot move the cursor,
+ * recolour the screen, fake a line of output, reorder what is shown or pass for
+ * another name. A backslash is doubled, so an escape in the output always
+ * means one was there. Every line a command prints goes through here (see
+ * `print` in common.ts).
  */
 export function terminalSafe(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    if (ch === '\\') return '\\\\';
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
-  });
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    /[\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
+    (ch) => {
+      if (ch === '\\') return '\\\\';
+      const code = ch.charCodeAt(0);
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+    },
+  );
+}
+
+/**
+ * A failure's text for stderr: every line through terminalSafe, the line
+ * breaks kept (a server error's DETAIL and HINT are lines of their own). A
+ * server can send any DETAIL or HINT it likes, so a kept line break shows
+ * nothing it could not; the escapes keep it from reaching the terminal itself.
+ */
+export function terminalBlock(text: string): string {
+  return text.split('\n').map(terminalSafe).join('\n');
 }

@@ -17,7 +17,6 @@ import {
   table,
   UsageError,
 } from './common';
-import { terminalSafe } from './output';
 import { passwordFromInput, passwordUsage, promptOnTerminal } from './password-input';
 
 export const sshOptions = {
@@ -62,7 +61,8 @@ function describeTest(result: ConnectionTestResult, name: string): string[] {
   if (!result.ok) {
     const trust = result.reason === 'ssh_host_key_unknown' && result.hostKey;
     return [
-      `FAILED (${result.reason}): ${result.message}`,
+      // A server's error keeps its lines (DETAIL, HINT); print escapes what is in them.
+      ...`FAILED (${result.reason}): ${result.message}`.split('\n'),
       ...describeTunnel(result.tunnel),
       ...(trust
         ? [
@@ -183,7 +183,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       const { id, hasStoredPassword: _h, createdAt: _c, updatedAt: _u, ...input } = profile;
       const updated = await call(app, 'profiles:update', { id, input: { ...input, ...changes } });
       return print(io, values, updated, (p) => [
-        `Updated profile "${terminalSafe(p.name)}": tags ${p.tags.length ? terminalSafe(p.tags.join(', ')) : 'none'}, ` +
+        `Updated profile "${p.name}": tags ${p.tags.length ? p.tags.join(', ') : 'none'}, ` +
           `disk ${p.diskBytes === null ? 'not given' : formatBytes(p.diskBytes)}.`,
       ]);
     }

@@ -8,6 +8,7 @@ import {
   type CommandGroup,
   call,
   print,
+  printFormatted,
   profileByName,
   table,
   UsageError,
@@ -93,11 +94,9 @@ async function history(app: Tidemark, name: string | undefined, values: CliValue
       : { takenAt: r.takenAt.toISOString(), databaseBytes: r.totalBytes },
   );
   const json = { profile: profile.name, relation: relationName, since: since.toISOString(), samples };
-  print(io, values, json, () =>
-    values.csv
-      ? csvLines(rows, relation !== null)
-      : historyTable(rows, relationName ?? `database of "${profile.name}"`, since),
-  );
+  if (values.csv) printFormatted(io, values, json, () => csvLines(rows, relation !== null));
+  else
+    print(io, values, json, () => historyTable(rows, relationName ?? `database of "${profile.name}"`, since));
 }
 
 export const sampleCommands: CommandGroup = {

@@ -13,7 +13,6 @@ import {
   table,
   UsageError,
 } from './common';
-import { terminalSafe as safe } from './output';
 
 const DEFAULT_TOP = 10;
 
@@ -49,7 +48,7 @@ function* relationLines(r: Report): Iterable<string> {
   const rows = [['RELATION', 'KIND', 'TOTAL', 'HEAP', 'TOAST', 'INDEXES', 'PARTS']];
   for (const x of r.relations) {
     rows.push([
-      safe(`${x.schema}.${x.name}`),
+      `${x.schema}.${x.name}`,
       x.kind,
       size(x.totalBytes),
       size(x.heapBytes),
@@ -70,20 +69,14 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
     : 'WAL: the size of pg_wal was not read (see the notes).';
   const slots = [['SLOT', 'KIND', 'ACTIVE', 'WAL STATUS', 'RETAINS']];
   for (const s of f.slots)
-    slots.push([
-      safe(s.name),
-      s.kind,
-      s.active ? 'yes' : 'no',
-      safe(s.walStatus ?? ''),
-      size(s.retainedBytes),
-    ]);
+    slots.push([s.name, s.kind, s.active ? 'yes' : 'no', s.walStatus ?? '', size(s.retainedBytes)]);
   yield* section('Replication slots (WAL retained since their restart_lsn):', slots, 'none');
-  for (const s of f.slots) if (!s.active) yield `  fix, if "${safe(s.name)}" is abandoned: ${safe(s.fixSql)}`;
+  for (const s of f.slots) if (!s.active) yield `  fix, if "${s.name}" is abandoned: ${s.fixSql}`;
 
   const ages = [['DATABASE', 'XID AGE', 'OF WRAPAROUND', 'MULTIXACT AGE', 'OF WRAPAROUND']];
   for (const d of f.databases)
     ages.push([
-      safe(d.name),
+      d.name,
       count(d.xidAge),
       pct(wraparoundPct(d.xidAge)),
       count(d.mxidAge),
@@ -97,24 +90,18 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
   );
   const oldest = [['TABLE', 'XID AGE', 'MULTIXACT AGE', 'PAGES AT LAST VACUUM', 'FIX']];
   for (const t of f.oldestTables)
-    oldest.push([
-      safe(`${t.schema}.${t.name}`),
-      count(t.xidAge),
-      count(t.mxidAge),
-      formatBytes(t.bytes),
-      safe(t.fixSql),
-    ]);
+    oldest.push([`${t.schema}.${t.name}`, count(t.xidAge), count(t.mxidAge), formatBytes(t.bytes), t.fixSql]);
   yield* section('Oldest tables of the sampled database:', oldest, 'none');
 
   const bloat = [['KIND', 'RELATION', 'SIZE', 'EST. BLOAT', 'SHARE', 'FIX']];
   for (const b of f.bloat)
     bloat.push([
       b.kind,
-      safe(`${b.schema}.${b.name}`),
+      `${b.schema}.${b.name}`,
       formatBytes(b.bytes),
       formatBytes(b.bloatBytes),
       pct(b.bloatPct),
-      safe(b.fixSql),
+      b.fixSql,
     ]);
   yield* section(
     'Estimated bloat (an estimate from planner statistics, not a measurement; tables and B-tree indexes of 1 MiB or more):',
@@ -129,11 +116,11 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
   for (const i of f.indexes)
     idx.push([
       i.kind === 'unused' ? 'never scanned' : i.kind,
-      safe(`${i.schema}.${i.name}`),
-      safe(i.table),
+      `${i.schema}.${i.name}`,
+      i.table,
       size(i.bytes),
-      safe(i.coveredBy ?? ''),
-      safe(i.fixSql),
+      i.coveredBy ?? '',
+      i.fixSql,
     ]);
   yield* section(
     `Index findings (scans counted ${since}; constraint and unique indexes never named):`,
@@ -143,16 +130,16 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
 
   const temp = [['DATABASE', 'WRITTEN', 'FILES', 'A DAY']];
   for (const t of view.tempRates)
-    temp.push([safe(t.database), formatBytes(t.bytes), count(t.files), formatBytes(t.bytesPerDay)]);
+    temp.push([t.database, formatBytes(t.bytes), count(t.files), formatBytes(t.bytesPerDay)]);
   yield* section(`Temporary files. ${view.tempNote ?? ''}`.trim(), temp, 'nothing to compare yet');
 
   const spaces = [['TABLESPACE', 'LOCATION', 'SIZE', 'DEFAULT OF', 'RELATIONS HERE']];
   for (const t of f.tablespaces)
     spaces.push([
-      safe(t.name),
-      safe(t.location || '(data directory)'),
+      t.name,
+      t.location || '(data directory)',
       size(t.bytes),
-      safe(t.databases.join(', ')),
+      t.databases.join(', '),
       count(t.relations),
     ]);
   yield* section('Tablespaces (relations counted in the sampled database):', spaces, 'none');
@@ -160,20 +147,25 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
 
 function* reportLines(r: Report): Iterable<string> {
   const latest = r.latest!;
-  yield `Storage of "${safe(r.profile)}", sample taken ${latest.takenAt}: database ${safe(latest.databaseName)} ${formatBytes(latest.databaseBytes)}.`;
+  yield `Storage of "${r.profile}", sample taken ${latest.takenAt}: database ${latest.databaseName} ${formatBytes(latest.databaseBytes)}.`;
   const dbs = [['DATABASE', 'SIZE']];
-  for (const d of latest.databases) dbs.push([safe(d.name), formatBytes(d.bytes)]);
+  for (const d of latest.databases) dbs.push([d.name, formatBytes(d.bytes)]);
   yield* section('Databases on the server:', dbs, 'none sized');
   yield* relationLines(r);
   if (r.disk) {
-    if (r.disk.takenAt !== latest.takenAt)
-      yield `\nDisk facts below are from the sample of ${r.disk.takenAt}.`;
+    if (r.disk.takenAt !== latest.takenAt) {
+      yield '';
+      yield `Disk facts below are from the sample of ${r.disk.takenAt}.`;
+    }
     yield* diskLines(r.disk);
-  } else yield '\nWAL, slots, ages, bloat, index usage, temp files and tablespaces: not in this sample.';
+  } else {
+    yield '';
+    yield 'WAL, slots, ages, bloat, index usage, temp files and tablespaces: not in this sample.';
+  }
   const notes = [...latest.gaps];
   if (notes.length > 0) {
     yield '';
-    for (const gap of notes) yield `Note: ${safe(gap)}`;
+    for (const gap of notes) yield `Note: ${gap}`;
   }
 }
 

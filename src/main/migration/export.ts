@@ -89,6 +89,8 @@ export function exportScript(
     'SET statement_timeout = 0;',
     "SET lock_timeout = '10s';",
     'SET row_security = off;',
+    // As the engine's sessions: an operator planted in a schema the database's search_path puts first never runs.
+    'SET search_path = pg_catalog, pg_temp;',
     '',
     sqlComment('Run again after the swap, this script would copy the new table once more: stop instead.'),
     doBlock(

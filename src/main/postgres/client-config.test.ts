@@ -50,12 +50,13 @@ describe('buildClientConfig', () => {
 describe('sessionSetupSql', () => {
   it('makes monitor sessions read-only with a short lock timeout', () => {
     expect(sessionSetupSql('monitor', fields)).toBe(
-      'SET statement_timeout = 20000; SET lock_timeout = 3000; SET idle_in_transaction_session_timeout = 60000; SET default_transaction_read_only = on',
+      'SET statement_timeout = 20000; SET lock_timeout = 3000; SET idle_in_transaction_session_timeout = 60000; SET default_transaction_read_only = on; SET search_path = pg_catalog, pg_temp',
     );
   });
 
   it('lets admin sessions write', () => {
     expect(sessionSetupSql('admin', fields)).toMatch(/default_transaction_read_only = off/);
+    expect(sessionSetupSql('admin', fields)).toMatch(/SET search_path = pg_catalog, pg_temp$/);
   });
 });
 

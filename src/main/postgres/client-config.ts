@@ -64,6 +64,10 @@ export function sessionSettings(purpose: SessionPurpose, fields: Pick<ProfileFie
     lock_timeout: purpose === 'monitor' ? 3_000 : 10_000,
     idle_in_transaction_session_timeout: purpose === 'monitor' ? 60_000 : 300_000,
     default_transaction_read_only: purpose === 'monitor' ? 'on' : 'off',
+    // Operators and functions resolve in PostgreSQL's catalog first. The database's owner can set its
+    // search_path and own public: an operator planted there (`>=` on timestamptz, `=` on oid) must never
+    // run as the DBA's role. Tidemark qualifies every name it writes, so it needs no other schema.
+    search_path: 'pg_catalog, pg_temp',
   } as const;
 }
 

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { Alert } from '../../shared/alerts';
 import type { EventMessage } from '../../shared/contract';
+import { oneLine } from '../../shared/plain-text';
 import type { ClientCapabilities } from '../client';
 import { alertKindLabels, severityLabels, subjectText } from '../lib/alerts';
 import type { NavigationStore } from './navigation';
@@ -58,16 +59,18 @@ type Deps = {
 /** A desktop notification for one alert, or for several raised together. */
 export function notificationText(alerts: Alert[], profileName: string): { title: string; body: string } {
   const first = alerts[0]!;
+  // Names from the server, through one plain-text writer: one line each, nothing hidden or reordered.
+  const about = (a: Alert) => oneLine(`${alertKindLabels[a.kind]} — ${subjectText(a)}`);
   if (alerts.length === 1) {
     return {
-      title: `${severityLabels[first.severity]} · ${profileName}`,
-      body: `${alertKindLabels[first.kind]} — ${subjectText(first)}\n${first.message}`,
+      title: oneLine(`${severityLabels[first.severity]} · ${profileName}`),
+      body: `${about(first)}\n${oneLine(first.message)}`,
     };
   }
-  const lines = alerts.slice(0, 4).map((a) => `${alertKindLabels[a.kind]} — ${subjectText(a)}`);
+  const lines = alerts.slice(0, 4).map(about);
   if (alerts.length > 4) lines.push(`and ${alerts.length - 4} more`);
   return {
-    title: `${alerts.length} new alerts · ${profileName}`,
+    title: oneLine(`${alerts.length} new alerts · ${profileName}`),
     body: lines.join('\n'),
   };
 }

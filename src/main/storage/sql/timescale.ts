@@ -89,10 +89,15 @@ ts_rel AS (
 /**
  * search_path for this transaction only, so the TimescaleDB API is found in
  * whatever schema the extension was installed in (quote_ident on the server:
- * no identifier is built on the client).
+ * no identifier is built on the client). pg_catalog comes first: that schema
+ * is often `public`, where other roles may create operators and functions, and
+ * one named like PostgreSQL's (`=` on oid, `count`) would otherwise be chosen
+ * and run as the DBA's role. The API's own functions are called with the exact
+ * argument types they declare (`::regclass`), so no look-alike there can be a
+ * better match; pg_temp is named last so it is never searched before them.
  */
 export const timescaleSearchPathSql = `
-SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident(n.nspname) || ', pg_catalog', true)
+SELECT pg_catalog.set_config('search_path', 'pg_catalog, ' || pg_catalog.quote_ident(n.nspname) || ', pg_temp', true)
 FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname = 'timescaledb'`;
 
