@@ -14,6 +14,7 @@ import { migrateOptions } from './migrate-settings';
 import { notifyCommands } from './notify-commands';
 import { partitionCommands } from './partitions-commands';
 import { passwordOptions } from './password-input';
+import { profileFileOptions } from './profile-file-commands';
 import { profileCommands, sshOptions } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 import { storageCommands } from './storage-report';
@@ -65,6 +66,7 @@ const options = {
   ...migrateOptions,
   ...passwordOptions,
   ...sshOptions,
+  ...profileFileOptions,
 } as const;
 
 /** Any error as the failure a script sees; only CliFailure and AppError carry a message meant for the DBA. */
