@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { DemoSection } from '../components/DemoSection';
 import { FormActions } from '../components/FormActions';
+import { ProfileTransferSection } from '../components/ProfileTransferSection';
 import { LoadError } from '../components/Values';
 import { WebhooksSection } from '../components/WebhooksSection';
 import { useApp, useSettings, useStores } from '../stores';
@@ -105,7 +106,8 @@ export function SettingsPage() {
             Settings
           </h1>
           <p className="muted">
-            How long Tidemark keeps history on this computer, its look, and where alerts are posted.
+            How long Tidemark keeps history on this computer, its look, where alerts are posted, and profiles
+            in and out.
           </p>
         </div>
       </header>
@@ -171,6 +173,7 @@ export function SettingsPage() {
       </form>
       <ThemeSection />
       <WebhooksSection />
+      <ProfileTransferSection />
       <DemoSection />
     </section>
   );

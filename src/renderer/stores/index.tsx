@@ -17,6 +17,7 @@ import { createNavigationStore, type NavigationState } from './navigation';
 import { createNotificationsStore, type NotificationsState } from './notifications';
 import { createPaletteStore, type PaletteState } from './palette';
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
+import { createProfileTransferStore, type ProfileTransferState } from './profile-transfer';
 import { createProfilesStore, type ProfilesState } from './profiles';
 import { createRelationRulesStore, type RelationRulesState } from './relation-rules';
 import { createRelationWindowStore, type RelationWindowState } from './relation-window';
@@ -46,6 +47,7 @@ export function createStores(client: RendererClient, win: Window) {
   const alerts = createAlertsStore(client);
   const rules = createRulesStore(client);
   const webhooks = createWebhooksStore(client);
+  const profileTransfer = createProfileTransferStore(client);
   const relationRules = createRelationRulesStore(client);
   const palette = createPaletteStore(client);
   const call = profileCall(client, profiles, unlock);
@@ -82,6 +84,7 @@ export function createStores(client: RendererClient, win: Window) {
     alerts,
     rules,
     webhooks,
+    profileTransfer,
     relationRules,
     notifications,
     migrationList,
@@ -206,6 +209,8 @@ export const useRelationRules = <T,>(selector: (s: RelationRulesState) => T): T 
   useStore(useStores().relationRules, selector);
 export const useWebhooks = <T,>(selector: (s: WebhooksState) => T): T =>
   useStore(useStores().webhooks, selector);
+export const useProfileTransfer = <T,>(selector: (s: ProfileTransferState) => T): T =>
+  useStore(useStores().profileTransfer, selector);
 export const useNotifications = <T,>(selector: (s: NotificationsState) => T): T =>
   useStore(useStores().notifications, selector);
 export const useMigrationList = <T,>(selector: (s: MigrationListState) => T): T =>
