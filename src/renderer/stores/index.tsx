@@ -24,6 +24,7 @@ import { createRelationWindowStore, type RelationWindowState } from './relation-
 import { createRulesStore, type RulesState } from './rules';
 import { createScheduleStore, type ScheduleStoreState } from './schedule';
 import { createSettingsStore, type SettingsState } from './settings';
+import { createSidebarStore, type SidebarState } from './sidebar';
 import { createStorageStore, type StorageState } from './storage';
 import { createUnlockStore, type UnlockState } from './unlock';
 import { createWebhooksStore, type WebhooksState } from './webhooks';
@@ -32,6 +33,7 @@ import { createWebhooksStore, type WebhooksState } from './webhooks';
 export function createStores(client: RendererClient, win: Window) {
   const app = createAppStore(client);
   const navigation = createNavigationStore(win);
+  const sidebar = createSidebarStore(win);
   const unlock = createUnlockStore(client);
   const profiles = createProfilesStore(client, unlock);
   const profileForm = createProfileFormStore({ client, profiles, navigation, unlock });
@@ -69,6 +71,7 @@ export function createStores(client: RendererClient, win: Window) {
   return {
     app,
     navigation,
+    sidebar,
     unlock,
     profiles,
     profileForm,
@@ -211,6 +214,8 @@ export const useWebhooks = <T,>(selector: (s: WebhooksState) => T): T =>
   useStore(useStores().webhooks, selector);
 export const useProfileTransfer = <T,>(selector: (s: ProfileTransferState) => T): T =>
   useStore(useStores().profileTransfer, selector);
+export const useSidebar = <T,>(selector: (s: SidebarState) => T): T =>
+  useStore(useStores().sidebar, selector);
 export const useNotifications = <T,>(selector: (s: NotificationsState) => T): T =>
   useStore(useStores().notifications, selector);
 export const useMigrationList = <T,>(selector: (s: MigrationListState) => T): T =>
