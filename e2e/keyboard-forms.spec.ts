@@ -4,7 +4,7 @@ import { expect, test } from './support/fixtures';
 /** Presses Tab (or Shift+Tab) until `target` has the focus, as a keyboard user would; fails after `max` presses. */
 async function tabTo(page: Page, target: Locator, { max = 60, back = false } = {}): Promise<void> {
   for (let i = 0; i < max; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return;
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return;
     await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
   }
   await expect(target).toBeFocused();
@@ -12,8 +12,8 @@ async function tabTo(page: Page, target: Locator, { max = 60, back = false } = {
 
 /** The focused element draws a visible focus ring (an outline that is not none or zero-width). */
 async function expectFocusRing(page: Page): Promise<void> {
-  const outline = await page.evaluate(() => {
-    const style = getComputedStyle(document.activeElement!);
+  const outline = await page.locator(':focus').evaluate((el) => {
+    const style = el.ownerDocument.defaultView!.getComputedStyle(el);
     return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
   });
   expect(outline.style).not.toBe('none');
@@ -70,7 +70,9 @@ test('adds a server and deletes it again with the keyboard alone: form, Enter, d
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press('Tab');
     const inside = await dialog.evaluate(
-      (d) => d.contains(document.activeElement) || document.activeElement === document.body,
+      // The page behind is inert: focus is on the dialog's controls, or out in the browser's own UI (body).
+      (d) =>
+        d.contains(d.ownerDocument.activeElement) || d.ownerDocument.activeElement === d.ownerDocument.body,
     );
     expect(inside, 'focus stays in the dialog').toBe(true);
   }
