@@ -4,6 +4,7 @@ import { useAlerts, useNavigation, useProfiles, useSidebar, useStores } from '..
 import { AlertCountBadge } from './AlertParts';
 import { DemoBadge } from './ProfileLayout';
 import { StatusDot } from './StatusDot';
+import './Sidebar.css';
 
 /** The server list; folded to its status dots (button or Ctrl/⌘-B), every link keeps its full name. */
 export function Sidebar() {
