@@ -127,7 +127,7 @@ describe('tidemark profiles export / import', () => {
     expect(again.code).toBe(0);
     const report = JSON.parse(again.stdout) as { entries: { outcome: string; reason: string }[] };
     expect(report.entries.map((e) => e.outcome)).toEqual(['skipped', 'skipped', 'skipped']);
-    expect(report.entries[0]!.reason).toMatch(/already exists here; it was left as it is/);
+    expect(report.entries[0]!.reason).toMatch(/already exists here; it is left as it is/);
     expect(await listOf(to)).toEqual(list);
   });
 

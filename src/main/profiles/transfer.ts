@@ -110,7 +110,7 @@ export function importProfilesFile(
       return {
         ...report,
         outcome: 'skipped',
-        reason: `A profile named ${quoted(existing ?? fields.name)} ${where}; it was left as it is.`,
+        reason: `A profile named ${quoted(existing ?? fields.name)} ${where}; it is left as it is.`,
       };
     }
     if (fields.passwordMode === 'store') {
