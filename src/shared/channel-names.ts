@@ -16,6 +16,9 @@ export const channelNames = [
   'profiles:test',
   'profiles:unlock',
   'profiles:tunnel',
+  'profiles:unlockSsh',
+  'profiles:export',
+  'profiles:importFile',
   // storage, schedules, settings, health, demo
   'storage:overview',
   'storage:children',

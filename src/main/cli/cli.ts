@@ -15,6 +15,7 @@ import { notifyCommands } from './notify-commands';
 import { terminalBlock } from './output';
 import { partitionCommands } from './partitions-commands';
 import { passwordOptions } from './password-input';
+import { profileFileOptions } from './profile-file-commands';
 import { profileCommands, sshOptions } from './profiles-commands';
 import { historyCommands, sampleCommands } from './storage-commands';
 import { storageCommands } from './storage-report';
@@ -66,6 +67,7 @@ const options = {
   ...migrateOptions,
   ...passwordOptions,
   ...sshOptions,
+  ...profileFileOptions,
 } as const;
 
 /** Any error as the failure a script sees; only CliFailure and AppError carry a message meant for the DBA. */

@@ -18,6 +18,7 @@ import {
   UsageError,
 } from './common';
 import { passwordFromInput, passwordUsage, promptOnTerminal } from './password-input';
+import { exportCommand, importCommand, profileFileUsage } from './profile-file-commands';
 
 export const sshOptions = {
   ssh: { type: 'string' },
@@ -205,6 +206,10 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
         );
       return;
     }
+    case 'export':
+      return exportCommand(app, arg, values, io);
+    case 'import':
+      return importCommand(app, arg, values, io);
     default:
       throw new UsageError(
         verb ? `Unknown profiles command "${verb}".` : 'profiles needs a command.',
@@ -218,16 +223,14 @@ export const profileCommands: CommandGroup = {
   profiles add --url URI [--name NAME] [--password-stdin | --ask-password]
                                          add a profile from a libpq URI or key=value string
       [--tag T]... [--disk SIZE]         tags to group it by; its data volume's size (500GiB, 2TiB)
+      [--ssh ALIAS|user@host[:port] [--ssh-key FILE] [--ask-ssh-passphrase]]
+                                         through an SSH tunnel (an alias of ~/.ssh/config, ProxyJump included)
   profiles edit NAME [--tag T]... [--disk SIZE|none] [--name NEW]
                                          change its tags (--tag "" clears them), disk size or name
-  profiles test NAME [--password-stdin | --ask-password]
-                                         test a profile's connection ("ask" profiles take their password so)
-               [--ssh ALIAS|user@host[:port] [--ssh-key FILE] [--ask-ssh-passphrase]]
-                                         add a profile from a libpq URI or key=value string, optionally
-                                         through an SSH tunnel (an alias of ~/.ssh/config, ProxyJump included)
   profiles test NAME [--password-stdin | --ask-password] [--accept-host-key SHA256:...]
                                          test a profile's connection and tunnel ("ask" profiles take their
                                          password so; a new SSH host key is trusted only when its fingerprint is given)
+${profileFileUsage}
 ${passwordUsage}`,
   run: async (app, args, values, io) => {
     try {

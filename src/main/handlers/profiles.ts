@@ -3,6 +3,7 @@ import { checkConnection } from '../profiles/connection-check';
 import { importProfiles } from '../profiles/import';
 import { parseConnectionString } from '../profiles/libpq-uri';
 import { discoverProfiles } from '../profiles/service-file';
+import { exportProfiles, importProfilesFile } from '../profiles/transfer';
 import type { HandlersFor } from '../router';
 import type { Services } from '../services';
 
@@ -26,6 +27,12 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
       profiles.unlock(id, password);
       return { id };
     },
+    'profiles:unlockSsh': ({ id, secret }) => {
+      profiles.unlockSsh(id, secret);
+      return { id };
+    },
+    'profiles:export': () => exportProfiles(profiles, s.now()),
+    'profiles:importFile': ({ text, dryRun }) => importProfilesFile(profiles, text, dryRun),
     'profiles:tunnel': ({ id }) => {
       profiles.get(id);
       return tunnels.status(id) ?? null;

@@ -124,6 +124,16 @@ export class ProfileService {
     return this.stored(id).profile;
   }
 
+  /** The stored name a new profile called `name` would clash with (names are compared without case). */
+  nameTaken(name: string): string | undefined {
+    return this.repo.findByName(name)?.profile.name;
+  }
+
+  /** What `create` would refuse these fields for, without saving anything (an import's dry run). */
+  check(fields: ProfileFields): void {
+    this.validate(fields, undefined);
+  }
+
   create(fields: Input): Profile {
     const { password, sshSecret, ...rest } = fields;
     this.validate(rest, undefined);

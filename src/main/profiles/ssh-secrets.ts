@@ -74,10 +74,9 @@ export class SshSecrets {
       case 'ask': {
         const typed = this.session.get(profile.id);
         if (typed?.target === sshTargetKey(profile)) return typed.secret;
-        throw new AppError(
-          'password_required',
-          `Enter the SSH passphrase (or password) for the tunnel of "${profile.name}" (${describeSshTarget(profile)}).`,
-        );
+        const message = `Enter the SSH passphrase (or password) for the tunnel of "${profile.name}" (${describeSshTarget(profile)}).`;
+        // The field says which secret is asked for: the page answers with profiles:unlockSsh.
+        throw new AppError('password_required', message, { sshSecret: message });
       }
     }
   }

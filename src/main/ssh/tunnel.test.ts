@@ -23,6 +23,7 @@ let home: string;
 let key: TestKey;
 let locked: TestKey;
 let app: Tidemark;
+let dataDir: string;
 const savedHome = process.env.HOME;
 const PASSPHRASE = 'correct horse battery';
 
@@ -56,7 +57,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   process.env.HOME = home;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-ssh-data-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'tidemark-ssh-data-'));
   app = await createTidemark({ dataDir, mode: 'cli', secretStore: new KeyFileSecretStore(dataDir) });
 });
 
@@ -210,6 +211,43 @@ describe('SSH tunnels against real OpenSSH servers', () => {
         fields: { sshSecret: expect.stringMatching(/saved SSH passphrase is for ssh root@127\.0\.0\.1/) },
       },
     });
+  });
+
+  it('asks for an "ask" passphrase once per session: profiles:unlockSsh keeps it in memory for the tunnel', async () => {
+    const direct = { sshPort: bastion.port, sshUser: 'root', sshKeyFile: locked.path };
+    const saved = await call<{ id: string; hasStoredSshSecret: boolean }>(
+      'profiles:create',
+      profileThrough('127.0.0.1', { ...direct, sshSecretMode: 'ask' }),
+    );
+    expect(saved.hasStoredSshSecret).toBe(false);
+    // The error names the secret asked for, so the page shows the passphrase dialog, not the password one.
+    expect(await app.router.dispatch('profiles:test', { id: saved.id })).toMatchObject({
+      ok: false,
+      error: { code: 'password_required', fields: { sshSecret: expect.stringContaining('SSH passphrase') } },
+    });
+    await call('profiles:unlockSsh', { id: saved.id, secret: 'not the passphrase' });
+    const wrong = await call<ConnectionTestResult>('profiles:test', { id: saved.id });
+    expect(wrong).toMatchObject({ ok: false, reason: 'ssh_failed' });
+    await call('profiles:unlockSsh', { id: saved.id, secret: PASSPHRASE });
+    const result = await call<ConnectionTestResult>('profiles:test', { id: saved.id });
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    expect(
+      (await call<{ hasStoredSshSecret: boolean }>('profiles:get', { id: saved.id })).hasStoredSshSecret,
+    ).toBe(false);
+    // Nothing was written: a new session (a new app on the same data) asks again.
+    const again = await createTidemark({
+      dataDir,
+      mode: 'cli',
+      secretStore: new KeyFileSecretStore(dataDir),
+    });
+    try {
+      expect(await again.router.dispatch('profiles:test', { id: saved.id })).toMatchObject({
+        ok: false,
+        error: { code: 'password_required' },
+      });
+    } finally {
+      await again.close();
+    }
   });
 
   it('CLI: profiles add --ssh ALIAS, and profiles test trusts a new host key only with --accept-host-key', async () => {

@@ -13,7 +13,7 @@ import { Modal } from './Modal';
 
 /** What each shortcut of lib/shortcuts.ts does; false when it does nothing here (the key is left alone). */
 function act(id: ShortcutId, stores: Stores, showHelp: () => void): boolean {
-  const { navigation, palette, profiles, storage } = stores;
+  const { navigation, palette, profiles, sidebar, storage } = stores;
   const path = navigation.getState().path;
   const server = serverOfPath(path);
   switch (id) {
@@ -38,6 +38,9 @@ function act(id: ShortcutId, stores: Stores, showHelp: () => void): boolean {
       navigation.getState().navigate(next);
       return true;
     }
+    case 'sidebar':
+      sidebar.getState().toggle();
+      return true;
     case 'search': {
       const field = document.getElementById('rel-filter');
       if (!field) return false;

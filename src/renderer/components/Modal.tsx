@@ -2,8 +2,8 @@ import './Modal.css';
 import { type ReactNode, useLayoutEffect, useRef } from 'react';
 
 /**
- * A native modal <dialog>: focus is trapped and restored by the browser, Escape
- * closes it. Opened on mount, closed on unmount.
+ * A native modal <dialog>: the page behind it is inert (focus stays in it), focus
+ * is restored by the browser, Escape closes it. Opened on mount, closed on unmount.
  */
 export function Modal({
   titleId,
@@ -34,6 +34,11 @@ export function Modal({
       onCancel={(e) => {
         e.preventDefault();
         onClose();
+      }}
+      // Chromium may close a dialog on Escape without a cancel event (a second Escape with no user
+      // activation in between): the owner is told all the same, or it would stay open but unseen.
+      onClose={() => {
+        if (ref.current?.isConnected) onClose();
       }}
     >
       {children}

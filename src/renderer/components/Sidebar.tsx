@@ -1,12 +1,16 @@
 import './Sidebar.css';
 import { endpointOf, formatMs } from '../lib/format';
 import { hrefOf } from '../lib/router';
-import { useAlerts, useNavigation, useProfiles } from '../stores';
+import { useAlerts, useNavigation, useProfiles, useSidebar, useStores } from '../stores';
 import { AlertCountBadge } from './AlertParts';
 import { DemoBadge } from './ProfileLayout';
 import { StatusDot } from './StatusDot';
+import './Sidebar.css';
 
+/** The server list; folded to its status dots (button or Ctrl/⌘-B), every link keeps its full name. */
 export function Sidebar() {
+  const { sidebar } = useStores();
+  const collapsed = useSidebar((s) => s.collapsed);
   const profiles = useProfiles((s) => s.profiles);
   const loaded = useProfiles((s) => s.loaded);
   const status = useProfiles((s) => s.status);
@@ -14,15 +18,31 @@ export function Sidebar() {
   const alertCounts = useAlerts((s) => s.counts.byProfile);
 
   return (
-    <nav className="sidebar" aria-label="Servers">
+    <nav className={collapsed ? 'sidebar collapsed' : 'sidebar'} aria-label="Servers">
       <div className="sidebar-head">
-        <h2>Servers</h2>
-        <span className="count" aria-hidden="true">
-          {profiles.length || ''}
-        </span>
+        <h2 className={collapsed ? 'visually-hidden' : undefined}>Servers</h2>
+        {collapsed ? null : (
+          <span className="count" aria-hidden="true">
+            {profiles.length || ''}
+          </span>
+        )}
+        <button
+          type="button"
+          className="subtle sidebar-toggle"
+          aria-expanded={!collapsed}
+          aria-controls="sidebar-profiles"
+          aria-keyshortcuts="Control+B Meta+B"
+          title={collapsed ? 'Unfold the server list (Ctrl+B)' : 'Fold the server list (Ctrl+B)'}
+          onClick={() => sidebar.getState().toggle()}
+        >
+          <span aria-hidden="true">{collapsed ? '»' : '«'}</span>
+          <span className="visually-hidden">Server list</span>
+        </button>
       </div>
-      {loaded && profiles.length === 0 ? <p className="sidebar-empty">No servers yet.</p> : null}
-      <ul className="profile-list">
+      {loaded && profiles.length === 0 && !collapsed ? (
+        <p className="sidebar-empty">No servers yet.</p>
+      ) : null}
+      <ul className="profile-list" id="sidebar-profiles">
         {profiles.map((p) => {
           const base = `/profiles/${encodeURIComponent(p.id)}`;
           const active = path === base || path.startsWith(`${base}/`);
@@ -40,8 +60,9 @@ export function Sidebar() {
                 className={active ? 'active' : undefined}
                 aria-current={active ? 'page' : undefined}
                 data-testid="sidebar-profile"
+                title={collapsed ? p.name : undefined}
               >
-                <span className="profile-text">
+                <span className={collapsed ? 'profile-text visually-hidden' : 'profile-text'}>
                   <span className="profile-name">
                     <span className="profile-name-text">{p.name}</span>
                     <DemoBadge profileId={p.id} />
@@ -61,13 +82,27 @@ export function Sidebar() {
         })}
       </ul>
       <div className="sidebar-actions">
-        <a className="button primary block" href={hrefOf('/profiles/new')}>
-          Add server
+        <a
+          className="button primary block"
+          href={hrefOf('/profiles/new')}
+          title={collapsed ? 'Add server' : undefined}
+        >
+          {collapsed ? <Folded glyph="+" text="Add server" /> : 'Add server'}
         </a>
-        <a className="button subtle block" href={hrefOf('/import')}>
-          Import…
+        <a className="button subtle block" href={hrefOf('/import')} title={collapsed ? 'Import…' : undefined}>
+          {collapsed ? <Folded glyph="⇩" text="Import…" /> : 'Import…'}
         </a>
       </div>
     </nav>
+  );
+}
+
+/** A folded sidebar's button: a glyph to see, its words to hear. */
+function Folded({ glyph, text }: { glyph: string; text: string }) {
+  return (
+    <>
+      <span aria-hidden="true">{glyph}</span>
+      <span className="visually-hidden">{text}</span>
+    </>
   );
 }

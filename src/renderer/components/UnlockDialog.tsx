@@ -1,13 +1,37 @@
 import { useId, useState } from 'react';
 import { useStores, useUnlock } from '../stores';
+import type { UnlockPrompt } from '../stores/unlock';
 import { Modal } from './Modal';
 
-/** Asks for the password of a profile with passwordMode 'ask' (or of a draft, for one test). */
+/**
+ * Asks for the password of a profile with passwordMode 'ask', or for its SSH key's passphrase with
+ * sshSecretMode 'ask' (or for a draft's password, for one test).
+ */
 export function UnlockDialog() {
   const prompt = useUnlock((s) => s.prompt);
   if (!prompt) return null;
   // Keyed so each prompt starts with an empty field.
-  return <UnlockForm key={prompt.kind === 'profile' ? prompt.profileId : prompt.title} />;
+  return (
+    <UnlockForm key={prompt.kind === 'profile' ? `${prompt.profileId} ${prompt.secret}` : prompt.title} />
+  );
+}
+
+function wordsFor(prompt: UnlockPrompt) {
+  if (prompt.kind === 'once')
+    return { title: prompt.title, label: 'Password', explanation: prompt.message ?? '' };
+  return prompt.secret === 'sshSecret'
+    ? {
+        title: `SSH passphrase for “${prompt.profileName}”`,
+        label: 'Passphrase',
+        explanation:
+          'The SSH tunnel of this profile asks for its key passphrase (or SSH password) instead of storing it. Tidemark keeps it in memory until it quits.',
+      }
+    : {
+        title: `Password for “${prompt.profileName}”`,
+        label: 'Password',
+        explanation:
+          'This profile asks for its password instead of storing it. Tidemark keeps it in memory until it quits.',
+      };
 }
 
 function UnlockForm() {
@@ -19,11 +43,7 @@ function UnlockForm() {
   const titleId = useId();
   const inputId = useId();
   const errorId = useId();
-  const title = prompt.kind === 'profile' ? `Password for “${prompt.profileName}”` : prompt.title;
-  const explanation =
-    prompt.kind === 'profile'
-      ? 'This profile asks for its password instead of storing it. Tidemark keeps it in memory until it quits.'
-      : (prompt.message ?? '');
+  const { title, label, explanation } = wordsFor(prompt);
 
   return (
     <Modal titleId={titleId} onClose={() => unlock.getState().cancel()} className="unlock-dialog">
@@ -39,7 +59,7 @@ function UnlockForm() {
         {prompt.kind === 'profile' && prompt.message ? <p className="muted">{prompt.message}</p> : null}
         <p className="muted">{explanation}</p>
         <div className="field">
-          <label htmlFor={inputId}>Password</label>
+          <label htmlFor={inputId}>{label}</label>
           <input
             id={inputId}
             type="password"

@@ -20,6 +20,9 @@ describe('the shortcut table', () => {
     expect(shortcutFor(press('ArrowUp', { altKey: true }), false)?.id).toBe('previousServer');
     expect(shortcutFor(press('/'), false)?.id).toBe('search');
     expect(shortcutFor(press('?'), false)?.id).toBe('help');
+    expect(shortcutFor(press('b', { ctrlKey: true }), false)?.id).toBe('sidebar');
+    expect(shortcutFor(press('b', { metaKey: true }), false)?.id).toBe('sidebar');
+    expect(shortcutFor(press('b'), false)).toBeNull();
   });
 
   it('leaves keys with other modifiers alone (Ctrl+S, Alt+S, plain K)', () => {

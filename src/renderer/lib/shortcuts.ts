@@ -3,7 +3,14 @@
  * (components/Keyboard.tsx) acts on it and the help overlay lists it.
  */
 
-export type ShortcutId = 'palette' | 'help' | 'sample' | 'nextServer' | 'previousServer' | 'search';
+export type ShortcutId =
+  | 'palette'
+  | 'help'
+  | 'sample'
+  | 'nextServer'
+  | 'previousServer'
+  | 'search'
+  | 'sidebar';
 
 /** The parts of a KeyboardEvent a shortcut looks at (plain data, so it can be tested without a DOM). */
 export type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>;
@@ -58,6 +65,13 @@ export const shortcuts: readonly Shortcut[] = [
     description: 'Search the relations table (on a Storage page)',
     inFields: false,
     matches: (p) => plain(p, '/'),
+  },
+  {
+    id: 'sidebar',
+    keys: ['Ctrl+B', '⌘B'],
+    description: 'Fold or unfold the server list',
+    inFields: true,
+    matches: (p) => p.key.toLowerCase() === 'b' && (p.ctrlKey || p.metaKey) && !p.altKey,
   },
   {
     id: 'help',

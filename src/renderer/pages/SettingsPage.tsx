@@ -2,6 +2,7 @@ import './SettingsPage.css';
 import { useEffect } from 'react';
 import { DemoSection } from '../components/DemoSection';
 import { FormActions } from '../components/FormActions';
+import { ProfileTransferSection } from '../components/ProfileTransferSection';
 import { LoadError } from '../components/Values';
 import { WebhooksSection } from '../components/WebhooksSection';
 import { useApp, useSettings, useStores } from '../stores';
@@ -106,7 +107,8 @@ export function SettingsPage() {
             Settings
           </h1>
           <p className="muted">
-            How long Tidemark keeps history on this computer, its look, and where alerts are posted.
+            How long Tidemark keeps history on this computer, its look, where alerts are posted, and profiles
+            in and out.
           </p>
         </div>
       </header>
@@ -172,6 +174,7 @@ export function SettingsPage() {
       </form>
       <ThemeSection />
       <WebhooksSection />
+      <ProfileTransferSection />
       <DemoSection />
     </section>
   );

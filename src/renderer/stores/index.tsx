@@ -17,12 +17,14 @@ import { createNavigationStore, type NavigationState } from './navigation';
 import { createNotificationsStore, type NotificationsState } from './notifications';
 import { createPaletteStore, type PaletteState } from './palette';
 import { createProfileFormStore, type ProfileFormState } from './profile-form';
+import { createProfileTransferStore, type ProfileTransferState } from './profile-transfer';
 import { createProfilesStore, type ProfilesState } from './profiles';
 import { createRelationRulesStore, type RelationRulesState } from './relation-rules';
 import { createRelationWindowStore, type RelationWindowState } from './relation-window';
 import { createRulesStore, type RulesState } from './rules';
 import { createScheduleStore, type ScheduleStoreState } from './schedule';
 import { createSettingsStore, type SettingsState } from './settings';
+import { createSidebarStore, type SidebarState } from './sidebar';
 import { createStorageStore, type StorageState } from './storage';
 import { createUnlockStore, type UnlockState } from './unlock';
 import { createWebhooksStore, type WebhooksState } from './webhooks';
@@ -31,6 +33,7 @@ import { createWebhooksStore, type WebhooksState } from './webhooks';
 export function createStores(client: RendererClient, win: Window) {
   const app = createAppStore(client);
   const navigation = createNavigationStore(win);
+  const sidebar = createSidebarStore(win);
   const unlock = createUnlockStore(client);
   const profiles = createProfilesStore(client, unlock);
   const profileForm = createProfileFormStore({ client, profiles, navigation, unlock });
@@ -46,6 +49,7 @@ export function createStores(client: RendererClient, win: Window) {
   const alerts = createAlertsStore(client);
   const rules = createRulesStore(client);
   const webhooks = createWebhooksStore(client);
+  const profileTransfer = createProfileTransferStore(client);
   const relationRules = createRelationRulesStore(client);
   const palette = createPaletteStore(client);
   const call = profileCall(client, profiles, unlock);
@@ -67,6 +71,7 @@ export function createStores(client: RendererClient, win: Window) {
   return {
     app,
     navigation,
+    sidebar,
     unlock,
     profiles,
     profileForm,
@@ -82,6 +87,7 @@ export function createStores(client: RendererClient, win: Window) {
     alerts,
     rules,
     webhooks,
+    profileTransfer,
     relationRules,
     notifications,
     migrationList,
@@ -206,6 +212,10 @@ export const useRelationRules = <T,>(selector: (s: RelationRulesState) => T): T 
   useStore(useStores().relationRules, selector);
 export const useWebhooks = <T,>(selector: (s: WebhooksState) => T): T =>
   useStore(useStores().webhooks, selector);
+export const useProfileTransfer = <T,>(selector: (s: ProfileTransferState) => T): T =>
+  useStore(useStores().profileTransfer, selector);
+export const useSidebar = <T,>(selector: (s: SidebarState) => T): T =>
+  useStore(useStores().sidebar, selector);
 export const useNotifications = <T,>(selector: (s: NotificationsState) => T): T =>
   useStore(useStores().notifications, selector);
 export const useMigrationList = <T,>(selector: (s: MigrationListState) => T): T =>

@@ -3,7 +3,7 @@ import type { EventMessage } from '../../shared/contract';
 import type { ConnectionTestResult, Profile, ProfileStatus, TunnelStatus } from '../../shared/profile';
 import type { AppErrorData, Result } from '../../shared/result';
 import type { RendererClient } from '../client';
-import type { UnlockStore } from './unlock';
+import { secretAskedBy, type UnlockSecret, type UnlockStore } from './unlock';
 
 export type StatusState = ProfileStatus['state'];
 export type StatusEntry = { state: StatusState; message?: string; latencyMs?: number; at: string };
@@ -51,11 +51,18 @@ function statusFromTest(result: ConnectionTestResult): StatusEntry {
     : { state: 'down', message: result.message, at: new Date().toISOString() };
 }
 
-/** The message to show when a test failed only because an 'ask' profile has no password yet, else null. */
-function passwordPrompt(result: Result<ConnectionTestResult>, profile: Profile | undefined): string | null {
-  if (!result.ok) return result.error.code === 'password_required' ? result.error.message : null;
+/** What to ask when a test failed only because an 'ask' profile has no password (or passphrase) yet, else null. */
+function passwordPrompt(
+  result: Result<ConnectionTestResult>,
+  profile: Profile | undefined,
+): { message: string; secret: UnlockSecret } | null {
+  if (!result.ok) {
+    return result.error.code === 'password_required'
+      ? { message: result.error.message, secret: secretAskedBy(result.error) }
+      : null;
+  }
   if (!result.value.ok && result.value.reason === 'no_password' && profile?.passwordMode === 'ask') {
-    return result.value.message;
+    return { message: result.value.message, secret: 'password' };
   }
   return null;
 }
@@ -91,16 +98,17 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
       const previous = get().tests[id]?.result ?? null;
       setEntry({ running: true, result: previous, error: null });
 
-      let result = await client.invoke('profiles:test', { id, ...(acceptHostKey ? { acceptHostKey } : {}) });
-      // passwordMode 'ask' and nothing unlocked yet this session: ask, then try again.
-      const askFor = passwordPrompt(result, profile);
-      if (profile && askFor !== null) {
-        const unlocked = await unlock.getState().unlockProfile(profile, askFor);
-        if (!unlocked) {
+      const send = () => client.invoke('profiles:test', { id, ...(acceptHostKey ? { acceptHostKey } : {}) });
+      let result = await send();
+      // An 'ask' password or passphrase not unlocked yet this session: ask, then try again (both, at most).
+      for (let asked = 0; asked < 2 && profile; asked++) {
+        const askFor = passwordPrompt(result, profile);
+        if (askFor === null) break;
+        if (!(await unlock.getState().unlockProfile(profile, askFor.message, askFor.secret))) {
           setEntry({ running: false, result: previous, error: null });
           return;
         }
-        result = await client.invoke('profiles:test', { id });
+        result = await send();
       }
 
       if (!result.ok) {

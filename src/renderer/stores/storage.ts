@@ -17,7 +17,7 @@ import { readingsCsv } from '../lib/export';
 import { DEFAULT_THRESHOLD_GIB, parseThreshold, readThreshold, writeThreshold } from './forecast-threshold';
 import { idle, type Loadable, settled } from './loadable';
 import type { ProfilesStore } from './profiles';
-import type { UnlockStore } from './unlock';
+import { sendUnlocking, type UnlockStore } from './unlock';
 
 export type GrowerRange = Exclude<ChartRange, 'all'>;
 
@@ -263,15 +263,11 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
         const profileId = get().profileId;
         if (!profileId || get().sampling) return;
         set({ sampling: true, sampleError: null, sampleResult: null });
-        let result = await client.invoke('storage:sampleNow', { profileId });
-        // A profile that asks for its password: ask once, then try again.
-        if (!result.ok && result.error.code === 'password_required') {
-          const profile: Profile | undefined = profiles.getState().profiles.find((p) => p.id === profileId);
-          const unlocked = profile
-            ? await unlock.getState().unlockProfile(profile, result.error.message)
-            : false;
-          if (unlocked) result = await client.invoke('storage:sampleNow', { profileId });
-        }
+        // A profile that asks for its password or passphrase: ask, then try again.
+        const profile: Profile | undefined = profiles.getState().profiles.find((p) => p.id === profileId);
+        const result = await sendUnlocking(unlock, profile, () =>
+          client.invoke('storage:sampleNow', { profileId }),
+        );
         if (get().profileId !== profileId) return;
         if (!result.ok) {
           set({ sampling: false, sampleError: result.error });

@@ -1,10 +1,18 @@
 import { createStore } from 'zustand/vanilla';
 import type { Profile } from '../../shared/profile';
+import type { AppErrorData, Result } from '../../shared/result';
 import type { RendererClient } from '../client';
 
+/** Which secret a profile asks for: its database password, or its SSH tunnel's passphrase (sshSecretMode 'ask'). */
+export type UnlockSecret = 'password' | 'sshSecret';
+
+/** Main's password_required names the secret it lacks in its fields. */
+export const secretAskedBy = (error: AppErrorData): UnlockSecret =>
+  error.fields?.sshSecret ? 'sshSecret' : 'password';
+
 export type UnlockPrompt =
-  /** A saved profile with passwordMode 'ask': the password is handed to main for this session. */
-  | { kind: 'profile'; profileId: string; profileName: string; message: string | null }
+  /** A saved profile with passwordMode or sshSecretMode 'ask': the secret is handed to main for this session. */
+  | { kind: 'profile'; secret: UnlockSecret; profileId: string; profileName: string; message: string | null }
   /** A draft in the form: the password is used for one test and forgotten. */
   | { kind: 'once'; title: string; message: string | null };
 
@@ -12,8 +20,12 @@ export type UnlockState = {
   prompt: UnlockPrompt | null;
   busy: boolean;
   error: string | null;
-  /** Resolves true once main has the password, false if the DBA cancelled. */
-  unlockProfile(profile: Pick<Profile, 'id' | 'name'>, message?: string): Promise<boolean>;
+  /** Resolves true once main has the password (or passphrase), false if the DBA cancelled. */
+  unlockProfile(
+    profile: Pick<Profile, 'id' | 'name'>,
+    message?: string,
+    secret?: UnlockSecret,
+  ): Promise<boolean>;
   /** Resolves with the password typed, for the caller to send at once, or null if cancelled. */
   askOnce(title: string, message?: string): Promise<string | null>;
   submit(password: string): Promise<void>;
@@ -40,11 +52,12 @@ export function createUnlockStore(client: RendererClient) {
     prompt: null,
     busy: false,
     error: null,
-    unlockProfile(profile, message) {
+    unlockProfile(profile, message, secret = 'password') {
       finish(false);
       set({
         prompt: {
           kind: 'profile',
+          secret,
           profileId: profile.id,
           profileName: profile.name,
           message: message ?? null,
@@ -67,7 +80,12 @@ export function createUnlockStore(client: RendererClient) {
       const prompt = get().prompt;
       if (!prompt) return;
       if (!password) {
-        set({ error: 'Enter the password.' });
+        set({
+          error:
+            prompt.kind === 'profile' && prompt.secret === 'sshSecret'
+              ? 'Enter the passphrase.'
+              : 'Enter the password.',
+        });
         return;
       }
       if (prompt.kind === 'once') {
@@ -76,13 +94,17 @@ export function createUnlockStore(client: RendererClient) {
         return;
       }
       set({ busy: true, error: null });
-      const result = await client.invoke('profiles:unlock', { id: prompt.profileId, password });
+      const result =
+        prompt.secret === 'sshSecret'
+          ? await client.invoke('profiles:unlockSsh', { id: prompt.profileId, secret: password })
+          : await client.invoke('profiles:unlock', { id: prompt.profileId, password });
       if (get().prompt !== prompt) return;
       if (result.ok) {
         set({ prompt: null, busy: false });
         finish(true);
       } else {
-        set({ busy: false, error: result.error.fields?.password ?? result.error.message });
+        const fields = result.error.fields;
+        set({ busy: false, error: fields?.password ?? fields?.secret ?? result.error.message });
       }
     },
     cancel() {
@@ -91,4 +113,26 @@ export function createUnlockStore(client: RendererClient) {
       finish(prompt?.kind === 'profile' ? false : null);
     },
   }));
+}
+
+/**
+ * Sends a request for a profile's server; while main answers password_required
+ * (the password, then the tunnel's passphrase: two at most), asks and sends again.
+ */
+export async function sendUnlocking<T>(
+  unlock: UnlockStore,
+  profile: Pick<Profile, 'id' | 'name'> | undefined,
+  send: () => Promise<Result<T>>,
+): Promise<Result<T>> {
+  let result = await send();
+  for (
+    let asked = 0;
+    asked < 2 && profile && !result.ok && result.error.code === 'password_required';
+    asked++
+  ) {
+    const secret = secretAskedBy(result.error);
+    if (!(await unlock.getState().unlockProfile(profile, result.error.message, secret))) break;
+    result = await send();
+  }
+  return result;
 }

@@ -8,6 +8,7 @@ import {
   profileStatusSchema,
   tunnelStatusSchema,
 } from '../profile';
+import { PROFILES_FILE_MAX_BYTES, profileFileImportSchema, profilesFileSchema } from '../profile-transfer';
 import { type ChannelSpec, empty } from './common';
 
 /** One pg_service.conf / .pgpass entry: the profile made from it, or why none was. */
@@ -75,6 +76,25 @@ export const profileChannels = {
   'profiles:unlock': {
     request: id.extend({ password: z.string().min(1, 'Enter the password.') }),
     response: z.object({ id: z.string() }),
+  },
+  /** For sshSecretMode 'ask': the key passphrase (or SSH password), in memory for this app session only. */
+  'profiles:unlockSsh': {
+    request: id.extend({ secret: z.string().min(1, 'Enter the passphrase.').max(1024) }),
+    response: z.object({ id: z.string() }),
+  },
+  /** Every profile's settings as an export file: never a password, passphrase or key. */
+  'profiles:export': { request: empty, response: profilesFileSchema },
+  /**
+   * Adds the profiles of an export file (its text, read by the CLI or picked in the UI) that are not
+   * stored yet; per entry added, skipped or refused with why. `dryRun` checks and saves nothing.
+   */
+  'profiles:importFile': {
+    request: z.object({
+      // Bounded here too: the file's own limit is checked in bytes by main, with a clearer message.
+      text: z.string().max(PROFILES_FILE_MAX_BYTES * 4, 'The file is too large to be a profiles file.'),
+      dryRun: z.boolean().default(false),
+    }),
+    response: profileFileImportSchema,
   },
   /** The profile's SSH tunnel as it is now (null: no tunnel, or none opened yet). */
   'profiles:tunnel': { request: id, response: tunnelStatusSchema.nullable() },
