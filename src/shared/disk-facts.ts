@@ -92,6 +92,24 @@ export const tablespaceFactSchema = z.object({
 });
 export type TablespaceFact = z.infer<typeof tablespaceFactSchema>;
 
+/**
+ * The costly facts, read on their own cadence (settings.slowDiskFactsEveryMinutes): they read every
+ * table's column statistics and every file of each tablespace. The others are read with every sample.
+ */
+export const SLOW_DISK_FACTS = ['bloat', 'indexes', 'tablespaces'] as const;
+
+/** When each fact was measured (ISO); null when it was not read (no rights, or it failed: see gaps). */
+export const measuredAtSchema = z.object({
+  wal: z.string().nullable(),
+  slots: z.string().nullable(),
+  databases: z.string().nullable(),
+  oldestTables: z.string().nullable(),
+  bloat: z.string().nullable(),
+  indexes: z.string().nullable(),
+  tablespaces: z.string().nullable(),
+});
+export type MeasuredAt = z.infer<typeof measuredAtSchema>;
+
 export const diskFactsSchema = z.object({
   inRecovery: z.boolean(),
   /** pg_wal: sum of its files; null without the rights (see gaps). */
@@ -108,6 +126,13 @@ export const diskFactsSchema = z.object({
   tablespaces: z.array(tablespaceFactSchema),
   /** What could not be read, in words, with the role that grants it. */
   gaps: z.array(z.string()),
+  /**
+   * The sample's time for the facts read with it; an earlier time for slow facts carried from the
+   * sample that last read them.
+   */
+  measuredAt: measuredAtSchema,
+  /** The gaps that belong to the slow facts (also in `gaps`): carried with them. */
+  slowGaps: z.array(z.string()),
 });
 export type DiskFacts = z.infer<typeof diskFactsSchema>;
 

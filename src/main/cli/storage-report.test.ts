@@ -72,6 +72,17 @@ describe('tidemark storage', () => {
     expect(report.relations.map((r) => r.name)).toContain(hostile);
   });
 
+  it('says when the slow facts were measured when the next sample carries them', async () => {
+    const first = JSON.parse((await tidemark('storage', 'pg', '--json')).stdout) as { disk: DiskFactsView };
+    expect((await tidemark('sample', 'pg')).code).toBe(0);
+    const run = await tidemark('storage', 'pg');
+    expect(run.code).toBe(0);
+    const at = first.disk.takenAt;
+    for (const heading of ['Estimated bloat', 'Index findings', 'Tablespaces'])
+      expect(run.stdout).toMatch(new RegExp(`${heading} .*Measured with the sample of ${at}\\.`));
+    expect(run.stdout).not.toMatch(/Transaction-ID ages.*Measured/);
+  });
+
   it('exits 2 on a wrong --top and 1 when there is nothing to show', async () => {
     expect(await tidemark('storage', 'pg', '--top', '0')).toMatchObject({
       code: 2,

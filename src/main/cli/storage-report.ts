@@ -1,5 +1,10 @@
 import { formatBytes } from '../../shared/bytes';
-import { type DiskFactsView, WRAPAROUND_AGE, wraparoundPct } from '../../shared/disk-facts';
+import {
+  type DiskFactsView,
+  type SLOW_DISK_FACTS,
+  WRAPAROUND_AGE,
+  wraparoundPct,
+} from '../../shared/disk-facts';
 import type { StorageOverview } from '../../shared/storage';
 import type { Tidemark } from '../app';
 import {
@@ -64,6 +69,12 @@ function* relationLines(r: Report): Iterable<string> {
 
 function* diskLines(view: DiskFactsView): Iterable<string> {
   const f = view.facts;
+  /** A slow fact carried from an earlier sample says when it was measured. */
+  const measured = (key: (typeof SLOW_DISK_FACTS)[number]) => {
+    const at = f.measuredAt[key];
+    if (at === view.takenAt) return '';
+    return at === null ? ' Not read with this sample.' : ` Measured with the sample of ${at}.`;
+  };
   yield '';
   yield f.wal
     ? `WAL: pg_wal holds ${formatBytes(f.wal.bytes)} in ${count(f.wal.files)} files.`
@@ -117,7 +128,8 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       safe(b.fixSql),
     ]);
   yield* section(
-    'Estimated bloat (an estimate from planner statistics, not a measurement; tables and B-tree indexes of 1 MiB or more):',
+    'Estimated bloat (an estimate from planner statistics, not a measurement; tables and B-tree indexes of 1 MiB or more):' +
+      measured('bloat'),
     bloat,
     'none found',
   );
@@ -136,7 +148,7 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       safe(i.fixSql),
     ]);
   yield* section(
-    `Index findings (scans counted ${since}; constraint and unique indexes never named):`,
+    `Index findings (scans counted ${since}; constraint and unique indexes never named):${measured('indexes')}`,
     idx,
     'none',
   );
@@ -155,7 +167,11 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       safe(t.databases.join(', ')),
       count(t.relations),
     ]);
-  yield* section('Tablespaces (relations counted in the sampled database):', spaces, 'none');
+  yield* section(
+    `Tablespaces (relations counted in the sampled database):${measured('tablespaces')}`,
+    spaces,
+    'none',
+  );
 }
 
 function* reportLines(r: Report): Iterable<string> {

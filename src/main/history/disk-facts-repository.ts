@@ -7,11 +7,16 @@ import {
   wraparoundPct,
 } from '../../shared/disk-facts';
 import { formatSpan } from '../../shared/span';
+import type { SlowDiskFacts } from '../storage/disk-facts-collector';
 import { diskFixes } from '../storage/disk-fixes';
 import { DAY_MS } from './time';
 
-/** The lists kept as JSON: bounded (top N each) and always read whole. */
-type Findings = Pick<DiskFacts, 'oldestTables' | 'bloat' | 'indexes' | 'tablespaces' | 'gaps'>;
+/**
+ * The lists kept as JSON: bounded (top N each) and always read whole. measuredAt and slowGaps are
+ * absent from rows written before the slow facts had their own cadence.
+ */
+type Findings = Pick<DiskFacts, 'oldestTables' | 'bloat' | 'indexes' | 'tablespaces' | 'gaps'> &
+  Partial<Pick<DiskFacts, 'measuredAt' | 'slowGaps'>>;
 
 interface FactRow {
   sample_id: number;
@@ -94,8 +99,8 @@ export class DiskFactsRepository {
 
   /** Inside the sample's own write transaction (History.saveSample). */
   save(profileId: string, sampleId: number, takenAt: Date, facts: DiskFacts): void {
-    const { oldestTables, bloat, indexes, tablespaces, gaps } = facts;
-    const findings: Findings = { oldestTables, bloat, indexes, tablespaces, gaps };
+    const { oldestTables, bloat, indexes, tablespaces, gaps, measuredAt, slowGaps } = facts;
+    const findings: Findings = { oldestTables, bloat, indexes, tablespaces, gaps, measuredAt, slowGaps };
     this.stmts.insert.run({
       sampleId,
       profileId,
@@ -151,6 +156,30 @@ export class DiskFactsRepository {
     return { takenAt: new Date(row.taken_at).toISOString(), facts, tempRates: rates, tempNote: note };
   }
 
+  /**
+   * The slow facts of the latest sample, to carry into the next one until they are due; null when
+   * there are none, or they were written before they had a cadence (then they are read again).
+   */
+  latestSlow(profileId: string): SlowDiskFacts | null {
+    const row = this.stmts.latest.get(profileId);
+    if (!row) return null;
+    const findings = JSON.parse(row.findings) as Findings;
+    if (!findings.measuredAt || !findings.slowGaps) return null;
+    const { bloat, indexes, tablespaces } = this.facts(row);
+    const { measuredAt } = findings;
+    return {
+      bloat,
+      indexes,
+      tablespaces,
+      gaps: findings.slowGaps,
+      measuredAt: {
+        bloat: measuredAt.bloat,
+        indexes: measuredAt.indexes,
+        tablespaces: measuredAt.tablespaces,
+      },
+    };
+  }
+
   /** For the fleet overview: WAL retained by slots and the oldest XID age in %, from the latest sample. */
   latestDiskFacts(profileId: string): DiskFactsSummary | null {
     const row = this.stmts.latest.get(profileId);
@@ -168,6 +197,17 @@ export class DiskFactsRepository {
 
   private facts(row: FactRow): DiskFacts {
     const findings = JSON.parse(row.findings) as Findings;
+    // Rows written before the slow facts had a cadence: everything was read with that sample.
+    const sampled = new Date(row.taken_at).toISOString();
+    const measuredAt = findings.measuredAt ?? {
+      wal: row.wal_bytes === null ? null : sampled,
+      slots: sampled,
+      databases: sampled,
+      oldestTables: sampled,
+      bloat: sampled,
+      indexes: sampled,
+      tablespaces: sampled,
+    };
     return diskFactsSchema.parse({
       inRecovery: row.in_recovery === 1,
       wal: row.wal_bytes === null ? null : { bytes: row.wal_bytes, files: row.wal_files },
@@ -193,6 +233,8 @@ export class DiskFactsRepository {
       })),
       statsReset: at(row.stats_reset),
       ...findings,
+      measuredAt,
+      slowGaps: findings.slowGaps ?? [],
     });
   }
 

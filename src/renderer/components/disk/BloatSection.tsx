@@ -1,12 +1,14 @@
 import type { DiskFacts } from '../../../shared/disk-facts';
 import { formatBytes } from '../../lib/format';
 import { FixSql } from './FixSql';
+import { MeasuredAt } from './MeasuredAt';
 
 /** Estimated bloat of tables and B-tree indexes, from planner statistics. */
-export function BloatSection({ facts }: { facts: DiskFacts }) {
+export function BloatSection({ facts, sampledAt }: { facts: DiskFacts; sampledAt: string }) {
   return (
     <section className="card disk-section" aria-labelledby="bloat-title" data-testid="disk-bloat">
       <h2 id="bloat-title">Estimated bloat</h2>
+      <MeasuredAt at={facts.measuredAt.bloat} sampledAt={sampledAt} />
       <p className="muted">
         An estimate from planner statistics (column widths and row counts as of the last ANALYZE), not a
         measurement; tables and B-tree indexes of 1 MiB or more.
