@@ -79,7 +79,7 @@ describe('disk facts in history', () => {
     const r = rig();
     const p = r.addProfile();
     expect(r.history.latestDiskFactsView(p)).toBeNull();
-    expect(r.history.latestDiskFacts(p)).toBeNull();
+    expect(r.history.latestDiskFactsSummaries().size).toBe(0);
     r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts() });
     const view = r.history.latestDiskFactsView(p)!;
     expect(view.facts).toEqual(facts());
@@ -125,13 +125,17 @@ describe('disk facts in history', () => {
   it('gives the fleet the WAL the slots retain and the oldest XID age in %', () => {
     const r = rig();
     const p = r.addProfile();
+    const other = r.addProfile();
+    r.addProfile(); // never sampled: no row
+    r.history.saveSample(p, { ...sample(T0 - HOUR_MS, []), diskFacts: facts({ slots: [] }) });
     r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts() });
-    expect(r.history.latestDiskFacts(p)).toEqual({
-      takenAt: new Date(T0),
-      walRetainedBytes: 12 * GiB,
-      inactiveSlots: 1,
-      oldestXidAgePct: 50,
-    });
+    r.history.saveSample(other, { ...sample(T0, []), diskFacts: facts({ slots: [], databases: [] }) });
+    expect(r.history.latestDiskFactsSummaries()).toEqual(
+      new Map([
+        [p, { takenAt: new Date(T0), walRetainedBytes: 12 * GiB, inactiveSlots: 1, oldestXidAgePct: 50 }],
+        [other, { takenAt: new Date(T0), walRetainedBytes: null, inactiveSlots: 0, oldestXidAgePct: null }],
+      ]),
+    );
   });
 
   it('says temporary files written between two samples over their real span, and skips a reset counter', () => {

@@ -206,8 +206,9 @@ export class History implements HistoryStore {
     return this.diskFacts.latestSlow(profileId);
   }
 
-  latestDiskFacts(profileId: string): DiskFactsSummary | null {
-    return this.diskFacts.latestDiskFacts(profileId);
+  /** Every profile's latest disk facts summary, for the fleet (one query). */
+  latestDiskFactsSummaries(): Map<string, DiskFactsSummary> {
+    return this.diskFacts.latestSummaries();
   }
 
   topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit = 10): Grower[] {
