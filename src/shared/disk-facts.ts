@@ -159,3 +159,34 @@ export type DiskFactsView = z.infer<typeof diskFactsViewSchema>;
 
 /** Age as a percentage of the wraparound horizon. */
 export const wraparoundPct = (age: number) => (age / WRAPAROUND_AGE) * 100;
+
+/** One relation the DBA picks for an exact bloat figure from the pgstattuple extension. */
+export const exactBloatRequestSchema = z.object({
+  profileId: z.string(),
+  schema: z.string().min(1).max(63),
+  name: z.string().min(1).max(63),
+});
+
+/**
+ * pgstattuple's figures for one relation, on demand (never sampled: it reads the relation).
+ * `function` says which gave them: pgstattuple_approx for a table (skips pages the visibility map
+ * says are all visible, so its free space is itself an estimate for those), pgstattuple for an
+ * index (reads every page).
+ */
+export const exactBloatSchema = z.object({
+  schema: z.string(),
+  name: z.string(),
+  kind: z.enum(['table', 'index']),
+  function: z.enum(['pgstattuple_approx', 'pgstattuple']),
+  bytes: z.number(),
+  /** Free space plus dead tuples: what a rewrite would give back, at most. */
+  bloatBytes: z.number(),
+  bloatPct: z.number(),
+  freeBytes: z.number(),
+  deadBytes: z.number(),
+  /** pgstattuple_approx only: the share of pages it really read. */
+  scannedPct: z.number().nullable(),
+  measuredAt: z.string(),
+  durationMs: z.number(),
+});
+export type ExactBloat = z.infer<typeof exactBloatSchema>;
