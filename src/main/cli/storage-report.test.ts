@@ -97,4 +97,25 @@ describe('tidemark storage', () => {
       stderr: expect.stringMatching(/No profile/),
     });
   });
+
+  it('--exact-bloat measures one relation with pgstattuple, and says how to install it when missing', async () => {
+    const missing = await tidemark('storage', 'pg', '--exact-bloat', 'public.orders');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/CREATE EXTENSION pgstattuple;/);
+    expect(await tidemark('storage', 'pg', '--exact-bloat', 'orders')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/SCHEMA\.NAME/),
+    });
+    const admin = await db.admin();
+    await admin.query('CREATE EXTENSION pgstattuple');
+    const table = await tidemark('storage', 'pg', '--exact-bloat', 'public.orders');
+    expect(table.stderr).toBe('');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Table public\.orders, measured by pgstattuple_approx\(\) at /);
+    expect(table.stdout).toMatch(/bloat [\d.]+ \w*B \([\d.]+ %\)/);
+    const index = JSON.parse(
+      (await tidemark('storage', 'pg', '--exact-bloat', 'public.orders_pkey', '--json')).stdout,
+    );
+    expect(index).toMatchObject({ kind: 'index', function: 'pgstattuple', name: 'orders_pkey' });
+  });
 });
