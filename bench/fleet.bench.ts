@@ -1,7 +1,8 @@
 /**
  * Fleet overview benchmark (issue 11): 100 profiles, each with 90 days of
  * database samples in the stored tiers (every 15 minutes for 14 days, hourly
- * to 30 days, daily to 90), a heartbeat state, and some active alerts. Times
+ * to 30 days, daily to 90) with their disk facts (two slots, two databases'
+ * ages each), a heartbeat state, and some active alerts. Times
  * `fleet:overview` through the router (what the start page waits for: the
  * build in main plus the contract's response parsing) and the JSON bytes sent
  * to the renderer. Prints figures; asserts nothing.
@@ -42,6 +43,18 @@ export function seed(dataDir: string, now: number): number {
       INSERT INTO samples (profile_id, taken_at, duration_ms, database_name, database_bytes, gaps, relation_count)
       VALUES (?, ?, 100, 'app', ?, '[]', 0)`);
     const database = db.prepare('INSERT INTO sample_databases (sample_id, name, bytes) VALUES (?, ?, ?)');
+    // Disk facts with every sample, as the app stores them: two slots and two databases' ages each.
+    const facts = db.prepare(`
+      INSERT INTO disk_fact_samples (sample_id, profile_id, taken_at, in_recovery, wal_bytes, wal_files,
+        freeze_max_age, mxid_freeze_max_age, stats_reset, findings)
+      VALUES (?, ?, ?, 0, 1073741824, 64, 200000000, 400000000, NULL, ?)`);
+    const findings = JSON.stringify({ oldestTables: [], bloat: [], indexes: [], tablespaces: [], gaps: [] });
+    const slot = db.prepare(`
+      INSERT INTO disk_fact_slots (sample_id, name, kind, database, active, wal_status, retained_bytes, inactive_since)
+      VALUES (?, ?, 'physical', NULL, ?, 'reserved', ?, NULL)`);
+    const ages = db.prepare(`
+      INSERT INTO disk_fact_databases (sample_id, name, xid_age, mxid_age, temp_bytes, temp_files, stats_reset)
+      VALUES (?, ?, ?, 1000, 0, 0, NULL)`);
     const beat = db.prepare(`
       INSERT INTO heartbeat_current (profile_id, state, since, last_check_at, latency_ms, message)
       VALUES (?, ?, ?, ?, 3, NULL)`);
@@ -67,6 +80,11 @@ export function seed(dataDir: string, now: number): number {
           const sampleId = Number(sample.run(id, t, bytes).lastInsertRowid);
           database.run(sampleId, 'app', bytes);
           database.run(sampleId, 'postgres', 8 * 1024 ** 2);
+          facts.run(sampleId, id, t, findings);
+          slot.run(sampleId, 'standby', 1, 16 * 1024 ** 2);
+          slot.run(sampleId, 'old', p % 5 === 0 ? 0 : 1, (p % 5) * 1024 ** 3);
+          ages.run(sampleId, 'app', 1_000_000 * (1 + (p % 50)));
+          ages.run(sampleId, 'postgres', 500_000);
           samples++;
         }
         beat.run(id, p % 25 === 0 ? 'down' : 'up', now - DAY, now - MINUTE);
@@ -93,7 +111,7 @@ export async function run(): Promise<void> {
     });
     try {
       console.log(
-        `\nFleet overview: ${PROFILES} profiles, ${samples.toLocaleString('en')} database samples ` +
+        `\nFleet overview: ${PROFILES} profiles, ${samples.toLocaleString('en')} database samples with disk facts ` +
           '(15-min for 14 days, hourly to 30, daily to 90)',
       );
       const runs: number[] = [];
@@ -109,6 +127,15 @@ export async function run(): Promise<void> {
         `  fleet:overview (build in main + response check)  median ${median(runs).toFixed(1)} ms  ` +
           `first ${runs[0]!.toFixed(1)} ms  ${(bytes / 1024).toFixed(1)} KiB to the renderer ` +
           `(${Math.round(bytes / PROFILES)} B a server)`,
+      );
+      const facts: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        app.monitoring.history.latestDiskFactsSummaries();
+        facts.push(performance.now() - started);
+      }
+      console.log(
+        `  of which every server's latest disk facts (one query): median ${median(facts).toFixed(1)} ms`,
       );
     } finally {
       await app.close();

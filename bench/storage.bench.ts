@@ -22,6 +22,7 @@ import {
   oldestTablesSql,
   slotsSql,
   tablespacesSql,
+  unreadableTablesSql,
   walSql,
 } from '../src/main/storage/sql/disk-facts';
 import { relationsSql } from '../src/main/storage/sql/relations';
@@ -214,6 +215,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   const top = DEFAULT_DISK_TOP;
   const statements: Array<[string, string]> = [
     ['context + rights', diskContextSql],
+    ['tables left out of the bloat estimate (rights)', unreadableTablesSql],
     ['pg_wal size (pg_ls_waldir)', walSql],
     ['replication slots', slotsSql(180000, false)],
     ['XID/multixact age + temp files per database', databaseAgesSql],
@@ -224,8 +226,11 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   ];
   const times = new Map(statements.map(([name]) => [name, [] as number[]]));
   const whole: number[] = [];
+  const fast: number[] = [];
   const samples: number[] = [];
+  const carriedSamples: number[] = [];
   let facts: Awaited<ReturnType<typeof collectDiskFacts>> | undefined;
+  let fastTrips = 0;
   await collectDiskFacts(session, { versionNum: 180000, user: 'postgres' });
   for (let i = 0; i < RUNS; i++) {
     for (const [name, sql] of statements) times.get(name)!.push((await time(() => session.query(sql)))[0]);
@@ -234,7 +239,16 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
     );
     whole.push(wholeMs);
     facts = outcome;
+    // The samples between two readings of the slow facts (hourly by default) carry them.
+    const { bloat, indexes, tablespaces, slowGaps, measuredAt } = outcome.facts;
+    const slow = { bloat, indexes, tablespaces, gaps: slowGaps, measuredAt };
+    const [fastMs, fastOutcome] = await time(() =>
+      collectDiskFacts(session, { versionNum: 180000, user: 'postgres', slow }),
+    );
+    fast.push(fastMs);
+    fastTrips = fastOutcome.roundTrips;
     samples.push((await time(() => collectStorageSample(session)))[0]);
+    carriedSamples.push((await time(() => collectStorageSample(session, { slowDiskFacts: slow })))[0]);
   }
   await run(`SELECT pg_drop_replication_slot('bench_slot')`);
   const f = facts!.facts;
@@ -242,8 +256,11 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
     `disk facts, read as the sample reads them: ${ms(median(whole))} median of ${RUNS}, ${facts!.roundTrips} round trips ` +
       `(${f.slots.length} slots, ${f.databases.length} databases, ${f.indexes.length} index findings, ` +
       `${f.bloat.length} bloat rows, ${f.tablespaces.length} tablespaces)`,
-    `  full sample with them: ${ms(median(samples))} median (one sample before the 500 extra indexes: ${ms(before)}); ` +
+    `disk facts with the slow ones (bloat, index findings, tablespaces) carried: ${ms(median(fast))} median, ` +
+      `${fastTrips} round trips`,
+    `  full sample with them all read: ${ms(median(samples))} median (one sample before the 500 extra indexes: ${ms(before)}); ` +
       `without them ≈ ${ms(median(samples) - median(whole))}`,
+    `  full sample with the slow ones carried (most samples, at the hourly default): ${ms(median(carriedSamples))} median`,
     ...statements.map(([name]) => `  ${name}: ${ms(median(times.get(name)!))}`),
   ];
 }

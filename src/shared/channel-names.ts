@@ -29,6 +29,7 @@ export const channelNames = [
   'storage:topGrowers',
   'storage:growth',
   'storage:diskFacts',
+  'storage:exactBloat',
   'schedule:get',
   'schedule:set',
   'settings:get',

@@ -92,6 +92,24 @@ export const tablespaceFactSchema = z.object({
 });
 export type TablespaceFact = z.infer<typeof tablespaceFactSchema>;
 
+/**
+ * The costly facts, read on their own cadence (settings.slowDiskFactsEveryMinutes): they read every
+ * table's column statistics and every file of each tablespace. The others are read with every sample.
+ */
+export const SLOW_DISK_FACTS = ['bloat', 'indexes', 'tablespaces'] as const;
+
+/** When each fact was measured (ISO); null when it was not read (no rights, or it failed: see gaps). */
+export const measuredAtSchema = z.object({
+  wal: z.string().nullable(),
+  slots: z.string().nullable(),
+  databases: z.string().nullable(),
+  oldestTables: z.string().nullable(),
+  bloat: z.string().nullable(),
+  indexes: z.string().nullable(),
+  tablespaces: z.string().nullable(),
+});
+export type MeasuredAt = z.infer<typeof measuredAtSchema>;
+
 export const diskFactsSchema = z.object({
   inRecovery: z.boolean(),
   /** pg_wal: sum of its files; null without the rights (see gaps). */
@@ -108,6 +126,13 @@ export const diskFactsSchema = z.object({
   tablespaces: z.array(tablespaceFactSchema),
   /** What could not be read, in words, with the role that grants it. */
   gaps: z.array(z.string()),
+  /**
+   * The sample's time for the facts read with it; an earlier time for slow facts carried from the
+   * sample that last read them.
+   */
+  measuredAt: measuredAtSchema,
+  /** The gaps that belong to the slow facts (also in `gaps`): carried with them. */
+  slowGaps: z.array(z.string()),
 });
 export type DiskFacts = z.infer<typeof diskFactsSchema>;
 
@@ -134,3 +159,34 @@ export type DiskFactsView = z.infer<typeof diskFactsViewSchema>;
 
 /** Age as a percentage of the wraparound horizon. */
 export const wraparoundPct = (age: number) => (age / WRAPAROUND_AGE) * 100;
+
+/** One relation the DBA picks for an exact bloat figure from the pgstattuple extension. */
+export const exactBloatRequestSchema = z.object({
+  profileId: z.string(),
+  schema: z.string().min(1).max(63),
+  name: z.string().min(1).max(63),
+});
+
+/**
+ * pgstattuple's figures for one relation, on demand (never sampled: it reads the relation).
+ * `function` says which gave them: pgstattuple_approx for a table (skips pages the visibility map
+ * says are all visible, so its free space is itself an estimate for those), pgstattuple for an
+ * index (reads every page).
+ */
+export const exactBloatSchema = z.object({
+  schema: z.string(),
+  name: z.string(),
+  kind: z.enum(['table', 'index']),
+  function: z.enum(['pgstattuple_approx', 'pgstattuple']),
+  bytes: z.number(),
+  /** Free space plus dead tuples: what a rewrite would give back, at most. */
+  bloatBytes: z.number(),
+  bloatPct: z.number(),
+  freeBytes: z.number(),
+  deadBytes: z.number(),
+  /** pgstattuple_approx only: the share of pages it really read. */
+  scannedPct: z.number().nullable(),
+  measuredAt: z.string(),
+  durationMs: z.number(),
+});
+export type ExactBloat = z.infer<typeof exactBloatSchema>;

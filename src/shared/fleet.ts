@@ -121,7 +121,7 @@ export function riskReason(row: RiskInput): string | null {
   const days = daysAtRisk(row);
   const soonest = soonestFull(row);
   if (Number.isFinite(days) && soonest)
-    return `${soonest.what === 'disk' ? 'disk full' : 'critical size'} in ${Math.round(days)} days`;
+    return `${soonest.what === 'disk' ? 'disk full' : 'critical size'} around ${soonest.reachesAt.slice(0, 10)} (in ${Math.round(days)} days)`;
   if (row.alerts.warning > 0) return plural(row.alerts.warning, 'warning');
   if (row.status === 'unknown') return 'no heartbeat yet';
   return null;

@@ -245,6 +245,12 @@ export const settingsSchema = z.object({
     .int()
     .min(5, 'Size the other databases at most every 5 minutes.')
     .max(1440, 'Size the other databases at least once a day (1440 minutes).'),
+  /** The costly disk facts (bloat estimate, index findings, tablespaces) are read this often; samples between carry them. */
+  slowDiskFactsEveryMinutes: z
+    .number({ error: 'The interval for bloat, index findings and tablespaces must be a number of minutes.' })
+    .int()
+    .min(5, 'Read bloat, index findings and tablespaces at most every 5 minutes.')
+    .max(1440, 'Read bloat, index findings and tablespaces at least once a day (1440 minutes).'),
   /** Downsampling tiers of the storage history: fine samples this often for this long, then hourly, then daily. */
   tierFineMinutes: z
     .number({ error: 'The fine tier must be a number of minutes.' })
@@ -272,6 +278,7 @@ export type TierSettings = Pick<Settings, 'tierFineMinutes' | 'tierFineDays' | '
 /** An update may leave out the newer settings: what it leaves out keeps its current value. */
 export const settingsUpdateSchema = settingsSchema.extend({
   databaseSizeEveryMinutes: settingsSchema.shape.databaseSizeEveryMinutes.optional(),
+  slowDiskFactsEveryMinutes: settingsSchema.shape.slowDiskFactsEveryMinutes.optional(),
   tierFineMinutes: settingsSchema.shape.tierFineMinutes.optional(),
   tierFineDays: settingsSchema.shape.tierFineDays.optional(),
   tierHourlyDays: settingsSchema.shape.tierHourlyDays.optional(),

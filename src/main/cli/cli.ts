@@ -55,6 +55,7 @@ const options = {
   relation: { type: 'string' },
   since: { type: 'string' },
   top: { type: 'string' },
+  'exact-bloat': { type: 'string' },
   csv: { type: 'boolean' },
   all: { type: 'boolean' },
   set: { type: 'string', multiple: true },

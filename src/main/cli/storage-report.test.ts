@@ -72,6 +72,17 @@ describe('tidemark storage', () => {
     expect(report.relations.map((r) => r.name)).toContain(hostile);
   });
 
+  it('says when the slow facts were measured when the next sample carries them', async () => {
+    const first = JSON.parse((await tidemark('storage', 'pg', '--json')).stdout) as { disk: DiskFactsView };
+    expect((await tidemark('sample', 'pg')).code).toBe(0);
+    const run = await tidemark('storage', 'pg');
+    expect(run.code).toBe(0);
+    const at = first.disk.takenAt;
+    for (const heading of ['Estimated bloat', 'Index findings', 'Tablespaces'])
+      expect(run.stdout).toMatch(new RegExp(`${heading} .*Measured with the sample of ${at}\\.`));
+    expect(run.stdout).not.toMatch(/Transaction-ID ages.*Measured/);
+  });
+
   it('exits 2 on a wrong --top and 1 when there is nothing to show', async () => {
     expect(await tidemark('storage', 'pg', '--top', '0')).toMatchObject({
       code: 2,
@@ -85,5 +96,26 @@ describe('tidemark storage', () => {
       code: 1,
       stderr: expect.stringMatching(/No profile/),
     });
+  });
+
+  it('--exact-bloat measures one relation with pgstattuple, and says how to install it when missing', async () => {
+    const missing = await tidemark('storage', 'pg', '--exact-bloat', 'public.orders');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/CREATE EXTENSION pgstattuple;/);
+    expect(await tidemark('storage', 'pg', '--exact-bloat', 'orders')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/SCHEMA\.NAME/),
+    });
+    const admin = await db.admin();
+    await admin.query('CREATE EXTENSION pgstattuple');
+    const table = await tidemark('storage', 'pg', '--exact-bloat', 'public.orders');
+    expect(table.stderr).toBe('');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Table public\.orders, measured by pgstattuple_approx\(\) at /);
+    expect(table.stdout).toMatch(/bloat [\d.]+ \w*B \([\d.]+ %\)/);
+    const index = JSON.parse(
+      (await tidemark('storage', 'pg', '--exact-bloat', 'public.orders_pkey', '--json')).stdout,
+    );
+    expect(index).toMatchObject({ kind: 'index', function: 'pgstattuple', name: 'orders_pkey' });
   });
 });

@@ -1,5 +1,10 @@
 import { formatBytes } from '../../shared/bytes';
-import { type DiskFactsView, WRAPAROUND_AGE, wraparoundPct } from '../../shared/disk-facts';
+import {
+  type DiskFactsView,
+  type SLOW_DISK_FACTS,
+  WRAPAROUND_AGE,
+  wraparoundPct,
+} from '../../shared/disk-facts';
 import type { StorageOverview } from '../../shared/storage';
 import type { Tidemark } from '../app';
 import {
@@ -63,6 +68,12 @@ function* relationLines(r: Report): Iterable<string> {
 
 function* diskLines(view: DiskFactsView): Iterable<string> {
   const f = view.facts;
+  /** A slow fact carried from an earlier sample says when it was measured. */
+  const measured = (key: (typeof SLOW_DISK_FACTS)[number]) => {
+    const at = f.measuredAt[key];
+    if (at === view.takenAt) return '';
+    return at === null ? ' Not read with this sample.' : ` Measured with the sample of ${at}.`;
+  };
   yield '';
   yield f.wal
     ? `WAL: pg_wal holds ${formatBytes(f.wal.bytes)} in ${count(f.wal.files)} files.`
@@ -104,7 +115,8 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       b.fixSql,
     ]);
   yield* section(
-    'Estimated bloat (an estimate from planner statistics, not a measurement; tables and B-tree indexes of 1 MiB or more):',
+    'Estimated bloat (an estimate from planner statistics, not a measurement; tables and B-tree indexes of 1 MiB or more):' +
+      measured('bloat'),
     bloat,
     'none found',
   );
@@ -123,7 +135,7 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       i.fixSql,
     ]);
   yield* section(
-    `Index findings (scans counted ${since}; constraint and unique indexes never named):`,
+    `Index findings (scans counted ${since}; constraint and unique indexes never named):${measured('indexes')}`,
     idx,
     'none',
   );
@@ -142,7 +154,11 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       t.databases.join(', '),
       count(t.relations),
     ]);
-  yield* section('Tablespaces (relations counted in the sampled database):', spaces, 'none');
+  yield* section(
+    `Tablespaces (relations counted in the sampled database):${measured('tablespaces')}`,
+    spaces,
+    'none',
+  );
 }
 
 function* reportLines(r: Report): Iterable<string> {
@@ -169,10 +185,29 @@ function* reportLines(r: Report): Iterable<string> {
   }
 }
 
+/** `--exact-bloat SCHEMA.NAME`: one relation measured now with pgstattuple (the first dot splits). */
+async function exactBloat(app: Tidemark, profileId: string, what: string, values: CliValues, io: CliIo) {
+  const dot = what.indexOf('.');
+  if (dot < 1 || dot === what.length - 1)
+    throw new UsageError(
+      `--exact-bloat ${what} is not understood. Name the relation as SCHEMA.NAME, e.g. public.orders.`,
+    );
+  const [schema, name] = [what.slice(0, dot), what.slice(dot + 1)];
+  const r = await call(app, 'storage:exactBloat', { profileId, schema, name });
+  print(io, values, r, function* (b) {
+    yield `${b.kind === 'index' ? 'Index' : 'Table'} ${safe(`${b.schema}.${b.name}`)}, measured by ${b.function}() at ${b.measuredAt} in ${b.durationMs} ms:`;
+    yield `  size ${formatBytes(b.bytes)}; free space ${formatBytes(b.freeBytes)}, dead tuples ${formatBytes(b.deadBytes)}: bloat ${formatBytes(b.bloatBytes)} (${pct(b.bloatPct)}).`;
+    if (b.scannedPct !== null)
+      yield `  pgstattuple_approx read ${pct(b.scannedPct)} of the pages; the free space of the pages it skipped (all visible) is estimated from the free space map.`;
+  });
+}
+
 async function storage(app: Tidemark, name: string | undefined, values: CliValues, io: CliIo) {
   if (!name) throw new UsageError('storage needs a profile name: tidemark storage NAME [--top N] [--json]');
   const top = topOf(values);
   const profile = await profileByName(app, name);
+  if (typeof values['exact-bloat'] === 'string')
+    return exactBloat(app, profile.id, values['exact-bloat'], values, io);
   const overview = await call(app, 'storage:overview', { profileId: profile.id });
   if (!overview.latest)
     throw new CliFailure(
@@ -197,6 +232,7 @@ async function storage(app: Tidemark, name: string | undefined, values: CliValue
 export const storageCommands: CommandGroup = {
   usage:
     '  storage NAME [--top N]                 the latest sample: databases, largest relations, WAL and slots,\n' +
-    '                                         XID ages, bloat estimate, index findings, temp files, tablespaces',
+    '                                         XID ages, bloat estimate, index findings, temp files, tablespaces\n' +
+    "  storage NAME --exact-bloat SCHEMA.REL  measure one relation's bloat now with pgstattuple (when installed)",
   run: (app, [name], values, io) => storage(app, name, values, io),
 };

@@ -1,9 +1,10 @@
 import { compareRisk, type FleetOverview, type FleetRow, riskReason } from '../../shared/fleet';
 import type { AlertService } from '../alerts/alert-service';
+import type { DiskFactsSummary } from '../history/disk-facts-repository';
 import type { History } from '../history/history';
 
-/** The facts another part of Tidemark samples about what else fills the disk. */
-export interface DiskFacts {
+/** What the fleet shows of a server's disk facts. */
+interface DiskFactsCells {
   walRetainedBytes: number | null;
   xidAgePct: number | null;
   /** Why a figure is missing, in words (shown as the title of its "—"). */
@@ -11,8 +12,7 @@ export interface DiskFacts {
 }
 
 /** WAL retained by replication slots and the oldest transaction-ID age, from the latest sample that read them. */
-function diskFactsOf(history: Pick<History, 'latestDiskFacts'>, profileId: string): DiskFacts {
-  const facts = history.latestDiskFacts(profileId);
+function diskFactsCells(facts: DiskFactsSummary | undefined): DiskFactsCells {
   if (!facts) {
     return {
       walRetainedBytes: null,
@@ -35,15 +35,14 @@ function diskFactsOf(history: Pick<History, 'latestDiskFacts'>, profileId: strin
 }
 
 export interface FleetDeps {
-  history: Pick<History, 'fleet' | 'latestDiskFacts'>;
+  history: Pick<History, 'fleet' | 'latestDiskFactsSummaries'>;
   alerts: Pick<AlertService, 'counts' | 'rules'>;
   now: () => Date;
-  diskFacts?: (profileId: string) => DiskFacts;
 }
 
 /**
  * The fleet overview (start page, `tidemark fleet`): one row per server,
- * built in main in one call from one query per table, worst first by
+ * built in main in one call from one query per table (the disk facts too), worst first by
  * compareRisk (shared/fleet.ts).
  */
 export class FleetService {
@@ -53,9 +52,9 @@ export class FleetService {
     const now = this.deps.now();
     const rules = this.deps.alerts.rules.all();
     const counts = this.deps.alerts.counts().byProfile;
-    const diskFacts = this.deps.diskFacts ?? ((id: string) => diskFactsOf(this.deps.history, id));
+    const diskFacts = this.deps.history.latestDiskFactsSummaries();
     const rows: FleetRow[] = this.deps.history.fleet(now, rules.of).map((facts) => {
-      const disk = diskFacts(facts.profileId);
+      const disk = diskFactsCells(diskFacts.get(facts.profileId));
       const alerts = counts[facts.profileId] ?? { critical: 0, warning: 0 };
       const row = {
         ...facts,

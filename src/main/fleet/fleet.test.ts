@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import type { FleetOverview } from '../../shared/fleet';
 import { createTidemark, type Tidemark } from '../app';
-import { DAY_MS, GiB, HOUR_MS, MiB, sample, T0 } from '../history/test-fixtures';
+import { DAY_MS, diskFacts, GiB, HOUR_MS, MiB, sample, T0 } from '../history/test-fixtures';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 
 let app: Tidemark | null = null;
@@ -83,7 +83,11 @@ describe('fleet overview', () => {
     expect(rows.map((r) => [r.name, r.riskRank, r.riskReason])).toEqual([
       ['c-down', 1, 'down'],
       ['d-critical', 2, '1 critical alert'],
-      ['e-filling', 3, 'disk full in 12 days'],
+      [
+        'e-filling',
+        3,
+        `disk full around ${new Date(T0 + 12.4 * DAY_MS).toISOString().slice(0, 10)} (in 12 days)`,
+      ],
       ['b-never-beat', 4, 'no heartbeat yet'],
       ['a-healthy', 5, null],
     ]);
@@ -149,6 +153,26 @@ describe('fleet overview', () => {
       walRetainedBytes: null,
       xidAgePct: null,
       diskFactsNote: expect.stringMatching(/Not read yet/),
+    });
+  });
+
+  it('shows each server’s WAL kept by slots and oldest XID age from its latest sample, read for every server at once', async () => {
+    const a = await start();
+    const held = await addProfile(a, 'held');
+    const other = await addProfile(a, 'other');
+    const h = a.monitoring.history;
+    h.saveSample(held, { ...sample(T0 - HOUR_MS, [], GiB), diskFacts: diskFacts(T0 - HOUR_MS, GiB, 1000) });
+    h.saveSample(held, { ...sample(T0, [], GiB), diskFacts: diskFacts(T0, 3 * GiB, 2 ** 30) });
+    h.saveSample(other, { ...sample(T0, [], GiB), diskFacts: { ...diskFacts(T0, 0, 1000), slots: [] } });
+    const { rows } = await overview(a);
+    expect(rows.find((r) => r.profileId === held)).toMatchObject({
+      walRetainedBytes: 3 * GiB,
+      xidAgePct: 50,
+      diskFactsNote: null,
+    });
+    expect(rows.find((r) => r.profileId === other)).toMatchObject({
+      walRetainedBytes: null,
+      diskFactsNote: `As of the sample at ${new Date(T0).toISOString()}: no replication slot keeps WAL.`,
     });
   });
 

@@ -94,6 +94,7 @@ describe('storage channels refuse bad input with a clear message', () => {
         sampleRetentionDays: 90,
         heartbeatRetentionDays: 60,
         databaseSizeEveryMinutes: 60,
+        slowDiskFactsEveryMinutes: 60,
         tierFineMinutes: 15,
         tierFineDays: 7,
         tierHourlyDays: 30,
@@ -104,10 +105,16 @@ describe('storage channels refuse bad input with a clear message', () => {
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
       databaseSizeEveryMinutes: 1,
+      slowDiskFactsEveryMinutes: 2,
     });
     expect(tooOften).toMatchObject({
       ok: false,
-      error: { fields: { databaseSizeEveryMinutes: expect.any(String) } },
+      error: {
+        fields: {
+          databaseSizeEveryMinutes: expect.any(String),
+          slowDiskFactsEveryMinutes: expect.any(String),
+        },
+      },
     });
   });
 

@@ -4,6 +4,7 @@ import type { HandlersFor } from '../router';
 import type { Monitoring } from '../sampling/monitoring';
 import { parseSchedule } from '../sampling/schedule';
 import type { Services } from '../services';
+import { measureExactBloat } from '../storage/exact-bloat';
 
 /** `rateRequirement`: what a rate of the profile needs before it is shown (its alert rules say). */
 export function storageHandlers(
@@ -47,6 +48,10 @@ export function storageHandlers(
         now: s.now(),
       }),
     'storage:diskFacts': ({ profileId }) => history.latestDiskFactsView(profileId),
+    'storage:exactBloat': ({ profileId, schema, name }) => {
+      s.profiles.get(profileId);
+      return s.pools.withClient(profileId, (client) => measureExactBloat(client, { schema, name }, s.now));
+    },
 
     'schedule:get': ({ profileId }) => scheduleState(profileId),
     'schedule:set': ({ profileId, schedule }) => {

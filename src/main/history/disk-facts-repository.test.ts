@@ -47,17 +47,39 @@ function facts(
     indexes: [],
     statsReset: null,
     tablespaces: [],
-    gaps: ['A gap.'],
+    gaps: ['A gap.', 'A slow gap.'],
+    measuredAt: {
+      wal: at(T0),
+      slots: at(T0),
+      databases: at(T0),
+      oldestTables: at(T0),
+      bloat: at(T0 - HOUR_MS),
+      indexes: at(T0 - HOUR_MS),
+      tablespaces: at(T0 - HOUR_MS),
+    },
+    slowGaps: ['A slow gap.'],
     ...overrides,
   };
 }
+
+const at = (ms: number) => new Date(ms).toISOString();
+const bloated = {
+  kind: 'table' as const,
+  schema: 'public',
+  name: 'items',
+  table: null,
+  bytes: 10 * MiB,
+  bloatBytes: 6 * MiB,
+  bloatPct: 60,
+  fixSql: 'VACUUM (FULL, VERBOSE) "public"."items";',
+};
 
 describe('disk facts in history', () => {
   it('stores them with the sample and reads the latest back whole; nothing before the first', () => {
     const r = rig();
     const p = r.addProfile();
     expect(r.history.latestDiskFactsView(p)).toBeNull();
-    expect(r.history.latestDiskFacts(p)).toBeNull();
+    expect(r.history.latestDiskFactsSummaries().size).toBe(0);
     r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts() });
     const view = r.history.latestDiskFactsView(p)!;
     expect(view.facts).toEqual(facts());
@@ -65,16 +87,55 @@ describe('disk facts in history', () => {
     expect(view.tempNote).toMatch(/second one/);
   });
 
+  it('gives the next sample the slow facts to carry, each with the time it was measured', () => {
+    const r = rig();
+    const p = r.addProfile();
+    expect(r.history.latestSlowDiskFacts(p)).toBeNull();
+    r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts({ bloat: [bloated] }) });
+    expect(r.history.latestSlowDiskFacts(p)).toEqual({
+      bloat: [bloated],
+      indexes: [],
+      tablespaces: [],
+      gaps: ['A slow gap.'],
+      measuredAt: { bloat: at(T0 - HOUR_MS), indexes: at(T0 - HOUR_MS), tablespaces: at(T0 - HOUR_MS) },
+    });
+  });
+
+  it('reads a sample stored before the slow facts had a cadence as measured with it, and carries nothing from it', () => {
+    const r = rig();
+    const p = r.addProfile();
+    r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts({ bloat: [bloated] }) });
+    // What the findings JSON held before: no measuredAt, no slowGaps.
+    r.db.exec(`UPDATE disk_fact_samples SET findings = json_remove(findings, '$.measuredAt', '$.slowGaps')`);
+    const view = r.history.latestDiskFactsView(p)!;
+    expect(view.facts.measuredAt).toEqual({
+      wal: at(T0),
+      slots: at(T0),
+      databases: at(T0),
+      oldestTables: at(T0),
+      bloat: at(T0),
+      indexes: at(T0),
+      tablespaces: at(T0),
+    });
+    expect(view.facts.slowGaps).toEqual([]);
+    expect(view.facts.bloat).toEqual([bloated]);
+    expect(r.history.latestSlowDiskFacts(p)).toBeNull();
+  });
+
   it('gives the fleet the WAL the slots retain and the oldest XID age in %', () => {
     const r = rig();
     const p = r.addProfile();
+    const other = r.addProfile();
+    r.addProfile(); // never sampled: no row
+    r.history.saveSample(p, { ...sample(T0 - HOUR_MS, []), diskFacts: facts({ slots: [] }) });
     r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts() });
-    expect(r.history.latestDiskFacts(p)).toEqual({
-      takenAt: new Date(T0),
-      walRetainedBytes: 12 * GiB,
-      inactiveSlots: 1,
-      oldestXidAgePct: 50,
-    });
+    r.history.saveSample(other, { ...sample(T0, []), diskFacts: facts({ slots: [], databases: [] }) });
+    expect(r.history.latestDiskFactsSummaries()).toEqual(
+      new Map([
+        [p, { takenAt: new Date(T0), walRetainedBytes: 12 * GiB, inactiveSlots: 1, oldestXidAgePct: 50 }],
+        [other, { takenAt: new Date(T0), walRetainedBytes: null, inactiveSlots: 0, oldestXidAgePct: null }],
+      ]),
+    );
   });
 
   it('says temporary files written between two samples over their real span, and skips a reset counter', () => {

@@ -7,11 +7,16 @@ import {
   wraparoundPct,
 } from '../../shared/disk-facts';
 import { formatSpan } from '../../shared/span';
+import type { SlowDiskFacts } from '../storage/disk-facts-collector';
 import { diskFixes } from '../storage/disk-fixes';
 import { DAY_MS } from './time';
 
-/** The lists kept as JSON: bounded (top N each) and always read whole. */
-type Findings = Pick<DiskFacts, 'oldestTables' | 'bloat' | 'indexes' | 'tablespaces' | 'gaps'>;
+/**
+ * The lists kept as JSON: bounded (top N each) and always read whole. measuredAt and slowGaps are
+ * absent from rows written before the slow facts had their own cadence.
+ */
+type Findings = Pick<DiskFacts, 'oldestTables' | 'bloat' | 'indexes' | 'tablespaces' | 'gaps'> &
+  Partial<Pick<DiskFacts, 'measuredAt' | 'slowGaps'>>;
 
 interface FactRow {
   sample_id: number;
@@ -40,6 +45,14 @@ interface DatabaseRow {
   temp_bytes: number | null;
   temp_files: number | null;
   stats_reset: number | null;
+}
+
+interface SummaryRow {
+  profile_id: string;
+  taken_at: number;
+  wal_retained: number | null;
+  inactive_slots: number;
+  oldest_age: number | null;
 }
 
 /** What the fleet overview shows of a server's disk facts (its latest sample). */
@@ -83,6 +96,18 @@ export class DiskFactsRepository {
         `SELECT sample_id, taken_at FROM disk_fact_samples WHERE profile_id = ? AND taken_at < ?
          ORDER BY taken_at DESC LIMIT 1`,
       ),
+      // Each profile's latest facts by one index seek, with its slots' and databases' figures: one query for the fleet.
+      summaries: db.prepare<[], SummaryRow>(`
+        WITH l AS (
+          SELECT p.id AS profile_id,
+                 (SELECT f.sample_id FROM disk_fact_samples f WHERE f.profile_id = p.id
+                  ORDER BY f.taken_at DESC, f.sample_id DESC LIMIT 1) AS sample_id
+          FROM profiles p)
+        SELECT l.profile_id, f.taken_at,
+               (SELECT max(s.retained_bytes) FROM disk_fact_slots s WHERE s.sample_id = l.sample_id) AS wal_retained,
+               (SELECT count(*) FROM disk_fact_slots s WHERE s.sample_id = l.sample_id AND s.active = 0) AS inactive_slots,
+               (SELECT max(max(d.xid_age, d.mxid_age)) FROM disk_fact_databases d WHERE d.sample_id = l.sample_id) AS oldest_age
+        FROM l JOIN disk_fact_samples f ON f.sample_id = l.sample_id`),
       slots: db.prepare<[number], SlotRow>(
         'SELECT * FROM disk_fact_slots WHERE sample_id = ? ORDER BY retained_bytes DESC NULLS LAST, name',
       ),
@@ -94,8 +119,8 @@ export class DiskFactsRepository {
 
   /** Inside the sample's own write transaction (History.saveSample). */
   save(profileId: string, sampleId: number, takenAt: Date, facts: DiskFacts): void {
-    const { oldestTables, bloat, indexes, tablespaces, gaps } = facts;
-    const findings: Findings = { oldestTables, bloat, indexes, tablespaces, gaps };
+    const { oldestTables, bloat, indexes, tablespaces, gaps, measuredAt, slowGaps } = facts;
+    const findings: Findings = { oldestTables, bloat, indexes, tablespaces, gaps, measuredAt, slowGaps };
     this.stmts.insert.run({
       sampleId,
       profileId,
@@ -151,23 +176,61 @@ export class DiskFactsRepository {
     return { takenAt: new Date(row.taken_at).toISOString(), facts, tempRates: rates, tempNote: note };
   }
 
-  /** For the fleet overview: WAL retained by slots and the oldest XID age in %, from the latest sample. */
-  latestDiskFacts(profileId: string): DiskFactsSummary | null {
+  /**
+   * The slow facts of the latest sample, to carry into the next one until they are due; null when
+   * there are none, or they were written before they had a cadence (then they are read again).
+   */
+  latestSlow(profileId: string): SlowDiskFacts | null {
     const row = this.stmts.latest.get(profileId);
     if (!row) return null;
-    const slots = this.stmts.slots.all(row.sample_id);
-    const retained = slots.flatMap((s) => (s.retained_bytes === null ? [] : [s.retained_bytes]));
-    const ages = this.stmts.databases.all(row.sample_id).map((d) => Math.max(d.xid_age, d.mxid_age));
+    const findings = JSON.parse(row.findings) as Findings;
+    if (!findings.measuredAt || !findings.slowGaps) return null;
+    const { bloat, indexes, tablespaces } = this.facts(row);
+    const { measuredAt } = findings;
     return {
-      takenAt: new Date(row.taken_at),
-      walRetainedBytes: retained.length > 0 ? Math.max(...retained) : null,
-      inactiveSlots: slots.filter((s) => s.active === 0).length,
-      oldestXidAgePct: ages.length > 0 ? wraparoundPct(Math.max(...ages)) : null,
+      bloat,
+      indexes,
+      tablespaces,
+      gaps: findings.slowGaps,
+      measuredAt: {
+        bloat: measuredAt.bloat,
+        indexes: measuredAt.indexes,
+        tablespaces: measuredAt.tablespaces,
+      },
     };
+  }
+
+  /**
+   * For the fleet overview, every profile's at once (one query, a row per profile that has any): WAL
+   * retained by slots and the oldest XID age in %, from its latest sample.
+   */
+  latestSummaries(): Map<string, DiskFactsSummary> {
+    return new Map(
+      this.stmts.summaries.all().map((r) => [
+        r.profile_id,
+        {
+          takenAt: new Date(r.taken_at),
+          walRetainedBytes: r.wal_retained,
+          inactiveSlots: r.inactive_slots,
+          oldestXidAgePct: r.oldest_age === null ? null : wraparoundPct(r.oldest_age),
+        },
+      ]),
+    );
   }
 
   private facts(row: FactRow): DiskFacts {
     const findings = JSON.parse(row.findings) as Findings;
+    // Rows written before the slow facts had a cadence: everything was read with that sample.
+    const sampled = new Date(row.taken_at).toISOString();
+    const measuredAt = findings.measuredAt ?? {
+      wal: row.wal_bytes === null ? null : sampled,
+      slots: sampled,
+      databases: sampled,
+      oldestTables: sampled,
+      bloat: sampled,
+      indexes: sampled,
+      tablespaces: sampled,
+    };
     return diskFactsSchema.parse({
       inRecovery: row.in_recovery === 1,
       wal: row.wal_bytes === null ? null : { bytes: row.wal_bytes, files: row.wal_files },
@@ -193,6 +256,8 @@ export class DiskFactsRepository {
       })),
       statsReset: at(row.stats_reset),
       ...findings,
+      measuredAt,
+      slowGaps: findings.slowGaps ?? [],
     });
   }
 

@@ -17,6 +17,7 @@ import type {
 } from '../../shared/storage';
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
+import type { SlowDiskFacts } from '../storage/disk-facts-collector';
 import type { CollectedSample, KnownDatabaseSize } from '../storage/types';
 import { DiskFactsRepository, type DiskFactsSummary } from './disk-facts-repository';
 import { type FleetFacts, FleetQuery } from './fleet';
@@ -200,8 +201,14 @@ export class History implements HistoryStore {
   }
 
   /** For the fleet overview: WAL retained by slots and the oldest XID age in % (latest sample). */
-  latestDiskFacts(profileId: string): DiskFactsSummary | null {
-    return this.diskFacts.latestDiskFacts(profileId);
+  /** The slow disk facts of the latest sample, to carry until they are due (see sampling/slow-disk-facts-cadence.ts). */
+  latestSlowDiskFacts(profileId: string): SlowDiskFacts | null {
+    return this.diskFacts.latestSlow(profileId);
+  }
+
+  /** Every profile's latest disk facts summary, for the fleet (one query). */
+  latestDiskFactsSummaries(): Map<string, DiskFactsSummary> {
+    return this.diskFacts.latestSummaries();
   }
 
   topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit = 10): Grower[] {

@@ -32,6 +32,16 @@ const facts: DiskFacts = {
   statsReset: null,
   tablespaces: [],
   gaps: [],
+  measuredAt: {
+    wal: null,
+    slots: null,
+    databases: null,
+    oldestTables: null,
+    bloat: null,
+    indexes: null,
+    tablespaces: null,
+  },
+  slowGaps: [],
 };
 
 /** Samples whose relations change every sample (so runs pile up), disk facts, beats and alerts. */

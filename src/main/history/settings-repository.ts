@@ -6,11 +6,12 @@ export const DEFAULT_SETTINGS: Settings = {
   sampleRetentionDays: 90,
   heartbeatRetentionDays: 60,
   databaseSizeEveryMinutes: 60,
+  slowDiskFactsEveryMinutes: 60,
   ...DEFAULT_TIERS,
   theme: 'system',
 };
 
-/** App-wide settings: one typed row (schema steps 004, 011, 012, 017). Validation is the contract's settingsSchema. */
+/** App-wide settings: one typed row (schema steps 004, 011, 012, 017, 020). Validation is the contract's settingsSchema. */
 export class SettingsRepository {
   private readonly stmts;
 
@@ -19,17 +20,19 @@ export class SettingsRepository {
       get: db.prepare<[], Settings>(`
         SELECT sample_retention_days AS sampleRetentionDays, heartbeat_retention_days AS heartbeatRetentionDays,
                database_size_every_minutes AS databaseSizeEveryMinutes,
+               slow_disk_facts_every_minutes AS slowDiskFactsEveryMinutes,
                tier_fine_minutes AS tierFineMinutes, tier_fine_days AS tierFineDays,
                tier_hourly_days AS tierHourlyDays, theme
         FROM settings WHERE id = 1`),
       put: db.prepare<[Settings]>(`
         INSERT INTO settings (id, sample_retention_days, heartbeat_retention_days, database_size_every_minutes,
-                              tier_fine_minutes, tier_fine_days, tier_hourly_days, theme)
+                              slow_disk_facts_every_minutes, tier_fine_minutes, tier_fine_days, tier_hourly_days, theme)
         VALUES (1, @sampleRetentionDays, @heartbeatRetentionDays, @databaseSizeEveryMinutes,
-                @tierFineMinutes, @tierFineDays, @tierHourlyDays, @theme)
+                @slowDiskFactsEveryMinutes, @tierFineMinutes, @tierFineDays, @tierHourlyDays, @theme)
         ON CONFLICT (id) DO UPDATE SET sample_retention_days = excluded.sample_retention_days,
           heartbeat_retention_days = excluded.heartbeat_retention_days,
           database_size_every_minutes = excluded.database_size_every_minutes,
+          slow_disk_facts_every_minutes = excluded.slow_disk_facts_every_minutes,
           tier_fine_minutes = excluded.tier_fine_minutes, tier_fine_days = excluded.tier_fine_days,
           tier_hourly_days = excluded.tier_hourly_days, theme = excluded.theme`),
     };

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { DiskFacts } from '../../shared/disk-facts';
 import { profileInputSchema } from '../../shared/profile';
 import type { RelationKind } from '../../shared/storage';
 import { EventBus } from '../events';
@@ -114,4 +115,44 @@ export function sample(
 /** Many samples at once (one outer transaction; saveSample's own becomes a savepoint). */
 export function saveMany(r: Rig, profileId: string, samples: Iterable<CollectedSample>): number[] {
   return r.db.transaction(() => [...samples].map((s) => r.history.saveSample(profileId, s)))();
+}
+
+/** Disk facts as a sample reads them: one inactive slot retaining `retainedBytes`, one database at `xidAge`. */
+export function diskFacts(at: number, retainedBytes: number, xidAge: number): DiskFacts {
+  const when = new Date(at).toISOString();
+  return {
+    inRecovery: false,
+    wal: { bytes: GiB, files: 64 },
+    slots: [
+      {
+        name: 'old_standby',
+        kind: 'physical',
+        database: null,
+        active: false,
+        walStatus: 'extended',
+        retainedBytes,
+        inactiveSince: null,
+        fixSql: "SELECT pg_catalog.pg_drop_replication_slot('old_standby');",
+      },
+    ],
+    freezeMaxAge: 200_000_000,
+    multixactFreezeMaxAge: 400_000_000,
+    databases: [{ name: 'app', xidAge, mxidAge: 10, tempBytes: 0, tempFiles: 0, statsReset: null }],
+    oldestTables: [],
+    bloat: [],
+    indexes: [],
+    statsReset: null,
+    tablespaces: [],
+    gaps: [],
+    measuredAt: {
+      wal: when,
+      slots: when,
+      databases: when,
+      oldestTables: when,
+      bloat: when,
+      indexes: when,
+      tablespaces: when,
+    },
+    slowGaps: [],
+  };
 }

@@ -7,6 +7,7 @@ import { otherDatabasesFor } from './database-cadence';
 import { Heartbeat } from './heartbeat';
 import { SampleRunner } from './sample-runner';
 import { Scheduler } from './scheduler';
+import { slowDiskFactsFor } from './slow-disk-facts-cadence';
 
 /** A beat may have to connect first: allow the profile's connect timeout, within bounds. */
 const beatTimeoutMs = (connectTimeoutSec: number) =>
@@ -36,6 +37,11 @@ export class Monitoring {
           otherDatabases: otherDatabasesFor(
             this.history.otherDatabases(profileId),
             this.history.settings.get().databaseSizeEveryMinutes,
+            now(),
+          ),
+          slowDiskFacts: slowDiskFactsFor(
+            this.history.latestSlowDiskFacts(profileId),
+            this.history.settings.get().slowDiskFactsEveryMinutes,
             now(),
           ),
         }),

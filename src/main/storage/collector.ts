@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { AppError } from '../errors';
 import { rollUp, type TimescaleOutcome } from './collector-rollup';
 import { databaseFigures, measuredBytes } from './database-sizes';
-import { sampleDiskFacts } from './disk-facts-collector';
+import { type SlowDiskFacts, sampleDiskFacts } from './disk-facts-collector';
 import {
   beginSql,
   type ContextRow,
@@ -75,6 +75,11 @@ export interface CollectOptions {
   afterLockCheck?: () => Promise<void>;
   /** How many oldest tables, bloated relations and index findings of each kind to keep (disk facts). */
   diskTop?: number;
+  /**
+   * The slow disk facts (bloat, index findings, tablespaces): 'read' them in this sample (the default),
+   * or carry these from the sample that last read them (their own, slower cadence).
+   */
+  slowDiskFacts?: 'read' | SlowDiskFacts;
 }
 
 /** lock_not_available: our lock_timeout ran out behind another session's lock. */
@@ -286,6 +291,8 @@ export async function collectStorageSample(
     const disk = await sampleDiskFacts(client, {
       versionNum: context.version_num,
       user: context.user_name,
+      takenAt,
+      slow: options.slowDiskFacts ?? 'read',
       ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
     });
     return {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DiskFacts } from '../../shared/disk-facts';
+import { type DiskFacts, type MeasuredAt, SLOW_DISK_FACTS } from '../../shared/disk-facts';
 import { diskFixes } from './disk-fixes';
 import { beginSql, guardSql } from './sql/context';
 import {
@@ -17,6 +17,7 @@ import {
   type TableAgeRow,
   type TablespaceRow,
   tablespacesSql,
+  unreadableTablesSql,
   type WalRow,
   walSql,
 } from './sql/disk-facts';
@@ -29,6 +30,25 @@ export interface DiskFactsOutcome {
   roundTrips: number;
 }
 
+/** The slow facts as a sample read them, carried into the samples in between (see SLOW_DISK_FACTS). */
+export type SlowDiskFacts = Pick<DiskFacts, 'bloat' | 'indexes' | 'tablespaces'> & {
+  gaps: string[];
+  measuredAt: Pick<MeasuredAt, (typeof SLOW_DISK_FACTS)[number]>;
+};
+
+export interface DiskFactsOptions {
+  versionNum: number;
+  user: string;
+  top?: number;
+  /** The time the facts read now are stamped with (the sample's). */
+  takenAt?: Date;
+  /** Read the slow facts now (the default), or carry these from the sample that last read them. */
+  slow?: 'read' | SlowDiskFacts;
+}
+
+type Plan = Array<[key: string, what: string, sql: string]>;
+const SLOW_KEYS = new Set(['unreadable', ...SLOW_DISK_FACTS]);
+
 const num = (v: string | number | null) => (v === null ? null : Number(v));
 const iso = (v: Date | null) => (v === null ? null : v.toISOString());
 
@@ -39,15 +59,20 @@ const iso = (v: Date | null) => (v === null ? null : v.toISOString());
  * one the user may not read is skipped up front with the gap stated (and the
  * role that grants it); the others go in one batch with the COMMIT. If one
  * fails anyway, they are read again one by one behind savepoints: only that
- * one becomes a gap. Round trips: 2 (2 + one per fact after a failure).
+ * one becomes a gap. Round trips: 2 (2 + one per fact after a failure). The
+ * slow facts (bloat, index findings, tablespaces: most of the cost on a server
+ * with many relations) are not read when the caller carries them from an
+ * earlier sample; each fact says when it was measured.
  */
 export async function collectDiskFacts(
   client: pg.ClientBase,
-  options: { versionNum: number; user: string; top?: number },
+  options: DiskFactsOptions,
 ): Promise<DiskFactsOutcome> {
   const top = options.top ?? DEFAULT_DISK_TOP;
   if (!Number.isInteger(top) || top < 1 || top > 1000)
     throw new Error('top must be a whole number from 1 to 1000');
+  const now = (options.takenAt ?? new Date()).toISOString();
+  const carried = options.slow === undefined || options.slow === 'read' ? null : options.slow;
   let roundTrips = 0;
   const batch = async (statements: string[]): Promise<pg.QueryResult[]> => {
     roundTrips++;
@@ -55,34 +80,41 @@ export async function collectDiskFacts(
     return Array.isArray(result) ? result : [result];
   };
   const gaps: string[] = [];
+  const slowGaps: string[] = [];
+  const gapOf = (key: string) => (SLOW_KEYS.has(key) ? slowGaps : gaps);
   const who = `"${options.user}"`;
 
   const opening = await batch([beginSql, ...guardSql, diskContextSql]);
   const context = opening.at(-1)!.rows[0] as DiskContextRow;
 
   /** One fact behind a savepoint; null (and a gap) when it fails. */
-  const readAlone = async (what: string, sql: string): Promise<unknown[] | null> => {
+  const readAlone = async (key: string, what: string, sql: string): Promise<unknown[] | null> => {
     try {
       const results = await batch(['SAVEPOINT tidemark_fact', sql]);
       return results[1]!.rows;
     } catch (error) {
       if (!(error as { code?: string }).code) throw error; // the session itself failed
       await batch(['ROLLBACK TO SAVEPOINT tidemark_fact']);
-      gaps.push(`${what} could not be read this time: ${(error as Error).message}`);
+      gapOf(key).push(`${what} could not be read this time: ${(error as Error).message}`);
       return null;
     }
   };
 
   try {
     // What this user may read, each fact once; the rest is stated as a gap below.
-    const plan: Array<[key: string, what: string, sql: string]> = [
-      ...(context.can_ls_waldir ? [['wal', 'The size of pg_wal', walSql] as [string, string, string]] : []),
+    const plan: Plan = [
+      ...(context.can_ls_waldir ? ([['wal', 'The size of pg_wal', walSql]] as Plan) : []),
       ['slots', 'Replication slots', slotsSql(options.versionNum, context.in_recovery)],
       ['ages', 'Transaction-ID ages', databaseAgesSql],
       ['oldest', 'The oldest tables', oldestTablesSql(top)],
-      ['bloat', 'The bloat estimate', bloatSql(top)],
-      ['indexes', 'Index usage', indexFindingsSql(top)],
-      ['tablespaces', 'Tablespaces', tablespacesSql],
+      ...(carried
+        ? []
+        : ([
+            ['unreadable', 'The count of tables left out of the bloat estimate', unreadableTablesSql],
+            ['bloat', 'The bloat estimate', bloatSql(top)],
+            ['indexes', 'Index usage', indexFindingsSql(top)],
+            ['tablespaces', 'Tablespaces', tablespacesSql],
+          ] as Plan)),
     ];
     const rowsOf = new Map<string, unknown[] | null>();
     try {
@@ -93,14 +125,15 @@ export async function collectDiskFacts(
       if (!(error as { code?: string }).code) throw error;
       // ...and when one fails, each again behind its own savepoint, so only that one is lost.
       await batch(['ROLLBACK', beginSql, ...guardSql]);
-      for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(what, sql));
+      for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(key, what, sql));
       await batch(['COMMIT']);
     }
-    const read = async <T>(key: string): Promise<T[] | null> => (rowsOf.get(key) as T[] | undefined) ?? null;
+    const read = <T>(key: string): T[] | null => (rowsOf.get(key) as T[] | undefined) ?? null;
+    const when = (key: string) => (rowsOf.get(key) ? now : null);
 
     let wal: DiskFacts['wal'] = null;
     if (context.can_ls_waldir) {
-      const rows = await read<WalRow>('wal');
+      const rows = read<WalRow>('wal');
       if (rows?.[0]) wal = { bytes: Number(rows[0].bytes), files: Number(rows[0].files) };
     } else {
       gaps.push(
@@ -109,8 +142,7 @@ export async function collectDiskFacts(
       );
     }
 
-    const slotRows = (await read<SlotRow>('slots')) ?? [];
-    const slots = slotRows.map((s) => ({
+    const slots = (read<SlotRow>('slots') ?? []).map((s) => ({
       name: s.name,
       kind: s.kind,
       database: s.database,
@@ -121,7 +153,7 @@ export async function collectDiskFacts(
       fixSql: diskFixes.dropSlot(s.name),
     }));
 
-    const databases = ((await read<DatabaseAgeRow>('ages')) ?? []).map((d) => ({
+    const databases = (read<DatabaseAgeRow>('ages') ?? []).map((d) => ({
       name: d.name,
       xidAge: Number(d.xid_age),
       mxidAge: Number(d.mxid_age),
@@ -130,7 +162,7 @@ export async function collectDiskFacts(
       statsReset: iso(d.stats_reset),
     }));
 
-    const oldestTables = ((await read<TableAgeRow>('oldest')) ?? []).map((t) => ({
+    const oldestTables = (read<TableAgeRow>('oldest') ?? []).map((t) => ({
       schema: t.schema,
       name: t.name,
       xidAge: Number(t.xid_age),
@@ -138,57 +170,11 @@ export async function collectDiskFacts(
       bytes: Number(t.bytes),
       fixSql: diskFixes.freezeTable(t.schema, t.name),
     }));
-
-    const bloat = ((await read<BloatRow>('bloat')) ?? []).map((b) => ({
-      kind: b.kind,
-      schema: b.schema,
-      name: b.name,
-      table: b.table,
-      bytes: Number(b.bytes),
-      bloatBytes: Number(b.bloat_bytes),
-      bloatPct: Math.round(b.bloat_pct * 10) / 10,
-      fixSql:
-        b.kind === 'table'
-          ? diskFixes.rewriteTable(b.schema, b.name)
-          : diskFixes.rebuildIndex(b.schema, b.name),
-    }));
-    const unreadable = Number(context.unreadable_tables);
-    if (unreadable > 0) {
-      gaps.push(
-        `${unreadable} table(s) are left out of the bloat estimate: ${who} may not read their column statistics ` +
-          '(SELECT on the table, or the pg_read_all_data role on PostgreSQL 14+, grants it).',
-      );
-    }
-
-    const indexes = ((await read<IndexFindingRow>('indexes')) ?? []).map((i) => ({
-      kind: i.kind,
-      schema: i.schema,
-      table: i.table,
-      name: i.name,
-      bytes: num(i.bytes),
-      coveredBy: i.covered_by,
-      definition: i.definition,
-      fixSql: diskFixes.dropIndex(i.schema, i.name),
-    }));
     if (context.in_recovery) {
       gaps.push('This server is a standby: index scans counted here are its own, not the primary’s.');
     }
 
-    const tablespaces = ((await read<TablespaceRow>('tablespaces')) ?? []).map((t) => ({
-      name: t.name,
-      location: t.location,
-      bytes: num(t.bytes),
-      databases: t.databases,
-      relations: Number(t.relations),
-    }));
-    const unsized = tablespaces.filter((t) => t.bytes === null).map((t) => t.name);
-    if (unsized.length > 0) {
-      gaps.push(
-        `The size of tablespace ${unsized.join(', ')} is not shown: it needs CREATE on the tablespace or the ` +
-          'pg_read_all_stats role (part of pg_monitor).',
-      );
-    }
-
+    const slow = carried ?? readSlowFacts(read, when, who, slowGaps);
     return {
       roundTrips,
       facts: {
@@ -199,11 +185,19 @@ export async function collectDiskFacts(
         multixactFreezeMaxAge: Number(context.mxid_freeze_max_age),
         databases,
         oldestTables,
-        bloat,
-        indexes,
+        bloat: slow.bloat,
+        indexes: slow.indexes,
         statsReset: iso(context.stats_reset),
-        tablespaces,
-        gaps,
+        tablespaces: slow.tablespaces,
+        gaps: [...gaps, ...slow.gaps],
+        measuredAt: {
+          wal: when('wal'),
+          slots: when('slots'),
+          databases: when('ages'),
+          oldestTables: when('oldest'),
+          ...slow.measuredAt,
+        },
+        slowGaps: slow.gaps,
       },
     };
   } catch (error) {
@@ -216,13 +210,75 @@ export async function collectDiskFacts(
   }
 }
 
+/** Bloat, index findings and tablespaces from the rows just read, with their gaps. */
+function readSlowFacts(
+  read: <T>(key: string) => T[] | null,
+  when: (key: string) => string | null,
+  who: string,
+  gaps: string[],
+): SlowDiskFacts {
+  const bloat = (read<BloatRow>('bloat') ?? []).map((b) => ({
+    kind: b.kind,
+    schema: b.schema,
+    name: b.name,
+    table: b.table,
+    bytes: Number(b.bytes),
+    bloatBytes: Number(b.bloat_bytes),
+    bloatPct: Math.round(b.bloat_pct * 10) / 10,
+    fixSql:
+      b.kind === 'table'
+        ? diskFixes.rewriteTable(b.schema, b.name)
+        : diskFixes.rebuildIndex(b.schema, b.name),
+  }));
+  const unreadable = Number(read<{ unreadable: string }>('unreadable')?.[0]?.unreadable ?? 0);
+  if (unreadable > 0) {
+    gaps.push(
+      `${unreadable} table(s) are left out of the bloat estimate: ${who} may not read their column statistics ` +
+        '(SELECT on the table, or the pg_read_all_data role on PostgreSQL 14+, grants it).',
+    );
+  }
+
+  const indexes = (read<IndexFindingRow>('indexes') ?? []).map((i) => ({
+    kind: i.kind,
+    schema: i.schema,
+    table: i.table,
+    name: i.name,
+    bytes: num(i.bytes),
+    coveredBy: i.covered_by,
+    definition: i.definition,
+    fixSql: diskFixes.dropIndex(i.schema, i.name),
+  }));
+
+  const tablespaces = (read<TablespaceRow>('tablespaces') ?? []).map((t) => ({
+    name: t.name,
+    location: t.location,
+    bytes: num(t.bytes),
+    databases: t.databases,
+    relations: Number(t.relations),
+  }));
+  const unsized = tablespaces.filter((t) => t.bytes === null).map((t) => t.name);
+  if (unsized.length > 0) {
+    gaps.push(
+      `The size of tablespace ${unsized.join(', ')} is not shown: it needs CREATE on the tablespace or the ` +
+        'pg_read_all_stats role (part of pg_monitor).',
+    );
+  }
+  return {
+    bloat,
+    indexes,
+    tablespaces,
+    gaps,
+    measuredAt: { bloat: when('bloat'), indexes: when('indexes'), tablespaces: when('tablespaces') },
+  };
+}
+
 /**
  * The disk facts as a storage sample takes them: never fails the sample. A
  * failure (a timeout, a server that went away) is one gap and no facts.
  */
 export async function sampleDiskFacts(
   client: pg.ClientBase,
-  options: { versionNum: number; user: string; top?: number },
+  options: DiskFactsOptions,
 ): Promise<{ facts: DiskFacts | null; roundTrips: number; gaps: string[] }> {
   try {
     const { facts, roundTrips } = await collectDiskFacts(client, options);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import type { DiskFacts } from '../../shared/disk-facts';
 import { PoolManager } from '../postgres/pool-manager';
-import { collectStorageSample } from './collector';
+import { type CollectOptions, collectStorageSample } from './collector';
 
 /**
  * What else fills the disk, read from real servers (PostgreSQL 18 and 15): a
@@ -50,11 +50,14 @@ describe.each(testServers)('disk facts on %s', (server) => {
     await db?.cleanup();
   });
 
-  async function facts(user?: string): Promise<{ facts: DiskFacts; gaps: string[] }> {
+  async function facts(
+    user?: string,
+    options: CollectOptions = {},
+  ): Promise<{ facts: DiskFacts; gaps: string[] }> {
     const fields = user ? db.profile({ user }) : db.profile();
     const m = new PoolManager(async () => ({ fields, password: db.password }), undefined, { env: {} });
     managers.push(m);
-    const sample = await m.withClient('p', (client) => collectStorageSample(client));
+    const sample = await m.withClient('p', (client) => collectStorageSample(client, options));
     expect(sample.diskFacts).toBeTruthy();
     return { facts: sample.diskFacts!, gaps: sample.gaps };
   }
@@ -113,6 +116,52 @@ describe.each(testServers)('disk facts on %s', (server) => {
     expect(def?.databases).toContain(db.name);
   });
 
+  it('stamps every fact read with the sample with the sample’s time', async () => {
+    const takenAt = new Date('2026-03-02T12:00:00Z');
+    const { facts: f } = await facts(undefined, { now: () => takenAt });
+    expect(Object.values(f.measuredAt)).toEqual(Array(7).fill(takenAt.toISOString()));
+    expect(f.slowGaps).toEqual([]);
+  });
+
+  it('carries the slow facts it is given instead of reading them, and reads the others', async () => {
+    const takenAt = new Date('2026-03-02T12:00:00Z');
+    const earlier = '2026-03-02T11:30:00.000Z';
+    const carried = {
+      bloat: [
+        {
+          kind: 'table' as const,
+          schema: 'public',
+          name: 'carried_table',
+          table: null,
+          bytes: 1,
+          bloatBytes: 1,
+          bloatPct: 100,
+          fixSql: 'VACUUM (FULL, VERBOSE) "public"."carried_table";',
+        },
+      ],
+      indexes: [],
+      tablespaces: [],
+      gaps: ['A carried gap.'],
+      measuredAt: { bloat: earlier, indexes: earlier, tablespaces: earlier },
+    };
+    const { facts: f, gaps } = await facts(undefined, { now: () => takenAt, slowDiskFacts: carried });
+    expect(f.bloat).toEqual(carried.bloat);
+    expect(f.indexes).toEqual([]);
+    expect(f.tablespaces).toEqual([]);
+    expect(f.measuredAt).toEqual({
+      wal: takenAt.toISOString(),
+      slots: takenAt.toISOString(),
+      databases: takenAt.toISOString(),
+      oldestTables: takenAt.toISOString(),
+      bloat: earlier,
+      indexes: earlier,
+      tablespaces: earlier,
+    });
+    expect(f.slowGaps).toEqual(['A carried gap.']);
+    expect(gaps).toContain('A carried gap.');
+    expect(f.slots.find((x) => x.name === slot)?.retainedBytes).toBeGreaterThan(0);
+  });
+
   it('without pg_monitor: no pg_wal size, the gap names the role, and the rest is there', async () => {
     const { facts: f, gaps } = await facts(plain);
     expect(f.wal).toBeNull();
@@ -124,5 +173,9 @@ describe.each(testServers)('disk facts on %s', (server) => {
     // Its statistics are unreadable to this role: left out, and said so.
     expect(f.bloat.find((b) => b.name === 'items')).toBeUndefined();
     expect(gaps.some((g) => /bloat estimate.*SELECT/.test(g))).toBe(true);
+    // The gaps of the slow facts go with them when they are carried.
+    expect(f.slowGaps.some((g) => /bloat estimate.*SELECT/.test(g))).toBe(true);
+    expect(f.slowGaps.some((g) => /pg_global.*pg_read_all_stats/.test(g))).toBe(true);
+    expect(f.slowGaps.some((g) => /pg_wal/.test(g))).toBe(false);
   });
 });

@@ -141,6 +141,12 @@ export function SettingsPage() {
             unit="minutes"
             hint="Default 60 minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken."
           />
+          <NumberField
+            field="slowDiskFactsEveryMinutes"
+            label="Estimate bloat, find unused indexes and size tablespaces every"
+            unit="minutes"
+            hint="Default 60 minutes. These read every table's statistics and every file of a tablespace; WAL, slots, ages and temporary files are read with every sample. The samples in between show the last reading with the time it was taken."
+          />
         </fieldset>
         <fieldset className="plain-fieldset">
           <legend>Downsampling of storage samples</legend>

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventMessage } from '../../shared/contract';
-import type { DiskFactsView } from '../../shared/disk-facts';
+import type { DiskFactsView, ExactBloat } from '../../shared/disk-facts';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 
@@ -11,10 +11,17 @@ export type DiskFactsState = {
   view: DiskFactsView | null;
   error: AppErrorData | null;
   loading: boolean;
+  /** Exact bloat measured on demand (pgstattuple), by "schema.name"; cleared with the profile. */
+  exact: Record<string, ExactState>;
   open(profileId: string): void;
   load(): Promise<void>;
+  measureExact(schema: string, name: string): Promise<void>;
   applyEvent(message: EventMessage): void;
 };
+
+export type ExactState = { loading: boolean; result: ExactBloat | null; error: AppErrorData | null };
+
+export const exactKey = (schema: string, name: string) => `${schema}.${name}`;
 
 export function createDiskFactsStore(client: RendererClient) {
   return createStore<DiskFactsState>()((set, get) => ({
@@ -22,9 +29,10 @@ export function createDiskFactsStore(client: RendererClient) {
     view: null,
     error: null,
     loading: false,
+    exact: {},
     open(profileId) {
       if (get().profileId === profileId) return;
-      set({ profileId, view: null, error: null });
+      set({ profileId, view: null, error: null, exact: {} });
       void get().load();
     },
     async load() {
@@ -37,6 +45,20 @@ export function createDiskFactsStore(client: RendererClient) {
         result.ok
           ? { view: result.value, error: null, loading: false }
           : { error: result.error, loading: false },
+      );
+    },
+    async measureExact(schema, name) {
+      const profileId = get().profileId;
+      const key = exactKey(schema, name);
+      if (!profileId || get().exact[key]?.loading) return;
+      const put = (state: ExactState) => set({ exact: { ...get().exact, [key]: state } });
+      put({ loading: true, result: get().exact[key]?.result ?? null, error: null });
+      const result = await client.invoke('storage:exactBloat', { profileId, schema, name });
+      if (get().profileId !== profileId) return;
+      put(
+        result.ok
+          ? { loading: false, result: result.value, error: null }
+          : { loading: false, result: null, error: result.error },
       );
     },
     applyEvent(message) {

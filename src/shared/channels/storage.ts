@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { diskFactsViewSchema } from '../disk-facts';
+import { diskFactsViewSchema, exactBloatRequestSchema, exactBloatSchema } from '../disk-facts';
 import { profileSchema } from '../profile';
 import {
   chartRanges,
@@ -84,6 +84,8 @@ export const storageChannels = {
   },
   /** WAL, slots, XID ages, bloat, index usage, temp files and tablespaces of the latest sample; null before one. */
   'storage:diskFacts': { request: profileIdRequest, response: diskFactsViewSchema.nullable() },
+  /** One relation's bloat measured now by pgstattuple (when installed), bounded by a statement timeout. */
+  'storage:exactBloat': { request: exactBloatRequestSchema, response: exactBloatSchema },
 
   'schedule:get': { request: profileIdRequest, response: scheduleStateSchema },
   'schedule:set': {

@@ -21,8 +21,6 @@ export interface DiskContextRow {
   freeze_max_age: string;
   mxid_freeze_max_age: string;
   stats_reset: Date | null;
-  /** Tables big enough for a bloat estimate whose statistics this user may not read. */
-  unreadable_tables: string;
 }
 
 export const diskContextSql = `
@@ -32,12 +30,15 @@ SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
        pg_catalog.current_setting('autovacuum_freeze_max_age')::int8 AS freeze_max_age,
        pg_catalog.current_setting('autovacuum_multixact_freeze_max_age')::int8 AS mxid_freeze_max_age,
        (SELECT s.stats_reset FROM pg_catalog.pg_stat_database s
-        WHERE s.datname = pg_catalog.current_database()) AS stats_reset,
-       (SELECT count(*) FROM pg_catalog.pg_class c
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'm') AND c.relpages >= ${BLOAT_MIN_PAGES}
-          AND n.nspname NOT IN ${SYSTEM_SCHEMAS}
-          AND NOT pg_catalog.has_table_privilege(c.oid, 'SELECT')) AS unreadable_tables`;
+        WHERE s.datname = pg_catalog.current_database()) AS stats_reset`;
+
+/** Tables big enough for a bloat estimate whose statistics this user may not read (read with the bloat). */
+export const unreadableTablesSql = `
+SELECT count(*)::int8 AS unreadable FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'm') AND c.relpages >= ${BLOAT_MIN_PAGES}
+  AND n.nspname NOT IN ${SYSTEM_SCHEMAS}
+  AND NOT pg_catalog.has_table_privilege(c.oid, 'SELECT')`;
 
 export interface WalRow {
   bytes: string;

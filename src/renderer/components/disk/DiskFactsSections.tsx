@@ -37,10 +37,10 @@ export function DiskFactsSections({ profileId }: { profileId: string }) {
       ) : null}
       <WalSection facts={facts} />
       <AgesSection facts={facts} />
-      <IndexUsageSection facts={facts} />
-      <BloatSection facts={facts} />
+      <IndexUsageSection facts={facts} sampledAt={view.takenAt} />
+      <BloatSection facts={facts} sampledAt={view.takenAt} />
       <TempFilesSection view={view} />
-      <TablespacesSection facts={facts} />
+      <TablespacesSection facts={facts} sampledAt={view.takenAt} />
     </div>
   );
 }

@@ -1,12 +1,14 @@
 import type { DiskFacts } from '../../../shared/disk-facts';
 import { formatCount } from '../../lib/format';
 import { Bytes } from '../Values';
+import { MeasuredAt } from './MeasuredAt';
 
 /** Tablespaces, their size, and what lives in each. */
-export function TablespacesSection({ facts }: { facts: DiskFacts }) {
+export function TablespacesSection({ facts, sampledAt }: { facts: DiskFacts; sampledAt: string }) {
   return (
     <section className="card disk-section" aria-labelledby="tablespaces-title" data-testid="disk-tablespaces">
       <h2 id="tablespaces-title">Tablespaces</h2>
+      <MeasuredAt at={facts.measuredAt.tablespaces} sampledAt={sampledAt} />
       <table className="data-table">
         <thead>
           <tr>

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Channel, RequestOf } from '../../shared/contract';
+import type { ExactBloat } from '../../shared/disk-facts';
+import type { Result } from '../../shared/result';
+import type { RendererClient } from '../client';
+import { createDiskFactsStore, exactKey } from './disk-facts';
+
+/** A client whose answers the test releases one by one. */
+function fakeClient() {
+  const calls: Array<{ channel: Channel; request: unknown; answer: (r: Result<unknown>) => void }> = [];
+  const client: RendererClient = {
+    invoke<C extends Channel>(channel: C, request: RequestOf<C>) {
+      return new Promise((resolve) => {
+        calls.push({ channel, request, answer: resolve as (r: Result<unknown>) => void });
+      });
+    },
+    subscribe: () => () => {},
+    connectionState: () => 'open',
+    onConnectionChange: () => () => {},
+    capabilities: { desktopNotifications: false, badge: false },
+  };
+  return { client, calls };
+}
+
+const measured: ExactBloat = {
+  schema: 'public',
+  name: 'items',
+  kind: 'table',
+  function: 'pgstattuple_approx',
+  bytes: 100,
+  bloatBytes: 60,
+  bloatPct: 60,
+  freeBytes: 40,
+  deadBytes: 20,
+  scannedPct: 100,
+  measuredAt: '2026-03-02T12:00:00.000Z',
+  durationMs: 12,
+};
+
+describe('exact bloat on the Storage page', () => {
+  it('measures one relation on demand, once at a time, and keeps the error a missing extension gives', async () => {
+    const { client, calls } = fakeClient();
+    const store = createDiskFactsStore(client);
+    store.getState().open('p1');
+    calls.shift()!.answer({ ok: true, value: null });
+
+    const first = store.getState().measureExact('public', 'items');
+    void store.getState().measureExact('public', 'items'); // a second click while measuring: ignored
+    expect(calls.map((c) => [c.channel, c.request])).toEqual([
+      ['storage:exactBloat', { profileId: 'p1', schema: 'public', name: 'items' }],
+    ]);
+    expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
+      loading: true,
+      result: null,
+      error: null,
+    });
+    calls.shift()!.answer({ ok: true, value: measured });
+    await first;
+    expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
+      loading: false,
+      result: measured,
+      error: null,
+    });
+
+    const failed = store.getState().measureExact('public', 'other');
+    const error = { code: 'unsupported' as const, message: 'The pgstattuple extension is not installed.' };
+    calls.shift()!.answer({ ok: false, error });
+    await failed;
+    expect(store.getState().exact[exactKey('public', 'other')]).toEqual({
+      loading: false,
+      result: null,
+      error,
+    });
+
+    // Another profile: the figures of the last one go.
+    store.getState().open('p2');
+    expect(store.getState().exact).toEqual({});
+  });
+});
