@@ -149,6 +149,11 @@ export const migrationSettingsSchema = z.object({
   retention: z.string().trim().min(1).nullable(),
   /** Native partitions: how many intervals to create beyond the newest row. */
   partitionsAhead: z.number().int().min(0).max(1000),
+  /**
+   * Native partitions: who keeps partitions ahead after the swap — Tidemark's upkeep, or
+   * pg_partman (create_parent on the new table, when the server has it). Absent: tidemark.
+   */
+  partitionUpkeep: z.enum(['tidemark', 'pg_partman']).optional(),
   /** Days the old table is kept after the swap before cleanup is allowed without typing its name. */
   keepOldDays: z.number().int().min(1).max(365),
   /** Rows per copy batch (each batch is one transaction over one time range). */
