@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { fingerprint, normalised } from '../../../test/support/fingerprint';
 import { psql, runPsqlFile } from '../../../test/support/psql';
@@ -92,6 +94,10 @@ describe('pg_partman hand-over on postgres15', () => {
     const upkeep = report.items.find((i) => i.id === 'partition_upkeep');
     expect(upkeep?.status).toBe('pass');
     expect(upkeep?.reason).toMatch(/pg_partman 4\.7\.2 \(schema partman\) takes the table over/);
+    // The wizard offers the hand-over only where pg_partman is installed.
+    expect(report.advice.reasons.partitionUpkeep).toMatch(
+      /pg_partman 4\.7\.2 is installed \(schema partman\)/,
+    );
     const m = await plan(engine, 'public', 'transactions', 'executed_at', 'partitions', SETTINGS);
     const newTable = newTableOf(m.id);
     const steps = m.plan.phases.flatMap((p) => p.steps);
@@ -263,5 +269,55 @@ describe.skipIf(!psql)('pg_partman hand-over: the export against the engine on p
       );
     expect(await partman(b, viaScript.id)).toEqual(await partman(a, viaEngine.id));
     expect((await config(a))[0]?.parent_table).toBe('public.transactions');
+  });
+});
+
+/** The CLI: `migrate plan --pg-partman`, then `partitions maintain` says the table is pg_partman's (the real process). */
+describe('pg_partman hand-over from the tidemark CLI on postgres15', () => {
+  let db: TestDatabase;
+  let admin: pg.Client;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tidemark-cli-partman-'));
+  const tidemark = (...args: string[]) => spawnCli(args, { dataDir });
+  beforeAll(async () => {
+    db = await createTestDatabase('cli pg_partman', 'postgres15');
+    admin = await withPartman(db);
+    await createTransactions(admin, 'public.ledger', 2_000, 20);
+    const { host, port, database, user } = db.fields;
+    const url = `postgresql://${user}:${encodeURIComponent(db.password)}@${host}:${port}/${database}?sslmode=disable`;
+    expect((await tidemark('profiles', 'add', '--url', url, '--name', 'pg')).code).toBe(0);
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await db?.cleanup();
+  });
+
+  it('plans with --pg-partman, runs, and partitions maintain leaves the table to pg_partman', async () => {
+    const plan = await tidemark(
+      'migrate',
+      'plan',
+      'pg',
+      'ledger',
+      '--time',
+      'executed_at',
+      '--target',
+      'partitions',
+      '--accept-composite-key',
+      '--free',
+      '10GB',
+      '--interval',
+      '1 week',
+      '--pg-partman',
+      '--json',
+    );
+    expect(plan.code, plan.stderr).toBe(0);
+    const id = (JSON.parse(plan.stdout) as { migration: { id: string } }).migration.id;
+    const run = await tidemark('migrate', 'run', id);
+    expect(run.code, run.stderr).toBe(0);
+    expect((await config(admin)).map((c) => c.parent_table)).toEqual(['public.ledger']);
+    const maintained = await tidemark('partitions', 'maintain', 'pg');
+    expect(maintained.code, maintained.stderr).toBe(0);
+    expect(maintained.stdout).toMatch(
+      /public\.ledger: skipped\. public\.ledger was handed to pg_partman at the migration/,
+    );
   });
 });

@@ -56,6 +56,17 @@ describe('the settings form', () => {
     expect(result.ok && result.input.segmentBy).toEqual([]);
   });
 
+  it('hands a native-partitions table to pg_partman only when asked, and never a hypertable', () => {
+    const asked = { ...formFromSettings(defaults), partman: true };
+    const partitions = settingsInput(asked, 'partitions');
+    expect(partitions.ok && partitions.input.partitionUpkeep).toBe('pg_partman');
+    const hypertable = settingsInput(asked, 'timescaledb');
+    expect(hypertable.ok && 'partitionUpkeep' in hypertable.input).toBe(false);
+    const plain = settingsInput(formFromSettings(defaults), 'partitions');
+    expect(plain.ok && 'partitionUpkeep' in plain.input).toBe(false);
+    expect(formFromSettings({ ...defaults, partitionUpkeep: 'pg_partman' }).partman).toBe(true);
+  });
+
   it('explains numbers out of range next to their field, and keeps intervals for PostgreSQL to judge', () => {
     const form = {
       ...formFromSettings(defaults),

@@ -162,6 +162,8 @@ export type SettingsForm = {
   retain: boolean;
   retention: string;
   partitionsAhead: string;
+  /** Native partitions: hand the table to pg_partman after the migration (offered when it is installed). */
+  partman: boolean;
   keepOldDays: string;
   batchRows: string;
   syncMode: SyncMode;
@@ -187,6 +189,7 @@ export function formFromSettings(s: MigrationSettings, previous?: SettingsForm |
     retain: s.retention !== null,
     retention: s.retention ?? previous?.retention ?? '1 year',
     partitionsAhead: String(s.partitionsAhead),
+    partman: s.partitionUpkeep === 'pg_partman',
     keepOldDays: String(s.keepOldDays),
     batchRows: String(s.batchRows),
     syncMode: s.syncMode,
@@ -271,6 +274,7 @@ export function settingsInput(
       orderBy: form.orderBy,
       retention: form.retain ? form.retention.trim() : null,
       partitionsAhead: partitionsAhead!,
+      ...(target === 'partitions' && form.partman ? { partitionUpkeep: 'pg_partman' as const } : {}),
       keepOldDays: keepOldDays!,
       batchRows: batchRows!,
       syncMode: form.syncMode,
