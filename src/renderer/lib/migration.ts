@@ -7,6 +7,7 @@ import type {
   PhaseId,
   PreflightItem,
   SyncMode,
+  TimescalePolicy,
 } from '../../shared/migration';
 
 /** Words for the wizard: what a DBA reads, never an enum. */
@@ -353,4 +354,45 @@ export function joinStatements(sql: string[]): string {
     out += stmt;
   });
   return out;
+}
+
+/** A TimescaleDB policy as the migration page lists it: what it does, its setting, and when it runs. */
+export interface PolicyRow {
+  jobId: number;
+  what: string;
+  /** drop_after / compress_after as TimescaleDB holds it; null when the config says neither. */
+  setting: string | null;
+  scheduled: boolean;
+  every: string | null;
+  nextStart: string | null;
+  lastRun: string | null;
+}
+
+const policyNames: Record<string, string> = {
+  policy_retention: 'Retention: drop chunks older than',
+  policy_compression: 'Compression: compress chunks older than',
+  policy_columnstore: 'Columnstore: convert chunks older than',
+};
+
+export function policyRows(policies: readonly TimescalePolicy[]): PolicyRow[] {
+  return policies.map((p) => {
+    let config: Record<string, unknown> = {};
+    try {
+      config = p.config ? (JSON.parse(p.config) as Record<string, unknown>) : {};
+    } catch {
+      // Shown without a setting: the text is TimescaleDB's, not ours to guess at.
+    }
+    const after = config.drop_after ?? config.compress_after ?? config.after ?? null;
+    return {
+      jobId: p.jobId,
+      what: policyNames[p.procName] ?? `Job ${p.procName}`,
+      setting: after === null ? null : String(after),
+      scheduled: p.scheduled,
+      every: p.scheduleInterval,
+      nextStart: p.scheduled ? p.nextStart : null,
+      lastRun: p.lastRunStatus
+        ? `${p.lastRunStatus}${p.lastRunStartedAt ? ` (started ${p.lastRunStartedAt})` : ''}`
+        : null,
+    };
+  });
 }
