@@ -195,6 +195,7 @@ describe('pg_partman hand-over on postgres15', () => {
 
   it('pre-flight refuses the hand-over when the role cannot use pg_partman, or the time column allows NULLs', async () => {
     const table = {
+      reloptions: [] as string[],
       schema: 'public',
       table: 'transactions',
       time: { name: 'executed_at', kind: 'timestamptz' as const, notNull: true },
@@ -216,6 +217,9 @@ describe('pg_partman hand-over on postgres15', () => {
     const nullable = await upkeepItem(admin, base, { ...table, time: { ...table.time, notNull: false } });
     expect(nullable.status).toBe('blocking');
     expect(nullable.fix).toMatch(/ALTER COLUMN "executed_at" SET NOT NULL/);
+    const tuned = await upkeepItem(admin, base, { ...table, reloptions: ['fillfactor=90'] });
+    expect(tuned.status).toBe('blocking');
+    expect(tuned.reason).toMatch(/storage parameters \(fillfactor=90\)/);
   });
 });
 

@@ -122,6 +122,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
     schema: info.schema,
     table: info.table,
     time,
+    reloptions: objects.reloptions,
   }))
     add(item);
 

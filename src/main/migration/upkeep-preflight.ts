@@ -16,6 +16,8 @@ export interface UpkeepTable {
   schema: string;
   table: string;
   time: { name: string; kind: TimeColumnKind; notNull: boolean };
+  /** The table's storage parameters: set on each partition, which the plan cannot name when pg_partman makes them. */
+  reloptions: string[];
 }
 
 type Item = Omit<PreflightItem, 'fix' | 'sql' | 'objects'> & Partial<PreflightItem>;
@@ -45,6 +47,10 @@ export async function upkeepItem(db: Queryable, settings: MigrationSettings, t: 
       `${qi(t.time.name)} is an integer column: Tidemark hands only time-partitioned tables to pg_partman.`,
     );
   if (!t.time.notNull) refusals.push(`create_parent needs ${qi(t.time.name)} to be NOT NULL.`);
+  if (t.reloptions.length > 0)
+    refusals.push(
+      `The table has storage parameters (${t.reloptions.join(', ')}), which go on each partition; the plan and the export cannot name the partitions pg_partman will make.`,
+    );
   if (t.schema.includes('.') || t.table.includes('.'))
     refusals.push('pg_partman does not support names with periods in them.');
 
