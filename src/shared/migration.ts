@@ -153,6 +153,11 @@ export const migrationSettingsSchema = z.object({
   retention: z.string().trim().min(1).nullable(),
   /** Native partitions: how many intervals to create beyond the newest row. */
   partitionsAhead: wholeNumber(0, 1000, 'A whole number from 0 to 1000.'),
+  /**
+   * Native partitions: who keeps partitions ahead after the swap — Tidemark's upkeep, or
+   * pg_partman (create_parent on the new table, when the server has it). Absent: tidemark.
+   */
+  partitionUpkeep: z.enum(['tidemark', 'pg_partman']).optional(),
   /** Days the old table is kept after the swap before cleanup is allowed without typing its name. */
   keepOldDays: wholeNumber(1, 365, 'A whole number of days from 1 to 365.'),
   /** Rows per copy batch (each batch is one transaction over one time range). */

@@ -40,6 +40,7 @@ const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timesc
       settings: --accept-composite-key --free BYTES --interval I --compress-after I|none
                 --segment-by A,B --batch-rows N --offline --keep-days N --retention I
                 --drop-foreign-keys --swap-confirm --copy-sessions N --build-sessions N
+                --pg-partman (native partitions: hand the table to pg_partman's create_parent)
   migrate run ID                         run (or resume) in the foreground, with progress (Ctrl-C pauses)
   migrate swap ID                        swap now (plans made with --swap-confirm)
   migrate status [ID]                    all migrations, or one with its steps

@@ -14,6 +14,7 @@ export const migrateOptions = {
   target: { type: 'string' },
   'accept-composite-key': { type: 'boolean' },
   'drop-foreign-keys': { type: 'boolean' },
+  'pg-partman': { type: 'boolean' },
   offline: { type: 'boolean' },
   'swap-confirm': { type: 'boolean' },
   free: { type: 'string' },
@@ -69,6 +70,7 @@ const settingFlags: Partial<Record<SettingName, { flag: string; takes?: string; 
   confirmedFreeBytes: { flag: '--free', takes: 'a size such as 500GB or 1.5TiB' },
   acceptCompositeKey: { flag: '--accept-composite-key' },
   dropUnsupportedForeignKeys: { flag: '--drop-foreign-keys' },
+  partitionUpkeep: { flag: '--pg-partman' },
   syncMode: { flag: '--offline' },
   swap: { flag: '--swap-confirm' },
 };
@@ -112,6 +114,7 @@ export function settingsFrom(values: CliValues): MigrationSettingsInput {
   };
   if (values['accept-composite-key']) input.acceptCompositeKey = true;
   if (values['drop-foreign-keys']) input.dropUnsupportedForeignKeys = true;
+  if (values['pg-partman']) input.partitionUpkeep = 'pg_partman';
   if (values.offline) input.syncMode = 'offline';
   if (values['swap-confirm']) input.swap = { mode: 'confirm' };
   take('confirmedFreeBytes', str('free'), parseSize);

@@ -195,7 +195,7 @@ async function exactBloat(app: Tidemark, profileId: string, what: string, values
   const [schema, name] = [what.slice(0, dot), what.slice(dot + 1)];
   const r = await call(app, 'storage:exactBloat', { profileId, schema, name });
   print(io, values, r, function* (b) {
-    yield `${b.kind === 'index' ? 'Index' : 'Table'} ${safe(`${b.schema}.${b.name}`)}, measured by ${b.function}() at ${b.measuredAt} in ${b.durationMs} ms:`;
+    yield `${b.kind === 'index' ? 'Index' : 'Table'} ${b.schema}.${b.name}, measured by ${b.function}() at ${b.measuredAt} in ${b.durationMs} ms:`;
     yield `  size ${formatBytes(b.bytes)}; free space ${formatBytes(b.freeBytes)}, dead tuples ${formatBytes(b.deadBytes)}: bloat ${formatBytes(b.bloatBytes)} (${pct(b.bloatPct)}).`;
     if (b.scannedPct !== null)
       yield `  pgstattuple_approx read ${pct(b.scannedPct)} of the pages; the free space of the pages it skipped (all visible) is estimated from the free space map.`;

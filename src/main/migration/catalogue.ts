@@ -5,6 +5,7 @@ import { buildsByPartition, partitionedIndexesSql } from './index-build';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { guardSql, shadowOf } from './ownership';
+import { slicedCopyShown } from './parallel-copy';
 import { statisticsSql } from './partition-stats';
 import {
   cleanupSql,
@@ -78,10 +79,11 @@ const copy: StepDef = {
     const n = spec.settings.copySessions ?? 1;
     // The sliced copy (parallel-copy.ts) is not SQL a script can show: say what runs where.
     return n > 1
-      ? `${base} Tidemark runs this copy in up to ${n} slices of equal time width, side by side on ${n} sessions (fewer when the profile's pool has fewer), each slice with its own high-water mark. The exported script runs the one-session loop shown here.`
+      ? `${base} With ${n} sessions set, the range is cut into up to ${n} slices of equal time width, copied side by side (on fewer sessions when the profile's pool has fewer), each slice with its own high-water mark: the statements below. The exported script copies the same batches on one session, in one loop.`
       : base;
   },
   shown: ({ spec }) => {
+    if ((spec.settings.copySessions ?? 1) > 1) return slicedCopyShown(spec);
     const r = rel(spec.names);
     return [
       'BEGIN;',

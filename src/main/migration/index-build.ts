@@ -4,6 +4,7 @@ import { qi, qn, withSuffix } from './ident';
 import { rel } from './names';
 import { onSessions } from './parallel';
 import type { IndexPlan, MigrationSpec } from './spec';
+import { handsOver } from './sql/partman';
 import type { StepContext } from './step-types';
 
 /**
@@ -26,7 +27,8 @@ import type { StepContext } from './step-types';
  * plan shows what runs.
  */
 export function buildsByPartition(spec: MigrationSpec): boolean {
-  return spec.target === 'partitions' && (spec.settings.buildSessions ?? 1) > 1;
+  // pg_partman names the partitions (sql/partman.ts): the plan cannot name them, so the parent builds them.
+  return spec.target === 'partitions' && (spec.settings.buildSessions ?? 1) > 1 && !handsOver(spec);
 }
 
 /** The plan's statement for the parent alone. */

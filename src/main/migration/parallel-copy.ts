@@ -3,7 +3,9 @@ import { inTransaction, type Queryable } from './db';
 import { ql, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
 import { onSessions, sessionsFor } from './parallel';
+import { sqlComment } from './psql';
 import type { MigrationSpec } from './spec';
+import { bound, type Params, psqlVariables } from './sql/params';
 import type { StepContext } from './step-types';
 
 /**
@@ -34,6 +36,65 @@ export function slicesTableSql(): string[] {
   PRIMARY KEY (migration_id, slice)
 );`,
     `REVOKE ALL ON TABLE ${SLICES} FROM PUBLIC;`,
+  ];
+}
+
+/*
+ * The slices' statements, written once: the engine binds the values (bound()),
+ * the plan shows them as psql variables (psqlVariables()), so the copy step
+ * shows what each session runs.
+ */
+
+/** One slice of the range, [lo, hi), written when the copy starts. */
+export function makeSliceSql(
+  spec: MigrationSpec,
+  p: Params,
+  slice?: number,
+  lo?: string | null,
+  hi?: string | null,
+): string {
+  return `INSERT INTO ${SLICES} (migration_id, slice, next_lo, hi) VALUES (${ql(spec.id)}, ${p('slice', slice)}::int, ${p('lo', lo)}, ${p('hi', hi)}) ON CONFLICT DO NOTHING`;
+}
+
+/** A batch of a slice first locks the slice's mark. */
+export function lockSliceSql(spec: MigrationSpec, p: Params, slice?: number): string {
+  return `SELECT next_lo, done FROM ${SLICES} WHERE migration_id = ${ql(spec.id)} AND slice = ${p('slice', slice)}::int FOR UPDATE`;
+}
+
+/** … and moves it with the rows it copied, in the same transaction. */
+export function moveSliceSql(
+  spec: MigrationSpec,
+  p: Params,
+  v: { slice?: number; hi?: string | null; done?: boolean; copied?: number } = {},
+): string {
+  return `UPDATE ${SLICES} SET next_lo = ${p('hi', v.hi)}, done = ${p('done', v.done)}::boolean, rows_copied = rows_copied + ${p('copied', v.copied)}::int8, batches = batches + 1 WHERE migration_id = ${ql(spec.id)} AND slice = ${p('slice', v.slice)}::int`;
+}
+
+/** When every slice is done: the run is marked copied as a one-session copy would be, and the slices go. */
+export function slicesDoneSql(spec: MigrationSpec, p: Params, rows?: number, batches?: number): string[] {
+  return [
+    `UPDATE ${RUNS} SET high_water = NULL, copy_done = true, rows_copied = ${p('rows', rows)}::int8, batches = ${p('batches', batches)}::int, updated_at = now() WHERE migration_id = ${ql(spec.id)}`,
+    `DELETE FROM ${SLICES} WHERE migration_id = ${ql(spec.id)}`,
+  ];
+}
+
+/** What the plan shows for a copy on several sessions. */
+export function slicedCopyShown(spec: MigrationSpec): string[] {
+  const v = psqlVariables();
+  return [
+    ...slicesTableSql(),
+    sqlComment('Once, for each slice of equal time width (the first open below, the last open above):'),
+    `${makeSliceSql(spec, v)};`,
+    sqlComment("Then on each session, for its slice, batch after batch until the slice's hi:"),
+    'BEGIN;',
+    `${lockSliceSql(spec, v)};`,
+    `${batchSql(spec, 'lo', 'hi', v)};`,
+    `${moveSliceSql(spec, v)};`,
+    'COMMIT;',
+    sqlComment('When every slice is done, in one transaction:'),
+    'BEGIN;',
+    ...slicesDoneSql(spec, v).map((sql) => `${sql};`),
+    'COMMIT;',
   ];
 }
 
@@ -102,10 +163,8 @@ async function makeSlices(
   await inTransaction(db, async () => {
     for (const sql of slicesTableSql()) await db.query(sql);
     for (let k = 0; k + 1 < bounds.length; k++) {
-      await db.query(
-        `INSERT INTO ${SLICES} (migration_id, slice, next_lo, hi) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-        [spec.id, k, bounds[k], bounds[k + 1]],
-      );
+      const p = bound();
+      await db.query(makeSliceSql(spec, p, k, bounds[k], bounds[k + 1]), p.values);
     }
   });
 }
@@ -119,9 +178,10 @@ async function copySliceBatch(
 ): Promise<number> {
   return inTransaction(db, async () => {
     await db.query(`SET LOCAL statement_timeout = 0`);
+    const lock = bound();
     const { rows } = await db.query<{ next_lo: string | null; done: boolean }>(
-      `SELECT next_lo, done FROM ${SLICES} WHERE migration_id = $1 AND slice = $2 FOR UPDATE`,
-      [spec.id, slice.slice],
+      lockSliceSql(spec, lock, slice.slice),
+      lock.values,
     );
     const current = rows[0];
     if (!current || current.done || current.next_lo !== slice.nextLo) {
@@ -130,10 +190,10 @@ async function copySliceBatch(
       );
     }
     const n = (await db.query(batchSql(spec, slice.nextLo, hi))).rowCount ?? 0;
+    const move = bound();
     await db.query(
-      `UPDATE ${SLICES} SET next_lo = $3, done = $4, rows_copied = rows_copied + $5, batches = batches + 1
-        WHERE migration_id = $1 AND slice = $2`,
-      [spec.id, slice.slice, hi, hi === slice.hi, n],
+      moveSliceSql(spec, move, { slice: slice.slice, hi, done: hi === slice.hi, copied: n }),
+      move.values,
     );
     return n;
   });
@@ -195,12 +255,10 @@ export async function copyInSlices(
     sessions,
   });
   await inTransaction(db, async () => {
-    await db.query(
-      `UPDATE ${RUNS} SET high_water = NULL, copy_done = true, rows_copied = $2, batches = $3, updated_at = now()
-        WHERE migration_id = $1`,
-      [spec.id, rows, batches],
-    );
-    await db.query(`DELETE FROM ${SLICES} WHERE migration_id = ${ql(spec.id)}`);
+    const p = bound();
+    const [mark, drop] = slicesDoneSql(spec, p, rows, batches);
+    await db.query(mark!, p.values);
+    await db.query(drop!);
   });
   return { rows, batches };
 }

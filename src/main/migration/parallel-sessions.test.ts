@@ -73,11 +73,12 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
     // The plan and the export say the copy runs in slices, and that the script runs it in one loop.
     const copyStep = m.plan.phases.flatMap((p) => p.steps).find((s) => s.key === 'copy');
     expect(copyStep?.why).toMatch(
-      /runs this copy in up to 2 slices .* The exported script runs the one-session loop/,
+      /cut into up to 2 slices .* The exported script copies the same batches on one session, in one loop/,
     );
+    expect(copyStep?.sql.join('\n')).toMatch(/SELECT next_lo, done FROM "tidemark_migration"\."copy_slices"/);
     const { script } = await engine.service.call('migration:export', { id: m.id });
     expect(script).toMatch(/-- .*up to 2 slices of equal time width/);
-    expect(script).toMatch(/-- .*The exported script runs the one-session loop shown here\./);
+    expect(script).toMatch(/-- .*The exported script copies the same batches on one session, in one loop\./);
     const done = await runToEnd(engine, m.id);
     expect(done.state, why(done)).toBe('swapped');
     expect(done.validation?.ok, JSON.stringify(done.validation)).toBe(true);

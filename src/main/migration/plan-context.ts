@@ -8,6 +8,7 @@ import type { PlanContext } from './plan';
 import type { Analysis } from './preflight';
 import { copyColumnsOf, type MigrationSpec, planIndexes } from './spec';
 import { partitionBounds } from './sql/partitions';
+import { readPartman } from './sql/partman';
 
 /**
  * What the engine decides when a migration is planned (the spec kept in the
@@ -39,6 +40,10 @@ export async function buildSpec(
     settings: a.settings,
     server: a.server,
     timescaleSchema: a.timescaleSchema,
+    partman:
+      a.report.target === 'partitions' && a.settings.partitionUpkeep === 'pg_partman'
+        ? (await readPartman(db)).installed
+        : null,
     names,
     copyColumns: copyColumnsOf(a.info.columns),
     allColumns: a.info.columns.map((c) => c.name),

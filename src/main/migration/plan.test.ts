@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationSettings, MigrationTarget } from '../../shared/migration';
 import type { ColumnInfo, IndexInfo, TableInfo } from './catalog';
+import { batchSql } from './copy';
 import type { TableObjects } from './dependents';
 import { exportScript } from './export';
 import { migrationNames } from './names';
+import { lockSliceSql, makeSliceSql, moveSliceSql } from './parallel-copy';
 import { buildPlan, type PlanContext, runSteps } from './plan';
 import { copyColumnsOf, type MigrationSpec, planIndexes } from './spec';
+import { bound, psqlVariables } from './sql/params';
 import { balanced, statements } from './sql-text';
 
 /**
@@ -299,6 +302,38 @@ describe('the plan', () => {
     expect(stepSql(ctx, 'copy')).toMatch(
       /^BEGIN;\n.*FOR UPDATE;\nINSERT INTO .*\nUPDATE .*high_water = :'hi'.*\nCOMMIT;$/s,
     );
+  });
+
+  it('shows the slices a copy on several sessions runs, built by the statements the engine binds', () => {
+    const one = context();
+    const ctx = context();
+    ctx.spec.settings = { ...ctx.spec.settings, copySessions: 3 };
+    const shown = stepSql(ctx, 'copy');
+    // What each session runs: its slice's mark locked, the batch, the mark moved, in one transaction.
+    expect(shown).toContain(
+      `BEGIN;\n${lockSliceSql(ctx.spec, psqlVariables())};\n${batchSql(ctx.spec, 'lo', 'hi', psqlVariables())};\n${moveSliceSql(ctx.spec, psqlVariables())};\nCOMMIT;`,
+    );
+    expect(shown).toContain(`${makeSliceSql(ctx.spec, psqlVariables())};`);
+    expect(shown).toMatch(
+      /UPDATE "tidemark_migration"\."copy_slices" SET next_lo = :'hi', done = :'done'::boolean/,
+    );
+    expect(shown).not.toMatch(/high_water = :'hi'/);
+    // The engine's statement is the shown one with its values bound in the same places.
+    const p = bound();
+    const engine = moveSliceSql(ctx.spec, p, { slice: 2, hi: '2026-01-02', done: false, copied: 700 });
+    expect(
+      engine.replace(
+        /\$(\d)/g,
+        (_m, n: string) => [":'hi'", ":'done'", ":'copied'", ":'slice'"][Number(n) - 1]!,
+      ),
+    ).toBe(moveSliceSql(ctx.spec, psqlVariables()));
+    expect(p.values).toEqual(['2026-01-02', false, 700, 2]);
+    expect(
+      buildPlan(ctx)
+        .phases.flatMap((x) => x.steps)
+        .find((x) => x.key === 'copy')?.why,
+    ).toMatch(/up to 3 slices .* The exported script copies the same batches on one session/);
+    expect(stepSql(one, 'copy')).toMatch(/high_water = :'hi'/);
   });
 
   it('turns the key that lacks the time column into a composite key under the same name', () => {

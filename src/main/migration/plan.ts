@@ -6,6 +6,7 @@ import type { TableObjects } from './dependents';
 import { qi, ql, qn } from './ident';
 import { type MoveStatement, moveStatements, restoreForeignKey } from './moves';
 import { CAPTURE_SCHEMA, rel } from './names';
+import { shadowMarker } from './ownership';
 import { sqlComment } from './psql';
 import type { MigrationSpec } from './spec';
 import type { PartitionBound } from './sql/partitions';
@@ -74,7 +75,8 @@ function emptyObjects(spec: MigrationSpec): TableObjects {
     owner: spec.server.user,
     kind: spec.target === 'partitions' ? 'partitioned' : 'table',
     grants: [],
-    comment: null,
+    // The create-table step marks the new table (ownership.ts); the swap replaces the mark, NULL included.
+    comment: shadowMarker(spec.id),
     replicaIdentity: 'd',
     replicaIndex: null,
     rowSecurity: false,

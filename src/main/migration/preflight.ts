@@ -118,7 +118,13 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       fix: 'Upgrade the server, or migrate with your own scripts.',
     });
   }
-  for (const item of await targetById(req.target).serverChecks(db, server, settings)) add(item);
+  for (const item of await targetById(req.target).serverChecks(db, server, settings, {
+    schema: info.schema,
+    table: info.table,
+    time,
+    reloptions: objects.reloptions,
+  }))
+    add(item);
 
   // ---- the table itself
   const tableProblems: [boolean, string, string][] = [

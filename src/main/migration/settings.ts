@@ -12,6 +12,7 @@ import { span } from './copy';
 import type { Queryable } from './db';
 import { qi } from './ident';
 import { alignmentUnit, MAX_PARTITIONS } from './sql/partitions';
+import { readPartman } from './sql/partman';
 import { targetById } from './targets';
 
 /** Defaults for step 3 with the reason for each, from the table's shape, indexes and statistics. */
@@ -105,6 +106,10 @@ export async function adviseSettings(
     target === 'timescaledb'
       ? 'Only used by native partitions.'
       : "Partitions for the next intervals exist before rows arrive. After the swap Tidemark keeps this many ahead on the profile's sampling timer (while Tidemark runs) and with tidemark partitions maintain; rows that reach the DEFAULT partition are moved out, and raise an alert until they are.";
+  // Offered (the wizard shows the choice) only where pg_partman is created in the database.
+  const partman = target === 'partitions' ? (await readPartman(db)).installed : null;
+  if (partman)
+    reasons.partitionUpkeep = `pg_partman ${partman.version} is installed (schema ${partman.schema}): the table can be handed to it instead of Tidemark's upkeep. create_parent then makes the partitions on the new table, and pg_partman's run_maintenance keeps them ahead (and applies retention) after the swap; the pre-flight says whether this role may use it.`;
   reasons.keepOldDays = 'The old table stays a week after the swap, so a rollback keeps every row.';
   reasons.batchRows =
     'Each batch is a short transaction: it holds no lock on the source and is cheap to redo.';

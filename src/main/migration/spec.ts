@@ -3,6 +3,7 @@ import type { ColumnInfo, IndexInfo, TableInfo } from './catalog';
 import type { DroppedForeignKey } from './dependents';
 import { qi, withSuffix } from './ident';
 import type { MigrationNames } from './names';
+import type { PartmanFacts } from './sql/partman';
 import { appendToFirstList, appendToIndexTail, splitIndexDef } from './sql-text';
 
 /**
@@ -21,6 +22,8 @@ export interface MigrationSpec {
   server: ServerFacts;
   /** Where the timescaledb extension lives (its functions are called qualified). */
   timescaleSchema: string | null;
+  /** pg_partman when the table is handed to it (settings.partitionUpkeep); absent otherwise. */
+  partman?: PartmanFacts | null;
   names: MigrationNames;
   /** Columns the copy writes (generated columns are left to the new table to compute). */
   copyColumns: string[];

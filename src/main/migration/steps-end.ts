@@ -3,6 +3,7 @@ import { dropCaptureSql, dropRegistryIfUnusedSql, releaseSql } from './capture';
 import { qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
 import { isForeignShadow } from './ownership';
+import { forgetSql } from './sql/partman';
 import { cleanupStatements, dropCaptureTriggersSql, rollbackDropSql } from './sql/swap';
 import { type Executor, exists, runAll, withTableLock } from './step-types';
 import { targetOf } from './targets';
@@ -79,6 +80,7 @@ export const endExecutors: Record<'cleanup' | 'rollback-drop' | 'cancel', Execut
     // Only the table this migration made: one of that name without its marker is left alone.
     if (!(await isForeignShadow(db, spec))) await db.query(`DROP TABLE IF EXISTS ${r.newTable}`);
     await runAll(db, [
+      ...forgetSql(spec),
       ...dropCaptureSql(spec, null, 'forward'),
       ...((await exists(db, qn(CAPTURE_SCHEMA, 'runs')))
         ? [releaseSql(spec), dropRegistryIfUnusedSql()]

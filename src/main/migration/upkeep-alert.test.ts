@@ -106,7 +106,7 @@ describe.each(testServers)('the partition upkeep alert on %s', (server) => {
     expect(item?.reason).toContain(promise);
     if (server === 'postgres15') {
       expect(item?.reason).toMatch(
-        /pg_partman \d+\.\d+\.\d+ is installed in this database \(schema partman\): the table could be handed to it instead after the swap, with partman\.create_parent\. Tidemark does not do that hand-over/,
+        /pg_partman \d+\.\d+\.\d+ is installed \(schema partman\): the table can be handed to it instead \(the Partition upkeep setting\)\./,
       );
     } else {
       const { rows } = await admin.query(

@@ -10,6 +10,7 @@ import {
   type PartitionBound,
   partitionBounds,
 } from './sql/partitions';
+import { configured, handsOver } from './sql/partman';
 
 /**
  * Partition upkeep for a table the wizard moved to native range partitions:
@@ -68,6 +69,14 @@ export async function maintainPartitions(
   );
   if (kind.rows[0]?.relkind !== 'p') {
     report.skipped = `${report.table} is no longer a partitioned table (rolled back, renamed or dropped).`;
+    return report;
+  }
+
+  if (handsOver(spec)) {
+    const held = await configured(db, spec, table);
+    report.skipped = held
+      ? `${report.table} was handed to pg_partman at the migration: its run_maintenance keeps the partitions (${spec.partman?.schema}.part_config holds the table), so Tidemark leaves it alone.`
+      : `${report.table} was handed to pg_partman at the migration, but ${spec.partman?.schema}.part_config no longer holds it: nothing keeps its partitions ahead. Run ${spec.partman?.schema}.create_parent for it again, or make it by hand.`;
     return report;
   }
 

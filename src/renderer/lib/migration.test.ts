@@ -8,6 +8,7 @@ import {
   parseSize,
   plainFix,
   plainName,
+  policyRows,
   preflightInput,
   serverVersionLabel,
   settingsFieldOf,
@@ -54,6 +55,17 @@ describe('the settings form', () => {
     const result = settingsInput(formFromSettings(defaults), 'partitions');
     expect(result.ok && result.input.compressAfter).toBeNull();
     expect(result.ok && result.input.segmentBy).toEqual([]);
+  });
+
+  it('hands a native-partitions table to pg_partman only when asked, and never a hypertable', () => {
+    const asked = { ...formFromSettings(defaults), partman: true };
+    const partitions = settingsInput(asked, 'partitions');
+    expect(partitions.ok && partitions.input.partitionUpkeep).toBe('pg_partman');
+    const hypertable = settingsInput(asked, 'timescaledb');
+    expect(hypertable.ok && 'partitionUpkeep' in hypertable.input).toBe(false);
+    const plain = settingsInput(formFromSettings(defaults), 'partitions');
+    expect(plain.ok && 'partitionUpkeep' in plain.input).toBe(false);
+    expect(formFromSettings({ ...defaults, partitionUpkeep: 'pg_partman' }).partman).toBe(true);
   });
 
   it('explains numbers out of range next to their field, and keeps intervals for PostgreSQL to judge', () => {
@@ -222,5 +234,71 @@ describe('serverVersionLabel', () => {
     expect(serverVersionLabel(150020)).toBe('PostgreSQL 15.20');
     expect(serverVersionLabel(180001)).toBe('PostgreSQL 18.1');
     expect(serverVersionLabel(90624)).toBe('PostgreSQL 9.6.24');
+  });
+});
+
+describe('the TimescaleDB policies on the migration page', () => {
+  it('says what each policy does, its setting and its next run; a paused one has none', () => {
+    const rows = policyRows([
+      {
+        jobId: 1001,
+        procName: 'policy_retention',
+        scheduled: true,
+        scheduleInterval: '1 day',
+        nextStart: '2026-12-03T00:00:00.000Z',
+        lastRunStatus: null,
+        lastRunStartedAt: null,
+        config: '{"drop_after": "1 year", "hypertable_id": 3}',
+      },
+      {
+        jobId: 1002,
+        procName: 'policy_compression',
+        scheduled: false,
+        scheduleInterval: '12:00:00',
+        nextStart: '2026-12-03T00:00:00.000Z',
+        lastRunStatus: 'Success',
+        lastRunStartedAt: '2026-12-02T12:00:00.000Z',
+        config: '{"compress_after": "7 days"}',
+      },
+      {
+        jobId: 1003,
+        procName: 'my_job',
+        scheduled: true,
+        scheduleInterval: null,
+        nextStart: null,
+        lastRunStatus: null,
+        lastRunStartedAt: null,
+        config: 'not json',
+      },
+    ]);
+    expect(rows).toEqual([
+      {
+        jobId: 1001,
+        what: 'Retention: drop chunks older than',
+        setting: '1 year',
+        scheduled: true,
+        every: '1 day',
+        nextStart: '2026-12-03T00:00:00.000Z',
+        lastRun: null,
+      },
+      {
+        jobId: 1002,
+        what: 'Compression: compress chunks older than',
+        setting: '7 days',
+        scheduled: false,
+        every: '12:00:00',
+        nextStart: null,
+        lastRun: 'Success (started 2026-12-02T12:00:00.000Z)',
+      },
+      {
+        jobId: 1003,
+        what: 'Job my_job',
+        setting: null,
+        scheduled: true,
+        every: null,
+        nextStart: null,
+        lastRun: null,
+      },
+    ]);
   });
 });

@@ -5,8 +5,10 @@ import {
   type MigrationState,
   type MigrationTarget,
   migrationSettingsInputSchema,
+  type PhaseId,
   type PreflightItem,
   type SyncMode,
+  type TimescalePolicy,
 } from '../../shared/migration';
 import { fieldErrors } from '../../shared/result';
 
@@ -150,6 +152,8 @@ export type SettingsForm = {
   retain: boolean;
   retention: string;
   partitionsAhead: string;
+  /** Native partitions: hand the table to pg_partman after the migration (offered when it is installed). */
+  partman: boolean;
   keepOldDays: string;
   batchRows: string;
   syncMode: SyncMode;
@@ -175,6 +179,7 @@ export function formFromSettings(s: MigrationSettings, previous?: SettingsForm |
     retain: s.retention !== null,
     retention: s.retention ?? previous?.retention ?? '1 year',
     partitionsAhead: String(s.partitionsAhead),
+    partman: s.partitionUpkeep === 'pg_partman',
     keepOldDays: String(s.keepOldDays),
     batchRows: String(s.batchRows),
     syncMode: s.syncMode,
@@ -262,6 +267,7 @@ export function settingsInput(
       orderBy: form.orderBy,
       retention: form.retain ? form.retention.trim() : null,
       partitionsAhead: numbers.partitionsAhead,
+      ...(target === 'partitions' && form.partman ? { partitionUpkeep: 'pg_partman' as const } : {}),
       keepOldDays: numbers.keepOldDays,
       batchRows: numbers.batchRows,
       syncMode: form.syncMode,
@@ -340,4 +346,45 @@ export function joinStatements(sql: string[]): string {
     out += stmt;
   });
   return out;
+}
+
+/** A TimescaleDB policy as the migration page lists it: what it does, its setting, and when it runs. */
+export interface PolicyRow {
+  jobId: number;
+  what: string;
+  /** drop_after / compress_after as TimescaleDB holds it; null when the config says neither. */
+  setting: string | null;
+  scheduled: boolean;
+  every: string | null;
+  nextStart: string | null;
+  lastRun: string | null;
+}
+
+const policyNames: Record<string, string> = {
+  policy_retention: 'Retention: drop chunks older than',
+  policy_compression: 'Compression: compress chunks older than',
+  policy_columnstore: 'Columnstore: convert chunks older than',
+};
+
+export function policyRows(policies: readonly TimescalePolicy[]): PolicyRow[] {
+  return policies.map((p) => {
+    let config: Record<string, unknown> = {};
+    try {
+      config = p.config ? (JSON.parse(p.config) as Record<string, unknown>) : {};
+    } catch {
+      // Shown without a setting: the text is TimescaleDB's, not ours to guess at.
+    }
+    const after = config.drop_after ?? config.compress_after ?? config.after ?? null;
+    return {
+      jobId: p.jobId,
+      what: policyNames[p.procName] ?? `Job ${p.procName}`,
+      setting: after === null ? null : String(after),
+      scheduled: p.scheduled,
+      every: p.scheduleInterval,
+      nextStart: p.scheduled ? p.nextStart : null,
+      lastRun: p.lastRunStatus
+        ? `${p.lastRunStatus}${p.lastRunStartedAt ? ` (started ${p.lastRunStartedAt})` : ''}`
+        : null,
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Channel, EventMessage, EventOf } from '../../shared/contract';
-import type { Migration, MigrationProgress } from '../../shared/migration';
+import type { Migration, MigrationProgress, TimescalePolicy } from '../../shared/migration';
 import type { MigrationActionName } from '../../shared/migration-actions';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
@@ -32,6 +32,8 @@ export type MigrationRunState = {
   notice: string | null;
   busy: MigrationAction | null;
   actionError: { action: MigrationAction; error: AppErrorData } | null;
+  /** A hypertable's retention and compression policies with their next run, read from the server on request. */
+  policies: Loadable<TimescalePolicy[]>;
 
   /** Shows `migration` at once (just created or resumed elsewhere), then follows it. */
   show(migration: Migration): void;
@@ -41,6 +43,7 @@ export type MigrationRunState = {
   /** `confirmName`: the old table's name, typed to drop it before the keep period ends. */
   cleanup(confirmName?: string): Promise<boolean>;
   exportScript(): Promise<void>;
+  loadPolicies(): Promise<void>;
   clearActionError(): void;
   applyEvent(message: EventMessage): void;
 };
@@ -55,6 +58,7 @@ const initial = {
   notice: null,
   busy: null,
   actionError: null,
+  policies: idle<TimescalePolicy[]>(),
 } satisfies Partial<MigrationRunState>;
 
 const actionChannels = {
@@ -103,6 +107,19 @@ export function createMigrationRunStore({ client, call, navigation, listChanged 
       openMigration(id) {
         if (get().currentId !== id) set({ ...initial, currentId: id });
         void get().refreshCurrent();
+      },
+
+      async loadPolicies() {
+        const id = get().currentId;
+        if (!id) return;
+        set({ policies: { ...get().policies, loading: true } });
+        const result = await client.invoke('migration:policies', { id });
+        if (!isCurrent(id)) return;
+        set({
+          policies: result.ok
+            ? { data: result.value, error: null, loading: false }
+            : { data: get().policies.data, error: result.error, loading: false },
+        });
       },
 
       async refreshCurrent() {

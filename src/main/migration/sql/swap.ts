@@ -2,6 +2,7 @@ import { dropCaptureSql, dropRegistryIfUnusedSql, releaseSql } from '../capture'
 import { qi, qn } from '../ident';
 import { rel } from '../names';
 import type { MigrationSpec } from '../spec';
+import { forgetSql } from './partman';
 
 /**
  * The statements of the swap, the rollback and what follows them, as the
@@ -88,5 +89,9 @@ export function cleanupStatements(spec: MigrationSpec): {
 
 /** After a rollback: the new table (by its rolled-back name) and everything else goes. */
 export function rollbackDropSql(spec: MigrationSpec): string[] {
-  return [`DROP TABLE IF EXISTS ${rel(spec.names).rolledBack};`, ...releaseServerSql(spec)];
+  return [
+    `DROP TABLE IF EXISTS ${rel(spec.names).rolledBack};`,
+    ...forgetSql(spec),
+    ...releaseServerSql(spec),
+  ];
 }

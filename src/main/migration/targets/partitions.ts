@@ -14,7 +14,15 @@ import {
   type PartitionBound,
   partitionBounds,
 } from '../sql/partitions';
-import { type StepContext, withTableLock } from '../step-types';
+import {
+  configured,
+  createParentSql,
+  followRenameSql,
+  handsOver,
+  premakeOf,
+  retentionSql,
+} from '../sql/partman';
+import { runAll, type StepContext, type StepDef, withTableLock } from '../step-types';
 import { upkeepPromise } from '../upkeep';
 import { upkeepItem } from '../upkeep-preflight';
 import type { Target } from './target';
@@ -77,6 +85,41 @@ async function detachOld(ctx: StepContext): Promise<string[]> {
   return done;
 }
 
+/** In place of createPartitions when the table is handed to pg_partman: create_parent on the new table. */
+async function handOver({ db, spec }: StepContext) {
+  if (await configured(db, spec, spec.names.newTable)) return { skipped: true };
+  // create_parent makes one partition per interval from the oldest row to now: refuse what would be too many.
+  const range = await sourceRange(db, spec);
+  const now = new Date().toISOString();
+  const bounds = await partitionBounds(
+    db,
+    { ...spec, settings: { ...spec.settings, partitionsAhead: premakeOf(spec) } },
+    range.min ?? now,
+    now,
+  );
+  if (bounds.length > MAX_PARTITIONS) {
+    throw new AppError(
+      'invalid_input',
+      `The interval ${spec.settings.interval} makes more than ${MAX_PARTITIONS} partitions from the oldest row to now. Choose a longer interval.`,
+    );
+  }
+  const sql = createParentSql(spec);
+  await db.query(sql);
+  return { detail: { partman: sql } };
+}
+
+const partmanStep: StepDef = {
+  key: 'partman',
+  phase: 'A',
+  title: 'Hand the partitions to pg_partman',
+  runs: 'once',
+  when: handsOver,
+  why: ({ spec }) =>
+    `pg_partman ${spec.partman?.version} makes the partitions (one per ${spec.settings.interval}, from the oldest row to ${premakeOf(spec)} interval(s) past now, and a DEFAULT partition) under its own names, and records the table in part_config; after the swap its run_maintenance keeps ${premakeOf(spec)} ahead${spec.settings.retention === null ? '' : ` and, from the cleanup on, detaches partitions older than ${spec.settings.retention}`}. Tidemark's own partition upkeep leaves the table alone.`,
+  shown: ({ spec }) => [createParentSql(spec)],
+  execute: handOver,
+};
+
 export const partitions: Target = {
   id: 'partitions',
   nouns: { described: 'native range partitions', pieces: 'partitions', table: 'A partitioned table' },
@@ -88,6 +131,7 @@ export const partitions: Target = {
       phase: 'A',
       title: 'Create the partitions',
       runs: 'once',
+      when: (spec) => !handsOver(spec),
       why: ({ spec }) =>
         `One partition per ${spec.settings.interval} over the data, ${spec.settings.partitionsAhead} ahead, and a DEFAULT partition so no row is ever refused. Recomputed when the step runs. ${upkeepPromise(spec.settings.partitionsAhead, spec.settings.retention)}`,
       shown: ({ spec, partitions: bounds }) => {
@@ -99,11 +143,21 @@ export const partitions: Target = {
       },
       execute: createPartitions,
     },
+    partmanStep,
   ],
   afterCopySteps: [],
-  finish: { shown: () => [], run: async () => [] },
+  finish: {
+    shown: (spec) => (handsOver(spec) ? [followRenameSql(spec)] : []),
+    run: async ({ db, spec }) => {
+      if (!handsOver(spec)) return [];
+      const sql = followRenameSql(spec);
+      await db.query(sql);
+      return [sql];
+    },
+  },
   retention: {
     shown: ({ spec, partitions: bounds }) => {
+      if (handsOver(spec)) return retentionSql(spec);
       if (spec.settings.retention === null) return [];
       const r = rel(spec.names);
       return [
@@ -113,9 +167,14 @@ export const partitions: Target = {
         ...bounds.slice(0, 1).map((p) => detachPartitionSql(r.source, spec.names.schema, p.name)),
       ];
     },
-    run: detachOld,
+    run: async (ctx) => {
+      if (!handsOver(ctx.spec)) return detachOld(ctx);
+      const sql = retentionSql(ctx.spec);
+      await runAll(ctx.db, sql);
+      return sql;
+    },
   },
-  serverChecks: async (db, server, settings) => [
+  serverChecks: async (db, server, settings, table) => [
     {
       id: 'partitioning',
       category: 'server',
@@ -123,7 +182,7 @@ export const partitions: Target = {
       status: 'pass',
       reason: `PostgreSQL ${server.version} partitions by range natively; no extension needed.`,
     },
-    await upkeepItem(db, settings.partitionsAhead, settings.retention),
+    await upkeepItem(db, settings, table),
   ],
   integerPieces: 50,
   intervalAdvice: (days) => ({

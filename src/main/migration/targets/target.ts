@@ -10,6 +10,7 @@ import type { Queryable } from '../db';
 import type { PlanContext } from '../plan';
 import type { MigrationSpec } from '../spec';
 import type { StepContext, StepDef } from '../step-types';
+import type { UpkeepTable } from '../upkeep-preflight';
 
 /**
  * What a migration target (a TimescaleDB hypertable, native partitions) adds
@@ -39,7 +40,12 @@ export interface Target {
   /** Retention starts with the cleanup, once the DBA has seen the checklist. */
   retention: { shown(ctx: PlanContext): string[]; run(ctx: StepContext): Promise<string[]> };
   /** The pre-flight's word on the server: what the target needs there, and what it keeps doing afterwards. */
-  serverChecks(db: Queryable, server: ServerFacts, settings: MigrationSettings): Promise<PreflightCheck[]>;
+  serverChecks(
+    db: Queryable,
+    server: ServerFacts,
+    settings: MigrationSettings,
+    table: UpkeepTable,
+  ): Promise<PreflightCheck[]>;
   /** The default interval of a time column and why, from the data's span (days, null when empty) and rate. */
   intervalAdvice(days: number | null, rowsPerDay: number | null): { interval: string; reason: string };
   /** For an integer time column: how many pieces the current range should make. */

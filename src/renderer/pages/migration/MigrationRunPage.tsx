@@ -12,6 +12,7 @@ import { migrationsPath } from '../../stores/migration-call';
 import { opToRunAgain } from './ActionParts';
 import { CleanupSection } from './CleanupSection';
 import { PlanSection } from './PlanSection';
+import { PoliciesSection } from './PoliciesSection';
 import { RunSection } from './RunSection';
 import { SwapSection } from './SwapSection';
 import { ValidationSection } from './ValidationSection';
@@ -95,6 +96,7 @@ function MigrationBody({ m, profileId }: { m: Migration; profileId: string }) {
     (m.state === 'running' && step === 'swap') ||
     (m.state === 'failed' && m.error?.step === 'swap');
   const showValidation = swapped || m.validation !== null;
+  const showPolicies = m.target === 'timescaledb' && (m.state === 'swapped' || m.state === 'cleaned_up');
   const showCleanup = swapped || m.state === 'cleaned_up' || m.state === 'rolled_back';
   return (
     <div className="migrate-body" data-testid="migration" data-state={m.state} data-migration={m.id}>
@@ -124,6 +126,7 @@ function MigrationBody({ m, profileId }: { m: Migration; profileId: string }) {
       {showRun ? <RunSection m={m} /> : null}
       {showSwap ? <SwapSection m={m} /> : null}
       {showValidation ? <ValidationSection m={m} /> : null}
+      {showPolicies ? <PoliciesSection m={m} /> : null}
       {showCleanup ? <CleanupSection m={m} /> : null}
     </div>
   );

@@ -95,6 +95,21 @@ export function SettingsStep() {
                 numeric
               />
             )}
+            {!ts && r.partitionUpkeep ? (
+              <div className="field mig-setting" data-field="partitionUpkeep">
+                <label className="mig-check">
+                  <input
+                    type="checkbox"
+                    checked={form.partman}
+                    onChange={(e) => edit({ partman: e.target.checked })}
+                  />
+                  <span>Hand the table to pg_partman (create_parent) instead of Tidemark’s upkeep</span>
+                </label>
+                <p className="field-hint">
+                  <span className="default-value">Default: Tidemark’s upkeep.</span> {r.partitionUpkeep}
+                </p>
+              </div>
+            ) : null}
             <SwitchedSetting
               label={`${ts ? 'Drop chunks older than' : 'Detach partitions older than'} (retention)`}
               field="retention"
