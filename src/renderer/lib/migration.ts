@@ -5,7 +5,6 @@ import {
   type MigrationState,
   type MigrationTarget,
   migrationSettingsInputSchema,
-  type PhaseId,
   type PreflightItem,
   type SyncMode,
   type TimescalePolicy,
