@@ -25,6 +25,7 @@ export const sshOptions = {
   'ssh-key': { type: 'string' },
   'ask-ssh-passphrase': { type: 'boolean' },
   'accept-host-key': { type: 'string' },
+  'keep-history': { type: 'boolean' },
 } as const;
 
 function describeTunnel(t: TunnelStatus | undefined): string[] {
@@ -205,6 +206,52 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
         );
       return;
     }
+    case 'delete': {
+      if (!arg) throw new UsageError('profiles delete needs a profile name: tidemark profiles delete NAME');
+      const profile = await profileByName(app, arg);
+      const keepHistory = values['keep-history'] === true;
+      // An archived profile can only be deleted for good.
+      if (profile.archivedAt && keepHistory) {
+        throw new CliFailure(
+          `"${terminalSafe(profile.name)}" is already archived with its history.`,
+          'conflict',
+        );
+      }
+      const result = await call(app, 'profiles:delete', { id: profile.id, keepHistory });
+      return print(io, values, result, () => [
+        keepHistory
+          ? `Archived "${terminalSafe(profile.name)}": no longer watched, its password not kept; its history stays readable ` +
+            `(tidemark profiles restore "${terminalSafe(profile.name)}" watches it again).`
+          : `Deleted "${terminalSafe(profile.name)}" with its history (samples, heartbeats, disk facts, alerts); ` +
+            'the migration journal of its tables is kept.',
+      ]);
+    }
+    case 'archived': {
+      const list = await call(app, 'profiles:archived', {});
+      return print(io, values, list, (rows) =>
+        rows.length === 0
+          ? ['No archived servers.']
+          : table([
+              ['NAME', 'HOST', 'PORT', 'DATABASE', 'ARCHIVED'],
+              ...rows.map((p) => [
+                terminalSafe(p.name),
+                p.host,
+                String(p.port),
+                p.database,
+                p.archivedAt ?? '',
+              ]),
+            ]),
+      );
+    }
+    case 'restore': {
+      if (!arg) throw new UsageError('profiles restore needs a profile name: tidemark profiles restore NAME');
+      const archived = (await call(app, 'profiles:archived', {})).find(
+        (p) => p.name.toLowerCase() === arg.toLowerCase(),
+      );
+      if (!archived) throw new CliFailure(`No archived server named "${terminalSafe(arg)}".`, 'not_found');
+      const restored = await call(app, 'profiles:restore', { id: archived.id });
+      return print(io, values, restored, (p) => [`Restored "${terminalSafe(p.name)}": it is watched again.`]);
+    }
     default:
       throw new UsageError(
         verb ? `Unknown profiles command "${verb}".` : 'profiles needs a command.',
@@ -225,6 +272,10 @@ export const profileCommands: CommandGroup = {
                [--ssh ALIAS|user@host[:port] [--ssh-key FILE] [--ask-ssh-passphrase]]
                                          add a profile from a libpq URI or key=value string, optionally
                                          through an SSH tunnel (an alias of ~/.ssh/config, ProxyJump included)
+  profiles delete NAME [--keep-history]  delete a profile with its history, or keep the history (archived:
+                                         not watched, no password kept, readable offline)
+  profiles archived                      list archived servers
+  profiles restore NAME                  watch an archived server again
   profiles test NAME [--password-stdin | --ask-password] [--accept-host-key SHA256:...]
                                          test a profile's connection and tunnel ("ask" profiles take their
                                          password so; a new SSH host key is trusted only when its fingerprint is given)

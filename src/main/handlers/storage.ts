@@ -1,9 +1,21 @@
 import type { StorageChannel } from '../../shared/channels/storage';
 import type { RateRequirement } from '../../shared/storage';
+import { dataFolderUsage } from '../data-folder';
+import { AppError } from '../errors';
 import type { HandlersFor } from '../router';
 import type { Monitoring } from '../sampling/monitoring';
 import { parseSchedule } from '../sampling/schedule';
 import type { Services } from '../services';
+
+/** A schedule the sampling layer cannot read is refused, its reason on the field it came from. */
+function checkSchedule(text: string, field: string): void {
+  try {
+    parseSchedule(text);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, err.message, { [field]: err.message });
+    throw err;
+  }
+}
 
 /** `rateRequirement`: what a rate of the profile needs before it is shown (its alert rules say). */
 export function storageHandlers(
@@ -50,6 +62,8 @@ export function storageHandlers(
 
     'schedule:get': ({ profileId }) => scheduleState(profileId),
     'schedule:set': ({ profileId, schedule }) => {
+      if (s.profiles.get(profileId).archivedAt)
+        throw new AppError('conflict', 'An archived server is not sampled.');
       parseSchedule(schedule.storage);
       history.schedules.set(profileId, schedule);
       scheduler.plan(profileId);
@@ -57,7 +71,11 @@ export function storageHandlers(
     },
 
     'settings:get': () => history.settings.get(),
-    'settings:update': (settings) => history.settings.update(settings),
+    'settings:update': (settings) => {
+      if (settings.defaultSchedule !== undefined) checkSchedule(settings.defaultSchedule, 'defaultSchedule');
+      return history.settings.update(settings);
+    },
+    'settings:dataFolder': () => dataFolderUsage(s.dataDir, demo.status()),
 
     'health:overview': () => history.healthOverview(s.now()),
     'health:profile': ({ profileId, range }) => history.healthDetail(profileId, range, s.now()),
