@@ -28,55 +28,66 @@ beforeAll(async () => {
     expect((await tidemark('sample', name)).code).toBe(0);
     expect((await tidemark('sample', name)).code).toBe(0);
   }
-});
+}, 300_000);
 afterAll(async () => {
   await db?.cleanup();
 });
 
+// Each run starts a real process that compiles the CLI: slow on a busy machine.
+const SPAWNS = { timeout: 300_000 };
+
 describe('tidemark profiles delete', () => {
-  it('--keep-history archives: out of the list, not sampled, its history still exported', async () => {
-    expect(await csvRows('kept')).toBe(2);
-    const archived = await tidemark('profiles', 'delete', 'kept', '--keep-history');
-    expect(archived).toMatchObject({
-      code: 0,
-      stdout: expect.stringMatching(/^Archived "kept"/),
-      stderr: '',
-    });
+  it(
+    '--keep-history archives: out of the list, not sampled, its history still exported',
+    SPAWNS,
+    async () => {
+      expect(await csvRows('kept')).toBe(2);
+      const archived = await tidemark('profiles', 'delete', 'kept', '--keep-history');
+      expect(archived).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^Archived "kept"/),
+        stderr: '',
+      });
 
-    expect((await tidemark('profiles', 'list')).stdout).not.toMatch(/^kept /m);
-    expect((await tidemark('profiles', 'archived')).stdout).toMatch(/^kept /m);
-    expect(await csvRows('kept')).toBe(2);
-    const sample = await tidemark('sample', 'kept');
-    expect(sample).toMatchObject({ code: 1, stderr: expect.stringMatching(/archived/) });
+      expect((await tidemark('profiles', 'list')).stdout).not.toMatch(/^kept /m);
+      expect((await tidemark('profiles', 'archived')).stdout).toMatch(/^kept /m);
+      expect(await csvRows('kept')).toBe(2);
+      const sample = await tidemark('sample', 'kept');
+      expect(sample).toMatchObject({ code: 1, stderr: expect.stringMatching(/archived/) });
 
-    // Already archived: keeping its history again is refused; restoring it works once.
-    expect(await tidemark('profiles', 'delete', 'kept', '--keep-history')).toMatchObject({ code: 1 });
-    expect(await tidemark('profiles', 'restore', 'kept')).toMatchObject({ code: 0 });
-    expect(await tidemark('profiles', 'restore', 'kept')).toMatchObject({
-      code: 1,
-      stderr: 'No archived server named "kept".\n',
-    });
-    expect((await tidemark('sample', 'kept')).code).toBe(0);
-    expect(await csvRows('kept')).toBe(3);
-  });
+      // Already archived: keeping its history again is refused; restoring it works once.
+      expect(await tidemark('profiles', 'delete', 'kept', '--keep-history')).toMatchObject({ code: 1 });
+      expect(await tidemark('profiles', 'restore', 'kept')).toMatchObject({ code: 0 });
+      expect(await tidemark('profiles', 'restore', 'kept')).toMatchObject({
+        code: 1,
+        stderr: 'No archived server named "kept".\n',
+      });
+      expect((await tidemark('sample', 'kept')).code).toBe(0);
+      expect(await csvRows('kept')).toBe(3);
+    },
+  );
 
-  it('without --keep-history deletes the history too; an archived one is deleted for good', async () => {
-    expect(await tidemark('profiles', 'delete', 'gone')).toMatchObject({
-      code: 0,
-      stdout: expect.stringMatching(/^Deleted "gone" with its history/),
-    });
-    expect(await tidemark('history', 'gone')).toMatchObject({
-      code: 1,
-      stderr: expect.stringMatching(/No profile named "gone"/),
-    });
+  it(
+    'without --keep-history deletes the history too; an archived one is deleted for good',
+    SPAWNS,
+    async () => {
+      expect(await tidemark('profiles', 'delete', 'gone')).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^Deleted "gone" with its history/),
+      });
+      expect(await tidemark('history', 'gone')).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/No profile named "gone"/),
+      });
 
-    expect((await tidemark('profiles', 'delete', 'kept', '--keep-history')).code).toBe(0);
-    expect((await tidemark('profiles', 'delete', 'kept')).code).toBe(0);
-    expect((await tidemark('profiles', 'archived')).stdout).toBe('No archived servers.\n');
-    expect(await tidemark('history', 'kept')).toMatchObject({ code: 1 });
-  });
+      expect((await tidemark('profiles', 'delete', 'kept', '--keep-history')).code).toBe(0);
+      expect((await tidemark('profiles', 'delete', 'kept')).code).toBe(0);
+      expect((await tidemark('profiles', 'archived')).stdout).toBe('No archived servers.\n');
+      expect(await tidemark('history', 'kept')).toMatchObject({ code: 1 });
+    },
+  );
 
-  it('says what is wrong with the command line (exit 2) or the name (exit 1)', async () => {
+  it('says what is wrong with the command line (exit 2) or the name (exit 1)', SPAWNS, async () => {
     expect(await tidemark('profiles', 'delete')).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/^profiles delete needs a profile name/),

@@ -25,6 +25,17 @@ export function storageHandlers(
 ): HandlersFor<StorageChannel> {
   const { history, runner, scheduler, demo } = m;
 
+  /** An archived profile's history reads; sampling it or scheduling it is refused, saying why. */
+  const watched = (profileId: string) => {
+    const profile = s.profiles.get(profileId);
+    if (profile.archivedAt) {
+      throw new AppError(
+        'conflict',
+        `"${profile.name}" is archived: it is not sampled. Restore it under Settings › Archived servers to watch it again.`,
+      );
+    }
+  };
+
   const scheduleState = (profileId: string) => {
     const stored = history.scheduleOf(profileId);
     return {
@@ -43,7 +54,7 @@ export function storageHandlers(
     'storage:children': ({ profileId, relationId }) => history.children(profileId, relationId),
     'storage:relations': ({ profileId, query }) => history.relationPage(profileId, query),
     'storage:sampleNow': ({ profileId }) => {
-      s.profiles.get(profileId);
+      watched(profileId);
       return runner.run(profileId, 'manual');
     },
     'storage:series': ({ profileId, relationId, range }) =>
@@ -62,8 +73,7 @@ export function storageHandlers(
 
     'schedule:get': ({ profileId }) => scheduleState(profileId),
     'schedule:set': ({ profileId, schedule }) => {
-      if (s.profiles.get(profileId).archivedAt)
-        throw new AppError('conflict', 'An archived server is not sampled.');
+      watched(profileId);
       parseSchedule(schedule.storage);
       history.schedules.set(profileId, schedule);
       scheduler.plan(profileId);
