@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { type AlertRig, growTo, MiB, startRig } from './test-rig';
+import { type AlertRig, growTo, MINUTE_MS, MiB, startRig } from './test-rig';
 
 /*
  * The notification preferences in Settings decide which raised alerts reach the desktop notifier;
@@ -42,6 +42,7 @@ async function conditions(hold: boolean) {
       growthAbovePct: null,
     },
   });
+  rig.clock.advance(MINUTE_MS);
   await rig.sample(profileId);
 }
 const raised = () =>

@@ -250,7 +250,12 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       );
       if (!archived) throw new CliFailure(`No archived server named "${terminalSafe(arg)}".`, 'not_found');
       const restored = await call(app, 'profiles:restore', { id: archived.id });
-      return print(io, values, restored, (p) => [`Restored "${terminalSafe(p.name)}": it is watched again.`]);
+      return print(io, values, restored, (p) => [
+        `Restored "${terminalSafe(p.name)}": it is watched again.` +
+          (p.passwordMode === 'ask'
+            ? ' It asks for its password (no password is kept while archived): the app asks, or store it again.'
+            : ''),
+      ]);
     }
     default:
       throw new UsageError(

@@ -62,8 +62,12 @@ describe('tidemark profiles delete', () => {
         code: 1,
         stderr: 'No archived server named "kept".\n',
       });
-      expect((await tidemark('sample', 'kept')).code).toBe(0);
-      expect(await csvRows('kept')).toBe(3);
+      // Watched again, but its stored password was dropped when it was archived: it must be given again.
+      expect(await tidemark('sample', 'kept')).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/password/),
+      });
+      expect(await csvRows('kept')).toBe(2);
     },
   );
 
