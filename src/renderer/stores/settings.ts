@@ -4,6 +4,7 @@ import type { AppErrorData } from '../../shared/result';
 import type { DataFolder, Settings, Theme } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
+import { edited, loaded, oneOf, refused } from './draft-form';
 
 const NUMBER_FIELDS = [
   'sampleRetentionDays',
@@ -16,6 +17,7 @@ const NUMBER_FIELDS = [
 ] as const;
 /** Typed fields: every number, and the default schedule's text ("daily 03:00", "every 15m"). */
 const FIELDS = [...NUMBER_FIELDS, 'defaultSchedule'] as const;
+const isField = oneOf<(typeof FIELDS)[number]>(FIELDS);
 const isNumberField = (f: string): f is (typeof NUMBER_FIELDS)[number] =>
   (NUMBER_FIELDS as readonly string[]).includes(f);
 
@@ -102,20 +104,11 @@ export function createSettingsStore(client: RendererClient) {
         set({ loading: false, loadError: result.error });
         return;
       }
-      set({
-        loading: false,
-        loadError: null,
-        current: result.value,
-        draft: draftOf(result.value),
-        fieldErrors: {},
-      });
+      set({ ...loaded(result.value, get(), draftOf, (draft, current) => !draftChanged(draft, current)) });
     },
 
     setField(field, value) {
-      set((s) => {
-        const { [field]: _cleared, ...fieldErrors } = s.fieldErrors;
-        return { draft: { ...s.draft, [field]: value }, fieldErrors, saved: false, saveError: null };
-      });
+      set((s) => ({ ...edited(s, field, value), saved: false, saveError: null }));
     },
 
     reset() {
@@ -132,18 +125,7 @@ export function createSettingsStore(client: RendererClient) {
       );
       const result = await client.invoke('settings:update', typed as unknown as RequestOf<'settings:update'>);
       if (!result.ok) {
-        const fieldErrors: SettingsState['fieldErrors'] = {};
-        for (const [key, message] of Object.entries(result.error.fields ?? {})) {
-          const last = key.split('.').pop();
-          const field = FIELDS.find((f) => f === last);
-          if (field) fieldErrors[field] ??= message;
-          if (last && last in draft) fieldErrors[last as keyof SettingsDraft] ??= message;
-        }
-        set({
-          saving: false,
-          fieldErrors,
-          saveError: Object.keys(fieldErrors).length ? null : result.error,
-        });
+        set(refused(result.error, isField));
         return false;
       }
       set({
