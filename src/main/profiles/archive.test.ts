@@ -105,6 +105,11 @@ describe('deleting a profile: keep its history (archive) or delete it', () => {
     expect((await call<Profile[]>('profiles:list', {})).map((p) => p.id)).not.toContain(kept);
     const [archived] = await call<Profile[]>('profiles:archived', {});
     expect(archived).toMatchObject({ id: kept, name: 'kept', archivedAt: new Date(T0).toISOString() });
+    // Nor in the fleet overview (the start page) or the health overview.
+    const fleet = await call<{ rows: Array<{ profileId: string }> }>('fleet:overview', {});
+    expect(fleet.rows.map((r) => r.profileId)).not.toContain(kept);
+    const health = await call<Array<{ profileId: string }>>('health:overview', {});
+    expect(health.map((h) => h.profileId)).not.toContain(kept);
     // No secret kept: the stored password went, and a restored profile asks for it.
     expect(archived).toMatchObject({ hasStoredPassword: false, passwordMode: 'ask' });
     expect(reader.prepare('SELECT password_cipher FROM profiles WHERE id = ?').pluck().get(kept)).toBeNull();
