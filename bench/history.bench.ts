@@ -203,7 +203,9 @@ export async function run(): Promise<void> {
         `p95 ${msf(sorted[Math.floor(sorted.length * 0.95)]!)}, max ${msf(sorted.at(-1)!)}`,
     );
 
-    console.log('\nDeleting the profile but keeping its history (archive: one UPDATE, no row of history touched)');
+    console.log(
+      '\nDeleting the profile but keeping its history (archive: one UPDATE, no row of history touched)',
+    );
     const archiveBegan = performance.now();
     profiles.archive(p);
     console.log(`  archived in ${msf(performance.now() - archiveBegan)}`);
