@@ -19,6 +19,7 @@ import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { MigrationService } from './migration/service';
 import { PoolManager } from './postgres/pool-manager';
+import { NewProfileDefaults } from './profiles/new-profile-defaults';
 import { ProfileService } from './profiles/profile-service';
 import { type Handlers, Router } from './router';
 import { Monitoring } from './sampling/monitoring';
@@ -102,6 +103,7 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
     now,
     events,
     new ProfilePurge(db),
+    new NewProfileDefaults(db, now),
   );
   const binding = profiles.bindUnboundSecrets();
   if (binding.bound > 0) logger.info({ bound: binding.bound }, 'stored passwords bound to their servers');
@@ -119,11 +121,13 @@ export async function createTidemark(options: TidemarkOptions): Promise<Tidemark
   };
   const pools = new PoolManager(resolveConnection, logger);
   // A changed or deleted profile (new port, new password) must not keep using its old connections;
-  // a deleted one's tunnel closes (an edited one gets a new tunnel when its SSH settings changed).
+  // a deleted or archived one's tunnel closes (an edited one gets a new tunnel when its SSH settings changed).
   events.subscribe((message) => {
     if (message.event !== 'profiles:changed' || message.payload.reason === 'created') return;
     void pools.invalidate(message.payload.id);
-    if (message.payload.reason === 'deleted') void tunnels.close(message.payload.id);
+    if (message.payload.reason === 'deleted' || message.payload.reason === 'archived') {
+      void tunnels.close(message.payload.id);
+    }
   });
   const version = appVersion();
 

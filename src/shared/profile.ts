@@ -152,6 +152,8 @@ export const profileSchema = profileInputSchema.omit({ password: true, sshSecret
   hasStoredSshSecret: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Deleted with "keep history": not watched, no secrets, its history readable until deleted for good. */
+  archivedAt: z.string().optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 

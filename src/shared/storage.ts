@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertRulesSchema } from './alerts';
 
 /**
  * Storage as the DBA sees it. Chunks and partitions are rolled up into their
@@ -269,6 +270,16 @@ export const settingsSchema = z.object({
     .max(3650, 'Keep hourly samples at most 10 years.'),
   /** The look: 'system' follows the OS light/dark setting. */
   theme: z.enum(['system', 'light', 'dark'], { error: 'The theme is system, light or dark.' }),
+  /** What a NEW profile starts with: its storage schedule, heartbeat and alert rules (existing ones keep theirs). */
+  defaultSchedule: scheduleSchema.shape.storage,
+  defaultHeartbeatSeconds: scheduleSchema.shape.heartbeatSeconds,
+  /** Also what "Reset to defaults" on a profile's rules goes back to. */
+  defaultRules: alertRulesSchema,
+  /** Desktop notifications for raised alerts (Electron's, or the browser's in browser mode); toasts stay. */
+  notifyDesktop: z.boolean({ error: 'Desktop notifications are on or off.' }),
+  notifyMinSeverity: z.enum(['warning', 'critical'], {
+    error: 'Notify for warnings and critical alerts, or critical alerts only.',
+  }),
 });
 export type Theme = z.infer<typeof settingsSchema>['theme'];
 export type Settings = z.infer<typeof settingsSchema>;
@@ -283,8 +294,27 @@ export const settingsUpdateSchema = settingsSchema.extend({
   tierFineDays: settingsSchema.shape.tierFineDays.optional(),
   tierHourlyDays: settingsSchema.shape.tierHourlyDays.optional(),
   theme: settingsSchema.shape.theme.optional(),
+  defaultSchedule: settingsSchema.shape.defaultSchedule.optional(),
+  defaultHeartbeatSeconds: settingsSchema.shape.defaultHeartbeatSeconds.optional(),
+  defaultRules: settingsSchema.shape.defaultRules.optional(),
+  notifyDesktop: settingsSchema.shape.notifyDesktop.optional(),
+  notifyMinSeverity: settingsSchema.shape.notifyMinSeverity.optional(),
 });
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+
+/** Where the data folder is and what takes its room, each part said on its own. */
+export const dataFolderSchema = z.object({
+  path: z.string(),
+  /** The SQLite history file, its write-ahead log and shared-memory index (0 when absent). */
+  databaseBytes: z.number(),
+  walBytes: z.number(),
+  shmBytes: z.number(),
+  /** The demo server's cluster, when it was set up (it may live outside the data folder as root). */
+  demo: z.object({ path: z.string(), inDataFolder: z.boolean(), bytes: z.number() }).nullable(),
+  /** Log files in the data folder. */
+  logBytes: z.number(),
+});
+export type DataFolder = z.infer<typeof dataFolderSchema>;
 
 export const outageSchema = z.object({ start: z.string(), end: time, durationMs: z.number() });
 export type Outage = z.infer<typeof outageSchema>;

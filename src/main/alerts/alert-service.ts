@@ -14,6 +14,7 @@ import { oneLine } from '../../shared/plain-text';
 import type { Profile } from '../../shared/profile';
 import type { EventBus } from '../events';
 import { DiskFactsRepository } from '../history/disk-facts-repository';
+import { SettingsRepository } from '../history/settings-repository';
 import { StatusQuery } from '../history/status';
 import type { Logger } from '../logger';
 import { type AlertDraft, AlertRepository, subjectKey } from './alert-repository';
@@ -84,10 +85,13 @@ export class AlertService {
   private readonly diskFacts: DiskFactsRepository;
   private readonly diskFull: DiskFullCheck;
   private readonly log: Logger;
+  /** The default rules and the notification preferences. */
+  private readonly settings: SettingsRepository;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly deps: AlertServiceDeps) {
-    this.rules = new RulesRepository(deps.db);
+    this.settings = new SettingsRepository(deps.db);
+    this.rules = new RulesRepository(deps.db, () => this.settings.get().defaultRules);
     this.relationRules = new RelationRulesRepository(deps.db);
     this.store = new AlertRepository(deps.db);
     this.status = new StatusQuery(deps.db);
@@ -117,6 +121,8 @@ export class AlertService {
         } else if (message.event === 'profiles:changed' && message.payload.reason === 'deleted') {
           // Its alerts went with it (ON DELETE CASCADE).
           this.updateBadge();
+        } else if (message.event === 'profiles:changed' && message.payload.reason === 'archived') {
+          this.afterArchive(message.payload.id);
         }
       } catch (err) {
         this.log.error({ err, event: message.event }, 'alert evaluation failed');
@@ -128,6 +134,15 @@ export class AlertService {
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+  }
+
+  /** An archived server is no longer watched: its active alerts end as dismissed by the DBA (they stay in its history). */
+  private afterArchive(profileId: string): void {
+    const now = this.deps.now();
+    for (const alert of this.store.activeOf(profileId, now)) {
+      this.changed(this.store.resolve(alert.id, 'dismissed', now), 'resolved');
+    }
+    this.updateBadge();
   }
 
   /** The storage rules against a stored sample; returns the alerts that became loud (new, or a snooze ended). */
@@ -243,7 +258,7 @@ export class AlertService {
 
   resetRules(profileIds: string[]): ProfileRules[] {
     const ids = this.existing(profileIds);
-    const result = this.rules.reset(ids);
+    const result = this.rules.reset(ids, this.deps.now());
     this.log.info({ profileIds: ids }, 'alert rules back to the defaults');
     return result;
   }
@@ -345,9 +360,12 @@ export class AlertService {
     };
   }
 
+  /** A desktop notification, as the DBA's preferences (Settings) allow; the alert itself is stored regardless. */
   private notify(profile: Who, alert: Alert, note: string): void {
     const notifier = this.deps.notifier;
     if (!notifier) return;
+    const { notifyDesktop, notifyMinSeverity } = this.settings.get();
+    if (!notifyDesktop || (notifyMinSeverity === 'critical' && alert.severity !== 'critical')) return;
     try {
       notifier.notify({
         title: oneLine(`${kindTitles[alert.kind]} — ${profile.name}${note}`),

@@ -52,6 +52,9 @@ const fromRow = (r: Row): AlertRules => ({
   diskFullDays: r.disk_full_days,
 });
 
+const sameRules = (a: AlertRules, b: AlertRules) =>
+  (Object.keys(DEFAULT_ALERT_RULES) as (keyof AlertRules)[]).every((k) => a[k] === b[k]);
+
 const toRow = (profileId: string, r: AlertRules, at: number) => ({
   profileId,
   at,
@@ -88,9 +91,12 @@ const toRow = (profileId: string, r: AlertRules, at: number) => ({
 export class RulesRepository {
   private readonly stmts;
   private readonly setTx: (profileIds: string[], rules: AlertRules, at: number) => void;
-  private readonly resetTx: (profileIds: string[]) => void;
 
-  constructor(db: Database.Database) {
+  /** `defaults`: the rules new profiles start with and a reset goes back to (Settings; built-in until changed). */
+  constructor(
+    db: Database.Database,
+    private readonly defaults: () => AlertRules = () => DEFAULT_ALERT_RULES,
+  ) {
     this.stmts = {
       get: db.prepare<[string], Row>('SELECT * FROM alert_rules WHERE profile_id = ?'),
       all: db.prepare<[], Row & { profile_id: string }>('SELECT * FROM alert_rules'),
@@ -129,22 +135,20 @@ export class RulesRepository {
           disk_full_enabled = excluded.disk_full_enabled,
           disk_full_days = excluded.disk_full_days,
           updated_at = excluded.updated_at`),
-      delete: db.prepare<[string]>('DELETE FROM alert_rules WHERE profile_id = ?'),
     };
     this.setTx = db.transaction((profileIds: string[], rules: AlertRules, at: number) => {
       for (const id of profileIds) this.stmts.upsert.run(toRow(id, rules, at));
     });
-    this.resetTx = db.transaction((profileIds: string[]) => {
-      for (const id of profileIds) this.stmts.delete.run(id);
-    });
   }
 
-  /** The profile's rules, the defaults when it has none stored. */
+  /**
+   * The profile's rules; the built-in ones when it has none stored (a profile made before default rules
+   * existed and never edited). `isDefault`: they are the defaults new profiles get today.
+   */
   get(profileId: string): ProfileRules {
     const row = this.stmts.get.get(profileId);
-    return row
-      ? { profileId, rules: fromRow(row), isDefault: false }
-      : { profileId, rules: { ...DEFAULT_ALERT_RULES }, isDefault: true };
+    const rules = row ? fromRow(row) : { ...DEFAULT_ALERT_RULES };
+    return { profileId, rules, isDefault: sameRules(rules, this.defaults()) };
   }
 
   /** Every profile's rules in one query (the fleet overview); `of` gives the defaults for a profile without a row. */
@@ -163,13 +167,8 @@ export class RulesRepository {
     return profileIds.map((id) => this.get(id));
   }
 
-  /** Back to the defaults (the rows go), in one transaction. */
-  reset(profileIds: string[]): ProfileRules[] {
-    try {
-      this.resetTx(profileIds);
-    } catch (err) {
-      throw storeError(err, 'The alert rules');
-    }
-    return profileIds.map((id) => this.get(id));
+  /** Back to the defaults of the moment (Settings), in one transaction. */
+  reset(profileIds: string[], at: Date): ProfileRules[] {
+    return this.set(profileIds, this.defaults(), at);
   }
 }

@@ -141,9 +141,11 @@ export function table(rows: string[][]): string[] {
   );
 }
 
+/** A profile by name, live or archived (an archived one's history reads; anything that connects refuses it). */
 export async function profileByName(app: Tidemark, name: string) {
   const all = await call(app, 'profiles:list', {});
-  const found = all.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  const archived = await call(app, 'profiles:archived', {});
+  const found = [...all, ...archived].find((p) => p.name.toLowerCase() === name.toLowerCase());
   if (!found) {
     const known = all.map((p) => p.name).join(', ') || 'none yet';
     throw new CliFailure(`No profile named "${name}". Known profiles: ${known}.`, 'not_found');

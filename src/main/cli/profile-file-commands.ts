@@ -4,7 +4,6 @@ import { PROFILES_FILE_MAX_BYTES, type ProfileFileImport } from '../../shared/pr
 import type { Tidemark } from '../app';
 import { osReason } from '../postgres/os-reason';
 import { CliFailure, type CliIo, type CliValues, call, print, UsageError } from './common';
-import { terminalSafe } from './output';
 
 export const profileFileOptions = { 'dry-run': { type: 'boolean' } } as const;
 
@@ -58,8 +57,8 @@ function describeImport(result: ProfileFileImport): string[] {
     : { added: 'added', skipped: 'skipped', refused: 'refused' };
   const lines: string[] = [];
   for (const e of result.entries) {
-    const who = e.name ? `"${terminalSafe(e.name)}"` : `entry ${e.entry}`;
-    lines.push(`${verbs[e.outcome].padEnd(12)} ${who}${e.reason ? `: ${terminalSafe(e.reason)}` : ''}`);
+    const who = e.name ? `"${e.name}"` : `entry ${e.entry}`;
+    lines.push(`${verbs[e.outcome].padEnd(12)} ${who}${e.reason ? `: ${e.reason}` : ''}`);
     for (const note of e.notes) lines.push(`${''.padEnd(12)}   ${note}`);
   }
   const count = (outcome: string) => result.entries.filter((e) => e.outcome === outcome).length;

@@ -25,6 +25,7 @@ export const sshOptions = {
   'ssh-key': { type: 'string' },
   'ask-ssh-passphrase': { type: 'boolean' },
   'accept-host-key': { type: 'string' },
+  'keep-history': { type: 'boolean' },
 } as const;
 
 function describeTunnel(t: TunnelStatus | undefined): string[] {
@@ -210,6 +211,48 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       return exportCommand(app, arg, values, io);
     case 'import':
       return importCommand(app, arg, values, io);
+    case 'delete': {
+      if (!arg) throw new UsageError('profiles delete needs a profile name: tidemark profiles delete NAME');
+      const profile = await profileByName(app, arg);
+      const keepHistory = values['keep-history'] === true;
+      // An archived profile can only be deleted for good.
+      if (profile.archivedAt && keepHistory) {
+        throw new CliFailure(`"${profile.name}" is already archived with its history.`, 'conflict');
+      }
+      const result = await call(app, 'profiles:delete', { id: profile.id, keepHistory });
+      return print(io, values, result, () => [
+        keepHistory
+          ? `Archived "${profile.name}": no longer watched, its password not kept; its history stays readable ` +
+            `(tidemark profiles restore "${profile.name}" watches it again).`
+          : `Deleted "${profile.name}" with its history (samples, heartbeats, disk facts, alerts); ` +
+            'the migration journal of its tables is kept.',
+      ]);
+    }
+    case 'archived': {
+      const list = await call(app, 'profiles:archived', {});
+      return print(io, values, list, (rows) =>
+        rows.length === 0
+          ? ['No archived servers.']
+          : table([
+              ['NAME', 'HOST', 'PORT', 'DATABASE', 'ARCHIVED'],
+              ...rows.map((p) => [p.name, p.host, String(p.port), p.database, p.archivedAt ?? '']),
+            ]),
+      );
+    }
+    case 'restore': {
+      if (!arg) throw new UsageError('profiles restore needs a profile name: tidemark profiles restore NAME');
+      const archived = (await call(app, 'profiles:archived', {})).find(
+        (p) => p.name.toLowerCase() === arg.toLowerCase(),
+      );
+      if (!archived) throw new CliFailure(`No archived server named "${arg}".`, 'not_found');
+      const restored = await call(app, 'profiles:restore', { id: archived.id });
+      return print(io, values, restored, (p) => [
+        `Restored "${p.name}": it is watched again.` +
+          (p.passwordMode === 'ask'
+            ? ' It asks for its password (no password is kept while archived): the app asks, or store it again.'
+            : ''),
+      ]);
+    }
     default:
       throw new UsageError(
         verb ? `Unknown profiles command "${verb}".` : 'profiles needs a command.',
@@ -227,6 +270,10 @@ export const profileCommands: CommandGroup = {
                                          through an SSH tunnel (an alias of ~/.ssh/config, ProxyJump included)
   profiles edit NAME [--tag T]... [--disk SIZE|none] [--name NEW]
                                          change its tags (--tag "" clears them), disk size or name
+  profiles delete NAME [--keep-history]  delete a profile with its history, or keep the history (archived:
+                                         not watched, no password kept, readable offline)
+  profiles archived                      list archived servers
+  profiles restore NAME                  watch an archived server again
   profiles test NAME [--password-stdin | --ask-password] [--accept-host-key SHA256:...]
                                          test a profile's connection and tunnel ("ask" profiles take their
                                          password so; a new SSH host key is trusted only when its fingerprint is given)

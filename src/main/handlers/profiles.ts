@@ -15,10 +15,13 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
     'profiles:create': (input) => profiles.create(input),
     'profiles:update': ({ id, input }) => profiles.update(id, input),
     'profiles:duplicate': ({ id, name }) => profiles.duplicate(id, name),
-    'profiles:delete': async ({ id }) => {
-      await profiles.delete(id);
-      return { id };
+    'profiles:delete': async ({ id, keepHistory }) => {
+      if (keepHistory) profiles.archive(id);
+      else await profiles.delete(id);
+      return { id, archived: keepHistory };
     },
+    'profiles:archived': () => profiles.archived(),
+    'profiles:restore': ({ id }) => profiles.restore(id),
     'profiles:parseUri': ({ uri }) => parseConnectionString(uri),
     'profiles:discover': () => discoverProfiles(),
     'profiles:import': async ({ labels }) => ({ results: await importProfiles(profiles, labels) }),

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import { createTidemark, type Tidemark } from '../app';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 
@@ -99,6 +100,11 @@ describe('storage channels refuse bad input with a clear message', () => {
         tierFineDays: 7,
         tierHourlyDays: 30,
         theme: 'system',
+        defaultSchedule: 'daily 03:00',
+        defaultHeartbeatSeconds: 60,
+        defaultRules: DEFAULT_ALERT_RULES,
+        notifyDesktop: true,
+        notifyMinSeverity: 'warning',
       },
     });
     const tooOften = await call('settings:update', {

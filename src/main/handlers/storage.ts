@@ -1,10 +1,22 @@
 import type { StorageChannel } from '../../shared/channels/storage';
 import type { RateRequirement } from '../../shared/storage';
+import { dataFolderUsage } from '../data-folder';
+import { AppError } from '../errors';
 import type { HandlersFor } from '../router';
 import type { Monitoring } from '../sampling/monitoring';
 import { parseSchedule } from '../sampling/schedule';
 import type { Services } from '../services';
 import { measureExactBloat } from '../storage/exact-bloat';
+
+/** A schedule the sampling layer cannot read is refused, its reason on the field it came from. */
+function checkSchedule(text: string, field: string): void {
+  try {
+    parseSchedule(text);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, err.message, { [field]: err.message });
+    throw err;
+  }
+}
 
 /** `rateRequirement`: what a rate of the profile needs before it is shown (its alert rules say). */
 export function storageHandlers(
@@ -13,6 +25,17 @@ export function storageHandlers(
   rateRequirement: (profileId: string) => RateRequirement,
 ): HandlersFor<StorageChannel> {
   const { history, runner, scheduler, demo } = m;
+
+  /** An archived profile's history reads; sampling it or scheduling it is refused, saying why. */
+  const watched = (profileId: string) => {
+    const profile = s.profiles.get(profileId);
+    if (profile.archivedAt) {
+      throw new AppError(
+        'conflict',
+        `"${profile.name}" is archived: it is not sampled. Restore it under Settings › Archived servers to watch it again.`,
+      );
+    }
+  };
 
   const scheduleState = (profileId: string) => {
     const stored = history.scheduleOf(profileId);
@@ -32,7 +55,7 @@ export function storageHandlers(
     'storage:children': ({ profileId, relationId }) => history.children(profileId, relationId),
     'storage:relations': ({ profileId, query }) => history.relationPage(profileId, query),
     'storage:sampleNow': ({ profileId }) => {
-      s.profiles.get(profileId);
+      watched(profileId);
       return runner.run(profileId, 'manual');
     },
     'storage:series': ({ profileId, relationId, range }) =>
@@ -55,6 +78,7 @@ export function storageHandlers(
 
     'schedule:get': ({ profileId }) => scheduleState(profileId),
     'schedule:set': ({ profileId, schedule }) => {
+      watched(profileId);
       parseSchedule(schedule.storage);
       history.schedules.set(profileId, schedule);
       scheduler.plan(profileId);
@@ -62,7 +86,11 @@ export function storageHandlers(
     },
 
     'settings:get': () => history.settings.get(),
-    'settings:update': (settings) => history.settings.update(settings),
+    'settings:update': (settings) => {
+      if (settings.defaultSchedule !== undefined) checkSchedule(settings.defaultSchedule, 'defaultSchedule');
+      return history.settings.update(settings);
+    },
+    'settings:dataFolder': () => dataFolderUsage(s.dataDir, demo.status()),
 
     'health:overview': () => history.healthOverview(s.now()),
     'health:profile': ({ profileId, range }) => history.healthDetail(profileId, range, s.now()),

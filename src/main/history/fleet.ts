@@ -119,6 +119,7 @@ export class FleetQuery {
         FROM profiles p
         LEFT JOIN heartbeat_current h ON h.profile_id = p.id
         LEFT JOIN schedules s ON s.profile_id = p.id
+        WHERE p.archived_at IS NULL -- archived servers are not watched: not in the fleet
         ORDER BY p.name COLLATE NOCASE`),
       // Each profile's newest sample by one index seek, not a scan of every sample.
       latest: db.prepare<[], LatestRow>(`

@@ -49,7 +49,7 @@ export class HealthQuery {
   ) {
     this.stmts = {
       profiles: db.prepare<[], { id: string; name: string }>(
-        'SELECT id, name FROM profiles ORDER BY name COLLATE NOCASE',
+        'SELECT id, name FROM profiles WHERE archived_at IS NULL ORDER BY name COLLATE NOCASE',
       ),
       uptime: db.prepare<
         [{ profileId: string; now: number; d1: number; d7: number; d30: number }],

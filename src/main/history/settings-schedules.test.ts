@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import { AppError } from '../errors';
 import { HOUR_MS, rig, T0 } from './test-fixtures';
 
 describe('settings', () => {
   it('starts at 90 days of samples, 60 days of heartbeats, other databases hourly, and keeps what is saved', () => {
     const r = rig();
-    const tiers = { tierFineMinutes: 15, tierFineDays: 7, tierHourlyDays: 30, theme: 'system' };
+    const tiers = {
+      tierFineMinutes: 15,
+      tierFineDays: 7,
+      tierHourlyDays: 30,
+      theme: 'system',
+      defaultSchedule: 'daily 03:00',
+      defaultHeartbeatSeconds: 60,
+      defaultRules: DEFAULT_ALERT_RULES,
+      notifyDesktop: true,
+      notifyMinSeverity: 'warning',
+    };
     expect(r.history.settings.get()).toEqual({
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,

@@ -108,11 +108,13 @@ export class ProfileService {
     private readonly events: EventBus,
     /** Deletes a profile's stored history in bounded batches before its row goes (see ProfilePurge). */
     private readonly history?: { purge(profileId: string): Promise<unknown> },
+    /** Gives a NEW profile the default schedule, heartbeat and alert rules of the moment (Settings). */
+    private readonly defaults?: { applyTo(profileId: string): void },
   ) {
     this.ssh = new SshSecrets(secrets);
   }
 
-  private changed(reason: 'created' | 'updated' | 'deleted', id: string): void {
+  private changed(reason: 'created' | 'updated' | 'deleted' | 'archived' | 'restored', id: string): void {
     this.events.emit('profiles:changed', { reason, id });
   }
 
@@ -143,12 +145,18 @@ export class ProfileService {
     };
     const id = randomUUID();
     this.write(() => this.repo.insert(id, rest, ciphers, this.now().toISOString()), rest.name);
+    this.defaults?.applyTo(id);
     this.changed('created', id);
     return this.get(id);
   }
 
+  /** Profiles deleted with their history kept. */
+  archived(): Profile[] {
+    return this.repo.archived().map((s) => s.profile);
+  }
+
   update(id: string, fields: Input): Profile {
-    const current = this.stored(id);
+    const current = this.live(id);
     const { password, sshSecret, ...rest } = fields;
     this.validate(rest, id);
     const ciphers = {
@@ -172,6 +180,7 @@ export class ProfileService {
       hasStoredSshSecret: _s,
       createdAt: _c,
       updatedAt: _u,
+      archivedAt: _a,
       ...fields
     } = source.profile;
     const newName = name ?? copyName(fields.name, (n) => this.repo.findByName(n) !== undefined);
@@ -188,6 +197,7 @@ export class ProfileService {
         ),
       newName,
     );
+    this.defaults?.applyTo(newId);
     this.changed('created', newId);
     return this.get(newId);
   }
@@ -206,6 +216,27 @@ export class ProfileService {
     this.changed('deleted', id);
   }
 
+  /**
+   * "Delete, keep the history": the profile is no longer watched (no timers, no connections), its stored
+   * secrets are dropped, and its samples, heartbeats and alerts stay readable until it is deleted for good.
+   */
+  archive(id: string): void {
+    this.live(id);
+    this.repo.archive(id, this.now().toISOString());
+    this.sessionPasswords.delete(id);
+    this.ssh.forget(id);
+    this.changed('archived', id);
+  }
+
+  /** Watched again; a password it had stored must be typed again (it was dropped when archived). */
+  restore(id: string): Profile {
+    const { profile } = this.stored(id);
+    if (!profile.archivedAt) throw new AppError('conflict', `"${profile.name}" is not archived.`);
+    this.repo.restore(id, this.now().toISOString());
+    this.changed('restored', id);
+    return this.get(id);
+  }
+
   unlock(id: string, password: string): void {
     const { profile } = this.stored(id);
     this.sessionPasswords.set(id, { password, target: targetKey(profile) });
@@ -220,13 +251,14 @@ export class ProfileService {
 
   /** Fields and secrets for main's own connections. Never sent to the renderer. */
   credentials(id: string): Credentials {
-    const { profile, passwordCipher, sshSecretCipher } = this.stored(id);
+    const { profile, passwordCipher, sshSecretCipher } = this.live(id);
     const {
       id: _i,
       hasStoredPassword: _h,
       hasStoredSshSecret: _s,
       createdAt: _c,
       updatedAt: _u,
+      archivedAt: _a,
       ...fields
     } = profile;
     return {
@@ -319,11 +351,25 @@ export class ProfileService {
     return stored;
   }
 
+  /** A profile that is watched: an archived one is refused (restore it first). */
+  private live(id: string): StoredProfile {
+    const stored = this.stored(id);
+    if (stored.profile.archivedAt) {
+      throw new AppError(
+        'conflict',
+        `"${stored.profile.name}" is archived: it is not watched. Restore it from Archived servers to use it again.`,
+      );
+    }
+    return stored;
+  }
+
   private validate(fields: ProfileFields, selfId: string | undefined): void {
     const errors = checkFields(fields);
     const clash = this.repo.findByName(fields.name);
     if (clash && clash.profile.id !== selfId) {
-      errors.name = `A profile named "${clash.profile.name}" already exists. Choose another name.`;
+      errors.name = clash.profile.archivedAt
+        ? `An archived server is named "${clash.profile.name}": restore it, delete it for good, or choose another name.`
+        : `A profile named "${clash.profile.name}" already exists. Choose another name.`;
     }
     const first = Object.values(errors)[0];
     if (first) {

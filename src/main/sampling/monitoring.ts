@@ -89,8 +89,9 @@ export class Monitoring {
     const { events } = this.s;
     this.unsubscribe = events.subscribe((message) => {
       if (message.event !== 'profiles:changed') return;
-      if (message.payload.reason === 'deleted') this.scheduler.remove(message.payload.id);
-      else this.scheduler.plan(message.payload.id);
+      const { reason, id } = message.payload;
+      if (reason === 'deleted' || reason === 'archived') this.scheduler.remove(id);
+      else this.scheduler.plan(id);
     });
     await this.demo.resume();
     this.scheduler.start();

@@ -28,6 +28,7 @@ interface ProfileRow {
   ssh_secret_cipher: Buffer | null;
   created_at: string;
   updated_at: string;
+  archived_at: string | null;
 }
 
 export interface StoredProfile {
@@ -73,6 +74,7 @@ function toStored(row: ProfileRow): StoredProfile {
       hasStoredSshSecret: row.ssh_secret_cipher !== null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      ...(row.archived_at ? { archivedAt: row.archived_at } : {}),
     },
   };
 }
@@ -113,7 +115,22 @@ export class ProfileRepository {
 
   constructor(db: Database.Database) {
     this.stmts = {
-      all: db.prepare<[], ProfileRow>('SELECT * FROM profiles ORDER BY name COLLATE NOCASE'),
+      all: db.prepare<[], ProfileRow>(
+        'SELECT * FROM profiles WHERE archived_at IS NULL ORDER BY name COLLATE NOCASE',
+      ),
+      archived: db.prepare<[], ProfileRow>(
+        'SELECT * FROM profiles WHERE archived_at IS NOT NULL ORDER BY name COLLATE NOCASE',
+      ),
+      // Secrets go; a stored password becomes "ask every time", so a restored profile asks for it.
+      archive: db.prepare<[{ id: string; now: string }]>(`
+        UPDATE profiles SET archived_at = @now, password_cipher = NULL, ssh_secret_cipher = NULL,
+          password_mode = CASE password_mode WHEN 'store' THEN 'ask' ELSE password_mode END,
+          ssh_secret_mode = CASE ssh_secret_mode WHEN 'store' THEN 'ask' ELSE ssh_secret_mode END,
+          updated_at = @now
+        WHERE id = @id AND archived_at IS NULL`),
+      restore: db.prepare<[{ id: string; now: string }]>(
+        'UPDATE profiles SET archived_at = NULL, updated_at = @now WHERE id = @id AND archived_at IS NOT NULL',
+      ),
       byId: db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE id = ?'),
       byName: db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE name = ?'),
       insert: db.prepare(`
@@ -139,8 +156,22 @@ export class ProfileRepository {
     };
   }
 
+  /** Live profiles: the ones watched. Archived ones are listed by `archived()`. */
   list(): StoredProfile[] {
     return this.stmts.all.all().map(toStored);
+  }
+
+  archived(): StoredProfile[] {
+    return this.stmts.archived.all().map(toStored);
+  }
+
+  /** Stops being watched, secrets dropped; its history rows keep pointing at it. False if not live. */
+  archive(id: string, now: string): boolean {
+    return this.stmts.archive.run({ id, now }).changes > 0;
+  }
+
+  restore(id: string, now: string): boolean {
+    return this.stmts.restore.run({ id, now }).changes > 0;
   }
 
   get(id: string): StoredProfile | undefined {

@@ -8,6 +8,7 @@ import { endpointOf, exactTime, formatClock, formatDuration, formatStamp } from 
 import { hrefOf } from '../lib/router';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { useAlerts, useDemo, useHealth, useProfiles, useStorage } from '../stores';
+import { findProfile } from '../stores/profiles';
 import { StatusDot } from './StatusDot';
 
 export type ProfileTab = 'storage' | 'health' | 'alerts' | 'rules' | 'migrate' | 'details';
@@ -88,6 +89,20 @@ export function OfflineBanner({ profile }: { profile: Profile }) {
   );
 }
 
+/** An archived server's pages show its kept history; nothing is sampled. */
+function ArchivedBanner({ profile }: { profile: Profile }) {
+  return (
+    <div className="banner archived-banner" role="status" data-testid="archived-banner">
+      <p>
+        <strong>{profile.name} is archived</strong> since{' '}
+        <time dateTime={profile.archivedAt}>{formatStamp(profile.archivedAt!)}</time>: it is not sampled and
+        this is its kept history. Restore it or delete it for good under{' '}
+        <a href={hrefOf('/settings')}>Settings › Archived servers</a>.
+      </p>
+    </div>
+  );
+}
+
 export function DemoBadge({ profileId }: { profileId: string }) {
   const demoId = useDemo((s) => s.profileId);
   const running = useDemo((s) => s.running);
@@ -133,7 +148,7 @@ export function ProfileLayout({
   children: (profile: Profile) => ReactNode;
 }) {
   const loaded = useProfiles((s) => s.loaded);
-  const profile = useProfiles((s) => s.profiles.find((p) => p.id === profileId));
+  const profile = useProfiles((s) => findProfile(s, profileId));
   const live = useProfiles((s) => s.status[profileId]);
   const reach = useReachability(profileId);
   const alertCount = useAlerts((s) => s.counts.byProfile[profileId]);
@@ -189,7 +204,7 @@ export function ProfileLayout({
           </a>
         ))}
       </nav>
-      <OfflineBanner profile={profile} />
+      {profile.archivedAt ? <ArchivedBanner profile={profile} /> : <OfflineBanner profile={profile} />}
       {children(profile)}
     </section>
   );

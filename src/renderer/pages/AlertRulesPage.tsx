@@ -8,7 +8,7 @@ import { LoadError } from '../components/Values';
 import { defaultText, exactBytesHint, isByteRule } from '../lib/alerts';
 import { endpointOf } from '../lib/format';
 import { growthRules, type RuleSpec, serverRules, sizeRules } from '../lib/rule-specs';
-import { useProfiles, useRules, useStores } from '../stores';
+import { useProfiles, useRules, useSettings, useStores } from '../stores';
 import { sameAsSaved, typedValue } from '../stores/rules';
 
 function RuleRow({ spec }: { spec: RuleSpec }) {
@@ -158,10 +158,9 @@ function OtherProfiles({ profileId }: { profileId: string }) {
   );
 }
 
-function differsFromDefaults(rules: AlertRules): number {
-  return (Object.keys(DEFAULT_ALERT_RULES) as Array<keyof AlertRules>).filter(
-    (k) => rules[k] !== DEFAULT_ALERT_RULES[k],
-  ).length;
+function differsFromDefaults(rules: AlertRules, defaults: AlertRules): number {
+  return (Object.keys(DEFAULT_ALERT_RULES) as Array<keyof AlertRules>).filter((k) => rules[k] !== defaults[k])
+    .length;
 }
 
 function DoneNote() {
@@ -188,6 +187,10 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
   const alsoCount = useRules((s) => s.alsoApplyTo.length);
   const fieldErrorCount = useRules((s) => Object.keys(s.fieldErrors).length);
   const [confirming, setConfirming] = useState(false);
+  const { settings } = useStores();
+  // What new servers start with and "Back to defaults" restores (Settings; built-in until changed).
+  const defaults = useSettings((s) => s.current?.defaultRules) ?? DEFAULT_ALERT_RULES;
+  const [madeDefault, setMadeDefault] = useState(false);
 
   useEffect(() => {
     rules.getState().open(profileId);
@@ -219,9 +222,9 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
             <>
               <span className="badge badge-custom">Custom rules</span>
               <span className="muted">
-                {differsFromDefaults(current.rules) === 0
+                {differsFromDefaults(current.rules, defaults) === 0
                   ? 'Stored for this profile, with the same values as the defaults.'
-                  : `${differsFromDefaults(current.rules)} of ${Object.keys(DEFAULT_ALERT_RULES).length} settings differ from the defaults.`}
+                  : `${differsFromDefaults(current.rules, defaults)} of ${Object.keys(DEFAULT_ALERT_RULES).length} settings differ from the defaults.`}
               </span>
             </>
           )
@@ -292,8 +295,27 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
           >
             Back to defaults{forWhom}
           </button>
+          <button
+            type="button"
+            className="subtle"
+            disabled={!current || dirty || current.isDefault}
+            title="New servers start with these rules; servers already added keep theirs."
+            onClick={() =>
+              current &&
+              void settings
+                .getState()
+                .applyNow({ defaultRules: current.rules })
+                .then((ok) => {
+                  setMadeDefault(ok);
+                  if (ok) void rules.getState().load();
+                })
+            }
+            data-testid="rules-make-default"
+          >
+            Make these the default for new servers
+          </button>
           <span role="status" className="ok-text" data-testid="rules-done">
-            <DoneNote />
+            {madeDefault && current?.isDefault ? 'New servers start with these rules.' : <DoneNote />}
           </span>
           {/* In the bar that stays on screen, so it is seen wherever the form is scrolled. */}
           {saveError ? (
@@ -325,16 +347,14 @@ function RulesForm({ profileId, profileName }: { profileId: string; profileName:
           onCancel={() => setConfirming(false)}
         >
           <p>
-            Growth above {DEFAULT_ALERT_RULES.growthWarningPct} % or{' '}
-            {defaultText('growthPerDayBytes', DEFAULT_ALERT_RULES)} a day over{' '}
-            {defaultText('growthWindowHours', DEFAULT_ALERT_RULES)} for databases and relations above{' '}
-            {defaultText('growthFloorBytes', DEFAULT_ALERT_RULES)}, critical above{' '}
-            {defaultText('sizeCriticalBytes', DEFAULT_ALERT_RULES)}, a forecast window of{' '}
-            {defaultText('forecastDays', DEFAULT_ALERT_RULES)} from a rate fitted over at least{' '}
-            {defaultText('rateWindowHours', DEFAULT_ALERT_RULES)} and{' '}
-            {defaultText('rateMinSamples', DEFAULT_ALERT_RULES)}, disk full within{' '}
-            {defaultText('diskFullDays', DEFAULT_ALERT_RULES)} (profiles with a disk size), and server down
-            after {defaultText('serverDownMinutes', DEFAULT_ALERT_RULES)}, every rule on.
+            Growth above {defaults.growthWarningPct} % or {defaultText('growthPerDayBytes', defaults)} a day
+            over {defaultText('growthWindowHours', defaults)} for databases and relations above{' '}
+            {defaultText('growthFloorBytes', defaults)}, critical above{' '}
+            {defaultText('sizeCriticalBytes', defaults)}, a forecast window of{' '}
+            {defaultText('forecastDays', defaults)} from a rate fitted over at least{' '}
+            {defaultText('rateWindowHours', defaults)} and {defaultText('rateMinSamples', defaults)}, disk
+            full within {defaultText('diskFullDays', defaults)} (profiles with a disk size), and server down
+            after {defaultText('serverDownMinutes', defaults)}, every rule on.
           </p>
         </ConfirmDialog>
       ) : null}

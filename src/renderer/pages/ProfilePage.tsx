@@ -2,13 +2,14 @@ import './ProfilePage.css';
 import { type ReactNode, useState } from 'react';
 import type { Profile } from '../../shared/profile';
 import type { AppErrorData } from '../../shared/result';
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConnectionTestPanel } from '../components/ConnectionTestPanel';
+import { DeleteProfileDialog, type HistoryChoice } from '../components/DeleteProfileDialog';
 import { ProfileLayout } from '../components/ProfileLayout';
 import { TunnelDetails } from '../components/SshTunnelSection';
-import { endpointOf, formatTime, passwordModeLabels, sslModeHints } from '../lib/format';
+import { formatTime, passwordModeLabels, sslModeHints } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useProfiles, useStores } from '../stores';
+import { findProfile } from '../stores/profiles';
 import { NotFoundPage } from './NotFoundPage';
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {
@@ -78,7 +79,7 @@ function ProfileDetails({ profile }: { profile: Profile }) {
 export function ProfilePage({ id }: { id: string }) {
   const { profiles, navigation } = useStores();
   const loaded = useProfiles((s) => s.loaded);
-  const profile = useProfiles((s) => s.profiles.find((p) => p.id === id));
+  const profile = useProfiles((s) => findProfile(s, id));
   const test = useProfiles((s) => s.tests[id]);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState<'delete' | null>(null);
@@ -90,13 +91,13 @@ export function ProfilePage({ id }: { id: string }) {
 
   const base = `/profiles/${encodeURIComponent(profile.id)}`;
 
-  const remove = async () => {
+  const remove = async (choice: HistoryChoice) => {
     setBusy('delete');
-    const result = await profiles.getState().remove(profile.id);
+    const result = await profiles.getState().remove(profile.id, choice === 'keep');
     setBusy(null);
     if (result.ok) {
       setConfirming(false);
-      navigation.getState().replace('/');
+      navigation.getState().replace(choice === 'keep' ? '/settings' : '/');
     } else {
       setActionError(result.error);
       setConfirming(false);
@@ -161,23 +162,12 @@ export function ProfilePage({ id }: { id: string }) {
           </div>
 
           {confirming ? (
-            <ConfirmDialog
-              title={`Delete “${profile.name}”?`}
-              confirmLabel="Delete profile"
+            <DeleteProfileDialog
+              profile={profile}
               busy={busy === 'delete'}
-              onConfirm={() => void remove()}
+              onConfirm={(choice) => void remove(choice)}
               onCancel={() => setConfirming(false)}
-            >
-              <p>
-                Its connection settings and stored password are removed from this computer. Nothing changes on
-                the server <span className="mono">{endpointOf(profile)}</span>.
-              </p>
-              <p>
-                Its stored history is deleted too: storage samples, heartbeats, disk facts, alerts, its
-                schedule and alert rules. Large histories are deleted in batches, so this may take a moment.
-              </p>
-              <p>The migration journal of its tables is kept in the local history file.</p>
-            </ConfirmDialog>
+            />
           ) : null}
         </>
       )}

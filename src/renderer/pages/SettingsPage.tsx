@@ -1,11 +1,14 @@
 import './SettingsPage.css';
 import { useEffect } from 'react';
+import { ArchivedServersSection } from '../components/ArchivedServersSection';
+import { DataFolderSection } from '../components/DataFolderSection';
 import { DemoSection } from '../components/DemoSection';
 import { FormActions } from '../components/FormActions';
 import { ProfileTransferSection } from '../components/ProfileTransferSection';
+import { DefaultRulesNote, NotificationPrefsSection } from '../components/SettingsPreferences';
 import { LoadError } from '../components/Values';
 import { WebhooksSection } from '../components/WebhooksSection';
-import { useApp, useSettings, useStores } from '../stores';
+import { useSettings, useStores } from '../stores';
 import { draftChanged, type SettingsDraft } from '../stores/settings';
 
 function NumberField({
@@ -13,11 +16,14 @@ function NumberField({
   label,
   hint,
   unit = 'days',
+  text = false,
 }: {
   field: keyof SettingsDraft;
   label: string;
   hint: string;
   unit?: string;
+  /** A text field (the default schedule), not a number. */
+  text?: boolean;
 }) {
   const { settings } = useStores();
   const value = useSettings((s) => s.draft[field]);
@@ -27,11 +33,11 @@ function NumberField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <div className="input-unit narrow-input">
+      <div className={text ? 'input-unit' : 'input-unit narrow-input'}>
         <input
           id={id}
           type="text"
-          inputMode="numeric"
+          inputMode={text ? 'text' : 'numeric'}
           autoComplete="off"
           value={value}
           disabled={disabled}
@@ -39,7 +45,7 @@ function NumberField({
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
         />
-        <span aria-hidden="true">{unit}</span>
+        {unit ? <span aria-hidden="true">{unit}</span> : null}
       </div>
       <p className="field-hint" id={`${id}-hint`}>
         {hint}
@@ -91,7 +97,6 @@ export function SettingsPage() {
   const saving = useSettings((s) => s.saving);
   const saved = useSettings((s) => s.saved);
   const draft = useSettings((s) => s.draft);
-  const dataDir = useApp((s) => s.info?.dataDir);
 
   useEffect(() => {
     void settings.getState().load();
@@ -107,8 +112,8 @@ export function SettingsPage() {
             Settings
           </h1>
           <p className="muted">
-            How long Tidemark keeps history on this computer, its look, where alerts are posted, and profiles
-            in and out.
+            How long Tidemark keeps history on this computer, what new servers start with, its look, how
+            alerts reach you, profiles in and out, and where its data is.
           </p>
         </div>
       </header>
@@ -163,6 +168,23 @@ export function SettingsPage() {
             hint="Default 30 days; older samples are kept one per day. Runs once a day and when Tidemark starts."
           />
         </fieldset>
+        <fieldset className="plain-fieldset">
+          <legend>New servers start with</legend>
+          <NumberField
+            field="defaultSchedule"
+            text
+            unit=""
+            label="Storage sample schedule"
+            hint='Default "daily 03:00" (UTC). Also "every 15m", "every 2h", "hourly" or a cron expression in UTC. Servers already added keep their own.'
+          />
+          <NumberField
+            field="defaultHeartbeatSeconds"
+            unit="seconds"
+            label="Heartbeat every"
+            hint="Default 60 seconds, from 10 to 3,600."
+          />
+          <DefaultRulesNote />
+        </fieldset>
         <FormActions
           label="Save settings"
           saving={saving}
@@ -172,15 +194,13 @@ export function SettingsPage() {
           saveError={saveError}
           onUndo={() => settings.getState().reset()}
         />
-        {dataDir ? (
-          <p className="muted small-text settings-note">
-            History is stored in <span className="mono">{dataDir}</span>.
-          </p>
-        ) : null}
       </form>
       <ThemeSection />
+      <NotificationPrefsSection />
       <WebhooksSection />
       <ProfileTransferSection />
+      <DataFolderSection />
+      <ArchivedServersSection />
       <DemoSection />
     </section>
   );

@@ -240,7 +240,11 @@ describe('the alerts store', () => {
 
 describe('notifications of raised alerts', () => {
   type Made = { title: string; options?: NotificationOptions };
-  function setup(capabilities: ClientCapabilities, permission: NotificationPermission) {
+  function setup(
+    capabilities: ClientCapabilities,
+    permission: NotificationPermission,
+    prefs?: { notifyDesktop: boolean; notifyMinSeverity: 'warning' | 'critical' },
+  ) {
     const made: Made[] = [];
     const requestPermission = vi.fn(async () => {
       FakeNotification.permission = 'granted';
@@ -265,6 +269,7 @@ describe('notifications of raised alerts', () => {
       profiles,
       navigation,
       win: win as unknown as Window,
+      ...(prefs ? { prefs: () => prefs } : {}),
     });
     return { store, made, requestPermission };
   }
@@ -292,6 +297,20 @@ describe('notifications of raised alerts', () => {
     expect(made).toHaveLength(2);
     expect(made[1]!.title).toMatch(/^2 new alerts/);
     expect(made[1]!.options?.tag).toBe(made[0]!.options?.tag);
+  });
+
+  it('follows the preferences in Settings: off, or critical only, shows a toast instead', () => {
+    const off = setup(browser, 'granted', { notifyDesktop: false, notifyMinSeverity: 'warning' });
+    off.store.getState().alertRaised(alertOf({ severity: 'critical' }));
+    expect(off.made).toEqual([]);
+    expect(off.store.getState().toasts).toHaveLength(1);
+
+    const critical = setup(browser, 'granted', { notifyDesktop: true, notifyMinSeverity: 'critical' });
+    critical.store.getState().alertRaised(alertOf({ severity: 'warning' }));
+    expect(critical.made).toEqual([]);
+    expect(critical.store.getState().toasts).toHaveLength(1);
+    critical.store.getState().alertRaised(alertOf({ profileId: 'other', severity: 'critical' }));
+    expect(critical.made).toHaveLength(1);
   });
 
   it('in Electron: main notifies the desktop, the page only shows the toast', () => {

@@ -67,6 +67,7 @@ export function createStores(client: RendererClient, win: Window) {
     profiles,
     navigation,
     win,
+    prefs: () => settings.getState().current,
   });
   return {
     app,

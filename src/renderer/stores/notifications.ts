@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { Alert } from '../../shared/alerts';
 import type { EventMessage } from '../../shared/contract';
 import { oneLine } from '../../shared/plain-text';
+import type { Settings } from '../../shared/storage';
 import type { ClientCapabilities } from '../client';
 import { alertKindLabels, severityLabels, subjectText } from '../lib/alerts';
 import type { NavigationStore } from './navigation';
@@ -54,7 +55,18 @@ type Deps = {
   profiles: ProfilesStore;
   navigation: NavigationStore;
   win?: Window;
+  /** The DBA's notification preferences (Settings); null until loaded (then notifications are on). */
+  prefs?: () => Pick<Settings, 'notifyDesktop' | 'notifyMinSeverity'> | null;
 };
+
+/** Whether the preferences let this alert reach the desktop (the toast in the window always shows). */
+export function desktopAllows(
+  prefs: Pick<Settings, 'notifyDesktop' | 'notifyMinSeverity'> | null | undefined,
+  alert: Pick<Alert, 'severity'>,
+): boolean {
+  if (!prefs) return true;
+  return prefs.notifyDesktop && (prefs.notifyMinSeverity === 'warning' || alert.severity === 'critical');
+}
 
 /** A desktop notification for one alert, or for several raised together. */
 export function notificationText(alerts: Alert[], profileName: string): { title: string; body: string } {
@@ -80,7 +92,7 @@ export function notificationText(alerts: Alert[], profileName: string): { title:
  * show one (browser mode, permission granted), else a toast in the window. In
  * Electron main notifies the desktop itself, and the page shows the toast.
  */
-export function createNotificationsStore({ capabilities, profiles, navigation, win }: Deps) {
+export function createNotificationsStore({ capabilities, profiles, navigation, win, prefs }: Deps) {
   const api = (win as unknown as { Notification?: NotificationApi } | undefined)?.Notification;
   const usable = !capabilities.desktopNotifications && typeof api === 'function';
   let nextId = 1;
@@ -115,7 +127,7 @@ export function createNotificationsStore({ capabilities, profiles, navigation, w
       const now = Date.now();
       // The browser may have been told "allow" or "block" in its settings since.
       if (usable && api.permission !== get().permission) set({ permission: api.permission });
-      if (usable && api.permission === 'granted') {
+      if (usable && api.permission === 'granted' && desktopAllows(prefs?.(), alert)) {
         const joins = burst && burst.profileId === alert.profileId && now - burst.at < GROUP_MS;
         burst = joins
           ? { ...burst!, at: now, alerts: [...burst!.alerts, alert] }

@@ -17,6 +17,8 @@ export type TestEntry = {
 
 export type ProfilesState = {
   profiles: Profile[];
+  /** Deleted with their history kept: not watched, out of the sidebar; their history still opens. */
+  archived: Profile[];
   loaded: boolean;
   loadError: string | null;
   /** Last known state per profile id: from the last test, or a `profile:status` event. */
@@ -32,7 +34,9 @@ export type ProfilesState = {
   test(id: string, acceptHostKey?: string): Promise<void>;
   /** The profile's SSH tunnel now (null: none opened). */
   tunnel(id: string): Promise<TunnelStatus | null>;
-  remove(id: string): Promise<{ ok: true } | { ok: false; error: AppErrorData }>;
+  /** keepHistory: archive it (history kept and readable); else delete it with its history. */
+  remove(id: string, keepHistory?: boolean): Promise<{ ok: true } | { ok: false; error: AppErrorData }>;
+  restore(id: string): Promise<{ ok: true } | { ok: false; error: AppErrorData }>;
   applyEvent(message: EventMessage): void;
   /**
    * Fills in the last state main stored for profiles this window has not heard of
@@ -67,16 +71,27 @@ function passwordPrompt(
   return null;
 }
 
+/** A profile by id, live or archived (an archived one's pages show its kept history). */
+export const findProfile = (
+  s: Pick<ProfilesState, 'profiles' | 'archived'>,
+  id: string,
+): Profile | undefined => s.profiles.find((p) => p.id === id) ?? s.archived.find((p) => p.id === id);
+
 export function createProfilesStore(client: RendererClient, unlock: UnlockStore) {
   return createStore<ProfilesState>()((set, get) => ({
     profiles: [],
+    archived: [],
     loaded: false,
     loadError: null,
     status: {},
     tests: {},
 
     async load() {
-      const result = await client.invoke('profiles:list', {});
+      const [result, archived] = await Promise.all([
+        client.invoke('profiles:list', {}),
+        client.invoke('profiles:archived', {}),
+      ]);
+      if (archived.ok) set({ archived: archived.value });
       if (result.ok) set({ profiles: [...result.value].sort(byName), loaded: true, loadError: null });
       else set({ loaded: true, loadError: result.error.message });
     },
@@ -123,14 +138,28 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
       return result.ok ? result.value : null;
     },
 
-    async remove(id) {
-      const result = await client.invoke('profiles:delete', { id });
+    async remove(id, keepHistory = false) {
+      const result = await client.invoke('profiles:delete', { id, keepHistory });
       if (!result.ok) return { ok: false, error: result.error };
       set((s) => {
         const { [id]: _status, ...status } = s.status;
         const { [id]: _test, ...tests } = s.tests;
-        return { profiles: s.profiles.filter((p) => p.id !== id), status, tests };
+        return {
+          profiles: s.profiles.filter((p) => p.id !== id),
+          archived: s.archived.filter((p) => p.id !== id),
+          status,
+          tests,
+        };
       });
+      // The archived list (with the time it was archived) comes from main.
+      if (keepHistory) await get().load();
+      return { ok: true };
+    },
+
+    async restore(id) {
+      const result = await client.invoke('profiles:restore', { id });
+      if (!result.ok) return { ok: false, error: result.error };
+      await get().load();
       return { ok: true };
     },
 

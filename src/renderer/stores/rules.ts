@@ -5,6 +5,7 @@ import type { EventMessage, RequestOf } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import { bytesToGib, gibToBytes, isByteRule, type SwitchRule, type ValueRule } from '../lib/alerts';
+import { edited, fieldErrorsOf, loaded, oneOf, refused } from './draft-form';
 
 export type RuleName = keyof AlertRules;
 /** What the DBA typed: switches as booleans, every figure as text (byte thresholds in GiB). */
@@ -92,13 +93,10 @@ export function sameAsSaved(draft: RulesDraft, rules: AlertRules): boolean {
 }
 
 /** `rules.growthFloorBytes` / `growthFloorBytes` → the field; anything else is for the whole form. */
+const isRule = oneOf(Object.keys(DEFAULT_ALERT_RULES) as RuleName[]);
+
 export function ruleFieldErrors(error: AppErrorData): Partial<Record<RuleName, string>> {
-  const out: Partial<Record<RuleName, string>> = {};
-  for (const [key, message] of Object.entries(error.fields ?? {})) {
-    const last = key.split('.').pop() as RuleName;
-    if (last in DEFAULT_ALERT_RULES) out[last] ??= message;
-  }
-  return out;
+  return fieldErrorsOf(error, isRule);
 }
 
 export function createRulesStore(client: RendererClient) {
@@ -160,22 +158,18 @@ export function createRulesStore(client: RendererClient) {
           set({ loading: false, loadError: result.error });
           return;
         }
-        const { current, draft } = get();
-        // Keep what the DBA is typing; follow main while the fields still show the saved rules.
-        const untouched = !current || sameAsSaved(draft, current.rules);
-        set({
-          loading: false,
-          loadError: null,
-          current: result.value,
-          ...(untouched ? { draft: draftOf(result.value.rules) } : {}),
-        });
+        set(
+          loaded(
+            result.value,
+            get(),
+            (saved) => draftOf(saved.rules),
+            (draft, current) => sameAsSaved(draft, current.rules),
+          ),
+        );
       },
 
       setValue(rule, text) {
-        set((s) => {
-          const { [rule]: _cleared, ...fieldErrors } = s.fieldErrors;
-          return { draft: { ...s.draft, [rule]: text }, fieldErrors, done: null, saveError: null };
-        });
+        set((s) => ({ ...edited<RulesDraft, RuleName>(s, rule, text), done: null, saveError: null }));
       },
 
       setSwitch(rule, on) {
@@ -213,13 +207,7 @@ export function createRulesStore(client: RendererClient) {
         const result = await client.invoke('rules:set', { profileIds: targets(), rules: parsed.rules });
         if (get().profileId !== profileId) return false;
         if (!result.ok) {
-          const fieldErrors = ruleFieldErrors(result.error);
-          // A message not tied to a field is shown above the buttons.
-          set({
-            saving: false,
-            fieldErrors,
-            saveError: Object.keys(fieldErrors).length ? null : result.error,
-          });
+          set(refused(result.error, isRule));
           return false;
         }
         landed(profileId, result.value, 'saved');

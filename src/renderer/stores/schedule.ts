@@ -4,6 +4,7 @@ import type { AppErrorData } from '../../shared/result';
 import type { ScheduleState } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
+import { edited, fieldErrorsOf, loaded, oneOf, refused } from './draft-form';
 
 /** What the DBA typed; the heartbeat becomes a number only in the request. */
 export type ScheduleDraft = { storage: string; heartbeatSeconds: string };
@@ -37,14 +38,11 @@ const draftOf = (s: ScheduleState): ScheduleDraft => ({
   heartbeatSeconds: String(s.heartbeatSeconds),
 });
 
+const isScheduleField = oneOf<keyof ScheduleDraft>(['storage', 'heartbeatSeconds']);
+
 /** `schedule.storage` / `storage` / `schedule.heartbeatSeconds` … → the draft's field. */
 export function scheduleFieldErrors(error: AppErrorData): Partial<Record<keyof ScheduleDraft, string>> {
-  const out: Partial<Record<keyof ScheduleDraft, string>> = {};
-  for (const [key, message] of Object.entries(error.fields ?? {})) {
-    const last = key.split('.').pop();
-    if (last === 'storage' || last === 'heartbeatSeconds') out[last] ??= message;
-  }
-  return out;
+  return fieldErrorsOf(error, isScheduleField);
 }
 
 export function createScheduleStore(client: RendererClient) {
@@ -84,24 +82,19 @@ export function createScheduleStore(client: RendererClient) {
         set({ loading: false, loadError: result.error });
         return;
       }
-      const { current, draft } = get();
-      // Keep what the DBA is typing; follow main when the fields still show the saved values.
-      const untouched =
-        !current ||
-        (draft.storage === current.storage && draft.heartbeatSeconds === String(current.heartbeatSeconds));
-      set({
-        loading: false,
-        loadError: null,
-        current: result.value,
-        ...(untouched ? { draft: draftOf(result.value) } : {}),
-      });
+      set(
+        loaded(
+          result.value,
+          get(),
+          draftOf,
+          (draft, current) =>
+            draft.storage === current.storage && draft.heartbeatSeconds === String(current.heartbeatSeconds),
+        ),
+      );
     },
 
     setField(field, value) {
-      set((s) => {
-        const { [field]: _cleared, ...fieldErrors } = s.fieldErrors;
-        return { draft: { ...s.draft, [field]: value }, fieldErrors, saved: false, saveError: null };
-      });
+      set((s) => ({ ...edited(s, field, value), saved: false, saveError: null }));
     },
 
     reset() {
@@ -119,13 +112,7 @@ export function createScheduleStore(client: RendererClient) {
       });
       if (get().profileId !== profileId) return false;
       if (!result.ok) {
-        const fieldErrors = scheduleFieldErrors(result.error);
-        set({
-          saving: false,
-          fieldErrors,
-          // A message not tied to a field is shown above the buttons.
-          saveError: Object.keys(fieldErrors).length ? null : result.error,
-        });
+        set(refused(result.error, isScheduleField));
         return false;
       }
       set({

@@ -1,10 +1,12 @@
 import { createStore } from 'zustand/vanilla';
+import type { RequestOf } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
-import type { Settings, Theme } from '../../shared/storage';
+import type { DataFolder, Settings, Theme } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
+import { edited, loaded, oneOf, refused } from './draft-form';
 
-const FIELDS = [
+const NUMBER_FIELDS = [
   'sampleRetentionDays',
   'heartbeatRetentionDays',
   'databaseSizeEveryMinutes',
@@ -12,7 +14,13 @@ const FIELDS = [
   'tierFineMinutes',
   'tierFineDays',
   'tierHourlyDays',
+  'defaultHeartbeatSeconds',
 ] as const;
+/** Typed fields: every number, and the default schedule's text ("daily 03:00", "every 15m"). */
+const FIELDS = [...NUMBER_FIELDS, 'defaultSchedule'] as const;
+const isField = oneOf<(typeof FIELDS)[number]>(FIELDS);
+const isNumberField = (f: string): f is (typeof NUMBER_FIELDS)[number] =>
+  (NUMBER_FIELDS as readonly string[]).includes(f);
 
 export type SettingsDraft = Record<(typeof FIELDS)[number], string>;
 
@@ -32,6 +40,13 @@ export type SettingsState = {
   save(): Promise<boolean>;
   /** Saves the theme on its own, at once (the rest of the draft stays a draft). */
   setTheme(theme: Theme): Promise<void>;
+  /** Saves switches (notifications, default rules) on their own, at once; put back if refused. */
+  applyNow(
+    update: Partial<Pick<Settings, 'theme' | 'notifyDesktop' | 'notifyMinSeverity' | 'defaultRules'>>,
+  ): Promise<boolean>;
+  /** Where the data folder is and what takes its room (walks the demo cluster: only when shown). */
+  dataFolder: DataFolder | null;
+  loadDataFolder(): Promise<void>;
 };
 
 export type SettingsStore = ReturnType<typeof createSettingsStore>;
@@ -46,22 +61,32 @@ export const draftChanged = (draft: SettingsDraft, current: Settings): boolean =
 export function createSettingsStore(client: RendererClient) {
   return createStore<SettingsState>()((set, get) => ({
     async setTheme(theme) {
+      await get().applyNow({ theme });
+    },
+
+    async applyNow(update) {
       const current = get().current;
-      if (!current) return;
-      // Shown at once; put back if the save is refused. Only the theme is sent with the stored retention.
-      const withTheme = (t: Theme) =>
-        set((s) => ({ current: s.current ? { ...s.current, theme: t } : s.current }));
-      withTheme(theme);
+      if (!current) return false;
+      // Shown at once; put back if the save is refused. Only these are sent, with the stored retention.
+      set((s) => ({ current: s.current ? { ...s.current, ...update } : s.current }));
       const { sampleRetentionDays, heartbeatRetentionDays } = current;
       const result = await client.invoke('settings:update', {
         sampleRetentionDays,
         heartbeatRetentionDays,
-        theme,
+        ...update,
       });
       if (!result.ok) {
-        withTheme(current.theme);
-        set({ saveError: result.error });
+        const back = Object.fromEntries(Object.keys(update).map((k) => [k, current[k as keyof Settings]]));
+        set((s) => ({ current: s.current ? { ...s.current, ...back } : s.current, saveError: result.error }));
+        return false;
       }
+      return true;
+    },
+
+    dataFolder: null,
+    async loadDataFolder() {
+      const result = await client.invoke('settings:dataFolder', {});
+      if (result.ok) set({ dataFolder: result.value });
     },
 
     current: null,
@@ -80,20 +105,11 @@ export function createSettingsStore(client: RendererClient) {
         set({ loading: false, loadError: result.error });
         return;
       }
-      set({
-        loading: false,
-        loadError: null,
-        current: result.value,
-        draft: draftOf(result.value),
-        fieldErrors: {},
-      });
+      set({ ...loaded(result.value, get(), draftOf, (draft, current) => !draftChanged(draft, current)) });
     },
 
     setField(field, value) {
-      set((s) => {
-        const { [field]: _cleared, ...fieldErrors } = s.fieldErrors;
-        return { draft: { ...s.draft, [field]: value }, fieldErrors, saved: false, saveError: null };
-      });
+      set((s) => ({ ...edited(s, field, value), saved: false, saveError: null }));
     },
 
     reset() {
@@ -105,28 +121,12 @@ export function createSettingsStore(client: RendererClient) {
       if (get().saving) return false;
       const { draft } = get();
       set({ saving: true, saveError: null, saved: false });
-      const result = await client.invoke('settings:update', {
-        sampleRetentionDays: numberField(draft.sampleRetentionDays),
-        heartbeatRetentionDays: numberField(draft.heartbeatRetentionDays),
-        databaseSizeEveryMinutes: numberField(draft.databaseSizeEveryMinutes),
-        slowDiskFactsEveryMinutes: numberField(draft.slowDiskFactsEveryMinutes),
-        tierFineMinutes: numberField(draft.tierFineMinutes),
-        tierFineDays: numberField(draft.tierFineDays),
-        tierHourlyDays: numberField(draft.tierHourlyDays),
-      });
+      const typed = Object.fromEntries(
+        FIELDS.map((f) => [f, isNumberField(f) ? numberField(draft[f]) : draft[f]]),
+      );
+      const result = await client.invoke('settings:update', typed as unknown as RequestOf<'settings:update'>);
       if (!result.ok) {
-        const fieldErrors: SettingsState['fieldErrors'] = {};
-        for (const [key, message] of Object.entries(result.error.fields ?? {})) {
-          const last = key.split('.').pop();
-          const field = FIELDS.find((f) => f === last);
-          if (field) fieldErrors[field] ??= message;
-          if (last && last in draft) fieldErrors[last as keyof SettingsDraft] ??= message;
-        }
-        set({
-          saving: false,
-          fieldErrors,
-          saveError: Object.keys(fieldErrors).length ? null : result.error,
-        });
+        set(refused(result.error, isField));
         return false;
       }
       set({

@@ -39,7 +39,15 @@ export const profileChannels = {
     request: id.extend({ name: z.string().trim().min(1).max(100).optional() }),
     response: profileSchema,
   },
-  'profiles:delete': { request: id, response: z.object({ id: z.string() }) },
+  /** keepHistory: archive instead (not watched, no secrets, history kept and readable); else purge it. */
+  'profiles:delete': {
+    request: id.extend({ keepHistory: z.boolean().default(false) }),
+    response: z.object({ id: z.string(), archived: z.boolean() }),
+  },
+  /** Profiles deleted with their history kept, by name. */
+  'profiles:archived': { request: empty, response: z.array(profileSchema) },
+  /** An archived profile watched again (its password, if it had one stored, is asked for). */
+  'profiles:restore': { request: id, response: profileSchema },
   /** Turns a pasted libpq URI into form fields (never saves). */
   'profiles:parseUri': {
     request: z.object({ uri: z.string().trim().min(1, 'Paste a postgresql:// URI.') }),
@@ -103,6 +111,9 @@ export const profileChannels = {
 export type ProfileChannel = keyof typeof profileChannels;
 
 export const profileEvents = {
-  'profiles:changed': z.object({ reason: z.enum(['created', 'updated', 'deleted']), id: z.string() }),
+  'profiles:changed': z.object({
+    reason: z.enum(['created', 'updated', 'deleted', 'archived', 'restored']),
+    id: z.string(),
+  }),
   'profile:status': profileStatusSchema,
 } as const;

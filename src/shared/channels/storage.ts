@@ -3,6 +3,7 @@ import { diskFactsViewSchema, exactBloatRequestSchema, exactBloatSchema } from '
 import { profileSchema } from '../profile';
 import {
   chartRanges,
+  dataFolderSchema,
   growerSchema,
   growthSchema,
   healthDetailSchema,
@@ -95,6 +96,8 @@ export const storageChannels = {
 
   'settings:get': { request: empty, response: settingsSchema },
   'settings:update': { request: settingsUpdateSchema, response: settingsSchema },
+  /** Where the data folder is and the size of each part in it (walks the demo cluster's files). */
+  'settings:dataFolder': { request: empty, response: dataFolderSchema },
 
   'health:overview': { request: empty, response: z.array(healthSummarySchema) },
   'health:profile': {

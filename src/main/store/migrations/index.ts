@@ -15,6 +15,7 @@ import { migration014FleetTagsAndDisk } from './014_fleet_tags_and_disk';
 import { migration015SshTunnel } from './015_ssh_tunnel';
 import { migration016DiskFullAlert } from './016_disk_full_alert';
 import { migration017Theme } from './017_theme';
+import { migration018DefaultsNotificationsArchive } from './018_defaults_notifications_archive';
 import { migration020SlowDiskFactsCadence } from './020_slow_disk_facts_cadence';
 import type { Migration } from './migration';
 
@@ -37,6 +38,7 @@ export const migrations: readonly Migration[] = [
   migration015SshTunnel,
   migration016DiskFullAlert,
   migration017Theme,
+  migration018DefaultsNotificationsArchive,
   migration020SlowDiskFactsCadence,
 ];
 
