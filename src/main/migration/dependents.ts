@@ -1,5 +1,4 @@
 import type { Queryable } from './db';
-import { qi, ql, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
 
 /**

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import { sqlState } from './db';
+import { sqlState } from '../postgres/sqlstate';
 import { createTransactions, type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**

@@ -10,6 +10,7 @@ import {
   type SessionPurpose,
 } from './client-config';
 import { ConnectionFailedError, describeConnectionFailure, type FailureContext } from './failure';
+import { isServerShutdown } from './sqlstate';
 import { shouldTryNextAttempt } from './tls';
 
 /**
@@ -67,7 +68,7 @@ function isConnectionLevel(error: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   if (connectionLevelMessages.has(err.message ?? '')) return true;
   if (err.severity === 'FATAL' || err.severity === 'PANIC') return true;
-  return ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03'].includes(err.code ?? '');
+  return isServerShutdown(error) || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(err.code ?? '');
 }
 
 function failureContext(entry: PoolEntry, extra: Partial<FailureContext> = {}): FailureContext {

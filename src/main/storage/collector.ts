@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { rollUp, type TimescaleOutcome } from './collector-rollup';
 import { databaseFigures, measuredBytes } from './database-sizes';
 import { sampleDiskFacts } from './disk-facts-collector';
@@ -77,21 +78,13 @@ export interface CollectOptions {
   diskTop?: number;
 }
 
-/** lock_not_available: our lock_timeout ran out behind another session's lock. */
-const LOCK_TIMEOUT = '55P03';
-const STATEMENT_TIMEOUT = '57014';
-
-function pgCode(error: unknown): string | undefined {
-  return (error as { code?: string } | null)?.code;
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /** A relation dropped or rewritten between the catalog read and its sizing: worth one more try. */
 function isRaceWithDdl(error: unknown): boolean {
-  return pgCode(error) === '42P01' || /could not open relation/i.test(messageOf(error));
+  return hasSqlState(error, SqlState.undefinedTable) || /could not open relation/i.test(messageOf(error));
 }
 
 /** Counts round trips; every call is one. */
@@ -207,7 +200,8 @@ export async function collectStorageSample(
         try {
           return (await session.queryArrays(sql, [blockedOids(locks), maxRelations])) as RelationRowArray[];
         } catch (error) {
-          const retry = attempt === 1 && (pgCode(error) === LOCK_TIMEOUT || isRaceWithDdl(error));
+          const retry =
+            attempt === 1 && (hasSqlState(error, SqlState.lockNotAvailable) || isRaceWithDdl(error));
           if (!retry) throw error;
           const [, reread] = await session.batch([rollbackToSql(SIZES_SAVEPOINT), locksSql]);
           locks = lockRows(reread);
@@ -221,7 +215,11 @@ export async function collectStorageSample(
       relations = await sizeWith(timescale ? 'catalog' : context.timescale_version ? 'hide' : 'none');
     } catch (error) {
       // TimescaleDB's catalog unreadable (a version that changed it, a revoked privilege): sample the rest.
-      if (!timescaleCatalog || pgCode(error) === LOCK_TIMEOUT || pgCode(error) === STATEMENT_TIMEOUT)
+      if (
+        !timescaleCatalog ||
+        hasSqlState(error, SqlState.lockNotAvailable) ||
+        hasSqlState(error, SqlState.queryCanceled)
+      )
         throw error;
       await session.batch([rollbackToSql(SIZES_SAVEPOINT)]);
       timescaleCatalog = false;
@@ -249,8 +247,9 @@ export async function collectStorageSample(
           tsOutcome = { rows: (results[2]?.rows ?? []) as HypertableRow[], error: null };
           break;
         } catch (error) {
-          if (pgCode(error) === STATEMENT_TIMEOUT) throw error;
-          if (attempt === 1 && (pgCode(error) === LOCK_TIMEOUT || isRaceWithDdl(error))) continue;
+          if (hasSqlState(error, SqlState.queryCanceled)) throw error;
+          if (attempt === 1 && (hasSqlState(error, SqlState.lockNotAvailable) || isRaceWithDdl(error)))
+            continue;
           tsOutcome = { rows: null, error: messageOf(error) };
           await session.rollback();
           break;
@@ -331,21 +330,20 @@ async function sizeCurrentDatabase(session: Session, measured: number | null): P
     if (row.database_bytes !== null) return { bytes: Number(row.database_bytes), from: 'pg_database_size' };
     return { bytes: measured + Number(row.bytes ?? 0), from: 'derived' };
   } catch (error) {
-    if (pgCode(error) !== LOCK_TIMEOUT && !isRaceWithDdl(error)) throw error;
+    if (!hasSqlState(error, SqlState.lockNotAvailable) && !isRaceWithDdl(error)) throw error;
     return plain([rollbackToSql(OUTSIDE_SAVEPOINT)]);
   }
 }
 
 /** Errors worded for the DBA; anything else passes through as it came. */
 function explain(error: unknown): unknown {
-  const code = pgCode(error);
-  if (code === LOCK_TIMEOUT) {
+  if (hasSqlState(error, SqlState.lockNotAvailable)) {
     return new Error(
       'Other sessions kept taking ACCESS EXCLUSIVE locks while the storage sample ran (its lock_timeout ran out ' +
         'twice), so it was abandoned rather than queue behind them; the next run will try again.',
     );
   }
-  if (code === STATEMENT_TIMEOUT) {
+  if (hasSqlState(error, SqlState.queryCanceled)) {
     return new Error(
       'The storage sample took longer than the statement timeout and was cancelled by the server. Raise the ' +
         "profile's statement timeout, or sample fewer relations.",

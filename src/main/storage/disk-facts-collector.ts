@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DiskFacts } from '../../shared/disk-facts';
+import { sqlState } from '../postgres/sqlstate';
 import { diskFixes } from './disk-fixes';
 import { beginSql, guardSql } from './sql/context';
 import {
@@ -66,7 +67,7 @@ export async function collectDiskFacts(
       const results = await batch(['SAVEPOINT tidemark_fact', sql]);
       return results[1]!.rows;
     } catch (error) {
-      if (!(error as { code?: string }).code) throw error; // the session itself failed
+      if (sqlState(error) === undefined) throw error; // the session itself failed
       await batch(['ROLLBACK TO SAVEPOINT tidemark_fact']);
       gaps.push(`${what} could not be read this time: ${(error as Error).message}`);
       return null;
@@ -90,7 +91,7 @@ export async function collectDiskFacts(
       const results = await batch([...plan.map(([, , sql]) => sql), 'COMMIT']);
       for (const [i, [key]] of plan.entries()) rowsOf.set(key, results[i]!.rows);
     } catch (error) {
-      if (!(error as { code?: string }).code) throw error;
+      if (sqlState(error) === undefined) throw error;
       // ...and when one fails, each again behind its own savepoint, so only that one is lost.
       await batch(['ROLLBACK', beginSql, ...guardSql]);
       for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(what, sql));
