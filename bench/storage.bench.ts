@@ -11,6 +11,7 @@
  */
 import pg from 'pg';
 import { sessionSetupSql } from '../src/main/postgres/client-config';
+import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
 import { collectStorageSample } from '../src/main/storage/collector';
 import { collectDiskFacts, DEFAULT_DISK_TOP } from '../src/main/storage/disk-facts-collector';
 import { outsideRelationsSql } from '../src/main/storage/sql/database-size';
@@ -213,7 +214,8 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   await run('ANALYZE');
   const top = DEFAULT_DISK_TOP;
   const statements: Array<[string, string]> = [
-    ['context + rights', diskContextSql],
+    ['server facts (probe)', serverFactsSql],
+    ['context', diskContextSql],
     ['pg_wal size (pg_ls_waldir)', walSql],
     ['replication slots', slotsSql(180000, false)],
     ['XID/multixact age + temp files per database', databaseAgesSql],
@@ -226,12 +228,11 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   const whole: number[] = [];
   const samples: number[] = [];
   let facts: Awaited<ReturnType<typeof collectDiskFacts>> | undefined;
-  await collectDiskFacts(session, { versionNum: 180000, user: 'postgres' });
+  const probed = await probeServer(session);
+  await collectDiskFacts(session, { facts: probed });
   for (let i = 0; i < RUNS; i++) {
     for (const [name, sql] of statements) times.get(name)!.push((await time(() => session.query(sql)))[0]);
-    const [wholeMs, outcome] = await time(() =>
-      collectDiskFacts(session, { versionNum: 180000, user: 'postgres' }),
-    );
+    const [wholeMs, outcome] = await time(() => collectDiskFacts(session, { facts: probed }));
     whole.push(wholeMs);
     facts = outcome;
     samples.push((await time(() => collectStorageSample(session)))[0]);

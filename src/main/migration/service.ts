@@ -224,14 +224,17 @@ export class MigrationService {
     });
   }
 
+  /** The pre-flight the DBA asked for: the server's facts are probed again (an extension created meanwhile). */
   private analyze(profileId: string, req: PreflightRequest): Promise<Analysis> {
-    return this.readOnlySession(profileId, (db) => analyze(db, req));
+    return this.readOnlySession(profileId, async (db) =>
+      analyze(db, req, await this.pools.serverFacts(profileId, db, { refresh: true })),
+    );
   }
 
   async create(req: ParsedRequestOf<'migration:create'>): Promise<Migration> {
     const id = randomBytes(6).toString('hex');
     const row = await this.readOnlySession(req.profileId, async (db) => {
-      const analysis = await analyze(db, req);
+      const analysis = await analyze(db, req, await this.pools.serverFacts(req.profileId, db));
       refuseIfBlocked(analysis);
       const { spec, ctx } = await buildSpec(db, id, req.profileId, analysis);
       return this.journal.create(spec, buildPlan(ctx), allSteps(spec));
@@ -253,13 +256,17 @@ export class MigrationService {
       swap: { ...row.spec.settings.swap, ...(settings.swap ?? {}) },
     };
     await this.readOnlySession(row.profileId, async (db) => {
-      const analysis = await analyze(db, {
-        schema: row.schema,
-        table: row.table,
-        timeColumn: row.timeColumn,
-        target: row.target,
-        settings: merged,
-      });
+      const analysis = await analyze(
+        db,
+        {
+          schema: row.schema,
+          table: row.table,
+          timeColumn: row.timeColumn,
+          target: row.target,
+          settings: merged,
+        },
+        await this.pools.serverFacts(row.profileId, db),
+      );
       refuseIfBlocked(analysis);
       const { spec, ctx } = await buildSpec(db, id, row.profileId, analysis);
       this.journal.replan(spec, buildPlan(ctx), allSteps(spec));

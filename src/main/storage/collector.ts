@@ -1,5 +1,11 @@
 import type pg from 'pg';
 import { AppError } from '../errors';
+import {
+  parseServerFacts,
+  type ServerFactsRow,
+  type ServerProbe,
+  serverFactsSql,
+} from '../postgres/server-facts';
 import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { rollUp, type TimescaleOutcome } from './collector-rollup';
 import { databaseFigures, measuredBytes } from './database-sizes';
@@ -76,6 +82,11 @@ export interface CollectOptions {
   afterLockCheck?: () => Promise<void>;
   /** How many oldest tables, bloated relations and index findings of each kind to keep (disk facts). */
   diskTop?: number;
+  /**
+   * The server's facts as PoolManager keeps them for the pool; without them the sample probes
+   * them itself, in its first round trip.
+   */
+  facts?: ServerProbe;
 }
 
 function messageOf(error: unknown): string {
@@ -156,6 +167,7 @@ export async function collectStorageSample(
     const opening = await session.batch([
       beginSql,
       ...guardSql,
+      ...(options.facts ? [] : [serverFactsSql]),
       contextSql,
       currentDatabaseSizeUpFrontSql,
       ...(sizeOthers ? [otherDatabasesSql] : []),
@@ -163,23 +175,25 @@ export async function collectStorageSample(
       savepointSql(SIZES_SAVEPOINT),
     ]);
     let at = 1 + guardSql.length;
+    const facts = options.facts ?? parseServerFacts(opening[at++]?.rows[0] as ServerFactsRow);
     const context = opening[at++]?.rows[0] as ContextRow;
     const upFront = opening[at++]?.rows[0] as { bytes: string } | undefined;
     const others = sizeOthers ? ((opening[at++]?.rows ?? []) as DatabaseRow[]) : otherDatabases;
     let locks = lockRows(opening[at]);
 
-    if (context.version_num < 130000) {
+    if (facts.versionNum < 130000) {
       throw new AppError(
         'unsupported',
-        `This server runs PostgreSQL ${Math.floor(context.version_num / 10000)}; Tidemark samples PostgreSQL 13 to 18.`,
+        `This server runs PostgreSQL ${Math.floor(facts.versionNum / 10000)}; Tidemark samples PostgreSQL 13 to 18.`,
       );
     }
     let timescale: TimescaleVersion | null = null;
-    if (context.timescale_version) {
-      timescale = parseTimescaleVersion(context.timescale_version);
+    const timescaleVersion = facts.timescaledb.installed;
+    if (timescaleVersion) {
+      timescale = parseTimescaleVersion(timescaleVersion);
       if (!timescale || timescale.major < 2) {
         gaps.push(
-          `TimescaleDB ${context.timescale_version} is installed; Tidemark reads TimescaleDB 2.x only, so its ` +
+          `TimescaleDB ${timescaleVersion} is installed; Tidemark reads TimescaleDB 2.x only, so its ` +
             'chunks may appear as tables and hypertables are not rolled up in this sample.',
         );
         timescale = null;
@@ -191,7 +205,7 @@ export async function collectStorageSample(
     // ---- 2. relations (retried once after a lock timeout, without the relations locked meanwhile)
     const sizeWith = async (mode: 'catalog' | 'hide' | 'none'): Promise<RelationRowArray[]> => {
       const sql = relationsSql({
-        versionNum: context.version_num,
+        versionNum: facts.versionNum,
         timescale: mode,
         canSize: context.can_size,
         limit: context.class_rows < 0 || context.class_rows >= maxRelations,
@@ -212,7 +226,7 @@ export async function collectStorageSample(
     let relations: RelationRowArray[];
     let timescaleCatalog = timescale !== null;
     try {
-      relations = await sizeWith(timescale ? 'catalog' : context.timescale_version ? 'hide' : 'none');
+      relations = await sizeWith(timescale ? 'catalog' : timescaleVersion ? 'hide' : 'none');
     } catch (error) {
       // TimescaleDB's catalog unreadable (a version that changed it, a revoked privilege): sample the rest.
       if (
@@ -267,7 +281,7 @@ export async function collectStorageSample(
     closing.catch(() => {});
 
     const rolled = rollUp({
-      user: context.user_name,
+      user: facts.user,
       canSize: context.can_size,
       maxRelations,
       relations,
@@ -276,23 +290,18 @@ export async function collectStorageSample(
       gaps,
     });
     const current = await closing;
-    const figures = databaseFigures(
-      { name: context.database, bytes: current.bytes },
-      others,
-      context.user_name,
-    );
+    const figures = databaseFigures({ name: facts.database, bytes: current.bytes }, others, facts.user);
     // ---- 4. what else fills the disk, in a transaction of its own (a failure is a gap, not a lost sample)
     const disk = await sampleDiskFacts(client, {
-      versionNum: context.version_num,
-      user: context.user_name,
+      facts,
       ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
     });
     return {
       takenAt,
       durationMs: Math.round(performance.now() - started),
       roundTrips: session.roundTrips + disk.roundTrips,
-      serverVersionNum: context.version_num,
-      database: { name: context.database, bytes: current.bytes, from: current.from },
+      serverVersionNum: facts.versionNum,
+      database: { name: facts.database, bytes: current.bytes, from: current.from },
       databases: figures.databases,
       relations: rolled.relations,
       gaps: [...figures.gaps, ...rolled.gaps, ...disk.gaps],

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DiskFacts } from '../../shared/disk-facts';
+import type { ServerProbe } from '../postgres/server-facts';
 import { sqlState } from '../postgres/sqlstate';
 import { diskFixes } from './disk-fixes';
 import { beginSql, guardSql } from './sql/context';
@@ -25,6 +26,9 @@ import {
 /** How many oldest tables, bloated tables/indexes and index findings of each kind a sample keeps. */
 export const DEFAULT_DISK_TOP = 20;
 
+/** What the disk facts are chosen by, from the server's facts. */
+export type DiskFactsProbe = Pick<ServerProbe, 'versionNum' | 'user' | 'rights'>;
+
 export interface DiskFactsOutcome {
   facts: DiskFacts;
   roundTrips: number;
@@ -44,7 +48,7 @@ const iso = (v: Date | null) => (v === null ? null : v.toISOString());
  */
 export async function collectDiskFacts(
   client: pg.ClientBase,
-  options: { versionNum: number; user: string; top?: number },
+  options: { facts: DiskFactsProbe; top?: number },
 ): Promise<DiskFactsOutcome> {
   const top = options.top ?? DEFAULT_DISK_TOP;
   if (!Number.isInteger(top) || top < 1 || top > 1000)
@@ -56,7 +60,7 @@ export async function collectDiskFacts(
     return Array.isArray(result) ? result : [result];
   };
   const gaps: string[] = [];
-  const who = `"${options.user}"`;
+  const who = `"${options.facts.user}"`;
 
   const opening = await batch([beginSql, ...guardSql, diskContextSql]);
   const context = opening.at(-1)!.rows[0] as DiskContextRow;
@@ -77,8 +81,10 @@ export async function collectDiskFacts(
   try {
     // What this user may read, each fact once; the rest is stated as a gap below.
     const plan: Array<[key: string, what: string, sql: string]> = [
-      ...(context.can_ls_waldir ? [['wal', 'The size of pg_wal', walSql] as [string, string, string]] : []),
-      ['slots', 'Replication slots', slotsSql(options.versionNum, context.in_recovery)],
+      ...(options.facts.rights.lsWalDir
+        ? [['wal', 'The size of pg_wal', walSql] as [string, string, string]]
+        : []),
+      ['slots', 'Replication slots', slotsSql(options.facts.versionNum, context.in_recovery)],
       ['ages', 'Transaction-ID ages', databaseAgesSql],
       ['oldest', 'The oldest tables', oldestTablesSql(top)],
       ['bloat', 'The bloat estimate', bloatSql(top)],
@@ -100,7 +106,7 @@ export async function collectDiskFacts(
     const read = async <T>(key: string): Promise<T[] | null> => (rowsOf.get(key) as T[] | undefined) ?? null;
 
     let wal: DiskFacts['wal'] = null;
-    if (context.can_ls_waldir) {
+    if (options.facts.rights.lsWalDir) {
       const rows = await read<WalRow>('wal');
       if (rows?.[0]) wal = { bytes: Number(rows[0].bytes), files: Number(rows[0].files) };
     } else {
@@ -223,7 +229,7 @@ export async function collectDiskFacts(
  */
 export async function sampleDiskFacts(
   client: pg.ClientBase,
-  options: { versionNum: number; user: string; top?: number },
+  options: { facts: DiskFactsProbe; top?: number },
 ): Promise<{ facts: DiskFacts | null; roundTrips: number; gaps: string[] }> {
   try {
     const { facts, roundTrips } = await collectDiskFacts(client, options);

@@ -115,7 +115,7 @@ export const partitions: Target = {
     },
     run: detachOld,
   },
-  serverChecks: async (db, server, settings) => [
+  serverChecks: async (_db, server, settings) => [
     {
       id: 'partitioning',
       category: 'server',
@@ -123,7 +123,7 @@ export const partitions: Target = {
       status: 'pass',
       reason: `PostgreSQL ${server.version} partitions by range natively; no extension needed.`,
     },
-    await upkeepItem(db, settings.partitionsAhead, settings.retention),
+    upkeepItem(server.partman, settings.partitionsAhead, settings.retention),
   ],
   integerPieces: 50,
   intervalAdvice: (days) => ({

@@ -2,10 +2,10 @@ import type {
   MigrationSettings,
   MigrationTarget,
   PreflightItem,
-  ServerFacts,
   TimescalePolicy,
   ValidationCheck,
 } from '../../../shared/migration';
+import type { ServerProbe } from '../../postgres/server-facts';
 import type { Queryable } from '../db';
 import type { PlanContext } from '../plan';
 import type { MigrationSpec } from '../spec';
@@ -39,7 +39,7 @@ export interface Target {
   /** Retention starts with the cleanup, once the DBA has seen the checklist. */
   retention: { shown(ctx: PlanContext): string[]; run(ctx: StepContext): Promise<string[]> };
   /** The pre-flight's word on the server: what the target needs there, and what it keeps doing afterwards. */
-  serverChecks(db: Queryable, server: ServerFacts, settings: MigrationSettings): Promise<PreflightCheck[]>;
+  serverChecks(db: Queryable, server: ServerProbe, settings: MigrationSettings): Promise<PreflightCheck[]>;
   /** The default interval of a time column and why, from the data's span (days, null when empty) and rate. */
   intervalAdvice(days: number | null, rowsPerDay: number | null): { interval: string; reason: string };
   /** For an integer time column: how many pieces the current range should make. */
