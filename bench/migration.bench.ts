@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Engine, plan, startEngine } from '../src/main/migration/test-harness';
 import type { Migration, MigrationSettingsInput } from '../src/shared/migration';
 import { profileInputSchema } from '../src/shared/profile';
+import { type Engine, plan, startEngine } from '../test/support/migration-engine';
 import { startPostgres } from '../test/support/servers';
 
 const ROWS = Number(process.env.BENCH_MIGRATION_ROWS ?? 1_000_000);

@@ -6,8 +6,8 @@
  * Prints figures; asserts nothing.
  */
 import { rmSync } from 'node:fs';
-import { DAY_MS, MiB, rel, rig, sample, T0 } from '../src/main/history/test-fixtures';
 import { relationPageRequestSchema } from '../src/shared/storage';
+import { DAY_MS, MiB, rel, rig, sample, T0 } from '../test/support/history-fixtures';
 
 const RELATIONS = 50_000;
 const RUNS = 5;

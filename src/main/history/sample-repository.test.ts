@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS, HOUR_MS, MiB, rel, rig, sample, T0 } from '../../../test/support/history-fixtures';
 import type { RelationKind } from '../../shared/storage';
 import { AppError } from '../errors';
-import { DAY_MS, HOUR_MS, MiB, rel, rig, sample, T0 } from './test-fixtures';
 
 function errorOf(fn: () => unknown): AppError {
   try {

@@ -2,8 +2,16 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  type Engine,
+  PROFILE,
+  plan,
+  qIdent,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import type { Migration } from '../../shared/migration';
-import { type Engine, PROFILE, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * Everything the application relies on moves with the table name, and back on
@@ -122,7 +130,7 @@ describe.each(testServers)('on %s', (server) => {
     let auditBefore: number;
 
     it('the pre-flight lists what will move', async () => {
-      const report = await engine.service.call('migration:preflight', {
+      const report = await engine.dispatch('migration:preflight', {
         profileId: PROFILE,
         schema: 'Trading Desk',
         table: 'Trade Log',
@@ -377,7 +385,7 @@ describe.each(testServers)('on %s', (server) => {
 
   describe('what the pre-flight refuses, with the fix', () => {
     const preflight = (table: string, settings = {}) =>
-      engine.service.call('migration:preflight', {
+      engine.dispatch('migration:preflight', {
         profileId: PROFILE,
         schema: 'public',
         table,
@@ -449,7 +457,7 @@ describe.each(testServers)('on %s', (server) => {
         CREATE TABLE public.fk_fills_all PARTITION OF public.fk_fills DEFAULT;
         INSERT INTO public.fk_fills SELECT id, t FROM public.fk_parent WHERE id <= 10;`);
       const settings = { acceptCompositeKey: true, confirmedFreeBytes: 1e12, interval: '1 week' };
-      const report = await engine.service.call('migration:preflight', {
+      const report = await engine.dispatch('migration:preflight', {
         profileId: PROFILE,
         schema: 'public',
         table: 'fk_parent',
@@ -496,7 +504,7 @@ describe.each(testServers)('on %s', (server) => {
         confirmedFreeBytes: 1e12,
         interval: '1 week',
       };
-      const report = await engine.service.call('migration:preflight', {
+      const report = await engine.dispatch('migration:preflight', {
         profileId: PROFILE,
         schema: 'public',
         table: 'fk_lone',

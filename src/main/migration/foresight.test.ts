@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  type Engine,
+  PROFILE,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import { withTimescale } from '../../../test/support/timescale';
 import type { MigrationTarget, PreflightReport } from '../../shared/migration';
 import { probeServer } from '../postgres/server-facts';
 import { findTableOid, readTable, timeColumnsOf, withCatalogPath } from './catalog';
 import { readObjects } from './dependents';
 import { foresee } from './foresight';
-import { type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * What would fail after the copy is a STOP before it: NULL times under a key
@@ -54,7 +61,7 @@ const settings = {
 };
 
 async function preflight(engine: Engine, table: string, target: MigrationTarget): Promise<PreflightReport> {
-  return engine.service.call('migration:preflight', {
+  return engine.dispatch('migration:preflight', {
     profileId: PROFILE,
     schema: 'public',
     table,

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import { psql, runPsqlFile } from '../../../test/support/psql';
-import type { EventMessage } from '../../shared/contract';
 import {
   createTransactions,
   difference,
@@ -14,7 +12,9 @@ import {
   runToEnd,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import { psql, runPsqlFile } from '../../../test/support/psql';
+import type { EventMessage } from '../../shared/contract';
 
 /**
  * Several sessions of the profile at once (settings copySessions and
@@ -75,7 +75,7 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
     expect(copyStep?.why).toMatch(
       /runs this copy in up to 2 slices .* The exported script runs the one-session loop/,
     );
-    const { script } = await engine.service.call('migration:export', { id: m.id });
+    const { script } = await engine.dispatch('migration:export', { id: m.id });
     expect(script).toMatch(/-- .*up to 2 slices of equal time width/);
     expect(script).toMatch(/-- .*The exported script runs the one-session loop shown here\./);
     const done = await runToEnd(engine, m.id);
@@ -176,7 +176,7 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
       expect(indexes?.sql.some((q) => /ATTACH PARTITION [^;]*scripted_p20260101_pkey"?;$/.test(q))).toBe(
         true,
       );
-      const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
+      const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
       const file = join(engine.dataDir, fileName);
       writeFileSync(file, script);
       const run = await runPsqlFile(db, file, { stopOnError: false });

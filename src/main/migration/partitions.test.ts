@@ -1,8 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import type { Migration } from '../../shared/migration';
-import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import {
   createTransactions,
   difference,
@@ -11,7 +9,9 @@ import {
   runToEnd,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import type { Migration } from '../../shared/migration';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
 
 /**
  * PostgreSQL 18 and 15, native partitions, with the application writing all along:
