@@ -37,9 +37,6 @@ export function slicesTableSql(): string[] {
   ];
 }
 
-/** Dropped with the registry (capture.ts dropRegistryIfUnusedSql) once no migration uses it. */
-export const dropSlicesTableSql = `DROP TABLE IF EXISTS ${SLICES};`;
-
 interface Slice {
   slice: number;
   nextLo: string | null;

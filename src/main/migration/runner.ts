@@ -37,7 +37,7 @@ export interface RunnerDeps {
 
 /** Why a run stopped early. */
 export class Interrupted extends Error {
-  constructor(readonly reason: 'pause' | 'cancel' | 'stop' | 'confirm') {
+  constructor(readonly reason: 'pause' | 'cancel' | 'stop') {
     super(`interrupted: ${reason}`);
   }
 }

@@ -40,12 +40,12 @@ import type { CollectedSample, KnownDatabaseSize } from './types';
 
 /**
  * Takes one storage sample of the database a monitoring session is connected
- * to. See DESIGN.md, "What a storage sample holds" and "Talking to the
- * monitored servers".
+ * to.
  *
  * Shape, whatever the number of relations: one READ ONLY, REPEATABLE READ
  * transaction of three round trips —
- *   1. BEGIN; context (version, privileges, TimescaleDB); the other databases'
+ *   1. BEGIN; the server's facts (version, rights, TimescaleDB) unless the
+ *      pool keeps them; what may be sized; the other databases'
  *      sizes when they are due; the AccessExclusiveLocks held or awaited now;
  *      SAVEPOINT
  *   2. the relation statement (every relation sized in one set-based statement)
