@@ -27,6 +27,7 @@ import {
 } from '../src/main/storage/sql/disk-facts';
 import { relationsSql } from '../src/main/storage/sql/relations';
 import { startPostgres, startTimescale } from '../test/support/servers';
+import { median } from './support';
 
 const TABLES = 10_000;
 const PARTITIONED = 20;
@@ -34,10 +35,6 @@ const PARTITIONS = 100;
 const RUNS = 7;
 const CHUNKS = 1_000;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
