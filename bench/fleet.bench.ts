@@ -13,14 +13,13 @@ import { join } from 'node:path';
 import { createTidemark } from '../src/main/app';
 import { KeyFileSecretStore } from '../src/main/secrets/key-file-secret-store';
 import { openStore } from '../src/main/store/database';
+import { median } from './support';
 
 const PROFILES = 100;
 const RUNS = 21;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Sample times of one profile, oldest first, in the retention tiers. */
 function sampleTimes(now: number, offset: number): number[] {

@@ -10,18 +10,8 @@
  * figures). Bytes are the SQLite file's growth (main file + WAL after a
  * checkpoint), so free pages and B-tree fill count too.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type Database from 'better-sqlite3';
-import { EventBus } from '../src/main/events';
-import { History } from '../src/main/history/history';
-import { ProfileService } from '../src/main/profiles/profile-service';
-import { KeyFileSecretStore } from '../src/main/secrets/key-file-secret-store';
 import type { CollectedRelation, CollectedSample } from '../src/main/storage/types';
-import { DB_FILE, openStore } from '../src/main/store/database';
-import { ProfileRepository } from '../src/main/store/profile-repository';
-import { profileInputSchema } from '../src/shared/profile';
+import { benchSample, benchStore, checkpoint, fileBytes } from './support';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -66,51 +56,17 @@ function sampleAt(at: number, n: number, hotShare: number): CollectedSample {
   const everyNth = Math.round(1 / hotShare);
   const relations = Array.from({ length: RELATIONS }, (_, i) => relation(i, n, i % everyNth === 0));
   const total = relations.reduce((sum, r) => sum + (r.kind === 'partition' ? 0 : (r.totalBytes ?? 0)), 0);
-  return {
-    takenAt: new Date(at),
-    durationMs: 300,
-    roundTrips: 3,
-    serverVersionNum: 180000,
-    database: { name: 'app', bytes: total },
-    databases: [
-      { name: 'app', bytes: total },
-      { name: 'postgres', bytes: 7_500_000 },
-    ],
-    relations,
-    gaps: [],
-  };
+  return benchSample(at, relations, total, 300);
 }
 
-function fileBytes(dir: string): number {
-  let total = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      total += statSync(join(dir, DB_FILE + suffix)).size;
-    } catch {
-      // no WAL file right now
-    }
-  }
-  return total;
-}
-
-const checkpoint = (db: Database.Database) => db.pragma('wal_checkpoint(TRUNCATE)');
 const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 
 /** Stores the given sample times for one profile in a fresh file; returns the file growth and time taken. */
 function build(times: number[], hotShare: number): { bytes: number; ms: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'tidemark-bench-format-'));
-  const { db } = openStore(dir);
+  const store = benchStore(times.at(-1)!);
+  const { dir, db, history } = store;
   try {
-    const profiles = new ProfileService(
-      new ProfileRepository(db),
-      new KeyFileSecretStore(dir),
-      () => new Date(times.at(-1)!),
-      new EventBus(),
-    );
-    const history = new History(db, () => new Date(times.at(-1)!));
-    const id = profiles.create(
-      profileInputSchema.parse({ name: 'Bench', host: 'bench', port: 5432, database: 'app', user: 'dba' }),
-    ).id;
+    const id = store.addProfile('Bench');
     checkpoint(db);
     const before = fileBytes(dir);
     const started = performance.now();
@@ -121,8 +77,7 @@ function build(times: number[], hotShare: number): { bytes: number; ms: number }
     checkpoint(db);
     return { bytes: fileBytes(dir) - before, ms };
   } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    store.close();
   }
 }
 

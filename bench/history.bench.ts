@@ -5,19 +5,9 @@
  * relation (targets: < 50 ms and < 64 kB each); the time and file growth to
  * store one 10,000-relation sample. Prints figures; asserts nothing.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type Database from 'better-sqlite3';
-import { EventBus } from '../src/main/events';
-import { History } from '../src/main/history/history';
 import { ProfilePurge } from '../src/main/history/profile-purge';
-import { ProfileService } from '../src/main/profiles/profile-service';
-import { KeyFileSecretStore } from '../src/main/secrets/key-file-secret-store';
 import type { CollectedRelation, CollectedSample } from '../src/main/storage/types';
-import { DB_FILE, openStore } from '../src/main/store/database';
-import { ProfileRepository } from '../src/main/store/profile-repository';
-import { profileInputSchema } from '../src/shared/profile';
+import { benchSample, benchStore, checkpoint, fileBytes, median, timed } from './support';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -60,45 +50,9 @@ function sampleAt(at: number, count: number, hour: number): CollectedSample {
     relation(i, 8192 * (10 + i) + hour * (i % 13) * 4096 + ((hour * 7919 + i) % 1000)),
   );
   const total = relations.reduce((sum, r) => sum + (r.totalBytes ?? 0), 0);
-  return {
-    takenAt: new Date(at),
-    durationMs: 250,
-    roundTrips: 3,
-    serverVersionNum: 180000,
-    database: { name: 'app', bytes: total },
-    databases: [
-      { name: 'app', bytes: total },
-      { name: 'postgres', bytes: 7_500_000 },
-    ],
-    relations,
-    gaps: [],
-  };
+  return benchSample(at, relations, total, 250);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function timed<T>(fn: () => T): { ms: number; value: T } {
-  const started = performance.now();
-  const value = fn();
-  return { ms: performance.now() - started, value };
-}
-
-function fileBytes(dir: string): number {
-  let total = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      total += statSync(join(dir, DB_FILE + suffix)).size;
-    } catch {
-      // no WAL file right now
-    }
-  }
-  return total;
-}
-
-const checkpoint = (db: Database.Database) => db.pragma('wal_checkpoint(TRUNCATE)');
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 const msf = (ms: number) => `${ms.toFixed(2)} ms`;
@@ -116,20 +70,10 @@ function chart(label: string, call: () => unknown, target?: { ms: number; bytes:
 }
 
 export async function run(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'tidemark-bench-history-'));
-  const { db } = openStore(dir);
+  const store = benchStore(now);
+  const { dir, db, history } = store;
   try {
-    const profiles = new ProfileService(
-      new ProfileRepository(db),
-      new KeyFileSecretStore(dir),
-      () => new Date(now),
-      new EventBus(),
-    );
-    const history = new History(db, () => new Date(now));
-    const profile = (name: string) =>
-      profiles.create(
-        profileInputSchema.parse({ name, host: 'bench', port: 5432, database: 'app', user: 'dba' }),
-      ).id;
+    const profile = (name: string) => store.addProfile(name);
 
     console.log(`\nLocal history: ${DAYS} days of hourly samples, ${RELATIONS} relations`);
     const p = profile('Bench');
@@ -207,7 +151,7 @@ export async function run(): Promise<void> {
       '\nDeleting the profile but keeping its history (archive: one UPDATE, no row of history touched)',
     );
     const archiveBegan = performance.now();
-    profiles.archive(p);
+    store.profiles.archive(p);
     console.log(`  archived in ${msf(performance.now() - archiveBegan)}`);
 
     console.log('\nDeleting the profile: its whole history in batches (ProfilePurge, 5,000 rows each)');
@@ -218,7 +162,6 @@ export async function run(): Promise<void> {
         `${((performance.now() - began) / 1000).toFixed(1)} s in all; longest batch ${msf(purged.longestBatchMs)}`,
     );
   } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    store.close();
   }
 }

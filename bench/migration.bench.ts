@@ -17,18 +17,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Engine, plan, startEngine } from '../src/main/migration/test-harness';
 import type { Migration, MigrationSettingsInput } from '../src/shared/migration';
 import { profileInputSchema } from '../src/shared/profile';
+import { type Engine, plan, startEngine } from '../test/support/migration-engine';
 import { startPostgres } from '../test/support/servers';
+import { median } from './support';
 
 const ROWS = Number(process.env.BENCH_MIGRATION_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_MIGRATION_RUNS ?? 3);
 /** Sessions the wizard may use (the profile's pool size): what the 2-session copy and parallel builds draw on. */
 const POOL = 2;
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const seconds = (from?: string | null, to?: string | null) =>
   (Date.parse(to ?? '') - Date.parse(from ?? '')) / 1000;
 const fmt = (s: number) => `${s.toFixed(2)} s`;

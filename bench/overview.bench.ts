@@ -6,21 +6,14 @@
  * Prints figures; asserts nothing.
  */
 import { rmSync } from 'node:fs';
-import { DAY_MS, MiB, rel, rig, sample, T0 } from '../src/main/history/test-fixtures';
 import { relationPageRequestSchema } from '../src/shared/storage';
+import { DAY_MS, MiB, rel, rig, sample, T0 } from '../test/support/history-fixtures';
+import { median, timed } from './support';
 
 const RELATIONS = 50_000;
 const RUNS = 5;
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
-
-function timed<T>(fn: () => T): { ms: number; value: T } {
-  const started = performance.now();
-  const value = fn();
-  return { ms: performance.now() - started, value };
-}
 
 function measure(label: string, fn: () => unknown): void {
   const runs: number[] = [];

@@ -11,6 +11,7 @@
  */
 import pg from 'pg';
 import { sessionSetupSql } from '../src/main/postgres/client-config';
+import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
 import { collectStorageSample } from '../src/main/storage/collector';
 import { collectDiskFacts, DEFAULT_DISK_TOP } from '../src/main/storage/disk-facts-collector';
 import { outsideRelationsSql } from '../src/main/storage/sql/database-size';
@@ -27,6 +28,7 @@ import {
 } from '../src/main/storage/sql/disk-facts';
 import { relationsSql } from '../src/main/storage/sql/relations';
 import { startPostgres, startTimescale } from '../test/support/servers';
+import { median } from './support';
 
 const TABLES = 10_000;
 const PARTITIONED = 20;
@@ -34,10 +36,6 @@ const PARTITIONS = 100;
 const RUNS = 7;
 const CHUNKS = 1_000;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -214,7 +212,8 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   await run('ANALYZE');
   const top = DEFAULT_DISK_TOP;
   const statements: Array<[string, string]> = [
-    ['context + rights', diskContextSql],
+    ['server facts (probe)', serverFactsSql],
+    ['context', diskContextSql],
     ['tables left out of the bloat estimate (rights)', unreadableTablesSql],
     ['pg_wal size (pg_ls_waldir)', walSql],
     ['replication slots', slotsSql(180000, false)],
@@ -231,20 +230,17 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   const carriedSamples: number[] = [];
   let facts: Awaited<ReturnType<typeof collectDiskFacts>> | undefined;
   let fastTrips = 0;
-  await collectDiskFacts(session, { versionNum: 180000, user: 'postgres' });
+  const probed = await probeServer(session);
+  await collectDiskFacts(session, { facts: probed });
   for (let i = 0; i < RUNS; i++) {
     for (const [name, sql] of statements) times.get(name)!.push((await time(() => session.query(sql)))[0]);
-    const [wholeMs, outcome] = await time(() =>
-      collectDiskFacts(session, { versionNum: 180000, user: 'postgres' }),
-    );
+    const [wholeMs, outcome] = await time(() => collectDiskFacts(session, { facts: probed }));
     whole.push(wholeMs);
     facts = outcome;
     // The samples between two readings of the slow facts (hourly by default) carry them.
     const { bloat, indexes, tablespaces, slowGaps, measuredAt } = outcome.facts;
     const slow = { bloat, indexes, tablespaces, gaps: slowGaps, measuredAt };
-    const [fastMs, fastOutcome] = await time(() =>
-      collectDiskFacts(session, { versionNum: 180000, user: 'postgres', slow }),
-    );
+    const [fastMs, fastOutcome] = await time(() => collectDiskFacts(session, { facts: probed, slow }));
     fast.push(fastMs);
     fastTrips = fastOutcome.roundTrips;
     samples.push((await time(() => collectStorageSample(session)))[0]);

@@ -1,7 +1,7 @@
 import { createTidemark } from '../src/main/app';
-import { MiB, rel, sample } from '../src/main/history/test-fixtures';
 import { KeyFileSecretStore } from '../src/main/secrets/key-file-secret-store';
 import type { Profile } from '../src/shared/profile';
+import { MiB, rel, sample } from '../test/support/history-fixtures';
 import { expect, test } from './support/fixtures';
 
 /**

@@ -84,3 +84,30 @@ export async function cliIn(dataDir: string, ...args: string[]): Promise<CliOutp
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+
+/** `runCli` in this process with what the DBA pipes in (--password-stdin) or types at the prompt (--ask-password). */
+export async function cliWith(
+  input: { stdin?: string; typed?: string },
+  ...args: string[]
+): Promise<CliOutput & { prompts: string[] }> {
+  const { runCli } = await import('../../src/main/cli/cli');
+  const { Readable } = await import('node:stream');
+  const out: string[] = [];
+  const err: string[] = [];
+  const prompts: string[] = [];
+  const code = await runCli(args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    stdin: Readable.from(input.stdin === undefined ? [] : [Buffer.from(input.stdin)]),
+    prompt: async (question) => {
+      prompts.push(question);
+      return input.typed ?? '';
+    },
+  });
+  return { code, out: out.join('\n'), err: err.join('\n'), prompts };
+}
+
+/** `runCli` in this process with these arguments, nothing piped in and nothing typed. */
+export function cli(...args: string[]): Promise<CliOutput & { prompts: string[] }> {
+  return cliWith({}, ...args);
+}

@@ -1,9 +1,17 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AlertRig,
+  growTo,
+  HOUR_MS,
+  MINUTE_MS,
+  MiB,
+  sizeOf,
+  startRig,
+} from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { Alert, AlertCounts } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
-import { type AlertRig, growTo, HOUR_MS, MINUTE_MS, MiB, sizeOf, startRig } from './test-rig';
 
 /*
  * Acknowledging an alert (Dismiss): quiet while its condition holds — the

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, HOUR_MS, MiB, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import type { DiskFactsView } from '../../shared/disk-facts';
-import { type AlertRig, HOUR_MS, MiB, startRig } from './test-rig';
 
 /**
  * The disk-facts rules end to end on real servers: an inactive physical slot

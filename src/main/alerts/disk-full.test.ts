@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, DAY_MS, growTo, HOUR_MS, MiB, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { sample } from '../../../test/support/history-fixtures';
 import type { Growth, StorageOverview } from '../../shared/storage';
-import { sample } from '../history/test-fixtures';
-import { type AlertRig, DAY_MS, growTo, HOUR_MS, MiB, startRig } from './test-rig';
 
 /*
  * The disk-full rule against a real PostgreSQL 18 and a real history: two

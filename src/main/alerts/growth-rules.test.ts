@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AlertRig, DAY_MS, growTo, MiB, sizeOf, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { Alert, AlertCounts } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
 import type { Growth, StorageOverview } from '../../shared/storage';
-import { type AlertRig, DAY_MS, growTo, MiB, sizeOf, startRig } from './test-rig';
 
 /*
  * Every storage rule against a real PostgreSQL 18 database: data is inserted

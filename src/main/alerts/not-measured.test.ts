@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, DAY_MS, growTo, MiB, sizeOf, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { StorageOverview } from '../../shared/storage';
-import { type AlertRig, DAY_MS, growTo, MiB, sizeOf, startRig } from './test-rig';
 
 /*
  * "Not measured this time" is never zero and never zero growth: a relation

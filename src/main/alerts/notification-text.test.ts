@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, growTo, MiB, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { oneLine } from '../../shared/plain-text';
-import { type AlertRig, growTo, MiB, startRig } from './test-rig';
 
 /**
  * A desktop notification is plain text the OS shows as it is: a relation

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, growTo, MINUTE_MS, MiB, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { type AlertRig, growTo, MINUTE_MS, MiB, startRig } from './test-rig';
 
 /*
  * The notification preferences in Settings decide which raised alerts reach the desktop notifier;

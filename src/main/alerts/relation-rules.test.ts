@@ -1,9 +1,17 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AlertRig,
+  DAY_MS,
+  growTo,
+  HOUR_MS,
+  MiB,
+  sizeOf,
+  startRig,
+} from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { Alert, RelationRule } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
-import { type AlertRig, DAY_MS, growTo, HOUR_MS, MiB, sizeOf, startRig } from './test-rig';
 
 /*
  * Rules for one relation, over its profile's: its own size limit, its own

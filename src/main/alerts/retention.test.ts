@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, DAY_MS, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { Alert } from '../../shared/alerts';
 import { KEPT_PER_PROFILE } from './alert-repository';
-import { type AlertRig, DAY_MS, startRig } from './test-rig';
 
 /*
  * At most 30 alerts per profile: after a raise, the oldest RESOLVED ones

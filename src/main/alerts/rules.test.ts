@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, growTo, HOUR_MS, MiB, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { type Alert, DEFAULT_ALERT_RULES, type ProfileRules } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
 import type { StorageOverview } from '../../shared/storage';
-import { type AlertRig, growTo, HOUR_MS, MiB, startRig } from './test-rig';
 
 /*
  * Rules per profile: defaults until set, the same rules for several profiles

@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, MINUTE_MS, startRig } from '../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy';
 import type { Alert } from '../../shared/alerts';
-import { type AlertRig, MINUTE_MS, startRig } from './test-rig';
 
 /*
  * server_down against a real server behind a TCP proxy the test closes (the

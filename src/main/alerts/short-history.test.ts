@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertRig, growTo, HOUR_MS, MiB, startRig } from '../../../test/support/alerts-rig';
 import { cliIn } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { sample } from '../../../test/support/history-fixtures';
 import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import type { Growth, StorageOverview } from '../../shared/storage';
-import { sample } from '../history/test-fixtures';
-import { type AlertRig, growTo, HOUR_MS, MiB, startRig } from './test-rig';
 
 /*
  * A new user's first minutes, against a real PostgreSQL 18: a server added,

@@ -1,10 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliWith } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { runCli } from './cli';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -13,27 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.cleanup();
 });
-
-async function cli(...args: string[]) {
-  return cliWith({}, ...args);
-}
-
-/** With what the DBA pipes in (--password-stdin) or types at the prompt (--ask-password). */
-async function cliWith(input: { stdin?: string; typed?: string }, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const prompts: string[] = [];
-  const code = await runCli(args, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    stdin: Readable.from(input.stdin === undefined ? [] : [Buffer.from(input.stdin)]),
-    prompt: async (question) => {
-      prompts.push(question);
-      return input.typed ?? '';
-    },
-  });
-  return { code, out: out.join('\n'), err: err.join('\n'), prompts };
-}
 
 describe('tidemark command', () => {
   it('adds a profile from a URI, lists it without its password, and tests it', async () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../../../test/support/cli';
+import { DAY_MS, GiB, HOUR_MS, MiB, sample } from '../../../test/support/history-fixtures';
 import type { FleetOverview } from '../../shared/fleet';
 import type { Profile } from '../../shared/profile';
 import { createTidemark } from '../app';
-import { DAY_MS, GiB, HOUR_MS, MiB, sample } from '../history/test-fixtures';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 
 const hostile = 'evil\u001b[31m\nname';

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliIn } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { createTransactions } from '../migration/test-harness';
+import { createTransactions } from '../../../test/support/migration-engine';
 import { parseTableName } from './migrate-commands';
 
 let db: TestDatabase;

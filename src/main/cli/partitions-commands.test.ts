@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { createTransactions } from '../migration/test-harness';
+import { createTransactions } from '../../../test/support/migration-engine';
 
 /** `tidemark partitions maintain` as a script runs it: the real process and its exit code. */
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { createTransactions } from '../migration/test-harness';
+import { createTransactions } from '../../../test/support/migration-engine';
 
 /**
  * The `tidemark` command as a script sees it: the real process, its exit code,

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DAY_MS, diskFacts, GiB, HOUR_MS, MiB, sample, T0 } from '../../../test/support/history-fixtures';
 import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import type { FleetOverview } from '../../shared/fleet';
 import { createTidemark, type Tidemark } from '../app';
-import { DAY_MS, diskFacts, GiB, HOUR_MS, MiB, sample, T0 } from '../history/test-fixtures';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 
 let app: Tidemark | null = null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS, GiB, HOUR_MS, MiB, rig, sample, T0 } from '../../../test/support/history-fixtures';
 import type { DiskFacts } from '../../shared/disk-facts';
-import { DAY_MS, GiB, HOUR_MS, MiB, rig, sample, T0 } from './test-fixtures';
 
 function facts(
   overrides: Partial<DiskFacts> = {},

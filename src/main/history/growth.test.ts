@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import {
+  DAY_MS,
+  GiB,
+  HOUR_MS,
+  MINUTE_MS,
+  MiB,
+  rel,
+  rig,
+  sample,
+  saveMany,
+  T0,
+} from '../../../test/support/history-fixtures';
 import { DEFAULT_THRESHOLD_BYTES } from './growth';
-import { DAY_MS, GiB, HOUR_MS, MINUTE_MS, MiB, rel, rig, sample, saveMany, T0 } from './test-fixtures';
 
 function* hourly(days: number) {
   for (let t = T0 - days * DAY_MS; t <= T0; t += HOUR_MS) yield t;

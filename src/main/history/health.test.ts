@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, MINUTE_MS, rig, T0 } from './test-fixtures';
+import { DAY_MS, HOUR_MS, MINUTE_MS, rig, T0 } from '../../../test/support/history-fixtures';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MINUTE_MS, rig, T0 } from '../../../test/support/history-fixtures';
 import { AppError } from '../errors';
-import { MINUTE_MS, rig, T0 } from './test-fixtures';
 
 const beat = (minute: number, ok: boolean) => ({
   at: new Date(T0 + minute * MINUTE_MS),

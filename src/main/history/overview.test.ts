@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  MiB,
+  rel,
+  rig,
+  sample,
+  saveMany,
+  T0,
+} from '../../../test/support/history-fixtures';
 import { AppError } from '../errors';
-import { DAY_MS, HOUR_MS, MINUTE_MS, MiB, rel, rig, sample, saveMany, T0 } from './test-fixtures';
 
 const hyper = { schema: 'public', name: 'metrics' };
 const root = { schema: 'public', name: 'logs' };

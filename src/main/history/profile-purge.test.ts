@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MINUTE_MS, MiB, rel, rig, sample, saveMany, T0 } from '../../../test/support/history-fixtures';
 import type { DiskFacts } from '../../shared/disk-facts';
 import { AlertRepository } from '../alerts/alert-repository';
 import { EventBus } from '../events';
@@ -6,7 +7,6 @@ import { ProfileService } from '../profiles/profile-service';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { ProfileRepository } from '../store/profile-repository';
 import { ProfilePurge } from './profile-purge';
-import { MINUTE_MS, MiB, rel, rig, sample, saveMany, T0 } from './test-fixtures';
 
 const facts: DiskFacts = {
   inRecovery: false,

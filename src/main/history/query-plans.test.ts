@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { rig } from '../../../test/support/history-fixtures';
 import { History } from './history';
-import { rig } from './test-fixtures';
 
 /** Every statement the history prepares, captured as it is prepared. */
 function preparedBy(db: Database.Database): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS, HOUR_MS, MiB } from '../../../test/support/history-fixtures';
 import { fitRate, type Reading, theilSenBytesPerDay } from './rate-fit';
-import { DAY_MS, HOUR_MS, MiB } from './test-fixtures';
 
 /** A deterministic pseudo-random sequence (the same noise on every run). */
 function noise(seed: number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS, MiB, rel, rig, sample, saveMany, T0 } from '../../../test/support/history-fixtures';
 import { type RelationPageRequest, relationPageRequestSchema } from '../../shared/storage';
-import { DAY_MS, MiB, rel, rig, sample, saveMany, T0 } from './test-fixtures';
 
 /** The relations table asks main for a window of the sorted, filtered list (storage:relations). */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, MiB, rel, rig, sample, saveMany, T0 } from './test-fixtures';
+import { DAY_MS, MiB, rel, rig, sample, saveMany, T0 } from '../../../test/support/history-fixtures';
 
 function history(r: ReturnType<typeof rig>, p: string, days: number) {
   const samples = [];

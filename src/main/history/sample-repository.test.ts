@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../../test/support/errors';
+import { DAY_MS, HOUR_MS, MiB, rel, rig, sample, T0 } from '../../../test/support/history-fixtures';
 import type { RelationKind } from '../../shared/storage';
 import { AppError } from '../errors';
-import { DAY_MS, HOUR_MS, MiB, rel, rig, sample, T0 } from './test-fixtures';
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
-}
 
 const tables = ['samples', 'sample_databases', 'relations', 'relation_sizes'];
 

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  MiB,
+  rel,
+  rig,
+  sample,
+  saveMany,
+  T0,
+} from '../../../test/support/history-fixtures';
 import type { Series } from '../../shared/storage';
 import { bucketMsFor, insertGaps } from './downsample';
-import { DAY_MS, HOUR_MS, MINUTE_MS, MiB, rel, rig, sample, saveMany, T0 } from './test-fixtures';
 
 const nulls = (s: Series) => s.points.filter((p) => p.bytes === null);
 const now = new Date(T0);

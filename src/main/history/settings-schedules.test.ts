@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { HOUR_MS, rig, T0 } from '../../../test/support/history-fixtures';
 import { DEFAULT_ALERT_RULES } from '../../shared/alerts';
 import { AppError } from '../errors';
-import { HOUR_MS, rig, T0 } from './test-fixtures';
 
 describe('settings', () => {
   it('starts at 90 days of samples, 60 days of heartbeats, other databases hourly, and keeps what is saved', () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, MINUTE_MS, MiB, rel, rig, sample, saveMany, T0 } from './test-fixtures';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  MiB,
+  rel,
+  rig,
+  sample,
+  saveMany,
+  T0,
+} from '../../../test/support/history-fixtures';
 
 type Row = { relation_id: number; taken_at: number; total_bytes: number | null; dead_tuples: number | null };
 const rowsOf = (r: ReturnType<typeof rig>, where = '1') =>

@@ -1,8 +1,13 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import {
+  createTransactions,
+  type Engine,
+  PROFILE,
+  startEngine,
+} from '../../../test/support/migration-engine';
 import { migrationChannels } from '../../shared/channels/migration';
-import { createTransactions, type Engine, PROFILE, startEngine } from './test-harness';
 
 /** What the engine answers is what the contract says the wizard gets (the router parses it the same way). */
 
@@ -25,11 +30,9 @@ describe('the migration contract', () => {
   it('every answer along the wizard parses against its response schema, and every event against its own', async () => {
     const c = migrationChannels;
     const ref = { profileId: PROFILE, schema: 'public', table: 'shape' };
-    c['migration:tables'].response.parse(
-      await engine.service.call('migration:tables', { profileId: PROFILE }),
-    );
+    c['migration:tables'].response.parse(await engine.dispatch('migration:tables', { profileId: PROFILE }));
     c['migration:describe'].response.parse(
-      await engine.service.call('migration:describe', { ...ref, timeColumn: 'executed_at' }),
+      await engine.dispatch('migration:describe', { ...ref, timeColumn: 'executed_at' }),
     );
     const choice = {
       ...ref,
@@ -37,18 +40,18 @@ describe('the migration contract', () => {
       target: 'partitions' as const,
       settings: { acceptCompositeKey: true, confirmedFreeBytes: 1e12, batchRows: 200 },
     };
-    c['migration:preflight'].response.parse(await engine.service.call('migration:preflight', choice));
-    const m = c['migration:create'].response.parse(await engine.service.call('migration:create', choice));
+    c['migration:preflight'].response.parse(await engine.dispatch('migration:preflight', choice));
+    const m = c['migration:create'].response.parse(await engine.dispatch('migration:create', choice));
     c['migration:update'].response.parse(
-      await engine.service.call('migration:update', { id: m.id, settings: { keepOldDays: 9 } }),
+      await engine.dispatch('migration:update', { id: m.id, settings: { keepOldDays: 9 } }),
     );
-    c['migration:export'].response.parse(await engine.service.call('migration:export', { id: m.id }));
-    c['migration:run'].response.parse(await engine.service.call('migration:run', { id: m.id }));
+    c['migration:export'].response.parse(await engine.dispatch('migration:export', { id: m.id }));
+    c['migration:run'].response.parse(await engine.dispatch('migration:run', { id: m.id }));
     const done = c['migration:get'].response.parse(await engine.service.whenIdle(m.id));
     expect(done.settings.keepOldDays).toBe(9);
-    c['migration:list'].response.parse(await engine.service.call('migration:list', {}));
-    c['migration:validate'].response.parse(await engine.service.call('migration:validate', { id: m.id }));
-    c['migration:rollback'].response.parse(await engine.service.call('migration:rollback', { id: m.id }));
+    c['migration:list'].response.parse(await engine.dispatch('migration:list', {}));
+    c['migration:validate'].response.parse(await engine.dispatch('migration:validate', { id: m.id }));
+    c['migration:rollback'].response.parse(await engine.dispatch('migration:rollback', { id: m.id }));
     await engine.service.whenIdle(m.id);
     const { migrationEvents } = await import('../../shared/channels/migration');
     const seen = new Set<string>();

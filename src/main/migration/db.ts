@@ -15,18 +15,3 @@ export async function inTransaction<T>(client: Queryable, fn: () => Promise<T>, 
     throw error;
   }
 }
-
-/** The SQLSTATE of a server error, if it is one. */
-export function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
-/** A server error's text with its detail and hint, for the journal and the DBA. */
-export function describePgError(error: unknown): string {
-  const e = error as { message?: string; detail?: string; hint?: string; code?: string };
-  const parts = [e?.message ?? String(error)];
-  if (e?.detail) parts.push(`DETAIL: ${e.detail}`);
-  if (e?.hint) parts.push(`HINT: ${e.hint}`);
-  return parts.join('\n');
-}

@@ -6,9 +6,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import { fingerprint, normalised } from '../../../test/support/fingerprint';
+import {
+  createTransactions,
+  type Engine,
+  plan,
+  qIdent,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import { psql, runPsqlFile } from '../../../test/support/psql';
 import { withTimescale } from '../../../test/support/timescale';
-import { createTransactions, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * The export is the engine: one database migrated by the engine, an identical
@@ -99,7 +107,7 @@ describe.skipIf(!psql).each(testServers)('the export against the engine on %s', 
     const done = await runToEnd(engineA, viaEngine.id);
     expect(done.state, why(done)).toBe('swapped');
 
-    const { fileName, script } = await engineB.service.call('migration:export', { id: viaScript.id });
+    const { fileName, script } = await engineB.dispatch('migration:export', { id: viaScript.id });
     const file = join(engineB.dataDir, fileName);
     writeFileSync(file, script);
     const ran = await runPsqlFile(byScript, file);
@@ -186,7 +194,7 @@ describe.skipIf(!psql)('the export against the engine on TimescaleDB', () => {
 
         const done = await runToEnd(engine, viaEngine.id);
         expect(done.state, why(done)).toBe('swapped');
-        const { fileName, script } = await engine.service.call('migration:export', { id: viaScript.id });
+        const { fileName, script } = await engine.dispatch('migration:export', { id: viaScript.id });
         const file = join(dataDir, fileName);
         writeFileSync(file, script);
         // The server takes one connection: psql gets it only once the engine's pool is closed.

@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  createTransactions,
+  difference,
+  type Engine,
+  plan,
+  startEngine,
+} from '../../../test/support/migration-engine';
 import { psql, runPsqlFile } from '../../../test/support/psql';
-import { createTransactions, difference, type Engine, plan, startEngine } from './test-harness';
 
 /**
  * The exported script, run as a DBA would in a maintenance window: by psql,
@@ -40,7 +46,7 @@ describe.skipIf(!psql).each(testServers)('the exported psql script on %s', (serv
       confirmedFreeBytes: 1e12,
       batchRows: 700,
     });
-    const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
+    const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
     const file = join(engine.dataDir, fileName);
     writeFileSync(file, script);
 

@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  type Engine,
+  PROFILE,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import { withTimescale } from '../../../test/support/timescale';
 import type { MigrationTarget, PreflightReport } from '../../shared/migration';
+import { probeServer } from '../postgres/server-facts';
 import { findTableOid, readTable, timeColumnsOf, withCatalogPath } from './catalog';
 import { readObjects } from './dependents';
 import { foresee } from './foresight';
-import { readServerFacts } from './server';
-import { type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * What would fail after the copy is a STOP before it: NULL times under a key
@@ -54,7 +61,7 @@ const settings = {
 };
 
 async function preflight(engine: Engine, table: string, target: MigrationTarget): Promise<PreflightReport> {
-  return engine.service.call('migration:preflight', {
+  return engine.dispatch('migration:preflight', {
     profileId: PROFILE,
     schema: 'public',
     table,
@@ -226,7 +233,7 @@ describe('on a table too big to read twice', () => {
       const objects = await withCatalogPath(c, () => readObjects(c, info.oid));
       const time = timeColumnsOf(info).find((t) => t.name === 't')!;
       const range = { column: 't', min: '2026-01-01', max: '2026-02-01', nulls, exact: false };
-      const server = await readServerFacts(c);
+      const server = await probeServer(c);
       const seqScans = async () => {
         await c.query(`SELECT pg_stat_force_next_flush()`);
         await c.query(`SELECT pg_stat_clear_snapshot()`);

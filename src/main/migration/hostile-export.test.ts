@@ -5,8 +5,16 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  difference,
+  type Engine,
+  plan,
+  qIdent,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import { psql, runPsqlFile } from '../../../test/support/psql';
-import { difference, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * Object names are the attacker's text: a role that may create a view (or a
@@ -140,7 +148,7 @@ describe.each(testServers)('on %s', (server) => {
         confirmedFreeBytes: 1e12,
         batchRows: 500,
       });
-      const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
+      const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
       const file = join(engine.dataDir, fileName);
       writeFileSync(file, script);
       // Whoever runs the script may have standard_conforming_strings off (a database default, a role setting).

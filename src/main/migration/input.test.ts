@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import { AppError } from '../errors';
 import {
   createTransactions,
   difference,
@@ -12,7 +11,8 @@ import {
   runToEnd,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import { AppError } from '../errors';
 
 /**
  * Bad input is refused with a message that says what is wrong and what to do;
@@ -50,7 +50,7 @@ describe.each(testServers)('on %s', (server) => {
     settings = {},
     target: 'partitions' | 'timescaledb' = 'partitions',
   ) =>
-    engine.service.call('migration:preflight', {
+    engine.dispatch('migration:preflight', {
       profileId: PROFILE,
       schema: 'public',
       table,
@@ -70,7 +70,7 @@ describe.each(testServers)('on %s', (server) => {
 
   describe('choosing the table', () => {
     it('lists tables with their time columns and describes one with its size, rows and time range', async () => {
-      const tables = await engine.service.call('migration:tables', { profileId: PROFILE });
+      const tables = await engine.dispatch('migration:tables', { profileId: PROFILE });
       expect(tables.find((t) => t.table === 'twice')).toMatchObject({
         schema: 'public',
         kind: 'table',
@@ -89,7 +89,7 @@ describe.each(testServers)('on %s', (server) => {
       expect(tables.find((t) => t.table === 'int_time')?.timeColumns.map((c) => c.name)).toEqual([
         'epoch_sec',
       ]);
-      const summary = await engine.service.call('migration:describe', {
+      const summary = await engine.dispatch('migration:describe', {
         profileId: PROFILE,
         schema: 'public',
         table: 'twice',
@@ -117,7 +117,7 @@ describe.each(testServers)('on %s', (server) => {
     });
 
     it('a table without a usable time column', async () => {
-      const tables = await engine.service.call('migration:tables', { profileId: PROFILE });
+      const tables = await engine.dispatch('migration:tables', { profileId: PROFILE });
       expect(tables.find((t) => t.table === 'no_time')?.ineligible).toBe(
         'No timestamp, date or integer time column.',
       );
@@ -206,7 +206,7 @@ describe.each(testServers)('on %s', (server) => {
       // Another workstation (its own journal) cannot start one on the same table meanwhile.
       const other = startEngine(db.profile({ poolSize: 1 }), db.password);
       try {
-        const report = await other.service.call('migration:preflight', {
+        const report = await other.dispatch('migration:preflight', {
           profileId: PROFILE,
           schema: 'public',
           table: 'twice',

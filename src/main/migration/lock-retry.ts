@@ -1,5 +1,6 @@
 import type { MigrationSettings } from '../../shared/migration';
-import { inTransaction, type Queryable, sqlState } from './db';
+import { isLockBusy } from '../postgres/sqlstate';
+import { inTransaction, type Queryable } from './db';
 import { lockTimeoutSql } from './sql/swap';
 
 /**
@@ -26,11 +27,6 @@ export interface LockRetryHooks {
 /** The pause after try `attempt`: the backoff doubled each time, at most 30 s. */
 export function pauseAfter(attempt: number, backoffMs: number): number {
   return Math.min(30_000, backoffMs * 2 ** (attempt - 1));
-}
-
-export function isLockBusy(error: unknown): boolean {
-  const state = sqlState(error);
-  return state === '55P03' || state === '40P01';
 }
 
 export async function withLockRetries<T>(

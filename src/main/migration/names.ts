@@ -71,11 +71,6 @@ export function rel(names: MigrationNames) {
   };
 }
 
-/** Names of our own triggers, so the engine never copies them onto a table. */
-export function ourTriggerNames(names: MigrationNames): string[] {
-  return [names.trigger, names.truncateTrigger, names.reverseTrigger, names.reverseTruncateTrigger];
-}
-
 /** A dollar-quote tag that does not occur in the body. */
 export function dollarTag(body: string): string {
   let tag = '$tdm$';

@@ -4,9 +4,17 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  createTransactions,
+  type Engine,
+  plan,
+  qIdent,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import { psql, runPsqlFile } from '../../../test/support/psql';
 import type { Migration } from '../../shared/migration';
-import { createTransactions, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * A role with nothing but CREATE on the database gets there before Tidemark:
@@ -39,7 +47,7 @@ async function squatterIsSuperuser(): Promise<boolean> {
 }
 
 async function exportFile(m: Migration): Promise<string> {
-  const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
+  const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
   const file = join(engine.dataDir, fileName);
   writeFileSync(file, script);
   return file;
@@ -96,7 +104,7 @@ describe.each(testServers)("Tidemark's objects on %s", (server) => {
     );
     expect(failed.steps.find((s) => s.key === 'registry')?.state).toBe('failed');
 
-    const report = await engine.service.call('migration:preflight', {
+    const report = await engine.dispatch('migration:preflight', {
       profileId: m.profileId,
       schema: 'public',
       table: 'squat_registry',

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import { psql, runPsqlFile } from '../../../test/support/psql';
-import type { EventMessage } from '../../shared/contract';
 import {
   createTransactions,
   difference,
@@ -14,7 +12,9 @@ import {
   runToEnd,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import { psql, runPsqlFile } from '../../../test/support/psql';
+import type { EventMessage } from '../../shared/contract';
 
 /**
  * Several sessions of the profile at once (settings copySessions and
@@ -76,7 +76,7 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
       /cut into up to 2 slices .* The exported script copies the same batches on one session, in one loop/,
     );
     expect(copyStep?.sql.join('\n')).toMatch(/SELECT next_lo, done FROM "tidemark_migration"\."copy_slices"/);
-    const { script } = await engine.service.call('migration:export', { id: m.id });
+    const { script } = await engine.dispatch('migration:export', { id: m.id });
     expect(script).toMatch(/-- .*up to 2 slices of equal time width/);
     expect(script).toMatch(/-- .*The exported script copies the same batches on one session, in one loop\./);
     const done = await runToEnd(engine, m.id);
@@ -177,7 +177,7 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
       expect(indexes?.sql.some((q) => /ATTACH PARTITION [^;]*scripted_p20260101_pkey"?;$/.test(q))).toBe(
         true,
       );
-      const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
+      const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
       const file = join(engine.dataDir, fileName);
       writeFileSync(file, script);
       const run = await runPsqlFile(db, file, { stopOnError: false });

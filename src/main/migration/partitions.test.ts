@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import type { Migration } from '../../shared/migration';
 import {
   createTransactions,
   difference,
@@ -10,7 +9,9 @@ import {
   runToEnd,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import type { Migration } from '../../shared/migration';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
 
 /**
  * PostgreSQL 18 and 15, native partitions, with the application writing all along:
@@ -76,10 +77,10 @@ async function startWriters(db: TestDatabase, admin: pg.Client, maxOpsEach: numb
         }
         await client.query('COMMIT');
       } catch (error) {
-        // A row moved to another partition under a concurrent update (40001) or a deadlock (40P01):
+        // A row moved to another partition under a concurrent update, or a deadlock:
         // what an application retries. The shadow change rolls back with it.
         await client.query('ROLLBACK');
-        if (!['40001', '40P01'].includes((error as { code?: string }).code ?? '')) throw error;
+        if (!hasSqlState(error, SqlState.serializationFailure, SqlState.deadlockDetected)) throw error;
         continue;
       }
       ops++;

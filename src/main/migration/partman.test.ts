@@ -6,9 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { fingerprint, normalised } from '../../../test/support/fingerprint';
+import {
+  createTransactions,
+  type Engine,
+  PROFILE,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import { psql, runPsqlFile } from '../../../test/support/psql';
 import type { MigrationSettingsInput } from '../../shared/migration';
-import { createTransactions, type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 import { maintainPartitions } from './upkeep';
 import { upkeepItem } from './upkeep-preflight';
 
@@ -83,7 +91,7 @@ describe('pg_partman hand-over on postgres15', () => {
   });
 
   it('plans create_parent, runs it, follows the swap, and run_maintenance makes the next partitions', async () => {
-    const report = await engine.service.call('migration:preflight', {
+    const report = await engine.dispatch('migration:preflight', {
       profileId: PROFILE,
       schema: 'public',
       table: 'transactions',
@@ -112,7 +120,7 @@ describe('pg_partman hand-over on postgres15', () => {
     expect(steps.find((s) => s.key === 'cleanup')!.sql).toContain(
       `UPDATE "partman"."part_config" SET retention = '400 days', retention_keep_table = true WHERE parent_table = 'public.transactions';`,
     );
-    const { script } = await engine.service.call('migration:export', { id: m.id });
+    const { script } = await engine.dispatch('migration:export', { id: m.id });
     expect(script).toContain(handOver.sql[0]);
 
     const done = await runToEnd(engine, m.id);
@@ -255,7 +263,7 @@ describe.skipIf(!psql)('pg_partman hand-over: the export against the engine on p
     const viaScript = await plan(engineB, 'public', 'transactions', 'executed_at', 'partitions', SETTINGS);
     const done = await runToEnd(engineA, viaEngine.id);
     expect(done.state, why(done)).toBe('swapped');
-    const { fileName, script } = await engineB.service.call('migration:export', { id: viaScript.id });
+    const { fileName, script } = await engineB.dispatch('migration:export', { id: viaScript.id });
     const file = join(engineB.dataDir, fileName);
     writeFileSync(file, script);
     const ran = await runPsqlFile(byScript, file);

@@ -4,8 +4,16 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  createTransactions,
+  type Engine,
+  plan,
+  qIdent,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import { runPsqlFile } from '../../../test/support/psql';
-import { createTransactions, type Engine, plan, qIdent, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * The database's owner (the application's role, not the DBA's) sets the
@@ -74,7 +82,7 @@ describe.each(testServers)('a migration on %s', (server) => {
 
   it('the exported script, run with psql as a superuser, does the same', async () => {
     const m = await plan(engine, 'public', 'trades_by_script', 'executed_at', 'partitions', settings);
-    const { fileName, script } = await engine.service.call('migration:export', { id: m.id });
+    const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
     const file = join(engine.dataDir, fileName);
     writeFileSync(file, script);
     const run = await runPsqlFile(db, file);

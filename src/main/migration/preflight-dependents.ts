@@ -1,9 +1,9 @@
 import type { MigrationSettings, MigrationTarget, ServerFacts, TimeColumn } from '../../shared/migration';
+import { timescaleFeatures } from '../postgres/server-facts';
 import type { TableInfo } from './catalog';
 import type { TableObjects } from './dependents';
 import { qi, qn } from './ident';
 import { inboundNotValidOk } from './moves';
-import { timescaleFeatures } from './server';
 import { referencedColumns } from './sql-text';
 import type { PreflightCheck } from './targets/target';
 import { tuningItem } from './tuning';

@@ -10,6 +10,7 @@ import type {
   TimeColumn,
 } from '../../shared/migration';
 import { invalidInput } from '../errors';
+import { migrationFacts, type ServerProbe } from '../postgres/server-facts';
 import {
   captureKey as findCaptureKey,
   findTableOid,
@@ -28,7 +29,6 @@ import { qi, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
 import { findForeignObjects } from './ownership';
 import { dependentItems } from './preflight-dependents';
-import { readServerFacts } from './server';
 import { adviseSettings, resolveSettings } from './settings';
 import { keysWithoutTime } from './spec';
 import { targetById } from './targets';
@@ -59,10 +59,11 @@ export interface Analysis {
 
 const LONG_TRANSACTION_SECONDS = 300;
 
-export async function analyze(db: Queryable, req: PreflightRequest): Promise<Analysis> {
+/** `probe`: the server's facts (PoolManager.serverFacts), read on this session. */
+export async function analyze(db: Queryable, req: PreflightRequest, probe: ServerProbe): Promise<Analysis> {
   const oid = await findTableOid(db, req.schema, req.table);
   const info = await readTable(db, oid);
-  const server = await readServerFacts(db);
+  const server = migrationFacts(probe);
   const column = info.columns.find((c) => c.name === req.timeColumn);
   if (!column) {
     throw invalidInput(`The table ${qn(info.schema, info.table)} has no column ${qi(req.timeColumn)}.`, {
@@ -94,13 +95,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
   const advice = await adviseSettings(db, info, time, req.target, finite, key);
   const settings = await resolveSettings(db, info, time, req.target, advice.defaults, req.settings, finite);
   const objects = await withCatalogPath(db, () => readObjects(db, oid));
-  const tsSchema = server.timescaledb.installed
-    ? ((
-        await db.query<{ s: string }>(
-          `SELECT n.nspname AS s FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'timescaledb'`,
-        )
-      ).rows[0]?.s ?? null)
-    : null;
+  const tsSchema = probe.timescaledb.schema;
 
   const items: PreflightItem[] = [];
   const add = (item: Omit<PreflightItem, 'fix' | 'sql' | 'objects'> & Partial<PreflightItem>) =>
@@ -118,7 +113,7 @@ export async function analyze(db: Queryable, req: PreflightRequest): Promise<Ana
       fix: 'Upgrade the server, or migrate with your own scripts.',
     });
   }
-  for (const item of await targetById(req.target).serverChecks(db, server, settings, {
+  for (const item of await targetById(req.target).serverChecks(db, probe, settings, {
     schema: info.schema,
     table: info.table,
     time,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import { type Engine, plan, runToEnd, startEngine, why } from '../../../test/support/migration-engine';
 import { withTimescale } from '../../../test/support/timescale';
 import type { MigrationTarget } from '../../shared/migration';
-import { type Engine, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * What the pre-flight promises about what depends on the table, checked in the
@@ -270,7 +270,7 @@ async function scenario(engine: Engine, q: Q, target: MigrationTarget): Promise<
     interval: '1 week',
     compressAfter: null,
   };
-  const report = await engine.service.call('migration:preflight', {
+  const report = await engine.dispatch('migration:preflight', {
     profileId: 'profile-under-test',
     schema: 'public',
     table: 'PM Events',

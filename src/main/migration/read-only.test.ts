@@ -1,8 +1,16 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import { sqlState } from './db';
-import { createTransactions, type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
+import {
+  createTransactions,
+  type Engine,
+  PROFILE,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
+import { sqlState } from '../postgres/sqlstate';
 
 /**
  * Looking changes nothing: the pre-flight (and `tidemark migrate check`, which
@@ -70,16 +78,16 @@ describe.each(testServers)('read-only looking on %s', (server) => {
       target: 'partitions' as const,
       settings: { acceptCompositeKey: true, confirmedFreeBytes: 1e12 },
     };
-    await engine.service.call('migration:tables', { profileId: PROFILE });
-    await engine.service.call('migration:describe', {
+    await engine.dispatch('migration:tables', { profileId: PROFILE });
+    await engine.dispatch('migration:describe', {
       profileId: PROFILE,
       schema: 'public',
       table: 'looked_at',
     });
-    const report = await engine.service.call('migration:preflight', request);
+    const report = await engine.dispatch('migration:preflight', request);
     expect(report.blocked).toBe(false);
     const m = await plan(engine, 'public', 'looked_at', 'executed_at', 'partitions', request.settings);
-    await engine.service.call('migration:export', { id: m.id });
+    await engine.dispatch('migration:export', { id: m.id });
 
     expect(seen.length).toBeGreaterThan(20);
     expect(seen.filter((s) => s.readOnly !== 'on')).toEqual([]);

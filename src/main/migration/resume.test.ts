@@ -1,9 +1,6 @@
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy';
-import { withTimescale } from '../../../test/support/timescale';
-import type { EventMessage } from '../../shared/contract';
 import {
   createTransactions,
   difference,
@@ -12,7 +9,10 @@ import {
   removeDir,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy';
+import { withTimescale } from '../../../test/support/timescale';
+import type { EventMessage } from '../../shared/contract';
 
 /**
  * A copy interrupted mid-way finishes with every row exactly once: when the
@@ -182,7 +182,7 @@ describe.each(testServers)('resuming an interrupted copy on %s', (server) => {
     expect(() => engine.service.pause(m.id)).toThrow(/not running/);
     // While paused, the application writes; the capture keeps it.
     await admin.query(`UPDATE public.paused SET note = 'while paused' WHERE id <= 50`);
-    engine.service.call('migration:resume', { id: m.id });
+    engine.dispatch('migration:resume', { id: m.id });
     const done = await engine.service.whenIdle(m.id);
     expect(done.state, why(done)).toBe('swapped');
     expect(await serverProgress(m.id, (sql, p) => admin.query(sql, p))).toMatchObject({

@@ -1,9 +1,16 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import {
+  createTransactions,
+  type Engine,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import type { Migration } from '../../shared/migration';
 import { type MigrationActionName, migrationActions } from '../../shared/migration-actions';
-import { createTransactions, type Engine, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * The engine refuses exactly what `allowedActions` (sent with the migration,
@@ -31,7 +38,7 @@ async function refused(m: Migration, action: MigrationActionName): Promise<boole
   const s = engine.service;
   const ask: Record<MigrationActionName, () => unknown> = {
     run: () => s.start(m.id, false),
-    resume: () => s.call('migration:resume', { id: m.id }),
+    resume: () => s.resume(m.id),
     swap: () => s.start(m.id, true),
     pause: () => s.pause(m.id),
     cancel: () => s.cancel(m.id),

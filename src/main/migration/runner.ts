@@ -3,8 +3,8 @@ import type { MigrationProgress, MigrationState, SwapAttempt, SwapReport } from 
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { ConnectionFailedError } from '../postgres/failure';
+import { describePgError, hasSqlState, isServerShutdown, SqlState } from '../postgres/sqlstate';
 import { stepOf } from './catalogue';
-import { describePgError } from './db';
 import type { MigrationJournal } from './journal';
 import { shadowOf, verifyOwnObjects } from './ownership';
 import { type ProgressSample, progressRate, pushSample } from './progress-rate';
@@ -37,7 +37,7 @@ export interface RunnerDeps {
 
 /** Why a run stopped early. */
 export class Interrupted extends Error {
-  constructor(readonly reason: 'pause' | 'cancel' | 'stop' | 'confirm') {
+  constructor(readonly reason: 'pause' | 'cancel' | 'stop') {
     super(`interrupted: ${reason}`);
   }
 }
@@ -51,9 +51,14 @@ function isConnectionLoss(error: unknown): boolean {
   if (error instanceof ConnectionFailedError) return true;
   const e = error as { message?: string; code?: string };
   return (
-    ['57P01', '57P02', '57P03', '08006', '08003', '08001', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(
-      e?.code ?? '',
+    isServerShutdown(error) ||
+    hasSqlState(
+      error,
+      SqlState.connectionFailure,
+      SqlState.connectionDoesNotExist,
+      SqlState.unableToConnect,
     ) ||
+    ['ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(e?.code ?? '') ||
     /Connection terminated|Client was closed|not queryable|ECONNRESET|socket hang up/i.test(e?.message ?? '')
   );
 }

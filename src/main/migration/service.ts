@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
-import type { MigrationChannel } from '../../shared/channels/migration';
-import type { EventName, EventOf, ParsedRequestOf, ResponseOf } from '../../shared/contract';
+import type { EventName, EventOf, ParsedRequestOf } from '../../shared/contract';
 import type {
   Migration,
   MigrationSummary,
+  PreflightReport,
+  TableCandidate,
   TableSummary,
   TimescalePolicy,
   ValidationReport,
@@ -117,30 +118,17 @@ export class MigrationService {
 
   // ------------------------------------------------------------------ requests
 
-  async call<C extends MigrationChannel>(channel: C, request: ParsedRequestOf<C>): Promise<ResponseOf<C>> {
-    const r = request as never;
-    const handlers: { [K in MigrationChannel]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> } = {
-      'migration:tables': ({ profileId }) => this.readOnlySession(profileId, (db) => listCandidates(db)),
-      'migration:describe': (req) => this.describe(req),
-      'migration:preflight': async (req) => (await this.analyze(req.profileId, req)).report,
-      'migration:create': (req) => this.create(req),
-      'migration:update': ({ id, settings }) => this.update(id, settings),
-      'migration:discard': async ({ id }) => this.discard(id),
-      'migration:list': async ({ profileId }) => this.journal.list(profileId).map((row) => this.summary(row)),
-      'migration:get': async ({ id }) => this.get(id),
-      'migration:export': ({ id }) => this.export(id),
-      'migration:run': async ({ id }) => this.start(id, false),
-      'migration:pause': async ({ id }) => this.pause(id),
-      'migration:resume': async ({ id }) => this.runs.start(id, false, 'resume'),
-      'migration:cancel': async ({ id }) => this.cancel(id),
-      'migration:swap': async ({ id }) => this.start(id, true),
-      'migration:validate': ({ id }) => this.validate(id),
-      'migration:policies': ({ id }) => this.policies(id),
-      'migration:rollback': async ({ id }) => this.rollback(id),
-      'migration:cleanup': async ({ id, confirmTableName }) => this.cleanup(id, confirmTableName),
-      'partitions:maintain': ({ profileId, table }) => this.maintainPartitions(profileId, table),
-    };
-    return (handlers[channel] as (req: never) => Promise<ResponseOf<C>>)(r);
+  /** The tables of the profile's database that could be migrated. */
+  tables(profileId: string): Promise<TableCandidate[]> {
+    return this.readOnlySession(profileId, (db) => listCandidates(db));
+  }
+
+  async preflight(req: ParsedRequestOf<'migration:preflight'>): Promise<PreflightReport> {
+    return (await this.analyze(req.profileId, req)).report;
+  }
+
+  list(profileId?: string): MigrationSummary[] {
+    return this.journal.list(profileId).map((row) => this.summary(row));
   }
 
   private session<T>(profileId: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -224,14 +212,17 @@ export class MigrationService {
     });
   }
 
+  /** The pre-flight the DBA asked for: the server's facts are probed again (an extension created meanwhile). */
   private analyze(profileId: string, req: PreflightRequest): Promise<Analysis> {
-    return this.readOnlySession(profileId, (db) => analyze(db, req));
+    return this.readOnlySession(profileId, async (db) =>
+      analyze(db, req, await this.pools.serverFacts(profileId, db, { refresh: true })),
+    );
   }
 
   async create(req: ParsedRequestOf<'migration:create'>): Promise<Migration> {
     const id = randomBytes(6).toString('hex');
     const row = await this.readOnlySession(req.profileId, async (db) => {
-      const analysis = await analyze(db, req);
+      const analysis = await analyze(db, req, await this.pools.serverFacts(req.profileId, db));
       refuseIfBlocked(analysis);
       const { spec, ctx } = await buildSpec(db, id, req.profileId, analysis);
       return this.journal.create(spec, buildPlan(ctx), allSteps(spec));
@@ -253,13 +244,17 @@ export class MigrationService {
       swap: { ...row.spec.settings.swap, ...(settings.swap ?? {}) },
     };
     await this.readOnlySession(row.profileId, async (db) => {
-      const analysis = await analyze(db, {
-        schema: row.schema,
-        table: row.table,
-        timeColumn: row.timeColumn,
-        target: row.target,
-        settings: merged,
-      });
+      const analysis = await analyze(
+        db,
+        {
+          schema: row.schema,
+          table: row.table,
+          timeColumn: row.timeColumn,
+          target: row.target,
+          settings: merged,
+        },
+        await this.pools.serverFacts(row.profileId, db),
+      );
       refuseIfBlocked(analysis);
       const { spec, ctx } = await buildSpec(db, id, row.profileId, analysis);
       this.journal.replan(spec, buildPlan(ctx), allSteps(spec));
@@ -332,6 +327,9 @@ export class MigrationService {
 
   start(id: string, confirmSwap: boolean): Migration {
     return this.runs.start(id, confirmSwap);
+  }
+  resume(id: string): Migration {
+    return this.runs.start(id, false, 'resume');
   }
   pause(id: string): Migration {
     return this.runs.pause(id);

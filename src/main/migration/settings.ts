@@ -7,6 +7,7 @@ import {
   type TimeColumn,
 } from '../../shared/migration';
 import { invalidInput } from '../errors';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import type { TableInfo } from './catalog';
 import { span } from './copy';
 import type { Queryable } from './db';
@@ -226,7 +227,7 @@ async function checkWidth(
       throw fail('must be whole days for a date column.');
     }
   } catch (error) {
-    if ((error as { code?: string }).code === '22007' || (error as { code?: string }).code === '22P02') {
+    if (hasSqlState(error, SqlState.invalidDatetimeFormat, SqlState.invalidTextRepresentation)) {
       throw fail(
         `"${value}" is not an interval PostgreSQL understands (e.g. '1 day', '6 hours', '1 month').`,
       );

@@ -1,6 +1,6 @@
+import { describePgError, hasSqlState, SqlState } from '../postgres/sqlstate';
 import { keyColumns, replayRound } from './capture';
 import { readTable } from './catalog';
-import { describePgError, sqlState } from './db';
 import { rel } from './names';
 import type { Executor } from './step-types';
 import { swapWithRetries } from './swap';
@@ -69,7 +69,7 @@ export const swapExecutors: Record<'swap' | 'finish' | 'validate' | 'rollback', 
       try {
         await db.query(sql);
       } catch (error) {
-        if (sqlState(error) !== '23503') throw error;
+        if (!hasSqlState(error, SqlState.foreignKeyViolation)) throw error;
         notValidated.push(sql);
         const action =
           `left NOT VALID: ${describePgError(error)}. It checks new rows, not the rows written while it was dropped. ` +

@@ -1,8 +1,8 @@
 import { AppError } from '../errors';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { claimSql, installCaptureSql, keyColumns, registrySql, replayRound } from './capture';
 import { readTable } from './catalog';
 import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, span } from './copy';
-import { sqlState } from './db';
 import { qi, qn } from './ident';
 import { buildPartitionedIndexes, buildsByPartition } from './index-build';
 import { CAPTURE_SCHEMA, rel } from './names';
@@ -24,7 +24,7 @@ export const executors: Record<string, Executor> = {
     try {
       await db.query(claimSql(spec));
     } catch (error) {
-      if (sqlState(error) === '23505') {
+      if (hasSqlState(error, SqlState.uniqueViolation)) {
         const { rows } = await db.query<{ id: string; started_at: string }>(
           `SELECT migration_id AS id, started_at::text FROM ${qn(CAPTURE_SCHEMA, 'runs')} WHERE active AND source_schema = $1 AND source_table = $2`,
           [spec.names.schema, spec.names.table],

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import type { EventOf } from '../../shared/contract';
 import {
   createTransactions,
   difference,
@@ -10,7 +9,8 @@ import {
   runToEnd,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import type { EventOf } from '../../shared/contract';
 
 /**
  * The swap under contention: a session holds a lock on the table, so each try

@@ -1,7 +1,8 @@
 import type { Blocker, SwapAttempt, SwapReport } from '../../shared/migration';
+import { describePgError, hasSqlState, SqlState } from '../postgres/sqlstate';
 import { installCaptureSql, keyColumns, replayRound } from './capture';
 import { type ColumnInfo, readTableIn } from './catalog';
-import { describePgError, type Queryable, sqlState } from './db';
+import type { Queryable } from './db';
 import { type DroppedForeignKey, readObjects } from './dependents';
 import { qn } from './ident';
 import { withLockRetries } from './lock-retry';
@@ -260,7 +261,7 @@ export async function swapWithRetries(
           outcome: 'lock_timeout',
           blockers,
           message:
-            `${sqlState(error) === '40P01' ? 'Deadlock with another session' : `No lock within ${lockTimeoutMs} ms`}` +
+            `${hasSqlState(error, SqlState.deadlockDetected) ? 'Deadlock with another session' : `No lock within ${lockTimeoutMs} ms`}` +
             (blockers.length > 0
               ? `: held by ${
                   blockers

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { withTimescale } from '../../../test/support/timescale';
 import {
   createTransactions,
   difference,
@@ -10,7 +9,8 @@ import {
   runToEnd,
   startEngine,
   why,
-} from './test-harness';
+} from '../../../test/support/migration-engine';
+import { withTimescale } from '../../../test/support/timescale';
 
 /**
  * TimescaleDB 2.23 (PGlite, one connection at a time): the seed's `transactions`
@@ -46,7 +46,7 @@ describe('a seed-shaped table into a TimescaleDB hypertable and back', () => {
         await q(`GRANT SELECT ON ${TABLE}, public.transactions_ts_recent TO ${qIdent(role)}`);
 
         // Pre-flight: TimescaleDB and its API, the composite key proposal, the view and the grant.
-        const report = await engine.service.call('migration:preflight', {
+        const report = await engine.dispatch('migration:preflight', {
           profileId: PROFILE,
           schema: 'public',
           table: 'transactions_ts',
@@ -231,7 +231,7 @@ describe('a seed-shaped table into a TimescaleDB hypertable and back', () => {
           timeColumn: 'At',
           target: 'timescaledb' as const,
         };
-        const withCompression = await engine.service.call('migration:preflight', {
+        const withCompression = await engine.dispatch('migration:preflight', {
           ...base,
           settings: { acceptCompositeKey: true, confirmedFreeBytes: 1e12 },
         });

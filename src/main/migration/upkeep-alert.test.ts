@@ -2,6 +2,15 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  createTransactions,
+  type Engine,
+  PROFILE,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import type { Alert } from '../../shared/alerts';
 import type { Migration, PreflightReport } from '../../shared/migration';
 import { AlertService } from '../alerts/alert-service';
@@ -9,7 +18,6 @@ import { EventBus } from '../events';
 import { createLogger } from '../logger';
 import { openStore } from '../store/database';
 import { ProfileRepository } from '../store/profile-repository';
-import { createTransactions, type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 
 /**
  * Time passes after a migration to native partitions and upkeep cannot keep
@@ -70,7 +78,7 @@ describe.each(testServers)('the partition upkeep alert on %s', (server) => {
       partitionsAhead: 2,
       confirmedFreeBytes: 1e12,
     };
-    preflight = await engine.service.call('migration:preflight', {
+    preflight = await engine.dispatch('migration:preflight', {
       profileId: PROFILE,
       schema: 'public',
       table: 'transactions',

@@ -1,9 +1,17 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  createTransactions,
+  type Engine,
+  PROFILE,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
 import type { Migration } from '../../shared/migration';
 import type { MigrationSpec } from './spec';
-import { createTransactions, type Engine, PROFILE, plan, runToEnd, startEngine, why } from './test-harness';
 import { maintainedTables, maintainPartitions } from './upkeep';
 
 /**

@@ -1,5 +1,6 @@
 import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/partition-upkeep';
-import { inTransaction, type Queryable, sqlState } from './db';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
+import { inTransaction, type Queryable } from './db';
 import { qi, qn } from './ident';
 import type { MigrationRow } from './journal';
 import type { MigrationSpec } from './spec';
@@ -176,9 +177,8 @@ async function createWithRows(
       return moved;
     });
   } catch (error) {
-    // 42P17: the range overlaps a partition of another name; 55P03: the lock was not had in time.
-    const state = sqlState(error);
-    if (state === '42P17' || state === '55P03') return null;
+    // The range overlaps a partition of another name, or the lock was not had in time.
+    if (hasSqlState(error, SqlState.invalidObjectDefinition, SqlState.lockNotAvailable)) return null;
     throw error;
   }
 }
@@ -209,7 +209,7 @@ async function detachExpired(
       });
       detached.push(p.name);
     } catch (error) {
-      if (sqlState(error) !== '55P03') throw error;
+      if (!hasSqlState(error, SqlState.lockNotAvailable)) throw error;
     }
   }
   return detached;

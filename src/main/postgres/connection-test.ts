@@ -4,6 +4,7 @@ import type { ConnectionReport, ConnectionTestResult } from '../../shared/profil
 import { buildConnectAttempts, type ClientConfigOptions, type ConnectionFields } from './client-config';
 import { closeClient, connectClient, hasInspectableSocket, socketTls } from './connect';
 import { describeConnectionFailure, type FailureContext } from './failure';
+import { probeServer } from './server-facts';
 
 /**
  * "Test connection": one client (never a pool), bounded by the profile's
@@ -13,29 +14,6 @@ import { describeConnectionFailure, type FailureContext } from './failure';
 
 export interface TestConnectionOptions extends ClientConfigOptions {
   now?: () => Date;
-}
-
-const FACTS_SQL = `
-SELECT current_setting('server_version') AS server_version,
-       current_setting('server_version_num')::int AS server_version_num,
-       current_database() AS database,
-       current_user AS "user",
-       pg_has_role(current_user, 'pg_monitor', 'member') AS has_pg_monitor,
-       coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS is_superuser,
-       pg_is_in_recovery() AS in_recovery,
-       (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb') AS timescaledb_available,
-       (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS timescaledb_installed`;
-
-interface Facts {
-  server_version: string;
-  server_version_num: number;
-  database: string;
-  user: string;
-  has_pg_monitor: boolean;
-  is_superuser: boolean;
-  in_recovery: boolean;
-  timescaledb_available: string | null;
-  timescaledb_installed: string | null;
 }
 
 function median(values: number[]): number {
@@ -105,23 +83,22 @@ export async function testConnection(
   if (!outcome.ok) return failed(outcome.error, { encrypted: outcome.attempt.encrypted });
   const { client } = outcome;
   try {
-    const { rows } = await client.query<Facts>(FACTS_SQL);
-    const facts = rows[0] as Facts;
+    const facts = await probeServer(client);
     const latencyMs = await measureLatency(client);
     const ssl = await sslState(client);
     return {
       ok: true,
       report: {
-        serverVersion: facts.server_version,
-        serverVersionNum: facts.server_version_num,
+        serverVersion: facts.version,
+        serverVersionNum: facts.versionNum,
         database: facts.database,
         user: facts.user,
-        hasPgMonitor: facts.has_pg_monitor,
-        isSuperuser: facts.is_superuser,
-        inRecovery: facts.in_recovery,
+        hasPgMonitor: facts.rights.pgMonitor,
+        isSuperuser: facts.isSuperuser,
+        inRecovery: facts.inRecovery,
         timescaledb: {
-          availableVersion: facts.timescaledb_available,
-          installedVersion: facts.timescaledb_installed,
+          availableVersion: facts.timescaledb.available,
+          installedVersion: facts.timescaledb.installed,
         },
         ssl,
         latencyMs,

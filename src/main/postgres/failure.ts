@@ -1,6 +1,7 @@
 import type { ConnectionFailureReason, PasswordMode, SslMode } from '../../shared/profile';
 import { AppError } from '../errors';
 import { SshTunnelError } from '../ssh/errors';
+import { SqlState } from './sqlstate';
 
 /** Turns whatever pg, Node's net/tls or our own config code threw into words a DBA recognises. */
 
@@ -136,7 +137,7 @@ export function describeConnectionFailure(error: unknown, ctx: FailureContext): 
 
   // Errors the server sent (SQLSTATE codes).
   switch (err.code) {
-    case '28P01':
+    case SqlState.invalidPassword:
       return out(
         'auth_failed',
         `Password authentication failed for user "${ctx.user}" on ${where}. ` +
@@ -144,7 +145,7 @@ export function describeConnectionFailure(error: unknown, ctx: FailureContext): 
             ? 'The password came from .pgpass: check that line.'
             : 'Check the password (and the user name).'),
       );
-    case '28000': {
+    case SqlState.invalidAuthorization: {
       if (/role .* does not exist/i.test(message)) {
         return out('role_missing', `The role "${ctx.user}" does not exist on ${where}. Check the user name.`);
       }
@@ -166,22 +167,22 @@ export function describeConnectionFailure(error: unknown, ctx: FailureContext): 
           `${ctx.encrypted ? ' over SSL' : ' without SSL'}. Ask for a pg_hba.conf entry for this host and user.`,
       );
     }
-    case '3D000':
+    case SqlState.invalidCatalogName:
       return out(
         'database_missing',
         `The database "${ctx.database}" does not exist on ${where}. Check its name.`,
       );
-    case '53300':
+    case SqlState.tooManyConnections:
       return out(
         'too_many_connections',
         `${where} refused a new connection: ${message}. Close idle sessions, or raise max_connections or the role's connection limit.`,
       );
-    case '57P03':
+    case SqlState.cannotConnectNow:
       return out(
         'server_starting',
         `The server at ${where} is not accepting connections right now (${message}). Try again in a moment.`,
       );
-    case '42501':
+    case SqlState.insufficientPrivilege:
       if (/permission denied for database/i.test(message)) {
         return out(
           'unknown',

@@ -10,6 +10,8 @@ import {
   type SessionPurpose,
 } from './client-config';
 import { ConnectionFailedError, describeConnectionFailure, type FailureContext } from './failure';
+import { probeServer, type ServerProbe } from './server-facts';
+import { isServerShutdown } from './sqlstate';
 import { shouldTryNextAttempt } from './tls';
 
 /**
@@ -33,6 +35,11 @@ export interface PoolManagerOptions extends ClientConfigOptions {
   purpose?: SessionPurpose;
   /** How long an unused connection stays open (default 30 s). */
   idleTimeoutMillis?: number;
+  /**
+   * How long the server's facts are kept before the next serverFacts() probes again (default 10 min),
+   * so a CREATE EXTENSION or a GRANT shows without the pool being rebuilt.
+   */
+  factsMaxAgeMs?: number;
 }
 
 interface PoolEntry {
@@ -44,6 +51,8 @@ interface PoolEntry {
   pool: pg.Pool;
   /** Clients connected for the current borrower: no need to check them before use. */
   fresh: WeakSet<pg.ClientBase>;
+  /** The server's facts, probed once for this pool (and again when older than factsMaxAgeMs). */
+  facts?: { at: number; value: Promise<ServerProbe> };
 }
 
 interface Borrowed {
@@ -67,7 +76,7 @@ function isConnectionLevel(error: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   if (connectionLevelMessages.has(err.message ?? '')) return true;
   if (err.severity === 'FATAL' || err.severity === 'PANIC') return true;
-  return ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03'].includes(err.code ?? '');
+  return isServerShutdown(error) || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(err.code ?? '');
 }
 
 function failureContext(entry: PoolEntry, extra: Partial<FailureContext> = {}): FailureContext {
@@ -154,6 +163,29 @@ export class PoolManager {
     params?: unknown[],
   ): Promise<pg.QueryResult<R>> {
     return this.withClient(profileId, (client) => client.query<R>(sql, params));
+  }
+
+  /**
+   * The server's facts (version, extensions, rights), probed on the caller's session the first
+   * time and kept with the pool: gone when the pool is invalidated. `refresh` probes again (a
+   * pre-flight the DBA asked for must see an extension created a moment ago).
+   */
+  async serverFacts(
+    profileId: string,
+    session: Pick<pg.ClientBase, 'query'>,
+    options: { refresh?: boolean } = {},
+  ): Promise<ServerProbe> {
+    const entry = await this.entry(profileId);
+    const maxAge = this.options.factsMaxAgeMs ?? 600_000;
+    const kept = entry.facts;
+    if (kept && !options.refresh && performance.now() - kept.at < maxAge) return kept.value;
+    const probed = { at: performance.now(), value: probeServer(session) };
+    entry.facts = probed;
+    // A failed probe is not kept: the next caller probes again.
+    probed.value.catch(() => {
+      if (entry.facts === probed) entry.facts = undefined;
+    });
+    return probed.value;
   }
 
   /** Ends the profile's pool (its settings changed, or it was deleted); the next use builds a new one. */

@@ -5,6 +5,7 @@ import tls, { type ConnectionOptions } from 'node:tls';
 import type { SslMode } from '../../shared/profile';
 import { AppError } from '../errors';
 import { osReason } from './os-reason';
+import { hasSqlState, SqlState } from './sqlstate';
 
 /**
  * TLS options with libpq's meaning of sslmode. node-postgres reads
@@ -200,6 +201,7 @@ export function shouldTryNextAttempt(sslmode: SslMode, error: unknown): boolean 
       (typeof err?.code === 'string' && (err.code.startsWith('ERR_SSL_') || err.code === 'EPROTO'))
     );
   }
-  if (sslmode === 'allow') return err?.code === '28000' && /no encryption/i.test(message);
+  if (sslmode === 'allow')
+    return hasSqlState(error, SqlState.invalidAuthorization) && /no encryption/i.test(message);
   return false;
 }

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MINUTE_MS, MiB, rel, sample, T0 } from '../../../test/support/history-fixtures';
 import { type Profile, profileInputSchema } from '../../shared/profile';
 import type { Result } from '../../shared/result';
 import { createTidemark, type Tidemark } from '../app';
-import { MINUTE_MS, MiB, rel, sample, T0 } from '../history/test-fixtures';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 import { DB_FILE } from '../store/database';
 

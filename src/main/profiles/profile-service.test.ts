@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../../test/support/errors';
 import { type ProfileFields, profileInputSchema } from '../../shared/profile';
 import { AppError } from '../errors';
 import { EventBus } from '../events';
@@ -36,16 +37,6 @@ const input = (over: Partial<ProfileFields> & { password?: string } = {}) =>
     user: 'dba',
     ...over,
   });
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('profiles', () => {
   it('applies the defaults a DBA expects', () => {

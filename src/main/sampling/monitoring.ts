@@ -31,8 +31,9 @@ export class Monitoring {
     this.history = new History(db, now);
     this.runner = new SampleRunner({
       pools,
-      collect: (client, profileId) =>
+      collect: async (client, profileId) =>
         collectStorageSample(client, {
+          facts: await pools.serverFacts(profileId, client),
           now,
           otherDatabases: otherDatabasesFor(
             this.history.otherDatabases(profileId),

@@ -10,7 +10,6 @@ export type ParsedSchedule =
   | { kind: 'cron'; text: string; cron: Cron }
   | { kind: 'interval'; text: string; ms: number };
 
-export const DEFAULT_STORAGE_SCHEDULE = 'daily 03:00';
 const MINUTE = 60_000;
 
 function invalid(text: string, why: string): AppError {

@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import {
+  createTransactions,
+  difference,
+  PROFILE,
+  removeDir,
+  why,
+} from '../../../test/support/migration-engine';
 import { makeKey, type Sshd, startSshd } from '../../../test/support/sshd';
 import type { EventMessage } from '../../shared/contract';
 import { EventBus } from '../events';
 import { createLogger } from '../logger';
 import { MigrationService } from '../migration/service';
-import { createTransactions, difference, PROFILE, removeDir, why } from '../migration/test-harness';
 import { PoolManager } from '../postgres/pool-manager';
 import { openStore } from '../store/database';
 import { TunnelManager } from './tunnels';

@@ -1,5 +1,12 @@
 import type pg from 'pg';
 import { AppError } from '../errors';
+import {
+  parseServerFacts,
+  type ServerFactsRow,
+  type ServerProbe,
+  serverFactsSql,
+} from '../postgres/server-facts';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { rollUp, type TimescaleOutcome } from './collector-rollup';
 import { databaseFigures, measuredBytes } from './database-sizes';
 import { type SlowDiskFacts, sampleDiskFacts } from './disk-facts-collector';
@@ -33,12 +40,12 @@ import type { CollectedSample, KnownDatabaseSize } from './types';
 
 /**
  * Takes one storage sample of the database a monitoring session is connected
- * to. See DESIGN.md, "What a storage sample holds" and "Talking to the
- * monitored servers".
+ * to.
  *
  * Shape, whatever the number of relations: one READ ONLY, REPEATABLE READ
  * transaction of three round trips —
- *   1. BEGIN; context (version, privileges, TimescaleDB); the other databases'
+ *   1. BEGIN; the server's facts (version, rights, TimescaleDB) unless the
+ *      pool keeps them; what may be sized; the other databases'
  *      sizes when they are due; the AccessExclusiveLocks held or awaited now;
  *      SAVEPOINT
  *   2. the relation statement (every relation sized in one set-based statement)
@@ -80,14 +87,11 @@ export interface CollectOptions {
    * or carry these from the sample that last read them (their own, slower cadence).
    */
   slowDiskFacts?: 'read' | SlowDiskFacts;
-}
-
-/** lock_not_available: our lock_timeout ran out behind another session's lock. */
-const LOCK_TIMEOUT = '55P03';
-const STATEMENT_TIMEOUT = '57014';
-
-function pgCode(error: unknown): string | undefined {
-  return (error as { code?: string } | null)?.code;
+  /**
+   * The server's facts as PoolManager keeps them for the pool; without them the sample probes
+   * them itself, in its first round trip.
+   */
+  facts?: ServerProbe;
 }
 
 function messageOf(error: unknown): string {
@@ -96,7 +100,7 @@ function messageOf(error: unknown): string {
 
 /** A relation dropped or rewritten between the catalog read and its sizing: worth one more try. */
 function isRaceWithDdl(error: unknown): boolean {
-  return pgCode(error) === '42P01' || /could not open relation/i.test(messageOf(error));
+  return hasSqlState(error, SqlState.undefinedTable) || /could not open relation/i.test(messageOf(error));
 }
 
 /** Counts round trips; every call is one. */
@@ -168,6 +172,7 @@ export async function collectStorageSample(
     const opening = await session.batch([
       beginSql,
       ...guardSql,
+      ...(options.facts ? [] : [serverFactsSql]),
       contextSql,
       currentDatabaseSizeUpFrontSql,
       ...(sizeOthers ? [otherDatabasesSql] : []),
@@ -175,23 +180,25 @@ export async function collectStorageSample(
       savepointSql(SIZES_SAVEPOINT),
     ]);
     let at = 1 + guardSql.length;
+    const facts = options.facts ?? parseServerFacts(opening[at++]?.rows[0] as ServerFactsRow);
     const context = opening[at++]?.rows[0] as ContextRow;
     const upFront = opening[at++]?.rows[0] as { bytes: string } | undefined;
     const others = sizeOthers ? ((opening[at++]?.rows ?? []) as DatabaseRow[]) : otherDatabases;
     let locks = lockRows(opening[at]);
 
-    if (context.version_num < 130000) {
+    if (facts.versionNum < 130000) {
       throw new AppError(
         'unsupported',
-        `This server runs PostgreSQL ${Math.floor(context.version_num / 10000)}; Tidemark samples PostgreSQL 13 to 18.`,
+        `This server runs PostgreSQL ${Math.floor(facts.versionNum / 10000)}; Tidemark samples PostgreSQL 13 to 18.`,
       );
     }
     let timescale: TimescaleVersion | null = null;
-    if (context.timescale_version) {
-      timescale = parseTimescaleVersion(context.timescale_version);
+    const timescaleVersion = facts.timescaledb.installed;
+    if (timescaleVersion) {
+      timescale = parseTimescaleVersion(timescaleVersion);
       if (!timescale || timescale.major < 2) {
         gaps.push(
-          `TimescaleDB ${context.timescale_version} is installed; Tidemark reads TimescaleDB 2.x only, so its ` +
+          `TimescaleDB ${timescaleVersion} is installed; Tidemark reads TimescaleDB 2.x only, so its ` +
             'chunks may appear as tables and hypertables are not rolled up in this sample.',
         );
         timescale = null;
@@ -203,7 +210,7 @@ export async function collectStorageSample(
     // ---- 2. relations (retried once after a lock timeout, without the relations locked meanwhile)
     const sizeWith = async (mode: 'catalog' | 'hide' | 'none'): Promise<RelationRowArray[]> => {
       const sql = relationsSql({
-        versionNum: context.version_num,
+        versionNum: facts.versionNum,
         timescale: mode,
         canSize: context.can_size,
         limit: context.class_rows < 0 || context.class_rows >= maxRelations,
@@ -212,7 +219,8 @@ export async function collectStorageSample(
         try {
           return (await session.queryArrays(sql, [blockedOids(locks), maxRelations])) as RelationRowArray[];
         } catch (error) {
-          const retry = attempt === 1 && (pgCode(error) === LOCK_TIMEOUT || isRaceWithDdl(error));
+          const retry =
+            attempt === 1 && (hasSqlState(error, SqlState.lockNotAvailable) || isRaceWithDdl(error));
           if (!retry) throw error;
           const [, reread] = await session.batch([rollbackToSql(SIZES_SAVEPOINT), locksSql]);
           locks = lockRows(reread);
@@ -223,10 +231,14 @@ export async function collectStorageSample(
     let relations: RelationRowArray[];
     let timescaleCatalog = timescale !== null;
     try {
-      relations = await sizeWith(timescale ? 'catalog' : context.timescale_version ? 'hide' : 'none');
+      relations = await sizeWith(timescale ? 'catalog' : timescaleVersion ? 'hide' : 'none');
     } catch (error) {
       // TimescaleDB's catalog unreadable (a version that changed it, a revoked privilege): sample the rest.
-      if (!timescaleCatalog || pgCode(error) === LOCK_TIMEOUT || pgCode(error) === STATEMENT_TIMEOUT)
+      if (
+        !timescaleCatalog ||
+        hasSqlState(error, SqlState.lockNotAvailable) ||
+        hasSqlState(error, SqlState.queryCanceled)
+      )
         throw error;
       await session.batch([rollbackToSql(SIZES_SAVEPOINT)]);
       timescaleCatalog = false;
@@ -254,8 +266,9 @@ export async function collectStorageSample(
           tsOutcome = { rows: (results[2]?.rows ?? []) as HypertableRow[], error: null };
           break;
         } catch (error) {
-          if (pgCode(error) === STATEMENT_TIMEOUT) throw error;
-          if (attempt === 1 && (pgCode(error) === LOCK_TIMEOUT || isRaceWithDdl(error))) continue;
+          if (hasSqlState(error, SqlState.queryCanceled)) throw error;
+          if (attempt === 1 && (hasSqlState(error, SqlState.lockNotAvailable) || isRaceWithDdl(error)))
+            continue;
           tsOutcome = { rows: null, error: messageOf(error) };
           await session.rollback();
           break;
@@ -273,7 +286,7 @@ export async function collectStorageSample(
     closing.catch(() => {});
 
     const rolled = rollUp({
-      user: context.user_name,
+      user: facts.user,
       canSize: context.can_size,
       maxRelations,
       relations,
@@ -282,15 +295,10 @@ export async function collectStorageSample(
       gaps,
     });
     const current = await closing;
-    const figures = databaseFigures(
-      { name: context.database, bytes: current.bytes },
-      others,
-      context.user_name,
-    );
+    const figures = databaseFigures({ name: facts.database, bytes: current.bytes }, others, facts.user);
     // ---- 4. what else fills the disk, in a transaction of its own (a failure is a gap, not a lost sample)
     const disk = await sampleDiskFacts(client, {
-      versionNum: context.version_num,
-      user: context.user_name,
+      facts,
       takenAt,
       slow: options.slowDiskFacts ?? 'read',
       ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
@@ -299,8 +307,8 @@ export async function collectStorageSample(
       takenAt,
       durationMs: Math.round(performance.now() - started),
       roundTrips: session.roundTrips + disk.roundTrips,
-      serverVersionNum: context.version_num,
-      database: { name: context.database, bytes: current.bytes, from: current.from },
+      serverVersionNum: facts.versionNum,
+      database: { name: facts.database, bytes: current.bytes, from: current.from },
       databases: figures.databases,
       relations: rolled.relations,
       gaps: [...figures.gaps, ...rolled.gaps, ...disk.gaps],
@@ -338,21 +346,20 @@ async function sizeCurrentDatabase(session: Session, measured: number | null): P
     if (row.database_bytes !== null) return { bytes: Number(row.database_bytes), from: 'pg_database_size' };
     return { bytes: measured + Number(row.bytes ?? 0), from: 'derived' };
   } catch (error) {
-    if (pgCode(error) !== LOCK_TIMEOUT && !isRaceWithDdl(error)) throw error;
+    if (!hasSqlState(error, SqlState.lockNotAvailable) && !isRaceWithDdl(error)) throw error;
     return plain([rollbackToSql(OUTSIDE_SAVEPOINT)]);
   }
 }
 
 /** Errors worded for the DBA; anything else passes through as it came. */
 function explain(error: unknown): unknown {
-  const code = pgCode(error);
-  if (code === LOCK_TIMEOUT) {
+  if (hasSqlState(error, SqlState.lockNotAvailable)) {
     return new Error(
       'Other sessions kept taking ACCESS EXCLUSIVE locks while the storage sample ran (its lock_timeout ran out ' +
         'twice), so it was abandoned rather than queue behind them; the next run will try again.',
     );
   }
-  if (code === STATEMENT_TIMEOUT) {
+  if (hasSqlState(error, SqlState.queryCanceled)) {
     return new Error(
       'The storage sample took longer than the statement timeout and was cancelled by the server. Raise the ' +
         "profile's statement timeout, or sample fewer relations.",

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { type DiskFacts, type MeasuredAt, SLOW_DISK_FACTS } from '../../shared/disk-facts';
+import type { ServerProbe } from '../postgres/server-facts';
+import { sqlState } from '../postgres/sqlstate';
 import { diskFixes } from './disk-fixes';
 import { beginSql, guardSql } from './sql/context';
 import {
@@ -25,6 +27,9 @@ import {
 /** How many oldest tables, bloated tables/indexes and index findings of each kind a sample keeps. */
 export const DEFAULT_DISK_TOP = 20;
 
+/** What the disk facts are chosen by, from the server's facts. */
+export type DiskFactsProbe = Pick<ServerProbe, 'versionNum' | 'user' | 'rights'>;
+
 export interface DiskFactsOutcome {
   facts: DiskFacts;
   roundTrips: number;
@@ -37,8 +42,8 @@ export type SlowDiskFacts = Pick<DiskFacts, 'bloat' | 'indexes' | 'tablespaces'>
 };
 
 export interface DiskFactsOptions {
-  versionNum: number;
-  user: string;
+  /** The pool's server facts: version, user and rights. */
+  facts: DiskFactsProbe;
   top?: number;
   /** The time the facts read now are stamped with (the sample's). */
   takenAt?: Date;
@@ -82,7 +87,7 @@ export async function collectDiskFacts(
   const gaps: string[] = [];
   const slowGaps: string[] = [];
   const gapOf = (key: string) => (SLOW_KEYS.has(key) ? slowGaps : gaps);
-  const who = `"${options.user}"`;
+  const who = `"${options.facts.user}"`;
 
   const opening = await batch([beginSql, ...guardSql, diskContextSql]);
   const context = opening.at(-1)!.rows[0] as DiskContextRow;
@@ -93,7 +98,7 @@ export async function collectDiskFacts(
       const results = await batch(['SAVEPOINT tidemark_fact', sql]);
       return results[1]!.rows;
     } catch (error) {
-      if (!(error as { code?: string }).code) throw error; // the session itself failed
+      if (sqlState(error) === undefined) throw error; // the session itself failed
       await batch(['ROLLBACK TO SAVEPOINT tidemark_fact']);
       gapOf(key).push(`${what} could not be read this time: ${(error as Error).message}`);
       return null;
@@ -103,8 +108,8 @@ export async function collectDiskFacts(
   try {
     // What this user may read, each fact once; the rest is stated as a gap below.
     const plan: Plan = [
-      ...(context.can_ls_waldir ? ([['wal', 'The size of pg_wal', walSql]] as Plan) : []),
-      ['slots', 'Replication slots', slotsSql(options.versionNum, context.in_recovery)],
+      ...(options.facts.rights.lsWalDir ? ([['wal', 'The size of pg_wal', walSql]] as Plan) : []),
+      ['slots', 'Replication slots', slotsSql(options.facts.versionNum, context.in_recovery)],
       ['ages', 'Transaction-ID ages', databaseAgesSql],
       ['oldest', 'The oldest tables', oldestTablesSql(top)],
       ...(carried
@@ -122,7 +127,7 @@ export async function collectDiskFacts(
       const results = await batch([...plan.map(([, , sql]) => sql), 'COMMIT']);
       for (const [i, [key]] of plan.entries()) rowsOf.set(key, results[i]!.rows);
     } catch (error) {
-      if (!(error as { code?: string }).code) throw error;
+      if (sqlState(error) === undefined) throw error;
       // ...and when one fails, each again behind its own savepoint, so only that one is lost.
       await batch(['ROLLBACK', beginSql, ...guardSql]);
       for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(key, what, sql));
@@ -132,7 +137,7 @@ export async function collectDiskFacts(
     const when = (key: string) => (rowsOf.get(key) ? now : null);
 
     let wal: DiskFacts['wal'] = null;
-    if (context.can_ls_waldir) {
+    if (options.facts.rights.lsWalDir) {
       const rows = read<WalRow>('wal');
       if (rows?.[0]) wal = { bytes: Number(rows[0].bytes), files: Number(rows[0].files) };
     } else {

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AlertRig, growTo, HOUR_MS, MiB, startRig } from '../../../../test/support/alerts-rig';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import type { Alert } from '../../../shared/alerts';
 import type { DeliveryResult, Webhook } from '../../../shared/webhooks';
-import { type AlertRig, growTo, HOUR_MS, MiB, startRig } from '../test-rig';
 
 /*
  * Webhooks against a real HTTP receiver on 127.0.0.1 and alerts raised from

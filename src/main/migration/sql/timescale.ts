@@ -1,5 +1,5 @@
+import { timescaleFeatures } from '../../postgres/server-facts';
 import { qi, ql } from '../ident';
-import { timescaleFeatures } from '../server';
 import type { MigrationSpec } from '../spec';
 import type { Params } from './params';
 

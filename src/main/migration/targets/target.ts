@@ -2,10 +2,10 @@ import type {
   MigrationSettings,
   MigrationTarget,
   PreflightItem,
-  ServerFacts,
   TimescalePolicy,
   ValidationCheck,
 } from '../../../shared/migration';
+import type { ServerProbe } from '../../postgres/server-facts';
 import type { Queryable } from '../db';
 import type { PlanContext } from '../plan';
 import type { MigrationSpec } from '../spec';
@@ -42,7 +42,7 @@ export interface Target {
   /** The pre-flight's word on the server: what the target needs there, and what it keeps doing afterwards. */
   serverChecks(
     db: Queryable,
-    server: ServerFacts,
+    server: ServerProbe,
     settings: MigrationSettings,
     table: UpkeepTable,
   ): Promise<PreflightCheck[]>;

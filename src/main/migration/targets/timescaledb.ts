@@ -1,8 +1,8 @@
 import type { ServerFacts, TimescalePolicy, ValidationCheck } from '../../../shared/migration';
+import { timescaleFeatures } from '../../postgres/server-facts';
 import type { Queryable } from '../db';
 import { qi } from '../ident';
 import { rel } from '../names';
-import { timescaleFeatures } from '../server';
 import type { MigrationSpec } from '../spec';
 import { bound, literals, psqlVariables } from '../sql/params';
 import {

@@ -3,9 +3,10 @@ import { canSizeExpr } from './database-size';
 /**
  * The first round trip of a storage sample: open the read-only transaction,
  * make sure it cannot wait forever, and read what the rest of the sample is
- * chosen by (server version, TimescaleDB, privileges), the database sizes (see
- * database-size.ts) and
- * the AccessExclusiveLocks held or awaited right now (see locks.ts).
+ * chosen by (the server's facts, postgres/server-facts.ts, unless the pool
+ * keeps them; what may be sized and how much), the database sizes (see
+ * database-size.ts) and the AccessExclusiveLocks held or awaited right now
+ * (see locks.ts).
  *
  * Everything here is a simple-protocol batch without parameters, so it costs
  * one round trip; the statements run in order and a failure skips the rest.
@@ -32,15 +33,8 @@ export const guardSql = [
 ];
 
 export interface ContextRow {
-  version_num: number;
-  database: string;
-  user_name: string;
-  /** Member (with its privileges) of pg_read_all_stats, e.g. through pg_monitor. */
-  read_all_stats: boolean;
   /** May run the relation size functions (someone may have revoked EXECUTE from PUBLIC). */
   can_size: boolean;
-  /** extversion of timescaledb in this database, or null when it is not installed. */
-  timescale_version: string | null;
   /**
    * What the statistics say pg_class holds (every relation, index and TOAST table):
    * an upper bound of the relations to size, free to read. -1 when unknown.
@@ -49,12 +43,7 @@ export interface ContextRow {
 }
 
 export const contextSql = `
-SELECT pg_catalog.current_setting('server_version_num')::int AS version_num,
-       pg_catalog.current_database()::text AS database,
-       current_user::text AS user_name,
-       pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS read_all_stats,
-       ${canSizeExpr} AS can_size,
-       (SELECT e.extversion::text FROM pg_catalog.pg_extension e WHERE e.extname = 'timescaledb') AS timescale_version,
+SELECT ${canSizeExpr} AS can_size,
        (SELECT CASE WHEN c.reltuples < 0 THEN -1
                     ELSE GREATEST(c.reltuples::int8, pg_catalog.pg_stat_get_live_tuples(c.oid)) END
         FROM pg_catalog.pg_class c WHERE c.oid = 'pg_catalog.pg_class'::regclass)::float8 AS class_rows`;

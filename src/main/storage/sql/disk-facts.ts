@@ -3,7 +3,7 @@
  * only, catalog-only or bounded (top N, with N an integer checked by the
  * caller and written in as a literal so each fact is one simple-protocol round
  * trip with its savepoint). Chosen by server version where the catalogs
- * differ (13 to 18). Rights: see `diskContextSql`; a fact the user may not
+ * differ (13 to 18). Rights: the server's facts (postgres/server-facts.ts) and `diskContextSql`; a fact the user may not
  * read is skipped by the caller, never an error.
  */
 
@@ -14,10 +14,8 @@ const SYSTEM_SCHEMAS = `('pg_catalog', 'information_schema', 'pg_toast')`;
 export const BLOAT_MIN_PAGES = 128;
 
 export interface DiskContextRow {
+  /** Read in this transaction, not from the probed facts: a standby may have been promoted since. */
   in_recovery: boolean;
-  /** pg_ls_waldir(): superuser or pg_monitor. */
-  can_ls_waldir: boolean;
-  read_all_stats: boolean;
   freeze_max_age: string;
   mxid_freeze_max_age: string;
   stats_reset: Date | null;
@@ -25,8 +23,6 @@ export interface DiskContextRow {
 
 export const diskContextSql = `
 SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
-       pg_catalog.has_function_privilege('pg_catalog.pg_ls_waldir()', 'EXECUTE') AS can_ls_waldir,
-       pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS read_all_stats,
        pg_catalog.current_setting('autovacuum_freeze_max_age')::int8 AS freeze_max_age,
        pg_catalog.current_setting('autovacuum_multixact_freeze_max_age')::int8 AS mxid_freeze_max_age,
        (SELECT s.stats_reset FROM pg_catalog.pg_stat_database s

@@ -2,14 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { EventMessage } from '../../shared/contract';
-import type { Migration, MigrationSettingsInput, MigrationTarget } from '../../shared/migration';
-import type { ProfileFields } from '../../shared/profile';
-import { EventBus } from '../events';
-import { createLogger } from '../logger';
-import { PoolManager } from '../postgres/pool-manager';
-import { openStore } from '../store/database';
-import { MigrationService } from './service';
+import { AppError } from '../../src/main/errors';
+import { EventBus } from '../../src/main/events';
+import { migrationHandlers } from '../../src/main/handlers/migration';
+import { createLogger } from '../../src/main/logger';
+import { MigrationService } from '../../src/main/migration/service';
+import { PoolManager } from '../../src/main/postgres/pool-manager';
+import { type Handlers, Router } from '../../src/main/router';
+import { openStore } from '../../src/main/store/database';
+import type { MigrationChannel } from '../../src/shared/channels/migration';
+import type { EventMessage, RequestOf, ResponseOf } from '../../src/shared/contract';
+import type { Migration, MigrationSettingsInput, MigrationTarget } from '../../src/shared/migration';
+import type { ProfileFields } from '../../src/shared/profile';
 
 /**
  * Test rig for the engine: a real SQLite file, the real event bus, and an admin
@@ -18,6 +22,11 @@ import { MigrationService } from './service';
 
 export interface Engine {
   service: MigrationService;
+  /**
+   * A request through the router, as the wizard and the CLI send it (validated, its response
+   * parsed by the contract); an error envelope is thrown as an AppError.
+   */
+  dispatch<C extends MigrationChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   pools: PoolManager;
   events: EventMessage[];
   /** Subscribe to the engine's events as they are emitted (synchronously, from inside the engine). */
@@ -44,9 +53,17 @@ export function startEngine(fields: ProfileFields, password: string, dataDir?: s
     env: {},
     queryTimeoutMs: 600_000,
   });
-  const service = new MigrationService({ db, events: bus, logger: createLogger(null), pools });
+  const logger = createLogger(null);
+  const service = new MigrationService({ db, events: bus, logger, pools });
+  const router = new Router(migrationHandlers(service) as Handlers, logger);
   return {
     service,
+    async dispatch(channel, request) {
+      const result = await router.dispatch(channel, request);
+      if (result.ok) return result.value as never;
+      const { code, message, fields, detail } = result.error;
+      throw new AppError(code, message, fields, detail);
+    },
     pools,
     events,
     onEvent: (listener) => bus.subscribe(listener),
