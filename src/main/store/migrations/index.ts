@@ -15,6 +15,7 @@ import { migration014FleetTagsAndDisk } from './014_fleet_tags_and_disk';
 import { migration015SshTunnel } from './015_ssh_tunnel';
 import { migration016DiskFullAlert } from './016_disk_full_alert';
 import { migration017Theme } from './017_theme';
+import { migration021LatestSampleRows } from './021_latest_sample_rows';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   migration015SshTunnel,
   migration016DiskFullAlert,
   migration017Theme,
+  migration021LatestSampleRows,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
