@@ -100,7 +100,7 @@ export class OverviewQuery {
     this.lookup.relation(profileId, relationId);
     const latest = this.stmts.latest.get(profileId);
     if (!latest) return [];
-    return this.relations.children(relationId, windowAt(latest.taken_at, 7 * DAY_MS));
+    return this.relations.children(profileId, relationId, windowAt(latest.taken_at, 7 * DAY_MS));
   }
 
   /**

@@ -60,19 +60,33 @@ export const isTopLevel = (kind: RelationKind, parentId: number | null): boolean
  * The rows of a profile's LATEST sample (at @latest) as `s`, with the columns of the relation_sizes view,
  * joined to `r` (relations). No run reaches past the latest sample, so its rows are the runs that end
  * there: a seek on relation_runs (last_at, total_bytes), in size order (step 021), where the view looks
- * up every relation of the profile. Filter with LATEST_WHERE.
+ * up every relation of the profile. Filter with LATEST_WHERE. Without upkeep (growers), its columns are null.
  */
-const LATEST_SIZES = `(
+const latestSizes = ({ upkeep }: { upkeep: boolean }) => `(
     SELECT x.relation_id, x.last_at AS taken_at, x.measured, x.not_measured, x.heap_bytes, x.toast_bytes,
-           x.index_bytes, x.total_bytes, x.row_estimate, u.dead_tuples, u.last_vacuum, u.last_analyze, x.children,
-           x.compressed_children, x.before_compression_bytes, x.after_compression_bytes
+           x.index_bytes, x.total_bytes, x.row_estimate, ${
+             upkeep
+               ? 'u.dead_tuples, u.last_vacuum, u.last_analyze'
+               : 'NULL AS dead_tuples, NULL AS last_vacuum, NULL AS last_analyze'
+           }, x.children, x.compressed_children, x.before_compression_bytes, x.after_compression_bytes
     FROM relation_runs x
-    LEFT JOIN relation_upkeep u ON u.relation_id = x.relation_id
+    ${
+      upkeep
+        ? `LEFT JOIN relation_upkeep u ON u.relation_id = x.relation_id
       AND u.taken_at = (SELECT max(v.taken_at) FROM relation_upkeep v
-                        WHERE v.relation_id = x.relation_id AND v.taken_at <= @latest)
+                        WHERE v.relation_id = x.relation_id AND v.taken_at <= @latest)`
+        : ''
+    }
     WHERE x.last_at = @latest) s
   JOIN relations r ON r.id = s.relation_id`;
+const LATEST_SIZES = latestSizes({ upkeep: true });
 const LATEST_WHERE = 'r.profile_id = @profileId';
+
+/** The profile's last sample at or before the window start (no staler than @oldest), and its first after. */
+const SAMPLE_BEFORE = `(SELECT max(t.taken_at) FROM samples t
+  WHERE t.profile_id = @profileId AND t.taken_at BETWEEN @oldest AND @cutoff)`;
+const SAMPLE_AFTER = `(SELECT min(t.taken_at) FROM samples t
+  WHERE t.profile_id = @profileId AND t.taken_at > @cutoff AND t.taken_at < @latest)`;
 
 /**
  * Rows of one sample with, per relation, the measured total nearest to the
@@ -80,8 +94,13 @@ const LATEST_WHERE = 'r.profile_id = @profileId';
  * or, when history is shorter than the window, the first one after it. Not
  * measured rows never serve as a baseline, and a relation not measured now
  * gets no baseline at all (growth unknown, never zero). The baseline's time
- * goes with it, so a "7-day" figure over 19 s of history says so. Every
- * lookup is a seek on relation_sizes' (relation_id, taken_at) key.
+ * goes with it, so a "7-day" figure over 19 s of history says so.
+ *
+ * Read from the runs themselves (a relation is in every sample of its profile from a run's from_at to its
+ * last_at), a seek or two on relation_runs' (relation_id, from_at) key per relation: before the window
+ * start, the last measured run that began by the profile's sample there holds it (at that sample, or at
+ * the run's own last sample if it ended earlier); after it, the run holding the profile's next sample, or
+ * the next measured run to begin.
  */
 function baselineSql(from: string, where: string): string {
   return `
@@ -91,26 +110,34 @@ function baselineSql(from: string, where: string): string {
              s.last_analyze, s.children, s.compressed_children, s.before_compression_bytes,
              s.after_compression_bytes,
              CASE WHEN s.total_bytes IS NOT NULL THEN
-               (SELECT b.taken_at FROM relation_sizes b
-                WHERE b.relation_id = r.id AND b.taken_at BETWEEN @oldest AND @cutoff AND b.total_bytes IS NOT NULL
-                ORDER BY b.taken_at DESC LIMIT 1) END AS ta,
-             CASE WHEN s.total_bytes IS NOT NULL THEN
-               (SELECT b.taken_at FROM relation_sizes b
-                WHERE b.relation_id = r.id AND b.taken_at > @cutoff AND b.taken_at < @latest
-                  AND b.total_bytes IS NOT NULL
-                ORDER BY b.taken_at LIMIT 1) END AS tb
+               (SELECT CASE WHEN b.last_at >= ${SAMPLE_BEFORE} THEN ${SAMPLE_BEFORE}
+                            ELSE (SELECT max(t.taken_at) FROM samples t WHERE t.profile_id = @profileId
+                                    AND t.taken_at BETWEEN b.from_at AND b.last_at) END
+                FROM relation_runs b
+                WHERE b.relation_id = r.id AND b.from_at <= ${SAMPLE_BEFORE} AND b.total_bytes IS NOT NULL
+                ORDER BY b.from_at DESC LIMIT 1) END AS ta,
+             CASE WHEN s.total_bytes IS NOT NULL THEN coalesce(
+               (SELECT CASE WHEN b.last_at >= ${SAMPLE_AFTER} AND b.total_bytes IS NOT NULL THEN ${SAMPLE_AFTER} END
+                FROM relation_runs b WHERE b.relation_id = r.id AND b.from_at <= ${SAMPLE_AFTER}
+                ORDER BY b.from_at DESC LIMIT 1),
+               (SELECT min(b.from_at) FROM relation_runs b
+                WHERE b.relation_id = r.id AND b.from_at > ${SAMPLE_AFTER} AND b.from_at < @latest
+                  AND b.total_bytes IS NOT NULL)) END AS tb
       FROM ${from}
       WHERE ${where}
     )
     , based AS (
-      SELECT cur.*, CASE WHEN ta IS NULL THEN tb WHEN tb IS NULL THEN ta
-                         WHEN @cutoff - ta <= tb - @cutoff THEN ta ELSE tb END AS base_at
-      FROM cur
+      SELECT cur.*, CASE WHEN ta < @oldest THEN NULL ELSE ta END AS ta_kept FROM cur
     )
-    SELECT based.*,
-           (SELECT b.total_bytes FROM relation_sizes b
-            WHERE b.relation_id = based.id AND b.taken_at = based.base_at) AS base_bytes
-    FROM based`;
+    , chosen AS (
+      SELECT based.*, CASE WHEN ta_kept IS NULL THEN tb WHEN tb IS NULL THEN ta_kept
+                           WHEN @cutoff - ta_kept <= tb - @cutoff THEN ta_kept ELSE tb END AS base_at
+      FROM based
+    )
+    SELECT chosen.*,
+           (SELECT b.total_bytes FROM relation_runs b WHERE b.relation_id = chosen.id AND b.from_at <= chosen.base_at
+            ORDER BY b.from_at DESC LIMIT 1) AS base_bytes
+    FROM chosen`;
 }
 
 export function toRelationRow(r: SizeRow): RelationRow {
@@ -206,7 +233,7 @@ export class RelationsQuery {
       topLevel: db.prepare<[Latest], SizeRow>(
         `${baselineSql(LATEST_SIZES, `${LATEST_WHERE} AND ${TOP_LEVEL}`)} ${ORDER}`,
       ),
-      children: db.prepare<[WindowParams & { parentId: number }], SizeRow>(
+      children: db.prepare<[Latest & { parentId: number }], SizeRow>(
         `${baselineSql(
           'relations r JOIN relation_sizes s ON s.relation_id = r.id AND s.taken_at = @latest',
           'r.parent_id = @parentId',
@@ -214,7 +241,7 @@ export class RelationsQuery {
       ),
       growers: db.prepare<[Latest & { limit: number }], SizeRow>(`
         WITH g AS MATERIALIZED (
-          ${baselineSql(LATEST_SIZES, `${LATEST_WHERE} AND s.total_bytes IS NOT NULL AND ${TOP_LEVEL}`)})
+          ${baselineSql(latestSizes({ upkeep: false }), `${LATEST_WHERE} AND s.total_bytes IS NOT NULL AND ${TOP_LEVEL}`)})
         SELECT * FROM g
         WHERE base_bytes IS NOT NULL AND total_bytes > base_bytes
         ORDER BY total_bytes - base_bytes DESC, schema, name
@@ -264,9 +291,9 @@ export class RelationsQuery {
     return this.stmts.topLevel.all({ ...w, profileId }).map(toRelationRow);
   }
 
-  /** The chunks or partitions of one relation in the sample taken at `w.latest`. */
-  children(parentId: number, w: WindowParams): RelationRow[] {
-    return this.stmts.children.all({ ...w, parentId }).map(toRelationRow);
+  /** The chunks or partitions of one relation in the profile's sample taken at `w.latest`. */
+  children(profileId: string, parentId: number, w: WindowParams): RelationRow[] {
+    return this.stmts.children.all({ ...w, profileId, parentId }).map(toRelationRow);
   }
 
   /** Top-level relations of the latest sample that grew most over the window; unmeasured ones are left out, not counted as 0. */
