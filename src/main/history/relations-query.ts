@@ -59,7 +59,8 @@ export const isTopLevel = (kind: RelationKind, parentId: number | null): boolean
 /**
  * The rows of a profile's LATEST sample (at @latest) as `s`, with the columns of the relation_sizes view,
  * joined to `r` (relations). No run reaches past the latest sample, so its rows are the runs that end
- * there: a seek on relation_runs (last_at, total_bytes), in size order (step 021), where the view looks
+ * there, each its relation's newest: a seek on the newest runs' (last_at, total_bytes) index, in size
+ * order (step 021), where the view looks
  * up every relation of the profile. Filter with LATEST_WHERE. Without upkeep (growers), its columns are null.
  */
 const latestSizes = ({ upkeep }: { upkeep: boolean }) => `(
@@ -77,7 +78,7 @@ const latestSizes = ({ upkeep }: { upkeep: boolean }) => `(
                         WHERE v.relation_id = x.relation_id AND v.taken_at <= @latest)`
         : ''
     }
-    WHERE x.last_at = @latest) s
+    WHERE x.last_at = @latest AND x.is_newest = 1) s
   JOIN relations r ON r.id = s.relation_id`;
 const LATEST_SIZES = latestSizes({ upkeep: true });
 const LATEST_WHERE = 'r.profile_id = @profileId';
@@ -226,7 +227,7 @@ export class RelationsQuery {
       .prepare<[Omit<PageParams, keyof WindowParams | 'sampleId'> & { latest: number }], number>(
         // The runs alone: a count needs no upkeep.
         `SELECT count(*) FROM relation_runs s JOIN relations r ON r.id = s.relation_id
-         WHERE s.last_at = @latest AND ${PAGE_WHERE}`,
+         WHERE s.last_at = @latest AND s.is_newest = 1 AND ${PAGE_WHERE}`,
       )
       .pluck();
     this.stmts = {

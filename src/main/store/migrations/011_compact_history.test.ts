@@ -164,8 +164,9 @@ describe('migration 011: compact history', () => {
     old.exec(`
       ALTER TABLE sample_databases ADD COLUMN sized_at INTEGER;
       ALTER TABLE samples ADD COLUMN top_level_count INTEGER;
-      CREATE TABLE relation_runs AS SELECT *, taken_at AS from_at, taken_at AS last_at FROM relation_sizes;
-      CREATE INDEX relation_runs_last ON relation_runs (last_at, total_bytes);
+      CREATE TABLE relation_runs AS SELECT *, taken_at AS from_at, taken_at AS last_at, 1 AS is_newest
+        FROM relation_sizes;
+      CREATE INDEX relation_runs_last ON relation_runs (last_at, total_bytes) WHERE is_newest = 1;
       CREATE TABLE relation_upkeep AS SELECT * FROM relation_sizes;
       CREATE INDEX relation_upkeep_key ON relation_upkeep (relation_id, taken_at);
     `);

@@ -35,6 +35,7 @@ describe('migration 021: latest sample rows', () => {
     const logs = relation.pluck().get('p', 'logs', 'partitioned', null)!;
     const part = relation.pluck().get('p', 'logs_1', 'partition', logs)!;
     const gone = relation.pluck().get('p', 'gone', 'table', null)!;
+    run.run(orders, 500, 500);
     run.run(orders, 1000, 2000);
     run.run(logs, 1000, 2000);
     run.run(part, 1000, 2000);
@@ -51,9 +52,14 @@ describe('migration 021: latest sample rows', () => {
       { profile_id: 'p', taken_at: 2000, top_level_count: 2 },
       { profile_id: 'q', taken_at: 2000, top_level_count: 1 },
     ]);
+    // Each relation's newest run is flagged; the one that ended before (orders' first figures) is not.
+    expect(db.prepare('SELECT from_at FROM relation_runs WHERE is_newest IS NULL').pluck().all()).toEqual([
+      500,
+    ]);
+    expect(db.prepare('SELECT count(*) FROM relation_runs WHERE is_newest = 1').pluck().get()).toBe(5);
     const plan = db
       .prepare(
-        'EXPLAIN QUERY PLAN SELECT relation_id FROM relation_runs WHERE last_at = 2000 ORDER BY total_bytes DESC',
+        'EXPLAIN QUERY PLAN SELECT relation_id FROM relation_runs WHERE last_at = 2000 AND is_newest = 1 ORDER BY total_bytes DESC',
       )
       .all() as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/relation_runs_last \(last_at=\?\)/);
