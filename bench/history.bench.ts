@@ -1,6 +1,7 @@
 /**
  * Local history benchmark (issue 3): 90 days of hourly samples for 1,000
- * relations (> 2 million size rows) in a temp SQLite file; the time and the
+ * relations (> 2 million size rows read back; 10 % of the relations change
+ * every sample, so the compact format stores about 216,000 runs) in a temp SQLite file; the time and the
  * bytes sent to the renderer for a 90-day chart of the database and of one
  * relation (targets: < 50 ms and < 64 kB each); the time and file growth to
  * store one 10,000-relation sample. Prints figures; asserts nothing.
@@ -45,9 +46,12 @@ function relation(i: number, bytes: number): CollectedRelation {
   };
 }
 
+/** Every 10th relation is written to between every two samples (new figures each hour); the others stay put. */
+const isHot = (i: number) => i % 10 === 0;
+
 function sampleAt(at: number, count: number, hour: number): CollectedSample {
   const relations = Array.from({ length: count }, (_, i) =>
-    relation(i, 8192 * (10 + i) + hour * (i % 13) * 4096 + ((hour * 7919 + i) % 1000)),
+    relation(i, 8192 * (10 + i) + (isHot(i) ? hour * (i % 13) * 4096 + ((hour * 7919 + i) % 1000) : 0)),
   );
   const total = relations.reduce((sum, r) => sum + (r.totalBytes ?? 0), 0);
   return benchSample(at, relations, total, 250);
@@ -88,7 +92,8 @@ export async function run(): Promise<void> {
       }
     });
     checkpoint(db);
-    const rows = db.prepare('SELECT count(*) FROM relation_sizes').pluck().get() as number;
+    // The size rows the samples hold (what relation_sizes reads back), without reading 2 million of them.
+    const rows = db.prepare('SELECT sum(relation_count) FROM samples').pluck().get() as number;
     const samples = db.prepare('SELECT count(*) FROM samples').pluck().get() as number;
     console.log(
       `  built ${samples} samples, ${rows.toLocaleString('en')} relation_sizes rows in ${(build.ms / 1000).toFixed(1)} s ` +
@@ -96,7 +101,8 @@ export async function run(): Promise<void> {
     );
 
     const overview = history.overview(p);
-    const one = overview.relations.find((r) => r.kind === 'table')!;
+    // A hot table: a new value in every one of its 2,160 samples, the chart's worst case.
+    const one = overview.relations.find((r) => r.kind === 'table' && r.name === 'table_990')!;
     const target = { ms: 50, bytes: 64 * 1024 };
     console.log('  Charts (JSON bytes = what crosses to the renderer):');
     chart('90-day chart, database total', () => history.series(p, undefined, '90d'), target);

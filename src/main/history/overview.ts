@@ -14,6 +14,7 @@ import { DAY_MS, rangeMs } from './time';
 
 interface SampleRow {
   id: number;
+  top_level_count: number | null;
   taken_at: number;
   duration_ms: number;
   database_name: string;
@@ -39,7 +40,7 @@ export class OverviewQuery {
     this.relations = new RelationsQuery(db);
     this.stmts = {
       latest: db.prepare<[string], SampleRow>(`
-        SELECT id, taken_at, duration_ms, database_name, database_bytes, gaps FROM samples
+        SELECT id, taken_at, duration_ms, database_name, database_bytes, gaps, top_level_count FROM samples
         WHERE profile_id = ? ORDER BY taken_at DESC LIMIT 1`),
       atOrBefore: db.prepare<[string, number, number], { t: number; bytes: number }>(`
         SELECT taken_at AS t, database_bytes AS bytes FROM samples
@@ -76,7 +77,7 @@ export class OverviewQuery {
         })),
         gaps: JSON.parse(latest.gaps) as string[],
       },
-      relations: relations ? this.relations.topLevel(latest.id, windowAt(latest.taken_at, 7 * DAY_MS)) : [],
+      relations: relations ? this.relations.topLevel(profileId, windowAt(latest.taken_at, 7 * DAY_MS)) : [],
       status,
     };
   }
@@ -86,7 +87,11 @@ export class OverviewQuery {
     this.lookup.profile(profileId);
     const latest = this.stmts.latest.get(profileId);
     if (!latest) return { sampleId: null, total: 0, offset: query.offset, rows: [] };
-    const page = this.relations.page(latest.id, windowAt(latest.taken_at, 7 * DAY_MS), query);
+    const page = this.relations.page(
+      { id: latest.id, profileId, topLevelCount: latest.top_level_count },
+      windowAt(latest.taken_at, 7 * DAY_MS),
+      query,
+    );
     return { sampleId: latest.id, offset: query.offset, ...page };
   }
 
@@ -95,7 +100,7 @@ export class OverviewQuery {
     this.lookup.relation(profileId, relationId);
     const latest = this.stmts.latest.get(profileId);
     if (!latest) return [];
-    return this.relations.children(relationId, windowAt(latest.taken_at, 7 * DAY_MS));
+    return this.relations.children(profileId, relationId, windowAt(latest.taken_at, 7 * DAY_MS));
   }
 
   /**
@@ -106,7 +111,7 @@ export class OverviewQuery {
     this.lookup.profile(profileId);
     const latest = this.stmts.latest.get(profileId);
     if (!latest) return [];
-    return this.relations.growers(latest.id, windowAt(latest.taken_at, rangeMs(range)!), limit);
+    return this.relations.growers(profileId, windowAt(latest.taken_at, rangeMs(range)!), limit);
   }
 
   /**

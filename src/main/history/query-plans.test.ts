@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { rig } from '../../../test/support/history-fixtures';
+import { MiB, rel, rig, sample, T0 } from '../../../test/support/history-fixtures';
+import { relationPageRequestSchema, relationSortKeys } from '../../shared/storage';
 import { History } from './history';
 
 /** Every statement the history prepares, captured as it is prepared. */
@@ -18,9 +19,23 @@ function preparedBy(db: Database.Database): string[] {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  new History(spy);
+  const history = new History(spy);
+  // The windows of the relations list are prepared per sort, when first asked for.
+  const profileId = db.prepare<[], string>('SELECT id FROM profiles LIMIT 1').pluck().get();
+  if (profileId) {
+    for (const key of relationSortKeys) {
+      for (const dir of ['asc', 'desc'] as const) {
+        history.relationPage(profileId, relationPageRequestSchema.parse({ sort: { key, dir } }));
+      }
+    }
+  }
   return sqls;
 }
+
+const planOf = (db: Database.Database, sql: string) =>
+  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...nullParams(sql)) as Array<{ detail: string }>).map(
+    (p) => p.detail,
+  );
 
 /** Plans do not depend on the values; better-sqlite3 still wants every parameter bound. */
 function nullParams(sql: string): unknown[] {
@@ -44,8 +59,7 @@ const big = [
 function fullScans(db: Database.Database, sqls: string[]): string[] {
   const scans: string[] = [];
   for (const sql of sqls) {
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...nullParams(sql)) as Array<{ detail: string }>;
-    for (const { detail } of plan) {
+    for (const detail of planOf(db, sql)) {
       // "SCAN s" (a full pass) as opposed to "SEARCH s USING ..." (a seek on a key or index).
       const scanned = /^SCAN (\w+)/.exec(detail);
       if (!scanned) continue;
@@ -60,11 +74,25 @@ function fullScans(db: Database.Database, sqls: string[]): string[] {
 
 describe('query plans', () => {
   it('never scans a history table in full', () => {
-    const { db } = rig();
+    const r = rig();
+    const { db } = r;
+    r.history.saveSample(r.addProfile(), sample(T0, [rel('public.orders', MiB)]));
     const sqls = preparedBy(db);
     expect(sqls.length).toBeGreaterThan(30);
     // The check itself sees a scan when there is one.
     expect(fullScans(db, ['SELECT * FROM relation_sizes s WHERE s.measured = 0'])).toHaveLength(1);
     expect(fullScans(db, sqls)).toEqual([]);
+  });
+
+  it('the first screen of the relations list reads the latest sample’s rows in size order, not all of them', () => {
+    const r = rig();
+    r.history.saveSample(r.addProfile(), sample(T0, [rel('public.orders', MiB)]));
+    const window = preparedBy(r.db).find((sql) =>
+      sql.includes('ORDER BY total_bytes DESC NULLS LAST, r.schema'),
+    );
+    const plan = planOf(r.db, window!);
+    // A seek on (last_at, total_bytes) that yields rows already sorted by size; only ties are sorted.
+    expect(plan).toContain('SEARCH x USING COVERING INDEX relation_runs_last (last_at=?)');
+    expect(plan).toContain('USE TEMP B-TREE FOR LAST 3 TERMS OF ORDER BY');
   });
 });

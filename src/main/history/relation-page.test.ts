@@ -79,6 +79,14 @@ describe('the windowed relations list', () => {
     expect(page({ search: 'nothing like it' })).toMatchObject({ total: 0, rows: [] });
   });
 
+  it('counts the list when the sample holds no count (written before step 021): the same total', () => {
+    const { r, page } = setup();
+    const stored = page({ limit: 1 }).total;
+    r.db.exec('UPDATE samples SET top_level_count = NULL');
+    expect(page({ limit: 1 }).total).toBe(stored);
+    expect(stored).toBe(6);
+  });
+
   it('before the first sample: an empty window, not an error', () => {
     const r = rig();
     const p = r.addProfile();

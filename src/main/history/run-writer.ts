@@ -50,8 +50,15 @@ export class RunWriter {
         'UPDATE relation_runs SET last_at = ? WHERE relation_id = ? AND from_at = ?',
       ),
       insertRun: db.prepare(`
-        INSERT INTO relation_runs (relation_id, from_at, last_at, ${figures})
-        VALUES (@relation_id, @from_at, @last_at, ${RUN_FIGURES.map((c) => `@${c}`).join(', ')})`),
+        INSERT INTO relation_runs (relation_id, from_at, last_at, ${figures}, is_newest)
+        VALUES (@relation_id, @from_at, @last_at, ${RUN_FIGURES.map((c) => `@${c}`).join(', ')}, @is_newest)`),
+      // A run is its relation's newest until a later one is stored (step 021's index holds only those).
+      notNewest: db.prepare<[number, number]>(
+        'UPDATE relation_runs SET is_newest = NULL WHERE relation_id = ? AND from_at = ?',
+      ),
+      laterRun: db.prepare<[number, number], number>(
+        'SELECT count(*) FROM relation_runs WHERE relation_id = ? AND from_at > ?',
+      ),
       lastUpkeep: db.prepare<[number, number], Upkeep>(`
         SELECT taken_at, ${UPKEEP_FIGURES.join(', ')} FROM relation_upkeep
         WHERE relation_id = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1`),
@@ -72,6 +79,7 @@ export class RunWriter {
         if (before !== null && before >= run.from_at) s.extend.run(before, run.relation_id, run.from_at);
         else s.extend.run(run.from_at, run.relation_id, run.from_at);
         s.insertRun.run({ ...run, from_at: after, last_at: run.last_at });
+        s.notNewest.run(run.relation_id, run.from_at);
       }
     }
     return { previousAt: s.previousAt.pluck().get(profileId, takenAt) ?? null };
@@ -90,7 +98,17 @@ export class RunWriter {
     if (run && run.last_at === previousAt && sameAs(run, sizes, RUN_FIGURES)) {
       s.extend.run(takenAt, relationId, run.from_at);
     } else {
-      s.insertRun.run({ relation_id: relationId, from_at: takenAt, last_at: takenAt, ...sizes });
+      // Newest unless a later run exists (a sample stored out of order); asked, not read from the flags, which
+      // downsampling may have left on no run of a relation that went away and came back.
+      const newest = s.laterRun.pluck().get(relationId, takenAt) === 0;
+      if (run && newest) s.notNewest.run(relationId, run.from_at);
+      s.insertRun.run({
+        relation_id: relationId,
+        from_at: takenAt,
+        last_at: takenAt,
+        ...sizes,
+        is_newest: newest ? 1 : null,
+      });
     }
     const kept = s.lastUpkeep.get(relationId, takenAt);
     const due =

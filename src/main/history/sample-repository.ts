@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RelationKind } from '../../shared/storage';
 import { AppError } from '../errors';
 import type { CollectedRelation, CollectedSample, KnownDatabaseSize } from '../storage/types';
+import { isTopLevel } from './relations-query';
 import { RunWriter } from './run-writer';
 import { storeError } from './store-error';
 import { int, msOf } from './time';
@@ -29,8 +30,10 @@ export class SampleRepository {
     this.runs = new RunWriter(db);
     this.stmts = {
       insertSample: db.prepare(`
-        INSERT INTO samples (profile_id, taken_at, duration_ms, database_name, database_bytes, gaps, relation_count)
-        VALUES (@profileId, @takenAt, @durationMs, @databaseName, @databaseBytes, @gaps, @relationCount)`),
+        INSERT INTO samples (profile_id, taken_at, duration_ms, database_name, database_bytes, gaps, relation_count,
+                             top_level_count)
+        VALUES (@profileId, @takenAt, @durationMs, @databaseName, @databaseBytes, @gaps, @relationCount,
+                @topLevelCount)`),
       insertDatabase: db.prepare(
         'INSERT INTO sample_databases (sample_id, name, bytes, sized_at) VALUES (?, ?, ?, ?)',
       ),
@@ -95,6 +98,7 @@ export class SampleRepository {
     if (takenAt === null) throw new AppError('internal', 'The sample has no valid time.');
     const s = this.stmts;
     const { previousAt } = this.runs.begin(profileId, takenAt);
+    const { ids, topLevel } = this.relationIds(profileId, sample.relations);
     const sampleId = Number(
       s.insertSample.run({
         profileId,
@@ -104,13 +108,13 @@ export class SampleRepository {
         databaseBytes: int(sample.database.bytes),
         gaps: JSON.stringify(sample.gaps),
         relationCount: sample.relations.length,
+        topLevelCount: sample.relations.filter((r) => topLevel.has(ids.get(key(r.schema, r.name))!)).length,
       }).lastInsertRowid,
     );
     for (const d of sample.databases) {
       s.insertDatabase.run(sampleId, d.name, int(d.bytes), d.sizedAt ? msOf(d.sizedAt) : null);
     }
 
-    const ids = this.relationIds(profileId, sample.relations);
     for (const r of sample.relations) {
       const measured = r.measured;
       this.runs.write(
@@ -145,15 +149,19 @@ export class SampleRepository {
    * Upserts the relation dimension rows of a sample and returns their ids by
    * schema + name. Parents are written before their children. Kind and parent
    * follow the latest sample (a table the wizard turned into a hypertable keeps
-   * its id and history).
+   * its id and history). `topLevel`: the ids the relations list shows at the top (see isTopLevel).
    */
-  private relationIds(profileId: string, relations: CollectedRelation[]): Map<string, number> {
+  private relationIds(
+    profileId: string,
+    relations: CollectedRelation[],
+  ): { ids: Map<string, number>; topLevel: Set<number> } {
     const s = this.stmts;
     const known = new Map<string, KnownRelation>();
     for (const row of s.knownRelations.all(profileId)) known.set(key(row.schema, row.name), row);
     const listed = new Map<string, CollectedRelation>();
     for (const r of relations) listed.set(key(r.schema, r.name), r);
     const done = new Map<string, number>();
+    const topLevel = new Set<number>();
 
     const upsert = (schema: string, name: string, kind: RelationKind, parentId: number | null): number => {
       const k = key(schema, name);
@@ -167,6 +175,7 @@ export class SampleRepository {
           s.updateRelation.run(kind, parentId, id);
       }
       done.set(k, id);
+      if (isTopLevel(kind, parentId)) topLevel.add(id);
       return id;
     };
 
@@ -188,6 +197,6 @@ export class SampleRepository {
     };
 
     for (const r of relations) resolve(r, 0);
-    return done;
+    return { ids: done, topLevel };
   }
 }

@@ -10,6 +10,7 @@ import {
   saveMany,
   T0,
 } from '../../../test/support/history-fixtures';
+import { relationPageRequestSchema } from '../../shared/storage';
 
 type Row = { relation_id: number; taken_at: number; total_bytes: number | null; dead_tuples: number | null };
 const rowsOf = (r: ReturnType<typeof rig>, where = '1') =>
@@ -74,6 +75,14 @@ describe('compact format', () => {
       [0, MiB],
       [-2 * HOUR_MS, MiB],
       [0, MiB],
+    ]);
+    // The latest sample's list still reads each relation's newest run, the one that ends at it.
+    expect(r.count('relation_runs', `is_newest = 1 AND last_at = ${T0}`)).toBe(2);
+    expect(r.count('relation_runs', 'is_newest = 1')).toBe(2);
+    const list = r.history.relationPage(p, relationPageRequestSchema.parse({})).rows;
+    expect(list.map((x) => [x.name, x.totalBytes])).toEqual([
+      ['a', MiB],
+      ['b', MiB],
     ]);
   });
 });

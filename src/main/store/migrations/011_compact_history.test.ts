@@ -154,12 +154,22 @@ describe('migration 011: compact history', () => {
   it('reads back every series of a realistic history file identically, in far fewer rows', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidemark-011-'));
     buildOldFile(dir);
-    // The baseline is read by today's queries, which also read the column step 012 adds (NULL on old rows):
-    // a scratch copy gets that column only, so the figures compared are step 010's own.
+    // The baseline is read by today's queries, which also read what later steps add: the column of step 012
+    // (NULL on old rows), and the latest sample's rows straight from relation_runs / relation_upkeep (step 021).
+    // A scratch copy gets the column, and those tables holding every old row as its own one-sample run (no
+    // compaction), so the figures compared are step 010's own.
     const scratch = mkdtempSync(join(tmpdir(), 'tidemark-011-baseline-'));
     copyFileSync(join(dir, DB_FILE), join(scratch, DB_FILE));
     const old = new Database(join(scratch, DB_FILE));
-    old.exec('ALTER TABLE sample_databases ADD COLUMN sized_at INTEGER');
+    old.exec(`
+      ALTER TABLE sample_databases ADD COLUMN sized_at INTEGER;
+      ALTER TABLE samples ADD COLUMN top_level_count INTEGER;
+      CREATE TABLE relation_runs AS SELECT *, taken_at AS from_at, taken_at AS last_at, 1 AS is_newest
+        FROM relation_sizes;
+      CREATE INDEX relation_runs_last ON relation_runs (last_at, total_bytes) WHERE is_newest = 1;
+      CREATE TABLE relation_upkeep AS SELECT * FROM relation_sizes;
+      CREATE INDEX relation_upkeep_key ON relation_upkeep (relation_id, taken_at);
+    `);
     const before = readEverything(old);
     const oldRows = (before.rows as unknown[]).length;
     old.close();

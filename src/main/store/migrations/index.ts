@@ -17,6 +17,7 @@ import { migration016DiskFullAlert } from './016_disk_full_alert';
 import { migration017Theme } from './017_theme';
 import { migration018DefaultsNotificationsArchive } from './018_defaults_notifications_archive';
 import { migration020SlowDiskFactsCadence } from './020_slow_disk_facts_cadence';
+import { migration021LatestSampleRows } from './021_latest_sample_rows';
 import type { Migration } from './migration';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -40,6 +41,7 @@ export const migrations: readonly Migration[] = [
   migration017Theme,
   migration018DefaultsNotificationsArchive,
   migration020SlowDiskFactsCadence,
+  migration021LatestSampleRows,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
