@@ -3,7 +3,7 @@
  * database samples in the stored tiers (every 15 minutes for 14 days, hourly
  * to 30 days, daily to 90) with their disk facts (two slots, two databases'
  * ages each), a heartbeat state, and some active alerts. Times
- * `fleet:overview` through the router (what the start page waits for: the
+ * `fleet:getOverview` through the router (what the start page waits for: the
  * build in main plus the contract's response parsing) and the JSON bytes sent
  * to the renderer. Prints figures; asserts nothing.
  */
@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTidemark } from '../src/main/app';
+import { openStore } from '../src/main/local-db/database';
 import { KeyFileSecretStore } from '../src/main/secrets/key-file-secret-store';
-import { openStore } from '../src/main/store/database';
 import { median } from './support';
 
 const PROFILES = 100;
@@ -117,7 +117,7 @@ export async function run(): Promise<void> {
       let bytes = 0;
       for (let i = 0; i < RUNS; i++) {
         const started = performance.now();
-        const result = await app.router.dispatch('fleet:overview', {});
+        const result = await app.router.dispatch('fleet:getOverview', {});
         runs.push(performance.now() - started);
         if (!result.ok) throw new Error(result.error.message);
         bytes = Buffer.byteLength(JSON.stringify(result));

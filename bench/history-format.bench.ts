@@ -10,7 +10,7 @@
  * figures). Bytes are the SQLite file's growth (main file + WAL after a
  * checkpoint), so free pages and B-tree fill count too.
  */
-import type { CollectedRelation, CollectedSample } from '../src/main/storage/types';
+import type { CollectedRelation, CollectedSample } from '../src/main/collector/types';
 import { benchSample, benchStore, checkpoint, fileBytes, median } from './support';
 
 const MINUTE = 60_000;

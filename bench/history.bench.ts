@@ -6,8 +6,9 @@
  * relation (targets: < 50 ms and < 64 kB each); the time and file growth to
  * store one 10,000-relation sample. Prints figures; asserts nothing.
  */
+
+import type { CollectedRelation, CollectedSample } from '../src/main/collector/types';
 import { ProfilePurge } from '../src/main/history/profile-purge';
-import type { CollectedRelation, CollectedSample } from '../src/main/storage/types';
 import { benchSample, benchStore, checkpoint, fileBytes, median, timed } from './support';
 
 const HOUR = 3_600_000;

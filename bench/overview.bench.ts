@@ -1,7 +1,7 @@
 /**
  * What the Storage page costs with 50,000 relations (issue 12): the whole
- * `storage:overview` (every top-level relation, sorted in the renderer)
- * against the first window of `storage:relations` (sorted and cut in main).
+ * `storage:getOverview` (every top-level relation, sorted in the renderer)
+ * against the first window of `storage:listRelations` (sorted and cut in main).
  * The first screen is what the page asks for when it opens: the overview
  * without relations and the table's first block of rows (goal < 100 ms,
  * < 100 kB); the top-growers card beside it is measured on its own line.

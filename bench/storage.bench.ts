@@ -10,11 +10,9 @@
  *    of them compressed: sample time.
  */
 import pg from 'pg';
-import { sessionSetupSql } from '../src/main/postgres/client-config';
-import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
-import { collectStorageSample } from '../src/main/storage/collector';
-import { collectDiskFacts, DEFAULT_DISK_TOP } from '../src/main/storage/disk-facts-collector';
-import { outsideRelationsSql } from '../src/main/storage/sql/database-size';
+import { collectStorageSample } from '../src/main/collector/collector';
+import { collectDiskFacts, DEFAULT_DISK_TOP } from '../src/main/collector/disk-facts-collector';
+import { outsideRelationsSql } from '../src/main/collector/sql/database-size';
 import {
   bloatSql,
   databaseAgesSql,
@@ -25,8 +23,10 @@ import {
   tablespacesSql,
   unreadableTablesSql,
   walSql,
-} from '../src/main/storage/sql/disk-facts';
-import { relationsSql } from '../src/main/storage/sql/relations';
+} from '../src/main/collector/sql/disk-facts';
+import { relationsSql } from '../src/main/collector/sql/relations';
+import { sessionSetupSql } from '../src/main/postgres/client-config';
+import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
 import { startPostgres, startTimescale } from '../test/support/servers';
 import { median } from './support';
 

@@ -6,8 +6,8 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { CollectedRelation, CollectedSample } from '../src/main/storage/types';
-import { DB_FILE } from '../src/main/store/database';
+import type { CollectedRelation, CollectedSample } from '../src/main/collector/types';
+import { DB_FILE } from '../src/main/local-db/database';
 import { type Rig, rig } from '../test/support/history-fixtures';
 
 export function median(values: number[]): number {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
+import { collectStorageSample } from '../../src/main/collector/collector';
 import { History } from '../../src/main/history/history';
-import { collectStorageSample } from '../../src/main/storage/collector';
-import { openStore } from '../../src/main/store/database';
+import { openStore } from '../../src/main/local-db/database';
 
 /**
  * History a test cannot wait for: a storage sample of the server as it is

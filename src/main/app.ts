@@ -15,6 +15,8 @@ import { migrationHandlers } from './handlers/migration';
 import { profileHandlers } from './handlers/profiles';
 import { storageHandlers } from './handlers/storage';
 import { ProfilePurge } from './history/profile-purge';
+import { openStore } from './local-db/database';
+import { ProfileRepository } from './local-db/profile-repository';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { MigrationService } from './migration/service';
@@ -26,8 +28,6 @@ import { Monitoring } from './sampling/monitoring';
 import type { SecretStore } from './secrets/secret-store';
 import type { Services } from './services';
 import { TunnelManager } from './ssh/tunnels';
-import { openStore } from './store/database';
-import { ProfileRepository } from './store/profile-repository';
 
 export interface TidemarkOptions {
   dataDir: string;

@@ -20,7 +20,7 @@ async function start(dataDir: string, logger = createLogger(dataDir)) {
     logger,
   });
   // A write, so the WAL and its index exist.
-  await app.router.dispatch('settings:update', { sampleRetentionDays: 30, heartbeatRetentionDays: 30 });
+  await app.router.dispatch('settings:set', { sampleRetentionDays: 30, heartbeatRetentionDays: 30 });
   await vi.waitFor(() => expect(existsSync(join(dataDir, 'logs', 'tidemark.log'))).toBe(true));
   return app;
 }

@@ -1,7 +1,7 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataFolder } from '../shared/storage';
-import { DB_FILE } from './store/database';
+import { DB_FILE } from './local-db/database';
 
 /** Sum of file sizes under a folder; unreadable entries count as 0. */
 export function folderBytes(path: string): number {

@@ -66,7 +66,7 @@ describe('router', () => {
   it('takes numbers only: true or "30" for a number is refused, and nothing is changed', async () => {
     const t = await app();
     const before = await t.router.dispatch('settings:get', {});
-    const refused = await t.router.dispatch('settings:update', {
+    const refused = await t.router.dispatch('settings:set', {
       sampleRetentionDays: true,
       heartbeatRetentionDays: '30',
     });

@@ -255,7 +255,7 @@ describe('the IPC adapter', () => {
   });
 
   it('answers our window through the real router', async () => {
-    const result = await invoke('app:info', {}, theWindow().webContents.mainFrame);
+    const result = await invoke('app:getInfo', {}, theWindow().webContents.mainFrame);
     expect(result.ok).toBe(true);
     expect(result.value).toMatchObject({
       mode: 'electron',
@@ -273,7 +273,7 @@ describe('the IPC adapter', () => {
       ['our frame after leaving our page', { ...main, url: 'https://evil.example/' }],
     ];
     for (const [what, frame] of foreign) {
-      const result = await invoke('app:info', {}, frame);
+      const result = await invoke('app:getInfo', {}, frame);
       expect(result.ok, what).toBe(false);
       expect(result.error?.message, what).toMatch(/refused/);
     }

@@ -22,12 +22,12 @@ const files: Record<string, string> = {
     "import { z } from 'zod';\nimport { ok } from './result';\nexport const x = [z, ok];\n",
   'src/shared/channels/imports-shared.ts':
     "import { profileSchema } from '../profile';\nexport const x = profileSchema;\n",
-  'src/main/storage/imports-electron.ts': "import { app } from 'electron';\nexport const x = app;\n",
+  'src/main/collector/imports-electron.ts': "import { app } from 'electron';\nexport const x = app;\n",
   'src/main/electron/imports-electron.ts': "import { app } from 'electron';\nexport const x = app;\n",
   'src/preload/imports-electron.ts':
     "import { contextBridge } from 'electron';\nexport const x = contextBridge;\n",
-  'src/main/handlers/imports-store.ts':
-    "import { openDatabase } from '../store/database';\nexport const x = openDatabase;\n",
+  'src/main/handlers/imports-local-db.ts':
+    "import { openDatabase } from '../local-db/database';\nexport const x = openDatabase;\n",
   'src/main/handlers/imports-postgres.ts':
     "import { testConnection } from '../postgres/connection-test';\nexport const x = testConnection;\n",
   'src/main/handlers/imports-service.ts':
@@ -68,8 +68,8 @@ describe('layer rules in biome.json', () => {
     'src/shared/imports-pg.ts',
     'src/shared/imports-main.ts',
     'src/shared/channels/imports-main.ts',
-    'src/main/storage/imports-electron.ts',
-    'src/main/handlers/imports-store.ts',
+    'src/main/collector/imports-electron.ts',
+    'src/main/handlers/imports-local-db.ts',
     'src/main/handlers/imports-postgres.ts',
   ])('refuses %s', (path) => {
     expect(flagged.has(path)).toBe(true);

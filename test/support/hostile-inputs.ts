@@ -95,10 +95,10 @@ const MESSAGES = [
   '{',
   '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
   '{"type":"invoke"}',
-  '{"type":"invoke","id":1e300,"channel":"app:info"}',
-  '{"type":"invoke","id":-1,"channel":"app:info"}',
-  '{"type":"invoke","id":1.5,"channel":"app:info"}',
-  '{"type":"invoke","id":"1","channel":"app:info"}',
+  '{"type":"invoke","id":1e300,"channel":"app:getInfo"}',
+  '{"type":"invoke","id":-1,"channel":"app:getInfo"}',
+  '{"type":"invoke","id":1.5,"channel":"app:getInfo"}',
+  '{"type":"invoke","id":"1","channel":"app:getInfo"}',
   '{"type":"invoke","id":1,"channel":null}',
   '{"type":"invoke","id":2,"channel":"no:such"}',
   '{"type":"invoke","id":3,"channel":"__proto__"}',
@@ -106,7 +106,7 @@ const MESSAGES = [
   '{"type":"invoke","id":5,"channel":"profiles:create","request":null}',
   '{"type":"invoke","id":6,"channel":"profiles:create","request":[1,2,3]}',
   '{"type":"invoke","id":7,"channel":"profiles:get","request":{"id":{"$gt":""}}}',
-  '{"__proto__":{"type":"invoke"},"id":8,"channel":"app:info"}',
+  '{"__proto__":{"type":"invoke"},"id":8,"channel":"app:getInfo"}',
   '{"type":"event","message":{}}',
 ];
 

@@ -116,7 +116,7 @@ export class AlertService {
         } else if (message.event === 'partitions:maintained') {
           const { profileId, reports, complete } = message.payload;
           this.afterUpkeep(profileId, reports, complete);
-        } else if (message.event === 'profile:status') {
+        } else if (message.event === 'profiles:statusChanged') {
           this.afterHeartbeat(message.payload.profileId);
         } else if (message.event === 'profiles:changed' && message.payload.reason === 'deleted') {
           // Its alerts went with it (ON DELETE CASCADE).
@@ -187,7 +187,7 @@ export class AlertService {
   }
 
   /**
-   * server_down from the stored heartbeat state. 'profile:status' also comes
+   * server_down from the stored heartbeat state. 'profiles:statusChanged' also comes
    * from a manual connection test, which records nothing: the stored state
    * decides, so a single failed test raises nothing.
    */

@@ -39,7 +39,7 @@ describe.each(testServers)('disk-facts alerts on %s', (server) => {
     await admin.query('SELECT pg_switch_wal()');
     await rig.sample(profileId);
 
-    const view = await rig.call<DiskFactsView>('storage:diskFacts', { profileId });
+    const view = await rig.call<DiskFactsView>('storage:getDiskFacts', { profileId });
     const seen = view.facts.slots.find((s) => s.name === slot);
     expect(seen?.retainedBytes).toBeGreaterThan(1 * MiB);
     const raised = (await rig.alerts(profileId)).find(

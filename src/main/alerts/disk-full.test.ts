@@ -23,7 +23,7 @@ let withoutDisk: string;
 
 const diskAlerts = async (profileId: string) =>
   (await rig.alerts(profileId)).filter((a) => a.kind === 'disk_full');
-const overviewOf = (profileId: string) => rig.call<StorageOverview>('storage:overview', { profileId });
+const overviewOf = (profileId: string) => rig.call<StorageOverview>('storage:getOverview', { profileId });
 /** What the disk-full rule counts as used: every database in the latest sample. */
 const usedBy = async (profileId: string) =>
   (await overviewOf(profileId)).latest!.databases.reduce((sum, d) => sum + d.bytes, 0);
@@ -57,7 +57,7 @@ describe('disk_full', () => {
     rig.clock.advance(46_000);
     await rig.sample(withDisk);
     await rig.sample(withoutDisk);
-    const g = await rig.call<Growth>('storage:growth', { profileId: withDisk });
+    const g = await rig.call<Growth>('storage:getGrowth', { profileId: withDisk });
     expect(g.noRate).toMatch(/^not enough history yet/);
     expect(await rig.alerts(withDisk, 'all')).toEqual([]);
     expect(await rig.alerts(withoutDisk, 'all')).toEqual([]);
@@ -85,7 +85,7 @@ describe('disk_full', () => {
     await rig.sample(withDisk);
     await rig.sample(withoutDisk);
 
-    const g = await rig.call<Growth>('storage:growth', { profileId: withDisk });
+    const g = await rig.call<Growth>('storage:getGrowth', { profileId: withDisk });
     expect(g.fit?.samples).toBe(7);
     const [alert, ...more] = await diskAlerts(withDisk);
     expect(more).toEqual([]);

@@ -20,7 +20,7 @@ let rig: AlertRig;
 let profileId: string;
 
 const kinds = (alerts: Alert[]) => alerts.map((a) => a.kind).sort();
-const latest = async () => (await rig.call<StorageOverview>('storage:overview', { profileId })).latest!;
+const latest = async () => (await rig.call<StorageOverview>('storage:getOverview', { profileId })).latest!;
 
 beforeAll(async () => {
   db = await createTestDatabase('alert rules');
@@ -131,7 +131,7 @@ describe('storage alert rules, one sample a day', () => {
     const alerts = await rig.alerts(profileId);
     expect(kinds(alerts)).toEqual(['forecast_warning', 'growth_warning', 'relation_growth']);
     const forecast = alerts.find((a) => a.kind === 'forecast_warning')!;
-    const growth = await rig.call<Growth>('storage:growth', { profileId, thresholdBytes: 64 * MiB });
+    const growth = await rig.call<Growth>('storage:getGrowth', { profileId, thresholdBytes: 64 * MiB });
     expect(growth.daysLeft).toBeLessThanOrEqual(14);
     // Five daily samples: the fit spans 4 days, past the 6 h and 3 samples a rate needs.
     expect(growth.fit).toMatchObject({ samples: 5, spanMs: 4 * DAY_MS });

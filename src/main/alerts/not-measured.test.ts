@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 const relation = async (name: string) => {
-  const overview = await rig.call<StorageOverview>('storage:overview', { profileId });
+  const overview = await rig.call<StorageOverview>('storage:getOverview', { profileId });
   return overview.relations.find((r) => r.name === name)!;
 };
 

@@ -15,7 +15,7 @@ let rig: AlertRig;
 let profileId: string;
 
 const prefs = (notifyDesktop: boolean, notifyMinSeverity: 'warning' | 'critical') =>
-  rig.call('settings:update', {
+  rig.call('settings:set', {
     sampleRetentionDays: 90,
     heartbeatRetentionDays: 60,
     notifyDesktop,

@@ -116,7 +116,7 @@ describe('per-relation rules', () => {
         rule: { schema: 'public', name: 'events', muted: false, sizeAboveBytes: 0, growthAbovePct: null },
       }),
     ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await rig.dispatch('rules:relations', { profileId: 'nobody' })).toMatchObject({
+    expect(await rig.dispatch('rules:listRelations', { profileId: 'nobody' })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });

@@ -111,7 +111,7 @@ describe('alert rules', () => {
     };
     await rig.setRules([a], { ...rules, growthWarningPct: 60 });
     const dbBytes = async () =>
-      (await rig.call<StorageOverview>('storage:overview', { profileId: a })).latest!.databaseBytes;
+      (await rig.call<StorageOverview>('storage:getOverview', { profileId: a })).latest!.databaseBytes;
     await rig.sample(a);
 
     // ~10 % in the 6 h window: below 60 %.

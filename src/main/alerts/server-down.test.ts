@@ -85,7 +85,7 @@ describe('server_down', () => {
     expect(await beatAt(5.5)).toMatchObject({ ok: false });
     expect(await serverAlerts()).toEqual([]);
 
-    // A manual test much later emits 'profile:status' down too, but records no beat: the stored
+    // A manual test much later emits 'profiles:statusChanged' down too, but records no beat: the stored
     // heartbeat state (failing from minute 1 to 5.5) decides, and that is 4.5 minutes.
     rig.clock.at('2026-06-01T10:30:00Z');
     const tested = await rig.call<{ ok: boolean }>('profiles:test', { id: profileId });

@@ -22,7 +22,7 @@ let rig: AlertRig;
 let profileId: string;
 
 const NAME = 'new server';
-const growthOf = () => rig.call<Growth>('storage:growth', { profileId });
+const growthOf = () => rig.call<Growth>('storage:getGrowth', { profileId });
 
 const cli = (...args: string[]) => cliIn(rig.dataDir, ...args);
 
@@ -63,7 +63,7 @@ describe('rates and forecasts need history', () => {
     expect(rig.notified).toEqual([]);
 
     // "7-day growth" says it is growth over 46 s.
-    const overview = await rig.call<StorageOverview>('storage:overview', { profileId });
+    const overview = await rig.call<StorageOverview>('storage:getOverview', { profileId });
     const events = overview.relations.find((r) => r.name === 'events')!;
     expect(events.growth7dBytes).toBeGreaterThan(4 * MiB);
     expect(events.growth7dSpanMs).toBe(46_000);
@@ -77,7 +77,7 @@ describe('rates and forecasts need history', () => {
 
   it('with samples over the 8 hours before: the fitted rate, its window and count, and the forecast', async () => {
     const history = rig.app.monitoring.history;
-    const latest = (await rig.call<StorageOverview>('storage:overview', { profileId })).latest!;
+    const latest = (await rig.call<StorageOverview>('storage:getOverview', { profileId })).latest!;
     const latestAt = Date.parse(latest.takenAt);
     const firstAt = latestAt - 46_000;
     const [earliest] = history.log.database(profileId, new Date(0));

@@ -144,7 +144,7 @@ export function table(rows: string[][]): string[] {
 /** A profile by name, live or archived (an archived one's history reads; anything that connects refuses it). */
 export async function profileByName(app: Tidemark, name: string) {
   const all = await call(app, 'profiles:list', {});
-  const archived = await call(app, 'profiles:archived', {});
+  const archived = await call(app, 'profiles:listArchived', {});
   const found = [...all, ...archived].find((p) => p.name.toLowerCase() === name.toLowerCase());
   if (!found) {
     const known = all.map((p) => p.name).join(', ') || 'none yet';

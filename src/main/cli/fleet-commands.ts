@@ -53,7 +53,7 @@ export const fleetCommands: CommandGroup = {
   usage: '  fleet [--json]                         every server, most at risk first (the start page)',
   run: async (app, args, values, io) => {
     if (args.length > 0) throw new UsageError('fleet takes no arguments: tidemark fleet [--json]');
-    const overview = await call(app, 'fleet:overview', {});
+    const overview = await call(app, 'fleet:getOverview', {});
     print(io, values, overview, (o) => fleetLines(o.rows));
   },
 };

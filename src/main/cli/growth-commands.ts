@@ -43,7 +43,7 @@ async function growth(app: Tidemark, name: string | undefined, values: CliValues
       ? app.monitoring.history.log.findRelation(profile.id, values.relation)
       : null;
   const { rules } = await call(app, 'rules:get', { profileId: profile.id });
-  const g = await call(app, 'storage:growth', {
+  const g = await call(app, 'storage:getGrowth', {
     profileId: profile.id,
     thresholdBytes: rules.sizeCriticalBytes,
     ...(relation ? { relationId: relation.id } : {}),

@@ -198,7 +198,7 @@ async function follow(
       if (p.message) say(`  ${p.message}`);
     }
     if (
-      message.event === 'migration:swapAttempt' &&
+      message.event === 'migration:swapAttempted' &&
       message.payload.migrationId === id &&
       message.payload.attempt.outcome !== 'swapped'
     ) {
@@ -347,7 +347,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
     case 'status': {
       if (id) {
         const m = await call(app, 'migration:get', { id });
-        const policies = await call(app, 'migration:policies', { id });
+        const policies = await call(app, 'migration:listPolicies', { id });
         return print(io, values, { ...m, policies }, function* (shown) {
           yield* migrationLines(shown);
           yield* policyLines(shown.policies);

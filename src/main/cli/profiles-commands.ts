@@ -229,7 +229,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       ]);
     }
     case 'archived': {
-      const list = await call(app, 'profiles:archived', {});
+      const list = await call(app, 'profiles:listArchived', {});
       return print(io, values, list, (rows) =>
         rows.length === 0
           ? ['No archived servers.']
@@ -241,7 +241,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
     }
     case 'restore': {
       if (!arg) throw new UsageError('profiles restore needs a profile name: tidemark profiles restore NAME');
-      const archived = (await call(app, 'profiles:archived', {})).find(
+      const archived = (await call(app, 'profiles:listArchived', {})).find(
         (p) => p.name.toLowerCase() === arg.toLowerCase(),
       );
       if (!archived) throw new CliFailure(`No archived server named "${arg}".`, 'not_found');

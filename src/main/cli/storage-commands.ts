@@ -35,7 +35,7 @@ async function sample(app: Tidemark, name: string | undefined, values: CliValues
   if (!name) throw new UsageError('sample needs a profile name: tidemark sample NAME');
   const profile = await profileByName(app, name);
   const result = await call(app, 'storage:sampleNow', { profileId: profile.id });
-  const { latest } = await call(app, 'storage:overview', { profileId: profile.id });
+  const { latest } = await call(app, 'storage:getOverview', { profileId: profile.id });
   const database = latest ? { name: latest.databaseName, bytes: latest.databaseBytes } : null;
   print(io, values, { profile: profile.name, ...result, database }, function* (s) {
     const rolledUp =

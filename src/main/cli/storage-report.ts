@@ -208,13 +208,13 @@ async function storage(app: Tidemark, name: string | undefined, values: CliValue
   const profile = await profileByName(app, name);
   if (typeof values['exact-bloat'] === 'string')
     return exactBloat(app, profile.id, values['exact-bloat'], values, io);
-  const overview = await call(app, 'storage:overview', { profileId: profile.id });
+  const overview = await call(app, 'storage:getOverview', { profileId: profile.id });
   if (!overview.latest)
     throw new CliFailure(
       `No storage sample of "${profile.name}" yet. Take one with: tidemark sample NAME`,
       'not_found',
     );
-  const disk = await call(app, 'storage:diskFacts', { profileId: profile.id });
+  const disk = await call(app, 'storage:getDiskFacts', { profileId: profile.id });
   const relations = [...overview.relations]
     .sort((a, b) => (b.totalBytes ?? -1) - (a.totalBytes ?? -1))
     .slice(0, top);

@@ -56,7 +56,7 @@ const beat = (a: Tidemark, id: string, ok: boolean) =>
   });
 
 async function overview(a: Tidemark): Promise<FleetOverview> {
-  const r = await a.router.dispatch('fleet:overview', {});
+  const r = await a.router.dispatch('fleet:getOverview', {});
   if (!r.ok) throw new Error(r.error.message);
   return r.value as FleetOverview;
 }

@@ -13,7 +13,7 @@ export function alertHandlers(alerts: AlertService, webhooks: WebhookService): H
     'rules:get': ({ profileId }) => alerts.getRules(profileId),
     'rules:set': ({ profileIds, rules }) => alerts.setRules(profileIds, rules),
     'rules:reset': ({ profileIds }) => alerts.resetRules(profileIds),
-    'rules:relations': ({ profileId }) => alerts.getRelationRules(profileId),
+    'rules:listRelations': ({ profileId }) => alerts.getRelationRules(profileId),
     'rules:setRelation': ({ profileId, rule }) => alerts.setRelationRule(profileId, rule),
     'rules:removeRelation': ({ profileId, schema, name }) =>
       alerts.removeRelationRule(profileId, schema, name),

@@ -5,9 +5,9 @@ import type { Services } from '../services';
 export function appHandlers(
   s: Services,
   info: { version: string; notices: AppInfo['notices'] },
-): HandlersFor<'app:info'> {
+): HandlersFor<'app:getInfo'> {
   return {
-    'app:info': () => ({
+    'app:getInfo': () => ({
       version: info.version,
       mode: s.mode,
       dataDir: s.dataDir,

@@ -3,5 +3,5 @@ import type { FleetService } from '../fleet/fleet-service';
 import type { HandlersFor } from '../router';
 
 export function fleetHandlers(fleet: FleetService): HandlersFor<FleetChannel> {
-  return { 'fleet:overview': () => fleet.overview() };
+  return { 'fleet:getOverview': () => fleet.overview() };
 }

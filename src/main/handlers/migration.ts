@@ -4,7 +4,7 @@ import type { HandlersFor } from '../router';
 
 export function migrationHandlers(migrations: MigrationService): HandlersFor<MigrationChannel> {
   return {
-    'migration:tables': ({ profileId }) => migrations.tables(profileId),
+    'migration:listTables': ({ profileId }) => migrations.tables(profileId),
     'migration:describe': (r) => migrations.describe(r),
     'migration:preflight': (r) => migrations.preflight(r),
     'migration:create': (r) => migrations.create(r),
@@ -19,7 +19,7 @@ export function migrationHandlers(migrations: MigrationService): HandlersFor<Mig
     'migration:cancel': ({ id }) => migrations.cancel(id),
     'migration:swap': ({ id }) => migrations.start(id, true),
     'migration:validate': ({ id }) => migrations.validate(id),
-    'migration:policies': ({ id }) => migrations.policies(id),
+    'migration:listPolicies': ({ id }) => migrations.policies(id),
     'migration:rollback': ({ id }) => migrations.rollback(id),
     'migration:cleanup': ({ id, confirmTableName }) => migrations.cleanup(id, confirmTableName),
     'partitions:maintain': ({ profileId, table }) => migrations.maintainPartitions(profileId, table),

@@ -20,7 +20,7 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
       else await profiles.delete(id);
       return { id, archived: keepHistory };
     },
-    'profiles:archived': () => profiles.archived(),
+    'profiles:listArchived': () => profiles.archived(),
     'profiles:restore': ({ id }) => profiles.restore(id),
     'profiles:parseUri': ({ uri }) => parseConnectionString(uri),
     'profiles:discover': () => discoverProfiles(),
@@ -36,7 +36,7 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
     },
     'profiles:export': () => exportProfiles(profiles, s.now()),
     'profiles:importFile': ({ text, dryRun }) => importProfilesFile(profiles, text, dryRun),
-    'profiles:tunnel': ({ id }) => {
+    'profiles:getTunnel': ({ id }) => {
       profiles.get(id);
       return tunnels.status(id) ?? null;
     },

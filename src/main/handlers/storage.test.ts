@@ -27,26 +27,26 @@ const call = (channel: string, request: unknown) => app.router.dispatch(channel,
 
 describe('storage channels refuse bad input with a clear message', () => {
   it('names an unknown profile', async () => {
-    for (const channel of ['storage:overview', 'storage:sampleNow', 'schedule:get', 'health:profile']) {
+    for (const channel of ['storage:getOverview', 'storage:sampleNow', 'schedule:get', 'health:getProfile']) {
       const r = await call(channel, { profileId: 'nope', range: '24h' });
       expect(r, channel).toMatchObject({ ok: false, error: { code: 'not_found' } });
     }
   });
 
   it('names a relation that does not exist', async () => {
-    for (const channel of ['storage:series', 'storage:samples']) {
+    for (const channel of ['storage:getSeries', 'storage:listSamples']) {
       const r = await call(channel, { profileId, relationId: 424242, range: '7d' });
       expect(r, channel).toMatchObject({ ok: false, error: { code: 'not_found' } });
     }
   });
 
   it('exports no readings, not an error, for a profile never sampled', async () => {
-    const r = await call('storage:samples', { profileId, range: 'all' });
+    const r = await call('storage:listSamples', { profileId, range: 'all' });
     expect(r).toMatchObject({ ok: true, value: { readings: [] } });
   });
 
   it('refuses an unknown chart range', async () => {
-    const r = await call('storage:series', { profileId, range: '2w' });
+    const r = await call('storage:getSeries', { profileId, range: '2w' });
     expect(r).toMatchObject({
       ok: false,
       error: { code: 'invalid_input', message: expect.stringMatching(/24h, 7d/) },
@@ -82,7 +82,7 @@ describe('storage channels refuse bad input with a clear message', () => {
   });
 
   it('refuses retention settings that are not whole days', async () => {
-    const r = await call('settings:update', { sampleRetentionDays: -1, heartbeatRetentionDays: 'x' });
+    const r = await call('settings:set', { sampleRetentionDays: -1, heartbeatRetentionDays: 'x' });
     expect(r).toMatchObject({
       ok: false,
       error: {
@@ -107,7 +107,7 @@ describe('storage channels refuse bad input with a clear message', () => {
         notifyMinSeverity: 'warning',
       },
     });
-    const tooOften = await call('settings:update', {
+    const tooOften = await call('settings:set', {
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
       databaseSizeEveryMinutes: 1,
@@ -130,7 +130,7 @@ describe('storage channels refuse bad input with a clear message', () => {
       ok: false,
       error: { code: 'connection_failed', message: expect.stringMatching(/refused/i) },
     });
-    const overview = await call('storage:overview', { profileId });
+    const overview = await call('storage:getOverview', { profileId });
     expect(overview).toMatchObject({
       ok: true,
       value: { latest: null, status: { lastSampleError: expect.stringMatching(/refused/i) } },

@@ -1,12 +1,12 @@
 import type { StorageChannel } from '../../shared/channels/storage';
 import type { RateRequirement } from '../../shared/storage';
+import { measureExactBloat } from '../collector/exact-bloat';
 import { dataFolderUsage } from '../data-folder';
 import { AppError } from '../errors';
 import type { HandlersFor } from '../router';
 import type { Monitoring } from '../sampling/monitoring';
 import { parseSchedule } from '../sampling/schedule';
 import type { Services } from '../services';
-import { measureExactBloat } from '../storage/exact-bloat';
 
 /** A schedule the sampling layer cannot read is refused, its reason on the field it came from. */
 function checkSchedule(text: string, field: string): void {
@@ -48,29 +48,29 @@ export function storageHandlers(
   };
 
   return {
-    'storage:overview': ({ profileId, relations }) => {
+    'storage:getOverview': ({ profileId, relations }) => {
       s.profiles.get(profileId);
       return history.overview(profileId, { relations });
     },
-    'storage:children': ({ profileId, relationId }) => history.children(profileId, relationId),
-    'storage:relations': ({ profileId, query }) => history.relationPage(profileId, query),
+    'storage:listChildren': ({ profileId, relationId }) => history.children(profileId, relationId),
+    'storage:listRelations': ({ profileId, query }) => history.relationPage(profileId, query),
     'storage:sampleNow': ({ profileId }) => {
       watched(profileId);
       return runner.run(profileId, 'manual');
     },
-    'storage:series': ({ profileId, relationId, range }) =>
+    'storage:getSeries': ({ profileId, relationId, range }) =>
       history.series(profileId, relationId, range, s.now()),
-    'storage:samples': ({ profileId, relationId, range }) =>
+    'storage:listSamples': ({ profileId, relationId, range }) =>
       history.readings(profileId, relationId, range, s.now()),
-    'storage:topGrowers': ({ profileId, range, limit }) => history.topGrowers(profileId, range, limit),
-    'storage:growth': ({ profileId, relationId, thresholdBytes }) =>
+    'storage:listTopGrowers': ({ profileId, range, limit }) => history.topGrowers(profileId, range, limit),
+    'storage:getGrowth': ({ profileId, relationId, thresholdBytes }) =>
       history.growth(profileId, {
         relationId,
         thresholdBytes,
         requirement: rateRequirement(profileId),
         now: s.now(),
       }),
-    'storage:diskFacts': ({ profileId }) => history.latestDiskFactsView(profileId),
+    'storage:getDiskFacts': ({ profileId }) => history.latestDiskFactsView(profileId),
     'storage:exactBloat': ({ profileId, schema, name }) => {
       s.profiles.get(profileId);
       return s.pools.withClient(profileId, (client) => measureExactBloat(client, { schema, name }, s.now));
@@ -86,17 +86,17 @@ export function storageHandlers(
     },
 
     'settings:get': () => history.settings.get(),
-    'settings:update': (settings) => {
+    'settings:set': (settings) => {
       if (settings.defaultSchedule !== undefined) checkSchedule(settings.defaultSchedule, 'defaultSchedule');
       return history.settings.update(settings);
     },
-    'settings:dataFolder': () => dataFolderUsage(s.dataDir, demo.status()),
+    'settings:getDataFolder': () => dataFolderUsage(s.dataDir, demo.status()),
 
-    'health:overview': () => history.healthOverview(s.now()),
-    'health:profile': ({ profileId, range }) => history.healthDetail(profileId, range, s.now()),
+    'health:getOverview': () => history.healthOverview(s.now()),
+    'health:getProfile': ({ profileId, range }) => history.healthDetail(profileId, range, s.now()),
 
     'demo:start': () => demo.start(),
-    'demo:status': ({ size }) => demo.status({ size }),
+    'demo:getStatus': ({ size }) => demo.status({ size }),
     'demo:delete': () => demo.remove(),
   };
 }

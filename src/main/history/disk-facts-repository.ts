@@ -7,8 +7,8 @@ import {
   wraparoundPct,
 } from '../../shared/disk-facts';
 import { formatSpan } from '../../shared/span';
-import type { SlowDiskFacts } from '../storage/disk-facts-collector';
-import { diskFixes } from '../storage/disk-fixes';
+import type { SlowDiskFacts } from '../collector/disk-facts-collector';
+import { diskFixes } from '../collector/disk-fixes';
 import { DAY_MS } from './time';
 
 /**

@@ -15,10 +15,10 @@ import type {
   Series,
   StorageOverview,
 } from '../../shared/storage';
+import type { SlowDiskFacts } from '../collector/disk-facts-collector';
+import type { CollectedSample, KnownDatabaseSize } from '../collector/types';
 import { AppError } from '../errors';
 import { longestSpacingMs, parseSchedule } from '../sampling/schedule';
-import type { SlowDiskFacts } from '../storage/disk-facts-collector';
-import type { CollectedSample, KnownDatabaseSize } from '../storage/types';
 import { DiskFactsRepository, type DiskFactsSummary } from './disk-facts-repository';
 import { type FleetFacts, FleetQuery } from './fleet';
 import { DEFAULT_RATE_REQUIREMENT, GrowthQuery } from './growth';
@@ -238,7 +238,7 @@ export class History implements HistoryStore {
     return this.health.summary(profileId, now);
   }
 
-  /** Every profile's health, by name (the 'health:overview' channel). */
+  /** Every profile's health, by name (the 'health:getOverview' channel). */
   healthOverview(now: Date = this.clock()): HealthSummary[] {
     return this.health.overview(now);
   }

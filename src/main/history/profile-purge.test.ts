@@ -3,9 +3,9 @@ import { MINUTE_MS, MiB, rel, rig, sample, saveMany, T0 } from '../../../test/su
 import type { DiskFacts } from '../../shared/disk-facts';
 import { AlertRepository } from '../alerts/alert-repository';
 import { EventBus } from '../events';
+import { ProfileRepository } from '../local-db/profile-repository';
 import { ProfileService } from '../profiles/profile-service';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
-import { ProfileRepository } from '../store/profile-repository';
 import { ProfilePurge } from './profile-purge';
 
 const facts: DiskFacts = {

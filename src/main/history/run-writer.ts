@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../errors';
-import { RUN_FIGURES, UPKEEP_FIGURES } from '../store/migrations/011_compact_history';
+import { RUN_FIGURES, UPKEEP_FIGURES } from '../local-db/schema-steps/011_compact_history';
 import { HOUR_MS } from './time';
 
 /** Dead tuples are stored at most this often per relation (vacuum and analyze times whenever they change). */

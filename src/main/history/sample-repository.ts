@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RelationKind } from '../../shared/storage';
+import type { CollectedRelation, CollectedSample, KnownDatabaseSize } from '../collector/types';
 import { AppError } from '../errors';
-import type { CollectedRelation, CollectedSample, KnownDatabaseSize } from '../storage/types';
 import { isTopLevel } from './relations-query';
 import { RunWriter } from './run-writer';
 import { storeError } from './store-error';

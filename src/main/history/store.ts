@@ -1,5 +1,5 @@
 import type { ChartRange, Series, StorageOverview } from '../../shared/storage';
-import type { CollectedSample } from '../storage/types';
+import type { CollectedSample } from '../collector/types';
 import type { PruneOptions, PruneResult } from './retention';
 import type { DownsampleOptions, DownsampleResult } from './tiers';
 

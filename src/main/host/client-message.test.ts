@@ -5,12 +5,12 @@ const text = (s: string) => parseClientMessage(Buffer.from(s), false);
 
 describe('a WebSocket message from the page', () => {
   it('is an invoke with an integer id and a channel name', () => {
-    expect(text('{"type":"invoke","id":7,"channel":"app:info","request":{}}')).toEqual({
+    expect(text('{"type":"invoke","id":7,"channel":"app:getInfo","request":{}}')).toEqual({
       ok: true,
-      message: { type: 'invoke', id: 7, channel: 'app:info', request: {} },
+      message: { type: 'invoke', id: 7, channel: 'app:getInfo', request: {} },
     });
     // A missing request is the router's business: it answers with a typed error.
-    expect(text('{"type":"invoke","id":8,"channel":"app:info"}')).toMatchObject({ ok: true });
+    expect(text('{"type":"invoke","id":8,"channel":"app:getInfo"}')).toMatchObject({ ok: true });
   });
 
   it('is refused when it is anything else, with a close reason a WebSocket can carry', () => {
@@ -21,9 +21,9 @@ describe('a WebSocket message from the page', () => {
       '{}',
       '"invoke"',
       '{',
-      '{"type":"invoke","id":1e300,"channel":"app:info"}',
-      '{"type":"invoke","id":-1,"channel":"app:info"}',
-      '{"type":"invoke","id":"1","channel":"app:info"}',
+      '{"type":"invoke","id":1e300,"channel":"app:getInfo"}',
+      '{"type":"invoke","id":-1,"channel":"app:getInfo"}',
+      '{"type":"invoke","id":"1","channel":"app:getInfo"}',
       '{"type":"invoke","id":1,"channel":null}',
       `{"type":"invoke","id":1,"channel":"${'x'.repeat(1000)}"}`,
       '{"type":"event","message":{}}',
@@ -37,7 +37,7 @@ describe('a WebSocket message from the page', () => {
 
   it('is refused when it comes as a binary frame', () => {
     expect(
-      parseClientMessage(Buffer.from('{"type":"invoke","id":1,"channel":"app:info"}'), true),
+      parseClientMessage(Buffer.from('{"type":"invoke","id":1,"channel":"app:getInfo"}'), true),
     ).toMatchObject({
       ok: false,
       closeCode: CLOSE_UNSUPPORTED_DATA,

@@ -64,7 +64,9 @@ async function expectStillServing(after = 'hostile input'): Promise<void> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${encodeURIComponent(token)}`, { origin });
   const answer = await new Promise<HostServerMessage | Error>((resolve) => {
     ws.on('error', resolve);
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'invoke', id: 1, channel: 'app:info', request: {} })));
+    ws.on('open', () =>
+      ws.send(JSON.stringify({ type: 'invoke', id: 1, channel: 'app:getInfo', request: {} })),
+    );
     ws.on('message', (data) => {
       const message = JSON.parse(data.toString()) as HostServerMessage;
       if (message.type === 'result') resolve(message);
@@ -122,7 +124,7 @@ describe('the browser-mode host under hostile WebSocket traffic', () => {
       '[]',
       '{}',
       'not json',
-      '{"type":"invoke","id":1e300,"channel":"app:info"}',
+      '{"type":"invoke","id":1e300,"channel":"app:getInfo"}',
     ]) {
       const ws = await openSocket();
       sendText(ws, message);
@@ -137,7 +139,7 @@ describe('the browser-mode host under hostile WebSocket traffic', () => {
   it('answers a request for an unknown channel with a typed error on the same socket', async () => {
     const ws = await openSocket();
     sendText(ws, JSON.stringify({ type: 'invoke', id: 9, channel: 'fs:readFile', request: null }));
-    sendText(ws, JSON.stringify({ type: 'invoke', id: 10, channel: 'app:info', request: {} }));
+    sendText(ws, JSON.stringify({ type: 'invoke', id: 10, channel: 'app:getInfo', request: {} }));
     await expect.poll(() => ws.messages.length).toBeGreaterThanOrEqual(2);
     const results = ws.messages
       .map((m) => JSON.parse(m) as HostServerMessage)

@@ -111,7 +111,7 @@ describe('browser-mode host', () => {
   it('answers requests through the router and pushes events', async () => {
     const { ws, status } = await connect({});
     expect(status).toBeUndefined();
-    const info = await invoke(ws, 'app:info', {});
+    const info = await invoke(ws, 'app:getInfo', {});
     expect(info).toMatchObject({ type: 'result', result: { ok: true, value: { mode: 'browser' } } });
 
     const bad = await invoke(ws, 'profiles:create', {

@@ -37,7 +37,7 @@ describe.each(testServers)('on %s', (server) => {
              (SELECT sum(reltuples) FROM pg_class c JOIN pg_partition_tree('public.events') t ON c.oid = t.relid
                WHERE c.reltuples > 0)::text AS rows
         FROM pg_partition_tree('public.events')`);
-    const tables = await engine.dispatch('migration:tables', { profileId: PROFILE });
+    const tables = await engine.dispatch('migration:listTables', { profileId: PROFILE });
     const events = tables.find((t) => t.schema === 'public' && t.table === 'events');
     expect(events).toMatchObject({ kind: 'partitioned', ineligible: 'Already partitioned.' });
     expect(events?.totalBytes).toBeGreaterThan(10 * 1024 * 1024);

@@ -30,7 +30,9 @@ describe('the migration contract', () => {
   it('every answer along the wizard parses against its response schema, and every event against its own', async () => {
     const c = migrationChannels;
     const ref = { profileId: PROFILE, schema: 'public', table: 'shape' };
-    c['migration:tables'].response.parse(await engine.dispatch('migration:tables', { profileId: PROFILE }));
+    c['migration:listTables'].response.parse(
+      await engine.dispatch('migration:listTables', { profileId: PROFILE }),
+    );
     c['migration:describe'].response.parse(
       await engine.dispatch('migration:describe', { ...ref, timeColumn: 'executed_at' }),
     );
@@ -60,7 +62,11 @@ describe('the migration contract', () => {
       (migrationEvents as Record<string, { parse(v: unknown): unknown }>)[e.event]!.parse(e.payload);
       seen.add(e.event);
     }
-    expect([...seen].sort()).toEqual(['migration:progress', 'migration:state', 'migration:swapAttempt']);
+    expect([...seen].sort()).toEqual([
+      'migration:progress',
+      'migration:stateChanged',
+      'migration:swapAttempted',
+    ]);
   });
 
   it('refuses malformed requests before they reach the engine', () => {

@@ -70,7 +70,7 @@ describe.each(testServers)('on %s', (server) => {
 
   describe('choosing the table', () => {
     it('lists tables with their time columns and describes one with its size, rows and time range', async () => {
-      const tables = await engine.dispatch('migration:tables', { profileId: PROFILE });
+      const tables = await engine.dispatch('migration:listTables', { profileId: PROFILE });
       expect(tables.find((t) => t.table === 'twice')).toMatchObject({
         schema: 'public',
         kind: 'table',
@@ -117,7 +117,7 @@ describe.each(testServers)('on %s', (server) => {
     });
 
     it('a table without a usable time column', async () => {
-      const tables = await engine.dispatch('migration:tables', { profileId: PROFILE });
+      const tables = await engine.dispatch('migration:listTables', { profileId: PROFILE });
       expect(tables.find((t) => t.table === 'no_time')?.ineligible).toBe(
         'No timestamp, date or integer time column.',
       );

@@ -26,17 +26,17 @@ describe('the policies of a migrated hypertable', () => {
           compressAfter: '7 days',
           retention: '365 days',
         });
-        expect(await engine.dispatch('migration:policies', { id: m.id })).toEqual([]);
+        expect(await engine.dispatch('migration:listPolicies', { id: m.id })).toEqual([]);
         const done = await runToEnd(engine, m.id);
         expect(done.state, why(done)).toBe('swapped');
 
-        const afterSwap = await engine.dispatch('migration:policies', { id: m.id });
+        const afterSwap = await engine.dispatch('migration:listPolicies', { id: m.id });
         const compression = afterSwap.find((p) => /policy_(compression|columnstore)/.test(p.procName));
         expect(compression).toMatchObject({ scheduled: true, nextStart: null });
         expect(compression?.config).toMatch(/7 days/);
         await engine.query(planNext, [compression?.jobId]);
         expect(
-          (await engine.dispatch('migration:policies', { id: m.id })).find(
+          (await engine.dispatch('migration:listPolicies', { id: m.id })).find(
             (p) => p.jobId === compression?.jobId,
           )?.nextStart,
         ).toBe('2031-01-02 03:04:05+00');
@@ -45,12 +45,12 @@ describe('the policies of a migrated hypertable', () => {
         engine.service.cleanup(m.id, engine.service.get(m.id).oldTable);
         const cleaned = await engine.service.whenIdle(m.id);
         expect(cleaned.state, why(cleaned)).toBe('cleaned_up');
-        const afterCleanup = await engine.dispatch('migration:policies', { id: m.id });
+        const afterCleanup = await engine.dispatch('migration:listPolicies', { id: m.id });
         const retention = afterCleanup.find((p) => p.procName === 'policy_retention');
         expect(retention).toMatchObject({ scheduled: true, config: expect.stringMatching(/365 days/) });
         await engine.query(planNext, [retention?.jobId]);
         expect(
-          (await engine.dispatch('migration:policies', { id: m.id })).find(
+          (await engine.dispatch('migration:listPolicies', { id: m.id })).find(
             (p) => p.jobId === retention?.jobId,
           )?.nextStart,
         ).toBe('2031-01-02 03:04:05+00');

@@ -78,7 +78,7 @@ describe.each(testServers)('read-only looking on %s', (server) => {
       target: 'partitions' as const,
       settings: { acceptCompositeKey: true, confirmedFreeBytes: 1e12 },
     };
-    await engine.dispatch('migration:tables', { profileId: PROFILE });
+    await engine.dispatch('migration:listTables', { profileId: PROFILE });
     await engine.dispatch('migration:describe', {
       profileId: PROFILE,
       schema: 'public',

@@ -220,7 +220,7 @@ export class RunControl {
         sessionLimit: (profileId) => pools.sessionLimit(profileId),
         emitProgress: (p: MigrationProgress) => events.emit('migration:progress', p),
         emitSwapAttempt: (migrationId, direction, attempt, maxAttempts, nextRetryInMs) =>
-          events.emit('migration:swapAttempt', {
+          events.emit('migration:swapAttempted', {
             migrationId,
             direction,
             attempt,
@@ -241,7 +241,7 @@ export class RunControl {
     message: string | null = null,
   ) {
     this.o.journal.setState(id, state, extra);
-    this.o.events.emit('migration:state', {
+    this.o.events.emit('migration:stateChanged', {
       migrationId: id,
       state,
       message: message ?? extra.error?.message ?? null,

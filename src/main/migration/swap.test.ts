@@ -24,7 +24,7 @@ let db: TestDatabase;
 let admin: pg.Client;
 let engine: Engine;
 
-type Attempt = EventOf<'migration:swapAttempt'>;
+type Attempt = EventOf<'migration:swapAttempted'>;
 
 describe.each(testServers)('the swap under contention on %s', (server) => {
   beforeAll(async () => {
@@ -56,7 +56,7 @@ describe.each(testServers)('the swap under contention on %s', (server) => {
 
     const attempts: Attempt[] = [];
     const unsubscribe = engine.onEvent((e) => {
-      if (e.event === 'migration:swapAttempt') attempts.push(e.payload);
+      if (e.event === 'migration:swapAttempted') attempts.push(e.payload);
     });
     engine.service.start(m.id, true);
 

@@ -15,9 +15,9 @@ import type { Alert } from '../../shared/alerts';
 import type { Migration, PreflightReport } from '../../shared/migration';
 import { AlertService } from '../alerts/alert-service';
 import { EventBus } from '../events';
+import { openStore } from '../local-db/database';
+import { ProfileRepository } from '../local-db/profile-repository';
 import { createLogger } from '../logger';
-import { openStore } from '../store/database';
-import { ProfileRepository } from '../store/profile-repository';
 
 /**
  * Time passes after a migration to native partitions and upkeep cannot keep

@@ -7,8 +7,8 @@ import { MINUTE_MS, MiB, rel, sample, T0 } from '../../../test/support/history-f
 import { type Profile, profileInputSchema } from '../../shared/profile';
 import type { Result } from '../../shared/result';
 import { createTidemark, type Tidemark } from '../app';
+import { DB_FILE } from '../local-db/database';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
-import { DB_FILE } from '../store/database';
 
 /** What a profile owns in the history, table by table (rows that reach it by a key). */
 const OWNED: Record<string, string> = {
@@ -103,12 +103,12 @@ describe('deleting a profile: keep its history (archive) or delete it', () => {
 
     // Out of the live list (what the scheduler, the sidebar and the fleet read), in the archived one.
     expect((await call<Profile[]>('profiles:list', {})).map((p) => p.id)).not.toContain(kept);
-    const [archived] = await call<Profile[]>('profiles:archived', {});
+    const [archived] = await call<Profile[]>('profiles:listArchived', {});
     expect(archived).toMatchObject({ id: kept, name: 'kept', archivedAt: new Date(T0).toISOString() });
     // Nor in the fleet overview (the start page) or the health overview.
-    const fleet = await call<{ rows: Array<{ profileId: string }> }>('fleet:overview', {});
+    const fleet = await call<{ rows: Array<{ profileId: string }> }>('fleet:getOverview', {});
     expect(fleet.rows.map((r) => r.profileId)).not.toContain(kept);
-    const health = await call<Array<{ profileId: string }>>('health:overview', {});
+    const health = await call<Array<{ profileId: string }>>('health:getOverview', {});
     expect(health.map((h) => h.profileId)).not.toContain(kept);
     // No secret kept: the stored password went, and a restored profile asks for it.
     expect(archived).toMatchObject({ hasStoredPassword: false, passwordMode: 'ask' });
@@ -122,9 +122,9 @@ describe('deleting a profile: keep its history (archive) or delete it', () => {
     });
 
     // Its history reads offline: the chart's series and the CSV's samples.
-    const series = await call<{ points: unknown[] }>('storage:series', { profileId: kept, range: 'all' });
+    const series = await call<{ points: unknown[] }>('storage:getSeries', { profileId: kept, range: 'all' });
     expect(series.points.length).toBeGreaterThan(0);
-    const csv = await call<{ readings: unknown[] }>('storage:samples', { profileId: kept, range: 'all' });
+    const csv = await call<{ readings: unknown[] }>('storage:listSamples', { profileId: kept, range: 'all' });
     expect(csv.readings).toHaveLength(12);
 
     // Its active alert ended (nobody watches it), and stays in its history.
@@ -151,12 +151,12 @@ describe('deleting a profile: keep its history (archive) or delete it', () => {
   });
 
   it('restores it: watched again, its history as it was', async () => {
-    const [archived] = await call<Profile[]>('profiles:archived', {});
+    const [archived] = await call<Profile[]>('profiles:listArchived', {});
     const before = rows(archived!.id);
     const restored = await call<Profile>('profiles:restore', { id: archived!.id });
     expect(restored.archivedAt).toBeUndefined();
     expect((await call<Profile[]>('profiles:list', {})).map((p) => p.name)).toContain('kept');
-    expect(await call('profiles:archived', {})).toEqual([]);
+    expect(await call('profiles:listArchived', {})).toEqual([]);
     expect(rows(archived!.id)).toEqual(before);
     expect(await dispatch('profiles:restore', { id: archived!.id })).toMatchObject({
       ok: false,

@@ -39,7 +39,7 @@ export async function checkConnection(
     sshSecret,
     acceptHostKey,
   });
-  events.emit('profile:status', {
+  events.emit('profiles:statusChanged', {
     profileId: request.id,
     state: result.ok ? 'up' : 'down',
     ...(result.ok ? {} : { message: result.message }),

@@ -36,7 +36,7 @@ afterAll(() => app?.close());
 describe('Settings: what new profiles start with', () => {
   it('gives a new profile the default schedule, heartbeat and rules; existing profiles keep theirs', async () => {
     const before = await addProfile('before');
-    const settings = await call<Settings>('settings:update', {
+    const settings = await call<Settings>('settings:set', {
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
       defaultSchedule: 'every 15m',
@@ -65,7 +65,7 @@ describe('Settings: what new profiles start with', () => {
     });
 
     // A later change of the defaults leaves the profile made earlier as it was.
-    await call('settings:update', {
+    await call('settings:set', {
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
       defaultSchedule: 'hourly',
@@ -86,7 +86,7 @@ describe('Settings: what new profiles start with', () => {
   });
 
   it('refuses a default schedule or heartbeat that cannot be meant, on its field, and keeps the stored ones', async () => {
-    const bad = await dispatch('settings:update', {
+    const bad = await dispatch('settings:set', {
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
       defaultSchedule: 'twice a day',
@@ -95,7 +95,7 @@ describe('Settings: what new profiles start with', () => {
       ok: false,
       error: { code: 'invalid_input', fields: { defaultSchedule: expect.stringMatching(/"twice a day"/) } },
     });
-    const tooFast = await dispatch('settings:update', {
+    const tooFast = await dispatch('settings:set', {
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
       defaultHeartbeatSeconds: 2,
@@ -104,7 +104,7 @@ describe('Settings: what new profiles start with', () => {
       ok: false,
       error: { fields: { defaultHeartbeatSeconds: 'The heartbeat interval must be at least 10 seconds.' } },
     });
-    const badRules = await dispatch('settings:update', {
+    const badRules = await dispatch('settings:set', {
       sampleRetentionDays: 90,
       heartbeatRetentionDays: 60,
       defaultRules: { ...DEFAULT_ALERT_RULES, growthWarningPct: -5 },
@@ -122,18 +122,18 @@ describe('Settings: what new profiles start with', () => {
 
 describe('Settings: the data folder', () => {
   it('says where it is and the size of the history file, its WAL, the logs and the demo cluster, each', async () => {
-    const folder = await call<DataFolder>('settings:dataFolder', {});
+    const folder = await call<DataFolder>('settings:getDataFolder', {});
     expect(folder.path).toBe(dataDir);
     expect(folder.databaseBytes).toBeGreaterThan(0);
     expect(folder.walBytes).toBeGreaterThan(0);
     expect(folder.demo).toBeNull();
 
     // A demo cluster on disk, as the demo server leaves it (its state file and files), is counted on its own.
-    const { location } = await call<{ location: string }>('demo:status', {});
+    const { location } = await call<{ location: string }>('demo:getStatus', {});
     mkdirSync(join(location, 'data'), { recursive: true });
     writeFileSync(join(location, 'data', 'PG_VERSION'), 'x'.repeat(3000));
     writeFileSync(join(dataDir, 'demo.json'), JSON.stringify({ port: 1, password: 'p', profileId: null }));
-    const withDemo = await call<DataFolder>('settings:dataFolder', {});
+    const withDemo = await call<DataFolder>('settings:getDataFolder', {});
     expect(withDemo.demo).toEqual({ path: location, inDataFolder: expect.any(Boolean), bytes: 3000 });
     rmSync(location, { recursive: true, force: true });
   });

@@ -7,9 +7,9 @@ import { errorOf } from '../../../test/support/errors';
 import { type ProfileFields, profileInputSchema } from '../../shared/profile';
 import { AppError } from '../errors';
 import { EventBus } from '../events';
+import { openStore } from '../local-db/database';
+import { ProfileRepository } from '../local-db/profile-repository';
 import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
-import { openStore } from '../store/database';
-import { ProfileRepository } from '../store/profile-repository';
 import { ProfileService } from './profile-service';
 
 function setup(dir = mkdtempSync(join(tmpdir(), 'tidemark-profiles-'))) {

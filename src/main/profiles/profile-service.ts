@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Profile, ProfileFields } from '../../shared/profile';
 import { AppError, invalidInput, notFound } from '../errors';
 import type { EventBus } from '../events';
+import type { ProfileRepository, StoredProfile } from '../local-db/profile-repository';
 import { rootCertProblem } from '../postgres/tls';
 import {
   describeTarget,
@@ -13,7 +14,6 @@ import {
   SecretUnreadableError,
   targetKey,
 } from '../secrets/secret-store';
-import type { ProfileRepository, StoredProfile } from '../store/profile-repository';
 import { SshSecrets } from './ssh-secrets';
 
 export interface Credentials {

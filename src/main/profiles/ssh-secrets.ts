@@ -1,12 +1,12 @@
 import type { Profile, ProfileFields } from '../../shared/profile';
 import { AppError, invalidInput } from '../errors';
+import type { StoredProfile } from '../local-db/profile-repository';
 import {
   describeSshTarget,
   type SecretStore,
   type SshSecretTarget,
   sshTargetKey,
 } from '../secrets/secret-store';
-import type { StoredProfile } from '../store/profile-repository';
 
 /**
  * A profile's SSH secret (key passphrase, or SSH password), kept by the rules

@@ -1,4 +1,4 @@
-import type { KnownDatabaseSize } from '../storage/types';
+import type { KnownDatabaseSize } from '../collector/types';
 
 /**
  * The other databases of a server are sized on their own, slower cadence:

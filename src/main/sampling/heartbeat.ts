@@ -56,7 +56,7 @@ export class Heartbeat {
       logger.warn({ profileId, error: (err as Error).message }, 'heartbeat not recorded');
       return null;
     }
-    events.emit('profile:status', {
+    events.emit('profiles:statusChanged', {
       profileId,
       state: beat.ok ? 'up' : 'down',
       at: at.toISOString(),

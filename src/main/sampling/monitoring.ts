@@ -1,8 +1,8 @@
+import { collectStorageSample } from '../collector/collector';
 import { DemoServer } from '../demo/demo-server';
 import { DemoService } from '../demo/demo-service';
 import { History } from '../history/history';
 import type { Services } from '../services';
-import { collectStorageSample } from '../storage/collector';
 import { otherDatabasesFor } from './database-cadence';
 import { Heartbeat } from './heartbeat';
 import { SampleRunner } from './sample-runner';

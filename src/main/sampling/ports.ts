@@ -1,4 +1,4 @@
-import type { CollectedSample } from '../storage/types';
+import type { CollectedSample } from '../collector/types';
 
 /** Where the sampling layer writes; the SQLite history implements these. */
 export interface SampleSink {

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { SampleResult } from '../../shared/storage';
+import type { CollectedSample } from '../collector/types';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import type { PoolManager } from '../postgres/pool-manager';
-import type { CollectedSample } from '../storage/types';
 import type { SampleAttemptLog, SampleSink } from './ports';
 
 export interface SampleRunnerDeps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SlowDiskFacts } from '../storage/disk-facts-collector';
+import type { SlowDiskFacts } from '../collector/disk-facts-collector';
 import { slowDiskFactsFor } from './slow-disk-facts-cadence';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');

@@ -1,4 +1,4 @@
-import type { SlowDiskFacts } from '../storage/disk-facts-collector';
+import type { SlowDiskFacts } from '../collector/disk-facts-collector';
 
 /**
  * The slow disk facts (bloat estimate, index findings, tablespaces) are read

@@ -38,7 +38,7 @@ async function sampleAt(profileId: string, at: number): Promise<DiskFactsView> {
   clock = at;
   const sampled = await app.router.dispatch('storage:sampleNow', { profileId });
   expect(sampled).toMatchObject({ ok: true });
-  const view = await app.router.dispatch('storage:diskFacts', { profileId });
+  const view = await app.router.dispatch('storage:getDiskFacts', { profileId });
   return (view as { value: DiskFactsView }).value;
 }
 

@@ -14,10 +14,10 @@ import {
 import { makeKey, type Sshd, startSshd } from '../../../test/support/sshd';
 import type { EventMessage } from '../../shared/contract';
 import { EventBus } from '../events';
+import { openStore } from '../local-db/database';
 import { createLogger } from '../logger';
 import { MigrationService } from '../migration/service';
 import { PoolManager } from '../postgres/pool-manager';
-import { openStore } from '../store/database';
 import { TunnelManager } from './tunnels';
 
 /**

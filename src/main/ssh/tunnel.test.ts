@@ -109,23 +109,26 @@ describe('SSH tunnels against real OpenSSH servers', () => {
     expect(inner.log()).toMatch(channelTo(db.server.port));
     const sample = await call<unknown>('storage:sampleNow', { profileId: profile.id });
     expect(sample).toBeTruthy();
-    expect(await call('profiles:tunnel', { id: profile.id })).toMatchObject({ state: 'up', reconnects: 0 });
+    expect(await call('profiles:getTunnel', { id: profile.id })).toMatchObject({
+      state: 'up',
+      reconnects: 0,
+    });
   });
 
   it('a killed tunnel is opened again and the next sample succeeds', async () => {
     const profile = await call<{ id: string }>('profiles:create', profileThrough('pg-inner'));
     await call('storage:sampleNow', { profileId: profile.id });
-    const before = await call<{ localPort: number }>('profiles:tunnel', { id: profile.id });
+    const before = await call<{ localPort: number }>('profiles:getTunnel', { id: profile.id });
     // Kill the inner sshd's session processes: the chain drops, as when a bastion restarts.
     expect(inner.killSessions()).toBeGreaterThan(0);
     for (let i = 0; i < 100; i++) {
-      const status = await call<{ reconnects: number } | null>('profiles:tunnel', { id: profile.id });
+      const status = await call<{ reconnects: number } | null>('profiles:getTunnel', { id: profile.id });
       if ((status?.reconnects ?? 0) > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const sample = await call<unknown>('storage:sampleNow', { profileId: profile.id });
     expect(sample).toBeTruthy();
-    expect(await call('profiles:tunnel', { id: profile.id })).toMatchObject({
+    expect(await call('profiles:getTunnel', { id: profile.id })).toMatchObject({
       state: 'up',
       reconnects: 1,
       // The pool keeps its address: the listener outlives the SSH sessions.
@@ -174,7 +177,7 @@ describe('SSH tunnels against real OpenSSH servers', () => {
       ok: false,
       reason: 'ssh_host_key_changed',
     });
-    expect(await call('profiles:tunnel', { id: saved.id })).toMatchObject({
+    expect(await call('profiles:getTunnel', { id: saved.id })).toMatchObject({
       state: 'failed',
       reason: expect.stringContaining('has CHANGED'),
     });

@@ -22,7 +22,7 @@ export function createAppStore(client: RendererClient) {
     dismissedNotices: [],
     connection: client.connectionState(),
     async loadInfo() {
-      const result = await client.invoke('app:info', {});
+      const result = await client.invoke('app:getInfo', {});
       if (result.ok) set({ info: result.value, infoError: null });
       else set({ infoError: result.error.message });
     },

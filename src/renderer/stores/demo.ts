@@ -38,7 +38,7 @@ export function createDemoStore({ client, profiles, navigation }: Deps) {
     error: null,
 
     async loadStatus(size = false) {
-      const result = await client.invoke('demo:status', { size });
+      const result = await client.invoke('demo:getStatus', { size });
       // Where main does not offer the demo, there is simply no badge.
       if (!result.ok) return;
       // A status read without the size keeps the last size read (Settings asks for it on opening).

@@ -39,7 +39,7 @@ export function createDiskFactsStore(client: RendererClient) {
       const profileId = get().profileId;
       if (!profileId) return;
       set({ loading: true });
-      const result = await client.invoke('storage:diskFacts', { profileId });
+      const result = await client.invoke('storage:getDiskFacts', { profileId });
       if (get().profileId !== profileId) return;
       set(
         result.ok

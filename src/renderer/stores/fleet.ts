@@ -47,7 +47,7 @@ export function createFleetStore(client: RendererClient) {
 
     async load() {
       set((s) => ({ overview: { ...s.overview, loading: true } }));
-      const result = await client.invoke('fleet:overview', {});
+      const result = await client.invoke('fleet:getOverview', {});
       set((s) => ({
         overview: settled(result, s.overview.data),
       }));
@@ -73,7 +73,7 @@ export function createFleetStore(client: RendererClient) {
         message.event === 'storage:sampled' ||
         message.event === 'alerts:changed' ||
         message.event === 'profiles:changed' ||
-        (message.event === 'profile:status' &&
+        (message.event === 'profiles:statusChanged' &&
           data.rows.find((r) => r.profileId === message.payload.profileId)?.status !== message.payload.state);
       if (!relevant) return;
       pending = setTimeout(() => {

@@ -41,7 +41,7 @@ export function createHealthStore(client: RendererClient) {
 
     async loadOverview() {
       set((s) => ({ overview: { ...s.overview, loading: true } }));
-      const result = await client.invoke('health:overview', {});
+      const result = await client.invoke('health:getOverview', {});
       set((s) => ({
         overview: settled(result, s.overview.data),
       }));
@@ -58,7 +58,7 @@ export function createHealthStore(client: RendererClient) {
       const { profileId, range } = get();
       if (!profileId) return;
       set((s) => ({ detail: { ...s.detail, loading: true } }));
-      const result = await client.invoke('health:profile', { profileId, range });
+      const result = await client.invoke('health:getProfile', { profileId, range });
       if (get().profileId !== profileId || get().range !== range) return;
       set((s) => ({
         detail: settled(result, s.detail.data),
@@ -76,7 +76,7 @@ export function createHealthStore(client: RendererClient) {
         void get().loadOverview();
         return;
       }
-      if (message.event !== 'profile:status' && message.event !== 'storage:sampled') return;
+      if (message.event !== 'profiles:statusChanged' && message.event !== 'storage:sampled') return;
       pending.overview ??= setTimeout(() => {
         pending.overview = null;
         void get().loadOverview();

@@ -89,7 +89,7 @@ export function createMigrationListStore({ client, call, navigation, run }: Deps
 
       applyEvent(message) {
         // State events come in bursts: read the list again once per burst.
-        if (message.event !== 'migration:state' || !get().profileId || reloadTimer) return;
+        if (message.event !== 'migration:stateChanged' || !get().profileId || reloadTimer) return;
         reloadTimer = setTimeout(() => {
           reloadTimer = null;
           void get().loadList();

@@ -45,7 +45,7 @@ describe('the run store, TimescaleDB policies', () => {
     run.setState({ currentId: 'm1' });
     const loading = run.getState().loadPolicies();
     expect(run.getState().policies.loading).toBe(true);
-    expect(asked.map((a) => [a.channel, a.request])).toEqual([['migration:policies', { id: 'm1' }]]);
+    expect(asked.map((a) => [a.channel, a.request])).toEqual([['migration:listPolicies', { id: 'm1' }]]);
     asked[0]!.answer({ ok: true, value: [policy] });
     await loading;
     expect(run.getState().policies).toEqual({ data: [policy], error: null, loading: false });

@@ -19,7 +19,7 @@ import type { NavigationStore } from './navigation';
 /** What the page can ask for: main's actions, plus the export of the plan. */
 export type MigrationAction = MigrationActionName | 'export';
 
-export type SwapAttemptEvent = EventOf<'migration:swapAttempt'>;
+export type SwapAttemptEvent = EventOf<'migration:swapAttempted'>;
 
 export type MigrationRunState = {
   currentId: string | null;
@@ -113,7 +113,7 @@ export function createMigrationRunStore({ client, call, navigation, listChanged 
         const id = get().currentId;
         if (!id) return;
         set({ policies: { ...get().policies, loading: true } });
-        const result = await client.invoke('migration:policies', { id });
+        const result = await client.invoke('migration:listPolicies', { id });
         if (!isCurrent(id)) return;
         set({
           policies: result.ok
@@ -222,12 +222,12 @@ export function createMigrationRunStore({ client, call, navigation, listChanged 
           if (data && (data.state !== p.state || live?.step !== p.step)) refreshSoon();
           return;
         }
-        if (message.event === 'migration:swapAttempt') {
+        if (message.event === 'migration:swapAttempted') {
           const e = message.payload;
           if (isCurrent(e.migrationId)) set({ attempts: [...get().attempts, e] });
           return;
         }
-        if (message.event === 'migration:state' && isCurrent(message.payload.migrationId)) {
+        if (message.event === 'migration:stateChanged' && isCurrent(message.payload.migrationId)) {
           set({ notice: message.payload.message });
           refreshSoon();
         }

@@ -222,7 +222,7 @@ export function createMigrationWizardStore({ call, navigation, run, listChanged,
         const profileId = get().profileId;
         if (!profileId) return;
         set({ tables: { ...get().tables, loading: true, error: null } });
-        const result = await call(profileId, 'migration:tables', { profileId });
+        const result = await call(profileId, 'migration:listTables', { profileId });
         if (get().profileId !== profileId) return;
         set({
           tables: settled(result, get().tables.data),

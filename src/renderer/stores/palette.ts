@@ -32,7 +32,7 @@ export function createPaletteStore(client: RendererClient) {
     async function loadRelations(): Promise<void> {
       const { profileId, search } = get();
       if (!profileId) return;
-      const result = await client.invoke('storage:relations', {
+      const result = await client.invoke('storage:listRelations', {
         profileId,
         query: { search: search.trim().slice(0, 200), limit: PALETTE_RELATIONS },
       });

@@ -21,7 +21,7 @@ export type ProfilesState = {
   archived: Profile[];
   loaded: boolean;
   loadError: string | null;
-  /** Last known state per profile id: from the last test, or a `profile:status` event. */
+  /** Last known state per profile id: from the last test, or a `profiles:statusChanged` event. */
   status: Record<string, StatusEntry>;
   /** Last connection test per profile id. */
   tests: Record<string, TestEntry>;
@@ -89,7 +89,7 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
     async load() {
       const [result, archived] = await Promise.all([
         client.invoke('profiles:list', {}),
-        client.invoke('profiles:archived', {}),
+        client.invoke('profiles:listArchived', {}),
       ]);
       if (archived.ok) set({ archived: archived.value });
       if (result.ok) set({ profiles: [...result.value].sort(byName), loaded: true, loadError: null });
@@ -134,7 +134,7 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
     },
 
     async tunnel(id) {
-      const result = await client.invoke('profiles:tunnel', { id });
+      const result = await client.invoke('profiles:getTunnel', { id });
       return result.ok ? result.value : null;
     },
 
@@ -168,7 +168,7 @@ export function createProfilesStore(client: RendererClient, unlock: UnlockStore)
         case 'profiles:changed':
           void get().load();
           break;
-        case 'profile:status': {
+        case 'profiles:statusChanged': {
           const { profileId, state, message: text, latencyMs, at } = message.payload;
           set((s) => ({
             status: {

@@ -85,7 +85,7 @@ export function createRelationRulesStore(client: RendererClient) {
       if (get().profileId !== profileId) {
         set({ profileId, list: { data: null, error: null, loading: true }, draft: emptyDraft, error: null });
       }
-      const result = await client.invoke('rules:relations', { profileId });
+      const result = await client.invoke('rules:listRelations', { profileId });
       if (get().profileId !== profileId) return;
       set((s) => ({
         list: settled(result, s.list.data),

@@ -22,7 +22,7 @@ function fakeClient() {
   return { client, calls };
 }
 
-const queryOf = (c: { request: unknown }) => (c.request as RequestOf<'storage:relations'>).query;
+const queryOf = (c: { request: unknown }) => (c.request as RequestOf<'storage:listRelations'>).query;
 const row = (relationId: number, name: string) => ({ relationId, name }) as RelationRow;
 const page = (total: number, offset: number, names: string[]): Result<RelationPage> => ({
   ok: true,

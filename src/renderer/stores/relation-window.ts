@@ -41,7 +41,7 @@ const sameQuery = (a: RelationQuery | null, b: RelationQuery) =>
   a.kind === b.kind;
 
 /**
- * The relations table's rows, read from main in windows (`storage:relations`): sorting, filtering
+ * The relations table's rows, read from main in windows (`storage:listRelations`): sorting, filtering
  * and search happen there, so 50,000 relations cost what the visible ones cost.
  */
 export function createRelationWindowStore(client: RendererClient) {
@@ -54,7 +54,7 @@ export function createRelationWindowStore(client: RendererClient) {
       if (!query) return;
       const { profileId, ...rest } = query;
       const offset = block * WINDOW_BLOCK;
-      const result = await client.invoke('storage:relations', {
+      const result = await client.invoke('storage:listRelations', {
         profileId,
         query: { ...rest, offset, limit: WINDOW_BLOCK },
       });

@@ -70,7 +70,7 @@ export function createSettingsStore(client: RendererClient) {
       // Shown at once; put back if the save is refused. Only these are sent, with the stored retention.
       set((s) => ({ current: s.current ? { ...s.current, ...update } : s.current }));
       const { sampleRetentionDays, heartbeatRetentionDays } = current;
-      const result = await client.invoke('settings:update', {
+      const result = await client.invoke('settings:set', {
         sampleRetentionDays,
         heartbeatRetentionDays,
         ...update,
@@ -85,7 +85,7 @@ export function createSettingsStore(client: RendererClient) {
 
     dataFolder: null,
     async loadDataFolder() {
-      const result = await client.invoke('settings:dataFolder', {});
+      const result = await client.invoke('settings:getDataFolder', {});
       if (result.ok) set({ dataFolder: result.value });
     },
 
@@ -124,7 +124,7 @@ export function createSettingsStore(client: RendererClient) {
       const typed = Object.fromEntries(
         FIELDS.map((f) => [f, isNumberField(f) ? numberField(draft[f]) : draft[f]]),
       );
-      const result = await client.invoke('settings:update', typed as unknown as RequestOf<'settings:update'>);
+      const result = await client.invoke('settings:set', typed as unknown as RequestOf<'settings:set'>);
       if (!result.ok) {
         set(refused(result.error, isField));
         return false;

@@ -112,7 +112,7 @@ describe('the storage store', () => {
   it('drops answers for a profile the page has left', async () => {
     const { storage, calls } = setup();
     storage.getState().open('a');
-    const first = calls.find((c) => c.channel === 'storage:overview')!;
+    const first = calls.find((c) => c.channel === 'storage:getOverview')!;
     storage.getState().open('b');
     first.answer({ ok: true, value: overviewOf('a') });
     await Promise.resolve();
@@ -123,11 +123,11 @@ describe('the storage store', () => {
   it('keeps the last good value when a refresh fails, and says why', async () => {
     const { storage, calls } = setup();
     storage.getState().open('a');
-    calls.find((c) => c.channel === 'storage:overview')!.answer({ ok: true, value: overviewOf('a') });
+    calls.find((c) => c.channel === 'storage:getOverview')!.answer({ ok: true, value: overviewOf('a') });
     await new Promise((r) => setTimeout(r, 0));
     const refresh = storage.getState().loadOverview();
     calls
-      .filter((c) => c.channel === 'storage:overview')
+      .filter((c) => c.channel === 'storage:getOverview')
       .at(-1)!
       .answer({ ok: false, error: { code: 'store_error', message: 'disk full' } });
     await refresh;
@@ -138,12 +138,12 @@ describe('the storage store', () => {
   it('reads the overview again when a heartbeat changes the state, not on every beat', async () => {
     const { storage, calls } = setup();
     storage.getState().open('a');
-    calls.find((c) => c.channel === 'storage:overview')!.answer({ ok: true, value: overviewOf('a') });
+    calls.find((c) => c.channel === 'storage:getOverview')!.answer({ ok: true, value: overviewOf('a') });
     await new Promise((r) => setTimeout(r, 0));
-    const count = () => calls.filter((c) => c.channel === 'storage:overview').length;
+    const count = () => calls.filter((c) => c.channel === 'storage:getOverview').length;
     const before = count();
     const beat = (state: 'up' | 'down'): EventMessage => ({
-      event: 'profile:status',
+      event: 'profiles:statusChanged',
       payload: { profileId: 'a', state, at: new Date().toISOString() },
     });
     storage.getState().applyEvent(beat('up'));

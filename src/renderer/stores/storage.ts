@@ -162,7 +162,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
       const range = get().dbRange;
       return load(
         'dbSeries',
-        (profileId) => client.invoke('storage:series', { profileId, range }),
+        (profileId) => client.invoke('storage:getSeries', { profileId, range }),
         () => get().dbRange === range,
       );
     };
@@ -179,12 +179,12 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
         load(
           'relationSeries',
           (profileId) =>
-            client.invoke('storage:series', { profileId, relationId: selected.relationId, range }),
+            client.invoke('storage:getSeries', { profileId, relationId: selected.relationId, range }),
           () => same() && get().relationRange === range,
         ),
         load(
           'relationGrowth',
-          (profileId) => client.invoke('storage:growth', { profileId, relationId: selected.relationId }),
+          (profileId) => client.invoke('storage:getGrowth', { profileId, relationId: selected.relationId }),
           same,
         ),
       ]).then(() => undefined);
@@ -194,7 +194,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
       const range = get().growersRange;
       return load(
         'growers',
-        (profileId) => client.invoke('storage:topGrowers', { profileId, range, limit: 10 }),
+        (profileId) => client.invoke('storage:listTopGrowers', { profileId, range, limit: 10 }),
         () => get().growersRange === range,
       );
     };
@@ -203,7 +203,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
       const parsed = parseThreshold(get().thresholdText);
       if (!parsed.ok) return Promise.resolve();
       return load('growth', (profileId) =>
-        client.invoke('storage:growth', { profileId, thresholdBytes: parsed.bytes }),
+        client.invoke('storage:getGrowth', { profileId, thresholdBytes: parsed.bytes }),
       );
     };
 
@@ -217,7 +217,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
       if (!profileId) return;
       const previous = get().children[relationId] ?? idle<RelationRow[]>();
       set((s) => ({ children: { ...s.children, [relationId]: { ...previous, loading: true } } }));
-      const result = await client.invoke('storage:children', { profileId, relationId });
+      const result = await client.invoke('storage:listChildren', { profileId, relationId });
       if (get().profileId !== profileId) return;
       set((s) => ({
         children: {
@@ -255,7 +255,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
 
       loadOverview() {
         return load('overview', (profileId) =>
-          client.invoke('storage:overview', { profileId, relations: false }),
+          client.invoke('storage:getOverview', { profileId, relations: false }),
         );
       },
 
@@ -323,7 +323,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
         if (chart === 'relation' && relationId === undefined)
           return { ok: false, error: { code: 'not_found', message: 'No relation is selected.' } };
         const range = chart === 'db' ? get().dbRange : get().relationRange;
-        const result = await client.invoke('storage:samples', {
+        const result = await client.invoke('storage:listSamples', {
           profileId,
           range,
           ...(relationId === undefined ? {} : { relationId }),
@@ -373,7 +373,7 @@ export function createStorageStore({ client, profiles, unlock, win }: Deps) {
         if (message.event === 'storage:sampled' && message.payload.profileId === profileId) {
           // A scheduled sample (or one started elsewhere) finished: read it.
           if (!get().sampling) void get().refresh();
-        } else if (message.event === 'profile:status' && message.payload.profileId === profileId) {
+        } else if (message.event === 'profiles:statusChanged' && message.payload.profileId === profileId) {
           // Heartbeats arrive every few seconds; only a change of state is worth a new overview.
           const known = overview.data?.status.state;
           if (known && known !== message.payload.state) void get().loadOverview();

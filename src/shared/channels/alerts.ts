@@ -40,7 +40,7 @@ export const alertChannels = {
   /** Back to the defaults. */
   'rules:reset': { request: z.object({ profileIds }), response: z.array(profileRulesSchema) },
   /** A profile's per-relation overrides (mute, own size limit, own growth threshold). */
-  'rules:relations': { request: profileIdRequest, response: z.array(relationRuleSchema) },
+  'rules:listRelations': { request: profileIdRequest, response: z.array(relationRuleSchema) },
   'rules:setRelation': {
     request: z.object({ profileId: z.string().min(1), rule: relationRuleSchema }),
     response: z.array(relationRuleSchema),

@@ -17,5 +17,5 @@ export const appInfoSchema = z.object({
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 export const appChannels = {
-  'app:info': { request: empty, response: appInfoSchema },
+  'app:getInfo': { request: empty, response: appInfoSchema },
 } as const satisfies Record<string, ChannelSpec>;

@@ -33,7 +33,7 @@ const choice = tableRefSchema.extend({
 
 export const migrationChannels = {
   /** Step 1: the profile's tables with their time columns, biggest first. */
-  'migration:tables': {
+  'migration:listTables': {
     request: z.object({ profileId: z.string().min(1, 'Choose a server profile.') }),
     response: z.array(tableCandidateSchema),
   },
@@ -75,7 +75,7 @@ export const migrationChannels = {
   /** Step 7: runs the checklist (the result is also kept with the migration). */
   'migration:validate': { request: id, response: validationReportSchema },
   /** After the swap to a hypertable: its retention and compression policies with their next run (none otherwise). */
-  'migration:policies': { request: id, response: z.array(timescalePolicySchema) },
+  'migration:listPolicies': { request: id, response: z.array(timescalePolicySchema) },
   /** Step 8: puts the original table back, with the rows written since the swap. */
   'migration:rollback': { request: id, response: migrationSchema },
   /** Step 8: drops the old table; before keepUntil only with its name typed to confirm. */
@@ -101,13 +101,13 @@ export const migrationEvents = {
   /** Phase, step, rows copied / total, rate and ETA; at most a few per second. */
   'migration:progress': progressSchema,
   /** Every state change (list views refresh on it). */
-  'migration:state': z.object({
+  'migration:stateChanged': z.object({
     migrationId: z.string(),
     state: z.enum(migrationStates),
     message: z.string().nullable(),
   }),
   /** Each try of the swap (or the rollback's reverse swap), with the sessions that blocked it. */
-  'migration:swapAttempt': z.object({
+  'migration:swapAttempted': z.object({
     migrationId: z.string(),
     direction: z.enum(['forward', 'rollback']),
     attempt: swapAttemptSchema,

@@ -45,7 +45,7 @@ export const profileChannels = {
     response: z.object({ id: z.string(), archived: z.boolean() }),
   },
   /** Profiles deleted with their history kept, by name. */
-  'profiles:archived': { request: empty, response: z.array(profileSchema) },
+  'profiles:listArchived': { request: empty, response: z.array(profileSchema) },
   /** An archived profile watched again (its password, if it had one stored, is asked for). */
   'profiles:restore': { request: id, response: profileSchema },
   /** Turns a pasted libpq URI into form fields (never saves). */
@@ -105,7 +105,7 @@ export const profileChannels = {
     response: profileFileImportSchema,
   },
   /** The profile's SSH tunnel as it is now (null: no tunnel, or none opened yet). */
-  'profiles:tunnel': { request: id, response: tunnelStatusSchema.nullable() },
+  'profiles:getTunnel': { request: id, response: tunnelStatusSchema.nullable() },
 } as const satisfies Record<string, ChannelSpec>;
 
 export type ProfileChannel = keyof typeof profileChannels;
@@ -115,5 +115,5 @@ export const profileEvents = {
     reason: z.enum(['created', 'updated', 'deleted', 'archived', 'restored']),
     id: z.string(),
   }),
-  'profile:status': profileStatusSchema,
+  'profiles:statusChanged': profileStatusSchema,
 } as const;

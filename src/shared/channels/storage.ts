@@ -42,33 +42,33 @@ export type DemoStatus = z.infer<typeof demoStatusSchema>;
 
 export const storageChannels = {
   /** The Storage page: latest sample, its relations, and whether the server answers. */
-  'storage:overview': {
+  'storage:getOverview': {
     // relations: false for the Storage page, which reads them in windows (storage:relations).
     request: profileIdRequest.extend({ relations: z.boolean().default(true) }),
     response: storageOverviewSchema,
   },
   /** A window of the latest sample's relations, sorted, filtered and searched in main. */
-  'storage:relations': {
+  'storage:listRelations': {
     request: profileIdRequest.extend({ query: relationPageRequestSchema }),
     response: relationPageSchema,
   },
   /** The chunks or partitions of one hypertable / partitioned table in the latest sample. */
-  'storage:children': {
+  'storage:listChildren': {
     request: profileIdRequest.extend({ relationId }),
     response: z.array(relationRowSchema),
   },
   'storage:sampleNow': { request: profileIdRequest, response: sampleResultSchema },
   /** Database total (no relationId) or one relation, bucketed in main for the chart. */
-  'storage:series': {
+  'storage:getSeries': {
     request: profileIdRequest.extend({ relationId: relationId.optional(), range }),
     response: seriesSchema,
   },
   /** Every stored sample in the range, unbucketed: what a CSV export writes. */
-  'storage:samples': {
+  'storage:listSamples': {
     request: profileIdRequest.extend({ relationId: relationId.optional(), range }),
     response: sampleReadingsSchema,
   },
-  'storage:topGrowers': {
+  'storage:listTopGrowers': {
     request: profileIdRequest.extend({
       range: z.enum(['24h', '7d', '30d', '90d'], { error: 'Range must be one of 24h, 7d, 30d, 90d.' }),
       limit: z.number().int().min(1).max(100).default(10),
@@ -76,7 +76,7 @@ export const storageChannels = {
     response: z.array(growerSchema),
   },
   /** Growth rate and when a size threshold is reached at the current rate. */
-  'storage:growth': {
+  'storage:getGrowth': {
     request: profileIdRequest.extend({
       relationId: relationId.optional(),
       thresholdBytes: z.number().positive('The threshold must be a positive number of bytes.').optional(),
@@ -84,7 +84,7 @@ export const storageChannels = {
     response: growthSchema,
   },
   /** WAL, slots, XID ages, bloat, index usage, temp files and tablespaces of the latest sample; null before one. */
-  'storage:diskFacts': { request: profileIdRequest, response: diskFactsViewSchema.nullable() },
+  'storage:getDiskFacts': { request: profileIdRequest, response: diskFactsViewSchema.nullable() },
   /** One relation's bloat measured now by pgstattuple (when installed), bounded by a statement timeout. */
   'storage:exactBloat': { request: exactBloatRequestSchema, response: exactBloatSchema },
 
@@ -95,12 +95,12 @@ export const storageChannels = {
   },
 
   'settings:get': { request: empty, response: settingsSchema },
-  'settings:update': { request: settingsUpdateSchema, response: settingsSchema },
+  'settings:set': { request: settingsUpdateSchema, response: settingsSchema },
   /** Where the data folder is and the size of each part in it (walks the demo cluster's files). */
-  'settings:dataFolder': { request: empty, response: dataFolderSchema },
+  'settings:getDataFolder': { request: empty, response: dataFolderSchema },
 
-  'health:overview': { request: empty, response: z.array(healthSummarySchema) },
-  'health:profile': {
+  'health:getOverview': { request: empty, response: z.array(healthSummarySchema) },
+  'health:getProfile': {
     request: profileIdRequest.extend({
       range: z.enum(healthRanges, { error: 'Range must be 24h, 7d or 30d.' }),
     }),
@@ -110,7 +110,7 @@ export const storageChannels = {
   /** Starts the local demo server (embedded PostgreSQL in the data folder) and its profile. */
   'demo:start': { request: empty, response: z.object({ profile: profileSchema }) },
   /** `size`: also walk the cluster's files for their size (Settings asks; the badge does not). */
-  'demo:status': { request: z.object({ size: z.boolean().optional() }), response: demoStatusSchema },
+  'demo:getStatus': { request: z.object({ size: z.boolean().optional() }), response: demoStatusSchema },
   /** Deletes the demo's profile (and its history), stops its server and deletes its files. */
   'demo:delete': { request: empty, response: demoStatusSchema },
 } as const satisfies Record<string, ChannelSpec>;

@@ -7,7 +7,7 @@ import { type Column, RelationCells, selectionOf } from './RelationCells';
 
 const CHILD_LIMIT = 200;
 
-/** The chunks or partitions of an opened relation, biggest first (fetched with `storage:children`). */
+/** The chunks or partitions of an opened relation, biggest first (fetched with `storage:listChildren`). */
 export function ChildRows({
   parent,
   shown,

@@ -1,8 +1,0 @@
-import type Database from 'better-sqlite3';
-
-/** One numbered step of the local schema; `PRAGMA user_version` records the last one applied. */
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
