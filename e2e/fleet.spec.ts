@@ -87,7 +87,7 @@ test('the fleet overview ranks servers by risk, filters by tag, and links into e
   await expect(rows.nth(2).locator('td').nth(7)).toHaveText('—');
 
   // Sort by name, then back to risk.
-  await page.getByRole('button', { name: 'Server' }).click();
+  await page.getByRole('button', { name: 'Server', exact: true }).click();
   await expect(names()).toHaveText(['alpha-staging', 'bravo-prod', 'charlie-prod']);
   await page.getByRole('button', { name: /^Risk/ }).click();
   await expect(names()).toHaveText(['charlie-prod', 'bravo-prod', 'alpha-staging']);

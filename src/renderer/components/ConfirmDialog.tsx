@@ -30,7 +30,7 @@ export function ConfirmDialog({
       ) : null}
       <div className="modal-actions">
         {/* biome-ignore lint/a11y/noAutofocus: the safe choice gets focus when a destructive dialog opens */}
-        <button type="button" onClick={onCancel} autoFocus>
+        <button type="button" onClick={onCancel} data-autofocus>
           Cancel
         </button>
         <button type="button" className="danger" onClick={onConfirm} disabled={busy}>

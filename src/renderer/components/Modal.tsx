@@ -21,7 +21,11 @@ export function Modal({
   // back to where it was (a dialog removed while open just drops focus to <body>).
   useLayoutEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (dialog && !dialog.open) {
+      dialog.showModal();
+      // showModal focuses the first control; a dialog names a safer first one (Cancel) with data-autofocus.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     return () => {
       if (dialog?.open) dialog.close();
     };
