@@ -363,7 +363,10 @@ describe.each(testServers)('every kind of dependent object on %s', (server) => {
       `SELECT pg_get_constraintdef(oid) AS def, convalidated AS validated FROM pg_constraint WHERE conname = 'child of'`,
     );
     expect(fk.rows).toEqual([
-      { def: 'FOREIGN KEY (parent) REFERENCES public.rb_parent(id) ON DELETE CASCADE NOT VALID', validated: false },
+      {
+        def: 'FOREIGN KEY (parent) REFERENCES public.rb_parent(id) ON DELETE CASCADE NOT VALID',
+        validated: false,
+      },
     ]);
     await expect(q(`INSERT INTO public.rb_child VALUES (-5)`)).rejects.toMatchObject({ code: '23503' });
     expect(back.swap?.moved.find((x) => x.action.startsWith('left NOT VALID'))?.action).toMatch(

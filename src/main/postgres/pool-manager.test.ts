@@ -90,10 +90,12 @@ describe('PoolManager sessions', () => {
 
   it('monitor sessions cannot write; admin sessions can', async () => {
     const monitor = manager({ p: db.profile() });
-    await expect(monitor.query('p', 'CREATE TABLE public.written_by_monitor (id int)')).rejects.toMatchObject({
-      code: '25006',
-      message: expect.stringMatching(/read-only transaction/),
-    });
+    await expect(monitor.query('p', 'CREATE TABLE public.written_by_monitor (id int)')).rejects.toMatchObject(
+      {
+        code: '25006',
+        message: expect.stringMatching(/read-only transaction/),
+      },
+    );
     const adminPools = manager({ p: db.profile() }, { purpose: 'admin' });
     await adminPools.query('p', 'CREATE TABLE public.written_by_admin (id int)');
     const { rows } = await admin.query(`SELECT to_regclass('public.written_by_admin') IS NOT NULL AS exists`);

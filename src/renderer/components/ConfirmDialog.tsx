@@ -29,7 +29,7 @@ export function ConfirmDialog({
         </p>
       ) : null}
       <div className="modal-actions">
-        {/* biome-ignore lint/a11y/noAutofocus: the safe choice gets focus when a destructive dialog opens */}
+        {/* The safe choice gets focus when a destructive dialog opens (see Modal). */}
         <button type="button" onClick={onCancel} data-autofocus>
           Cancel
         </button>
