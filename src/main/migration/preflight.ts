@@ -62,7 +62,7 @@ const LONG_TRANSACTION_SECONDS = 300;
 /** `probe`: the server's facts (PoolManager.serverFacts), read on this session. */
 export async function analyze(db: Queryable, req: PreflightRequest, probe: ServerProbe): Promise<Analysis> {
   const oid = await findTableOid(db, req.schema, req.table);
-  const info = await readTable(db, oid);
+  const info = await readTable(db, oid, probe);
   const server = migrationFacts(probe);
   const column = info.columns.find((c) => c.name === req.timeColumn);
   if (!column) {
