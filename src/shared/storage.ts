@@ -129,6 +129,10 @@ export type StorageOverview = z.infer<typeof storageOverviewSchema>;
 export const chartRanges = ['24h', '7d', '30d', '90d', 'all'] as const;
 export type ChartRange = (typeof chartRanges)[number];
 
+/** The spans the top growers are ranked over (the chart's, without "all"). */
+export const growerRanges = ['24h', '7d', '30d', '90d'] as const satisfies readonly ChartRange[];
+export type GrowerRange = (typeof growerRanges)[number];
+
 /** The spans the Health page shows heartbeats over. */
 export const healthRanges = ['24h', '7d', '30d'] as const;
 export type HealthRange = (typeof healthRanges)[number];
