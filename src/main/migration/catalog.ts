@@ -253,7 +253,8 @@ export function captureKey(info: TableInfo): string[] | null {
   return best ? best.keyColumns : null;
 }
 
-const BIG_TABLE_BYTES = 1024 ** 3;
+/** Above this size a full read of the table is not cheap: figures are estimated unless an index helps. */
+export const BIG_TABLE_BYTES = 1024 ** 3;
 
 /** Min, max and NULL count of the time column: exact when cheap (an index, or a small table), else estimated. */
 export async function readTimeRange(

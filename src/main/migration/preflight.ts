@@ -12,6 +12,7 @@ import type {
 import { invalidInput } from '../errors';
 import { migrationFacts, type ServerProbe } from '../postgres/server-facts';
 import {
+  BIG_TABLE_BYTES,
   captureKey as findCaptureKey,
   findTableOid,
   readTable,
@@ -189,7 +190,7 @@ export async function analyze(db: Queryable, req: PreflightRequest, probe: Serve
   }
 
   if (settings.retention !== null) {
-    const cheap = time.indexed || info.totalBytes < 1024 ** 3;
+    const cheap = time.indexed || info.totalBytes < BIG_TABLE_BYTES;
     const older = cheap
       ? Number(
           (

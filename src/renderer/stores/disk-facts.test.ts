@@ -51,14 +51,14 @@ describe('exact bloat on the Storage page', () => {
     ]);
     expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
       loading: true,
-      result: null,
+      data: null,
       error: null,
     });
     calls.shift()!.answer({ ok: true, value: measured });
     await first;
     expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
       loading: false,
-      result: measured,
+      data: measured,
       error: null,
     });
 
@@ -68,7 +68,7 @@ describe('exact bloat on the Storage page', () => {
     await failed;
     expect(store.getState().exact[exactKey('public', 'other')]).toEqual({
       loading: false,
-      result: null,
+      data: null,
       error,
     });
 
