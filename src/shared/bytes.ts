@@ -1,4 +1,5 @@
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+/** IEC units, as formatBytes writes them. */
+export const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
 /**
  * Binary units, as a DBA reads them: "512 B", "8.0 KiB", "136 KiB", "1.4 GiB".

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatBytes } from './bytes';
 import { profileInputSchema } from './profile';
 
 /**
@@ -10,6 +11,9 @@ export const PROFILES_FILE_FORMAT = 'tidemark-profiles';
 export const PROFILES_FILE_VERSION = 1;
 /** An import file larger than this is refused before it is parsed (500 profiles take about 200 KiB). */
 export const PROFILES_FILE_MAX_BYTES = 256 * 1024;
+/** The refusal of a file over that size; `what` names it (its name, its path, "The file"). */
+export const profilesFileTooLarge = (what: string) =>
+  `${what} is larger than ${formatBytes(PROFILES_FILE_MAX_BYTES)}: not a profiles file.`;
 export const PROFILES_FILE_MAX_ENTRIES = 1000;
 
 /** C0/C1 controls, line and paragraph separators, bidi overrides and isolates. */

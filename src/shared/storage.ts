@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alertRulesSchema } from './alerts';
+import { alertRulesSchema, DEFAULT_ALERT_RULES } from './alerts';
 
 /**
  * Storage as the DBA sees it. Chunks and partitions are rolled up into their
@@ -128,6 +128,10 @@ export type StorageOverview = z.infer<typeof storageOverviewSchema>;
 
 export const chartRanges = ['24h', '7d', '30d', '90d', 'all'] as const;
 export type ChartRange = (typeof chartRanges)[number];
+
+/** The spans the top growers are ranked over (the chart's, without "all"). */
+export const growerRanges = ['24h', '7d', '30d', '90d'] as const satisfies readonly ChartRange[];
+export type GrowerRange = (typeof growerRanges)[number];
 
 /** The spans the Health page shows heartbeats over. */
 export const healthRanges = ['24h', '7d', '30d'] as const;
@@ -285,6 +289,26 @@ export type Theme = z.infer<typeof settingsSchema>['theme'];
 export type Settings = z.infer<typeof settingsSchema>;
 /** The downsampling tiers. */
 export type TierSettings = Pick<Settings, 'tierFineMinutes' | 'tierFineDays' | 'tierHourlyDays'>;
+
+/** What a fresh install starts with (main stores them; the Settings page names them). */
+export const DEFAULT_SETTINGS: Settings = {
+  sampleRetentionDays: 90,
+  heartbeatRetentionDays: 60,
+  databaseSizeEveryMinutes: 60,
+  slowDiskFactsEveryMinutes: 60,
+  tierFineMinutes: 15,
+  tierFineDays: 7,
+  tierHourlyDays: 30,
+  theme: 'system',
+  defaultSchedule: 'daily 03:00',
+  defaultHeartbeatSeconds: 60,
+  defaultRules: DEFAULT_ALERT_RULES,
+  notifyDesktop: true,
+  notifyMinSeverity: 'warning',
+};
+
+/** The heartbeat interval's range, as the schema checks it ("10 to 3,600"). */
+export const heartbeatRangeText = `${scheduleSchema.shape.heartbeatSeconds.minValue} to ${scheduleSchema.shape.heartbeatSeconds.maxValue?.toLocaleString('en-US')}`;
 
 /** An update may leave out the newer settings: what it leaves out keeps its current value. */
 export const settingsUpdateSchema = settingsSchema.extend({

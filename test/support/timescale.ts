@@ -97,3 +97,20 @@ export async function withTimescale<T>(fn: (session: TimescaleSession) => Promis
     await release();
   }
 }
+
+/**
+ * A plain client on the TimescaleDB test server (inside withTimescale), ended after fn. PGlite is one
+ * backend: the monitoring session's settings (read-only…) outlive it, and RESET ALL leaves
+ * search_path = pg_catalog there while the TimescaleDB API lives in public.
+ */
+export async function withClient<T>(ts: TimescaleSession, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...ts.info, ssl: false });
+  client.on('error', () => {});
+  await client.connect();
+  await client.query('RESET ALL; SET search_path = public');
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

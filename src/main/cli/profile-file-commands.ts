@@ -1,6 +1,10 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PROFILES_FILE_MAX_BYTES, type ProfileFileImport } from '../../shared/profile-transfer';
+import {
+  PROFILES_FILE_MAX_BYTES,
+  type ProfileFileImport,
+  profilesFileTooLarge,
+} from '../../shared/profile-transfer';
 import type { Tidemark } from '../app';
 import { osReason } from '../postgres/os-reason';
 import { CliFailure, type CliIo, type CliValues, call, print, UsageError } from './common';
@@ -39,10 +43,7 @@ function readImportFile(path: string): string {
     const stat = statSync(path);
     if (!stat.isFile()) throw new CliFailure(`${path} is not a file.`, 'invalid_input');
     if (stat.size > PROFILES_FILE_MAX_BYTES) {
-      throw new CliFailure(
-        `${path} is larger than ${PROFILES_FILE_MAX_BYTES / 1024} KiB: not a profiles file.`,
-        'invalid_input',
-      );
+      throw new CliFailure(profilesFileTooLarge(path), 'invalid_input');
     }
     return readFileSync(path, 'utf8');
   } catch (err) {

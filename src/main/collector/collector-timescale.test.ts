@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { type TimescaleSession, withTimescale } from '../../../test/support/timescale';
+import { type TimescaleSession, withClient, withTimescale } from '../../../test/support/timescale';
 import { PoolManager } from '../postgres/pool-manager';
 import { collectStorageSample } from './collector';
 import type { CollectedRelation, CollectedSample } from './types';
@@ -12,20 +11,6 @@ import type { CollectedRelation, CollectedSample } from './types';
  * failure shows as a gap, never as "no compression". The server takes ONE
  * connection at a time: every step closes its connection before the next.
  */
-
-async function withClient<T>(ts: TimescaleSession, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...ts.info, ssl: false });
-  client.on('error', () => {});
-  await client.connect();
-  // PGlite is one backend: the monitoring session's settings (read-only…) outlive it. And RESET ALL leaves
-  // search_path = pg_catalog there, while the TimescaleDB API lives in public.
-  await client.query('RESET ALL; SET search_path = public');
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A sample on a real monitoring session (read-only, timeouts), then the session is closed. */
 async function sample(ts: TimescaleSession): Promise<CollectedSample> {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../errors';
 import {
+  atLeast,
   parseServerFacts,
   type ServerFactsRow,
   type ServerProbe,
@@ -29,13 +30,7 @@ import {
 } from './sql/database-size';
 import { type LockRow, locksSql } from './sql/locks';
 import { type RelationRowArray, relationsSql } from './sql/relations';
-import {
-  type HypertableRow,
-  hypertablesSql,
-  parseTimescaleVersion,
-  type TimescaleVersion,
-  timescaleSearchPathSql,
-} from './sql/timescale';
+import { type HypertableRow, hypertablesSql, timescaleSearchPathSql } from './sql/timescale';
 import type { CollectedSample, KnownDatabaseSize } from './types';
 
 /**
@@ -192,17 +187,14 @@ export async function collectStorageSample(
         `This server runs PostgreSQL ${Math.floor(facts.versionNum / 10000)}; Tidemark samples PostgreSQL 13 to 18.`,
       );
     }
-    let timescale: TimescaleVersion | null = null;
+    // The probe's API generation picks the stats function; only 2.x has the catalog we read.
     const timescaleVersion = facts.timescaledb.installed;
-    if (timescaleVersion) {
-      timescale = parseTimescaleVersion(timescaleVersion);
-      if (!timescale || timescale.major < 2) {
-        gaps.push(
-          `TimescaleDB ${timescaleVersion} is installed; Tidemark reads TimescaleDB 2.x only, so its ` +
-            'chunks may appear as tables and hypertables are not rolled up in this sample.',
-        );
-        timescale = null;
-      }
+    const timescale = atLeast(timescaleVersion, 2, 0) ? facts.timescaledb.api : null;
+    if (timescaleVersion && !timescale) {
+      gaps.push(
+        `TimescaleDB ${timescaleVersion} is installed; Tidemark reads TimescaleDB 2.x only, so its ` +
+          'chunks may appear as tables and hypertables are not rolled up in this sample.',
+      );
     }
 
     await options.afterLockCheck?.();

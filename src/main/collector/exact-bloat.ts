@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ExactBloat } from '../../shared/disk-facts';
 import { AppError } from '../errors';
+import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { beginSql, guardSql } from './sql/context';
 
 /**
@@ -132,7 +133,7 @@ export async function measureExactBloat(
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    if ((error as { code?: string }).code === '57014') {
+    if (hasSqlState(error, SqlState.queryCanceled)) {
       throw new AppError(
         'unsupported',
         `Measuring ${label} took longer than ${EXACT_BLOAT_TIMEOUT_MS / 1000} s and was cancelled: it is too large to ` +

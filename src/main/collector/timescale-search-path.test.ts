@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { type TimescaleSession, withTimescale } from '../../../test/support/timescale';
+import { withClient, withTimescale } from '../../../test/support/timescale';
 import { PoolManager } from '../postgres/pool-manager';
 import { collectStorageSample } from './collector';
 
@@ -12,19 +11,6 @@ import { collectStorageSample } from './collector';
  * there must never be picked over PostgreSQL's own, or it runs as the DBA's
  * role on every sample (CVE-2018-1058's pattern).
  */
-
-async function withClient<T>(ts: TimescaleSession, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...ts.info, ssl: false });
-  client.on('error', () => {});
-  await client.connect();
-  // PGlite is one backend: reset what the previous session left (see collector-timescale.test.ts).
-  await client.query('RESET ALL; SET search_path = public');
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('the TimescaleDB statement and objects in the extension schema', () => {
   it('uses PostgreSQL’s own operators and aggregates, not ones planted in public', async () => {

@@ -1,21 +1,11 @@
 import type Database from 'better-sqlite3';
 import { type AlertRules, alertRulesSchema, DEFAULT_ALERT_RULES } from '../../shared/alerts';
-import type { Settings, SettingsUpdate, TierSettings } from '../../shared/storage';
-
-export const DEFAULT_TIERS: TierSettings = { tierFineMinutes: 15, tierFineDays: 7, tierHourlyDays: 30 };
-export const DEFAULT_SETTINGS: Settings = {
-  sampleRetentionDays: 90,
-  heartbeatRetentionDays: 60,
-  databaseSizeEveryMinutes: 60,
-  slowDiskFactsEveryMinutes: 60,
-  ...DEFAULT_TIERS,
-  theme: 'system',
-  defaultSchedule: 'daily 03:00',
-  defaultHeartbeatSeconds: 60,
-  defaultRules: DEFAULT_ALERT_RULES,
-  notifyDesktop: true,
-  notifyMinSeverity: 'warning',
-};
+import {
+  DEFAULT_SETTINGS,
+  type Settings,
+  type SettingsUpdate,
+  type TierSettings,
+} from '../../shared/storage';
 
 type Row = Omit<Settings, 'defaultRules' | 'notifyDesktop'> & {
   defaultRules: string | null;

@@ -1,4 +1,10 @@
-import type { TableCandidate, TableSummary, TimeColumn, TimeColumnKind } from '../../shared/migration';
+import type {
+  ServerFacts,
+  TableCandidate,
+  TableSummary,
+  TimeColumn,
+  TimeColumnKind,
+} from '../../shared/migration';
 import { notFound } from '../errors';
 import { inTransaction, type Queryable } from './db';
 import { qi, qn } from './ident';
@@ -119,12 +125,19 @@ export async function findTableOid(db: Queryable, schema: string, table: string)
   return Number(oid);
 }
 
-export function readTable(db: Queryable, oid: number): Promise<TableInfo> {
-  return withCatalogPath(db, () => readTableIn(db, oid));
+/**
+ * Whether TimescaleDB is created in this database, from the server's facts: the
+ * probe (PoolManager.serverFacts, refreshed by the wizard's own reads) or, while
+ * a migration runs, the facts its spec was planned with.
+ */
+export type TimescaleFacts = Pick<ServerFacts, 'timescaledb'>;
+
+export function readTable(db: Queryable, oid: number, server: TimescaleFacts): Promise<TableInfo> {
+  return withCatalogPath(db, () => readTableIn(db, oid, server));
 }
 
 /** readTable inside a transaction the caller already opened (the swap). */
-export async function readTableIn(db: Queryable, oid: number): Promise<TableInfo> {
+export async function readTableIn(db: Queryable, oid: number, server: TimescaleFacts): Promise<TableInfo> {
   {
     const { rows: base } = await db.query(
       `SELECT n.nspname AS schema, c.relname AS "table", pg_get_userbyid(c.relowner) AS owner,
@@ -137,15 +150,14 @@ export async function readTableIn(db: Queryable, oid: number): Promise<TableInfo
                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_extension'::regclass
                   AND d.deptype = 'e' LIMIT 1) AS extension,
               ARRAY(SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid) AS parents,
-              ARRAY(SELECT i.inhrelid::regclass::text FROM pg_inherits i WHERE i.inhparent = c.oid) AS children,
-              EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS tsdb
+              ARRAY(SELECT i.inhrelid::regclass::text FROM pg_inherits i WHERE i.inhparent = c.oid) AS children
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1`,
       [oid],
     );
     const b = base[0];
     if (!b) throw notFound('The table was dropped while Tidemark was reading it.');
     let hypertable = false;
-    if (b.tsdb) {
+    if (server.timescaledb.installed) {
       const { rows } = await db.query(
         `SELECT 1 FROM _timescaledb_catalog.hypertable WHERE schema_name = $1 AND table_name = $2`,
         [b.schema, b.table],
@@ -241,7 +253,8 @@ export function captureKey(info: TableInfo): string[] | null {
   return best ? best.keyColumns : null;
 }
 
-const BIG_TABLE_BYTES = 1024 ** 3;
+/** Above this size a full read of the table is not cheap: figures are estimated unless an index helps. */
+export const BIG_TABLE_BYTES = 1024 ** 3;
 
 /** Min, max and NULL count of the time column: exact when cheap (an index, or a small table), else estimated. */
 export async function readTimeRange(
@@ -310,7 +323,7 @@ export function summarize(info: TableInfo, timeRange: TableSummary['timeRange'])
 }
 
 /** Step 1: every ordinary table outside the system schemas, biggest first, without waiting on locks. */
-export async function listCandidates(db: Queryable): Promise<TableCandidate[]> {
+export async function listCandidates(db: Queryable, server: TimescaleFacts): Promise<TableCandidate[]> {
   const { rows } = await db.query(`
     WITH locked AS (
       SELECT relation FROM pg_catalog.pg_locks WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock'
@@ -344,8 +357,7 @@ export async function listCandidates(db: Queryable): Promise<TableCandidate[]> {
      ORDER BY 7 DESC NULLS LAST, 2, 3
      LIMIT 2000`);
   let hypertables = new Set<string>();
-  const ext = await db.query(`SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'timescaledb'`);
-  if (ext.rows.length > 0) {
+  if (server.timescaledb.installed) {
     const h = await db.query<{ s: string; t: string }>(
       `SELECT schema_name AS s, table_name AS t FROM _timescaledb_catalog.hypertable`,
     );

@@ -227,7 +227,11 @@ describe('on a table too big to read twice', () => {
   async function foreseeBig(table: string, target: MigrationTarget, nulls: number) {
     return engine.pools.withClient(PROFILE, async (c) => {
       const info = {
-        ...(await readTable(c, await findTableOid(c, 'public', table))),
+        ...(await readTable(
+          c,
+          await findTableOid(c, 'public', table),
+          await engine.pools.serverFacts(PROFILE, c),
+        )),
         totalBytes: 500 * 1024 ** 3,
       };
       const objects = await withCatalogPath(c, () => readObjects(c, info.oid));

@@ -5,7 +5,7 @@ import type {
   TableSummary,
   TimeColumn,
 } from '../../shared/migration';
-import type { TableInfo } from './catalog';
+import { BIG_TABLE_BYTES, type TableInfo } from './catalog';
 import type { Queryable } from './db';
 import type { TableObjects } from './dependents';
 import { qi, qn } from './ident';
@@ -29,7 +29,6 @@ import { keysWithoutTime } from './spec';
  * unique keys without the time column are the pre-flight's key items.
  */
 
-const BIG_TABLE_BYTES = 1024 ** 3;
 const SHOW_ROWS = 100;
 
 type Range = NonNullable<TableSummary['timeRange']>;

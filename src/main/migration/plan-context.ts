@@ -78,7 +78,7 @@ export async function buildSpec(
 /** The context the plan is printed from, read again now (the export: partitions and batch width as the data is today). */
 export async function readPlanContext(db: Queryable, spec: MigrationSpec): Promise<PlanContext> {
   const oid = spec.sourceOid;
-  const info = await readTable(db, oid);
+  const info = await readTable(db, oid, spec.server);
   const objects = await withCatalogPath(db, () => readObjects(db, oid));
   const range = await readTimeRange(db, info, {
     name: spec.timeColumn,

@@ -12,6 +12,7 @@ import type {
 import { invalidInput } from '../errors';
 import { migrationFacts, type ServerProbe } from '../postgres/server-facts';
 import {
+  BIG_TABLE_BYTES,
   captureKey as findCaptureKey,
   findTableOid,
   readTable,
@@ -62,7 +63,7 @@ const LONG_TRANSACTION_SECONDS = 300;
 /** `probe`: the server's facts (PoolManager.serverFacts), read on this session. */
 export async function analyze(db: Queryable, req: PreflightRequest, probe: ServerProbe): Promise<Analysis> {
   const oid = await findTableOid(db, req.schema, req.table);
-  const info = await readTable(db, oid);
+  const info = await readTable(db, oid, probe);
   const server = migrationFacts(probe);
   const column = info.columns.find((c) => c.name === req.timeColumn);
   if (!column) {
@@ -189,7 +190,7 @@ export async function analyze(db: Queryable, req: PreflightRequest, probe: Serve
   }
 
   if (settings.retention !== null) {
-    const cheap = time.indexed || info.totalBytes < 1024 ** 3;
+    const cheap = time.indexed || info.totalBytes < BIG_TABLE_BYTES;
     const older = cheap
       ? Number(
           (

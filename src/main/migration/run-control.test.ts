@@ -15,7 +15,7 @@ import { type MigrationActionName, migrationActions } from '../../shared/migrati
 /**
  * The engine refuses exactly what `allowedActions` (sent with the migration,
  * shown by the wizard, checked by the CLI) leaves out: every action asked of
- * the engine directly, in each state a migration passes through.
+ * the engine through the router (as the wizard and the CLI send it), in each state a migration passes through.
  */
 
 let db: TestDatabase;
@@ -33,19 +33,19 @@ afterAll(async () => {
   await db?.cleanup();
 });
 
-/** Asks the engine for `action` and says whether it refused with a conflict (never leaving work running). */
+/** Asks for `action` through the router and says whether it was refused with a conflict (never leaving work running). */
 async function refused(m: Migration, action: MigrationActionName): Promise<boolean> {
-  const s = engine.service;
-  const ask: Record<MigrationActionName, () => unknown> = {
-    run: () => s.start(m.id, false),
-    resume: () => s.resume(m.id),
-    swap: () => s.start(m.id, true),
-    pause: () => s.pause(m.id),
-    cancel: () => s.cancel(m.id),
-    validate: () => s.validate(m.id),
-    rollback: () => s.rollback(m.id),
-    cleanup: () => s.cleanup(m.id, m.oldTable),
-    discard: () => s.discard(m.id),
+  const id = m.id;
+  const ask: Record<MigrationActionName, () => Promise<unknown>> = {
+    run: () => engine.dispatch('migration:run', { id }),
+    resume: () => engine.dispatch('migration:resume', { id }),
+    swap: () => engine.dispatch('migration:swap', { id }),
+    pause: () => engine.dispatch('migration:pause', { id }),
+    cancel: () => engine.dispatch('migration:cancel', { id }),
+    validate: () => engine.dispatch('migration:validate', { id }),
+    rollback: () => engine.dispatch('migration:rollback', { id }),
+    cleanup: () => engine.dispatch('migration:cleanup', { id, confirmTableName: m.oldTable }),
+    discard: () => engine.dispatch('migration:discard', { id }),
   };
   try {
     await ask[action]();
@@ -63,8 +63,8 @@ describe('the engine and allowedActions', () => {
     expect(m.allowedActions).toEqual(['run', 'cancel', 'discard']);
     // A plan that never ran cannot be rolled back (the engine used to cancel it while the CLI refused).
     for (const action of migrationActions.filter((a) => !m.allowedActions.includes(a)))
-      expect(await refused(engine.service.get(m.id), action), action).toBe(true);
-    expect(engine.service.get(m.id).state).toBe('planned');
+      expect(await refused(await engine.dispatch('migration:get', { id: m.id }), action), action).toBe(true);
+    expect((await engine.dispatch('migration:get', { id: m.id })).state).toBe('planned');
 
     const swapped = await runToEnd(engine, m.id);
     expect(swapped.state, why(swapped)).toBe('swapped');
@@ -72,7 +72,7 @@ describe('the engine and allowedActions', () => {
     for (const action of migrationActions.filter((a) => !swapped.allowedActions.includes(a)))
       expect(await refused(swapped, action), action).toBe(true);
 
-    engine.service.rollback(m.id);
+    await engine.dispatch('migration:rollback', { id: m.id });
     const back = await engine.service.whenIdle(m.id);
     expect(back.state, why(back)).toBe('rolled_back');
     expect(back.allowedActions).toEqual(['discard']);

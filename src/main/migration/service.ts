@@ -118,9 +118,14 @@ export class MigrationService {
 
   // ------------------------------------------------------------------ requests
 
-  /** The tables of the profile's database that could be migrated. */
+  /**
+   * The tables of the profile's database that could be migrated. The wizard's reads probe the
+   * server again, like the pre-flight: TimescaleDB may have been created since the facts were kept.
+   */
   tables(profileId: string): Promise<TableCandidate[]> {
-    return this.readOnlySession(profileId, (db) => listCandidates(db));
+    return this.readOnlySession(profileId, async (db) =>
+      listCandidates(db, await this.pools.serverFacts(profileId, db, { refresh: true })),
+    );
   }
 
   async preflight(req: ParsedRequestOf<'migration:preflight'>): Promise<PreflightReport> {
@@ -197,7 +202,8 @@ export class MigrationService {
 
   async describe(req: ParsedRequestOf<'migration:describe'>): Promise<TableSummary> {
     return this.readOnlySession(req.profileId, async (db) => {
-      const info = await readTable(db, await findTableOid(db, req.schema, req.table));
+      const server = await this.pools.serverFacts(req.profileId, db, { refresh: true });
+      const info = await readTable(db, await findTableOid(db, req.schema, req.table), server);
       const columns = timeColumnsOf(info);
       const time = req.timeColumn ? columns.find((c) => c.name === req.timeColumn) : columns[0];
       if (req.timeColumn && !time) {

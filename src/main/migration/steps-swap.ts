@@ -13,7 +13,7 @@ export const swapExecutors: Record<'swap' | 'finish' | 'validate' | 'rollback', 
   async swap(ctx) {
     const { db, spec } = ctx;
     const r = rel(spec.names);
-    const info = await readTable(db, spec.sourceOid).catch(() => null);
+    const info = await readTable(db, spec.sourceOid, spec.server).catch(() => null);
     const keys = info && spec.captureKey ? keyColumns(spec, info.columns) : null;
     if (keys) {
       // Changes may have piled up since the sync step (a swap confirmed later): keep the locked replay short.

@@ -56,7 +56,7 @@ export const executors: Record<string, Executor> = {
   async capture(ctx) {
     const { db, spec } = ctx;
     const r = rel(spec.names);
-    const info = await readTable(db, spec.sourceOid);
+    const info = await readTable(db, spec.sourceOid, spec.server);
     const sql = installCaptureSql(spec, keyColumns(spec, info.columns), r.source, 'forward');
     // CREATE TRIGGER waits for the writes in progress: keep that wait short.
     await withTableLock(ctx, 'Installing the capture trigger', () => runAll(db, sql));
@@ -155,7 +155,7 @@ export const executors: Record<string, Executor> = {
   async sync(ctx) {
     const { db, spec } = ctx;
     const r = rel(spec.names);
-    const info = await readTable(db, spec.sourceOid);
+    const info = await readTable(db, spec.sourceOid, spec.server);
     const keys = keyColumns(spec, info.columns);
     let replayed = 0;
     for (let round = 0; round < 100; round++) {

@@ -146,7 +146,7 @@ async function swapInTransaction(
   await db.query(lockTableSql(other));
 
   // The last changes committed before the lock: nobody can write now, so one pass empties the log.
-  const table = await readTableIn(db, currentOid);
+  const table = await readTableIn(db, currentOid, spec.server);
   let replayed = 0;
   const logDirection = direction === 'forward' ? 'forward' : 'reverse';
   if (spec.captureKey) {

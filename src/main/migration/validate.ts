@@ -50,7 +50,7 @@ async function checklist(db: Queryable, spec: MigrationSpec, now: () => Date): P
     );
     return { checkedAt: now().toISOString(), ok: false, checks };
   }
-  const info = await readTableIn(db, newOid);
+  const info = await readTableIn(db, newOid, spec.server);
 
   // Rows changed since the swap: they legitimately differ, so both sides leave them out.
   let exclude = '';

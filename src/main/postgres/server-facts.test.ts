@@ -4,7 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import { withTimescale } from '../../../test/support/timescale';
 import { PoolManager } from './pool-manager';
-import { probeServer, type ServerProbe } from './server-facts';
+import {
+  atLeast,
+  parseTimescaleVersion,
+  probeServer,
+  type ServerProbe,
+  timescaleFeatures,
+} from './server-facts';
 
 const managers: PoolManager[] = [];
 afterEach(async () => {
@@ -116,5 +122,20 @@ describe('the server-facts probe on TimescaleDB', () => {
         await client.end();
       }
     });
+  });
+});
+
+describe('TimescaleDB versions, read once for the collector, the pre-flight and the engine', () => {
+  it('reads major.minor from what pg_extension says, and nothing from what is not a version', () => {
+    expect(parseTimescaleVersion('2.23.0-dev')).toEqual({ major: 2, minor: 23 });
+    expect(parseTimescaleVersion('1.7.5')).toEqual({ major: 1, minor: 7 });
+    expect(parseTimescaleVersion('dev')).toBeNull();
+    expect(parseTimescaleVersion(null)).toBeNull();
+    expect(atLeast('2.18.0', 2, 18)).toBe(true);
+    expect(atLeast('2.9.3', 2, 18)).toBe(false);
+    expect(atLeast('3.0.0', 2, 18)).toBe(true);
+    expect(atLeast('1.7.5', 2, 0)).toBe(false);
+    expect(atLeast(null, 2, 0)).toBe(false);
+    expect(timescaleFeatures('2.17.2')).toEqual({ byRange: true, columnstore: false, fkToHypertable: true });
   });
 });

@@ -123,12 +123,16 @@ export function migrationFacts(p: ServerProbe): ServerFacts {
   };
 }
 
-/** Compares a TimescaleDB version string ('2.23.0-dev') with major.minor. */
+/** A TimescaleDB version string ('2.23.0-dev') as major.minor; null when it does not start with one. */
+export function parseTimescaleVersion(version: string | null): { major: number; minor: number } | null {
+  const match = version ? /^(\d+)\.(\d+)/.exec(version) : null;
+  return match ? { major: Number(match[1]), minor: Number(match[2]) } : null;
+}
+
+/** Whether a TimescaleDB version string is major.minor or later (false when there is none). */
 export function atLeast(version: string | null, major: number, minor: number): boolean {
-  if (!version) return false;
-  const [a, b] = version.split(/[.-]/).map((p) => Number.parseInt(p, 10));
-  if (a === undefined || Number.isNaN(a)) return false;
-  return a > major || (a === major && (b ?? 0) >= minor);
+  const v = parseTimescaleVersion(version);
+  return v !== null && (v.major > major || (v.major === major && v.minor >= minor));
 }
 
 /** TimescaleDB features the engine picks SQL for. */

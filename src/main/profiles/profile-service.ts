@@ -70,6 +70,20 @@ function checkFields(fields: ProfileFields): Record<string, string> {
   return errors;
 }
 
+/** A profile's connection settings: what is left once its identity, secrets flags and dates are taken off. */
+function fieldsOf(profile: Profile): ProfileFields {
+  const {
+    id: _id,
+    hasStoredPassword: _h,
+    hasStoredSshSecret: _s,
+    createdAt: _c,
+    updatedAt: _u,
+    archivedAt: _a,
+    ...fields
+  } = profile;
+  return fields;
+}
+
 function copyName(base: string, taken: (name: string) => boolean): string {
   for (let n = 1; n < 1000; n++) {
     const name = n === 1 ? `${base} (copy)` : `${base} (copy ${n})`;
@@ -174,15 +188,7 @@ export class ProfileService {
 
   duplicate(id: string, name?: string): Profile {
     const source = this.stored(id);
-    const {
-      id: _id,
-      hasStoredPassword: _h,
-      hasStoredSshSecret: _s,
-      createdAt: _c,
-      updatedAt: _u,
-      archivedAt: _a,
-      ...fields
-    } = source.profile;
+    const fields = fieldsOf(source.profile);
     const newName = name ?? copyName(fields.name, (n) => this.repo.findByName(n) !== undefined);
     const copy = { ...fields, name: newName };
     this.validate(copy, undefined);
@@ -252,17 +258,8 @@ export class ProfileService {
   /** Fields and secrets for main's own connections. Never sent to the renderer. */
   credentials(id: string): Credentials {
     const { profile, passwordCipher, sshSecretCipher } = this.live(id);
-    const {
-      id: _i,
-      hasStoredPassword: _h,
-      hasStoredSshSecret: _s,
-      createdAt: _c,
-      updatedAt: _u,
-      archivedAt: _a,
-      ...fields
-    } = profile;
     return {
-      fields,
+      fields: fieldsOf(profile),
       password: this.passwordOf(profile, passwordCipher),
       sshSecret: this.ssh.of(profile, sshSecretCipher),
     };

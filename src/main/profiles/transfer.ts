@@ -9,6 +9,7 @@ import {
   type ProfileFileImportEntry,
   type ProfilesFile,
   profilesFileEnvelopeSchema,
+  profilesFileTooLarge,
 } from '../../shared/profile-transfer';
 import { AppError, invalidInput } from '../errors';
 import type { ProfileService } from './profile-service';
@@ -58,7 +59,7 @@ function refusal(error: z.ZodError): string {
 /** The file's text as a list of entries, or why it cannot be read at all. */
 function entriesOf(text: string): unknown[] {
   if (Buffer.byteLength(text, 'utf8') > PROFILES_FILE_MAX_BYTES) {
-    throw invalidInput(`The file is larger than ${PROFILES_FILE_MAX_BYTES / 1024} KiB: not a profiles file.`);
+    throw invalidInput(profilesFileTooLarge('The file'));
   }
   let data: unknown;
   try {

@@ -1,7 +1,7 @@
 import './GrowthPanels.css';
 import { useMemo, useState } from 'react';
 import { formatSpan } from '../../shared/span';
-import type { Grower, Growth } from '../../shared/storage';
+import { type Grower, type GrowerRange, type Growth, growerRanges } from '../../shared/storage';
 import { useNow } from '../lib/clock';
 import { diskFullText } from '../lib/disk-full';
 import {
@@ -15,7 +15,6 @@ import {
   formatThreshold,
 } from '../lib/format';
 import { useProfiles, useStorage, useStores } from '../stores';
-import type { GrowerRange } from '../stores/storage';
 import { RangeButtons } from './RangeButtons';
 import { Bytes, GrowthOver, KindBadge, LoadError } from './Values';
 
@@ -136,7 +135,6 @@ export function GrowthCard() {
   );
 }
 
-const growerRanges = ['24h', '7d', '30d', '90d'] as const;
 const growerRangeMs: Record<GrowerRange, number> = {
   '24h': DAY_MS,
   '7d': 7 * DAY_MS,

@@ -1,5 +1,6 @@
 import './SchedulePanel.css';
 import { useEffect } from 'react';
+import { heartbeatRangeText } from '../../shared/storage';
 import { exactTime, formatStamp, utcClock, zoneOf } from '../lib/format';
 import { useSchedule, useStores } from '../stores';
 import { FormActions } from './FormActions';
@@ -84,8 +85,8 @@ export function SchedulePanel({ profileId }: { profileId: string }) {
             <span aria-hidden="true">s</span>
           </div>
           <p className="field-hint" id="schedule-heartbeat-hint">
-            10 to 3600 seconds. A heartbeat is one short query that records whether the server answered and
-            how fast.
+            {heartbeatRangeText} seconds. A heartbeat is one short query that records whether the server
+            answered and how fast.
           </p>
           {fieldErrors.heartbeatSeconds ? (
             <p className="field-error" id="schedule-heartbeat-error" data-testid="error-heartbeatSeconds">

@@ -1,6 +1,6 @@
-/** Axis ticks a human reads at a glance: round sizes in one binary unit, round local times. */
+import { BYTE_UNITS } from '../../shared/bytes';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+/** Axis ticks a human reads at a glance: round sizes in one binary unit, round local times. */
 
 function niceStep(raw: number): number {
   const exp = Math.floor(Math.log10(raw));
@@ -29,7 +29,7 @@ export function byteTicks(lo: number, hi: number, count = 4): Ticks {
   }
   const top = Math.max(Math.abs(min), Math.abs(max));
   let unit = 0;
-  while (unit < UNITS.length - 1 && top / 1024 ** (unit + 1) >= 1) unit++;
+  while (unit < BYTE_UNITS.length - 1 && top / 1024 ** (unit + 1) >= 1) unit++;
   const u = 1024 ** unit;
   const step = niceStep((max - min) / u / count);
   const decimals = decimalsOf(step);
@@ -41,7 +41,7 @@ export function byteTicks(lo: number, hi: number, count = 4): Ticks {
   return {
     domain: [first * u, last * u],
     ticks,
-    format: (v) => `${(v / u).toFixed(unit === 0 ? 0 : fixed)} ${UNITS[unit]}`,
+    format: (v) => `${(v / u).toFixed(unit === 0 ? 0 : fixed)} ${BYTE_UNITS[unit]}`,
   };
 }
 

@@ -1,5 +1,6 @@
 import './SettingsPage.css';
 import { useEffect } from 'react';
+import { DEFAULT_SETTINGS, heartbeatRangeText } from '../../shared/storage';
 import { ArchivedServersSection } from '../components/ArchivedServersSection';
 import { DataFolderSection } from '../components/DataFolderSection';
 import { DemoSection } from '../components/DemoSection';
@@ -133,24 +134,24 @@ export function SettingsPage() {
           <NumberField
             field="sampleRetentionDays"
             label="Keep storage samples for"
-            hint="Default 90 days. Older samples are pruned once a day and when Tidemark starts."
+            hint={`Default ${DEFAULT_SETTINGS.sampleRetentionDays} days. Older samples are pruned once a day and when Tidemark starts.`}
           />
           <NumberField
             field="heartbeatRetentionDays"
             label="Keep heartbeats for"
-            hint="Default 60 days. Uptime and outages can only be shown for the days kept."
+            hint={`Default ${DEFAULT_SETTINGS.heartbeatRetentionDays} days. Uptime and outages can only be shown for the days kept.`}
           />
           <NumberField
             field="databaseSizeEveryMinutes"
             label="Size a server's other databases every"
             unit="minutes"
-            hint="Default 60 minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken."
+            hint={`Default ${DEFAULT_SETTINGS.databaseSizeEveryMinutes} minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken.`}
           />
           <NumberField
             field="slowDiskFactsEveryMinutes"
             label="Estimate bloat, find unused indexes and size tablespaces every"
             unit="minutes"
-            hint="Default 60 minutes. These read every table's statistics and every file of a tablespace; WAL, slots, ages and temporary files are read with every sample. The samples in between show the last reading with the time it was taken."
+            hint={`Default ${DEFAULT_SETTINGS.slowDiskFactsEveryMinutes} minutes. These read every table's statistics and every file of a tablespace; WAL, slots, ages and temporary files are read with every sample. The samples in between show the last reading with the time it was taken.`}
           />
         </fieldset>
         <fieldset className="plain-fieldset">
@@ -159,13 +160,17 @@ export function SettingsPage() {
             field="tierFineMinutes"
             unit="minutes"
             label="Recent samples: keep one per"
-            hint="Default 15 minutes. The last sample of each period is kept; the others are removed."
+            hint={`Default ${DEFAULT_SETTINGS.tierFineMinutes} minutes. The last sample of each period is kept; the others are removed.`}
           />
-          <NumberField field="tierFineDays" label="Recent means the last" hint="Default 7 days." />
+          <NumberField
+            field="tierFineDays"
+            label="Recent means the last"
+            hint={`Default ${DEFAULT_SETTINGS.tierFineDays} days.`}
+          />
           <NumberField
             field="tierHourlyDays"
             label="One sample per hour until"
-            hint="Default 30 days; older samples are kept one per day. Runs once a day and when Tidemark starts."
+            hint={`Default ${DEFAULT_SETTINGS.tierHourlyDays} days; older samples are kept one per day. Runs once a day and when Tidemark starts.`}
           />
         </fieldset>
         <fieldset className="plain-fieldset">
@@ -175,13 +180,13 @@ export function SettingsPage() {
             text
             unit=""
             label="Storage sample schedule"
-            hint='Default "daily 03:00" (UTC). Also "every 15m", "every 2h", "hourly" or a cron expression in UTC. Servers already added keep their own.'
+            hint={`Default "${DEFAULT_SETTINGS.defaultSchedule}" (UTC). Also "every 15m", "every 2h", "hourly" or a cron expression in UTC. Servers already added keep their own.`}
           />
           <NumberField
             field="defaultHeartbeatSeconds"
             unit="seconds"
             label="Heartbeat every"
-            hint="Default 60 seconds, from 10 to 3,600."
+            hint={`Default ${DEFAULT_SETTINGS.defaultHeartbeatSeconds} seconds, from ${heartbeatRangeText}.`}
           />
           <DefaultRulesNote />
         </fieldset>

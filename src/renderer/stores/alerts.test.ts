@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { fakeClient } from '../../../test/support/fake-client';
 import { type Alert, DEFAULT_ALERT_RULES } from '../../shared/alerts';
-import type { Channel, EventMessage, RequestOf } from '../../shared/contract';
-import type { Result } from '../../shared/result';
-import type { ClientCapabilities, RendererClient } from '../client';
+import type { EventMessage } from '../../shared/contract';
+import type { ClientCapabilities } from '../client';
 import { bytesToGib, gibToBytes, sortAlerts } from '../lib/alerts';
 import { alertRows, createAlertsStore } from './alerts';
 import { createNavigationStore } from './navigation';
@@ -12,24 +12,6 @@ import { draftOf, ruleFieldErrors, rulesOf } from './rules';
 import { createUnlockStore } from './unlock';
 
 const GIB = 1024 ** 3;
-
-/** A client whose answers the test releases one by one. */
-function fakeClient(capabilities: ClientCapabilities = { desktopNotifications: false, badge: false }) {
-  const calls: Array<{ channel: Channel; request: unknown; answer: (r: Result<unknown>) => void }> = [];
-  const client: RendererClient = {
-    invoke<C extends Channel>(channel: C, request: RequestOf<C>) {
-      return new Promise((resolve) => {
-        calls.push({ channel, request, answer: resolve as (r: Result<unknown>) => void });
-      });
-    },
-    subscribe: () => () => {},
-    connectionState: () => 'open',
-    onConnectionChange: () => () => {},
-    capabilities,
-  };
-  const last = (channel: Channel) => calls.filter((c) => c.channel === channel).at(-1)!;
-  return { client, calls, last };
-}
 
 let nextId = 1;
 const alertOf = (over: Partial<Alert> = {}): Alert => ({

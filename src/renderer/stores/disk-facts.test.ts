@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel, RequestOf } from '../../shared/contract';
+import { fakeClient } from '../../../test/support/fake-client';
 import type { ExactBloat } from '../../shared/disk-facts';
-import type { Result } from '../../shared/result';
-import type { RendererClient } from '../client';
 import { createDiskFactsStore, exactKey } from './disk-facts';
-
-/** A client whose answers the test releases one by one. */
-function fakeClient() {
-  const calls: Array<{ channel: Channel; request: unknown; answer: (r: Result<unknown>) => void }> = [];
-  const client: RendererClient = {
-    invoke<C extends Channel>(channel: C, request: RequestOf<C>) {
-      return new Promise((resolve) => {
-        calls.push({ channel, request, answer: resolve as (r: Result<unknown>) => void });
-      });
-    },
-    subscribe: () => () => {},
-    connectionState: () => 'open',
-    onConnectionChange: () => () => {},
-    capabilities: { desktopNotifications: false, badge: false },
-  };
-  return { client, calls };
-}
 
 const measured: ExactBloat = {
   schema: 'public',
@@ -51,14 +32,14 @@ describe('exact bloat on the Storage page', () => {
     ]);
     expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
       loading: true,
-      result: null,
+      data: null,
       error: null,
     });
     calls.shift()!.answer({ ok: true, value: measured });
     await first;
     expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
       loading: false,
-      result: measured,
+      data: measured,
       error: null,
     });
 
@@ -68,7 +49,7 @@ describe('exact bloat on the Storage page', () => {
     await failed;
     expect(store.getState().exact[exactKey('public', 'other')]).toEqual({
       loading: false,
-      result: null,
+      data: null,
       error,
     });
 

@@ -3,6 +3,7 @@ import type { EventMessage } from '../../shared/contract';
 import type { DiskFactsView, ExactBloat } from '../../shared/disk-facts';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
+import { type Loadable, settled } from './loadable';
 
 /** The Storage page's "what else fills the disk" sections: the latest sample's disk facts. */
 export type DiskFactsState = {
@@ -19,7 +20,8 @@ export type DiskFactsState = {
   applyEvent(message: EventMessage): void;
 };
 
-export type ExactState = { loading: boolean; result: ExactBloat | null; error: AppErrorData | null };
+/** A failed measurement drops the last figure: it may no longer be true. */
+export type ExactState = Loadable<ExactBloat>;
 
 export const exactKey = (schema: string, name: string) => `${schema}.${name}`;
 
@@ -52,14 +54,10 @@ export function createDiskFactsStore(client: RendererClient) {
       const key = exactKey(schema, name);
       if (!profileId || get().exact[key]?.loading) return;
       const put = (state: ExactState) => set({ exact: { ...get().exact, [key]: state } });
-      put({ loading: true, result: get().exact[key]?.result ?? null, error: null });
+      put({ loading: true, data: get().exact[key]?.data ?? null, error: null });
       const result = await client.invoke('storage:exactBloat', { profileId, schema, name });
       if (get().profileId !== profileId) return;
-      put(
-        result.ok
-          ? { loading: false, result: result.value, error: null }
-          : { loading: false, result: null, error: result.error },
-      );
+      put(settled(result, null));
     },
     applyEvent(message) {
       if (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edited, fieldErrorsOf, loaded, oneOf, refused } from './draft-form';
+import { edited, fieldErrorsOf, loadAnswer, loaded, oneOf, refused, saveAnswer } from './draft-form';
 
 const isField = oneOf(['storage', 'heartbeatSeconds'] as const);
 type Draft = { storage: string; heartbeatSeconds: string };
@@ -50,5 +50,35 @@ describe('the load → draft → save → field-errors cycle', () => {
       draft: { storage: 'hourly', heartbeatSeconds: '1' },
       fieldErrors: { heartbeatSeconds: 'too fast' },
     });
+  });
+
+  it('takes a load’s envelope: the answer as loaded() does, a failure without touching the fields', () => {
+    const saved = { storage: 'daily 03:00', heartbeatSeconds: 60 };
+    const state = { current: null, draft: { storage: '', heartbeatSeconds: '' } };
+    expect(loadAnswer({ ok: true, value: saved }, state, draftOf, same)).toEqual(
+      loaded(saved, state, draftOf, same),
+    );
+    const error = { code: 'store_error' as const, message: 'The disk is full.' };
+    expect(loadAnswer({ ok: false, error }, state, draftOf, same)).toEqual({
+      loading: false,
+      loadError: error,
+    });
+  });
+
+  it('takes a save’s envelope: the fields show what main kept, or the refusal under its fields', () => {
+    const saved = { storage: 'every 15m', heartbeatSeconds: 30 };
+    expect(saveAnswer({ ok: true, value: saved }, draftOf, isField)).toEqual({
+      saving: false,
+      current: saved,
+      draft: draftOf(saved),
+      fieldErrors: {},
+      saveError: null,
+    });
+    const error = {
+      code: 'invalid_input' as const,
+      message: 'x',
+      fields: { 'schedule.storage': 'bad text' },
+    };
+    expect(saveAnswer({ ok: false, error }, draftOf, isField)).toEqual(refused(error, isField));
   });
 });

@@ -1,4 +1,4 @@
-import type { AppErrorData } from '../../shared/result';
+import type { AppErrorData, Result } from '../../shared/result';
 
 /**
  * The one load → draft → save → field-errors cycle of the settings, schedule and rules stores: main
@@ -55,6 +55,29 @@ export function loaded<Saved, Draft>(
     current: answer,
     ...(follow ? { draft: draftOf(answer) } : {}),
   };
+}
+
+/** A load's envelope: the answer as `loaded` takes it, or the failure (the fields keep what they hold). */
+export function loadAnswer<Saved, Draft>(
+  result: Result<Saved>,
+  state: { current: Saved | null; draft: Draft },
+  draftOf: (saved: Saved) => Draft,
+  untouched: (draft: Draft, current: Saved) => boolean,
+) {
+  return result.ok
+    ? loaded(result.value, state, draftOf, untouched)
+    : { loading: false, loadError: result.error };
+}
+
+/** A save's envelope: the fields show what main kept, or the refusal as `refused` places it. */
+export function saveAnswer<Saved, Draft, Field extends string>(
+  result: Result<Saved>,
+  draftOf: (saved: Saved) => Draft,
+  isField: (key: string) => key is Field,
+) {
+  return result.ok
+    ? { saving: false, current: result.value, draft: draftOf(result.value), fieldErrors: {}, saveError: null }
+    : refused(result.error, isField);
 }
 
 /** An edit of one field: its error goes with the old text. */

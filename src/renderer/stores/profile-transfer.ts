@@ -1,5 +1,9 @@
 import { createStore } from 'zustand/vanilla';
-import { PROFILES_FILE_MAX_BYTES, type ProfileFileImport } from '../../shared/profile-transfer';
+import {
+  PROFILES_FILE_MAX_BYTES,
+  type ProfileFileImport,
+  profilesFileTooLarge,
+} from '../../shared/profile-transfer';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import { downloadBlob } from '../lib/export';
@@ -57,9 +61,7 @@ export function createProfileTransferStore(client: RendererClient) {
       // Checked here too: a file main would refuse is not sent over the socket at all.
       if (file.size > PROFILES_FILE_MAX_BYTES) {
         set({
-          error: refusedFile(
-            `${file.name} is larger than ${PROFILES_FILE_MAX_BYTES / 1024} KiB: not a profiles file.`,
-          ),
+          error: refusedFile(profilesFileTooLarge(file.name)),
         });
         return;
       }

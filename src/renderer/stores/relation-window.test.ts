@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel, RequestOf } from '../../shared/contract';
+import { fakeClient } from '../../../test/support/fake-client';
+import type { RequestOf } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import type { RelationPage, RelationRow } from '../../shared/storage';
-import type { RendererClient } from '../client';
 import { createRelationWindowStore, type RelationQuery, WINDOW_BLOCK } from './relation-window';
-
-/** A client whose answers the test releases one by one. */
-function fakeClient() {
-  const calls: Array<{ channel: Channel; request: unknown; answer: (r: Result<unknown>) => void }> = [];
-  const client: RendererClient = {
-    invoke<C extends Channel>(channel: C, request: RequestOf<C>) {
-      return new Promise((resolve) => {
-        calls.push({ channel, request, answer: resolve as (r: Result<unknown>) => void });
-      });
-    },
-    subscribe: () => () => {},
-    connectionState: () => 'open',
-    onConnectionChange: () => () => {},
-    capabilities: { desktopNotifications: false, badge: false },
-  };
-  return { client, calls };
-}
 
 const queryOf = (c: { request: unknown }) => (c.request as RequestOf<'storage:listRelations'>).query;
 const row = (relationId: number, name: string) => ({ relationId, name }) as RelationRow;

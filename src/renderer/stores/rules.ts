@@ -5,7 +5,7 @@ import type { EventMessage, RequestOf } from '../../shared/contract';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import { bytesToGib, gibToBytes, isByteRule, type SwitchRule, type ValueRule } from '../lib/alerts';
-import { edited, fieldErrorsOf, loaded, oneOf, refused } from './draft-form';
+import { edited, fieldErrorsOf, loadAnswer, oneOf, refused } from './draft-form';
 
 export type RuleName = keyof AlertRules;
 /** What the DBA typed: switches as booleans, every figure as text (byte thresholds in GiB). */
@@ -154,13 +154,9 @@ export function createRulesStore(client: RendererClient) {
         set({ loading: true });
         const result = await client.invoke('rules:get', { profileId });
         if (get().profileId !== profileId) return;
-        if (!result.ok) {
-          set({ loading: false, loadError: result.error });
-          return;
-        }
         set(
-          loaded(
-            result.value,
+          loadAnswer(
+            result,
             get(),
             (saved) => draftOf(saved.rules),
             (draft, current) => sameAsSaved(draft, current.rules),

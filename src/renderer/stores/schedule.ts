@@ -4,7 +4,7 @@ import type { AppErrorData } from '../../shared/result';
 import type { ScheduleState } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
-import { edited, fieldErrorsOf, loaded, oneOf, refused } from './draft-form';
+import { edited, fieldErrorsOf, loadAnswer, oneOf, saveAnswer } from './draft-form';
 
 /** What the DBA typed; the heartbeat becomes a number only in the request. */
 export type ScheduleDraft = { storage: string; heartbeatSeconds: string };
@@ -78,13 +78,9 @@ export function createScheduleStore(client: RendererClient) {
       set({ loading: true });
       const result = await client.invoke('schedule:get', { profileId });
       if (get().profileId !== profileId) return;
-      if (!result.ok) {
-        set({ loading: false, loadError: result.error });
-        return;
-      }
       set(
-        loaded(
-          result.value,
+        loadAnswer(
+          result,
           get(),
           draftOf,
           (draft, current) =>
@@ -111,18 +107,8 @@ export function createScheduleStore(client: RendererClient) {
         schedule: { storage: draft.storage, heartbeatSeconds: numberField(draft.heartbeatSeconds) },
       });
       if (get().profileId !== profileId) return false;
-      if (!result.ok) {
-        set(refused(result.error, isScheduleField));
-        return false;
-      }
-      set({
-        saving: false,
-        current: result.value,
-        draft: draftOf(result.value),
-        fieldErrors: {},
-        saved: true,
-      });
-      return true;
+      set({ ...saveAnswer(result, draftOf, isScheduleField), saved: result.ok });
+      return result.ok;
     },
 
     applyEvent(message) {

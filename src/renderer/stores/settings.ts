@@ -4,7 +4,7 @@ import type { AppErrorData } from '../../shared/result';
 import type { DataFolder, Settings, Theme } from '../../shared/storage';
 import type { RendererClient } from '../client';
 import { numberField } from '../lib/form-number';
-import { edited, loaded, oneOf, refused } from './draft-form';
+import { edited, loadAnswer, oneOf, saveAnswer } from './draft-form';
 
 const NUMBER_FIELDS = [
   'sampleRetentionDays',
@@ -101,11 +101,7 @@ export function createSettingsStore(client: RendererClient) {
     async load() {
       set({ loading: true });
       const result = await client.invoke('settings:get', {});
-      if (!result.ok) {
-        set({ loading: false, loadError: result.error });
-        return;
-      }
-      set({ ...loaded(result.value, get(), draftOf, (draft, current) => !draftChanged(draft, current)) });
+      set(loadAnswer(result, get(), draftOf, (draft, current) => !draftChanged(draft, current)));
     },
 
     setField(field, value) {
@@ -125,18 +121,8 @@ export function createSettingsStore(client: RendererClient) {
         FIELDS.map((f) => [f, isNumberField(f) ? numberField(draft[f]) : draft[f]]),
       );
       const result = await client.invoke('settings:set', typed as unknown as RequestOf<'settings:set'>);
-      if (!result.ok) {
-        set(refused(result.error, isField));
-        return false;
-      }
-      set({
-        saving: false,
-        current: result.value,
-        draft: draftOf(result.value),
-        fieldErrors: {},
-        saved: true,
-      });
-      return true;
+      set({ ...saveAnswer(result, draftOf, isField), saved: result.ok });
+      return result.ok;
     },
   }));
 }

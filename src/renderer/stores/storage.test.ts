@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel, EventMessage, RequestOf } from '../../shared/contract';
-import type { Result } from '../../shared/result';
+import { fakeClient } from '../../../test/support/fake-client';
+import type { EventMessage } from '../../shared/contract';
 import type { RelationRow, StorageOverview } from '../../shared/storage';
-import type { RendererClient } from '../client';
 import { sortRelations } from '../lib/relations';
 import { parseThreshold } from './forecast-threshold';
 import { createProfilesStore } from './profiles';
@@ -75,23 +74,6 @@ describe('form input', () => {
     ).toEqual({ storage: 'bad', heartbeatSeconds: 'low' });
   });
 });
-
-/** A client whose answers the test releases one by one. */
-function fakeClient() {
-  const calls: Array<{ channel: Channel; request: unknown; answer: (r: Result<unknown>) => void }> = [];
-  const client: RendererClient = {
-    invoke<C extends Channel>(channel: C, request: RequestOf<C>) {
-      return new Promise((resolve) => {
-        calls.push({ channel, request, answer: resolve as (r: Result<unknown>) => void });
-      });
-    },
-    subscribe: () => () => {},
-    connectionState: () => 'open',
-    onConnectionChange: () => () => {},
-    capabilities: { desktopNotifications: false, badge: false },
-  };
-  return { client, calls };
-}
 
 const overviewOf = (profileId: string, state: 'up' | 'down' = 'up'): StorageOverview => ({
   profileId,

@@ -5,6 +5,7 @@ import type { AppErrorData, Result } from '../../shared/result';
 import type {
   ChartRange,
   Grower,
+  GrowerRange,
   Growth,
   RelationKind,
   RelationRow,
@@ -18,8 +19,6 @@ import { DEFAULT_THRESHOLD_GIB, parseThreshold, readThreshold, writeThreshold } 
 import { idle, type Loadable, settled } from './loadable';
 import type { ProfilesStore } from './profiles';
 import { sendUnlocking, type UnlockStore } from './unlock';
-
-export type GrowerRange = Exclude<ChartRange, 'all'>;
 
 export type SortKey =
   | 'schema'

@@ -4,6 +4,7 @@ import { profileSchema } from '../profile';
 import {
   chartRanges,
   dataFolderSchema,
+  growerRanges,
   growerSchema,
   growthSchema,
   healthDetailSchema,
@@ -70,7 +71,7 @@ export const storageChannels = {
   },
   'storage:listTopGrowers': {
     request: profileIdRequest.extend({
-      range: z.enum(['24h', '7d', '30d', '90d'], { error: 'Range must be one of 24h, 7d, 30d, 90d.' }),
+      range: z.enum(growerRanges, { error: `Range must be one of ${growerRanges.join(', ')}.` }),
       limit: z.number().int().min(1).max(100).default(10),
     }),
     response: z.array(growerSchema),

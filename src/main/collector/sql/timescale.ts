@@ -14,27 +14,10 @@ import { blockedCte } from './locks';
  *
  * Sizes of a hypertable come from hypertable_detailed_size (the parent table
  * itself holds almost nothing), compression figures from
- * hypertable_compression_stats — renamed hypertable_columnstore_stats in 2.18.
+ * hypertable_compression_stats — renamed hypertable_columnstore_stats in 2.18
+ * (the probe's API generation, `ServerFacts.timescaledb.api`; the old names
+ * still work until 3.0).
  */
-
-export interface TimescaleVersion {
-  major: number;
-  minor: number;
-  text: string;
-}
-
-export function parseTimescaleVersion(text: string): TimescaleVersion | null {
-  const match = /^(\d+)\.(\d+)/.exec(text);
-  if (!match) return null;
-  return { major: Number(match[1]), minor: Number(match[2]), text };
-}
-
-/** 2.18 renamed compression to columnstore; the old names still work until 3.0. */
-export function compressionStatsFunction(version: TimescaleVersion): string {
-  return version.major > 2 || (version.major === 2 && version.minor >= 18)
-    ? 'hypertable_columnstore_stats'
-    : 'hypertable_compression_stats';
-}
 
 /** Schemas TimescaleDB keeps its own objects in; their tables are never listed (chunks are rolled up). */
 export const timescaleInternalSchemaFilter = (nspname: string) =>
@@ -123,8 +106,8 @@ export interface HypertableRow {
  * every chunk and would wait behind a lock on any of them, so a hypertable with
  * a locked piece is not asked (STRICT functions are not called on NULL).
  */
-export function hypertablesSql(version: TimescaleVersion): string {
-  const stats = compressionStatsFunction(version);
+export function hypertablesSql(api: 'columnstore' | 'compression'): string {
+  const stats = api === 'columnstore' ? 'hypertable_columnstore_stats' : 'hypertable_compression_stats';
   return `
 WITH ${blockedCte},
 ${timescaleCatalogCtes},

@@ -9,7 +9,7 @@ import { exactKey } from '../../stores/disk-facts';
 export function ExactBloatCell({ schema, name }: { schema: string; name: string }) {
   const { diskFacts } = useStores();
   const state = useDiskFacts((s) => s.exact[exactKey(schema, name)]);
-  const r = state?.result;
+  const r = state?.data;
   return (
     <div className="exact-bloat" data-testid="exact-bloat">
       {r ? (
