@@ -164,7 +164,7 @@ async function postgresBench(): Promise<void> {
       ['other databases (pg_database_size, when due)', otherDatabasesSql],
       ['disk context', diskContextSql],
       ['pg_wal size', walSql],
-      ['replication slots', slotsSql(180000, false)],
+      ['replication slots', slotsSql(180000)],
       ['XID/multixact ages + temp bytes per database', databaseAgesSql],
       [`oldest ${DEFAULT_DISK_TOP} tables`, oldestTablesSql(DEFAULT_DISK_TOP)],
     ];

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import type { DiskFacts } from '../../shared/disk-facts';
 import { PoolManager } from '../postgres/pool-manager';
+import { probeServer } from '../postgres/server-facts';
 import { type CollectOptions, collectStorageSample } from './collector';
 import { oldestTablesSql, type TableAgeRow } from './sql/disk-facts';
 
@@ -178,6 +179,31 @@ describe.each(testServers)('disk facts on %s', (server) => {
     expect(f.slowGaps.some((g) => /bloat estimate.*SELECT/.test(g))).toBe(true);
     expect(f.slowGaps.some((g) => /pg_global.*pg_read_all_stats/.test(g))).toBe(true);
     expect(f.slowGaps.some((g) => /pg_wal/.test(g))).toBe(false);
+  });
+
+  it('when one fact fails in the batch, reads each alone: only that one becomes a gap', async () => {
+    // Told (by a stale probe) that it may list pg_wal, this role may not: that read fails, the rest is read.
+    const m = new PoolManager(
+      async () => ({ fields: db.profile({ user: plain }), password: db.password }),
+      undefined,
+      {
+        env: {},
+      },
+    );
+    managers.push(m);
+    const probed = await m.withClient('p', (client) => probeServer(client));
+    const stale = { ...probed, rights: { ...probed.rights, lsWalDir: true } };
+    const { facts: f, gaps } = await facts(plain, { facts: stale });
+    expect(f.wal).toBeNull();
+    expect(
+      gaps.some((g) => /^The size of pg_wal could not be read this time: .*permission denied/.test(g)),
+    ).toBe(true);
+    expect(f.inRecovery).toBe(false);
+    expect(f.freezeMaxAge).toBe(200_000_000);
+    expect(f.slots.find((x) => x.name === slot)?.retainedBytes).toBeGreaterThan(0);
+    expect(f.databases.find((d) => d.name === db.name)?.xidAge).toBeGreaterThan(0);
+    expect(f.oldestTables.length).toBeGreaterThan(0);
+    expect(f.measuredAt.wal).toBeNull();
   });
 
   it('ranks a table by its TOAST table when that is older, and lists the oldest as reading every table would', async () => {

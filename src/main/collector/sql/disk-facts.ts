@@ -58,15 +58,17 @@ export interface SlotRow {
 /**
  * Every replication slot (a server has a handful; capped anyway). On a standby
  * pg_current_wal_lsn() fails: the replayed position is what its slots hold
- * back. wal_status exists since 13; inactive_since since 17.
+ * back, chosen in the statement (CASE evaluates only the branch taken) so it
+ * can go in the same batch as the context. wal_status exists since 13;
+ * inactive_since since 17.
  */
-export function slotsSql(versionNum: number, inRecovery: boolean): string {
-  const position = inRecovery ? 'pg_catalog.pg_last_wal_replay_lsn()' : 'pg_catalog.pg_current_wal_lsn()';
+export function slotsSql(versionNum: number): string {
   const inactiveSince = versionNum >= 170000 ? 's.inactive_since' : 'NULL::timestamptz';
   return `
 SELECT s.slot_name::text AS name, s.slot_type::text AS kind, s.database::text AS database, s.active,
        s.wal_status::text AS wal_status,
-       pg_catalog.pg_wal_lsn_diff(${position}, s.restart_lsn)::int8 AS retained_bytes,
+       pg_catalog.pg_wal_lsn_diff(CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_replay_lsn()
+                                       ELSE pg_catalog.pg_current_wal_lsn() END, s.restart_lsn)::int8 AS retained_bytes,
        ${inactiveSince} AS inactive_since
 FROM pg_catalog.pg_replication_slots s
 ORDER BY retained_bytes DESC NULLS LAST, s.slot_name
