@@ -3,16 +3,23 @@
  *
  * 1. A fresh embedded PostgreSQL 18 with 10,000 tables (a primary key index and
  *    a TOASTed text column each) and 20 partitioned tables of 100 partitions:
- *    one full collectStorageSample (and its round trips) against a bare
- *    `SELECT sum(pg_total_relation_size(oid))` over the same relations, in the
- *    same session, alternating, median of several runs. Target: within 1.2x.
+ *    the steady-state sample (server facts kept by the pool, other databases and
+ *    slow disk facts carried: most samples) and the sample with everything due,
+ *    against a bare `SELECT sum(pg_total_relation_size(oid))` over the same
+ *    relations, in the same session, alternating, median of several runs, with
+ *    each part's statement alone. Target: steady state within 1.2x.
  * 2. TimescaleDB (PGlite, WebAssembly) with a hypertable of 1,000 chunks, half
  *    of them compressed: sample time.
  */
 import pg from 'pg';
 import { collectStorageSample } from '../src/main/collector/collector';
-import { collectDiskFacts, DEFAULT_DISK_TOP } from '../src/main/collector/disk-facts-collector';
-import { outsideRelationsSql } from '../src/main/collector/sql/database-size';
+import {
+  collectDiskFacts,
+  DEFAULT_DISK_TOP,
+  type SlowDiskFacts,
+} from '../src/main/collector/disk-facts-collector';
+import { contextSql } from '../src/main/collector/sql/context';
+import { otherDatabasesSql, outsideRelationsSql } from '../src/main/collector/sql/database-size';
 import {
   bloatSql,
   databaseAgesSql,
@@ -24,9 +31,11 @@ import {
   unreadableTablesSql,
   walSql,
 } from '../src/main/collector/sql/disk-facts';
+import { locksSql } from '../src/main/collector/sql/locks';
 import { relationsSql } from '../src/main/collector/sql/relations';
 import { sessionSetupSql } from '../src/main/postgres/client-config';
 import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
+import type { DiskFacts } from '../src/shared/disk-facts';
 import { startPostgres, startTimescale } from '../test/support/servers';
 import { median } from './support';
 
@@ -115,79 +124,99 @@ async function postgresBench(): Promise<void> {
     // it opens (a daily sample usually gets a new session). The OS caches are warmed once first, so both
     // sides start from the same state; then each runs in fresh sessions, alternating.
     const warmup = await monitorSession(config);
+    const probed = await probeServer(warmup);
+    const everything = await collectStorageSample(warmup, { facts: probed });
     // The other databases are sized on their own cadence (hourly by default): most samples carry them.
-    const carried = (await collectStorageSample(warmup)).databases
+    const carried = everything.databases
       .filter((d) => d.name !== 'bench_storage')
       .map((d) => ({ ...d, sizedAt: new Date() }));
+    const coldOptions = {
+      facts: probed,
+      otherDatabases: carried,
+      slowDiskFacts: slowOf(everything.diskFacts!),
+    };
     await warmup.query(BARE);
     await warmup.end();
     const cold = { sample: [] as number[], bare: [] as number[] };
     for (let i = 0; i < 3; i++) {
       const a = await monitorSession(config);
-      cold.sample.push((await time(() => collectStorageSample(a, { otherDatabases: carried })))[0]);
+      cold.sample.push((await time(() => collectStorageSample(a, coldOptions)))[0]);
       await a.end();
       const b = await monitorSession(config);
       cold.bare.push((await time(() => b.query(BARE)))[0]);
       await b.end();
     }
 
-    // Warm: the same session, alternating, several times.
+    // Warm: the same session, alternating, several times. The steady state is what most samples are: the
+    // pool keeps the server's facts, the other databases (hourly) and the slow disk facts (hourly) are carried.
     const session = await monitorSession(config);
+    const facts = await probeServer(session);
     const relations = relationsSql({ versionNum: 180000, timescale: 'none', canSize: true, limit: false });
-    const t = {
-      due: [] as number[],
-      sample: [] as number[],
-      bare: [] as number[],
-      relations: [] as number[],
-      outside: [] as number[],
-      databases: [] as number[],
-    };
-    let last: Awaited<ReturnType<typeof collectStorageSample>> | undefined;
-    await collectStorageSample(session);
+    const first = await collectStorageSample(session, { facts });
+    const slow = slowOf(first.diskFacts!);
+    const steadyOptions = { facts, otherDatabases: carried, slowDiskFacts: slow };
     await session.query(BARE);
+    const parts: Array<[string, string | pg.QueryArrayConfig]> = [
+      ['server facts (probe; the pool keeps them)', serverFactsSql],
+      ['context + lock check', `${contextSql};${locksSql}`],
+      ['relation statement', { text: relations, values: [[], 50_000], rowMode: 'array' as const }],
+      ['what it does not look at (catalogs, sequences, temp tables)', outsideRelationsSql],
+      ['other databases (pg_database_size, when due)', otherDatabasesSql],
+      ['disk context', diskContextSql],
+      ['pg_wal size', walSql],
+      ['replication slots', slotsSql(180000)],
+      ['XID/multixact ages + temp bytes per database', databaseAgesSql],
+      [`oldest ${DEFAULT_DISK_TOP} tables`, oldestTablesSql(DEFAULT_DISK_TOP)],
+    ];
+    const t = { steady: [] as number[], due: [] as number[], bare: [] as number[] };
+    const partMs = new Map(parts.map(([name]) => [name, [] as number[]]));
+    let last: Awaited<ReturnType<typeof collectStorageSample>> | undefined;
+    let dueTrips = 0;
     for (let i = 0; i < RUNS; i++) {
-      const [sampleMs, sample] = await time(() => collectStorageSample(session, { otherDatabases: carried }));
-      t.sample.push(sampleMs);
+      const [steadyMs, sample] = await time(() => collectStorageSample(session, steadyOptions));
+      t.steady.push(steadyMs);
       last = sample;
-      t.due.push((await time(() => collectStorageSample(session)))[0]);
       t.bare.push((await time(() => session.query(BARE)))[0]);
-      t.relations.push(
-        (await time(() => session.query({ text: relations, values: [[], 50_000], rowMode: 'array' })))[0],
-      );
-      t.outside.push((await time(() => session.query(outsideRelationsSql)))[0]);
-      t.databases.push(
-        (await time(() => session.query('SELECT sum(pg_database_size(oid)) FROM pg_database')))[0],
-      );
+      const [dueMs, due] = await time(() => collectStorageSample(session));
+      t.due.push(dueMs);
+      dueTrips = due.roundTrips;
+      for (const [name, query] of parts) partMs.get(name)!.push((await time(() => session.query(query)))[0]);
     }
+    const bare = median(t.bare);
+    const steady = median(t.steady);
+    const ratio = (value: number) => `${(value / bare).toFixed(2)}x bare`;
+    console.log(`bare sum(pg_total_relation_size): ${ms(bare)} median of ${RUNS}, 1 round trip`);
+    console.log(
+      `steady-state sample: ${ms(steady)} = ${ratio(steady)} (target 1.2x); ${last?.relations.length.toLocaleString('en-US')} ` +
+        `relations, ${last?.roundTrips} round trips, current database ${last?.database.from}; server facts kept by the ` +
+        'pool, other databases and slow disk facts (bloat, index findings, tablespaces) carried',
+    );
+    console.log(
+      `sample with everything due (server facts probed, other databases sized, slow disk facts read): ` +
+        `${ms(median(t.due))} = ${ratio(median(t.due))}, ${dueTrips} round trips`,
+    );
+    console.log('per part, each statement alone in the same session (median):');
+    for (const [name] of parts) {
+      const value = median(partMs.get(name)!);
+      console.log(`  ${name}: ${ms(value)} = ${ratio(value)}`);
+    }
+    console.log(
+      `cold (first statement of a new session, median of 3): steady-state sample ${ms(median(cold.sample))}, ` +
+        `bare ${ms(median(cold.bare))} (${(median(cold.sample) / median(cold.bare)).toFixed(2)}x)`,
+    );
     const disk = await diskFactsBench(session, runAsAdmin(config));
     await session.end();
 
-    const sample = median(t.sample);
-    const bare = median(t.bare);
-    console.log(
-      `full sample:      ${ms(sample)} median of ${RUNS} (${last?.relations.length.toLocaleString('en-US')} relations, ` +
-        `${last?.roundTrips} round trips, ${last?.databases.length} databases, ${last?.gaps.length} gaps; ` +
-        `current database ${last?.database.from}, the others carried from their last sizing)`,
-    );
-    console.log(`bare sum(pg_total_relation_size): ${ms(bare)} median, 1 round trip`);
-    console.log(`ratio full sample / bare: ${(sample / bare).toFixed(2)}x (target 1.2x)`);
-    console.log(
-      `  of which the relation statement alone: ${ms(median(t.relations))} = ${(median(t.relations) / bare).toFixed(2)}x bare` +
-        `; the relations it does not look at (catalogs, sequences, temporary tables): ${ms(median(t.outside))}` +
-        `; for comparison, pg_database_size of every database: ${ms(median(t.databases))}`,
-    );
-    console.log(
-      `sample when the other databases are due (hourly by default): ${ms(median(t.due))} = ` +
-        `${(median(t.due) / bare).toFixed(2)}x bare`,
-    );
-    console.log(
-      `cold (first statement of a new session, median of 3): sample ${ms(median(cold.sample))}, ` +
-        `bare ${ms(median(cold.bare))} (${(median(cold.sample) / median(cold.bare)).toFixed(2)}x)`,
-    );
     for (const line of disk) console.log(line);
   } finally {
     await server.stop();
   }
+}
+
+/** The slow disk facts as a sample read them, to carry into the next ones (as the sampler does). */
+function slowOf(f: DiskFacts): SlowDiskFacts {
+  const { bloat, indexes, tablespaces, slowGaps, measuredAt } = f;
+  return { bloat, indexes, tablespaces, gaps: slowGaps, measuredAt };
 }
 
 const runAsAdmin = (config: pg.ClientConfig) => async (sql: string) => {
@@ -205,20 +234,13 @@ const runAsAdmin = (config: pg.ClientConfig) => async (sql: string) => {
  * inactive slot retains WAL.
  */
 async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<void>): Promise<string[]> {
-  const [before] = await time(() => collectStorageSample(session));
   await run(`DO $$ BEGIN FOR i IN 1..500 LOOP
     EXECUTE format('CREATE INDEX t_%s_dup ON public.t_%s (id)', i, i); END LOOP; END $$`);
   await run(`SELECT pg_create_physical_replication_slot('bench_slot', true)`);
   await run('ANALYZE');
   const top = DEFAULT_DISK_TOP;
   const statements: Array<[string, string]> = [
-    ['server facts (probe)', serverFactsSql],
-    ['context', diskContextSql],
     ['tables left out of the bloat estimate (rights)', unreadableTablesSql],
-    ['pg_wal size (pg_ls_waldir)', walSql],
-    ['replication slots', slotsSql(180000, false)],
-    ['XID/multixact age + temp files per database', databaseAgesSql],
-    [`oldest ${top} tables`, oldestTablesSql(top)],
     [`bloat estimate, top ${top} tables + ${top} indexes`, bloatSql(top)],
     [`index findings, top ${top} per kind`, indexFindingsSql(top)],
     ['tablespaces', tablespacesSql],
@@ -226,8 +248,6 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   const times = new Map(statements.map(([name]) => [name, [] as number[]]));
   const whole: number[] = [];
   const fast: number[] = [];
-  const samples: number[] = [];
-  const carriedSamples: number[] = [];
   let facts: Awaited<ReturnType<typeof collectDiskFacts>> | undefined;
   let fastTrips = 0;
   const probed = await probeServer(session);
@@ -237,14 +257,11 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
     const [wholeMs, outcome] = await time(() => collectDiskFacts(session, { facts: probed }));
     whole.push(wholeMs);
     facts = outcome;
-    // The samples between two readings of the slow facts (hourly by default) carry them.
-    const { bloat, indexes, tablespaces, slowGaps, measuredAt } = outcome.facts;
-    const slow = { bloat, indexes, tablespaces, gaps: slowGaps, measuredAt };
-    const [fastMs, fastOutcome] = await time(() => collectDiskFacts(session, { facts: probed, slow }));
+    const [fastMs, fastOutcome] = await time(() =>
+      collectDiskFacts(session, { facts: probed, slow: slowOf(outcome.facts) }),
+    );
     fast.push(fastMs);
     fastTrips = fastOutcome.roundTrips;
-    samples.push((await time(() => collectStorageSample(session)))[0]);
-    carriedSamples.push((await time(() => collectStorageSample(session, { slowDiskFacts: slow })))[0]);
   }
   await run(`SELECT pg_drop_replication_slot('bench_slot')`);
   const f = facts!.facts;
@@ -254,10 +271,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
       `${f.bloat.length} bloat rows, ${f.tablespaces.length} tablespaces)`,
     `disk facts with the slow ones (bloat, index findings, tablespaces) carried: ${ms(median(fast))} median, ` +
       `${fastTrips} round trips`,
-    `  full sample with them all read: ${ms(median(samples))} median (one sample before the 500 extra indexes: ${ms(before)}); ` +
-      `without them ≈ ${ms(median(samples) - median(whole))}`,
-    `  full sample with the slow ones carried (most samples, at the hourly default): ${ms(median(carriedSamples))} median`,
-    ...statements.map(([name]) => `  ${name}: ${ms(median(times.get(name)!))}`),
+    ...statements.map(([name]) => `  slow: ${name}: ${ms(median(times.get(name)!))}`),
   ];
 }
 

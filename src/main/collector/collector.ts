@@ -48,6 +48,9 @@ import type { CollectedSample, KnownDatabaseSize } from './types';
  *      look at (the current database's size is derived from both; see
  *      sql/database-size.ts) or, when TimescaleDB is installed, by TimescaleDB's
  *      own hypertable sizes and compression figures, in the same batch.
+ * Then what else fills the disk (disk-facts-collector.ts): one more round trip,
+ * its own transaction, sent before the relation rows are rolled up here so the
+ * server reads while this process works.
  * Why one transaction rather than separate statements: the rollups of one
  * statement (chunks → hypertable) must agree with the relations of the other,
  * which one snapshot guarantees; savepoints let the relation statement be
@@ -267,16 +270,19 @@ export async function collectStorageSample(
         }
       }
     }
-    // Without TimescaleDB the closing batch goes out now and its answer arrives while the rows are rolled up.
-    const closing: Promise<CurrentSize> =
+    if (upFront !== undefined && tsOutcome === null) await session.batch(['COMMIT']);
+    const current: CurrentSize =
       upFront !== undefined
-        ? (tsOutcome === null ? session.batch(['COMMIT']) : Promise.resolve()).then(() => ({
-            bytes: Number(upFront.bytes),
-            from: 'pg_database_size' as const,
-          }))
-        : sizeCurrentDatabase(session, measuredBytes(relations, maxRelations));
-    closing.catch(() => {});
-
+        ? { bytes: Number(upFront.bytes), from: 'pg_database_size' }
+        : await sizeCurrentDatabase(session, measuredBytes(relations, maxRelations));
+    // ---- 4. what else fills the disk, in a transaction of its own (a failure is a gap, not a lost sample);
+    // its one round trip goes out now, so the server reads while the rows are rolled up here.
+    const diskFacts = sampleDiskFacts(client, {
+      facts,
+      takenAt,
+      slow: options.slowDiskFacts ?? 'read',
+      ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
+    });
     const rolled = rollUp({
       user: facts.user,
       canSize: context.can_size,
@@ -286,15 +292,8 @@ export async function collectStorageSample(
       timescale: tsOutcome,
       gaps,
     });
-    const current = await closing;
     const figures = databaseFigures({ name: facts.database, bytes: current.bytes }, others, facts.user);
-    // ---- 4. what else fills the disk, in a transaction of its own (a failure is a gap, not a lost sample)
-    const disk = await sampleDiskFacts(client, {
-      facts,
-      takenAt,
-      slow: options.slowDiskFacts ?? 'read',
-      ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
-    });
+    const disk = await diskFacts;
     return {
       takenAt,
       durationMs: Math.round(performance.now() - started),

@@ -60,11 +60,11 @@ const iso = (v: Date | null) => (v === null ? null : v.toISOString());
 /**
  * Reads what else fills the disk (WAL, slots, ages, bloat, index usage, temp
  * files, tablespaces) in its own READ ONLY transaction under the same session
- * limits as the storage sample, after it. Each fact runs behind a savepoint:
- * one the user may not read is skipped up front with the gap stated (and the
- * role that grants it); the others go in one batch with the COMMIT. If one
+ * limits as the storage sample, after it. A fact the user may not read is
+ * skipped up front with the gap stated (and the role that grants it); the
+ * others go in one batch with the BEGIN, the context and the COMMIT. If one
  * fails anyway, they are read again one by one behind savepoints: only that
- * one becomes a gap. Round trips: 2 (2 + one per fact after a failure). The
+ * one becomes a gap. Round trips: 1 (3 + one per fact after a failure). The
  * slow facts (bloat, index findings, tablespaces: most of the cost on a server
  * with many relations) are not read when the caller carries them from an
  * earlier sample; each fact says when it was measured.
@@ -89,8 +89,8 @@ export async function collectDiskFacts(
   const gapOf = (key: string) => (SLOW_KEYS.has(key) ? slowGaps : gaps);
   const who = `"${options.facts.user}"`;
 
-  const opening = await batch([beginSql, ...guardSql, diskContextSql]);
-  const context = opening.at(-1)!.rows[0] as DiskContextRow;
+  const opening = [beginSql, ...guardSql, diskContextSql];
+  let context: DiskContextRow;
 
   /** One fact behind a savepoint; null (and a gap) when it fails. */
   const readAlone = async (key: string, what: string, sql: string): Promise<unknown[] | null> => {
@@ -109,7 +109,7 @@ export async function collectDiskFacts(
     // What this user may read, each fact once; the rest is stated as a gap below.
     const plan: Plan = [
       ...(options.facts.rights.lsWalDir ? ([['wal', 'The size of pg_wal', walSql]] as Plan) : []),
-      ['slots', 'Replication slots', slotsSql(options.facts.versionNum, context.in_recovery)],
+      ['slots', 'Replication slots', slotsSql(options.facts.versionNum)],
       ['ages', 'Transaction-ID ages', databaseAgesSql],
       ['oldest', 'The oldest tables', oldestTablesSql(top)],
       ...(carried
@@ -123,13 +123,15 @@ export async function collectDiskFacts(
     ];
     const rowsOf = new Map<string, unknown[] | null>();
     try {
-      // Usually every fact in one round trip with the COMMIT...
-      const results = await batch([...plan.map(([, , sql]) => sql), 'COMMIT']);
-      for (const [i, [key]] of plan.entries()) rowsOf.set(key, results[i]!.rows);
+      // Usually the whole read in one round trip, from BEGIN to COMMIT...
+      const results = await batch([...opening, ...plan.map(([, , sql]) => sql), 'COMMIT']);
+      context = results[opening.length - 1]!.rows[0] as DiskContextRow;
+      for (const [i, [key]] of plan.entries()) rowsOf.set(key, results[opening.length + i]!.rows);
     } catch (error) {
       if (sqlState(error) === undefined) throw error;
       // ...and when one fails, each again behind its own savepoint, so only that one is lost.
-      await batch(['ROLLBACK', beginSql, ...guardSql]);
+      const reopened = await batch(['ROLLBACK', ...opening]);
+      context = reopened.at(-1)!.rows[0] as DiskContextRow;
       for (const [key, what, sql] of plan) rowsOf.set(key, await readAlone(key, what, sql));
       await batch(['COMMIT']);
     }

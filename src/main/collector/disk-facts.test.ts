@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
 import type { DiskFacts } from '../../shared/disk-facts';
 import { PoolManager } from '../postgres/pool-manager';
+import { probeServer } from '../postgres/server-facts';
 import { type CollectOptions, collectStorageSample } from './collector';
+import { oldestTablesSql, type TableAgeRow } from './sql/disk-facts';
 
 /**
  * What else fills the disk, read from real servers (PostgreSQL 18 and 15): a
@@ -177,5 +179,71 @@ describe.each(testServers)('disk facts on %s', (server) => {
     expect(f.slowGaps.some((g) => /bloat estimate.*SELECT/.test(g))).toBe(true);
     expect(f.slowGaps.some((g) => /pg_global.*pg_read_all_stats/.test(g))).toBe(true);
     expect(f.slowGaps.some((g) => /pg_wal/.test(g))).toBe(false);
+  });
+
+  it('when one fact fails in the batch, reads each alone: only that one becomes a gap', async () => {
+    // Told (by a stale probe) that it may list pg_wal, this role may not: that read fails, the rest is read.
+    const m = new PoolManager(
+      async () => ({ fields: db.profile({ user: plain }), password: db.password }),
+      undefined,
+      {
+        env: {},
+      },
+    );
+    managers.push(m);
+    const probed = await m.withClient('p', (client) => probeServer(client));
+    const stale = { ...probed, rights: { ...probed.rights, lsWalDir: true } };
+    const { facts: f, gaps } = await facts(plain, { facts: stale });
+    expect(f.wal).toBeNull();
+    expect(
+      gaps.some((g) => /^The size of pg_wal could not be read this time: .*permission denied/.test(g)),
+    ).toBe(true);
+    expect(f.inRecovery).toBe(false);
+    expect(f.freezeMaxAge).toBe(200_000_000);
+    expect(f.slots.find((x) => x.name === slot)?.retainedBytes).toBeGreaterThan(0);
+    expect(f.databases.find((d) => d.name === db.name)?.xidAge).toBeGreaterThan(0);
+    expect(f.oldestTables.length).toBeGreaterThan(0);
+    expect(f.measuredAt.wal).toBeNull();
+  });
+
+  it('ranks a table by its TOAST table when that is older, and lists the oldest as reading every table would', async () => {
+    await admin.query(`CREATE TABLE aged_toast (id int PRIMARY KEY, body text);
+      INSERT INTO aged_toast SELECT g, repeat(md5(g::text), 400) FROM generate_series(1, 20) g`);
+    // 200 transactions, then every table is frozen and every TOAST table but this one's: it is the oldest
+    // of the database, 200 XIDs older than its own table.
+    await admin.query(
+      'DO $$ BEGIN FOR i IN 1..200 LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$',
+    );
+    await admin.query('VACUUM (FREEZE, PROCESS_TOAST false)');
+    const toasts = await admin.query<{ name: string }>(`SELECT t.oid::regclass::text AS name FROM pg_class c
+      JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.oid <> 'aged_toast'::regclass`);
+    for (const t of toasts.rows) await admin.query(`VACUUM (FREEZE) ${t.name}`);
+    const { rows } = await admin.query<{ heap: string; toast: string }>(`SELECT age(c.relfrozenxid) AS heap,
+      age(t.relfrozenxid) AS toast FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.oid = 'aged_toast'::regclass`);
+    const { facts: f } = await facts(undefined, { diskTop: 1000 });
+    const aged = f.oldestTables[0];
+    expect(aged?.name).toBe('aged_toast');
+    // Ages only grow: read later, it is at least the TOAST table's age, 200 past the table's own.
+    expect(aged!.xidAge).toBeGreaterThanOrEqual(Number(rows[0]!.toast));
+    expect(aged!.xidAge).toBeGreaterThanOrEqual(Number(rows[0]!.heap) + 200);
+    // The top N against every table's age (table and TOAST joined), in one transaction so the ages agree.
+    await admin.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      for (const top of [1, 3, 10]) {
+        const fast = await admin.query<TableAgeRow>(oldestTablesSql(top));
+        const every = await admin.query<TableAgeRow>(`
+          SELECT n.nspname::text AS schema, c.relname::text AS name,
+                 GREATEST(age(c.relfrozenxid), COALESCE(age(t.relfrozenxid), 0))::int8 AS xid_age,
+                 GREATEST(mxid_age(c.relminmxid), COALESCE(mxid_age(t.relminmxid), 0))::int8 AS mxid_age,
+                 ((c.relpages::int8 + COALESCE(t.relpages, 0)) * current_setting('block_size')::int8) AS bytes
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+          WHERE c.relkind IN ('r', 'm') AND c.relfrozenxid <> '0'::xid ORDER BY 3 DESC, 1, 2`);
+        expect(fast.rows.map((r) => r.xid_age)).toEqual(every.rows.slice(0, top).map((r) => r.xid_age));
+        for (const row of fast.rows) expect(every.rows).toContainEqual(row);
+      }
+    } finally {
+      await admin.query('ROLLBACK');
+    }
   });
 });

@@ -58,15 +58,17 @@ export interface SlotRow {
 /**
  * Every replication slot (a server has a handful; capped anyway). On a standby
  * pg_current_wal_lsn() fails: the replayed position is what its slots hold
- * back. wal_status exists since 13; inactive_since since 17.
+ * back, chosen in the statement (CASE evaluates only the branch taken) so it
+ * can go in the same batch as the context. wal_status exists since 13;
+ * inactive_since since 17.
  */
-export function slotsSql(versionNum: number, inRecovery: boolean): string {
-  const position = inRecovery ? 'pg_catalog.pg_last_wal_replay_lsn()' : 'pg_catalog.pg_current_wal_lsn()';
+export function slotsSql(versionNum: number): string {
   const inactiveSince = versionNum >= 170000 ? 's.inactive_since' : 'NULL::timestamptz';
   return `
 SELECT s.slot_name::text AS name, s.slot_type::text AS kind, s.database::text AS database, s.active,
        s.wal_status::text AS wal_status,
-       pg_catalog.pg_wal_lsn_diff(${position}, s.restart_lsn)::int8 AS retained_bytes,
+       pg_catalog.pg_wal_lsn_diff(CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_replay_lsn()
+                                       ELSE pg_catalog.pg_current_wal_lsn() END, s.restart_lsn)::int8 AS retained_bytes,
        ${inactiveSince} AS inactive_since
 FROM pg_catalog.pg_replication_slots s
 ORDER BY retained_bytes DESC NULLS LAST, s.slot_name
@@ -101,14 +103,37 @@ export interface TableAgeRow {
   bytes: string;
 }
 
-/** The N tables of this database with the oldest frozen XID (their TOAST table counted in). */
+/**
+ * The N tables of this database with the oldest frozen XID (their TOAST table
+ * counted in). Cheap on a server of many relations: one pass over pg_class
+ * keeps the 2N oldest tables and TOAST tables (each table has at most two such
+ * rows, so they hold the N oldest tables), each TOAST table is mapped to its
+ * table through its pg_depend row (an index lookup), and only those tables are
+ * joined. Among tables of equal age at the edge of the list, which are shown
+ * follows the catalog's order (oid), not their names.
+ */
 export function oldestTablesSql(top: number): string {
   return `
+WITH aged AS (
+  SELECT x.oid, x.relkind
+  FROM pg_catalog.pg_class x
+  WHERE x.relkind IN ('r', 'm', 't') AND x.relfrozenxid <> '0'::xid
+  ORDER BY pg_catalog.age(x.relfrozenxid) DESC, x.oid
+  LIMIT ${2 * top}
+),
+owners AS (
+  SELECT DISTINCT CASE WHEN a.relkind <> 't' THEN a.oid ELSE
+           (SELECT d.refobjid FROM pg_catalog.pg_depend d
+            WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = a.oid AND d.objsubid = 0
+              AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i' LIMIT 1) END AS oid
+  FROM aged a
+)
 SELECT n.nspname::text AS schema, c.relname::text AS name,
        GREATEST(pg_catalog.age(c.relfrozenxid), COALESCE(pg_catalog.age(t.relfrozenxid), 0))::int8 AS xid_age,
        GREATEST(pg_catalog.mxid_age(c.relminmxid), COALESCE(pg_catalog.mxid_age(t.relminmxid), 0))::int8 AS mxid_age,
        ((c.relpages::int8 + COALESCE(t.relpages, 0)) * pg_catalog.current_setting('block_size')::int8) AS bytes
-FROM pg_catalog.pg_class c
+FROM owners o
+JOIN pg_catalog.pg_class c ON c.oid = o.oid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid
 WHERE c.relkind IN ('r', 'm') AND c.relfrozenxid <> '0'::xid
