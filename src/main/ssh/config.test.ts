@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,28 @@ Host pc
 `);
     expect(() => resolveHops({ host: 'pc' }, { home })).toThrow(/ProxyCommand.*Use ProxyJump/);
     expect(resolveHops({ host: 'plain' }, { home })[0]?.user).not.toBe('hacked');
+  });
+
+  it('never starts a program for CanonicalizeHostName (ssh-config would run nslookup, blocking main)', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'tidemark-fake-nslookup-'));
+    const ran = join(bin, 'ran');
+    writeFileSync(join(bin, 'nslookup'), `#!/bin/sh\necho "$@" >> '${ran}'\n`, { mode: 0o755 });
+    const home = homeWith(`
+Host *
+  CanonicalizeHostName yes
+  CanonicalDomains example.com internal.example.com
+Host db.example.com
+  User canonical
+`);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const [hop] = resolveHops({ host: 'db' }, { home });
+      expect(hop).toMatchObject({ hostName: 'db' });
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(existsSync(ran), 'nslookup was started').toBe(false);
   });
 
   it('parses [user@]host[:port] and refuses anything else', () => {

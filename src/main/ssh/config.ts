@@ -7,8 +7,8 @@ import { SshTunnelError } from './errors';
 /**
  * Turns a profile's SSH settings into the hops to open, reading ~/.ssh/config
  * as OpenSSH would for the alias (first value wins, `Host *` last) with
- * ssh-config's compute(). `Match exec` is never run: a config file must not make
- * Tidemark start programs.
+ * ssh-config's compute(). `Match exec` is never run and CanonicalizeHostName is
+ * left out: a config file must not make Tidemark start programs.
  */
 
 /** What a profile says about its tunnel. */
@@ -61,9 +61,25 @@ function expandPath(path: string, home: string, hop: { hostName: string; user: s
   return expanded === '~' || expanded.startsWith('~/') ? join(home, expanded.slice(1)) : expanded;
 }
 
+/**
+ * ssh-config's compute() canonicalizes a host name by running `nslookup` (synchronously, blocking
+ * main) for each CanonicalDomains entry. Tidemark starts no program for a config file, so
+ * CanonicalizeHostName is left out: the name is used as written (the system resolver's search
+ * domains still apply) and `Host` blocks for the canonical name do not match.
+ */
+function withoutCanonicalization(config: SSHConfig): SSHConfig {
+  for (let i = config.length - 1; i >= 0; i--) {
+    const line = config[i]!;
+    if (line.type !== SSHConfig.DIRECTIVE) continue;
+    if (/^CanonicalizeHostName$/i.test(line.param)) config.splice(i, 1);
+    else if ('config' in line) withoutCanonicalization(line.config);
+  }
+  return config;
+}
+
 function readConfig(home: string): SSHConfig {
   try {
-    return SSHConfig.parse(readFileSync(join(home, '.ssh', 'config'), 'utf8'));
+    return withoutCanonicalization(SSHConfig.parse(readFileSync(join(home, '.ssh', 'config'), 'utf8')));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return SSHConfig.parse('');
     throw new SshTunnelError('ssh_failed', `~/.ssh/config cannot be read: ${(err as Error).message}`);
