@@ -368,4 +368,52 @@ describe('alerts on the desktop', () => {
     expect(electron.badgeCounts.at(-1)).toBe(0);
     expect(electron.notifications).toHaveLength(1);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'writes a server name into a Linux notification body as text, never as markup',
+    async () => {
+      // The freedesktop body is markup (b, i, u, a href, img) wherever the server advertises body-markup.
+      const hostile = '<a href="https://e.vil/">Sign in</a> & <img src=x>';
+      const admin = await pg.admin();
+      await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(hostile)}`);
+      try {
+        const frame = theWindow().webContents.mainFrame;
+        const { host, port, user } = pg.fields;
+        const created = await invoke(
+          'profiles:create',
+          {
+            name: 'markup',
+            host,
+            port,
+            database: hostile,
+            user,
+            sslmode: 'disable',
+            passwordMode: 'store',
+            password: pg.password,
+          },
+          frame,
+        );
+        expect(created.ok, JSON.stringify(created.error)).toBe(true);
+        const profileId = created.value.id as string;
+        const rules = { ...DEFAULT_ALERT_RULES, growthFloorBytes: 0, sizeCriticalBytes: 1024 * 1024 };
+        expect((await invoke('rules:set', { profileIds: [profileId], rules }, frame)).ok).toBe(true);
+        const before = electron.notifications.length;
+        await vi.waitFor(
+          async () => {
+            await invoke('storage:sampleNow', { profileId }, frame);
+            expect(electron.notifications.length).toBeGreaterThan(before);
+          },
+          { timeout: 30_000, interval: 200 },
+        );
+        const { body } = electron.notifications.at(-1)!;
+        expect(body).toContain(
+          'Database &lt;a href="https://e.vil/"&gt;Sign in&lt;/a&gt; &amp; &lt;img src=x&gt; is',
+        );
+        expect(body).not.toMatch(/[<>]/);
+        expect((await invoke('profiles:delete', { id: profileId }, frame)).ok).toBe(true);
+      } finally {
+        await admin.query(`DROP DATABASE ${admin.escapeIdentifier(hostile)} WITH (FORCE)`);
+      }
+    },
+  );
 });
