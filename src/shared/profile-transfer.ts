@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatBytes } from './bytes';
+import { HIDDEN_CHARACTERS } from './plain-text';
 import { profileInputSchema } from './profile';
 
 /**
@@ -16,21 +17,21 @@ export const profilesFileTooLarge = (what: string) =>
   `${what} is larger than ${formatBytes(PROFILES_FILE_MAX_BYTES)}: not a profiles file.`;
 export const PROFILES_FILE_MAX_ENTRIES = 1000;
 
-/** C0/C1 controls, line and paragraph separators, bidi overrides and isolates. */
-const CONTROL_OR_BIDI = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`);
 
 /**
  * One profile in the file: the form's fields without the secrets. Strict: a field
  * this version does not know (a `password`, a typo) refuses the entry, never
- * slips through. A name must be printable text: it ends up in terminals and logs.
+ * slips through. A name must be printable text: it ends up in terminals and logs,
+ * and an invisible character would let it pass for a profile already here.
  */
 const transferredFields = profileInputSchema.omit({ password: true, sshSecret: true });
 
 export const exportedProfileSchema = transferredFields
   .extend({
     name: profileInputSchema.shape.name.refine(
-      (name) => !CONTROL_OR_BIDI.test(name),
-      'A profile name cannot hold control characters, line breaks or text-direction overrides.',
+      (name) => !HIDDEN.test(name),
+      'A profile name cannot hold control characters, line breaks, text-direction controls or invisible characters.',
     ),
   })
   .strict();

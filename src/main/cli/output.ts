@@ -1,5 +1,8 @@
 import type { Writable } from 'node:stream';
+import { HIDDEN_CHARACTERS } from '../../shared/plain-text';
 import type { CliIo } from './common';
+
+const HIDDEN_OR_BACKSLASH = new RegExp(`[\\\\${HIDDEN_CHARACTERS}]`, 'g');
 
 /**
  * The `tidemark` process's stdout and stderr, written strictly in call order:
@@ -55,15 +58,11 @@ export class ProcessOutput implements CliIo {
  * `print` in common.ts).
  */
 export function terminalSafe(text: string): string {
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-    /[\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
-    (ch) => {
-      if (ch === '\\') return '\\\\';
-      const code = ch.charCodeAt(0);
-      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
-    },
-  );
+  return text.replace(HIDDEN_OR_BACKSLASH, (ch) => {
+    if (ch === '\\') return '\\\\';
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
 }
 
 /**

@@ -7,16 +7,17 @@
  * (or fool a terminal or an editor) are written as escapes.
  */
 
+import { HIDDEN_CHARACTERS, unicodeEscape } from '../../shared/plain-text';
+
 /** Line breaks: psql honours CR and LF; the others are split too, so what the DBA reads is what psql reads. */
 const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/;
 
-/** C0 and C1 controls (tab aside), DEL, and bidirectional overrides that can make text read differently. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Controls, bidi and invisible characters (see HIDDEN_CHARACTERS); a tab is kept as it is. */
+const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`, 'g');
 
 /** `\u001b`-style escape for a character a script must not hold raw. */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(HIDDEN, (ch) => (ch === '\t' ? ch : unicodeEscape(ch)));
 }
 
 /** `text` as psql comment lines, one `-- ` per line; inert whatever the text holds. */

@@ -151,6 +151,9 @@ describe('tidemark profiles export / import', () => {
       { ...plain, name: 'with-password', password: 'hunter2' },
       { ...plain, name: 'evil\u001b[2J\nname' },
       { ...plain, name: 'rtl\u202egpj.exe' },
+      // Invisible: would sit beside "Kept" in the sidebar looking like it, pointing elsewhere.
+      { ...plain, name: 'Kept\u200b', host: 'attacker.example.com' },
+      { ...plain, name: 'lrm\u200fgpj.exe' },
       { ...plain, ...JSON.parse('{"__proto__": {"polluted": true}, "name": "proto"}') },
       { ...plain, name: 'port-as-text', port: '5432' },
       42,
@@ -160,20 +163,21 @@ describe('tidemark profiles export / import', () => {
     ]);
     const run = await spawnCli(['profiles', 'import', file], { dataDir: dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/7 of 10 profiles in .* were refused/);
+    expect(run.stderr).toMatch(/9 of 12 profiles in .* were refused/);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^added\s+"plain"$/);
     expect(run.stdout).toMatch(/refused\s+"with-password": unknown field "password"/);
     expect(run.stdout).toMatch(/cannot hold control characters/);
     expect(run.stdout).toMatch(/refused\s+"proto": unknown field "__proto__"/);
     expect(run.stdout).toMatch(/refused\s+"port-as-text": port: /);
-    expect(run.stdout).toMatch(/refused\s+entry 7: /);
+    expect(run.stdout).toMatch(/refused\s+entry 9: /);
     expect(run.stdout).toMatch(/skipped\s+"PLAIN": A profile named "plain" already exists here/);
     expect(run.stdout).toMatch(/skipped\s+"kept": A profile named "Kept" already exists here/);
     expect(run.stdout).toMatch(/refused\s+"missing-key": sshKeyFile: The SSH key file .* does not exist/);
     // The names the file chose reach the terminal only as escapes.
     expect(run.stdout).not.toContain('\u001b');
     expect(run.stdout).not.toContain('\u202e');
+    expect(run.stdout).not.toMatch(/[\u200b\u200f]/);
     const list = await listOf(dir);
     expect(list.map((p) => p.name).sort()).toEqual(['Kept', 'plain']);
     expect(list.find((p) => p.name === 'Kept')!.host).toBe('kept.example.com');

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { HIDDEN_CHARACTERS, unicodeEscape } from '../../shared/plain-text';
 import type { ProfileFields } from '../../shared/profile';
 import {
   exportedProfileSchema,
@@ -34,13 +35,11 @@ export function exportProfiles(profiles: ProfileService, now: Date): ProfilesFil
   };
 }
 
+const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`, 'g');
+
 /** A short, single-line rendering of text the file chose (a key, a name) for a reason. */
 function quoted(text: string): string {
-  const flat = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  return flat.replace(
-    /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
-  );
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(HIDDEN, unicodeEscape);
 }
 
 /** Why zod refused an entry, in one sentence per field. */
