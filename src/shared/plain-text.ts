@@ -28,3 +28,12 @@ const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`, 'g');
 export function oneLine(text: string): string {
   return text.replace(LINE_BREAKS, ' ').replace(HIDDEN, unicodeEscape);
 }
+
+/**
+ * A name in a command Tidemark prints for the DBA to paste into a shell: a word
+ * the shell reads back as itself, as is when plain, else single-quoted (a quote
+ * as '"'"', without a backslash, which the terminal writer would double).
+ */
+export function shellWord(text: string): string {
+  return /^[A-Za-z0-9_.,:@%+/=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'"'"'`)}'`;
+}

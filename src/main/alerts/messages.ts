@@ -1,5 +1,6 @@
 import type { AlertKind } from '../../shared/alerts';
 import { formatBytes } from '../../shared/bytes';
+import { shellWord } from '../../shared/plain-text';
 import { formatSpan, plainNumber } from '../../shared/span';
 import type { RateFit, RelationKind } from '../../shared/storage';
 
@@ -164,11 +165,6 @@ export function serverDownMessage(
     `(failing since ${utc(f.since)}), past the ${f.minutes}-minute server-down rule.` +
     (f.lastError ? ` Last error: ${f.lastError}` : '')
   );
-}
-
-/** A word the shell reads back as itself: as is when plain, else single-quoted. */
-export function shellWord(text: string): string {
-  return /^[A-Za-z0-9_.,:@%+/=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 const rows = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/alerts';
 import type { UpkeepReport } from '../../shared/partition-upkeep';
-import { shellWord } from './messages';
+import { shellWord } from '../../shared/plain-text';
 import { checkUpkeep } from './partition-check';
 
 const report = (over: Partial<UpkeepReport>): UpkeepReport => ({
@@ -53,7 +53,7 @@ describe('the partition_upkeep rule', () => {
 
   it('quotes the profile and table in the command for a shell', () => {
     expect(messages({ defaultRows: 1 }, "Bob's prod")[0]).toContain(
-      `Run tidemark partitions maintain 'Bob'\\''s prod' public.orders:`,
+      `Run tidemark partitions maintain 'Bob'"'"'s prod' public.orders:`,
     );
     expect(shellWord('public.orders')).toBe('public.orders');
     expect(shellWord('a b$(x)')).toBe(`'a b$(x)'`);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { formatBytes, parseSize } from '../../shared/bytes';
 import type { RequestOf } from '../../shared/contract';
+import { shellWord } from '../../shared/plain-text';
 import type { ConnectionTestResult, TunnelStatus } from '../../shared/profile';
 import type { Tidemark } from '../app';
 import { parseDestination } from '../ssh/config';
@@ -68,7 +69,7 @@ function describeTest(result: ConnectionTestResult, name: string): string[] {
       ...describeTunnel(result.tunnel),
       ...(trust
         ? [
-            `If the fingerprint is right, trust it with: tidemark profiles test "${name}" --accept-host-key ${trust.fingerprint}`,
+            `If the fingerprint is right, trust it with: tidemark profiles test ${shellWord(name)} --accept-host-key ${trust.fingerprint}`,
           ]
         : []),
     ];
@@ -223,7 +224,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       return print(io, values, result, () => [
         keepHistory
           ? `Archived "${profile.name}": no longer watched, its password not kept; its history stays readable ` +
-            `(tidemark profiles restore "${profile.name}" watches it again).`
+            `(tidemark profiles restore ${shellWord(profile.name)} watches it again).`
           : `Deleted "${profile.name}" with its history (samples, heartbeats, disk facts, alerts); ` +
             'the migration journal of its tables is kept.',
       ]);

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,32 @@ describe('tidemark profiles delete', () => {
       expect((await tidemark('profiles', 'delete', 'kept')).code).toBe(0);
       expect((await tidemark('profiles', 'archived')).stdout).toBe('No archived servers.\n');
       expect(await tidemark('history', 'kept')).toMatchObject({ code: 1 });
+    },
+  );
+
+  it(
+    'prints the restore command with the name as one shell word, whatever the name holds',
+    SPAWNS,
+    async () => {
+      const bin = mkdtempSync(join(tmpdir(), 'tidemark-fake-bin-'));
+      const pwned = join(bin, 'pwned');
+      // A name from a profiles file or pg_service.conf: the DBA pastes the printed command into a shell.
+      const name = `it's "$(touch ${pwned})" \`touch ${pwned}\``;
+      const { host, port, database, user } = db.fields;
+      const url = `postgresql://${user}@${host}:${port}/${database}?sslmode=disable`;
+      expect((await tidemark('profiles', 'add', '--url', url, '--name', name)).code).toBe(0);
+      const archived = await tidemark('profiles', 'delete', name, '--keep-history');
+      expect(archived.code, archived.stderr).toBe(0);
+      const command = /\((tidemark profiles restore .*) watches it again\)/.exec(archived.stdout)?.[1];
+      expect(command, archived.stdout).toBeDefined();
+      // The command as a shell runs it, with a `tidemark` that only writes down its arguments.
+      const args = join(bin, 'args');
+      writeFileSync(join(bin, 'tidemark'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${args}'\n`, { mode: 0o755 });
+      execFileSync('/bin/sh', ['-c', command!], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      expect(existsSync(pwned), 'the name ran a command').toBe(false);
+      expect(readFileSync(args, 'utf8')).toBe(`profiles\nrestore\n${name}\n`);
     },
   );
 

@@ -275,7 +275,7 @@ describe('SSH tunnels against real OpenSSH servers', () => {
       `FAILED (ssh_host_key_unknown): The SSH host [127.0.0.1]:${inner.port} is not in`,
     );
     expect(first.stdout).toContain(
-      `trust it with: tidemark profiles test "behind" --accept-host-key ${inner.hostFingerprint}`,
+      `trust it with: tidemark profiles test behind --accept-host-key ${inner.hostFingerprint}`,
     );
     const trusted = await spawnCli(
       ['profiles', 'test', 'behind', '--accept-host-key', inner.hostFingerprint],
