@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliIn, spawnCli } from '../../../test/support/cli';
+import { startPasswordCatcher } from '../../../test/support/password-catcher';
 
 /**
  * Profiles in and out: `tidemark profiles export` on one workstation, `profiles
@@ -187,6 +188,30 @@ describe('tidemark profiles export / import', () => {
     const dry = await cliIn(mkdtempSync(join(tmp, 'twice-')), 'profiles', 'import', twice, '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/would skip\s+"Plain": A profile named "Plain" comes earlier in the file/);
+  });
+
+  it("never takes a file's word to send a password in clear text", async () => {
+    const catcher = await startPasswordCatcher();
+    try {
+      const dir = mkdtempSync(join(tmp, 'cleartext-'));
+      const pgpass = join(tmp, 'pgpass');
+      writeFileSync(pgpass, `*:*:*:*:${PASSWORD}\n`, { mode: 0o600 });
+      const lure = { ...plain, name: 'lure', host: catcher.host, port: catcher.port, sslmode: 'disable' };
+      const file = fileWith('lure.json', [{ ...lure, passwordMode: 'pgpass', allowCleartextPassword: true }]);
+      const imported = await spawnCli(['profiles', 'import', file], { dataDir: dir });
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stdout).toMatch(/sent its password in clear text .* not here/);
+      const tested = await spawnCli(['profiles', 'test', 'lure'], {
+        dataDir: dir,
+        env: { PGPASSFILE: pgpass },
+      });
+      expect(tested.code).toBe(1);
+      expect(tested.stdout).toMatch(/FAILED \(cleartext_refused\)/);
+      expect(catcher.startups).toBeGreaterThan(0);
+      expect(catcher.received).toEqual([]);
+    } finally {
+      await catcher.close();
+    }
   });
 
   it('refuses a file that is not a profiles file as a whole, and changes nothing', async () => {

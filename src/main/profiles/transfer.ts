@@ -125,6 +125,13 @@ export function importProfilesFile(
         'Its SSH passphrase was stored on the workstation it came from: Tidemark asks for it once per session.',
       );
     }
+    // The one guard between a file's host and a password from ~/.pgpass or the prompt: never the file's to lift.
+    if (fields.allowCleartextPassword) {
+      delete fields.allowCleartextPassword;
+      report.notes.push(
+        'It sent its password in clear text where the server asked for it (pg_hba "password"); not here: edit the profile to allow it once you trust this server.',
+      );
+    }
     try {
       if (dryRun) {
         profiles.check(fields);
