@@ -62,6 +62,22 @@ Host bastion
     expect(hop?.knownHostsFiles[0]).toBe(join(home, '.ssh/kh_work'));
   });
 
+  it('keeps a quoted path with spaces whole (never a second path relative to the working folder)', () => {
+    const home = homeWith(`
+Host quoted
+  HostName "db.example.com"
+  IdentityFile "~/.ssh/My Keys/id_ed25519"
+  UserKnownHostsFile "~/.ssh/known hosts" ~/.ssh/kh2
+`);
+    const [hop] = resolveHops({ host: 'quoted' }, { home });
+    expect(hop?.hostName).toBe('db.example.com');
+    expect(hop?.identityFiles).toEqual([join(home, '.ssh/My Keys/id_ed25519')]);
+    expect(hop?.knownHostsFiles.slice(0, 2)).toEqual([
+      join(home, '.ssh/known hosts'),
+      join(home, '.ssh/kh2'),
+    ]);
+  });
+
   it('refuses ProxyCommand and never runs Match exec', () => {
     const home = homeWith(`
 Match exec "touch ${join(tmpdir(), 'tidemark-match-exec-ran')}"

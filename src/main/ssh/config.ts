@@ -88,10 +88,9 @@ function readConfig(home: string): SSHConfig {
 
 const first = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
+/** Every value: ssh-config already splits multi-value directives (respecting quotes); a quoted path keeps its spaces. */
 const all = (value: string | string[] | undefined): string[] =>
-  value === undefined
-    ? []
-    : (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(/\s+/)).filter(Boolean);
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).filter(Boolean);
 
 /** `[user@]host[:port]` as ProxyJump and the CLI's --ssh write it. */
 export function parseDestination(text: string): { user?: string; host: string; port?: number } {
