@@ -41,7 +41,7 @@ async function main() {
   console.log(`Tidemark is running at ${host.url}`);
   console.log(`Data directory: ${dataDir}`);
   console.log('Press Ctrl+C to stop.');
-  if (!values['no-open'] && !process.env.CI) openBrowser(host.url);
+  if (!values['no-open'] && !process.env.CI) openBrowser(host.url, dataDir);
 
   let stopping = false;
   const stop = async () => {
