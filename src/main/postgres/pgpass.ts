@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { shellWord } from '../../shared/plain-text';
 import type { ProfileCandidate } from '../../shared/profile';
 import { osReason } from './os-reason';
 
@@ -124,7 +125,7 @@ export async function readPgpass(location: PgpassLocation = {}): Promise<PgpassF
 }
 
 export function tooOpenAdvice(path: string, mode: number): string {
-  return `${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}), so libpq and Tidemark ignore it. Run: chmod 0600 ${path}`;
+  return `${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}), so libpq and Tidemark ignore it. Run: chmod 0600 ${shellWord(path)}`;
 }
 
 export type PgpassLookup =

@@ -170,6 +170,8 @@ describe('SSH tunnels against real OpenSSH servers', () => {
       new RegExp(`host key of \\[127\\.0\\.0\\.1\\]:${bastion.port} has CHANGED.*known_hosts_changed:1`),
     );
     expect(result.message).toContain(bastion.hostFingerprint);
+    // The command to paste names the host as one shell word (the brackets are a shell glob).
+    expect(result.message).toContain(`(ssh-keygen -R '[127.0.0.1]:${bastion.port}')`);
     expect(readFileSync(join(home, '.ssh', 'known_hosts_changed'), 'utf8').split('\n')).toHaveLength(2);
     // A saved profile shows the refusal as its tunnel's state (the Connection page, profiles test).
     const saved = await call<{ id: string }>('profiles:create', draft);

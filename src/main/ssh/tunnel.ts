@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
+import { shellWord } from '../../shared/plain-text';
 import type { TunnelStatus } from '../../shared/profile';
 import type { Logger } from '../logger';
 import { authHandler, planAuth } from './auth';
@@ -204,7 +205,7 @@ export class SshTunnel {
             : `The SSH host key of ${shown.host} has CHANGED: it presented ${shown.keyType} ${shown.fingerprint}, ` +
                 `which is not the key in ${verdict.file}:${verdict.line}. Someone may be intercepting the ` +
                 'connection, or the server was reinstalled. Refused; if the change is expected, remove the old ' +
-                `line (ssh-keygen -R "${shown.host}") and test again.`,
+                `line (ssh-keygen -R ${shellWord(shown.host)}) and test again.`,
           shown,
         );
         return false;
