@@ -1,4 +1,5 @@
 import type { Alert } from '../../../shared/alerts';
+import { oneLine } from '../../../shared/plain-text';
 import type { WebhookEvent, WebhookFormat } from '../../../shared/webhooks';
 import { kindTitles } from '../messages';
 
@@ -16,12 +17,14 @@ export interface WebhookMessage {
 }
 
 /**
- * Slack reads `&`, `<` and `>` as markup (links, mentions such as
- * <!channel>): names from a monitored server must not be able to ping a
- * channel or forge a link, so they are escaped as Slack documents.
+ * One line of a Slack message. Slack reads `&`, `<` and `>` as markup (links,
+ * mentions such as <!channel>): names from a monitored server must not be able
+ * to ping a channel or forge a link, so they are escaped as Slack documents;
+ * and, as in a desktop notification, a name cannot add a line ("Resolved") or
+ * hide or reorder text (oneLine).
  */
 export function slackEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 const severityWords = { warning: 'Warning', critical: 'Critical' } as const;

@@ -207,4 +207,24 @@ describe('webhooks', () => {
     const left = await rig.call<Webhook[]>('webhooks:remove', { id: failing!.id });
     expect(left.map((w) => w.format)).toEqual(['slack']);
   });
+
+  it('Slack: a name cannot add a line of its own (a fake "Resolved") or reorder one', async () => {
+    const hostile = 'x\nResolved (the condition cleared): all \u202efine';
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(hostile)}`);
+    try {
+      const spoofed = rig.addProfile(
+        db.profile({ name: 'spoofed', database: hostile, password: db.password }),
+      );
+      slack.bodies.length = 0;
+      await rig.setRules([spoofed], onlySize(MiB));
+      await rig.sample(spoofed);
+      await rig.app.webhooks.idle();
+      const { text } = slack.bodies.at(-1) as { text: string };
+      expect(text).toMatch(/^Critical · Critical database size — spoofed\nDatabase x Resolved/);
+      expect(text.split('\n')).toHaveLength(2);
+      expect(text).toContain('all \\u202efine');
+    } finally {
+      await admin.query(`DROP DATABASE ${admin.escapeIdentifier(hostile)} WITH (FORCE)`);
+    }
+  });
 });
