@@ -179,6 +179,14 @@ describe('tidemark profiles export / import', () => {
     expect(run.stdout).not.toContain('\u001b');
     expect(run.stdout).not.toContain('\u202e');
     expect(run.stdout).not.toMatch(/[\u200b\u200f]/);
+    // The report the Settings page shows names a refused entry with its hidden characters as escapes too.
+    const report = JSON.parse(
+      (await spawnCli(['profiles', 'import', file, '--dry-run', '--json'], { dataDir: dir })).stdout,
+    ) as {
+      entries: { name?: string }[];
+    };
+    expect(report.entries.map((e) => e.name)).toContain('rtl\\u202egpj.exe');
+    expect(JSON.stringify(report)).not.toMatch(/[\u001b\u200b\u200f\u202e]/);
     const list = await listOf(dir);
     expect(list.map((p) => p.name).sort()).toEqual(['Kept', 'plain']);
     expect(list.find((p) => p.name === 'Kept')!.host).toBe('kept.example.com');

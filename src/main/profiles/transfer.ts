@@ -78,10 +78,10 @@ function entriesOf(text: string): unknown[] {
   return envelope.data.profiles;
 }
 
-/** An entry's name as the report shows it, when it has one. */
+/** An entry's name as the report shows it, when it has one (a refused one may hide characters: escaped). */
 function nameOf(entry: unknown): string | undefined {
   const name = (entry as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? name.trim().slice(0, 100) : undefined;
+  return typeof name === 'string' ? name.trim().slice(0, 100).replace(HIDDEN, unicodeEscape) : undefined;
 }
 
 /**
