@@ -12,7 +12,7 @@ import { growthCommands } from './growth-commands';
 import { migrateCommands } from './migrate-commands';
 import { migrateOptions } from './migrate-settings';
 import { notifyCommands } from './notify-commands';
-import { terminalBlock } from './output';
+import { jsonText, terminalBlock } from './output';
 import { partitionCommands } from './partitions-commands';
 import { passwordOptions } from './password-input';
 import { profileFileOptions } from './profile-file-commands';
@@ -82,7 +82,7 @@ function failureOf(err: unknown): CliFailure {
 function report(io: CliIo, json: boolean, failure: CliFailure): number {
   const { code, message, fields } = failure;
   if (json) {
-    io.err(JSON.stringify({ error: { code, message, ...(fields ? { fields } : {}) } }));
+    io.err(jsonText({ error: { code, message, ...(fields ? { fields } : {}) } }));
   } else {
     // The message and fields can quote the server (its errors, names); the help is ours.
     const details = Object.entries(fields ?? {})

@@ -1,7 +1,7 @@
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
 import type { ErrorCode } from '../../shared/result';
 import type { Tidemark } from '../app';
-import { terminalSafe } from './output';
+import { jsonText, terminalSafe } from './output';
 
 export interface CliIo {
   out(line: string): void;
@@ -88,7 +88,7 @@ export function print<T>(
   lines: (value: T) => Iterable<string>,
 ): void {
   if (values.json) {
-    io.out(JSON.stringify(value, null, 2));
+    io.out(jsonText(value, 2));
     return;
   }
   for (const line of lines(value)) io.out(terminalSafe(line));
@@ -105,7 +105,7 @@ export function printFormatted<T>(
   text: (value: T) => Iterable<string>,
 ): void {
   if (values.json) {
-    io.out(JSON.stringify(value, null, 2));
+    io.out(jsonText(value, 2));
     return;
   }
   for (const line of text(value)) io.out(line);

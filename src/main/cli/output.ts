@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
-import { HIDDEN_CHARACTERS } from '../../shared/plain-text';
+import { HIDDEN_CHARACTERS, unicodeEscape } from '../../shared/plain-text';
 import type { CliIo } from './common';
 
 const HIDDEN_OR_BACKSLASH = new RegExp(`[\\\\${HIDDEN_CHARACTERS}]`, 'g');
+const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`, 'g');
 
 /**
  * The `tidemark` process's stdout and stderr, written strictly in call order:
@@ -73,4 +74,14 @@ export function terminalSafe(text: string): string {
  */
 export function terminalBlock(text: string): string {
   return text.split('\n').map(terminalSafe).join('\n');
+}
+
+/**
+ * `--json` output (and the profiles file): JSON whose strings write the hidden
+ * characters as `\u202e` escapes. The same document once parsed; nothing raw
+ * on a terminal. JSON.stringify escapes C0 inside strings already, so the C0
+ * left (the indentation's line breaks) is kept.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(HIDDEN, (ch) => (ch < ' ' ? ch : unicodeEscape(ch)));
 }

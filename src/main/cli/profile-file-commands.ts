@@ -8,6 +8,7 @@ import {
 import type { Tidemark } from '../app';
 import { osReason } from '../postgres/os-reason';
 import { CliFailure, type CliIo, type CliValues, call, print, UsageError } from './common';
+import { jsonText } from './output';
 
 export const profileFileOptions = { 'dry-run': { type: 'boolean' } } as const;
 
@@ -20,7 +21,7 @@ export const profileFileUsage = `  profiles export FILE|-                 write 
 export async function exportCommand(app: Tidemark, target: string | undefined, values: CliValues, io: CliIo) {
   if (!target) throw new UsageError('profiles export needs a file name (or - for stdout).');
   const file = await call(app, 'profiles:export', {});
-  const text = `${JSON.stringify(file, null, 2)}\n`;
+  const text = `${jsonText(file, 2)}\n`;
   if (target === '-') {
     io.out(text.trimEnd());
     return;

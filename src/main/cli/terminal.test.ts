@@ -60,6 +60,21 @@ describe('names from the server on the terminal', () => {
     expect(run.stdout).toContain('public.orders\\u202edlo_');
   });
 
+  it('--json writes them as JSON escapes: the same names, nothing raw on the terminal', async () => {
+    const run = await tidemark('storage', 'pg', '--top', '50', '--json');
+    expect(run.code).toBe(0);
+    inert(run);
+    expect(run.stdout).toContain('"orders\\u202edlo_"');
+    // Parsed, the names are the server's own.
+    const parsed = JSON.stringify(JSON.parse(run.stdout));
+    expect(parsed).toContain(bidi);
+    expect(parsed).toContain(invisible);
+    const failed = await tidemark('history', 'pg', '--relation', 'dup', '--json');
+    expect(failed.code).toBe(1);
+    inert(failed);
+    expect(JSON.parse(failed.stderr).error.message).toContain(`${screen}.dup`);
+  });
+
   it('growth of a relation names it escaped', async () => {
     const run = await tidemark('growth', 'pg', '--relation', `public.${screen}`);
     expect(run.code).toBe(0);
