@@ -1,7 +1,7 @@
 import type { Channel, RequestOf, ResponseOf } from '../../shared/contract';
 import type { ErrorCode } from '../../shared/result';
 import type { Tidemark } from '../app';
-import { jsonText, terminalSafe } from './output';
+import { jsonText, terminalBlock, terminalSafe } from './output';
 
 export interface CliIo {
   out(line: string): void;
@@ -10,6 +10,8 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
   /** Asks for a password without echo (default: on the terminal). */
   prompt?: (question: string) => Promise<string>;
+  /** stdout is a terminal, where a file's format (a psql script) is shown, not handed on. */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 /**
@@ -96,7 +98,9 @@ export function print<T>(
 
 /**
  * A result in a format with its own writer (CSV, a psql script): written as
- * that writer made it, for a file or another program, not escaped again.
+ * that writer made it, for a file or another program, not escaped again;
+ * except on a terminal, where a name inside it (a quoted identifier holds any
+ * character) goes through the terminal writer like every other line.
  */
 export function printFormatted<T>(
   io: CliIo,
@@ -108,7 +112,7 @@ export function printFormatted<T>(
     io.out(jsonText(value, 2));
     return;
   }
-  for (const line of text(value)) io.out(line);
+  for (const line of text(value)) io.out(io.stdoutIsTerminal ? terminalBlock(line) : line);
 }
 
 /** Calls the router exactly as the UI does, and turns an error envelope into a failure. */

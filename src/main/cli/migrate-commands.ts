@@ -10,6 +10,7 @@ import type {
   ValidationReport,
 } from '../../shared/migration';
 import { busyStates, type MigrationActionName, refusal } from '../../shared/migration-actions';
+import { shellWord } from '../../shared/plain-text';
 import type { Tidemark } from '../app';
 import {
   CliFailure,
@@ -341,7 +342,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
       const file = resolve(typeof values.out === 'string' && values.out ? values.out : fileName);
       writeFileSync(file, script);
       return print(io, values, { file }, (e) => [
-        `Wrote ${e.file}. Run it with: psql -X -d <database> -f ${e.file}`,
+        `Wrote ${e.file}. Run it with: psql -X -d <database> -f ${shellWord(e.file)}`,
       ]);
     }
     case 'status': {

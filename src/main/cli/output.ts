@@ -15,11 +15,13 @@ const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`, 'g');
 export class ProcessOutput implements CliIo {
   private pending: Promise<void> = Promise.resolve();
   private readonly closed = new Set<Writable>();
+  readonly stdoutIsTerminal: boolean;
 
   constructor(
     private readonly stdout: Writable = process.stdout,
     private readonly stderr: Writable = process.stderr,
   ) {
+    this.stdoutIsTerminal = (stdout as { isTTY?: boolean }).isTTY === true;
     // A reader that goes away (`| head`) closes its pipe: stop writing there rather than crash.
     for (const stream of [stdout, stderr]) stream.on('error', () => this.closed.add(stream));
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +96,25 @@ describe('names from the server on the terminal', () => {
     expect(run.code).not.toBe(2);
     inert(run);
     expect(run.stdout).toContain('public.evil\\x1b[2J');
+  });
+});
+
+describe('a psql script on the terminal', () => {
+  it('is exact through a pipe, and inert when stdout is a terminal', async () => {
+    const table = `public."${screen}"`;
+    const planned = await tidemark('migrate', 'plan', 'pg', table, '--time', 'at', '--target', 'partitions');
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+    const id = /Planned ([0-9a-f]{12})\./.exec(planned.stdout)?.[1] as string;
+    const piped = await tidemark('migrate', 'export', id);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain(`"${screen}"`);
+    // `script` runs the command on a pseudo-terminal, as a DBA's shell would.
+    const command = [process.execPath, 'bin/tidemark.cjs', '--data-dir', dataDir, 'migrate', 'export', id]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const shown = execFileSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
+    expect(shown).toContain('\\x1b[2J');
+    for (const raw of ['\x1b', '\x07']) expect(shown).not.toContain(raw);
   });
 });
 
