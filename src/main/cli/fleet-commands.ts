@@ -17,7 +17,8 @@ function fullIn(row: FleetRow): string {
   const soonest = soonestFull(row);
   if (soonest) {
     const what = soonest.what === 'disk' ? 'disk full' : 'critical size';
-    return `${what} ${soonest.reachesAt.slice(0, 10)} (${Math.round(soonest.daysLeft)} d)`;
+    if (soonest.already) return `${what} now`;
+    return `${what} ${soonest.reachesAt.slice(0, 10)} (${formatSpan(soonest.daysLeft * DAY_MS)})`;
   }
   return row.noRate ?? 'not growing';
 }
