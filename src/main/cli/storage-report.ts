@@ -149,7 +149,12 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
 
   const temp = [['DATABASE', 'WRITTEN', 'FILES', 'A DAY']];
   for (const t of view.tempRates)
-    temp.push([t.database, formatBytes(t.bytes), count(t.files), formatBytes(t.bytesPerDay)]);
+    temp.push([
+      t.database,
+      formatBytes(t.bytes),
+      count(t.files),
+      t.bytesPerDay === null ? '—' : formatBytes(t.bytesPerDay),
+    ]);
   yield* section(`Temporary files. ${view.tempNote ?? ''}`.trim(), temp, 'nothing to compare yet');
 
   const spaces = [['TABLESPACE', 'LOCATION', 'SIZE', 'DEFAULT OF', 'RELATIONS HERE']];
