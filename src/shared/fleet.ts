@@ -145,12 +145,13 @@ export function compareRisk(a: RiskInput, b: RiskInput): number {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "disk full: the databases take 80 GiB of the 50 GiB given", "disk full around 2026-12-05 (in 2.5 days)". */
+/** "disk full: the databases take 80 GiB of the 50 GiB given", "disk full around 2026-12-05 UTC (in 2.5 days)". */
 function fullText(row: RiskInput, soonest: NonNullable<ReturnType<typeof soonestFull>>): string {
   if (soonest.what === 'disk' && soonest.already && row.disk?.usedBytes != null)
     return `disk full: the databases take ${formatBytes(row.disk.usedBytes)} of the ${formatBytes(row.disk.thresholdBytes)} given`;
   if (soonest.already) return `${soonest.what === 'disk' ? 'disk full' : 'critical size reached'}`;
-  return `${soonest.what === 'disk' ? 'disk full' : 'critical size'} around ${soonest.reachesAt.slice(0, 10)} (in ${formatSpan(soonest.daysLeft * DAY_MS)})`;
+  // A date without a zone is read in the reader's own: this one is UTC's, and says so.
+  return `${soonest.what === 'disk' ? 'disk full' : 'critical size'} around ${soonest.reachesAt.slice(0, 10)} UTC (in ${formatSpan(soonest.daysLeft * DAY_MS)})`;
 }
 
 /** The first step of compareRisk that puts this server ahead, in words; null when nothing does. */

@@ -104,7 +104,7 @@ describe('disk_full', () => {
     // The sum of every database, not the profile's database alone.
     expect(nowUsed).toBeGreaterThan((await overviewOf(withDisk)).latest!.databaseBytes);
     expect(alert!.message).toMatch(
-      /: disk full around \d{4}-\d\d-\d\d \(in about \d+ days?\) at the rate fitted over 8 h \(7 samples\), \+[\d.]+ MiB a day for database .+, within the 14-day disk-full warning\. The disk is [\d.]+ MiB \(the profile's disk size\); every database on the server is /,
+      /: disk full around \d{4}-\d\d-\d\d UTC \(in about \d+ days?\) at the rate fitted over 8 h \(7 samples\), \+[\d.]+ MiB a day for database .+, within the 14-day disk-full warning\. The disk is [\d.]+ MiB \(the profile's disk size\); every database on the server is /,
     );
     expect(alert!.message).toContain('(their sum in the latest sample)');
     const days = (Date.parse(alert!.message.match(/around (\d{4}-\d\d-\d\d)/)![1]!) - rig.clock.ms) / DAY_MS;

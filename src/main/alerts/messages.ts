@@ -118,7 +118,7 @@ export function forecastMessage(
 }
 
 /**
- * "Server db1:5432: disk full around 2026-03-20 (in about 4 days) at the rate
+ * "Server db1:5432: disk full around 2026-03-20 UTC (in about 4 days) at the rate
  * fitted over 8 h (6 samples) …": what is counted as used (the sum of every
  * database in the latest sample) and what is not (pg_wal, logs, other files).
  */
@@ -150,7 +150,7 @@ export function diskFullMessage(
       uncounted
     );
   const when =
-    `disk full around ${f.reachesAt.toISOString().slice(0, 10)} ` +
+    `disk full around ${f.reachesAt.toISOString().slice(0, 10)} UTC ` +
     `(${f.daysLeft < 1 ? 'within a day' : `in about ${days} day${days === 1 ? '' : 's'}`})`;
   return (
     `Server ${server}: ${when} at the rate fitted over ${formatSpan(f.rate.fit.spanMs)} (${f.rate.fit.samples} samples), ` +

@@ -86,7 +86,7 @@ describe('fleet overview', () => {
       [
         'e-filling',
         3,
-        `disk full around ${new Date(T0 + 12.4 * DAY_MS).toISOString().slice(0, 10)} (in 12.4 days)`,
+        `disk full around ${new Date(T0 + 12.4 * DAY_MS).toISOString().slice(0, 10)} UTC (in 12.4 days)`,
       ],
       ['b-never-beat', 4, 'no heartbeat yet'],
       ['a-healthy', 5, null],
@@ -125,7 +125,7 @@ describe('fleet overview', () => {
       ['c-disk-over', 'disk full: the databases take 2.0 GiB of the 1.0 GiB given'],
       [
         'b-disk-soon',
-        `disk full around ${new Date(T0 + days * DAY_MS).toISOString().slice(0, 10)} (in ${days.toFixed(1)} days)`,
+        `disk full around ${new Date(T0 + days * DAY_MS).toISOString().slice(0, 10)} UTC (in ${days.toFixed(1)} days)`,
       ],
       ['a-critical', '1 critical alert'],
     ]);
