@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeKey, startSshd } from '../test/support/sshd';
 import { expect, test } from './support/fixtures';
-import { profileTab } from './support/profiles';
+import { addProfile, profileTab } from './support/profiles';
 
 /** Fills the form for the test server; the caller picks the password mode. */
 async function fillServer(page: Page, name: string, server: { host: string; port: number; user: string }) {
@@ -97,6 +97,39 @@ test('a profile that asks for its password: unlock dialog, duplicate, delete', a
   await expect(page.getByTestId('sidebar-profile')).toHaveCount(1);
   await expect(page.getByTestId('sidebar-profile')).toContainText('Asks every time');
 
+  await wire.settle();
+  expect(wire.received.filter((body) => body.includes(postgres.password))).toEqual([]);
+});
+
+test('a copy of a profile with a stored password keeps it on the same server, and asks for it on another', async ({
+  page,
+  tidemark,
+  postgres,
+  wire,
+}) => {
+  await page.goto((await tidemark.start()).url);
+  await addProfile(page, 'Stored', postgres, 'postgres');
+  await profileTab(page, 'Stored', 'Connection').click();
+  await page.getByRole('link', { name: 'Duplicate' }).click();
+  await expect(page.getByRole('heading', { name: 'Add a copy of “Stored”' })).toBeVisible();
+  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expect(
+    page.getByText('The password stored with “Stored” is stored with the copy too.'),
+  ).toBeVisible();
+
+  // Another database on the same server: not the server the password was saved for, so it is asked for.
+  await page.getByLabel('Database').fill('template1');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('error-password')).toContainText('Type the password again');
+  await page.getByLabel('Database').fill('postgres');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Stored (copy)', level: 1 })).toBeVisible();
+
+  // The copy connects with the password it was given in main, never typed again or sent to this page.
+  await profileTab(page, 'Stored (copy)', 'Connection').click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('test-result')).toHaveAttribute('data-state', 'ok');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await wire.settle();
   expect(wire.received.filter((body) => body.includes(postgres.password))).toEqual([]);
 });

@@ -142,8 +142,11 @@ export const tempRateSchema = z.object({
   bytes: z.number(),
   files: z.number(),
   spanMs: z.number(),
-  bytesPerDay: z.number(),
+  /** Null when the samples are less than TEMP_RATE_MIN_SPAN_MS apart: too short to say a day's worth. */
+  bytesPerDay: z.number().nullable(),
 });
+/** Temporary files a day are extrapolated only from samples at least this far apart (1 h). */
+export const TEMP_RATE_MIN_SPAN_MS = 3_600_000;
 export type TempRate = z.infer<typeof tempRateSchema>;
 
 /** The latest sample's facts as the Storage page and `tidemark storage` show them. */

@@ -60,7 +60,8 @@ export const tableCandidateSchema = z.object({
   /** Partitioned tables and hypertables are listed but cannot be migrated again. */
   kind: z.enum(['table', 'partitioned', 'hypertable']),
   totalBytes: z.number(),
-  rowEstimate: z.number(),
+  /** The planner's estimate; null when the table was never analyzed (not known, not 0). */
+  rowEstimate: z.number().nullable(),
   timeColumns: z.array(timeColumnSchema),
   /** Why it cannot be chosen (null = it can). */
   ineligible: z.string().nullable(),
@@ -106,7 +107,8 @@ export const tableSummarySchema = z.object({
   tableBytes: z.number(),
   indexBytes: z.number(),
   toastBytes: z.number(),
-  rowEstimate: z.number(),
+  /** The planner's estimate; null when the table was never analyzed (not known, not 0). */
+  rowEstimate: z.number().nullable(),
   columns: z.array(columnSchema),
   timeColumns: z.array(timeColumnSchema),
   primaryKey: z.array(z.string()).nullable(),

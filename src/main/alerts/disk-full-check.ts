@@ -18,8 +18,9 @@ interface SampleRow {
  * The disk-full rule against one stored sample, as the fleet overview
  * computes it: the volume holds every database of the server, so the disk
  * fills from their sum in the sample at the profile database's fitted rate
- * (the forecast's rate, with the same requirement: no fit, no alert). Only
- * for a profile with a disk size.
+ * (the forecast's rate, with the same requirement: no fit, no forecast). A
+ * sum already at or above the disk size is measured, not forecast: it fires
+ * from the first sample. Only for a profile with a disk size.
  */
 export class DiskFullCheck {
   private readonly sample;
@@ -45,10 +46,11 @@ export class DiskFullCheck {
     if (!rules.diskFullEnabled || diskBytes === null) return [];
     const sample = this.sample.get(sampleId, profile.id);
     if (!sample) return [];
-    const g = this.forecast(profile.id, diskBytes, rateRequirementOf(rules), now);
-    if (g.fit === null || g.bytesPerDay === null || !(g.bytesPerDay > 0)) return [];
     const usedBytes = sample.allBytes ?? sample.databaseBytes;
-    const reach = reachOf({ t: sample.takenAt, bytes: usedBytes }, g.bytesPerDay, diskBytes, now);
+    const g = this.forecast(profile.id, diskBytes, rateRequirementOf(rules), now);
+    const full = usedBytes >= diskBytes;
+    if (!full && (g.fit === null || g.bytesPerDay === null || !(g.bytesPerDay > 0))) return [];
+    const reach = reachOf({ t: sample.takenAt, bytes: usedBytes }, g.bytesPerDay ?? 0, diskBytes, now);
     if (reach.daysLeft === null || reach.reachesAt === null || reach.daysLeft > rules.diskFullDays) return [];
     return [
       {
@@ -59,12 +61,11 @@ export class DiskFullCheck {
           usedBytes,
           usedIsSum: sample.allBytes !== null,
           diskBytes,
-          bytesPerDay: g.bytesPerDay,
+          rate: g.fit === null || g.bytesPerDay === null ? null : { bytesPerDay: g.bytesPerDay, fit: g.fit },
           database: sample.databaseName,
           daysLeft: reach.daysLeft,
           reachesAt: new Date(reach.reachesAt),
           diskFullDays: rules.diskFullDays,
-          fit: g.fit,
         }),
         currentBytes: usedBytes,
         previousBytes: null,

@@ -8,8 +8,9 @@ import type { Growth, StorageOverview } from '../../shared/storage';
 /*
  * The disk-full rule against a real PostgreSQL 18 and a real history: two
  * profiles on the same database, one with a disk size and one without. No
- * alert while the history is too short for a rate (even a disk smaller than
- * what is used); once samples over 8 hours give a fitted rate, disk_full
+ * forecast while the history is too short for a rate, but a disk smaller than
+ * what is used is said from the first samples (measured, not forecast); once
+ * samples over 8 hours give a fitted rate, disk_full
  * fires for the profile with a disk size, from the sum of every database in
  * the latest sample; raising the disk size clears it.
  */
@@ -50,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('disk_full', () => {
-  it('raises nothing before the history meets the rate requirement, even on a disk already smaller than used', async () => {
+  it('before the history has a rate, says only what is measured: a disk already smaller than used', async () => {
     await rig.sample(withDisk);
     await rig.sample(withoutDisk);
     await growTo(admin, 'events', 6 * MiB);
@@ -59,7 +60,12 @@ describe('disk_full', () => {
     await rig.sample(withoutDisk);
     const g = await rig.call<Growth>('storage:getGrowth', { profileId: withDisk });
     expect(g.noRate).toMatch(/^not enough history yet/);
-    expect(await rig.alerts(withDisk, 'all')).toEqual([]);
+    const [full, ...more] = await diskAlerts(withDisk);
+    expect(more).toEqual([]);
+    expect(full!.message).toMatch(
+      /: disk already full: what the databases use is at or above the disk size \(is it right\?\)\. The disk is 1\.0 MiB/,
+    );
+    expect(full!.message).not.toMatch(/rate|around/);
     expect(await rig.alerts(withoutDisk, 'all')).toEqual([]);
   });
 
@@ -98,7 +104,7 @@ describe('disk_full', () => {
     // The sum of every database, not the profile's database alone.
     expect(nowUsed).toBeGreaterThan((await overviewOf(withDisk)).latest!.databaseBytes);
     expect(alert!.message).toMatch(
-      /: disk full around \d{4}-\d\d-\d\d \(in about \d+ days?\) at the rate fitted over 8 h \(7 samples\), \+[\d.]+ MiB a day for database .+, within the 14-day disk-full warning\. The disk is [\d.]+ MiB \(the profile's disk size\); every database on the server is /,
+      /: disk full around \d{4}-\d\d-\d\d UTC \(in about \d+ days?\) at the rate fitted over 8 h \(7 samples\), \+[\d.]+ MiB a day for database .+, within the 14-day disk-full warning\. The disk is [\d.]+ MiB \(the profile's disk size\); every database on the server is /,
     );
     expect(alert!.message).toContain('(their sum in the latest sample)');
     const days = (Date.parse(alert!.message.match(/around (\d{4}-\d\d-\d\d)/)![1]!) - rig.clock.ms) / DAY_MS;

@@ -119,7 +119,7 @@ export function forecastMessage(
 }
 
 /**
- * "Server db1:5432: disk full around 2026-03-20 (in about 4 days) at the rate
+ * "Server db1:5432: disk full around 2026-03-20 UTC (in about 4 days) at the rate
  * fitted over 8 h (6 samples) …": what is counted as used (the sum of every
  * database in the latest sample) and what is not (pg_wal, logs, other files).
  */
@@ -130,28 +130,33 @@ export function diskFullMessage(
     /** False when the sample listed no databases and only the profile's database is counted. */
     usedIsSum: boolean;
     diskBytes: number;
-    bytesPerDay: number;
+    /** The fitted rate; null before the history has one (only a disk already full is said then). */
+    rate: { bytesPerDay: number; fit: RateFit } | null;
     database: string;
     daysLeft: number;
     reachesAt: Date;
     diskFullDays: number;
-    fit: RateFit;
   },
 ): string {
   const used = f.usedIsSum
     ? `every database on the server is ${formatBytes(f.usedBytes)} (their sum in the latest sample)`
     : `database ${f.database} is ${formatBytes(f.usedBytes)} (the only database in the latest sample)`;
   const days = Math.round(f.daysLeft);
+  const disk = `The disk is ${formatBytes(f.diskBytes)} (the profile's disk size); ${used}; `;
+  const uncounted = 'pg_wal, logs and other files on the volume are not counted.';
+  if (f.usedBytes >= f.diskBytes || f.rate === null)
+    return (
+      `Server ${server}: disk already full: what the databases use is at or above the disk size (is it right?). ` +
+      disk +
+      uncounted
+    );
   const when =
-    f.usedBytes >= f.diskBytes
-      ? 'disk already full (what the databases use is at or above the disk size: is it right?)'
-      : `disk full around ${f.reachesAt.toISOString().slice(0, 10)} ` +
-        `(${f.daysLeft < 1 ? 'within a day' : `in about ${days} day${days === 1 ? '' : 's'}`})`;
+    `disk full around ${f.reachesAt.toISOString().slice(0, 10)} UTC ` +
+    `(${f.daysLeft < 1 ? 'within a day' : `in about ${days} day${days === 1 ? '' : 's'}`})`;
   return (
-    `Server ${server}: ${when} at the rate fitted over ${formatSpan(f.fit.spanMs)} (${f.fit.samples} samples), ` +
-    `+${formatBytes(f.bytesPerDay)} a day for database ${f.database}, within the ${f.diskFullDays}-day ` +
-    `disk-full warning. The disk is ${formatBytes(f.diskBytes)} (the profile's disk size); ${used}; ` +
-    'pg_wal, logs and other files on the volume are not counted.'
+    `Server ${server}: ${when} at the rate fitted over ${formatSpan(f.rate.fit.spanMs)} (${f.rate.fit.samples} samples), ` +
+    `+${formatBytes(f.rate.bytesPerDay)} a day for database ${f.database}, within the ${f.diskFullDays}-day ` +
+    `disk-full warning. ${disk}${uncounted}`
   );
 }
 

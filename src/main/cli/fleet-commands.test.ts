@@ -34,6 +34,8 @@ beforeAll(async () => {
     app.monitoring.history.saveSample(calm, sample(t, [], GiB + ((t - now) / DAY_MS) * MiB));
   }
   app.monitoring.history.recordBeat(calm, { at: new Date(now), ok: true, latencyMs: 2, message: null });
+  // Its last sample failed after the good ones: the row says so beside the last good one.
+  app.monitoring.history.recordAttempt(calm, { at: new Date(now + 1000), ok: false, error: 'refused' });
   app.monitoring.history.recordBeat(down, {
     at: new Date(now),
     ok: false,
@@ -53,6 +55,8 @@ describe('tidemark fleet', () => {
     expect(lines[0]).toMatch(/^#\s+NAME\s+STATUS\s+SIZE\s+24H\s+7D\s+FULL/);
     expect(lines[1]).toMatch(/^1\s+evil\\x1b\[31m\\x0aname\s+down\s+—/);
     expect(lines[2]).toMatch(/^2\s+calm\s+up\s+1\.0 GiB\s+\+1\.0 MiB\s+— /);
+    expect(lines[0]).toContain('SAMPLED (UTC)');
+    expect(lines[2]).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d \(last failed\)/);
     expect(run.stdout).not.toContain('\u001b');
   });
 

@@ -17,7 +17,8 @@ function fullIn(row: FleetRow): string {
   const soonest = soonestFull(row);
   if (soonest) {
     const what = soonest.what === 'disk' ? 'disk full' : 'critical size';
-    return `${what} ${soonest.reachesAt.slice(0, 10)} (${Math.round(soonest.daysLeft)} d)`;
+    if (soonest.already) return `${what} now`;
+    return `${what} ${soonest.reachesAt.slice(0, 10)} (${formatSpan(soonest.daysLeft * DAY_MS)})`;
   }
   return row.noRate ?? 'not growing';
 }
@@ -28,7 +29,20 @@ function* fleetLines(rows: FleetRow[]): Iterable<string> {
     return;
   }
   const lines = [
-    ['#', 'NAME', 'STATUS', 'SIZE', '24H', '7D', 'FULL', 'WAL KEPT', 'XID AGE', 'ALERTS', 'SAMPLED', 'TAGS'],
+    [
+      '#',
+      'NAME',
+      'STATUS',
+      'SIZE',
+      '24H',
+      '7D',
+      'FULL',
+      'WAL KEPT',
+      'XID AGE',
+      'ALERTS',
+      'SAMPLED (UTC)',
+      'TAGS',
+    ],
   ];
   for (const r of rows) {
     lines.push([
@@ -42,7 +56,9 @@ function* fleetLines(rows: FleetRow[]): Iterable<string> {
       r.walRetainedBytes === null ? dash : formatBytes(r.walRetainedBytes),
       r.xidAgePct === null ? dash : `${r.xidAgePct.toFixed(1)} %`,
       `${r.alerts.critical} crit, ${r.alerts.warning} warn`,
-      r.lastSampleAt ? r.lastSampleAt.slice(0, 16).replace('T', ' ') : 'never',
+      // The last good sample, and whether a later one failed (the size and facts are that sample's).
+      (r.lastSampleAt ? r.lastSampleAt.slice(0, 16).replace('T', ' ') : 'never') +
+        (r.lastSampleError ? ' (last failed)' : ''),
       r.tags.join(','),
     ]);
   }

@@ -1,4 +1,5 @@
 import { formatBytes } from '../../shared/bytes';
+import { displayName } from '../../shared/ident';
 import { formatSpan } from '../../shared/span';
 import type { Growth } from '../../shared/storage';
 import type { Tidemark } from '../app';
@@ -48,7 +49,7 @@ async function growth(app: Tidemark, name: string | undefined, values: CliValues
     thresholdBytes: rules.sizeCriticalBytes,
     ...(relation ? { relationId: relation.id } : {}),
   });
-  const subject = relation ? `relation ${relation.schema}.${relation.name}` : 'database';
+  const subject = relation ? `relation ${displayName(relation.schema, relation.name)}` : 'database';
 
   print(io, values, { profile: profile.name, subject, ...g }, function* () {
     yield `Growth of the ${subject} of "${profile.name}":`;

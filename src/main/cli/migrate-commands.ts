@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventMessage } from '../../shared/contract';
+import { displayName } from '../../shared/ident';
 import type {
   Migration,
   MigrationState,
@@ -105,7 +106,7 @@ const mark = { pass: 'ok  ', warning: 'WARN', blocking: 'STOP', warn: 'WARN', fa
 
 function* reportLines(report: PreflightReport): Iterable<string> {
   const t = report.table;
-  yield `${t.schema}.${t.table} → ${report.target === 'timescaledb' ? 'TimescaleDB hypertable' : 'native partitions'} on ${report.timeColumn}`;
+  yield `${displayName(t.schema, t.table)} → ${report.target === 'timescaledb' ? 'TimescaleDB hypertable' : 'native partitions'} on ${report.timeColumn}`;
   for (const item of report.items) {
     yield `${mark[item.status]}  ${item.title}: ${withFlagNames(item.reason)}`;
     if (item.fix && item.status !== 'pass') yield `        fix: ${withFlagNames(item.fix)}`;
@@ -133,7 +134,7 @@ function* validationLines(report: ValidationReport): Iterable<string> {
 }
 
 function* migrationLines(m: Migration): Iterable<string> {
-  yield `${m.id}  ${m.schema}.${m.table} → ${m.target}  ${m.state}${m.keepUntil ? `  (old table kept until ${m.keepUntil})` : ''}`;
+  yield `${m.id}  ${displayName(m.schema, m.table)} → ${m.target}  ${m.state}${m.keepUntil ? `  (old table kept until ${m.keepUntil})` : ''}`;
   for (const s of m.steps) {
     if (s.state === 'pending' && ['cleanup', 'rollback', 'rollback-drop', 'cancel'].includes(s.key)) continue;
     const extra = [s.rows !== null ? `${s.rows} rows` : '', s.error ?? ''].filter(Boolean).join('; ');
@@ -364,7 +365,7 @@ async function run(app: Tidemark, args: string[], values: CliValues, io: CliIo):
         const rows = [['ID', 'PROFILE', 'TABLE', 'TARGET', 'STATE', 'UPDATED']];
         for (const m of migrations) {
           const profile = profiles.find((p) => p.id === m.profileId)?.name ?? m.profileId;
-          rows.push([m.id, profile, `${m.schema}.${m.table}`, m.target, m.state, m.updatedAt]);
+          rows.push([m.id, profile, displayName(m.schema, m.table), m.target, m.state, m.updatedAt]);
         }
         return table(rows);
       });

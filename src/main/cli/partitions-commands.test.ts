@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { createTransactions } from '../../../test/support/migration-engine';
+import { DEFAULT_ROWS_COUNTED_UP_TO } from '../../shared/partition-upkeep';
+import { reportLines } from './partitions-commands';
 
 /** `tidemark partitions maintain` as a script runs it: the real process and its exit code. */
 
@@ -76,5 +78,26 @@ describe('tidemark partitions maintain', () => {
     expect(report!.ahead).toBeGreaterThan(0);
     const [{ p }] = (await where()) as [{ p: string }];
     expect(p).toMatch(/^ledger_p\d{8}$/);
+  });
+});
+
+describe('the report of a round', () => {
+  it('says a DEFAULT partition count that stopped at its limit is a lower bound', () => {
+    const report = {
+      table: 'public.ledger',
+      timeColumn: 'executed_at',
+      created: [],
+      movedRows: 0,
+      detached: [],
+      ahead: 2,
+      wantedAhead: 2,
+      defaultPartition: 'public.ledger_default',
+      skipped: null,
+    };
+    const at = (defaultRows: number) => [...reportLines([{ ...report, defaultRows }], 'pg')].join('\n');
+    expect(at(DEFAULT_ROWS_COUNTED_UP_TO)).toContain(
+      'At least 100,000 row(s) remain in the DEFAULT partition',
+    );
+    expect(at(412)).toContain('  412 row(s) remain in the DEFAULT partition');
   });
 });

@@ -1,11 +1,11 @@
-import type { UpkeepReport } from '../../shared/partition-upkeep';
+import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/partition-upkeep';
 import { type CommandGroup, call, print, profileByName, UsageError } from './common';
 
 const usage =
   '  partitions maintain NAME [TABLE]       partition upkeep now for tables moved to native partitions\n' +
   '                                         (partitions ahead, rows out of DEFAULT, retention)';
 
-function* reportLines(reports: UpkeepReport[], profile: string): Iterable<string> {
+export function* reportLines(reports: UpkeepReport[], profile: string): Iterable<string> {
   if (reports.length === 0) {
     yield `No table of "${profile}" was moved to native partitions by Tidemark: nothing to maintain.`;
     return;
@@ -21,8 +21,11 @@ function* reportLines(reports: UpkeepReport[], profile: string): Iterable<string
     const ahead =
       r.ahead === null ? 'no row yet to count partitions ahead from' : `${r.ahead} partition(s) ahead`;
     yield `${r.table}: ${made}${moved}${detached}. ${ahead}.`;
-    if (r.defaultRows > 0)
-      yield `  ${r.defaultRows} row(s) remain in the DEFAULT partition (a NULL time, or a range no partition could be made for).`;
+    if (r.defaultRows > 0) {
+      // The count stops at its limit: past it, "at least".
+      const count = `${r.defaultRows >= DEFAULT_ROWS_COUNTED_UP_TO ? 'At least ' : ''}${r.defaultRows.toLocaleString('en-US')}`;
+      yield `  ${count} row(s) remain in the DEFAULT partition (a NULL time, or a range no partition could be made for).`;
+    }
   }
 }
 

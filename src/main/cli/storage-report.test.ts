@@ -53,7 +53,7 @@ describe('tidemark storage', () => {
       expect(run.stdout).toContain(heading);
     expect(run.stdout).toMatch(new RegExp(`${db.name}\\s+[\\d,]+\\s+\\d`));
     expect(run.stdout).toContain('DROP INDEX CONCURRENTLY "public"."orders_customer_again";');
-    expect(run.stdout).toContain('public.evil\\x1b[31mred\\x0afake');
+    expect(run.stdout).toContain('public."evil\\x1b[31mred\\x0afake"');
     expect(run.stdout).not.toContain('\x1b');
   });
 

@@ -5,6 +5,7 @@ import {
   WRAPAROUND_AGE,
   wraparoundPct,
 } from '../../shared/disk-facts';
+import { displayName } from '../../shared/ident';
 import type { StorageOverview } from '../../shared/storage';
 import type { Tidemark } from '../app';
 import {
@@ -53,7 +54,7 @@ function* relationLines(r: Report): Iterable<string> {
   const rows = [['RELATION', 'KIND', 'TOTAL', 'HEAP', 'TOAST', 'INDEXES', 'PARTS']];
   for (const x of r.relations) {
     rows.push([
-      `${x.schema}.${x.name}`,
+      displayName(x.schema, x.name),
       x.kind,
       size(x.totalBytes),
       size(x.heapBytes),
@@ -101,14 +102,20 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
   );
   const oldest = [['TABLE', 'XID AGE', 'MULTIXACT AGE', 'PAGES AT LAST VACUUM', 'FIX']];
   for (const t of f.oldestTables)
-    oldest.push([`${t.schema}.${t.name}`, count(t.xidAge), count(t.mxidAge), formatBytes(t.bytes), t.fixSql]);
+    oldest.push([
+      displayName(t.schema, t.name),
+      count(t.xidAge),
+      count(t.mxidAge),
+      formatBytes(t.bytes),
+      t.fixSql,
+    ]);
   yield* section('Oldest tables of the sampled database:', oldest, 'none');
 
   const bloat = [['KIND', 'RELATION', 'SIZE', 'EST. BLOAT', 'SHARE', 'FIX']];
   for (const b of f.bloat)
     bloat.push([
       b.kind,
-      `${b.schema}.${b.name}`,
+      displayName(b.schema, b.name),
       formatBytes(b.bytes),
       formatBytes(b.bloatBytes),
       pct(b.bloatPct),
@@ -128,7 +135,7 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
   for (const i of f.indexes)
     idx.push([
       i.kind === 'unused' ? 'never scanned' : i.kind,
-      `${i.schema}.${i.name}`,
+      displayName(i.schema, i.name),
       i.table,
       size(i.bytes),
       i.coveredBy ?? '',
@@ -142,7 +149,12 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
 
   const temp = [['DATABASE', 'WRITTEN', 'FILES', 'A DAY']];
   for (const t of view.tempRates)
-    temp.push([t.database, formatBytes(t.bytes), count(t.files), formatBytes(t.bytesPerDay)]);
+    temp.push([
+      t.database,
+      formatBytes(t.bytes),
+      count(t.files),
+      t.bytesPerDay === null ? '—' : formatBytes(t.bytesPerDay),
+    ]);
   yield* section(`Temporary files. ${view.tempNote ?? ''}`.trim(), temp, 'nothing to compare yet');
 
   const spaces = [['TABLESPACE', 'LOCATION', 'SIZE', 'DEFAULT OF', 'RELATIONS HERE']];
@@ -195,7 +207,7 @@ async function exactBloat(app: Tidemark, profileId: string, what: string, values
   const [schema, name] = [what.slice(0, dot), what.slice(dot + 1)];
   const r = await call(app, 'storage:exactBloat', { profileId, schema, name });
   print(io, values, r, function* (b) {
-    yield `${b.kind === 'index' ? 'Index' : 'Table'} ${b.schema}.${b.name}, measured by ${b.function}() at ${b.measuredAt} in ${b.durationMs} ms:`;
+    yield `${b.kind === 'index' ? 'Index' : 'Table'} ${displayName(b.schema, b.name)}, measured by ${b.function}() at ${b.measuredAt} in ${b.durationMs} ms:`;
     yield `  size ${formatBytes(b.bytes)}; free space ${formatBytes(b.freeBytes)}, dead tuples ${formatBytes(b.deadBytes)}: bloat ${formatBytes(b.bloatBytes)} (${pct(b.bloatPct)}).`;
     if (b.scannedPct !== null)
       yield `  pgstattuple_approx read ${pct(b.scannedPct)} of the pages; the free space of the pages it skipped (all visible) is estimated from the free space map.`;

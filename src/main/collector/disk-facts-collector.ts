@@ -237,7 +237,15 @@ function readSlowFacts(
         ? diskFixes.rewriteTable(b.schema, b.name)
         : diskFixes.rebuildIndex(b.schema, b.name),
   }));
-  const unreadable = Number(read<{ unreadable: string }>('unreadable')?.[0]?.unreadable ?? 0);
+  const leftOut = read<{ unreadable: string; unanalyzed: string }>('unreadable')?.[0];
+  const unreadable = Number(leftOut?.unreadable ?? 0);
+  const unanalyzed = Number(leftOut?.unanalyzed ?? 0);
+  if (unanalyzed > 0) {
+    gaps.push(
+      `${unanalyzed} table(s) of 1 MiB or more are left out of the bloat estimate: they have no statistics yet ` +
+        '(never vacuumed or analyzed since they were filled). ANALYZE them, or wait for autovacuum to.',
+    );
+  }
   if (unreadable > 0) {
     gaps.push(
       `${unreadable} table(s) are left out of the bloat estimate: ${who} may not read their column statistics ` +

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ExactBloat } from '../../shared/disk-facts';
+import { displayName } from '../../shared/ident';
 import { AppError } from '../errors';
 import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { beginSql, guardSql } from './sql/context';
@@ -66,7 +67,7 @@ export async function measureExactBloat(
   target: { schema: string; name: string },
   now: () => Date = () => new Date(),
 ): Promise<ExactBloat> {
-  const label = `${target.schema}.${target.name}`;
+  const label = displayName(target.schema, target.name);
   await client.query([beginSql, ...guardSql, timeoutSql].join(';\n'));
   try {
     const { rows } = await client.query<TargetRow>(targetSql, [target.schema, target.name]);

@@ -86,7 +86,7 @@ describe('fleet overview', () => {
       [
         'e-filling',
         3,
-        `disk full around ${new Date(T0 + 12.4 * DAY_MS).toISOString().slice(0, 10)} (in 12 days)`,
+        `disk full around ${new Date(T0 + 12.4 * DAY_MS).toISOString().slice(0, 10)} UTC (in 12.4 days)`,
       ],
       ['b-never-beat', 4, 'no heartbeat yet'],
       ['a-healthy', 5, null],
@@ -98,6 +98,40 @@ describe('fleet overview', () => {
       statusMessage: 'connection refused',
       lastHeartbeatAt: new Date(T0 - 60_000).toISOString(),
     });
+  });
+
+  it('a disk full within a week, or already, comes before critical alerts; a full disk is said without a rate', async () => {
+    const a = await start();
+    const critical = await addProfile(a, 'a-critical');
+    // 10 GiB + 8 days at 500 MiB + 7 MiB postgres of a 16 GiB disk: full in about 3.2 days.
+    const soon = await addProfile(a, 'b-disk-soon', { diskBytes: 16 * GiB });
+    // Two samples 40 s apart, no rate: the databases already take more than the disk given.
+    const over = await addProfile(a, 'c-disk-over', { diskBytes: GiB });
+    for (const id of [critical, soon, over]) beat(a, id, true);
+    grow(a, critical, { from: T0 - 8 * DAY_MS, stepMs: 6 * HOUR_MS, start: GiB, perDay: MiB });
+    grow(a, soon, { from: T0 - 8 * DAY_MS, stepMs: 6 * HOUR_MS, start: 10 * GiB, perDay: 500 * MiB });
+    a.monitoring.history.saveSample(over, sample(T0 - 40_000, [], 2 * GiB));
+    a.monitoring.history.saveSample(over, sample(T0, [], 2 * GiB));
+    a.alerts.setRules([critical], { ...DEFAULT_ALERT_RULES, sizeCriticalBytes: GiB, growthFloorBytes: MiB });
+    a.alerts.afterSample(
+      critical,
+      a.monitoring.history.saveSample(critical, sample(T0 + 1, [], GiB + 10 * MiB)),
+    );
+
+    const { rows } = await overview(a);
+    const used = 10 * GiB + 8 * 500 * MiB + 7 * MiB;
+    const days = (16 * GiB - used) / (500 * MiB);
+    expect(rows.map((r) => [r.name, r.riskReason])).toEqual([
+      ['c-disk-over', 'disk full: the databases take 2.0 GiB of the 1.0 GiB given'],
+      [
+        'b-disk-soon',
+        `disk full around ${new Date(T0 + days * DAY_MS).toISOString().slice(0, 10)} UTC (in ${days.toFixed(1)} days)`,
+      ],
+      ['a-critical', '1 critical alert'],
+    ]);
+    const overRow = rows[0]!;
+    expect(overRow.noRate).toMatch(/not enough/);
+    expect(overRow.disk).toMatchObject({ daysLeft: 0, usedBytes: 2 * GiB + 7 * MiB });
   });
 
   it('gives the same rate and critical-size date as the Storage page, and a disk-full date from the volume size', async () => {

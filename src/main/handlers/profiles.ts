@@ -12,7 +12,7 @@ export function profileHandlers(s: Services): HandlersFor<ProfileChannel> {
   return {
     'profiles:list': () => profiles.list(),
     'profiles:get': ({ id }) => profiles.get(id),
-    'profiles:create': (input) => profiles.create(input),
+    'profiles:create': ({ secretsFrom, ...input }) => profiles.create(input, secretsFrom),
     'profiles:update': ({ id, input }) => profiles.update(id, input),
     'profiles:duplicate': ({ id, name }) => profiles.duplicate(id, name),
     'profiles:delete': async ({ id, keepHistory }) => {

@@ -158,6 +158,27 @@ describe('disk facts in history', () => {
     );
   });
 
+  it('gives no figure a day from samples less than an hour apart: 40 s of temp files are not a day', () => {
+    const r = rig();
+    const p = r.addProfile();
+    r.history.saveSample(p, { ...sample(T0 - 40_000, []), diskFacts: facts({}, { app: [1 * GiB, null] }) });
+    r.history.saveSample(p, {
+      ...sample(T0, []),
+      diskFacts: facts({}, { app: [1 * GiB + 100 * MiB, null] }),
+    });
+    const view = r.history.latestDiskFactsView(p)!;
+    expect(view.tempRates[0]).toEqual({
+      database: 'app',
+      bytes: 100 * MiB,
+      files: 0,
+      spanMs: 40_000,
+      bytesPerDay: null,
+    });
+    expect(view.tempNote).toBe(
+      'Temporary files over 40 s between the last two samples (no figure a day: that needs samples at least 60 min apart).',
+    );
+  });
+
   it('goes with its sample', () => {
     const r = rig();
     const p = r.addProfile();

@@ -3,6 +3,7 @@ import {
   type DiskFacts,
   type DiskFactsView,
   diskFactsSchema,
+  TEMP_RATE_MIN_SPAN_MS,
   type TempRate,
   wraparoundPct,
 } from '../../shared/disk-facts';
@@ -294,11 +295,15 @@ export class DiskFactsRepository {
         bytes,
         files: d.tempFiles - p.temp_files,
         spanMs,
-        bytesPerDay: (bytes / spanMs) * DAY_MS,
+        bytesPerDay: spanMs >= TEMP_RATE_MIN_SPAN_MS ? (bytes / spanMs) * DAY_MS : null,
       });
     }
     rates.sort((a, b) => b.bytes - a.bytes || a.database.localeCompare(b.database));
-    const span = `over ${formatSpan(spanMs)} between the last two samples`;
+    const span =
+      `over ${formatSpan(spanMs)} between the last two samples` +
+      (spanMs >= TEMP_RATE_MIN_SPAN_MS
+        ? ''
+        : ` (no figure a day: that needs samples at least ${formatSpan(TEMP_RATE_MIN_SPAN_MS)} apart)`);
     const note =
       reset > 0
         ? `Temporary files ${span}; ${reset} database(s) left out: their statistics were reset in between.`

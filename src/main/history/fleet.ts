@@ -182,15 +182,15 @@ export class FleetQuery {
       const mine = readings.get(p.id) ?? [];
       const rate = rates.get(p.id) ?? null;
       const critical = rules.get(p.id)!.sizeCriticalBytes;
+      // Without a rate only "reached already" can be said (a rate of 0 says nothing else).
+      const perDay = rate?.bytesPerDay ?? 0;
       const reach = (threshold: number) =>
-        last && rate?.bytesPerDay != null
-          ? reachOf(last, rate.bytesPerDay, threshold, now)
-          : { reachesAt: null, daysLeft: null };
+        last ? reachOf(last, perDay, threshold, now) : { reachesAt: null, daysLeft: null };
       // The volume holds every database of the server, so the disk fills from their sum at this database's rate.
       const used = last ? (last.all_bytes ?? last.bytes) : null;
       const diskReach =
-        p.disk_bytes !== null && last && used !== null && rate?.bytesPerDay != null
-          ? reachOf({ t: last.t, bytes: used }, rate.bytesPerDay, p.disk_bytes, now)
+        p.disk_bytes !== null && last && used !== null
+          ? reachOf({ t: last.t, bytes: used }, perDay, p.disk_bytes, now)
           : { reachesAt: null, daysLeft: null };
       return {
         profileId: p.id,

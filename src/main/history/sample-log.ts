@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { displayName } from '../../shared/ident';
 import { AppError } from '../errors';
 
 export interface LoggedRelation {
@@ -48,14 +49,16 @@ export class SampleLog {
   /** "schema.name", or a bare name when it is unique among the profile's relations. */
   findRelation(profileId: string, text: string): LoggedRelation {
     const all = this.stmts.relations.all(profileId);
-    const exact = all.filter((r) => `${r.schema}.${r.name}` === text);
+    const exact = all.filter(
+      (r) => displayName(r.schema, r.name) === text || `${r.schema}.${r.name}` === text,
+    );
     const matches = exact.length > 0 ? exact : all.filter((r) => r.name === text);
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
-      const names = matches.map((r) => `${r.schema}.${r.name}`).join(', ');
+      const names = matches.map((r) => displayName(r.schema, r.name)).join(', ');
       throw new AppError(
         'invalid_input',
-        `"${text}" is in several schemas (${names}). Write it as schema.name.`,
+        `"${text}" names several relations (${names}). Write it as one of these.`,
       );
     }
     throw new AppError(

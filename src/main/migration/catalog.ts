@@ -61,7 +61,8 @@ export interface TableInfo {
   tableBytes: number;
   indexBytes: number;
   toastBytes: number;
-  rowEstimate: number;
+  /** The planner's row count (reltuples); null when not known (see rowEstimateSql). */
+  rowEstimate: number | null;
   /** The extension this table belongs to, if any. */
   extension: string | null;
 }
@@ -99,6 +100,29 @@ export function timeColumnsOf(info: Pick<TableInfo, 'columns' | 'indexes'>): Tim
   }
   // Timestamps first: they are what the wizard is for.
   return out.sort((a, b) => Number(a.kind === 'integer') - Number(b.kind === 'integer'));
+}
+
+/**
+ * reltuples of pg_class row `c` as a row count: 0 for an empty heap, null when the
+ * heap has pages but the statistics say nothing about them (never vacuumed or
+ * analyzed: reltuples -1 since PostgreSQL 14, 0 with relpages 0 before; or last
+ * analyzed while empty).
+ */
+export function rowEstimateSql(c: string): string {
+  return `CASE WHEN pg_catalog.pg_relation_size(${c}.oid) = 0 THEN 0::float8
+               WHEN ${c}.reltuples < 0 OR ${c}.relpages = 0 THEN NULL
+               ELSE ${c}.reltuples::float8 END`;
+}
+
+/** A heap tuple takes at least 28 bytes (its 24-byte header and a 4-byte line pointer). */
+const MIN_TUPLE_BYTES = 28;
+
+/**
+ * The row count to size copy batches by: the estimate, or when it is not known
+ * the most rows the heap can hold, so a batch never spans more than it should.
+ */
+export function rowsForBatches(info: Pick<TableInfo, 'rowEstimate' | 'tableBytes'>): number {
+  return Math.max(1, info.rowEstimate ?? info.tableBytes / MIN_TUPLE_BYTES);
 }
 
 /** Runs catalog reads with a search_path that makes PostgreSQL qualify every name it prints. */
@@ -145,7 +169,7 @@ export async function readTableIn(db: Queryable, oid: number, server: TimescaleF
               pg_total_relation_size(c.oid)::float8 AS total, pg_relation_size(c.oid)::float8 AS heap,
               pg_indexes_size(c.oid)::float8 AS idx,
               (pg_table_size(c.oid) - pg_relation_size(c.oid))::float8 AS toast,
-              c.reltuples::float8 AS reltuples,
+              ${rowEstimateSql('c')} AS reltuples,
               (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_extension'::regclass
                   AND d.deptype = 'e' LIMIT 1) AS extension,
@@ -231,7 +255,7 @@ export async function readTableIn(db: Queryable, oid: number, server: TimescaleF
       tableBytes: Number(b.heap),
       indexBytes: Number(b.idx),
       toastBytes: Math.max(0, Number(b.toast)),
-      rowEstimate: Math.max(0, Number(b.reltuples)),
+      rowEstimate: b.reltuples === null ? null : Number(b.reltuples),
       extension: b.extension,
     };
   }
@@ -277,7 +301,7 @@ export async function readTimeRange(
             (histogram_bounds::text::text[])[array_length(histogram_bounds::text::text[], 1)] AS max,
             (null_frac * $3)::float8 AS nulls
        FROM pg_catalog.pg_stats WHERE schemaname = $1 AND tablename = $2 AND attname = $4`,
-    [info.schema, info.table, info.rowEstimate, column.name],
+    [info.schema, info.table, info.rowEstimate ?? 0, column.name],
   );
   const r = rows[0];
   return {
@@ -332,9 +356,10 @@ export async function listCandidates(db: Queryable, server: TimescaleFacts): Pro
            c.relispartition AS is_partition,
            -- A partitioned table holds nothing itself: its rows and bytes are its partitions' (as on Storage).
            CASE WHEN c.relkind = 'p'
-                THEN (SELECT sum(greatest(p.reltuples, 0))::float8 FROM pg_catalog.pg_partition_tree(c.oid) t
-                        JOIN pg_catalog.pg_class p ON p.oid = t.relid)
-                ELSE c.reltuples::float8 END AS reltuples,
+                THEN (SELECT CASE WHEN bool_or(r IS NULL) THEN NULL ELSE sum(r) END
+                        FROM (SELECT ${rowEstimateSql('p')} AS r FROM pg_catalog.pg_partition_tree(c.oid) t
+                                JOIN pg_catalog.pg_class p ON p.oid = t.relid) x)
+                ELSE ${rowEstimateSql('c')} END AS reltuples,
            CASE WHEN c.oid IN (SELECT relation FROM locked) THEN NULL
                 WHEN c.relkind = 'p'
                 THEN (SELECT CASE WHEN bool_or(t.relid IN (SELECT relation FROM locked)) THEN NULL
@@ -410,7 +435,7 @@ export async function listCandidates(db: Queryable, server: TimescaleFacts): Pro
       table: r.table,
       kind,
       totalBytes: r.total === null ? 0 : Number(r.total),
-      rowEstimate: Math.max(0, Number(r.reltuples)),
+      rowEstimate: r.reltuples === null ? null : Number(r.reltuples),
       timeColumns,
       ineligible,
     };

@@ -311,6 +311,32 @@ describe.each(testServers)('on %s', (server) => {
   });
 
   describe('a table without a key', () => {
+    it('a table never analyzed (or analyzed empty) says its row count is not known, never "0 rows"', async () => {
+      // No index and no autovacuum: nothing sets reltuples behind the test's back.
+      await admin.query(`
+        CREATE TABLE public.unanalyzed (sensor int, t timestamptz NOT NULL) WITH (autovacuum_enabled = off);
+        INSERT INTO public.unanalyzed SELECT i % 10, timestamptz '2026-03-01' + i * interval '1 minute' FROM generate_series(1, 3000) i;
+        CREATE TABLE public.analyzed_empty (sensor int, t timestamptz NOT NULL) WITH (autovacuum_enabled = off);
+        ANALYZE public.analyzed_empty;
+        INSERT INTO public.analyzed_empty SELECT 1, now() FROM generate_series(1, 3000);`);
+      for (const table of ['unanalyzed', 'analyzed_empty']) {
+        const report = await preflight(table, 't', { confirmedFreeBytes: 1e12 });
+        expect(report.table.rowEstimate).toBeNull();
+        const size = report.items.find((i) => i.id === 'table_size');
+        expect(size?.reason).toMatch(/how many rows is not known \(never analyzed\)/);
+        expect(size?.sql).toBe(`ANALYZE "public"."${table}";`);
+        const key = report.items.find((i) => i.id === 'capture_key');
+        expect(key?.reason).toMatch(/compares every row \(how many is not known/);
+        expect(key?.reason).not.toMatch(/\b0 rows/);
+      }
+      const tables = await engine.dispatch('migration:listTables', { profileId: PROFILE });
+      expect(tables.find((t) => t.table === 'unanalyzed')?.rowEstimate).toBeNull();
+      await admin.query(`ANALYZE public.unanalyzed`);
+      const analyzed = await preflight('unanalyzed', 't', { confirmedFreeBytes: 1e12 });
+      expect(analyzed.table.rowEstimate).toBe(3000);
+      expect(analyzed.items.find((i) => i.id === 'capture_key')?.reason).toMatch(/compares all 3,000 rows/);
+    });
+
     it('the pre-flight blocks the capture path and offers the offline one, which loses nothing', async () => {
       await admin.query(`
         CREATE TABLE public.readings (sensor int NOT NULL, reading_no bigint NOT NULL, t timestamptz NOT NULL, value float8);

@@ -1,4 +1,4 @@
-import { readTable, readTimeRange, withCatalogPath } from './catalog';
+import { readTable, readTimeRange, rowsForBatches, withCatalogPath } from './catalog';
 import { span } from './copy';
 import type { Queryable } from './db';
 import { readObjects } from './dependents';
@@ -71,7 +71,7 @@ export async function buildSpec(
       ? await partitionBounds(db, spec, range?.min ?? null, range?.max ?? null)
       : [];
   const whole = range?.min && range.max ? await span(db, spec.timeKind, range.min, range.max) : 0;
-  const batchWidth = (whole * spec.settings.batchRows) / Math.max(1, a.info.rowEstimate);
+  const batchWidth = (whole * spec.settings.batchRows) / rowsForBatches(a.info);
   return { spec, ctx: { spec, columns: a.info.columns, objects: a.objects, partitions, batchWidth } };
 }
 
@@ -95,7 +95,7 @@ export async function readPlanContext(db: Queryable, spec: MigrationSpec): Promi
     columns: info.columns,
     objects,
     partitions,
-    batchWidth: (whole * spec.settings.batchRows) / Math.max(1, info.rowEstimate),
+    batchWidth: (whole * spec.settings.batchRows) / rowsForBatches(info),
   };
   return ctx;
 }

@@ -60,6 +60,8 @@ export interface Analysis {
 
 const LONG_TRANSACTION_SECONDS = 300;
 
+const countText = (n: number): string => Math.round(n).toLocaleString('en-US');
+
 /** `probe`: the server's facts (PoolManager.serverFacts), read on this session. */
 export async function analyze(db: Queryable, req: PreflightRequest, probe: ServerProbe): Promise<Analysis> {
   const oid = await findTableOid(db, req.schema, req.table);
@@ -157,12 +159,26 @@ export async function analyze(db: Queryable, req: PreflightRequest, probe: Serve
         'The table is UNLOGGED; the new table will be an ordinary (logged) table, which writes more WAL.',
     });
   }
+  const rows = info.rowEstimate;
+  const timeSpan = range.min
+    ? `, from ${range.min} to ${range.max}${range.exact ? '' : ' (estimated from statistics)'}`
+    : !range.exact
+      ? `, the range of ${qi(time.name)} is not known (no statistics, and too big to read whole)`
+      : range.nulls > 0
+        ? `, no row has a ${qi(time.name)} yet`
+        : ', no rows yet';
   add({
     id: 'table_size',
     category: 'table',
     title: 'Size and rows',
     status: 'pass',
-    reason: `${formatBytes(info.totalBytes)} in all (${formatBytes(info.tableBytes)} of rows, ${formatBytes(info.indexBytes)} of indexes), about ${Math.round(info.rowEstimate).toLocaleString('en-US')} rows${range.min ? `, from ${range.min} to ${range.max}` : ', no rows yet'}${range.exact ? '' : ' (estimated from statistics)'}.`,
+    reason: `${formatBytes(info.totalBytes)} in all (${formatBytes(info.tableBytes)} of rows, ${formatBytes(info.indexBytes)} of indexes), ${rows === null ? 'how many rows is not known (never analyzed)' : `about ${countText(rows)} rows`}${timeSpan}.`,
+    ...(rows !== null
+      ? {}
+      : {
+          fix: 'ANALYZE the table for an estimate (it reads a sample and blocks no writes).',
+          sql: `ANALYZE ${rel};`,
+        }),
   });
 
   // ---- the time column
@@ -282,7 +298,7 @@ export async function analyze(db: Queryable, req: PreflightRequest, probe: Serve
         'The table has no primary key and no unique index on NOT NULL columns, so changes made during the copy cannot be captured by key' +
         (settings.syncMode === 'capture'
           ? '.'
-          : `: the swap will hold an exclusive lock while it compares all ${Math.round(info.rowEstimate).toLocaleString('en-US')} rows and re-copies what changed — application queries wait for that long.`),
+          : `: the swap will hold an exclusive lock while it compares ${info.rowEstimate === null ? `every row (how many is not known: the table was never analyzed; ${formatBytes(info.tableBytes)} of heap)` : `all ${countText(info.rowEstimate)} rows`} and re-copies what changed — application queries wait for that long.`),
       fix:
         settings.syncMode === 'capture'
           ? "Add a primary key, or choose sync mode 'offline' and pause the application's writes for the swap."

@@ -30,7 +30,8 @@ export async function adviseSettings(
     range.min && range.max && time.kind !== 'integer'
       ? (await span(db, time.kind, range.min, range.max)) / (time.kind === 'date' ? 1 : 86_400)
       : null;
-  const rowsPerDay = days && days > 0 ? info.rowEstimate / days : null;
+  const rows = info.rowEstimate;
+  const rowsPerDay = days && days > 0 && rows !== null ? rows / days : null;
 
   let interval: string;
   const t = targetById(target);
@@ -61,7 +62,8 @@ export async function adviseSettings(
   const distinct = (col: string): number | null => {
     const s = stats.find((x) => x.attname === col);
     if (!s) return null;
-    return s.n_distinct < 0 ? Math.round(-s.n_distinct * info.rowEstimate) : s.n_distinct;
+    if (s.n_distinct >= 0) return s.n_distinct;
+    return rows === null ? null : Math.round(-s.n_distinct * rows);
   };
   const keyCols = new Set(captureKey ?? []);
   const leading = new Map<string, string>();
@@ -76,7 +78,7 @@ export async function adviseSettings(
   const segmentByCandidates: SettingsAdvice['segmentByCandidates'] = [];
   for (const [column, index] of leading) {
     const d = distinct(column);
-    const fits = d === null || (d >= 2 && (info.rowEstimate === 0 || info.rowEstimate / d >= 100));
+    const fits = d === null || (d >= 2 && (!rows || rows / d >= 100));
     segmentByCandidates.push({
       column,
       distinct: d,
@@ -86,11 +88,7 @@ export async function adviseSettings(
   const segmentBy =
     target === 'timescaledb'
       ? segmentByCandidates
-          .filter(
-            (c) =>
-              c.distinct === null ||
-              (c.distinct >= 2 && (info.rowEstimate === 0 || info.rowEstimate / c.distinct >= 100)),
-          )
+          .filter((c) => c.distinct === null || (c.distinct >= 2 && (!rows || rows / c.distinct >= 100)))
           .slice(0, 2)
           .map((c) => c.column)
       : [];

@@ -131,3 +131,37 @@ describe.each(testServers)('partition upkeep on %s', (server) => {
     expect(report.skipped).toMatch(/no longer a partitioned table/);
   });
 });
+
+describe('partition upkeep of a table whose name holds a dot and a quote', () => {
+  let db: TestDatabase;
+  let engine: Engine;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('partition upkeep odd name', testServers[0]!);
+    const admin = await db.admin();
+    await createTransactions(admin, 'public."tx.live ""q"""', 300, 3);
+    engine = startEngine(db.profile({ poolSize: 1 }), db.password);
+    const migration = await plan(engine, 'public', 'tx.live "q"', 'executed_at', 'partitions', {
+      acceptCompositeKey: true,
+      interval: '1 day',
+      partitionsAhead: 2,
+      confirmedFreeBytes: 1e12,
+    });
+    const done = await runToEnd(engine, migration.id);
+    expect(done.state, why(done)).toBe('swapped');
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await db?.cleanup();
+  });
+
+  it('names it so no other table reads the same (schema "public.tx", table "live \\"q\\"" would join to it with a bare dot)', async () => {
+    const [report] = await engine.dispatch('partitions:maintain', { profileId: PROFILE });
+    expect(report?.table).toBe('public."tx.live ""q"""');
+    expect(report?.defaultPartition).toMatch(/^public\."tx\.live ""q""_default"$/);
+    const rows = engine.service.journal.list(PROFILE);
+    expect(maintainedTables(rows, 'public."tx.live ""q"""')).toHaveLength(1);
+    expect(maintainedTables(rows, 'tx.live "q"')).toHaveLength(1);
+    expect(maintainedTables(rows, 'public.tx.live "q"')).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { displayName } from '../../shared/ident';
 import { DEFAULT_ROWS_COUNTED_UP_TO, type UpkeepReport } from '../../shared/partition-upkeep';
 import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { inTransaction, type Queryable } from './db';
@@ -53,7 +54,7 @@ export async function maintainPartitions(
   const { schema, table } = spec.names;
   const parent = qn(schema, table);
   const report: UpkeepReport = {
-    table: `${schema}.${table}`,
+    table: displayName(schema, table),
     timeColumn: spec.timeColumn,
     created: [],
     movedRows: 0,
@@ -75,9 +76,10 @@ export async function maintainPartitions(
 
   if (handsOver(spec)) {
     const held = await configured(db, spec, table);
+    const partman = (object: string) => displayName(spec.partman?.schema ?? '', object);
     report.skipped = held
-      ? `${report.table} was handed to pg_partman at the migration: its run_maintenance keeps the partitions (${spec.partman?.schema}.part_config holds the table), so Tidemark leaves it alone.`
-      : `${report.table} was handed to pg_partman at the migration, but ${spec.partman?.schema}.part_config no longer holds it: nothing keeps its partitions ahead. Run ${spec.partman?.schema}.create_parent for it again, or make it by hand.`;
+      ? `${report.table} was handed to pg_partman at the migration: its run_maintenance keeps the partitions (${partman('part_config')} holds the table), so Tidemark leaves it alone.`
+      : `${report.table} was handed to pg_partman at the migration, but ${partman('part_config')} no longer holds it: nothing keeps its partitions ahead. Run ${partman('create_parent')} for it again, or make it by hand.`;
     return report;
   }
 
@@ -132,7 +134,7 @@ export async function maintainPartitions(
     const { rows } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${defaultRel} LIMIT ${DEFAULT_ROWS_COUNTED_UP_TO}) d`,
     );
-    report.defaultPartition = `${schema}.${defaultName}`;
+    report.defaultPartition = displayName(schema, defaultName);
     report.defaultRows = rows[0]?.n ?? 0;
   }
   return report;
@@ -246,18 +248,19 @@ function dedupe(bounds: PartitionBound[]): PartitionBound[] {
 /**
  * The tables upkeep looks after on a profile: those the wizard moved to native
  * partitions and left in place (swapped or cleaned up), the newest migration
- * of each; `table` (name or schema.name) narrows it to one.
+ * of each; `table` narrows it to one: the table's name as it is, or schema.name
+ * as reports show it (displayName: a part with a dot or a quote is quoted).
  */
 export function maintainedTables(rows: readonly MigrationRow[], table?: string): MigrationSpec[] {
   const newest = new Map<string, MigrationRow>();
   for (const row of rows) {
     if (row.target !== 'partitions' || (row.state !== 'swapped' && row.state !== 'cleaned_up')) continue;
-    const key = `${row.schema}.${row.table}`;
+    const key = displayName(row.schema, row.table);
     const seen = newest.get(key);
     if (!seen || seen.createdAt < row.createdAt) newest.set(key, row);
   }
   const specs = [...newest.values()].map((r) => r.spec);
   return table === undefined
     ? specs
-    : specs.filter((s) => `${s.names.schema}.${s.names.table}` === table || s.names.table === table);
+    : specs.filter((s) => displayName(s.names.schema, s.names.table) === table || s.names.table === table);
 }

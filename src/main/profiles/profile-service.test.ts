@@ -199,6 +199,18 @@ describe('profiles', () => {
     expect(service.list().map((x) => x.name)).toEqual(['Prod', 'Prod (copy 2)', 'Prod (copy)']);
   });
 
+  it('a profile created as a copy keeps the stored password of its source, for the same server only', () => {
+    const { service } = setup();
+    const p = service.create(input({ passwordMode: 'store', password: 'pw' }));
+    const copy = service.create(input({ name: 'Prod copy', passwordMode: 'store' }), p.id);
+    expect(copy.hasStoredPassword).toBe(true);
+    expect(service.credentials(copy.id).password).toBe('pw');
+    const elsewhere = errorOf(() =>
+      service.create(input({ name: 'Other', host: 'db2.example.com', passwordMode: 'store' }), p.id),
+    );
+    expect(elsewhere.fields?.password).toMatch(/Type the password again/);
+  });
+
   it('deletes only the profile asked for, and says so when it is already gone', async () => {
     const { service } = setup();
     const a = service.create(input());

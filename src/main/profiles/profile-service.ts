@@ -150,12 +150,18 @@ export class ProfileService {
     this.validate(fields, undefined);
   }
 
-  create(fields: Input): Profile {
+  /**
+   * `secretsFrom`: the profile this one is a copy of; a secret not typed again is
+   * carried over from it (main to main, never through the renderer), and only
+   * while the copy points at the server it was saved for.
+   */
+  create(fields: Input, secretsFrom?: string): Profile {
     const { password, sshSecret, ...rest } = fields;
     this.validate(rest, undefined);
+    const source = secretsFrom === undefined ? undefined : this.stored(secretsFrom);
     const ciphers = {
-      password: this.cipherFor(rest, password, undefined),
-      sshSecret: this.ssh.cipherFor(rest, sshSecret, undefined),
+      password: this.cipherFor(rest, password, source),
+      sshSecret: this.ssh.cipherFor(rest, sshSecret, source),
     };
     const id = randomUUID();
     this.write(() => this.repo.insert(id, rest, ciphers, this.now().toISOString()), rest.name);

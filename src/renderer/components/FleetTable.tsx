@@ -73,6 +73,12 @@ function FullIn({ row }: { row: FleetRow }) {
       ? ` (rate fitted over ${row.fit.samples} samples in ${formatSpan(row.fit.spanMs)})`
       : '';
     const what = soonest.what === 'disk' ? 'Disk full' : 'Critical size';
+    if (soonest.already)
+      return (
+        <span title={`${what}: reached in the latest sample`} data-testid="full-in">
+          {what.toLowerCase()} now
+        </span>
+      );
     return (
       <span title={`${what} around ${exactTime(soonest.reachesAt)}${fit}`} data-testid="full-in">
         {soonest.daysLeft < 1 ? '< 1 day' : `${Math.round(soonest.daysLeft)} d`}{' '}

@@ -25,7 +25,10 @@ export function SshSection() {
   const mode = useProfileForm((s) => s.draft.sshSecretMode);
   const secret = useProfileForm((s) => s.sshSecret);
   const secretError = useProfileForm((s) => s.fieldErrors.sshSecret);
-  const stored = useProfileForm((s) => s.editing?.hasStoredSshSecret && s.editing.sshSecretMode === 'store');
+  const stored = useProfileForm((s) => {
+    const source = s.editing ?? s.copyOf;
+    return source?.hasStoredSshSecret && source.sshSecretMode === 'store';
+  });
   return (
     <fieldset className="form-section" data-testid="ssh-section">
       <legend>SSH tunnel</legend>

@@ -114,11 +114,13 @@ function PasswordSection({ password, setPassword }: { password: string; setPassw
   const mode = useProfileForm((s) => s.draft.passwordMode);
   const allowCleartext = useProfileForm((s) => s.draft.allowCleartextPassword);
   const editing = useProfileForm((s) => s.editing);
+  const copyOf = useProfileForm((s) => s.copyOf);
   const modeError = useProfileForm((s) => s.fieldErrors.passwordMode);
   const passwordError = useProfileForm((s) => s.fieldErrors.password);
   const secretStorage = useApp((s) => s.info?.secretStorage);
   const weak = secretStorage && !secretStorage.strong;
-  const stored = editing?.hasStoredPassword && editing.passwordMode === 'store';
+  const source = editing ?? copyOf;
+  const stored = source?.hasStoredPassword && source.passwordMode === 'store';
 
   return (
     <fieldset className="form-section" aria-describedby={modeError ? 'pf-passwordMode-error' : undefined}>
@@ -171,9 +173,11 @@ function PasswordSection({ password, setPassword }: { password: string; setPassw
           <FieldMessages
             field="password"
             hint={
-              stored
-                ? 'A password is stored. Type a new one to replace it, or to use it with another host, port, database or user.'
-                : 'Encrypted before it is written; it never comes back to this window.'
+              stored && copyOf
+                ? `The password stored with “${copyOf.name}” is stored with the copy too. Type one to store another; it is asked for if the copy points at another host, port, database or user.`
+                : stored
+                  ? 'A password is stored. Type a new one to replace it, or to use it with another host, port, database or user.'
+                  : 'Encrypted before it is written; it never comes back to this window.'
             }
             error={passwordError}
           />

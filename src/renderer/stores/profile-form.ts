@@ -149,6 +149,8 @@ export type FormProblem = { title: string; error: AppErrorData };
 export type ProfileFormState = {
   /** null for a new profile. */
   editing: Profile | null;
+  /** The profile a new one is copied from: its stored secrets are kept by main if not typed again. */
+  copyOf: Profile | null;
   draft: Draft;
   /** Messages from main, keyed by ProfileInput field name. */
   fieldErrors: Record<string, string>;
@@ -165,7 +167,7 @@ export type ProfileFormState = {
 
   startNew(): void;
   startEdit(profile: Profile): void;
-  /** An unsaved copy of a profile, saved as a new one (secrets are never in the renderer: typed again). */
+  /** An unsaved copy of a profile, saved as a new one (its stored secrets stay in main and go with the copy). */
   startCopy(profile: Profile): void;
   setField<K extends DraftField>(field: K, value: Draft[K]): void;
   /** For inputs that are not part of the draft (the password). */
@@ -190,6 +192,7 @@ type Deps = {
 
 const initial = {
   editing: null,
+  copyOf: null,
   draft: emptyDraft,
   fieldErrors: {},
   problem: null,
@@ -219,7 +222,11 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
     },
 
     startCopy(profile) {
-      set({ ...initial, draft: { ...draftFromProfile(profile), name: `${profile.name} (copy)` } });
+      set({
+        ...initial,
+        copyOf: profile,
+        draft: { ...draftFromProfile(profile), name: `${profile.name} (copy)` },
+      });
     },
 
     setField(field, value) {
@@ -278,12 +285,13 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
     },
 
     async test(password, acceptHostKey) {
-      const { draft, editing, sshSecret } = get();
+      const { draft, editing, copyOf, sshSecret } = get();
       set({ testing: true, problem: null });
+      const secretsOf = editing ?? copyOf;
       const send = (pw?: string) =>
         client.invoke('profiles:test', {
           draft: inputFromDraft(draft, pw, sshSecret),
-          ...(editing ? { draftOf: editing.id } : {}),
+          ...(secretsOf ? { draftOf: secretsOf.id } : {}),
           ...(acceptHostKey ? { acceptHostKey } : {}),
         });
       let result = await send(draft.passwordMode === 'store' ? password : undefined);
@@ -318,7 +326,7 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
     },
 
     async save(password) {
-      const { draft, editing, testResult, sshSecret } = get();
+      const { draft, editing, copyOf, testResult, sshSecret } = get();
       set({ saving: true, problem: null });
       const input = inputFromDraft(
         draft,
@@ -327,7 +335,7 @@ export function createProfileFormStore({ client, profiles, navigation, unlock }:
       );
       const result = editing
         ? await client.invoke('profiles:update', { id: editing.id, input })
-        : await client.invoke('profiles:create', input);
+        : await client.invoke('profiles:create', copyOf ? { ...input, secretsFrom: copyOf.id } : input);
       if (!result.ok) {
         set({
           saving: false,

@@ -33,7 +33,11 @@ const tunnelAnswers = {
 export const profileChannels = {
   'profiles:list': { request: empty, response: z.array(profileSchema) },
   'profiles:get': { request: id, response: profileSchema },
-  'profiles:create': { request: profileInputSchema, response: profileSchema },
+  /** secretsFrom: a profile (the one copied) whose stored password and SSH secret the new one keeps, same server only. */
+  'profiles:create': {
+    request: profileInputSchema.extend({ secretsFrom: z.string().optional() }),
+    response: profileSchema,
+  },
   'profiles:update': { request: id.extend({ input: profileInputSchema }), response: profileSchema },
   'profiles:duplicate': {
     request: id.extend({ name: z.string().trim().min(1).max(100).optional() }),

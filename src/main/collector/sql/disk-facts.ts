@@ -30,11 +30,15 @@ SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
 
 /** Tables big enough for a bloat estimate whose statistics this user may not read (read with the bloat). */
 export const unreadableTablesSql = `
-SELECT count(*)::int8 AS unreadable FROM pg_catalog.pg_class c
+SELECT count(*) FILTER (WHERE NOT pg_catalog.has_table_privilege(c.oid, 'SELECT'))::int8 AS unreadable,
+       count(*) FILTER (WHERE pg_catalog.has_table_privilege(c.oid, 'SELECT') AND c.relpages = 0)::int8 AS unanalyzed
+FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'm') AND c.relpages >= ${BLOAT_MIN_PAGES}
-  AND n.nspname NOT IN ${SYSTEM_SCHEMAS}
-  AND NOT pg_catalog.has_table_privilege(c.oid, 'SELECT')`;
+WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ${SYSTEM_SCHEMAS}
+  AND (c.relpages >= ${BLOAT_MIN_PAGES}
+       -- Statistics that know nothing of the table's pages (never vacuumed or analyzed, or analyzed
+       -- empty): its size is read from the file, only for these.
+       OR (c.relpages = 0 AND pg_catalog.pg_relation_size(c.oid) >= ${BLOAT_MIN_PAGES}::int8 * pg_catalog.current_setting('block_size')::int8))`;
 
 export interface WalRow {
   bytes: string;

@@ -23,7 +23,9 @@ export function TempFilesSection({ view }: { view: DiskFactsView }) {
                 <td className="mono">{t.database}</td>
                 <td>{formatBytes(t.bytes)}</td>
                 <td>{formatCount(t.files)}</td>
-                <td>{formatBytes(t.bytesPerDay)}</td>
+                <td>
+                  {t.bytesPerDay === null ? <span className="faint">—</span> : formatBytes(t.bytesPerDay)}
+                </td>
               </tr>
             ))}
           </tbody>

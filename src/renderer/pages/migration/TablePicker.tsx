@@ -140,7 +140,13 @@ function TableRow({ t, checked, onChoose }: { t: TableCandidate; checked: boolea
         <Bytes value={t.totalBytes} />
         {t.kind === 'partitioned' ? <span className="rel-meta muted small-text">all partitions</span> : null}
       </td>
-      <td className="num">{formatCount(t.rowEstimate)}</td>
+      <td className="num">
+        {t.rowEstimate === null ? (
+          <span title="Never analyzed: not known">—</span>
+        ) : (
+          formatCount(t.rowEstimate)
+        )}
+      </td>
       <td className="mono small-text">
         {t.timeColumns.length > 0 ? (
           t.timeColumns.map((c) => c.name).join(', ')
@@ -163,7 +169,8 @@ export function TableFacts({ summary }: { summary: TableSummary }) {
         { label: 'TOAST', value: <Bytes value={summary.toastBytes} /> },
         {
           label: 'Rows (estimate)',
-          value: formatCount(summary.rowEstimate),
+          value:
+            summary.rowEstimate === null ? 'not known (never analyzed)' : formatCount(summary.rowEstimate),
           testId: 'chosen-rows',
         },
         {
