@@ -9,7 +9,8 @@ import type { SchemaStep } from './schema-step';
  * (latest-relations.ts); `latest_relations_state` says whether it is complete: `changes` counts every
  * sample stored or removed (the triggers below, so no writer can forget it), and the rows are read only
  * while `built_changes` equals it. Until then the page reads the live query, slower but the same figures.
- * Files migrated from an earlier step start with no state, so their rows are built at the next start.
+ * A file migrated from an earlier step gets a state "never built" for each profile with samples, so its
+ * rows are built at the first start.
  */
 export const step022LatestRelations: SchemaStep = {
   version: 22,
@@ -58,6 +59,8 @@ export const step022LatestRelations: SchemaStep = {
         changes       INTEGER NOT NULL DEFAULT 0,
         built_changes INTEGER
       ) STRICT;
+
+      INSERT INTO latest_relations_state (profile_id) SELECT DISTINCT profile_id FROM samples;
 
       CREATE TRIGGER samples_stored_change_latest AFTER INSERT ON samples BEGIN
         INSERT INTO latest_relations_state (profile_id) VALUES (NEW.profile_id)
