@@ -208,7 +208,7 @@ export class LatestRelations {
     const { offset, limit } = query;
     // Past the middle, read the order backwards: the sort then keeps only the rows up to the window. The
     // rows are counted then (never the count the sample stored), so the window is cut at the same rows.
-    const matching = offset + limit / 2 > total / 2 ? count() : null;
+    const matching = offset > 0 && offset + limit / 2 > total / 2 ? count() : null;
     const reversed = matching !== null && offset < matching;
     const key = `${query.sort.key} ${query.sort.dir} ${reversed}`;
     let stmt = this.pages.get(key);
