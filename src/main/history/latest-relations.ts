@@ -22,7 +22,7 @@ const WINDOWS: Record<GrowerRange, { ms: number; prefix: string }> = {
 };
 
 /** Relations built per transaction: a few tens of milliseconds at most, so IPC keeps flowing between. */
-const CHUNK = 500;
+const CHUNK = 250;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const COLUMNS = [
@@ -55,13 +55,20 @@ const WHERE = `r.profile_id = @profileId AND (@kind IS NULL OR r.kind = @kind)
 
 /**
  * One window of the list in the live list's order. `reversed` reads the same order backwards (a window
- * near the end is then the first rows of a short sort, not the last of a sort of every row).
+ * near the end is then the first rows of a short sort, not the last of a sort of every row). By total
+ * or growth, descending, over the whole list, an index yields the rows in order (NULLs last; read backwards,
+ * first) and only ties are sorted; anywhere else the rows are read by profile and sorted, as an index
+ * would then cost a row lookup for each entry the filter skips.
  */
-function pageSql(key: RelationSortKey, dir: 'asc' | 'desc', reversed: boolean): string {
+function pageSql(key: RelationSortKey, dir: 'asc' | 'desc', reversed: boolean, whole: boolean): string {
   const column = key === 'growth' ? 'r.total_bytes - r.base_bytes' : SORT_COLUMN[key].replaceAll('{r}', 'r.');
   const flip = (d: 'asc' | 'desc') => (reversed ? (d === 'asc' ? 'DESC' : 'ASC') : d.toUpperCase());
   const tie = flip('asc');
-  return `SELECT * FROM latest_relations r WHERE ${WHERE}
+  const index =
+    whole && dir === 'desc' && (key === 'total' || key === 'growth')
+      ? `INDEXED BY latest_relations_${key}`
+      : 'NOT INDEXED';
+  return `SELECT * FROM latest_relations r ${index} WHERE ${WHERE}
     ORDER BY ${column} ${flip(dir)} ${reversed ? 'NULLS FIRST' : 'NULLS LAST'}, r.schema ${tie}, r.name ${tie}, r.id ${tie}
     LIMIT @limit OFFSET @offset`;
 }
@@ -210,10 +217,10 @@ export class LatestRelations {
     // rows are counted then (never the count the sample stored), so the window is cut at the same rows.
     const matching = offset > 0 && offset + limit / 2 > total / 2 ? count() : null;
     const reversed = matching !== null && offset < matching;
-    const key = `${query.sort.key} ${query.sort.dir} ${reversed}`;
+    const key = `${query.sort.key} ${query.sort.dir} ${reversed} ${unfiltered}`;
     let stmt = this.pages.get(key);
     if (!stmt) {
-      stmt = this.db.prepare(pageSql(query.sort.key, query.sort.dir, reversed));
+      stmt = this.db.prepare(pageSql(query.sort.key, query.sort.dir, reversed, unfiltered));
       this.pages.set(key, stmt);
     }
     const window = reversed

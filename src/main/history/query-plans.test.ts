@@ -102,4 +102,19 @@ describe('query plans', () => {
     expect(plan).toContain('SEARCH x USING COVERING INDEX relation_runs_last (last_at=?)');
     expect(plan).toContain('USE TEMP B-TREE FOR LAST 3 TERMS OF ORDER BY');
   });
+
+  it('the table of latest relations yields the first screen by size or growth in order, sorting only ties', async () => {
+    const r = rig();
+    r.history.saveSample(r.addProfile(), sample(T0, [rel('public.orders', MiB)]));
+    await r.history.refreshLatestRelations();
+    const sqls = preparedBy(r.db);
+    for (const [index, order] of [
+      ['latest_relations_total', 'INDEXED BY latest_relations_total'],
+      ['latest_relations_growth', 'INDEXED BY latest_relations_growth'],
+    ]) {
+      const plan = planOf(r.db, sqls.find((sql) => sql.includes(order))!);
+      expect(plan).toContain(`SEARCH r USING INDEX ${index} (profile_id=?)`);
+      expect(plan, index).toContain('USE TEMP B-TREE FOR LAST 3 TERMS OF ORDER BY');
+    }
+  });
 });
