@@ -152,6 +152,8 @@ export class LatestRelations {
     }
     this.running = (async () => {
       try {
+        // Begins after whoever asked (the sample's other listeners, the IPC answer) has had its turn.
+        await pause();
         do {
           this.again = false;
           for (const profileId of this.stmts.unbuilt.all()) {
