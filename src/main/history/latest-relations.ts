@@ -68,7 +68,8 @@ function pageSql(key: RelationSortKey, dir: 'asc' | 'desc', reversed: boolean, w
     whole && dir === 'desc' && (key === 'total' || key === 'growth')
       ? `INDEXED BY latest_relations_${key}`
       : 'NOT INDEXED';
-  return `SELECT * FROM latest_relations r ${index} WHERE ${WHERE}
+  // Only the key is carried through the sort (a window deep in the list keeps every row before it there).
+  return `SELECT r.id FROM latest_relations r ${index} WHERE ${WHERE}
     ORDER BY ${column} ${flip(dir)} ${reversed ? 'NULLS FIRST' : 'NULLS LAST'}, r.schema ${tie}, r.name ${tie}, r.id ${tie}
     LIMIT @limit OFFSET @offset`;
 }
@@ -84,7 +85,7 @@ export class LatestRelations {
   private readonly stmts;
   private readonly pages = new Map<
     string,
-    Database.Statement<[PageParams & { limit: number; offset: number }], SizeRow>
+    Database.Statement<[PageParams & { limit: number; offset: number }], number>
   >();
   private running: Promise<void> | null = null;
   private again = false;
@@ -113,6 +114,9 @@ export class LatestRelations {
       ),
       built: db.prepare<[number, string]>(
         'UPDATE latest_relations_state SET built_changes = ? WHERE profile_id = ?',
+      ),
+      rows: db.prepare<[{ profileId: string; ids: string }], SizeRow>(
+        'SELECT * FROM latest_relations WHERE profile_id = @profileId AND id IN (SELECT value FROM json_each(@ids))',
       ),
       count: db
         .prepare<[PageParams], number>(`SELECT count(*) FROM latest_relations r WHERE ${WHERE}`)
@@ -222,14 +226,20 @@ export class LatestRelations {
     const key = `${query.sort.key} ${query.sort.dir} ${reversed} ${unfiltered}`;
     let stmt = this.pages.get(key);
     if (!stmt) {
-      stmt = this.db.prepare(pageSql(query.sort.key, query.sort.dir, reversed, unfiltered));
+      stmt = this.db
+        .prepare<[PageParams & { limit: number; offset: number }], number>(
+          pageSql(query.sort.key, query.sort.dir, reversed, unfiltered),
+        )
+        .pluck();
       this.pages.set(key, stmt);
     }
     const window = reversed
       ? { offset: Math.max(0, matching - offset - limit), limit: Math.min(limit, matching - offset) }
       : { offset, limit };
-    const rows = stmt.all({ ...params, ...window }).map(toRelationRow);
-    return { total, rows: reversed ? rows.reverse() : rows };
+    const ids = stmt.all({ ...params, ...window });
+    if (reversed) ids.reverse();
+    const byId = new Map(this.stmts.rows.all({ profileId, ids: JSON.stringify(ids) }).map((r) => [r.id, r]));
+    return { total, rows: ids.map((id) => toRelationRow(byId.get(id)!)) };
   }
 
   /** Top-level relations that grew most over the range, as RelationsQuery.growers answers it. */
