@@ -143,6 +143,14 @@ export class History implements HistoryStore {
     return this.tiers.downsample(now, options);
   }
 
+  /**
+   * Brings the Storage page's table of latest relations up to date after the history changed (a sample
+   * stored, samples downsampled or pruned), in small transactions yielding between (catch and log).
+   */
+  refreshLatestRelations(pause?: () => Promise<void>): Promise<void> {
+    return this.overviews.latestRelations.build(pause);
+  }
+
   // ---- reads (handlers; contract shapes) ----
 
   overview(profileId: string, options: { relations?: boolean } = {}): StorageOverview {

@@ -6,6 +6,7 @@ import type {
   RelationRow,
   StorageOverview,
 } from '../../shared/storage';
+import { type GrowerRange, LatestRelations } from './latest-relations';
 import type { Lookup } from './lookup';
 import type { Reading } from './rate-fit';
 import { RelationsQuery, windowAt } from './relations-query';
@@ -31,6 +32,7 @@ export const JITTER_SHARE = 0.1;
 export class OverviewQuery {
   private readonly stmts;
   private readonly relations: RelationsQuery;
+  readonly latestRelations: LatestRelations;
 
   constructor(
     db: Database.Database,
@@ -38,6 +40,7 @@ export class OverviewQuery {
     private readonly status: StatusQuery,
   ) {
     this.relations = new RelationsQuery(db);
+    this.latestRelations = new LatestRelations(db, this.relations);
     this.stmts = {
       latest: db.prepare<[string], SampleRow>(`
         SELECT id, taken_at, duration_ms, database_name, database_bytes, gaps, top_level_count FROM samples
@@ -82,11 +85,18 @@ export class OverviewQuery {
     };
   }
 
-  /** A window of the latest sample's relations, sorted, filtered and searched here (not in the renderer). */
+  /**
+   * A window of the latest sample's relations, sorted, filtered and searched here (not in the renderer):
+   * from the latest relations table once it is built for the history as it is, else the live query.
+   */
   relationPage(profileId: string, query: RelationPageQuery): RelationPage {
     this.lookup.profile(profileId);
     const latest = this.stmts.latest.get(profileId);
     if (!latest) return { sampleId: null, total: 0, offset: query.offset, rows: [] };
+    if (this.latestRelations.ready(profileId)) {
+      const page = this.latestRelations.page(profileId, latest.top_level_count, query);
+      return { sampleId: latest.id, offset: query.offset, ...page };
+    }
     const page = this.relations.page(
       { id: latest.id, profileId, topLevelCount: latest.top_level_count },
       windowAt(latest.taken_at, 7 * DAY_MS),
@@ -107,10 +117,11 @@ export class OverviewQuery {
    * Relations that grew most over the range up to the latest sample: latest
    * measured total against the measured total nearest to the range start.
    */
-  topGrowers(profileId: string, range: '24h' | '7d' | '30d' | '90d', limit: number): Grower[] {
+  topGrowers(profileId: string, range: GrowerRange, limit: number): Grower[] {
     this.lookup.profile(profileId);
     const latest = this.stmts.latest.get(profileId);
     if (!latest) return [];
+    if (this.latestRelations.ready(profileId)) return this.latestRelations.growers(profileId, range, limit);
     return this.relations.growers(profileId, windowAt(latest.taken_at, rangeMs(range)!), limit);
   }
 

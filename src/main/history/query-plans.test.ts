@@ -25,7 +25,9 @@ function preparedBy(db: Database.Database): string[] {
   if (profileId) {
     for (const key of relationSortKeys) {
       for (const dir of ['asc', 'desc'] as const) {
-        history.relationPage(profileId, relationPageRequestSchema.parse({ sort: { key, dir } }));
+        for (const offset of [0, 1]) {
+          history.relationPage(profileId, relationPageRequestSchema.parse({ sort: { key, dir }, offset }));
+        }
       }
     }
   }
@@ -53,6 +55,7 @@ const big = [
   'relation_runs',
   'relation_upkeep',
   'heartbeat_history',
+  'latest_relations',
 ];
 
 /** Full passes over a history table in the plans of these statements. */
@@ -73,11 +76,15 @@ function fullScans(db: Database.Database, sqls: string[]): string[] {
 }
 
 describe('query plans', () => {
-  it('never scans a history table in full', () => {
+  it('never scans a history table in full', async () => {
     const r = rig();
     const { db } = r;
     r.history.saveSample(r.addProfile(), sample(T0, [rel('public.orders', MiB)]));
+    // The live queries, then (once it is built) the table of latest relations.
     const sqls = preparedBy(db);
+    await r.history.refreshLatestRelations();
+    sqls.push(...preparedBy(db));
+    expect(sqls.some((sql) => sql.includes('FROM latest_relations r WHERE'))).toBe(true);
     expect(sqls.length).toBeGreaterThan(30);
     // The check itself sees a scan when there is one.
     expect(fullScans(db, ['SELECT * FROM relation_sizes s WHERE s.measured = 0'])).toHaveLength(1);
@@ -94,5 +101,17 @@ describe('query plans', () => {
     // A seek on (last_at, total_bytes) that yields rows already sorted by size; only ties are sorted.
     expect(plan).toContain('SEARCH x USING COVERING INDEX relation_runs_last (last_at=?)');
     expect(plan).toContain('USE TEMP B-TREE FOR LAST 3 TERMS OF ORDER BY');
+  });
+
+  it('the table of latest relations yields the first screen by size or growth in order, sorting only ties', async () => {
+    const r = rig();
+    r.history.saveSample(r.addProfile(), sample(T0, [rel('public.orders', MiB)]));
+    await r.history.refreshLatestRelations();
+    const sqls = preparedBy(r.db);
+    for (const index of ['latest_relations_total', 'latest_relations_growth']) {
+      const plan = planOf(r.db, sqls.find((sql) => sql.includes(`INDEXED BY ${index}`))!);
+      expect(plan).toContain(`SEARCH r USING INDEX ${index} (profile_id=?)`);
+      expect(plan, index).toContain('USE TEMP B-TREE FOR LAST 3 TERMS OF ORDER BY');
+    }
   });
 });

@@ -51,7 +51,7 @@ export const windowAt = (latest: number, windowMs: number): WindowParams => ({
 });
 
 /** What the relations list shows at the top: never a chunk or a partition (they sit under their parent). */
-const TOP_LEVEL = "r.parent_id IS NULL AND r.kind NOT IN ('partition', 'chunk')";
+export const TOP_LEVEL = "r.parent_id IS NULL AND r.kind NOT IN ('partition', 'chunk')";
 /** TOP_LEVEL for a relation being written (the sample counts its list once, see SampleRepository). */
 export const isTopLevel = (kind: RelationKind, parentId: number | null): boolean =>
   parentId === null && kind !== 'partition' && kind !== 'chunk';
@@ -172,7 +172,7 @@ const hasGrowth = (r: SizeRow) => r.total_bytes !== null && r.base_bytes !== nul
 const ORDER = 'ORDER BY total_bytes DESC NULLS LAST, schema, name';
 
 /** Sort columns of the windowed list: `{r}` becomes "r." inside the sort, "" on baselineSql's output. */
-const SORT_COLUMN: Record<Exclude<RelationSortKey, 'growth'>, string> = {
+export const SORT_COLUMN: Record<Exclude<RelationSortKey, 'growth'>, string> = {
   schema: '{r}schema',
   name: '{r}name',
   kind: "CASE {r}kind WHEN 'table' THEN 0 WHEN 'partitioned' THEN 1 WHEN 'hypertable' THEN 2 WHEN 'matview' THEN 3 WHEN 'partition' THEN 4 ELSE 5 END",
@@ -233,6 +233,19 @@ export class RelationsQuery {
     this.stmts = {
       topLevel: db.prepare<[Latest], SizeRow>(
         `${baselineSql(LATEST_SIZES, `${LATEST_WHERE} AND ${TOP_LEVEL}`)} ${ORDER}`,
+      ),
+      // For LatestRelations: the relations of the latest sample, then a chunk of them with their figures.
+      latestIds: db
+        .prepare<[{ profileId: string; latest: number }], number>(
+          `SELECT s.relation_id FROM relation_runs s JOIN relations r ON r.id = s.relation_id
+           WHERE s.last_at = @latest AND s.is_newest = 1 AND ${LATEST_WHERE} ORDER BY s.relation_id`,
+        )
+        .pluck(),
+      chunk: db.prepare<[Latest & { ids: string }], SizeRow>(
+        baselineSql(
+          'relations r JOIN relation_sizes s ON s.relation_id = r.id AND s.taken_at = @latest',
+          `${LATEST_WHERE} AND r.id IN (SELECT value FROM json_each(@ids))`,
+        ),
       ),
       children: db.prepare<[Latest & { parentId: number }], SizeRow>(
         `${baselineSql(
@@ -299,20 +312,34 @@ export class RelationsQuery {
 
   /** Top-level relations of the latest sample that grew most over the window; unmeasured ones are left out, not counted as 0. */
   growers(profileId: string, w: WindowParams, limit: number): Grower[] {
-    return this.stmts.growers.all({ ...w, profileId, limit }).map((r) => {
-      const from = r.base_bytes!;
-      const to = r.total_bytes!;
-      return {
-        relationId: r.id,
-        schema: r.schema,
-        name: r.name,
-        kind: r.kind,
-        fromBytes: from,
-        toBytes: to,
-        growthBytes: to - from,
-        growthPct: from > 0 ? ((to - from) / from) * 100 : null,
-        spanMs: r.taken_at - r.base_at!,
-      };
-    });
+    return this.stmts.growers.all({ ...w, profileId, limit }).map(toGrower);
   }
+
+  /** The relations listed in the profile's sample at `latest` (its latest), by id. */
+  latestIds(profileId: string, latest: number): number[] {
+    return this.stmts.latestIds.all({ profileId, latest });
+  }
+
+  /** Some of them (`ids`) with their figures and growth baseline over the window `w`, unsorted. */
+  chunk(profileId: string, w: WindowParams, ids: number[]): SizeRow[] {
+    return this.stmts.chunk.all({ ...w, profileId, ids: JSON.stringify(ids) });
+  }
+}
+
+export function toGrower(
+  r: Pick<SizeRow, 'id' | 'schema' | 'name' | 'kind' | 'taken_at' | 'total_bytes' | 'base_bytes' | 'base_at'>,
+): Grower {
+  const from = r.base_bytes!;
+  const to = r.total_bytes!;
+  return {
+    relationId: r.id,
+    schema: r.schema,
+    name: r.name,
+    kind: r.kind,
+    fromBytes: from,
+    toBytes: to,
+    growthBytes: to - from,
+    growthPct: from > 0 ? ((to - from) / from) * 100 : null,
+    spanMs: r.taken_at - r.base_at!,
+  };
 }

@@ -70,7 +70,8 @@ export class Monitoring {
         this.history
           .prune()
           .then(() => this.history.downsample())
-          .catch((err: Error) => logger.warn({ error: err.message }, 'pruning or downsampling failed'));
+          .catch((err: Error) => logger.warn({ error: err.message }, 'pruning or downsampling failed'))
+          .then(() => this.refreshLatestRelations());
       },
       logger,
       now,
@@ -89,6 +90,7 @@ export class Monitoring {
   async start(): Promise<void> {
     const { events } = this.s;
     this.unsubscribe = events.subscribe((message) => {
+      if (message.event === 'storage:sampled' && message.payload.ok) this.refreshLatestRelations();
       if (message.event !== 'profiles:changed') return;
       const { reason, id } = message.payload;
       if (reason === 'deleted' || reason === 'archived') this.scheduler.remove(id);
@@ -96,6 +98,17 @@ export class Monitoring {
     });
     await this.demo.resume();
     this.scheduler.start();
+    // A file from before step 022, or a history changed while the app was closed (the CLI samples too).
+    this.refreshLatestRelations();
+  }
+
+  /** The Storage page's latest relations, rebuilt in the background after the history changed. */
+  private refreshLatestRelations(): void {
+    this.history
+      .refreshLatestRelations()
+      .catch((err: Error) =>
+        this.s.logger.warn({ error: err.message }, 'rebuilding the latest relations failed'),
+      );
   }
 
   async stop(): Promise<void> {

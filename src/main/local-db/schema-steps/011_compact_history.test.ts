@@ -10,6 +10,7 @@ import { SeriesQuery } from '../../history/series';
 import { StatusQuery } from '../../history/status';
 import { applySchemaSteps, DB_FILE, openStore } from '../database';
 import { schemaSteps } from '.';
+import { step022LatestRelations } from './022_latest_relations';
 import { latestSchemaVersion } from './index';
 
 const MIN = 60_000;
@@ -155,7 +156,8 @@ describe('migration 011: compact history', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidemark-011-'));
     buildOldFile(dir);
     // The baseline is read by today's queries, which also read what later steps add: the column of step 012
-    // (NULL on old rows), and the latest sample's rows straight from relation_runs / relation_upkeep (step 021).
+    // (NULL on old rows), the latest sample's rows straight from relation_runs / relation_upkeep (step 021),
+    // and step 022's table of latest relations (left unbuilt, so the live queries answer).
     // A scratch copy gets the column, and those tables holding every old row as its own one-sample run (no
     // compaction), so the figures compared are step 010's own.
     const scratch = mkdtempSync(join(tmpdir(), 'tidemark-011-baseline-'));
@@ -170,6 +172,7 @@ describe('migration 011: compact history', () => {
       CREATE TABLE relation_upkeep AS SELECT * FROM relation_sizes;
       CREATE INDEX relation_upkeep_key ON relation_upkeep (relation_id, taken_at);
     `);
+    step022LatestRelations.up(old);
     const before = readEverything(old);
     const oldRows = (before.rows as unknown[]).length;
     old.close();
