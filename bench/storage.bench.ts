@@ -11,28 +11,27 @@
  * 2. TimescaleDB (PGlite, WebAssembly) with a hypertable of 1,000 chunks, half
  *    of them compressed: sample time.
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { collectStorageSample } from '../src/main/collector/collector';
+import { rollUp } from '../src/main/collector/collector-rollup';
 import {
   collectDiskFacts,
   DEFAULT_DISK_TOP,
   type SlowDiskFacts,
 } from '../src/main/collector/disk-facts-collector';
 import { contextSql } from '../src/main/collector/sql/context';
-import { otherDatabasesSql, outsideRelationsSql } from '../src/main/collector/sql/database-size';
+import { otherDatabasesSql, outsideRelationsRowSql } from '../src/main/collector/sql/database-size';
 import {
   bloatSql,
-  databaseAgesSql,
-  diskContextSql,
   indexFindingsSql,
   oldestTablesSql,
-  slotsSql,
   tablespacesSql,
   unreadableTablesSql,
-  walSql,
 } from '../src/main/collector/sql/disk-facts';
 import { locksSql } from '../src/main/collector/sql/locks';
-import { relationsSql } from '../src/main/collector/sql/relations';
+import { type RelationRowArray, relationsSql } from '../src/main/collector/sql/relations';
 import { sessionSetupSql } from '../src/main/postgres/client-config';
 import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
 import type { DiskFacts } from '../src/shared/disk-facts';
@@ -42,7 +41,7 @@ import { median } from './support';
 const TABLES = 10_000;
 const PARTITIONED = 20;
 const PARTITIONS = 100;
-const RUNS = 7;
+const RUNS = Number(process.env.TIDEMARK_BENCH_RUNS ?? 11);
 const CHUNKS = 1_000;
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -53,11 +52,62 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - started, result];
 }
 
-const BARE = `
-SELECT sum(pg_total_relation_size(c.oid))
+/** Wall time, the CPU time of the session's server process (Linux, a local server) and of this process. */
+interface Cost {
+  wall: number;
+  server: number;
+  node: number;
+}
+
+async function costMeter(session: pg.Client) {
+  const pid = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const serverNs = () => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  return async <T>(fn: () => Promise<T>): Promise<[Cost, T]> => {
+    const node = process.cpuUsage();
+    const server = serverNs();
+    const [wall, result] = await time(fn);
+    const used = process.cpuUsage(node);
+    return [{ wall, server: (serverNs() - server) / 1e6, node: (used.user + used.system) / 1000 }, result];
+  };
+}
+
+const medianCost = (costs: Cost[]): Cost => ({
+  wall: median(costs.map((c) => c.wall)),
+  server: median(costs.map((c) => c.server)),
+  node: median(costs.map((c) => c.node)),
+});
+
+const ratio = (value: number, bare: number) => `${(value / bare).toFixed(2)}x`;
+
+const rollUpInput = (relations: RelationRowArray[]) => ({
+  user: 'bench',
+  canSize: true,
+  maxRelations: 50_000,
+  relations,
+  locks: [],
+  timescale: null,
+  gaps: [],
+});
+
+const RELATIONS = `
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'm') AND c.relpersistence <> 't'
   AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'`;
+
+const BARE = `SELECT sum(pg_total_relation_size(c.oid)) ${RELATIONS}`;
+
+/** The heap / TOAST / indexes split as the relation statement takes it, summed: its sizing without the rows. */
+const SIZED = `CASE WHEN c.relkind <> 'p' THEN c.oid END`;
+const SPLIT_SIZES = `
+SELECT sum(pg_relation_size(${SIZED}, 'main') + pg_relation_size(${SIZED}, 'fsm') + pg_relation_size(${SIZED}, 'vm')
+           + CASE WHEN c.reltoastrelid = 0 THEN 0 ELSE pg_total_relation_size(c.reltoastrelid) END
+           + pg_indexes_size(${SIZED})) ${RELATIONS}`;
 
 /** A session configured as the app's monitoring sessions are (read-only, timeouts). */
 async function monitorSession(config: pg.ClientConfig): Promise<pg.Client> {
@@ -150,56 +200,82 @@ async function postgresBench(): Promise<void> {
     // Warm: the same session, alternating, several times. The steady state is what most samples are: the
     // pool keeps the server's facts, the other databases (hourly) and the slow disk facts (hourly) are carried.
     const session = await monitorSession(config);
+    const cost = await costMeter(session);
     const facts = await probeServer(session);
-    const relations = relationsSql({ versionNum: 180000, timescale: 'none', canSize: true, limit: false });
     const first = await collectStorageSample(session, { facts });
     const slow = slowOf(first.diskFacts!);
     const steadyOptions = { facts, otherDatabases: carried, slowDiskFacts: slow };
+    const relations = relationsSql({
+      versionNum: 180000,
+      timescale: 'none',
+      canSize: true,
+      limit: false,
+      outside: true,
+    });
+    const relationRows = (await session.query({ text: relations, values: [[], 50_000], rowMode: 'array' }))
+      .rows as RelationRowArray[];
     await session.query(BARE);
-    const parts: Array<[string, string | pg.QueryArrayConfig]> = [
-      ['server facts (probe; the pool keeps them)', serverFactsSql],
-      ['context + lock check', `${contextSql};${locksSql}`],
-      ['relation statement', { text: relations, values: [[], 50_000], rowMode: 'array' as const }],
-      ['what it does not look at (catalogs, sequences, temp tables)', outsideRelationsSql],
-      ['other databases (pg_database_size, when due)', otherDatabasesSql],
-      ['disk context', diskContextSql],
-      ['pg_wal size', walSql],
-      ['replication slots', slotsSql(180000)],
-      ['XID/multixact ages + temp bytes per database', databaseAgesSql],
-      [`oldest ${DEFAULT_DISK_TOP} tables`, oldestTablesSql(DEFAULT_DISK_TOP)],
+    const arrays =
+      (text: string, values: unknown[] = []) =>
+      () =>
+        session.query({ text, values, rowMode: 'array' as const });
+    const parts: Array<[string, () => Promise<unknown>]> = [
+      ['server facts (probe; the pool keeps them)', arrays(serverFactsSql)],
+      ['context + lock check', arrays(`${contextSql};${locksSql}`)],
+      ['relation statement, rows sent and parsed here', arrays(relations, [[], 50_000])],
+      ['  its size functions alone, summed (no rows)', arrays(SPLIT_SIZES)],
+      [
+        '  its last row: what it does not look at (catalogs, sequences, temp tables)',
+        arrays(outsideRelationsRowSql, [[]]),
+      ],
+      ['rows rolled up here (no I/O)', async () => rollUp(rollUpInput(relationRows))],
+      ['other databases (pg_database_size, when due)', arrays(otherDatabasesSql)],
+      [
+        'disk facts, fast ones (WAL, slots, ages, oldest tables)',
+        () => collectDiskFacts(session, { facts, slow }),
+      ],
+      [`  oldest ${DEFAULT_DISK_TOP} tables`, arrays(oldestTablesSql(DEFAULT_DISK_TOP))],
     ];
-    const t = { steady: [] as number[], due: [] as number[], bare: [] as number[] };
-    const partMs = new Map(parts.map(([name]) => [name, [] as number[]]));
+    const load = loadavg();
+    const t = { steady: [] as Cost[], due: [] as Cost[], bare: [] as Cost[] };
+    const partCost = new Map(parts.map(([name]) => [name, [] as Cost[]]));
     let last: Awaited<ReturnType<typeof collectStorageSample>> | undefined;
     let dueTrips = 0;
     for (let i = 0; i < RUNS; i++) {
-      const [steadyMs, sample] = await time(() => collectStorageSample(session, steadyOptions));
-      t.steady.push(steadyMs);
+      const [steady, sample] = await cost(() => collectStorageSample(session, steadyOptions));
+      t.steady.push(steady);
       last = sample;
-      t.bare.push((await time(() => session.query(BARE)))[0]);
-      const [dueMs, due] = await time(() => collectStorageSample(session));
-      t.due.push(dueMs);
-      dueTrips = due.roundTrips;
-      for (const [name, query] of parts) partMs.get(name)!.push((await time(() => session.query(query)))[0]);
+      t.bare.push((await cost(() => session.query(BARE)))[0]);
+      const [due, dueSample] = await cost(() => collectStorageSample(session));
+      t.due.push(due);
+      dueTrips = dueSample.roundTrips;
+      for (const [name, run] of parts) partCost.get(name)!.push((await cost(run))[0]);
     }
-    const bare = median(t.bare);
-    const steady = median(t.steady);
-    const ratio = (value: number) => `${(value / bare).toFixed(2)}x bare`;
-    console.log(`bare sum(pg_total_relation_size): ${ms(bare)} median of ${RUNS}, 1 round trip`);
+    const bare = medianCost(t.bare);
+    const show = (c: Cost) =>
+      `wall ${ms(c.wall)} = ${ratio(c.wall, bare.wall)}, server CPU ${ms(c.server)} = ${ratio(c.server, bare.server)}` +
+      `, node CPU ${ms(c.node)}`;
     console.log(
-      `steady-state sample: ${ms(steady)} = ${ratio(steady)} (target 1.2x); ${last?.relations.length.toLocaleString('en-US')} ` +
+      `${RUNS} runs alternating in one session, medians; load average ${load.map((l) => l.toFixed(2)).join(' ')} ` +
+        `at the start, ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')} at the end (2 shared cores: wall time is noisy, ` +
+        "the server's CPU time of its backend is the steadier measure)",
+    );
+    console.log(
+      `bare sum(pg_total_relation_size), 1 round trip: wall ${ms(bare.wall)}, server CPU ${ms(bare.server)}`,
+    );
+    console.log(
+      `steady-state sample (target 1.2x): ${show(medianCost(t.steady))}; ${last?.relations.length.toLocaleString('en-US')} ` +
         `relations, ${last?.roundTrips} round trips, current database ${last?.database.from}; server facts kept by the ` +
         'pool, other databases and slow disk facts (bloat, index findings, tablespaces) carried',
     );
     console.log(
       `sample with everything due (server facts probed, other databases sized, slow disk facts read): ` +
-        `${ms(median(t.due))} = ${ratio(median(t.due))}, ${dueTrips} round trips`,
+        `${show(medianCost(t.due))}, ${dueTrips} round trips`,
     );
-    console.log('per part, each statement alone in the same session (median):');
-    for (const [name] of parts) {
-      const value = median(partMs.get(name)!);
-      console.log(`  ${name}: ${ms(value)} = ${ratio(value)}`);
-    }
+    console.log('per part, each alone in the same session (median):');
+    for (const [name] of parts) console.log(`  ${name}: ${show(medianCost(partCost.get(name)!))}`);
     console.log(
       `cold (first statement of a new session, median of 3): steady-state sample ${ms(median(cold.sample))}, ` +
         `bare ${ms(median(cold.bare))} (${(median(cold.sample) / median(cold.bare)).toFixed(2)}x)`,

@@ -24,9 +24,7 @@ import {
   currentDatabaseSizeSql,
   currentDatabaseSizeUpFrontSql,
   type DatabaseRow,
-  type OutsideRow,
   otherDatabasesSql,
-  outsideRelationsSql,
 } from './sql/database-size';
 import { type LockRow, locksSql } from './sql/locks';
 import { type RelationRowArray, relationsSql } from './sql/relations';
@@ -38,19 +36,19 @@ import type { CollectedSample, KnownDatabaseSize } from './types';
  * to.
  *
  * Shape, whatever the number of relations: one READ ONLY, REPEATABLE READ
- * transaction of three round trips —
+ * transaction of two round trips —
  *   1. BEGIN; the server's facts (version, rights, TimescaleDB) unless the
  *      pool keeps them; what may be sized; the other databases'
  *      sizes when they are due; the AccessExclusiveLocks held or awaited now;
  *      SAVEPOINT
- *   2. the relation statement (every relation sized in one set-based statement)
- *   3. COMMIT — preceded by the size of what the relation statement does not
- *      look at (the current database's size is derived from both; see
- *      sql/database-size.ts) or, when TimescaleDB is installed, by TimescaleDB's
- *      own hypertable sizes and compression figures, in the same batch.
+ *   2. the relation statement (every relation sized in one set-based statement),
+ *      ending with the size of what it does not look at (the current database's
+ *      size is derived from both; see sql/database-size.ts)
+ *   (3. when TimescaleDB is installed, its own hypertable sizes and compression
+ *      figures, then COMMIT, in one batch.)
  * Then what else fills the disk (disk-facts-collector.ts): one more round trip,
- * its own transaction, sent before the relation rows are rolled up here so the
- * server reads while this process works.
+ * its own transaction, led by the sample's COMMIT and sent before the relation
+ * rows are rolled up here, so the server reads while this process works.
  * Why one transaction rather than separate statements: the rollups of one
  * statement (chunks → hypertable) must agree with the relations of the other,
  * which one snapshot guarantees; savepoints let the relation statement be
@@ -209,6 +207,7 @@ export async function collectStorageSample(
         timescale: mode,
         canSize: context.can_size,
         limit: context.class_rows < 0 || context.class_rows >= maxRelations,
+        outside: upFront === undefined,
       });
       for (let attempt = 1; ; attempt++) {
         try {
@@ -245,6 +244,10 @@ export async function collectStorageSample(
       relations = await sizeWith('hide');
     }
 
+    // The last row is what the relation statement does not look at (when the size is derived).
+    const outside = relations.at(-1)?.[3] === 'o' ? relations.pop() : undefined;
+    let open = true;
+
     // ---- 3. TimescaleDB's figures, then COMMIT (read-only: COMMIT and ROLLBACK are the same)
     let tsOutcome: TimescaleOutcome | null = null;
     if (timescale && timescaleCatalog) {
@@ -269,17 +272,16 @@ export async function collectStorageSample(
           break;
         }
       }
+      open = false;
     }
-    if (upFront !== undefined && tsOutcome === null) await session.batch(['COMMIT']);
-    const current: CurrentSize =
-      upFront !== undefined
-        ? { bytes: Number(upFront.bytes), from: 'pg_database_size' }
-        : await sizeCurrentDatabase(session, measuredBytes(relations, maxRelations));
+    const current = await currentSize(session, upFront, outside, relations, maxRelations);
     // ---- 4. what else fills the disk, in a transaction of its own (a failure is a gap, not a lost sample);
-    // its one round trip goes out now, so the server reads while the rows are rolled up here.
+    // its one round trip (led by this sample's COMMIT) goes out now, so the server reads while the rows
+    // are rolled up here.
     const diskFacts = sampleDiskFacts(client, {
       facts,
       takenAt,
+      commitFirst: open,
       slow: options.slowDiskFacts ?? 'read',
       ...(options.diskTop === undefined ? {} : { top: options.diskTop }),
     });
@@ -316,30 +318,27 @@ interface CurrentSize {
   from: 'derived' | 'pg_database_size';
 }
 
-const OUTSIDE_SAVEPOINT = 'tidemark_outside';
-
 /**
- * The last round trip without TimescaleDB: the current database's size derived
- * from the relations measured plus those the relation statement does not look
- * at, then COMMIT. pg_database_size (which takes no lock) when the measured sum
- * is incomplete, or when sizing the rest ran into a lock or a dropped relation.
+ * The current database's size: derived from the relations measured plus the
+ * row of what the relation statement does not look at; pg_database_size
+ * (which takes no lock) when it was taken up front, or when the measured sum
+ * is incomplete (a relation locked, past the limit or dropped meanwhile, a
+ * catalog or sequence locked). Leaves the transaction open.
  */
-async function sizeCurrentDatabase(session: Session, measured: number | null): Promise<CurrentSize> {
-  const plain = async (prefix: string[]): Promise<CurrentSize> => {
-    const results = await session.batch([...prefix, currentDatabaseSizeSql, 'COMMIT']);
-    const row = results[prefix.length]?.rows[0] as { bytes: string };
-    return { bytes: Number(row.bytes), from: 'pg_database_size' };
-  };
-  if (measured === null) return plain([]);
-  try {
-    const results = await session.batch([savepointSql(OUTSIDE_SAVEPOINT), outsideRelationsSql, 'COMMIT']);
-    const row = results[1]?.rows[0] as OutsideRow;
-    if (row.database_bytes !== null) return { bytes: Number(row.database_bytes), from: 'pg_database_size' };
-    return { bytes: measured + Number(row.bytes ?? 0), from: 'derived' };
-  } catch (error) {
-    if (!hasSqlState(error, SqlState.lockNotAvailable) && !isRaceWithDdl(error)) throw error;
-    return plain([rollbackToSql(OUTSIDE_SAVEPOINT)]);
-  }
+async function currentSize(
+  session: Session,
+  upFront: { bytes: string } | undefined,
+  outside: RelationRowArray | undefined,
+  relations: RelationRowArray[],
+  maxRelations: number,
+): Promise<CurrentSize> {
+  if (upFront !== undefined) return { bytes: Number(upFront.bytes), from: 'pg_database_size' };
+  const measured = measuredBytes(relations, maxRelations);
+  const rest = outside?.[6] ?? null;
+  if (measured !== null && rest !== null) return { bytes: measured + Number(rest), from: 'derived' };
+  const [result] = await session.batch([currentDatabaseSizeSql]);
+  const row = result!.rows[0] as { bytes: string };
+  return { bytes: Number(row.bytes), from: 'pg_database_size' };
 }
 
 /** Errors worded for the DBA; anything else passes through as it came. */

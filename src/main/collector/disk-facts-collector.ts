@@ -49,6 +49,8 @@ export interface DiskFactsOptions {
   takenAt?: Date;
   /** Read the slow facts now (the default), or carry these from the sample that last read them. */
   slow?: 'read' | SlowDiskFacts;
+  /** The storage sample's read-only transaction is still open: its COMMIT leads the first round trip. */
+  commitFirst?: boolean;
 }
 
 type Plan = Array<[key: string, what: string, sql: string]>;
@@ -122,11 +124,13 @@ export async function collectDiskFacts(
           ] as Plan)),
     ];
     const rowsOf = new Map<string, unknown[] | null>();
+    const lead = options.commitFirst ? ['COMMIT'] : [];
     try {
       // Usually the whole read in one round trip, from BEGIN to COMMIT...
-      const results = await batch([...opening, ...plan.map(([, , sql]) => sql), 'COMMIT']);
-      context = results[opening.length - 1]!.rows[0] as DiskContextRow;
-      for (const [i, [key]] of plan.entries()) rowsOf.set(key, results[opening.length + i]!.rows);
+      const results = await batch([...lead, ...opening, ...plan.map(([, , sql]) => sql), 'COMMIT']);
+      const at = lead.length + opening.length;
+      context = results[at - 1]!.rows[0] as DiskContextRow;
+      for (const [i, [key]] of plan.entries()) rowsOf.set(key, results[at + i]!.rows);
     } catch (error) {
       if (sqlState(error) === undefined) throw error;
       // ...and when one fails, each again behind its own savepoint, so only that one is lost.

@@ -1,5 +1,3 @@
-import { blockedCte } from './locks';
-
 /**
  * The size of the sampled database, without stat-ing its files twice.
  *
@@ -47,41 +45,36 @@ export const currentDatabaseSizeSql =
 export const currentDatabaseSizeUpFrontSql = `${currentDatabaseSizeSql}
 WHERE EXISTS (SELECT FROM pg_catalog.pg_extension e WHERE e.extname = 'timescaledb') OR NOT (${canSizeExpr})`;
 
-export interface OutsideRow {
-  /** int8 as text: the relations outside the relation statement. */
-  bytes: string | null;
-  relations: string;
-  /** pg_database_size, taken only when one of them was locked and could not be sized. */
-  database_bytes: string | null;
-}
-
 /**
- * Closing batch: what the relation statement cannot see. Shared catalogs
- * (pg_database, pg_authid…) live in global/, not in the database's directory,
- * so pg_database_size does not count them and neither does this. Mirrors the
- * relation statement's filter (a
- * table, matview or partitioned table outside pg_* schemas and
- * information_schema, not temporary); relkind 'p' has no storage, TOAST tables
- * and indexes are counted with their owner by pg_total_relation_size.
+ * What the relation statement cannot see, as one more row of it (relations.ts
+ * appends it with UNION ALL when the size is to be derived): class 'o', its
+ * heap column the summed pg_total_relation_size of every system catalog,
+ * sequence and temporary table; NULL when one of them is locked ($1, the
+ * relations not to size: see locks.ts), and then the sample asks
+ * pg_database_size. Shared catalogs (pg_database, pg_authid…) live in global/,
+ * not in the database's directory, so pg_database_size does not count them and
+ * neither does this. Mirrors the relation statement's filter (a table, matview
+ * or partitioned table outside pg_* schemas and information_schema, not
+ * temporary); relkind 'p' has no storage, TOAST tables and indexes are counted
+ * with their owner. In the same statement rather than one of its own: no second
+ * plan, no second read of pg_locks, no round trip; and the schema test runs once
+ * per schema (a hashed subplan), not once per relation.
  */
-export const outsideRelationsSql = `
-WITH ${blockedCte},
-outside AS (
-  SELECT c.oid, EXISTS (SELECT FROM blocked b WHERE b.oid = c.oid) AS blocked
-  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+export const outsideRelationsRowSql = `
+SELECT NULL, NULL, NULL, 'o', NULL, NULL,
+       CASE WHEN pg_catalog.bool_or(o.blocked) THEN NULL
+            ELSE pg_catalog.sum(pg_catalog.pg_total_relation_size(CASE WHEN NOT o.blocked THEN o.oid END))::int8
+       END,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM (
+  SELECT c.oid, c.oid = ANY ($1::oid[]) AS blocked
+  FROM pg_catalog.pg_class c
   WHERE c.relkind IN ('r', 'm', 'S')
     AND NOT c.relisshared
-    AND NOT (c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
-             AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')
-),
-sized AS (
-  SELECT pg_catalog.sum(pg_catalog.pg_total_relation_size(CASE WHEN NOT o.blocked THEN o.oid END)) AS bytes,
-         pg_catalog.count(*) AS relations, pg_catalog.count(*) FILTER (WHERE o.blocked) AS blocked
-  FROM outside o
-)
-SELECT s.bytes, s.relations,
-       CASE WHEN s.blocked > 0 THEN pg_catalog.pg_database_size(pg_catalog.current_database()) END AS database_bytes
-FROM sized s`;
+    AND (c.relkind = 'S' OR c.relpersistence = 't'
+         OR c.relnamespace IN (SELECT n.oid FROM pg_catalog.pg_namespace n
+                               WHERE n.nspname ~ '^pg_' OR n.nspname = 'information_schema'))
+) o`;
 
 export interface DatabaseRow {
   name: string;

@@ -1,3 +1,4 @@
+import { outsideRelationsRowSql } from './database-size';
 import { timescaleCatalogCtes, timescaleInternalSchemaFilter } from './timescale';
 
 /**
@@ -47,15 +48,21 @@ export interface RelationsSqlOptions {
    * statement, so it is left out when pg_class is known to hold fewer rows than the limit.
    */
   limit: boolean;
+  /**
+   * Append the row of what this statement does not look at (class 'o', see
+   * database-size.ts), from which the current database's size is derived.
+   */
+  outside: boolean;
 }
 
 /**
  * Class codes:
  *   r table · m materialized view · p partitioned root · l leaf partition ·
  *   i intermediate partitioned table (no storage; its leaves roll up to the root) ·
- *   h hypertable · c chunk · z compressed chunk table (folded into its chunk)
+ *   h hypertable · c chunk · z compressed chunk table (folded into its chunk) ·
+ *   o what the statement does not look at, summed (one row, last; see database-size.ts)
  */
-export type RelationClass = 'r' | 'm' | 'p' | 'l' | 'i' | 'h' | 'c' | 'z';
+export type RelationClass = 'r' | 'm' | 'p' | 'l' | 'i' | 'h' | 'c' | 'z' | 'o';
 
 /** Columns, in order (the statement is read with rowMode 'array'). */
 export const relationColumns = [
@@ -197,5 +204,5 @@ SELECT x.oid, x.schema, x.name, x.cls,
        pg_catalog.date_part('epoch', GREATEST(pg_catalog.pg_stat_get_last_analyze_time(x.oid),
                                       pg_catalog.pg_stat_get_last_autoanalyze_time(x.oid))) * 1000 AS last_analyze_ms,
        x.show_schema, x.show_name, x.cagg, x.prerows, x.sizable_total
-FROM chosen x`;
+FROM chosen x${options.outside ? `\nUNION ALL${outsideRelationsRowSql}` : ''}`;
 }
