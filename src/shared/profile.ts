@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HIDDEN_CHARACTERS } from './plain-text';
 
 /** libpq's sslmode values, with libpq's meaning (see src/main/postgres/tls.ts). */
 export const sslModes = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -20,6 +21,10 @@ export type PasswordMode = (typeof passwordModes)[number];
 export const sshSecretModes = ['none', 'store', 'ask'] as const;
 export type SshSecretMode = (typeof sshSecretModes)[number];
 
+/** A host shown reordered or with an invisible character would read as another one. */
+const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`);
+const HIDDEN_IN_HOST = 'A host name cannot hold control, text-direction or invisible characters.';
+
 const trimmed = z.string().trim();
 const optionalPath = trimmed
   .max(4096)
@@ -31,7 +36,8 @@ const profileFieldValidators = {
   host: trimmed
     .min(1, 'Enter the server host name, IP address or socket directory.')
     .max(1024)
-    .refine((h) => !/\s/.test(h), 'A host name cannot contain spaces.'),
+    .refine((h) => !/\s/.test(h), 'A host name cannot contain spaces.')
+    .refine((h) => !HIDDEN.test(h), HIDDEN_IN_HOST),
   port: z
     .number({ error: 'The port must be a number.' })
     .int('The port must be a whole number.')
@@ -101,6 +107,7 @@ const profileFieldValidators = {
       (h) => !/[\s@]/.test(h) && !h.startsWith('-'),
       'An SSH host is an alias or host name, without spaces.',
     )
+    .refine((h) => !HIDDEN.test(h), HIDDEN_IN_HOST)
     .optional()
     .transform((h) => (h ? h : undefined)),
   sshPort: z
@@ -112,6 +119,10 @@ const profileFieldValidators = {
   sshUser: trimmed
     .max(255)
     .refine((u) => !/[\s@]/.test(u), 'An SSH user name has no spaces or @.')
+    .refine(
+      (u) => !HIDDEN.test(u),
+      'An SSH user name cannot hold control, text-direction or invisible characters.',
+    )
     .optional()
     .transform((u) => (u ? u : undefined)),
   sshKeyFile: optionalPath,

@@ -161,10 +161,13 @@ describe('tidemark profiles export / import', () => {
       { ...plain, name: 'PLAIN' },
       { ...plain, name: 'kept', host: 'attacker.example.com' },
       { ...plain, name: 'missing-key', sshHost: 'bastion', sshKeyFile: join(tmp, 'no-such-key') },
+      // Shown as "prod-db.example.com" in the sidebar; resolves under the sender's own domain.
+      { ...plain, name: 'bidi-host', host: '\u202emoc.elpmaxe.bd-dorp\u202c.attacker.example' },
+      { ...plain, name: 'bidi-ssh', sshHost: 'bastion\u2066.attacker.example' },
     ]);
     const run = await spawnCli(['profiles', 'import', file], { dataDir: dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/9 of 12 profiles in .* were refused/);
+    expect(run.stderr).toMatch(/11 of 14 profiles in .* were refused/);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^added\s+"plain"$/);
     expect(run.stdout).toMatch(/refused\s+"with-password": unknown field "password"/);
@@ -175,6 +178,8 @@ describe('tidemark profiles export / import', () => {
     expect(run.stdout).toMatch(/skipped\s+"PLAIN": A profile named "plain" already exists here/);
     expect(run.stdout).toMatch(/skipped\s+"kept": A profile named "Kept" already exists here/);
     expect(run.stdout).toMatch(/refused\s+"missing-key": sshKeyFile: The SSH key file .* does not exist/);
+    expect(run.stdout).toMatch(/refused\s+"bidi-host": host: A host name cannot hold control/);
+    expect(run.stdout).toMatch(/refused\s+"bidi-ssh": sshHost: /);
     // The names the file chose reach the terminal only as escapes.
     expect(run.stdout).not.toContain('\u001b');
     expect(run.stdout).not.toContain('\u202e');
