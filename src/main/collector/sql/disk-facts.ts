@@ -97,7 +97,9 @@ export const databaseAgesSql = `
 SELECT d.datname::text AS name,
        pg_catalog.age(d.datfrozenxid)::int8 AS xid_age,
        pg_catalog.mxid_age(d.datminmxid)::int8 AS mxid_age,
-       s.temp_bytes::int8 AS temp_bytes, s.temp_files::int8 AS temp_files, s.stats_reset
+       s.temp_bytes::int8 AS temp_bytes, s.temp_files::int8 AS temp_files,
+       -- A crash restart zeroes the counters without touching stats_reset (see diskContextSql).
+       GREATEST(s.stats_reset, (SELECT a.stats_reset FROM pg_catalog.pg_stat_archiver a)) AS stats_reset
 FROM pg_catalog.pg_database d
 LEFT JOIN pg_catalog.pg_stat_database s ON s.datid = d.oid
 ORDER BY pg_catalog.age(d.datfrozenxid) DESC, d.datname
