@@ -121,7 +121,10 @@ export const diskFactsSchema = z.object({
   oldestTables: z.array(tableAgeSchema),
   bloat: z.array(bloatSchema),
   indexes: z.array(indexFindingSchema),
-  /** When the sampled database's statistics were reset; null: never since the cluster started. */
+  /**
+   * A time the sampled database's scan counters have counted since: the later of its statistics
+   * reset and the server's loss of its statistics (crash restart); null when neither is known.
+   */
   statsReset: z.string().nullable(),
   tablespaces: z.array(tablespaceFactSchema),
   /** What could not be read, in words, with the role that grants it. */
@@ -193,3 +196,25 @@ export const exactBloatSchema = z.object({
   durationMs: z.number(),
 });
 export type ExactBloat = z.infer<typeof exactBloatSchema>;
+
+/** Counting scans for less than this, an index used weekly can look never scanned. */
+const SHORT_COUNTING_MS = 7 * 86_400_000;
+
+/**
+ * "Scans counted since …" as the Storage page and `tidemark storage` say it, with a
+ * warning when the counting is too short to call an index unused. `at` formats the time.
+ */
+export function scanCountingText(
+  statsReset: string | null,
+  sampledAt: string,
+  at: (iso: string) => string,
+): string {
+  if (statsReset === null) return 'Scans counted since the statistics began (when is not known).';
+  const counted = Date.parse(sampledAt) - Date.parse(statsReset);
+  return (
+    `Scans counted since ${at(statsReset)} (the statistics' last reset, or the crash restart that lost them).` +
+    (counted < SHORT_COUNTING_MS
+      ? ' That is less than a week: an index used weekly or monthly shows no scans yet.'
+      : '')
+  );
+}

@@ -2,6 +2,7 @@ import { formatBytes } from '../../shared/bytes';
 import {
   type DiskFactsView,
   type SLOW_DISK_FACTS,
+  scanCountingText,
   WRAPAROUND_AGE,
   wraparoundPct,
 } from '../../shared/disk-facts';
@@ -128,9 +129,7 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
     'none found',
   );
 
-  const since = f.statsReset
-    ? `since the statistics reset at ${f.statsReset}`
-    : 'since statistics began (never reset)';
+  const counting = scanCountingText(f.statsReset, f.measuredAt.indexes ?? view.takenAt, (iso) => iso);
   const idx = [['FINDING', 'INDEX', 'TABLE', 'SIZE', 'COVERED BY', 'FIX']];
   for (const i of f.indexes)
     idx.push([
@@ -142,7 +141,7 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       i.fixSql,
     ]);
   yield* section(
-    `Index findings (scans counted ${since}; constraint and unique indexes never named):${measured('indexes')}`,
+    `Index findings (constraint and unique indexes never named). ${counting}${measured('indexes')}`,
     idx,
     'none',
   );

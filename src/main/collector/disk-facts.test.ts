@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
-import type { DiskFacts } from '../../shared/disk-facts';
+import { type DiskFacts, scanCountingText } from '../../shared/disk-facts';
 import { PoolManager } from '../postgres/pool-manager';
 import { probeServer } from '../postgres/server-facts';
 import { type CollectOptions, collectStorageSample } from './collector';
@@ -263,5 +263,21 @@ describe.each(testServers)('disk facts on %s', (server) => {
     expect(before.facts.slowGaps.some((g) => /no statistics yet/.test(g))).toBe(true);
     await admin.query('ANALYZE never_analyzed');
     expect(count((await facts()).gaps)).toBe(count(before.gaps) - 1);
+  });
+
+  it('counts index scans since the later of the database reset and the loss of statistics (a crash restart)', async () => {
+    // A crash restart discards every counter but leaves pg_stat_database.stats_reset as it was; it sets
+    // the shared counters' reset time, as pg_stat_reset_shared does here.
+    await admin.query(`SELECT pg_catalog.pg_stat_reset_shared('archiver')`);
+    const { rows } = await admin.query<{ at: Date }>(
+      `SELECT stats_reset AS at FROM pg_catalog.pg_stat_archiver`,
+    );
+    const { facts: f } = await facts();
+    expect(f.statsReset).toBe(rows[0]!.at.toISOString());
+    // The same time for the temporary-file counters: their difference across it is not claimed.
+    expect(f.databases.find((d) => d.name === db.name)?.statsReset).toBe(rows[0]!.at.toISOString());
+    expect(scanCountingText(f.statsReset, f.measuredAt.indexes!, (iso) => iso)).toMatch(
+      /^Scans counted since .+ \(the statistics' last reset, or the crash restart that lost them\)\. That is less than a week: an index used weekly or monthly shows no scans yet\.$/,
+    );
   });
 });

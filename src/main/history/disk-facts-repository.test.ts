@@ -154,7 +154,7 @@ describe('disk facts in history', () => {
       { database: 'app', bytes: 2 * GiB, files: 0, spanMs: 12 * HOUR_MS, bytesPerDay: 4 * GiB },
     ]);
     expect(view.tempNote).toBe(
-      'Temporary files over 12 h between the last two samples; 1 database(s) left out: their statistics were reset in between.',
+      'Temporary files over 12 h between the last two samples; 1 database(s) left out: their counters started again in between (a statistics reset or a crash restart).',
     );
   });
 

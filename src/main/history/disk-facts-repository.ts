@@ -306,7 +306,7 @@ export class DiskFactsRepository {
         : ` (no figure a day: that needs samples at least ${formatSpan(TEMP_RATE_MIN_SPAN_MS)} apart)`);
     const note =
       reset > 0
-        ? `Temporary files ${span}; ${reset} database(s) left out: their statistics were reset in between.`
+        ? `Temporary files ${span}; ${reset} database(s) left out: their counters started again in between (a statistics reset or a crash restart).`
         : `Temporary files ${span}.`;
     return { rates, note };
   }

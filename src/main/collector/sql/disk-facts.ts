@@ -25,8 +25,12 @@ export const diskContextSql = `
 SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
        pg_catalog.current_setting('autovacuum_freeze_max_age')::int8 AS freeze_max_age,
        pg_catalog.current_setting('autovacuum_multixact_freeze_max_age')::int8 AS mxid_freeze_max_age,
-       (SELECT s.stats_reset FROM pg_catalog.pg_stat_database s
-        WHERE s.datname = pg_catalog.current_database()) AS stats_reset`;
+       -- Counters also start again when the server loses its statistics (a crash, an immediate
+       -- stop), leaving the database's stats_reset as it was; the shared counters' reset time is
+       -- set then (and by pg_stat_reset_shared): the later of the two is a time they counted since.
+       GREATEST((SELECT s.stats_reset FROM pg_catalog.pg_stat_database s
+                  WHERE s.datname = pg_catalog.current_database()),
+                (SELECT a.stats_reset FROM pg_catalog.pg_stat_archiver a)) AS stats_reset`;
 
 /** Tables big enough for a bloat estimate whose statistics this user may not read (read with the bloat). */
 export const unreadableTablesSql = `
@@ -93,7 +97,9 @@ export const databaseAgesSql = `
 SELECT d.datname::text AS name,
        pg_catalog.age(d.datfrozenxid)::int8 AS xid_age,
        pg_catalog.mxid_age(d.datminmxid)::int8 AS mxid_age,
-       s.temp_bytes::int8 AS temp_bytes, s.temp_files::int8 AS temp_files, s.stats_reset
+       s.temp_bytes::int8 AS temp_bytes, s.temp_files::int8 AS temp_files,
+       -- A crash restart zeroes the counters without touching stats_reset (see diskContextSql).
+       GREATEST(s.stats_reset, (SELECT a.stats_reset FROM pg_catalog.pg_stat_archiver a)) AS stats_reset
 FROM pg_catalog.pg_database d
 LEFT JOIN pg_catalog.pg_stat_database s ON s.datid = d.oid
 ORDER BY pg_catalog.age(d.datfrozenxid) DESC, d.datname

@@ -1,4 +1,4 @@
-import type { DiskFacts } from '../../../shared/disk-facts';
+import { type DiskFacts, scanCountingText } from '../../../shared/disk-facts';
 import { formatStamp } from '../../lib/format';
 import { Bytes } from '../Values';
 import { FixSql } from './FixSql';
@@ -8,16 +8,16 @@ const kindLabels = { unused: 'never scanned', duplicate: 'duplicate', prefix: 'p
 
 /** Indexes never scanned since the statistics reset, duplicate and redundant ones. */
 export function IndexUsageSection({ facts, sampledAt }: { facts: DiskFacts; sampledAt: string }) {
-  const since = facts.statsReset
-    ? `since the statistics reset at ${formatStamp(facts.statsReset)}`
-    : 'since statistics began (never reset)';
+  const counting = scanCountingText(facts.statsReset, facts.measuredAt.indexes ?? sampledAt, (iso) =>
+    formatStamp(iso),
+  );
   return (
     <section className="card disk-section" aria-labelledby="index-usage-title" data-testid="disk-indexes">
       <h2 id="index-usage-title">Index usage</h2>
       <MeasuredAt at={facts.measuredAt.indexes} sampledAt={sampledAt} />
       <p className="muted">
-        Scans counted {since}. Indexes behind a primary key, unique or exclusion constraint, and unique
-        indexes, are never named.
+        {counting} Indexes behind a primary key, unique or exclusion constraint, and unique indexes, are never
+        named.
       </p>
       {facts.indexes.length === 0 ? (
         <p className="muted">No findings.</p>
