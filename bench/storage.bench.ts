@@ -11,7 +11,6 @@
  * 2. TimescaleDB (PGlite, WebAssembly) with a hypertable of 1,000 chunks, half
  *    of them compressed: sample time.
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { collectStorageSample } from '../src/main/collector/collector';
@@ -36,7 +35,7 @@ import { sessionSetupSql } from '../src/main/postgres/client-config';
 import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
 import type { DiskFacts } from '../src/shared/disk-facts';
 import { startPostgres, startTimescale } from '../test/support/servers';
-import { median } from './support';
+import { type Cost, costMeter, median, medianCost, ratio } from './support';
 
 const TABLES = 10_000;
 const PARTITIONED = 20;
@@ -51,39 +50,6 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const result = await fn();
   return [performance.now() - started, result];
 }
-
-/** Wall time, the CPU time of the session's server process (Linux, a local server) and of this process. */
-interface Cost {
-  wall: number;
-  server: number;
-  node: number;
-}
-
-async function costMeter(session: pg.Client) {
-  const pid = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-  const serverNs = () => {
-    try {
-      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      return Number.NaN;
-    }
-  };
-  return async <T>(fn: () => Promise<T>): Promise<[Cost, T]> => {
-    const node = process.cpuUsage();
-    const server = serverNs();
-    const [wall, result] = await time(fn);
-    const used = process.cpuUsage(node);
-    return [{ wall, server: (serverNs() - server) / 1e6, node: (used.user + used.system) / 1000 }, result];
-  };
-}
-
-const medianCost = (costs: Cost[]): Cost => ({
-  wall: median(costs.map((c) => c.wall)),
-  server: median(costs.map((c) => c.server)),
-  node: median(costs.map((c) => c.node)),
-});
-
-const ratio = (value: number, bare: number) => `${(value / bare).toFixed(2)}x`;
 
 const rollUpInput = (relations: RelationRowArray[]) => ({
   user: 'bench',

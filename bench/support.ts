@@ -1,11 +1,13 @@
 /**
- * What every benchmark shares: the median of runs, a timer, the SQLite file's
- * size on disk, and a fresh local store with one profile (the test rig's, so
- * benches and tests set it up the same way).
+ * What every benchmark shares: the median of runs, a timer, the CPU time a
+ * statement costs the server and this process, the SQLite file's size on
+ * disk, and a fresh local store with one profile (the test rig's, so benches
+ * and tests set it up the same way).
  */
-import { rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { CollectedRelation, CollectedSample } from '../src/main/collector/types';
 import { DB_FILE } from '../src/main/local-db/database';
 import { type Rig, rig } from '../test/support/history-fixtures';
@@ -14,6 +16,41 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
+
+/** Wall time, the CPU time of the session's server process (Linux, a local server) and of this process. */
+export interface Cost {
+  wall: number;
+  server: number;
+  node: number;
+}
+
+export async function costMeter(session: pg.Client) {
+  const pid = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const serverNs = () => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  return async <T>(fn: () => Promise<T>): Promise<[Cost, T]> => {
+    const node = process.cpuUsage();
+    const server = serverNs();
+    const started = performance.now();
+    const result = await fn();
+    const wall = performance.now() - started;
+    const used = process.cpuUsage(node);
+    return [{ wall, server: (serverNs() - server) / 1e6, node: (used.user + used.system) / 1000 }, result];
+  };
+}
+
+export const medianCost = (costs: Cost[]): Cost => ({
+  wall: median(costs.map((c) => c.wall)),
+  server: median(costs.map((c) => c.server)),
+  node: median(costs.map((c) => c.node)),
+});
+
+export const ratio = (value: number, bare: number) => `${(value / bare).toFixed(2)}x`;
 
 /** Runs fn once and says how long it took (synchronous work). */
 export function timed<T>(fn: () => T): { ms: number; value: T } {
