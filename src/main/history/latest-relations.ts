@@ -69,7 +69,8 @@ function pageSql(key: RelationSortKey, dir: 'asc' | 'desc', reversed: boolean, w
       ? `INDEXED BY latest_relations_${key}`
       : 'NOT INDEXED';
   // Only the key is carried through the sort (a window deep in the list keeps every row before it there).
-  return `SELECT r.id FROM latest_relations r ${index} WHERE ${WHERE}
+  const where = whole ? `r.profile_id = @profileId AND ${TOP_LEVEL}` : WHERE;
+  return `SELECT r.id FROM latest_relations r ${index} WHERE ${where}
     ORDER BY ${column} ${flip(dir)} ${reversed ? 'NULLS FIRST' : 'NULLS LAST'}, r.schema ${tie}, r.name ${tie}, r.id ${tie}
     LIMIT @limit OFFSET @offset`;
 }
