@@ -53,11 +53,9 @@ export const step022LatestRelations: SchemaStep = {
         PRIMARY KEY (profile_id, id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX latest_relations_relation ON latest_relations (id);
-      -- The list by size and by growth (desc) in order, holding what its filter and ties read (no row lookups).
-      CREATE INDEX latest_relations_total
-        ON latest_relations (profile_id, total_bytes, parent_id, kind, schema, name);
-      CREATE INDEX latest_relations_growth
-        ON latest_relations (profile_id, total_bytes - base_bytes, parent_id, kind, schema, name);
+      -- The list's first and last windows by size and by growth (desc) without sorting every row.
+      CREATE INDEX latest_relations_total ON latest_relations (profile_id, total_bytes);
+      CREATE INDEX latest_relations_growth ON latest_relations (profile_id, total_bytes - base_bytes);
 
       CREATE TABLE latest_relations_state (
         profile_id    TEXT PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
