@@ -187,12 +187,18 @@ export class LatestRelations {
     if (changes === undefined) return 'done';
     const latest = this.stmts.latestAt.get(profileId) ?? null;
     const ids = latest === null ? [] : this.relations.latestIds(profileId, latest);
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      this.db.transaction(() => this.writeChunk(profileId, latest!, ids.slice(i, i + CHUNK)))();
+    // Main's turn ends after the list of ids and after each chunk; the history may change in between.
+    const next = async (): Promise<'again' | 'closed' | null> => {
       await pause();
       if (!this.db.open) return 'closed';
-      if (this.stmts.state.get(profileId)?.changes !== changes) return 'again';
+      return this.stmts.state.get(profileId)?.changes === changes ? null : 'again';
+    };
+    let stop = await next();
+    for (let i = 0; i < ids.length && !stop; i += CHUNK) {
+      this.db.transaction(() => this.writeChunk(profileId, latest!, ids.slice(i, i + CHUNK)))();
+      stop = await next();
     }
+    if (stop) return stop;
     this.db.transaction(() => {
       this.stmts.dropOthers.run(profileId, latest);
       this.stmts.built.run(changes, profileId);
