@@ -53,23 +53,28 @@ const COLUMNS = [
 const WHERE = `r.profile_id = @profileId AND (@kind IS NULL OR r.kind = @kind)
   AND (CASE WHEN @q = '' THEN ${TOP_LEVEL} ELSE instr(r.search_key, @q) > 0 END)`;
 
+/** How deep (rows before the window, in the order read) an index walk beats sorting every row. */
+const INDEX_DEPTH = 2000;
+
 /**
  * One window of the list in the live list's order. `reversed` reads the same order backwards (a window
- * near the end is then the first rows of a short sort, not the last of a sort of every row). By total
- * or growth, descending, over the whole list, an index yields the rows in order (NULLs last; read backwards,
- * first) and only ties are sorted; anywhere else the rows are read by profile and sorted, as an index
- * would then cost a row lookup for each entry the filter skips.
+ * near the end is then the first rows of a short sort, not the last of a sort of every row). `indexed`: by
+ * total or growth, descending, over the whole list, near either end, an index yields the rows in order
+ * (NULLs last; read backwards, first) and only ties are sorted; anywhere else the rows are read by profile
+ * and sorted, as walking an index to the middle would cost a row lookup for every entry on the way.
  */
-function pageSql(key: RelationSortKey, dir: 'asc' | 'desc', reversed: boolean, whole: boolean): string {
+function pageSql(
+  key: RelationSortKey,
+  dir: 'asc' | 'desc',
+  { reversed, whole, indexed }: { reversed: boolean; whole: boolean; indexed: boolean },
+): string {
   const column = key === 'growth' ? 'r.total_bytes - r.base_bytes' : SORT_COLUMN[key].replaceAll('{r}', 'r.');
   const flip = (d: 'asc' | 'desc') => (reversed ? (d === 'asc' ? 'DESC' : 'ASC') : d.toUpperCase());
   const tie = flip('asc');
-  const index =
-    whole && dir === 'desc' && (key === 'total' || key === 'growth')
-      ? `INDEXED BY latest_relations_${key}`
-      : 'NOT INDEXED';
+  const where = whole ? `r.profile_id = @profileId AND ${TOP_LEVEL}` : WHERE;
   // Only the key is carried through the sort (a window deep in the list keeps every row before it there).
-  return `SELECT r.id FROM latest_relations r ${index} WHERE ${WHERE}
+  return `SELECT r.id FROM latest_relations r ${indexed ? `INDEXED BY latest_relations_${key}` : 'NOT INDEXED'}
+    WHERE ${where}
     ORDER BY ${column} ${flip(dir)} ${reversed ? 'NULLS FIRST' : 'NULLS LAST'}, r.schema ${tie}, r.name ${tie}, r.id ${tie}
     LIMIT @limit OFFSET @offset`;
 }
@@ -182,12 +187,18 @@ export class LatestRelations {
     if (changes === undefined) return 'done';
     const latest = this.stmts.latestAt.get(profileId) ?? null;
     const ids = latest === null ? [] : this.relations.latestIds(profileId, latest);
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      this.db.transaction(() => this.writeChunk(profileId, latest!, ids.slice(i, i + CHUNK)))();
+    // Main's turn ends after the list of ids and after each chunk; the history may change in between.
+    const next = async (): Promise<'again' | 'closed' | null> => {
       await pause();
       if (!this.db.open) return 'closed';
-      if (this.stmts.state.get(profileId)?.changes !== changes) return 'again';
+      return this.stmts.state.get(profileId)?.changes === changes ? null : 'again';
+    };
+    let stop = await next();
+    for (let i = 0; i < ids.length && !stop; i += CHUNK) {
+      this.db.transaction(() => this.writeChunk(profileId, latest!, ids.slice(i, i + CHUNK)))();
+      stop = await next();
     }
+    if (stop) return stop;
     this.db.transaction(() => {
       this.stmts.dropOthers.run(profileId, latest);
       this.stmts.built.run(changes, profileId);
@@ -223,19 +234,27 @@ export class LatestRelations {
     // rows are counted then (never the count the sample stored), so the window is cut at the same rows.
     const matching = offset > 0 && offset + limit / 2 > total / 2 ? count() : null;
     const reversed = matching !== null && offset < matching;
-    const key = `${query.sort.key} ${query.sort.dir} ${reversed} ${unfiltered}`;
-    let stmt = this.pages.get(key);
-    if (!stmt) {
-      stmt = this.db
-        .prepare<[PageParams & { limit: number; offset: number }], number>(
-          pageSql(query.sort.key, query.sort.dir, reversed, unfiltered),
-        )
-        .pluck();
-      this.pages.set(key, stmt);
-    }
     const window = reversed
       ? { offset: Math.max(0, matching - offset - limit), limit: Math.min(limit, matching - offset) }
       : { offset, limit };
+    const { key: sortKey, dir } = query.sort;
+    const shape = {
+      reversed,
+      whole: unfiltered,
+      indexed:
+        unfiltered &&
+        dir === 'desc' &&
+        (sortKey === 'total' || sortKey === 'growth') &&
+        window.offset < INDEX_DEPTH,
+    };
+    const key = `${sortKey} ${dir} ${JSON.stringify(shape)}`;
+    let stmt = this.pages.get(key);
+    if (!stmt) {
+      stmt = this.db
+        .prepare<[PageParams & { limit: number; offset: number }], number>(pageSql(sortKey, dir, shape))
+        .pluck();
+      this.pages.set(key, stmt);
+    }
     const ids = stmt.all({ ...params, ...window });
     if (reversed) ids.reverse();
     const byId = new Map(this.stmts.rows.all({ profileId, ids: JSON.stringify(ids) }).map((r) => [r.id, r]));

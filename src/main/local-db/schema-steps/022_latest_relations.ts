@@ -53,7 +53,7 @@ export const step022LatestRelations: SchemaStep = {
         PRIMARY KEY (profile_id, id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX latest_relations_relation ON latest_relations (id);
-      -- The list's first screen by size and by growth (desc) without reading every row.
+      -- The list's first and last windows by size and by growth (desc) without sorting every row.
       CREATE INDEX latest_relations_total ON latest_relations (profile_id, total_bytes);
       CREATE INDEX latest_relations_growth ON latest_relations (profile_id, total_bytes - base_bytes);
 
