@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import './support/context';
 import { startDebianPostgres } from './support/debian-postgres';
+import { keepExitCode } from './support/keep-exit-code';
 import {
   type StartedPostgres,
   type StartedTimescale,
@@ -16,6 +17,7 @@ import {
  * every test file makes its own database.
  */
 export default async function setup(project: TestProject) {
+  keepExitCode();
   const started = await Promise.allSettled([startPostgres(), startTimescale(), startDebianPostgres(15)]);
   const [postgres, timescale, postgres15] = started;
   const stopAll = async () => {
