@@ -41,8 +41,17 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ${SYSTEM_SCHEMAS}
   AND (c.relpages >= ${BLOAT_MIN_PAGES}
        -- Statistics that know nothing of the table's pages (never vacuumed or analyzed, or analyzed
-       -- empty): its size is read from the file, only for these.
-       OR (c.relpages = 0 AND pg_catalog.pg_relation_size(c.oid) >= ${BLOAT_MIN_PAGES}::int8 * pg_catalog.current_setting('block_size')::int8))`;
+       -- empty): its size is read from the file, only for these, and never for a table locked
+       -- ACCESS EXCLUSIVE (granted or queued), behind which pg_relation_size would wait. CASE fixes
+       -- the order: the planner would otherwise run the cheaper-looking size function first.
+       OR (c.relpages = 0 AND CASE
+             WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                          WHERE l.locktype = 'relation' AND l.relation = c.oid AND l.mode = 'AccessExclusiveLock'
+                            AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                                              WHERE d.datname = pg_catalog.current_database()))
+             THEN false
+             ELSE pg_catalog.pg_relation_size(c.oid) >= ${BLOAT_MIN_PAGES}::int8 * pg_catalog.current_setting('block_size')::int8
+           END))`;
 
 export interface WalRow {
   bytes: string;
