@@ -57,8 +57,8 @@ describe('names from the server on the terminal', () => {
     const run = await tidemark('storage', 'pg', '--top', '50');
     expect(run.code).toBe(0);
     inert(run);
-    expect(run.stdout).toContain('public.orders\\u200b');
-    expect(run.stdout).toContain('public.orders\\u202edlo_');
+    expect(run.stdout).toContain('public."orders\\u200b"');
+    expect(run.stdout).toContain('public."orders\\u202edlo_"');
   });
 
   it('--json writes them as JSON escapes: the same names, nothing raw on the terminal', async () => {
@@ -73,21 +73,21 @@ describe('names from the server on the terminal', () => {
     const failed = await tidemark('history', 'pg', '--relation', 'dup', '--json');
     expect(failed.code).toBe(1);
     inert(failed);
-    expect(JSON.parse(failed.stderr).error.message).toContain(`${screen}.dup`);
+    expect(JSON.parse(failed.stderr).error.message).toContain(`"${screen}".dup`);
   });
 
   it('growth of a relation names it escaped', async () => {
     const run = await tidemark('growth', 'pg', '--relation', `public.${screen}`);
     expect(run.code).toBe(0);
     inert(run);
-    expect(run.stdout).toContain('relation public.evil\\x1b[2J\\x1b]0;owned\\x07');
+    expect(run.stdout).toContain('relation public."evil\\x1b[2J\\x1b]0;owned\\x07"');
   });
 
   it('an error that lists names from the server is escaped on stderr', async () => {
     const run = await tidemark('history', 'pg', '--relation', 'dup');
     expect(run.code).toBe(1);
     inert(run);
-    expect(run.stderr).toContain('evil\\x1b[2J\\x1b]0;owned\\x07.dup');
+    expect(run.stderr).toContain('"evil\\x1b[2J\\x1b]0;owned\\x07".dup');
   });
 
   it('the pre-flight report names the table escaped', async () => {
@@ -95,7 +95,7 @@ describe('names from the server on the terminal', () => {
     const run = await tidemark('migrate', 'check', 'pg', table, '--time', 'at', '--target', 'partitions');
     expect(run.code).not.toBe(2);
     inert(run);
-    expect(run.stdout).toContain('public.evil\\x1b[2J');
+    expect(run.stdout).toContain('public."evil\\x1b[2J');
   });
 });
 
