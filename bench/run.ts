@@ -3,6 +3,8 @@
  * turn and prints their figures. Nothing is asserted: timings belong here,
  * never in tests.
  */
+
+import { keepExitCode } from '../test/support/keep-exit-code';
 import { run as fleet } from './fleet.bench';
 import { run as history } from './history.bench';
 import { run as historyFormat } from './history-format.bench';
@@ -20,6 +22,7 @@ const benches: Array<[string, () => Promise<void>]> = [
 ];
 
 async function main() {
+  keepExitCode();
   const only = process.argv.slice(2);
   for (const [name, run] of benches) {
     if (only.length > 0 && !only.includes(name)) continue;
