@@ -18,7 +18,7 @@ import { rollUp } from '../src/main/collector/collector-rollup';
 import {
   collectDiskFacts,
   DEFAULT_DISK_TOP,
-  type SlowDiskFacts,
+  slowDiskFactsOf,
 } from '../src/main/collector/disk-facts-collector';
 import { contextSql } from '../src/main/collector/sql/context';
 import { otherDatabasesSql, outsideRelationsRowSql } from '../src/main/collector/sql/database-size';
@@ -33,7 +33,6 @@ import { locksSql } from '../src/main/collector/sql/locks';
 import { type RelationRowArray, relationsSql } from '../src/main/collector/sql/relations';
 import { sessionSetupSql } from '../src/main/postgres/client-config';
 import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
-import type { DiskFacts } from '../src/shared/disk-facts';
 import { startPostgres, startTimescale } from '../test/support/servers';
 import { type Cost, costMeter, median, medianCost, ratio } from './support';
 
@@ -149,7 +148,7 @@ async function postgresBench(): Promise<void> {
     const coldOptions = {
       facts: probed,
       otherDatabases: carried,
-      slowDiskFacts: slowOf(everything.diskFacts!),
+      slowDiskFacts: slowDiskFactsOf(everything.diskFacts!),
     };
     await warmup.query(BARE);
     await warmup.end();
@@ -169,7 +168,7 @@ async function postgresBench(): Promise<void> {
     const cost = await costMeter(session);
     const facts = await probeServer(session);
     const first = await collectStorageSample(session, { facts });
-    const slow = slowOf(first.diskFacts!);
+    const slow = slowDiskFactsOf(first.diskFacts!);
     const steadyOptions = { facts, otherDatabases: carried, slowDiskFacts: slow };
     const relations = relationsSql({
       versionNum: 180000,
@@ -197,10 +196,10 @@ async function postgresBench(): Promise<void> {
       ['rows rolled up here (no I/O)', async () => rollUp(rollUpInput(relationRows))],
       ['other databases (pg_database_size, when due)', arrays(otherDatabasesSql)],
       [
-        'disk facts, fast ones (WAL, slots, ages, oldest tables)',
+        'disk facts, fast ones (WAL, slots, ages)',
         () => collectDiskFacts(session, { facts, slow }),
       ],
-      [`  oldest ${DEFAULT_DISK_TOP} tables`, arrays(oldestTablesSql(DEFAULT_DISK_TOP))],
+      [`  oldest ${DEFAULT_DISK_TOP} tables (slow cadence now; carried here)`, arrays(oldestTablesSql(DEFAULT_DISK_TOP))],
     ];
     const load = loadavg();
     const t = { steady: [] as Cost[], due: [] as Cost[], bare: [] as Cost[] };
@@ -234,7 +233,8 @@ async function postgresBench(): Promise<void> {
     console.log(
       `steady-state sample (target 1.2x): ${show(medianCost(t.steady))}; ${last?.relations.length.toLocaleString('en-US')} ` +
         `relations, ${last?.roundTrips} round trips, current database ${last?.database.from}; server facts kept by the ` +
-        'pool, other databases and slow disk facts (bloat, index findings, tablespaces) carried',
+        'pool, other databases, upkeep figures and slow disk facts (oldest tables, bloat, index findings, ' +
+          'tablespaces) carried',
     );
     console.log(
       `sample with everything due (server facts probed, other databases sized, slow disk facts read): ` +
@@ -255,11 +255,6 @@ async function postgresBench(): Promise<void> {
   }
 }
 
-/** The slow disk facts as a sample read them, to carry into the next ones (as the sampler does). */
-function slowOf(f: DiskFacts): SlowDiskFacts {
-  const { bloat, indexes, tablespaces, slowGaps, measuredAt } = f;
-  return { bloat, indexes, tablespaces, gaps: slowGaps, measuredAt };
-}
 
 const runAsAdmin = (config: pg.ClientConfig) => async (sql: string) => {
   const client = new pg.Client(config);
@@ -282,6 +277,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   await run('ANALYZE');
   const top = DEFAULT_DISK_TOP;
   const statements: Array<[string, string]> = [
+    [`oldest ${top} tables`, oldestTablesSql(top)],
     ['tables left out of the bloat estimate (rights)', unreadableTablesSql],
     [`bloat estimate, top ${top} tables + ${top} indexes`, bloatSql(top)],
     [`index findings, top ${top} per kind`, indexFindingsSql(top)],
@@ -300,7 +296,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
     whole.push(wholeMs);
     facts = outcome;
     const [fastMs, fastOutcome] = await time(() =>
-      collectDiskFacts(session, { facts: probed, slow: slowOf(outcome.facts) }),
+      collectDiskFacts(session, { facts: probed, slow: slowDiskFactsOf(outcome.facts) }),
     );
     fast.push(fastMs);
     fastTrips = fastOutcome.roundTrips;
@@ -311,7 +307,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
     `disk facts, read as the sample reads them: ${ms(median(whole))} median of ${RUNS}, ${facts!.roundTrips} round trips ` +
       `(${f.slots.length} slots, ${f.databases.length} databases, ${f.indexes.length} index findings, ` +
       `${f.bloat.length} bloat rows, ${f.tablespaces.length} tablespaces)`,
-    `disk facts with the slow ones (bloat, index findings, tablespaces) carried: ${ms(median(fast))} median, ` +
+    `disk facts with the slow ones (oldest tables, bloat, index findings, tablespaces) carried: ${ms(median(fast))} median, ` +
       `${fastTrips} round trips`,
     ...statements.map(([name]) => `  slow: ${name}: ${ms(median(times.get(name)!))}`),
   ];

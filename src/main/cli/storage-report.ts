@@ -102,7 +102,7 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
   const oldest = [['TABLE', 'XID AGE', 'MULTIXACT AGE', 'PAGES AT LAST VACUUM', 'FIX']];
   for (const t of f.oldestTables)
     oldest.push([`${t.schema}.${t.name}`, count(t.xidAge), count(t.mxidAge), formatBytes(t.bytes), t.fixSql]);
-  yield* section('Oldest tables of the sampled database:', oldest, 'none');
+  yield* section(`Oldest tables of the sampled database:${measured('oldestTables')}`, oldest, 'none');
 
   const bloat = [['KIND', 'RELATION', 'SIZE', 'EST. BLOAT', 'SHARE', 'FIX']];
   for (const b of f.bloat)

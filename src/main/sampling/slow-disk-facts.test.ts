@@ -9,9 +9,10 @@ import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 
 /**
  * The slow disk facts' cadence through the app as the timers run it: a sample
- * carries the bloat estimate, index findings and tablespaces of the sample that
- * last read them until settings.slowDiskFactsEveryMinutes has passed, while
- * WAL, slots and ages are read every time; each fact says when it was measured.
+ * carries the oldest tables, bloat estimate, index findings and tablespaces of
+ * the sample that last read them until settings.slowDiskFactsEveryMinutes has
+ * passed, while WAL, slots and the databases' ages are read every time; each
+ * fact says when it was measured.
  */
 let app: Tidemark;
 let db: TestDatabase;
@@ -43,7 +44,7 @@ async function sampleAt(profileId: string, at: number): Promise<DiskFactsView> {
 }
 
 describe('the slow disk facts on their own cadence', () => {
-  it('carries bloat, index findings and tablespaces until they are due, reading the rest every sample', async () => {
+  it('carries the oldest tables, bloat, index findings and tablespaces until they are due, reading the rest every sample', async () => {
     const admin = await db.admin();
     await admin.query('CREATE TABLE widgets (id int, v text); CREATE INDEX widgets_v ON widgets (v)');
     const { id } = app.profiles.create({ ...db.fields, password: db.password });
@@ -63,12 +64,13 @@ describe('the slow disk facts on their own cadence', () => {
     expect(second.facts.measuredAt).toMatchObject({
       slots: iso(t0 + 10 * MIN),
       databases: iso(t0 + 10 * MIN),
-      oldestTables: iso(t0 + 10 * MIN),
+      oldestTables: iso(t0),
       bloat: iso(t0),
       indexes: iso(t0),
       tablespaces: iso(t0),
     });
     expect(second.facts.indexes).toEqual(first.facts.indexes);
+    expect(second.facts.oldestTables).toEqual(first.facts.oldestTables);
     expect(second.facts.tablespaces).toEqual(first.facts.tablespaces);
 
     // ...and is once they are due.
