@@ -149,9 +149,15 @@ export function SettingsPage() {
           />
           <NumberField
             field="slowDiskFactsEveryMinutes"
-            label="Estimate bloat, find unused indexes and size tablespaces every"
+            label="List the oldest tables, estimate bloat, find unused indexes and size tablespaces every"
             unit="minutes"
-            hint={`Default ${DEFAULT_SETTINGS.slowDiskFactsEveryMinutes} minutes. These read every table's statistics and every file of a tablespace; WAL, slots, ages and temporary files are read with every sample. The samples in between show the last reading with the time it was taken.`}
+            hint={`Default ${DEFAULT_SETTINGS.slowDiskFactsEveryMinutes} minutes. These read every table's statistics and every file of a tablespace; WAL, slots, the databases' transaction-ID ages and temporary files are read with every sample. The samples in between show the last reading with the time it was taken; "Sample now" reads them all.`}
+          />
+          <NumberField
+            field="upkeepEveryMinutes"
+            label="Read dead tuples and vacuum/analyze times every"
+            unit="minutes"
+            hint={`Default ${DEFAULT_SETTINGS.upkeepEveryMinutes} minutes. Sizes are read with every sample; these statistics are read this often, and the samples in between show the last reading with the time it was taken; "Sample now" reads them.`}
           />
         </fieldset>
         <fieldset className="plain-fieldset">

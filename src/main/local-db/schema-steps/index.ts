@@ -18,6 +18,7 @@ import { step017Theme } from './017_theme';
 import { step018DefaultsNotificationsArchive } from './018_defaults_notifications_archive';
 import { step020SlowDiskFactsCadence } from './020_slow_disk_facts_cadence';
 import { step021LatestSampleRows } from './021_latest_sample_rows';
+import { step022UpkeepCadence } from './022_upkeep_cadence';
 import type { SchemaStep } from './schema-step';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -42,6 +43,7 @@ export const schemaSteps: readonly SchemaStep[] = [
   step018DefaultsNotificationsArchive,
   step020SlowDiskFactsCadence,
   step021LatestSampleRows,
+  step022UpkeepCadence,
 ];
 
 export const latestSchemaVersion = schemaSteps.at(-1)?.version ?? 0;
