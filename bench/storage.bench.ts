@@ -3,8 +3,9 @@
  *
  * 1. A fresh embedded PostgreSQL 18 with 10,000 tables (a primary key index and
  *    a TOASTed text column each) and 20 partitioned tables of 100 partitions:
- *    the steady-state sample (server facts kept by the pool, other databases and
- *    slow disk facts carried: most samples) and the sample with everything due,
+ *    the steady-state sample (server facts kept by the pool, other databases,
+ *    upkeep figures and slow disk facts carried: most samples) and the sample
+ *    with everything due,
  *    against a bare `SELECT sum(pg_total_relation_size(oid))` over the same
  *    relations, in the same session, alternating, median of several runs, with
  *    each part's statement alone. Target: steady state within 1.2x.
@@ -163,20 +164,29 @@ async function postgresBench(): Promise<void> {
     }
 
     // Warm: the same session, alternating, several times. The steady state is what most samples are: the
-    // pool keeps the server's facts, the other databases (hourly) and the slow disk facts (hourly) are carried.
+    // pool keeps the server's facts, the other databases, the upkeep figures and the slow disk facts (each
+    // hourly by default) are carried.
     const session = await monitorSession(config);
     const cost = await costMeter(session);
     const facts = await probeServer(session);
     const first = await collectStorageSample(session, { facts });
     const slow = slowDiskFactsOf(first.diskFacts!);
-    const steadyOptions = { facts, otherDatabases: carried, slowDiskFacts: slow };
-    const relations = relationsSql({
-      versionNum: 180000,
-      timescale: 'none',
-      canSize: true,
-      limit: false,
-      outside: true,
-    });
+    const steadyOptions = {
+      facts,
+      otherDatabases: carried,
+      slowDiskFacts: slow,
+      upkeep: { readAt: first.takenAt },
+    };
+    const relationsWith = (upkeep: boolean) =>
+      relationsSql({
+        versionNum: 180000,
+        timescale: 'none',
+        canSize: true,
+        limit: false,
+        outside: true,
+        upkeep,
+      });
+    const relations = relationsWith(false);
     const relationRows = (await session.query({ text: relations, values: [[], 50_000], rowMode: 'array' }))
       .rows as RelationRowArray[];
     await session.query(BARE);
@@ -188,6 +198,7 @@ async function postgresBench(): Promise<void> {
       ['server facts (probe; the pool keeps them)', arrays(serverFactsSql)],
       ['context + lock check', arrays(`${contextSql};${locksSql}`)],
       ['relation statement, rows sent and parsed here', arrays(relations, [[], 50_000])],
+      ['  the same with the upkeep figures (when due)', arrays(relationsWith(true), [[], 50_000])],
       ['  its size functions alone, summed (no rows)', arrays(SPLIT_SIZES)],
       [
         '  its last row: what it does not look at (catalogs, sequences, temp tables)',
@@ -195,11 +206,11 @@ async function postgresBench(): Promise<void> {
       ],
       ['rows rolled up here (no I/O)', async () => rollUp(rollUpInput(relationRows))],
       ['other databases (pg_database_size, when due)', arrays(otherDatabasesSql)],
+      ['disk facts, fast ones (WAL, slots, ages)', () => collectDiskFacts(session, { facts, slow })],
       [
-        'disk facts, fast ones (WAL, slots, ages)',
-        () => collectDiskFacts(session, { facts, slow }),
+        `  oldest ${DEFAULT_DISK_TOP} tables (slow cadence now; carried here)`,
+        arrays(oldestTablesSql(DEFAULT_DISK_TOP)),
       ],
-      [`  oldest ${DEFAULT_DISK_TOP} tables (slow cadence now; carried here)`, arrays(oldestTablesSql(DEFAULT_DISK_TOP))],
     ];
     const load = loadavg();
     const t = { steady: [] as Cost[], due: [] as Cost[], bare: [] as Cost[] };
@@ -234,10 +245,10 @@ async function postgresBench(): Promise<void> {
       `steady-state sample (target 1.2x): ${show(medianCost(t.steady))}; ${last?.relations.length.toLocaleString('en-US')} ` +
         `relations, ${last?.roundTrips} round trips, current database ${last?.database.from}; server facts kept by the ` +
         'pool, other databases, upkeep figures and slow disk facts (oldest tables, bloat, index findings, ' +
-          'tablespaces) carried',
+        'tablespaces) carried',
     );
     console.log(
-      `sample with everything due (server facts probed, other databases sized, slow disk facts read): ` +
+      `sample with everything due (server facts probed, other databases sized, upkeep figures and slow disk facts read): ` +
         `${show(medianCost(t.due))}, ${dueTrips} round trips`,
     );
     console.log('per part, each alone in the same session (median):');
@@ -254,7 +265,6 @@ async function postgresBench(): Promise<void> {
     await server.stop();
   }
 }
-
 
 const runAsAdmin = (config: pg.ClientConfig) => async (sql: string) => {
   const client = new pg.Client(config);

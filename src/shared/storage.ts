@@ -116,6 +116,11 @@ export const storageOverviewSchema = z.object({
       change7d: changeSchema,
       /** sizedAt: when a figure carried from an earlier sample was taken (other databases, slower cadence); null = by this sample. */
       databases: z.array(z.object({ name: z.string(), bytes: z.number(), sizedAt: z.string().nullable() })),
+      /**
+       * When the relations' dead tuples and vacuum/analyze times were read: takenAt when by this sample, an
+       * earlier sample's time when carried (their own, slower cadence).
+       */
+      upkeepReadAt: z.string(),
       /** What this sample could not see, as sentences a DBA reads. */
       gaps: z.array(z.string()),
     })

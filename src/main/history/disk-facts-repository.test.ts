@@ -99,7 +99,10 @@ describe('disk facts in history', () => {
       bytes: 8192,
       fixSql: 'VACUUM (FREEZE, VERBOSE) "public"."old";',
     };
-    r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts({ bloat: [bloated], oldestTables: [oldest] }) });
+    r.history.saveSample(p, {
+      ...sample(T0, []),
+      diskFacts: facts({ bloat: [bloated], oldestTables: [oldest] }),
+    });
     expect(r.history.latestSlowDiskFacts(p)).toEqual({
       oldestTables: [oldest],
       bloat: [bloated],

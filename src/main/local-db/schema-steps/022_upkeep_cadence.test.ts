@@ -19,7 +19,10 @@ describe('migration 022: upkeep cadence', () => {
     expect(
       db.prepare('SELECT sample_retention_days AS days, upkeep_every_minutes AS m FROM settings').get(),
     ).toEqual({ days: 30, m: 60 });
-    expect(db.prepare('SELECT taken_at, upkeep_at FROM samples').get()).toEqual({ taken_at: 1000, upkeep_at: null });
+    expect(db.prepare('SELECT taken_at, upkeep_at FROM samples').get()).toEqual({
+      taken_at: 1000,
+      upkeep_at: null,
+    });
     expect(() => db.exec('UPDATE settings SET upkeep_every_minutes = 4')).toThrow(/CHECK/);
     expect(() => db.exec('UPDATE settings SET upkeep_every_minutes = 1441')).toThrow(/CHECK/);
     db.exec('UPDATE settings SET upkeep_every_minutes = 1440');
