@@ -145,7 +145,7 @@ export function SettingsPage() {
             field="databaseSizeEveryMinutes"
             label="Size a server's other databases every"
             unit="minutes"
-            hint={`Default ${DEFAULT_SETTINGS.databaseSizeEveryMinutes} minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken.`}
+            hint={`Default ${DEFAULT_SETTINGS.databaseSizeEveryMinutes} minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken; "Sample now" sizes them all.`}
           />
           <NumberField
             field="slowDiskFactsEveryMinutes"
