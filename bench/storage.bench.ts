@@ -3,8 +3,9 @@
  *
  * 1. A fresh embedded PostgreSQL 18 with 10,000 tables (a primary key index and
  *    a TOASTed text column each) and 20 partitioned tables of 100 partitions:
- *    the steady-state sample (server facts kept by the pool, other databases and
- *    slow disk facts carried: most samples) and the sample with everything due,
+ *    the steady-state sample (server facts kept by the pool, other databases,
+ *    upkeep figures and slow disk facts carried: most samples) and the sample
+ *    with everything due,
  *    against a bare `SELECT sum(pg_total_relation_size(oid))` over the same
  *    relations, in the same session, alternating, median of several runs, with
  *    each part's statement alone. Target: steady state within 1.2x.
@@ -18,7 +19,7 @@ import { rollUp } from '../src/main/collector/collector-rollup';
 import {
   collectDiskFacts,
   DEFAULT_DISK_TOP,
-  type SlowDiskFacts,
+  slowDiskFactsOf,
 } from '../src/main/collector/disk-facts-collector';
 import { contextSql } from '../src/main/collector/sql/context';
 import { otherDatabasesSql, outsideRelationsRowSql } from '../src/main/collector/sql/database-size';
@@ -33,7 +34,6 @@ import { locksSql } from '../src/main/collector/sql/locks';
 import { type RelationRowArray, relationsSql } from '../src/main/collector/sql/relations';
 import { sessionSetupSql } from '../src/main/postgres/client-config';
 import { probeServer, serverFactsSql } from '../src/main/postgres/server-facts';
-import type { DiskFacts } from '../src/shared/disk-facts';
 import { startPostgres, startTimescale } from '../test/support/servers';
 import { type Cost, costMeter, median, medianCost, ratio } from './support';
 
@@ -149,7 +149,7 @@ async function postgresBench(): Promise<void> {
     const coldOptions = {
       facts: probed,
       otherDatabases: carried,
-      slowDiskFacts: slowOf(everything.diskFacts!),
+      slowDiskFacts: slowDiskFactsOf(everything.diskFacts!),
     };
     await warmup.query(BARE);
     await warmup.end();
@@ -164,20 +164,29 @@ async function postgresBench(): Promise<void> {
     }
 
     // Warm: the same session, alternating, several times. The steady state is what most samples are: the
-    // pool keeps the server's facts, the other databases (hourly) and the slow disk facts (hourly) are carried.
+    // pool keeps the server's facts, the other databases, the upkeep figures and the slow disk facts (each
+    // hourly by default) are carried.
     const session = await monitorSession(config);
     const cost = await costMeter(session);
     const facts = await probeServer(session);
     const first = await collectStorageSample(session, { facts });
-    const slow = slowOf(first.diskFacts!);
-    const steadyOptions = { facts, otherDatabases: carried, slowDiskFacts: slow };
-    const relations = relationsSql({
-      versionNum: 180000,
-      timescale: 'none',
-      canSize: true,
-      limit: false,
-      outside: true,
-    });
+    const slow = slowDiskFactsOf(first.diskFacts!);
+    const steadyOptions = {
+      facts,
+      otherDatabases: carried,
+      slowDiskFacts: slow,
+      upkeep: { readAt: first.takenAt },
+    };
+    const relationsWith = (upkeep: boolean) =>
+      relationsSql({
+        versionNum: 180000,
+        timescale: 'none',
+        canSize: true,
+        limit: false,
+        outside: true,
+        upkeep,
+      });
+    const relations = relationsWith(false);
     const relationRows = (await session.query({ text: relations, values: [[], 50_000], rowMode: 'array' }))
       .rows as RelationRowArray[];
     await session.query(BARE);
@@ -189,6 +198,7 @@ async function postgresBench(): Promise<void> {
       ['server facts (probe; the pool keeps them)', arrays(serverFactsSql)],
       ['context + lock check', arrays(`${contextSql};${locksSql}`)],
       ['relation statement, rows sent and parsed here', arrays(relations, [[], 50_000])],
+      ['  the same with the upkeep figures (when due)', arrays(relationsWith(true), [[], 50_000])],
       ['  its size functions alone, summed (no rows)', arrays(SPLIT_SIZES)],
       [
         '  its last row: what it does not look at (catalogs, sequences, temp tables)',
@@ -196,11 +206,11 @@ async function postgresBench(): Promise<void> {
       ],
       ['rows rolled up here (no I/O)', async () => rollUp(rollUpInput(relationRows))],
       ['other databases (pg_database_size, when due)', arrays(otherDatabasesSql)],
+      ['disk facts, fast ones (WAL, slots, ages)', () => collectDiskFacts(session, { facts, slow })],
       [
-        'disk facts, fast ones (WAL, slots, ages, oldest tables)',
-        () => collectDiskFacts(session, { facts, slow }),
+        `  oldest ${DEFAULT_DISK_TOP} tables (slow cadence now; carried here)`,
+        arrays(oldestTablesSql(DEFAULT_DISK_TOP)),
       ],
-      [`  oldest ${DEFAULT_DISK_TOP} tables`, arrays(oldestTablesSql(DEFAULT_DISK_TOP))],
     ];
     const load = loadavg();
     const t = { steady: [] as Cost[], due: [] as Cost[], bare: [] as Cost[] };
@@ -234,10 +244,11 @@ async function postgresBench(): Promise<void> {
     console.log(
       `steady-state sample (target 1.2x): ${show(medianCost(t.steady))}; ${last?.relations.length.toLocaleString('en-US')} ` +
         `relations, ${last?.roundTrips} round trips, current database ${last?.database.from}; server facts kept by the ` +
-        'pool, other databases and slow disk facts (bloat, index findings, tablespaces) carried',
+        'pool, other databases, upkeep figures and slow disk facts (oldest tables, bloat, index findings, ' +
+        'tablespaces) carried',
     );
     console.log(
-      `sample with everything due (server facts probed, other databases sized, slow disk facts read): ` +
+      `sample with everything due (server facts probed, other databases sized, upkeep figures and slow disk facts read): ` +
         `${show(medianCost(t.due))}, ${dueTrips} round trips`,
     );
     console.log('per part, each alone in the same session (median):');
@@ -253,12 +264,6 @@ async function postgresBench(): Promise<void> {
   } finally {
     await server.stop();
   }
-}
-
-/** The slow disk facts as a sample read them, to carry into the next ones (as the sampler does). */
-function slowOf(f: DiskFacts): SlowDiskFacts {
-  const { bloat, indexes, tablespaces, slowGaps, measuredAt } = f;
-  return { bloat, indexes, tablespaces, gaps: slowGaps, measuredAt };
 }
 
 const runAsAdmin = (config: pg.ClientConfig) => async (sql: string) => {
@@ -282,6 +287,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
   await run('ANALYZE');
   const top = DEFAULT_DISK_TOP;
   const statements: Array<[string, string]> = [
+    [`oldest ${top} tables`, oldestTablesSql(top)],
     ['tables left out of the bloat estimate (rights)', unreadableTablesSql],
     [`bloat estimate, top ${top} tables + ${top} indexes`, bloatSql(top)],
     [`index findings, top ${top} per kind`, indexFindingsSql(top)],
@@ -300,7 +306,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
     whole.push(wholeMs);
     facts = outcome;
     const [fastMs, fastOutcome] = await time(() =>
-      collectDiskFacts(session, { facts: probed, slow: slowOf(outcome.facts) }),
+      collectDiskFacts(session, { facts: probed, slow: slowDiskFactsOf(outcome.facts) }),
     );
     fast.push(fastMs);
     fastTrips = fastOutcome.roundTrips;
@@ -311,7 +317,7 @@ async function diskFactsBench(session: pg.Client, run: (sql: string) => Promise<
     `disk facts, read as the sample reads them: ${ms(median(whole))} median of ${RUNS}, ${facts!.roundTrips} round trips ` +
       `(${f.slots.length} slots, ${f.databases.length} databases, ${f.indexes.length} index findings, ` +
       `${f.bloat.length} bloat rows, ${f.tablespaces.length} tablespaces)`,
-    `disk facts with the slow ones (bloat, index findings, tablespaces) carried: ${ms(median(fast))} median, ` +
+    `disk facts with the slow ones (oldest tables, bloat, index findings, tablespaces) carried: ${ms(median(fast))} median, ` +
       `${fastTrips} round trips`,
     ...statements.map(([name]) => `  slow: ${name}: ${ms(median(times.get(name)!))}`),
   ];

@@ -143,6 +143,8 @@ test('storage: sample, sizes right, growth charted, and history kept when the se
       const sampled = Number(await banner.getAttribute('data-relation-count'));
       await expect(banner).toHaveAttribute('data-shown-count', String(sampled - 3));
       await expect(page.getByTestId('storage-summary')).toBeVisible();
+      // Sample now reads the dead tuples and vacuum times too; the table says when they were read.
+      await expect(page.getByTestId('upkeep-read-at')).toContainText(/read at .*, with this sample\./);
 
       const orders = relationRow(page, 'public.orders');
       const events = relationRow(page, 'public.events');

@@ -94,9 +94,10 @@ export type TablespaceFact = z.infer<typeof tablespaceFactSchema>;
 
 /**
  * The costly facts, read on their own cadence (settings.slowDiskFactsEveryMinutes): they read every
- * table's column statistics and every file of each tablespace. The others are read with every sample.
+ * table's column statistics, every file of each tablespace, and all of pg_class for the oldest tables.
+ * The others are read with every sample, the databases' ages among them (the wraparound alert reads those).
  */
-export const SLOW_DISK_FACTS = ['bloat', 'indexes', 'tablespaces'] as const;
+export const SLOW_DISK_FACTS = ['oldestTables', 'bloat', 'indexes', 'tablespaces'] as const;
 
 /** When each fact was measured (ISO); null when it was not read (no rights, or it failed: see gaps). */
 export const measuredAtSchema = z.object({

@@ -116,6 +116,11 @@ export const storageOverviewSchema = z.object({
       change7d: changeSchema,
       /** sizedAt: when a figure carried from an earlier sample was taken (other databases, slower cadence); null = by this sample. */
       databases: z.array(z.object({ name: z.string(), bytes: z.number(), sizedAt: z.string().nullable() })),
+      /**
+       * When the relations' dead tuples and vacuum/analyze times were read: takenAt when by this sample, an
+       * earlier sample's time when carried (their own, slower cadence).
+       */
+      upkeepReadAt: z.string(),
       /** What this sample could not see, as sentences a DBA reads. */
       gaps: z.array(z.string()),
     })
@@ -250,12 +255,18 @@ export const settingsSchema = z.object({
     .int()
     .min(5, 'Size the other databases at most every 5 minutes.')
     .max(1440, 'Size the other databases at least once a day (1440 minutes).'),
-  /** The costly disk facts (bloat estimate, index findings, tablespaces) are read this often; samples between carry them. */
+  /** The costly disk facts (oldest tables, bloat estimate, index findings, tablespaces) are read this often; samples between carry them. */
   slowDiskFactsEveryMinutes: z
     .number({ error: 'The interval for bloat, index findings and tablespaces must be a number of minutes.' })
     .int()
     .min(5, 'Read bloat, index findings and tablespaces at most every 5 minutes.')
     .max(1440, 'Read bloat, index findings and tablespaces at least once a day (1440 minutes).'),
+  /** Dead tuples and vacuum/analyze times are read this often; the samples between carry the last reading. */
+  upkeepEveryMinutes: z
+    .number({ error: 'The interval for dead tuples and vacuum times must be a number of minutes.' })
+    .int()
+    .min(5, 'Read dead tuples and vacuum times at most every 5 minutes.')
+    .max(1440, 'Read dead tuples and vacuum times at least once a day (1440 minutes).'),
   /** Downsampling tiers of the storage history: fine samples this often for this long, then hourly, then daily. */
   tierFineMinutes: z
     .number({ error: 'The fine tier must be a number of minutes.' })
@@ -296,6 +307,7 @@ export const DEFAULT_SETTINGS: Settings = {
   heartbeatRetentionDays: 60,
   databaseSizeEveryMinutes: 60,
   slowDiskFactsEveryMinutes: 60,
+  upkeepEveryMinutes: 60,
   tierFineMinutes: 15,
   tierFineDays: 7,
   tierHourlyDays: 30,
@@ -314,6 +326,7 @@ export const heartbeatRangeText = `${scheduleSchema.shape.heartbeatSeconds.minVa
 export const settingsUpdateSchema = settingsSchema.extend({
   databaseSizeEveryMinutes: settingsSchema.shape.databaseSizeEveryMinutes.optional(),
   slowDiskFactsEveryMinutes: settingsSchema.shape.slowDiskFactsEveryMinutes.optional(),
+  upkeepEveryMinutes: settingsSchema.shape.upkeepEveryMinutes.optional(),
   tierFineMinutes: settingsSchema.shape.tierFineMinutes.optional(),
   tierFineDays: settingsSchema.shape.tierFineDays.optional(),
   tierHourlyDays: settingsSchema.shape.tierHourlyDays.optional(),

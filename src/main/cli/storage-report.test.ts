@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../../../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { DiskFactsView } from '../../shared/disk-facts';
+import { createTidemark } from '../app';
+import { KeyFileSecretStore } from '../secrets/key-file-secret-store';
 
 /**
  * `tidemark storage NAME` as a script sees it: the real process, its exit
@@ -74,13 +76,29 @@ describe('tidemark storage', () => {
 
   it('says when the slow facts were measured when the next sample carries them', async () => {
     const first = JSON.parse((await tidemark('storage', 'pg', '--json')).stdout) as { disk: DiskFactsView };
-    expect((await tidemark('sample', 'pg')).code).toBe(0);
+    // A scheduled sample, as the app's timers take it, carries them (`tidemark sample` reads everything).
+    const app = await createTidemark({ dataDir, mode: 'cli', secretStore: new KeyFileSecretStore(dataDir) });
+    try {
+      const pg = app.profiles.list().find((p) => p.name === 'pg')!;
+      await app.monitoring.runner.run(pg.id, 'schedule');
+    } finally {
+      await app.close();
+    }
     const run = await tidemark('storage', 'pg');
     expect(run.code).toBe(0);
     const at = first.disk.takenAt;
-    for (const heading of ['Estimated bloat', 'Index findings', 'Tablespaces'])
+    for (const heading of [
+      'Oldest tables of the sampled database:',
+      'Estimated bloat',
+      'Index findings',
+      'Tablespaces',
+    ])
       expect(run.stdout).toMatch(new RegExp(`${heading} .*Measured with the sample of ${at}\\.`));
     expect(run.stdout).not.toMatch(/Transaction-ID ages.*Measured/);
+
+    // The DBA's own sample reads them all again.
+    expect((await tidemark('sample', 'pg')).code).toBe(0);
+    expect((await tidemark('storage', 'pg')).stdout).not.toMatch(/Measured with the sample of/);
   });
 
   it('exits 2 on a wrong --top and 1 when there is nothing to show', async () => {

@@ -110,7 +110,7 @@ function* diskLines(view: DiskFactsView): Iterable<string> {
       formatBytes(t.bytes),
       t.fixSql,
     ]);
-  yield* section('Oldest tables of the sampled database:', oldest, 'none');
+  yield* section(`Oldest tables of the sampled database:${measured('oldestTables')}`, oldest, 'none');
 
   const bloat = [['KIND', 'RELATION', 'SIZE', 'EST. BLOAT', 'SHARE', 'FIX']];
   for (const b of f.bloat)

@@ -96,6 +96,7 @@ describe.each(testServers)('the current database size on %s', (server) => {
         canSize: true,
         limit: false,
         outside: true,
+        upkeep: true,
       });
       const last = async (blocked: number[]) =>
         (await admin.query({ text: sql, values: [blocked, 50_000], rowMode: 'array' })).rows.at(-1);

@@ -84,6 +84,12 @@ export interface CollectOptions {
    */
   slowDiskFacts?: 'read' | SlowDiskFacts;
   /**
+   * The upkeep figures (dead tuples, vacuum and analyze times): 'read' them in this sample (the default),
+   * or not (their own, slower cadence): then every relation's are null and the sample says when the
+   * figures it carries were read.
+   */
+  upkeep?: 'read' | { readAt: Date };
+  /**
    * The server's facts as PoolManager keeps them for the pool; without them the sample probes
    * them itself, in its first round trip.
    */
@@ -157,6 +163,8 @@ export async function collectStorageSample(
   }
 
   const otherDatabases = options.otherDatabases ?? 'size';
+  const upkeep = options.upkeep ?? 'read';
+  const readUpkeep = upkeep === 'read';
   const takenAt = now();
   const started = performance.now();
   const session = new Session(client);
@@ -208,6 +216,7 @@ export async function collectStorageSample(
         canSize: context.can_size,
         limit: context.class_rows < 0 || context.class_rows >= maxRelations,
         outside: upFront === undefined,
+        upkeep: readUpkeep,
       });
       for (let attempt = 1; ; attempt++) {
         try {
@@ -294,6 +303,14 @@ export async function collectStorageSample(
       timescale: tsOutcome,
       gaps,
     });
+    if (!readUpkeep) {
+      // Rollups sum what they were given: without the figures, none is claimed.
+      for (const r of rolled.relations) {
+        r.deadTuples = null;
+        r.lastVacuum = null;
+        r.lastAnalyze = null;
+      }
+    }
     const figures = databaseFigures({ name: facts.database, bytes: current.bytes }, others, facts.user);
     const disk = await diskFacts;
     return {
@@ -306,6 +323,7 @@ export async function collectStorageSample(
       relations: rolled.relations,
       gaps: [...figures.gaps, ...rolled.gaps, ...disk.gaps],
       diskFacts: disk.facts,
+      ...(readUpkeep ? {} : { upkeepAt: upkeep.readAt }),
     };
   } catch (error) {
     await session.rollback();

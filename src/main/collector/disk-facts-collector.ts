@@ -36,10 +36,28 @@ export interface DiskFactsOutcome {
 }
 
 /** The slow facts as a sample read them, carried into the samples in between (see SLOW_DISK_FACTS). */
-export type SlowDiskFacts = Pick<DiskFacts, 'bloat' | 'indexes' | 'tablespaces'> & {
+export type SlowDiskFacts = Pick<DiskFacts, (typeof SLOW_DISK_FACTS)[number]> & {
   gaps: string[];
   measuredAt: Pick<MeasuredAt, (typeof SLOW_DISK_FACTS)[number]>;
 };
+
+/** The slow facts of a sample's disk facts, to carry into the next samples until they are due. */
+export function slowDiskFactsOf(facts: DiskFacts): SlowDiskFacts {
+  const { oldestTables, bloat, indexes, tablespaces, measuredAt } = facts;
+  return {
+    oldestTables,
+    bloat,
+    indexes,
+    tablespaces,
+    gaps: facts.slowGaps,
+    measuredAt: {
+      oldestTables: measuredAt.oldestTables,
+      bloat: measuredAt.bloat,
+      indexes: measuredAt.indexes,
+      tablespaces: measuredAt.tablespaces,
+    },
+  };
+}
 
 export interface DiskFactsOptions {
   /** The pool's server facts: version, user and rights. */
@@ -67,8 +85,8 @@ const iso = (v: Date | null) => (v === null ? null : v.toISOString());
  * others go in one batch with the BEGIN, the context and the COMMIT. If one
  * fails anyway, they are read again one by one behind savepoints: only that
  * one becomes a gap. Round trips: 1 (3 + one per fact after a failure). The
- * slow facts (bloat, index findings, tablespaces: most of the cost on a server
- * with many relations) are not read when the caller carries them from an
+ * slow facts (oldest tables, bloat, index findings, tablespaces: most of the
+ * cost on a server with many relations) are not read when the caller carries them from an
  * earlier sample; each fact says when it was measured.
  */
 export async function collectDiskFacts(
@@ -113,10 +131,10 @@ export async function collectDiskFacts(
       ...(options.facts.rights.lsWalDir ? ([['wal', 'The size of pg_wal', walSql]] as Plan) : []),
       ['slots', 'Replication slots', slotsSql(options.facts.versionNum)],
       ['ages', 'Transaction-ID ages', databaseAgesSql],
-      ['oldest', 'The oldest tables', oldestTablesSql(top)],
       ...(carried
         ? []
         : ([
+            ['oldestTables', 'The oldest tables', oldestTablesSql(top)],
             ['unreadable', 'The count of tables left out of the bloat estimate', unreadableTablesSql],
             ['bloat', 'The bloat estimate', bloatSql(top)],
             ['indexes', 'Index usage', indexFindingsSql(top)],
@@ -173,14 +191,6 @@ export async function collectDiskFacts(
       statsReset: iso(d.stats_reset),
     }));
 
-    const oldestTables = (read<TableAgeRow>('oldest') ?? []).map((t) => ({
-      schema: t.schema,
-      name: t.name,
-      xidAge: Number(t.xid_age),
-      mxidAge: Number(t.mxid_age),
-      bytes: Number(t.bytes),
-      fixSql: diskFixes.freezeTable(t.schema, t.name),
-    }));
     if (context.in_recovery) {
       gaps.push('This server is a standby: index scans counted here are its own, not the primary’s.');
     }
@@ -195,7 +205,7 @@ export async function collectDiskFacts(
         freezeMaxAge: Number(context.freeze_max_age),
         multixactFreezeMaxAge: Number(context.mxid_freeze_max_age),
         databases,
-        oldestTables,
+        oldestTables: slow.oldestTables,
         bloat: slow.bloat,
         indexes: slow.indexes,
         statsReset: iso(context.stats_reset),
@@ -205,7 +215,6 @@ export async function collectDiskFacts(
           wal: when('wal'),
           slots: when('slots'),
           databases: when('ages'),
-          oldestTables: when('oldest'),
           ...slow.measuredAt,
         },
         slowGaps: slow.gaps,
@@ -221,13 +230,21 @@ export async function collectDiskFacts(
   }
 }
 
-/** Bloat, index findings and tablespaces from the rows just read, with their gaps. */
+/** The oldest tables, bloat, index findings and tablespaces from the rows just read, with their gaps. */
 function readSlowFacts(
   read: <T>(key: string) => T[] | null,
   when: (key: string) => string | null,
   who: string,
   gaps: string[],
 ): SlowDiskFacts {
+  const oldestTables = (read<TableAgeRow>('oldestTables') ?? []).map((t) => ({
+    schema: t.schema,
+    name: t.name,
+    xidAge: Number(t.xid_age),
+    mxidAge: Number(t.mxid_age),
+    bytes: Number(t.bytes),
+    fixSql: diskFixes.freezeTable(t.schema, t.name),
+  }));
   const bloat = (read<BloatRow>('bloat') ?? []).map((b) => ({
     kind: b.kind,
     schema: b.schema,
@@ -283,11 +300,17 @@ function readSlowFacts(
     );
   }
   return {
+    oldestTables,
     bloat,
     indexes,
     tablespaces,
     gaps,
-    measuredAt: { bloat: when('bloat'), indexes: when('indexes'), tablespaces: when('tablespaces') },
+    measuredAt: {
+      oldestTables: when('oldestTables'),
+      bloat: when('bloat'),
+      indexes: when('indexes'),
+      tablespaces: when('tablespaces'),
+    },
   };
 }
 

@@ -146,17 +146,29 @@ describe.each(testServers)('disk facts on %s', (server) => {
       indexes: [],
       tablespaces: [],
       gaps: ['A carried gap.'],
-      measuredAt: { bloat: earlier, indexes: earlier, tablespaces: earlier },
+      oldestTables: [
+        {
+          schema: 'public',
+          name: 'carried_table',
+          xidAge: 1,
+          mxidAge: 1,
+          bytes: 1,
+          fixSql: 'VACUUM (FREEZE, VERBOSE) "public"."carried_table";',
+        },
+      ],
+      measuredAt: { oldestTables: earlier, bloat: earlier, indexes: earlier, tablespaces: earlier },
     };
     const { facts: f, gaps } = await facts(undefined, { now: () => takenAt, slowDiskFacts: carried });
     expect(f.bloat).toEqual(carried.bloat);
+    expect(f.oldestTables).toEqual(carried.oldestTables);
+    expect(f.databases.find((d) => d.name === db.name)?.xidAge).toBeGreaterThan(0);
     expect(f.indexes).toEqual([]);
     expect(f.tablespaces).toEqual([]);
     expect(f.measuredAt).toEqual({
       wal: takenAt.toISOString(),
       slots: takenAt.toISOString(),
       databases: takenAt.toISOString(),
-      oldestTables: takenAt.toISOString(),
+      oldestTables: earlier,
       bloat: earlier,
       indexes: earlier,
       tablespaces: earlier,

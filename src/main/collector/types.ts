@@ -50,6 +50,12 @@ export interface CollectedSample {
    * (absent = sized by this sample).
    */
   databases: Array<{ name: string; bytes: number; sizedAt?: Date }>;
+  /**
+   * The upkeep figures (dead tuples, vacuum and analyze times) are read on their own, slower cadence.
+   * Absent: read by this sample. Set: not read (every relation's are null); the history carries the
+   * figures read at this time.
+   */
+  upkeepAt?: Date;
   /** Every relation, including chunks and partitions (with their parent). */
   relations: CollectedRelation[];
   /** What this sample could not see, as sentences a DBA reads. */

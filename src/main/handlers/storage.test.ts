@@ -96,6 +96,7 @@ describe('storage channels refuse bad input with a clear message', () => {
         heartbeatRetentionDays: 60,
         databaseSizeEveryMinutes: 60,
         slowDiskFactsEveryMinutes: 60,
+        upkeepEveryMinutes: 60,
         tierFineMinutes: 15,
         tierFineDays: 7,
         tierHourlyDays: 30,
@@ -112,6 +113,7 @@ describe('storage channels refuse bad input with a clear message', () => {
       heartbeatRetentionDays: 60,
       databaseSizeEveryMinutes: 1,
       slowDiskFactsEveryMinutes: 2,
+      upkeepEveryMinutes: 1441,
     });
     expect(tooOften).toMatchObject({
       ok: false,
@@ -119,6 +121,7 @@ describe('storage channels refuse bad input with a clear message', () => {
         fields: {
           databaseSizeEveryMinutes: expect.any(String),
           slowDiskFactsEveryMinutes: expect.any(String),
+          upkeepEveryMinutes: expect.any(String),
         },
       },
     });

@@ -52,7 +52,7 @@ function facts(
       wal: at(T0),
       slots: at(T0),
       databases: at(T0),
-      oldestTables: at(T0),
+      oldestTables: at(T0 - HOUR_MS),
       bloat: at(T0 - HOUR_MS),
       indexes: at(T0 - HOUR_MS),
       tablespaces: at(T0 - HOUR_MS),
@@ -91,13 +91,30 @@ describe('disk facts in history', () => {
     const r = rig();
     const p = r.addProfile();
     expect(r.history.latestSlowDiskFacts(p)).toBeNull();
-    r.history.saveSample(p, { ...sample(T0, []), diskFacts: facts({ bloat: [bloated] }) });
+    const oldest = {
+      schema: 'public',
+      name: 'old',
+      xidAge: 5,
+      mxidAge: 1,
+      bytes: 8192,
+      fixSql: 'VACUUM (FREEZE, VERBOSE) "public"."old";',
+    };
+    r.history.saveSample(p, {
+      ...sample(T0, []),
+      diskFacts: facts({ bloat: [bloated], oldestTables: [oldest] }),
+    });
     expect(r.history.latestSlowDiskFacts(p)).toEqual({
+      oldestTables: [oldest],
       bloat: [bloated],
       indexes: [],
       tablespaces: [],
       gaps: ['A slow gap.'],
-      measuredAt: { bloat: at(T0 - HOUR_MS), indexes: at(T0 - HOUR_MS), tablespaces: at(T0 - HOUR_MS) },
+      measuredAt: {
+        oldestTables: at(T0 - HOUR_MS),
+        bloat: at(T0 - HOUR_MS),
+        indexes: at(T0 - HOUR_MS),
+        tablespaces: at(T0 - HOUR_MS),
+      },
     });
   });
 

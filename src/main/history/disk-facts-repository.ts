@@ -8,7 +8,7 @@ import {
   wraparoundPct,
 } from '../../shared/disk-facts';
 import { formatSpan } from '../../shared/span';
-import type { SlowDiskFacts } from '../collector/disk-facts-collector';
+import { type SlowDiskFacts, slowDiskFactsOf } from '../collector/disk-facts-collector';
 import { diskFixes } from '../collector/disk-fixes';
 import { DAY_MS } from './time';
 
@@ -186,19 +186,7 @@ export class DiskFactsRepository {
     if (!row) return null;
     const findings = JSON.parse(row.findings) as Findings;
     if (!findings.measuredAt || !findings.slowGaps) return null;
-    const { bloat, indexes, tablespaces } = this.facts(row);
-    const { measuredAt } = findings;
-    return {
-      bloat,
-      indexes,
-      tablespaces,
-      gaps: findings.slowGaps,
-      measuredAt: {
-        bloat: measuredAt.bloat,
-        indexes: measuredAt.indexes,
-        tablespaces: measuredAt.tablespaces,
-      },
-    };
+    return slowDiskFactsOf(this.facts(row));
   }
 
   /**

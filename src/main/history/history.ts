@@ -118,6 +118,11 @@ export class History implements HistoryStore {
     return this.samples.otherDatabases(profileId);
   }
 
+  /** When the upkeep figures of the profile's latest sample were read (see sampling/cadence.ts); null: no sample. */
+  upkeepReadAt(profileId: string): Date | null {
+    return this.samples.upkeepReadAt(profileId);
+  }
+
   /** Remembers a sample attempt (a failure is shown on the Storage page until the next success). */
   recordAttempt(profileId: string, attempt: { at: Date; ok: boolean; error: string | null }): void {
     this.schedules.recordAttempt(profileId, attempt);
@@ -208,7 +213,6 @@ export class History implements HistoryStore {
     return this.diskFacts.latest(profileId);
   }
 
-  /** For the fleet overview: WAL retained by slots and the oldest XID age in % (latest sample). */
   /** The slow disk facts of the latest sample, to carry until they are due (see sampling/slow-disk-facts-cadence.ts). */
   latestSlowDiskFacts(profileId: string): SlowDiskFacts | null {
     return this.diskFacts.latestSlow(profileId);

@@ -21,6 +21,7 @@ interface SampleRow {
   database_name: string;
   database_bytes: number;
   gaps: string;
+  upkeep_read_at: number;
 }
 
 export type Change = NonNullable<StorageOverview['latest']>['change24h'];
@@ -43,7 +44,8 @@ export class OverviewQuery {
     this.latestRelations = new LatestRelations(db, this.relations);
     this.stmts = {
       latest: db.prepare<[string], SampleRow>(`
-        SELECT id, taken_at, duration_ms, database_name, database_bytes, gaps, top_level_count FROM samples
+        SELECT id, taken_at, duration_ms, database_name, database_bytes, gaps, top_level_count,
+               coalesce(upkeep_at, taken_at) AS upkeep_read_at FROM samples
         WHERE profile_id = ? ORDER BY taken_at DESC LIMIT 1`),
       atOrBefore: db.prepare<[string, number, number], { t: number; bytes: number }>(`
         SELECT taken_at AS t, database_bytes AS bytes FROM samples
@@ -79,6 +81,7 @@ export class OverviewQuery {
           sizedAt: d.sized_at === null ? null : new Date(d.sized_at).toISOString(),
         })),
         gaps: JSON.parse(latest.gaps) as string[],
+        upkeepReadAt: new Date(latest.upkeep_read_at).toISOString(),
       },
       relations: relations ? this.relations.topLevel(profileId, windowAt(latest.taken_at, 7 * DAY_MS)) : [],
       status,

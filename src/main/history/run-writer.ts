@@ -19,9 +19,10 @@ const sameAs = <T extends Record<string, unknown>>(a: T, b: T, columns: readonly
 /**
  * Writes a relation's figures in the compact format (migration 011): the run
  * that holds the same figures and reaches the previous sample is extended to
- * this one; anything else starts a run. Upkeep is written when vacuum or
- * analyze time changed, or dead tuples changed and the last row is older than
- * UPKEEP_EVERY_MS. Runs inside one sample's transaction (SampleRepository).
+ * this one; anything else starts a run. Upkeep, when the sample read it (it
+ * has its own cadence; null: not read, the earlier rows stand), is written when
+ * vacuum or analyze time changed, or dead tuples changed and the last row is
+ * older than UPKEEP_EVERY_MS. Runs inside one sample's transaction (SampleRepository).
  */
 export class RunWriter {
   private readonly stmts;
@@ -90,7 +91,7 @@ export class RunWriter {
     takenAt: number,
     previousAt: number | null,
     sizes: SizeFigures,
-    upkeep: UpkeepFigures,
+    upkeep: UpkeepFigures | null,
   ): void {
     const s = this.stmts;
     const run = s.lastRun.get(relationId, takenAt);
@@ -110,6 +111,7 @@ export class RunWriter {
         is_newest: newest ? 1 : null,
       });
     }
+    if (upkeep === null) return;
     const kept = s.lastUpkeep.get(relationId, takenAt);
     const due =
       !kept ||

@@ -31,9 +31,13 @@ export class SampleRepository {
     this.stmts = {
       insertSample: db.prepare(`
         INSERT INTO samples (profile_id, taken_at, duration_ms, database_name, database_bytes, gaps, relation_count,
-                             top_level_count)
+                             top_level_count, upkeep_at)
         VALUES (@profileId, @takenAt, @durationMs, @databaseName, @databaseBytes, @gaps, @relationCount,
-                @topLevelCount)`),
+                @topLevelCount, @upkeepAt)`),
+      // When the upkeep figures the profile's latest sample holds were read (step 023: NULL = by that sample).
+      upkeepReadAt: db.prepare<[string], number>(
+        'SELECT coalesce(upkeep_at, taken_at) FROM samples WHERE profile_id = ? ORDER BY taken_at DESC LIMIT 1',
+      ),
       insertDatabase: db.prepare(
         'INSERT INTO sample_databases (sample_id, name, bytes, sized_at) VALUES (?, ?, ?, ?)',
       ),
@@ -73,6 +77,12 @@ export class SampleRepository {
       .map((d) => ({ name: d.name, bytes: d.bytes, sizedAt: new Date(d.sizedAt) }));
   }
 
+  /** When the upkeep figures of the profile's latest sample were read; null without samples. */
+  upkeepReadAt(profileId: string): Date | null {
+    const at = this.stmts.upkeepReadAt.pluck().get(profileId);
+    return at === undefined ? null : new Date(at);
+  }
+
   /**
    * Stores a whole sample: its row, the databases, the relation dimension rows
    * (parents first) and each relation's figures (compact: see run-writer.ts), in ONE transaction. If any
@@ -98,6 +108,8 @@ export class SampleRepository {
     if (takenAt === null) throw new AppError('internal', 'The sample has no valid time.');
     const s = this.stmts;
     const { previousAt } = this.runs.begin(profileId, takenAt);
+    // Not read by this sample (its own cadence): no upkeep row, the last reading stands with its time.
+    const upkeepCarried = sample.upkeepAt !== undefined;
     const { ids, topLevel } = this.relationIds(profileId, sample.relations);
     const sampleId = Number(
       s.insertSample.run({
@@ -109,6 +121,7 @@ export class SampleRepository {
         gaps: JSON.stringify(sample.gaps),
         relationCount: sample.relations.length,
         topLevelCount: sample.relations.filter((r) => topLevel.has(ids.get(key(r.schema, r.name))!)).length,
+        upkeepAt: upkeepCarried ? msOf(sample.upkeepAt!) : null,
       }).lastInsertRowid,
     );
     for (const d of sample.databases) {
@@ -134,11 +147,13 @@ export class SampleRepository {
           before_compression_bytes: int(r.beforeCompressionBytes),
           after_compression_bytes: int(r.afterCompressionBytes),
         },
-        {
-          dead_tuples: int(r.deadTuples),
-          last_vacuum: msOf(r.lastVacuum),
-          last_analyze: msOf(r.lastAnalyze),
-        },
+        upkeepCarried
+          ? null
+          : {
+              dead_tuples: int(r.deadTuples),
+              last_vacuum: msOf(r.lastVacuum),
+              last_analyze: msOf(r.lastAnalyze),
+            },
       );
     }
     s.markSampled.run({ profileId, at: takenAt });

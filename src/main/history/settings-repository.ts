@@ -22,7 +22,7 @@ function rulesOf(json: string | null): AlertRules {
   return parsed.success ? parsed.data : { ...DEFAULT_ALERT_RULES };
 }
 
-/** App-wide settings: one typed row (schema steps 004, 011, 012, 017, 018, 020). Validation is the contract's settingsSchema. */
+/** App-wide settings: one typed row (schema steps 004, 011, 012, 017, 018, 020, 022). Validation is the contract's settingsSchema. */
 export class SettingsRepository {
   private readonly stmts;
 
@@ -31,7 +31,7 @@ export class SettingsRepository {
       get: db.prepare<[], Row>(`
         SELECT sample_retention_days AS sampleRetentionDays, heartbeat_retention_days AS heartbeatRetentionDays,
                database_size_every_minutes AS databaseSizeEveryMinutes,
-               slow_disk_facts_every_minutes AS slowDiskFactsEveryMinutes,
+               slow_disk_facts_every_minutes AS slowDiskFactsEveryMinutes, upkeep_every_minutes AS upkeepEveryMinutes,
                tier_fine_minutes AS tierFineMinutes, tier_fine_days AS tierFineDays,
                tier_hourly_days AS tierHourlyDays, theme, default_schedule AS defaultSchedule,
                default_heartbeat_seconds AS defaultHeartbeatSeconds, default_alert_rules AS defaultRules,
@@ -39,16 +39,17 @@ export class SettingsRepository {
         FROM settings WHERE id = 1`),
       put: db.prepare<[Row]>(`
         INSERT INTO settings (id, sample_retention_days, heartbeat_retention_days, database_size_every_minutes,
-                              slow_disk_facts_every_minutes, tier_fine_minutes, tier_fine_days, tier_hourly_days, theme,
+                              slow_disk_facts_every_minutes, upkeep_every_minutes, tier_fine_minutes, tier_fine_days, tier_hourly_days, theme,
                               default_schedule, default_heartbeat_seconds, default_alert_rules, notify_desktop,
                               notify_min_severity)
         VALUES (1, @sampleRetentionDays, @heartbeatRetentionDays, @databaseSizeEveryMinutes,
-                @slowDiskFactsEveryMinutes, @tierFineMinutes, @tierFineDays, @tierHourlyDays, @theme, @defaultSchedule,
+                @slowDiskFactsEveryMinutes, @upkeepEveryMinutes, @tierFineMinutes, @tierFineDays, @tierHourlyDays, @theme, @defaultSchedule,
                 @defaultHeartbeatSeconds, @defaultRules, @notifyDesktop, @notifyMinSeverity)
         ON CONFLICT (id) DO UPDATE SET sample_retention_days = excluded.sample_retention_days,
           heartbeat_retention_days = excluded.heartbeat_retention_days,
           database_size_every_minutes = excluded.database_size_every_minutes,
           slow_disk_facts_every_minutes = excluded.slow_disk_facts_every_minutes,
+          upkeep_every_minutes = excluded.upkeep_every_minutes,
           tier_fine_minutes = excluded.tier_fine_minutes, tier_fine_days = excluded.tier_fine_days,
           tier_hourly_days = excluded.tier_hourly_days, theme = excluded.theme,
           default_schedule = excluded.default_schedule, default_heartbeat_seconds = excluded.default_heartbeat_seconds,

@@ -22,6 +22,7 @@ describe('settings', () => {
       heartbeatRetentionDays: 60,
       databaseSizeEveryMinutes: 60,
       slowDiskFactsEveryMinutes: 60,
+      upkeepEveryMinutes: 60,
       ...tiers,
     });
     // Newer settings left out keep their value (callers that only know the retention).
@@ -30,6 +31,7 @@ describe('settings', () => {
       heartbeatRetentionDays: 14,
       databaseSizeEveryMinutes: 60,
       slowDiskFactsEveryMinutes: 60,
+      upkeepEveryMinutes: 60,
       ...tiers,
     });
     expect(
@@ -44,10 +46,12 @@ describe('settings', () => {
       sampleRetentionDays: 365,
       heartbeatRetentionDays: 14,
       slowDiskFactsEveryMinutes: 240,
+      upkeepEveryMinutes: 30,
     });
     r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14 });
     expect(r.history.settings.get().databaseSizeEveryMinutes).toBe(15);
     expect(r.history.settings.get().slowDiskFactsEveryMinutes).toBe(240);
+    expect(r.history.settings.get().upkeepEveryMinutes).toBe(30);
     expect(r.history.settings.get().sampleRetentionDays).toBe(365);
     // The theme is saved on its own and kept by updates that leave it out.
     r.history.settings.update({ sampleRetentionDays: 365, heartbeatRetentionDays: 14, theme: 'dark' });

@@ -8,6 +8,7 @@ import { Heartbeat } from './heartbeat';
 import { SampleRunner } from './sample-runner';
 import { Scheduler } from './scheduler';
 import { slowDiskFactsFor } from './slow-disk-facts-cadence';
+import { upkeepFor } from './upkeep-cadence';
 
 /** A beat may have to connect first: allow the profile's connect timeout, within bounds. */
 const beatTimeoutMs = (connectTimeoutSec: number) =>
@@ -31,21 +32,27 @@ export class Monitoring {
     this.history = new History(db, now);
     this.runner = new SampleRunner({
       pools,
-      collect: async (client, profileId) =>
-        collectStorageSample(client, {
-          facts: await pools.serverFacts(profileId, client),
+      collect: async (client, profileId, reason) => {
+        const facts = await pools.serverFacts(profileId, client);
+        // The DBA's "Sample now" reads everything; a scheduled sample what is due on each cadence.
+        if (reason === 'manual') return collectStorageSample(client, { facts, now });
+        const settings = this.history.settings.get();
+        return collectStorageSample(client, {
+          facts,
           now,
           otherDatabases: otherDatabasesFor(
             this.history.otherDatabases(profileId),
-            this.history.settings.get().databaseSizeEveryMinutes,
+            settings.databaseSizeEveryMinutes,
             now(),
           ),
           slowDiskFacts: slowDiskFactsFor(
             this.history.latestSlowDiskFacts(profileId),
-            this.history.settings.get().slowDiskFactsEveryMinutes,
+            settings.slowDiskFactsEveryMinutes,
             now(),
           ),
-        }),
+          upkeep: upkeepFor(this.history.upkeepReadAt(profileId), settings.upkeepEveryMinutes, now()),
+        });
+      },
       sink: this.history,
       attempts: this.history,
       events,

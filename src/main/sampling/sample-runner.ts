@@ -7,9 +7,12 @@ import type { Logger } from '../logger';
 import type { PoolManager } from '../postgres/pool-manager';
 import type { SampleAttemptLog, SampleSink } from './ports';
 
+export type SampleReason = 'schedule' | 'manual';
+
 export interface SampleRunnerDeps {
   pools: Pick<PoolManager, 'withClient'>;
-  collect: (client: pg.ClientBase, profileId: string) => Promise<CollectedSample>;
+  /** 'manual' is the DBA's "Sample now": it reads everything, whatever is due. */
+  collect: (client: pg.ClientBase, profileId: string, reason: SampleReason) => Promise<CollectedSample>;
   sink: SampleSink;
   attempts: SampleAttemptLog;
   events: EventBus;
@@ -30,7 +33,7 @@ export class SampleRunner {
     return this.running.has(profileId);
   }
 
-  run(profileId: string, reason: 'schedule' | 'manual'): Promise<SampleResult> {
+  run(profileId: string, reason: SampleReason): Promise<SampleResult> {
     const existing = this.running.get(profileId);
     if (existing) return existing;
     const started = this.sample(profileId, reason).finally(() => this.running.delete(profileId));
@@ -43,11 +46,11 @@ export class SampleRunner {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  private async sample(profileId: string, reason: string): Promise<SampleResult> {
+  private async sample(profileId: string, reason: SampleReason): Promise<SampleResult> {
     const { pools, collect, sink, attempts, events, logger, now } = this.deps;
     const at = now();
     try {
-      const sample = await pools.withClient(profileId, (client) => collect(client, profileId));
+      const sample = await pools.withClient(profileId, (client) => collect(client, profileId, reason));
       const sampleId = sink.saveSample(profileId, sample);
       attempts.recordAttempt(profileId, { at: sample.takenAt, ok: true, error: null });
       logger.info(

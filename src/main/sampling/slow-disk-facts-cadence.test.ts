@@ -5,11 +5,13 @@ import { slowDiskFactsFor } from './slow-disk-facts-cadence';
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
 const known = (minutesAgo: number, tablespaces: number | null = minutesAgo): SlowDiskFacts => ({
+  oldestTables: [],
   bloat: [],
   indexes: [],
   tablespaces: [],
   gaps: [],
   measuredAt: {
+    oldestTables: new Date(T0 - minutesAgo * MIN).toISOString(),
     bloat: new Date(T0 - minutesAgo * MIN).toISOString(),
     indexes: new Date(T0 - minutesAgo * MIN).toISOString(),
     tablespaces: tablespaces === null ? null : new Date(T0 - tablespaces * MIN).toISOString(),

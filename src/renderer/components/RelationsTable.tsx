@@ -9,6 +9,7 @@ import { ChildRows } from './relations/ChildRows';
 import { ColumnChooser, useShownColumns } from './relations/ColumnChooser';
 import { type Column, RelationCells, selectionOf } from './relations/RelationCells';
 import { useScrollCue } from './relations/scroll-cue';
+import { UpkeepReadAt } from './relations/UpkeepReadAt';
 
 const kindFilters: Array<{ value: KindFilter; label: string }> = [
   { value: 'all', label: 'All kinds' },
@@ -163,6 +164,7 @@ export function RelationsTable() {
           </span>
         </div>
       </div>
+      <UpkeepReadAt />
       {error ? (
         <p className="field-error" role="alert">
           Could not read the relations: {error.message}

@@ -145,13 +145,19 @@ export function SettingsPage() {
             field="databaseSizeEveryMinutes"
             label="Size a server's other databases every"
             unit="minutes"
-            hint={`Default ${DEFAULT_SETTINGS.databaseSizeEveryMinutes} minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken.`}
+            hint={`Default ${DEFAULT_SETTINGS.databaseSizeEveryMinutes} minutes. Every sample sizes its own database; the others are sized this often, and the samples in between show their last size with the time it was taken; "Sample now" sizes them all.`}
           />
           <NumberField
             field="slowDiskFactsEveryMinutes"
-            label="Estimate bloat, find unused indexes and size tablespaces every"
+            label="List the oldest tables, estimate bloat, find unused indexes and size tablespaces every"
             unit="minutes"
-            hint={`Default ${DEFAULT_SETTINGS.slowDiskFactsEveryMinutes} minutes. These read every table's statistics and every file of a tablespace; WAL, slots, ages and temporary files are read with every sample. The samples in between show the last reading with the time it was taken.`}
+            hint={`Default ${DEFAULT_SETTINGS.slowDiskFactsEveryMinutes} minutes. These read every table's statistics and every file of a tablespace; WAL, slots, the databases' transaction-ID ages and temporary files are read with every sample. The samples in between show the last reading with the time it was taken; "Sample now" reads them all.`}
+          />
+          <NumberField
+            field="upkeepEveryMinutes"
+            label="Read dead tuples and vacuum/analyze times every"
+            unit="minutes"
+            hint={`Default ${DEFAULT_SETTINGS.upkeepEveryMinutes} minutes. Sizes are read with every sample; these statistics are read this often, and the samples in between show the last reading with the time it was taken; "Sample now" reads them.`}
           />
         </fieldset>
         <fieldset className="plain-fieldset">

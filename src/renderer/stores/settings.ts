@@ -11,6 +11,7 @@ const NUMBER_FIELDS = [
   'heartbeatRetentionDays',
   'databaseSizeEveryMinutes',
   'slowDiskFactsEveryMinutes',
+  'upkeepEveryMinutes',
   'tierFineMinutes',
   'tierFineDays',
   'tierHourlyDays',

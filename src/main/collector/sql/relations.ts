@@ -22,6 +22,9 @@ import { timescaleCatalogCtes, timescaleInternalSchemaFilter } from './timescale
  * from their pieces (hypertables by TimescaleDB itself). Statistics are read
  * with the pg_stat_get_* functions rather than the pg_stat_all_tables view
  * (which computes two dozen columns and groups) — the same functions on 13 to 18.
+ * Those five calls per relation (dead tuples, the last vacuum, autovacuum,
+ * analyze and autoanalyze) are left out, and their columns NULL, on the samples
+ * where the upkeep figures are not due (their own cadence, see `upkeep`).
  *
  * Size functions take an AccessShareLock per relation and release it as soon
  * as that relation is measured: the statement never holds more than a couple
@@ -53,6 +56,11 @@ export interface RelationsSqlOptions {
    * database-size.ts), from which the current database's size is derived.
    */
   outside: boolean;
+  /**
+   * Read the upkeep figures (dead tuples, vacuum and analyze times) with the pg_stat_get_* functions;
+   * without, those columns are NULL and the functions are not called.
+   */
+  upkeep: boolean;
 }
 
 /**
@@ -132,6 +140,13 @@ chosen AS (
   WHERE $2::int > 0
 )`;
 
+/** Dead tuples and the later of manual and auto vacuum (and analyze), as epoch ms. */
+const upkeepColumns = `pg_catalog.pg_stat_get_dead_tuples(x.oid) AS dead,
+       pg_catalog.date_part('epoch', GREATEST(pg_catalog.pg_stat_get_last_vacuum_time(x.oid),
+                                      pg_catalog.pg_stat_get_last_autovacuum_time(x.oid))) * 1000 AS last_vacuum_ms,
+       pg_catalog.date_part('epoch', GREATEST(pg_catalog.pg_stat_get_last_analyze_time(x.oid),
+                                      pg_catalog.pg_stat_get_last_autoanalyze_time(x.oid))) * 1000 AS last_analyze_ms`;
+
 /** reltuples: -1 means "never vacuumed or analyzed" since PostgreSQL 14; before, that was 0 (ambiguous). */
 function rowEstimateExpr(versionNum: number): string {
   return versionNum >= 140000 ? 'CASE WHEN x.reltuples < 0 THEN NULL ELSE x.reltuples END' : 'x.reltuples';
@@ -198,11 +213,7 @@ SELECT x.oid, x.schema, x.name, x.cls,
        coalesce(x.root, x.ts_parent) AS parent,
        x.blocked,${sizes}
        ${rowEstimateExpr(options.versionNum)} AS rows,
-       pg_catalog.pg_stat_get_dead_tuples(x.oid) AS dead,
-       pg_catalog.date_part('epoch', GREATEST(pg_catalog.pg_stat_get_last_vacuum_time(x.oid),
-                                      pg_catalog.pg_stat_get_last_autovacuum_time(x.oid))) * 1000 AS last_vacuum_ms,
-       pg_catalog.date_part('epoch', GREATEST(pg_catalog.pg_stat_get_last_analyze_time(x.oid),
-                                      pg_catalog.pg_stat_get_last_autoanalyze_time(x.oid))) * 1000 AS last_analyze_ms,
+       ${options.upkeep ? upkeepColumns : 'NULL::int8 AS dead, NULL::float8 AS last_vacuum_ms, NULL::float8 AS last_analyze_ms'},
        x.show_schema, x.show_name, x.cagg, x.prerows, x.sizable_total
 FROM chosen x${options.outside ? `\nUNION ALL${outsideRelationsRowSql}` : ''}`;
 }

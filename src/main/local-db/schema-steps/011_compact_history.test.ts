@@ -156,8 +156,9 @@ describe('migration 011: compact history', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidemark-011-'));
     buildOldFile(dir);
     // The baseline is read by today's queries, which also read what later steps add: the column of step 012
-    // (NULL on old rows), the latest sample's rows straight from relation_runs / relation_upkeep (step 021),
-    // and step 022's table of latest relations (left unbuilt, so the live queries answer).
+    // (NULL on old rows) and of step 023 (NULL: upkeep read with the sample), the latest sample's rows straight
+    // from relation_runs / relation_upkeep (step 021), and step 022's table of latest relations (left unbuilt,
+    // so the live queries answer).
     // A scratch copy gets the column, and those tables holding every old row as its own one-sample run (no
     // compaction), so the figures compared are step 010's own.
     const scratch = mkdtempSync(join(tmpdir(), 'tidemark-011-baseline-'));
@@ -166,6 +167,7 @@ describe('migration 011: compact history', () => {
     old.exec(`
       ALTER TABLE sample_databases ADD COLUMN sized_at INTEGER;
       ALTER TABLE samples ADD COLUMN top_level_count INTEGER;
+      ALTER TABLE samples ADD COLUMN upkeep_at INTEGER;
       CREATE TABLE relation_runs AS SELECT *, taken_at AS from_at, taken_at AS last_at, 1 AS is_newest
         FROM relation_sizes;
       CREATE INDEX relation_runs_last ON relation_runs (last_at, total_bytes) WHERE is_newest = 1;

@@ -19,6 +19,7 @@ import { step018DefaultsNotificationsArchive } from './018_defaults_notification
 import { step020SlowDiskFactsCadence } from './020_slow_disk_facts_cadence';
 import { step021LatestSampleRows } from './021_latest_sample_rows';
 import { step022LatestRelations } from './022_latest_relations';
+import { step023UpkeepCadence } from './023_upkeep_cadence';
 import type { SchemaStep } from './schema-step';
 
 /** In order; a new migration is a new file appended here, never an edit of an old one. */
@@ -44,6 +45,7 @@ export const schemaSteps: readonly SchemaStep[] = [
   step020SlowDiskFactsCadence,
   step021LatestSampleRows,
   step022LatestRelations,
+  step023UpkeepCadence,
 ];
 
 export const latestSchemaVersion = schemaSteps.at(-1)?.version ?? 0;

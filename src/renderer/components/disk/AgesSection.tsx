@@ -1,11 +1,12 @@
 import { type DiskFacts, WRAPAROUND_AGE, wraparoundPct } from '../../../shared/disk-facts';
 import { formatBytes, formatCount } from '../../lib/format';
 import { FixSql } from './FixSql';
+import { MeasuredAt } from './MeasuredAt';
 
 const pct = (age: number) => `${wraparoundPct(age).toFixed(2)} %`;
 
 /** Transaction-ID and multixact age per database and of the oldest tables, against wraparound. */
-export function AgesSection({ facts }: { facts: DiskFacts }) {
+export function AgesSection({ facts, sampledAt }: { facts: DiskFacts; sampledAt: string }) {
   return (
     <section className="card disk-section" aria-labelledby="ages-title" data-testid="disk-ages">
       <h2 id="ages-title">Transaction-ID age</h2>
@@ -36,6 +37,7 @@ export function AgesSection({ facts }: { facts: DiskFacts }) {
         </tbody>
       </table>
       <h3>Oldest tables of this database</h3>
+      <MeasuredAt at={facts.measuredAt.oldestTables} sampledAt={sampledAt} />
       <table className="data-table">
         <thead>
           <tr>

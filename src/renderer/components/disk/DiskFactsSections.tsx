@@ -36,7 +36,7 @@ export function DiskFactsSections({ profileId }: { profileId: string }) {
         </p>
       ) : null}
       <WalSection facts={facts} />
-      <AgesSection facts={facts} />
+      <AgesSection facts={facts} sampledAt={view.takenAt} />
       <IndexUsageSection facts={facts} sampledAt={view.takenAt} />
       <BloatSection facts={facts} sampledAt={view.takenAt} />
       <TempFilesSection view={view} />

@@ -39,9 +39,25 @@ export const columns: Column[] = [
   { key: 'heap', label: 'Heap', numeric: true, shownByDefault: true },
   { key: 'toast', label: 'TOAST', numeric: true, shownByDefault: true },
   { key: 'indexes', label: 'Indexes', numeric: true, shownByDefault: true },
-  { key: 'dead', label: 'Dead', numeric: true, title: 'Dead tuples (n_dead_tup)', shownByDefault: true },
-  { key: 'lastVacuum', label: 'Vacuumed', title: 'Last vacuum, manual or auto', shownByDefault: true },
-  { key: 'lastAnalyze', label: 'Analyzed', title: 'Last analyze, manual or auto', shownByDefault: true },
+  {
+    key: 'dead',
+    label: 'Dead',
+    numeric: true,
+    title: 'Dead tuples (n_dead_tup), as read at the time said above the table',
+    shownByDefault: true,
+  },
+  {
+    key: 'lastVacuum',
+    label: 'Vacuumed',
+    title: 'Last vacuum, manual or auto, as read at the time said above the table',
+    shownByDefault: true,
+  },
+  {
+    key: 'lastAnalyze',
+    label: 'Analyzed',
+    title: 'Last analyze, manual or auto, as read at the time said above the table',
+    shownByDefault: true,
+  },
   { key: 'schema', label: 'Schema', title: 'Also shown before each name' },
 ];
 
