@@ -163,7 +163,9 @@ describe('hypertables', () => {
           beforeCompressionBytes: null,
           afterCompressionBytes: null,
         });
-        expect(s.gaps).toEqual([]);
+        // Nothing of this sample went unmeasured. The TimescaleDB database is shared by the test files, so
+        // the bloat estimate's database-wide count of tables without statistics may name another file's.
+        expect(s.gaps.filter((g) => !g.includes('left out of the bloat estimate'))).toEqual([]);
       } finally {
         await withClient(ts, (c) =>
           c.query(`DROP SCHEMA ${schema} CASCADE; DROP SCHEMA ${chunkSchema} CASCADE`),
