@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeClient } from '../../../test/support/fake-client';
 import type { ExactBloat } from '../../shared/disk-facts';
-import { createDiskFactsStore, exactKey } from './disk-facts';
+import { relationKey } from '../../shared/ident';
+import { createDiskFactsStore } from './disk-facts';
 
 const measured: ExactBloat = {
   schema: 'public',
@@ -30,14 +31,14 @@ describe('exact bloat on the Storage page', () => {
     expect(calls.map((c) => [c.channel, c.request])).toEqual([
       ['storage:exactBloat', { profileId: 'p1', schema: 'public', name: 'items' }],
     ]);
-    expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
+    expect(store.getState().exact[relationKey('public', 'items')]).toEqual({
       loading: true,
       data: null,
       error: null,
     });
     calls.shift()!.answer({ ok: true, value: measured });
     await first;
-    expect(store.getState().exact[exactKey('public', 'items')]).toEqual({
+    expect(store.getState().exact[relationKey('public', 'items')]).toEqual({
       loading: false,
       data: measured,
       error: null,
@@ -47,7 +48,7 @@ describe('exact bloat on the Storage page', () => {
     const error = { code: 'unsupported' as const, message: 'The pgstattuple extension is not installed.' };
     calls.shift()!.answer({ ok: false, error });
     await failed;
-    expect(store.getState().exact[exactKey('public', 'other')]).toEqual({
+    expect(store.getState().exact[relationKey('public', 'other')]).toEqual({
       loading: false,
       data: null,
       error,

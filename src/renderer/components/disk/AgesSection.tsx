@@ -1,4 +1,5 @@
 import { type DiskFacts, WRAPAROUND_AGE, wraparoundPct } from '../../../shared/disk-facts';
+import { relationKey } from '../../../shared/ident';
 import { formatBytes, formatCount } from '../../lib/format';
 import { FixSql } from './FixSql';
 
@@ -48,7 +49,7 @@ export function AgesSection({ facts }: { facts: DiskFacts }) {
         </thead>
         <tbody>
           {facts.oldestTables.map((t) => (
-            <tr key={`${t.schema}.${t.name}`}>
+            <tr key={relationKey(t.schema, t.name)}>
               <td className="mono">
                 {t.schema}.{t.name}
               </td>
