@@ -58,4 +58,25 @@ describe('exact bloat on the Storage page', () => {
     store.getState().open('p2');
     expect(store.getState().exact).toEqual({});
   });
+
+  it('keeps "a.b".c and a."b.c" apart: a bare dot made them one entry, and the second click was ignored', async () => {
+    const { client, calls } = fakeClient();
+    const store = createDiskFactsStore(client);
+    store.getState().open('p1');
+    calls.shift()!.answer({ ok: true, value: null });
+
+    const first = store.getState().measureExact('a.b', 'c');
+    const second = store.getState().measureExact('a', 'b.c');
+    expect(calls.map((c) => c.request)).toEqual([
+      { profileId: 'p1', schema: 'a.b', name: 'c' },
+      { profileId: 'p1', schema: 'a', name: 'b.c' },
+    ]);
+    calls.shift()!.answer({ ok: true, value: { ...measured, schema: 'a.b', name: 'c' } });
+    await first;
+    expect(store.getState().exact[relationKey('a', 'b.c')]).toMatchObject({ loading: true, data: null });
+    calls.shift()!.answer({ ok: true, value: { ...measured, schema: 'a', name: 'b.c', bloatBytes: 5 } });
+    await second;
+    expect(store.getState().exact[relationKey('a.b', 'c')]?.data?.bloatBytes).toBe(60);
+    expect(store.getState().exact[relationKey('a', 'b.c')]?.data?.bloatBytes).toBe(5);
+  });
 });
