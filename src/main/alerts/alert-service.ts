@@ -9,6 +9,7 @@ import {
   type Snooze,
   snoozeMs,
 } from '../../shared/alerts';
+import { displayName } from '../../shared/ident';
 import type { UpkeepReport } from '../../shared/partition-upkeep';
 import { oneLine } from '../../shared/plain-text';
 import type { Profile } from '../../shared/profile';
@@ -273,7 +274,7 @@ export class AlertService {
     this.deps.profiles.get(profileId);
     const result = this.relationRules.set(profileId, rule, this.deps.now());
     this.log.info(
-      { profileId, relation: `${rule.schema}.${rule.name}`, rule },
+      { profileId, relation: displayName(rule.schema, rule.name), rule },
       'relation alert rule changed',
     );
     return result;

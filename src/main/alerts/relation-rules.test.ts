@@ -121,4 +121,16 @@ describe('per-relation rules', () => {
       error: { code: 'not_found' },
     });
   });
+
+  it('names a relation in its message as psql would take it; the subject keeps its stored form', async () => {
+    await admin.query('CREATE TABLE public."Odd.Name" (body text)');
+    await growTo(admin, 'public."Odd.Name"', 2 * MiB);
+    await setRelation({ name: 'Odd.Name', sizeAboveBytes: MiB });
+    rig.clock.advance(HOUR_MS);
+    await rig.sample(profileId);
+    const alert = (await relationAlerts()).find((a) => a.kind === 'relation_size')!;
+    // Bare, the message read public.Odd.Name: a table Name in a schema "public.Odd" just as well.
+    expect(alert.message).toMatch(/^Table public\."Odd\.Name" is /);
+    expect(alert.subject.name).toBe('public.Odd.Name');
+  });
 });

@@ -1,4 +1,5 @@
 import type { Alert, AlertRules, RelationRule } from '../../shared/alerts';
+import { displayName } from '../../shared/ident';
 import type { AlertDraft } from './alert-repository';
 import { relationSizeMessage } from './messages';
 import type { SampledRelation, SampledRelations } from './relation-rules';
@@ -84,12 +85,18 @@ export class StorageCheck {
 function sizeDraft(relation: SampledRelation, rule: RelationRule): AlertDraft | null {
   const limit = rule.sizeAboveBytes;
   if (limit === null || relation.totalBytes === null || relation.totalBytes < limit) return null;
+  // The subject's name is stored as it always was (schema.name); the message reads it as psql would.
   const name = `${relation.schema}.${relation.name}`;
   return {
     kind: 'relation_size',
     severity: 'warning',
     subject: { type: 'relation', name, relationId: relation.relationId },
-    message: relationSizeMessage(name, relation.kind, relation.totalBytes, limit),
+    message: relationSizeMessage(
+      displayName(relation.schema, relation.name),
+      relation.kind,
+      relation.totalBytes,
+      limit,
+    ),
     currentBytes: relation.totalBytes,
     previousBytes: null,
     growthPct: null,

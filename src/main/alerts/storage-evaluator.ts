@@ -1,4 +1,5 @@
 import { type AlertRules, rateRequirementOf } from '../../shared/alerts';
+import { displayName } from '../../shared/ident';
 import type { Growth, RateRequirement } from '../../shared/storage';
 import type { AlertDraft } from './alert-repository';
 import {
@@ -108,12 +109,13 @@ export class StorageEvaluator {
           rules,
         );
         if (!f) continue;
+        // The subject's name is stored as it always was (schema.name); the message reads it as psql would.
         const name = `${r.schema}.${r.name}`;
         drafts.push({
           kind: 'relation_growth',
           severity: 'warning',
           subject: { type: 'relation', name, relationId: r.relationId },
-          message: relationGrowthMessage(name, r.kind, f),
+          message: relationGrowthMessage(displayName(r.schema, r.name), r.kind, f),
           currentBytes: r.currentBytes,
           previousBytes: r.previousBytes,
           growthPct: f.pct,

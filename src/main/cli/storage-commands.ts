@@ -1,5 +1,6 @@
 import { formatBytes } from '../../shared/bytes';
 import { csvLine } from '../../shared/csv';
+import { displayName } from '../../shared/ident';
 import type { Tidemark } from '../app';
 import type { LoggedSize } from '../history/sample-log';
 import {
@@ -87,7 +88,7 @@ async function history(app: Tidemark, name: string | undefined, values: CliValue
   const log = app.monitoring.history.log;
   const relation = typeof values.relation === 'string' ? log.findRelation(profile.id, values.relation) : null;
   const rows: LoggedSize[] = relation ? log.relation(relation.id, since) : log.database(profile.id, since);
-  const relationName = relation ? `${relation.schema}.${relation.name}` : null;
+  const relationName = relation ? displayName(relation.schema, relation.name) : null;
   const samples = rows.map((r) =>
     relation
       ? { ...r, takenAt: r.takenAt.toISOString() }

@@ -1,3 +1,4 @@
+import { displayName } from '../../shared/ident';
 import type { RelationKind } from '../../shared/storage';
 import type { LockRow } from './sql/locks';
 import type { RelationClass, RelationRowArray } from './sql/relations';
@@ -97,8 +98,6 @@ export function isoFromEpochMs(value: number): string {
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : isoFromEpochMs(ms));
-
-const qualified = (r: { schema: string; name: string }) => `${r.schema}.${r.name}`;
 
 /** "a, b, c and 4 more" */
 export function listSome(names: string[], max = 5): string {
@@ -249,7 +248,7 @@ export function rollUp(input: RollupInput): RollupOutput {
         const sizes = ownSizes(r, input.canSize);
         if (typeof sizes === 'string') notMeasured(rel, sizes);
         else setSizes(rel, sizes);
-        if (sizes === CHANGED) changed.push(qualified(r));
+        if (sizes === CHANGED) changed.push(displayName(r.schema, r.name));
         out.push(rel);
         break;
       }
@@ -263,7 +262,7 @@ export function rollUp(input: RollupInput): RollupOutput {
         const sizes = ownSizes(r, input.canSize);
         if (typeof sizes === 'string') notMeasured(rel, sizes);
         else setSizes(rel, sizes);
-        if (sizes === CHANGED) changed.push(qualified(r));
+        if (sizes === CHANGED) changed.push(displayName(r.schema, r.name));
         root?.sum.add(rel, r, true);
         out.push(rel);
         break;
@@ -308,7 +307,7 @@ export function rollUp(input: RollupInput): RollupOutput {
   for (const chunk of chunks.values()) {
     if (typeof chunk.sizes === 'string') notMeasured(chunk.rel, chunk.sizes);
     else setSizes(chunk.rel, chunk.sizes);
-    if (chunk.sizes === CHANGED) changed.push(qualified(chunk.self));
+    if (chunk.sizes === CHANGED) changed.push(displayName(chunk.self.schema, chunk.self.name));
     const ht = chunk.self.parent === null ? undefined : hypertables.get(chunk.self.parent);
     ht?.sum.add(chunk.rel, chunk.self, true);
   }
@@ -386,7 +385,7 @@ export function rollUp(input: RollupInput): RollupOutput {
     const waiting = locks.length > 0 && locks.every((l) => !l.granted);
     const who = pids.length > 0 ? ` (pid ${pids.join(', ')}${waiting ? ', waiting' : ''})` : '';
     const shown = r.cls === 'h' ? { schema: r.showSchema ?? r.schema, name: r.showName ?? r.name } : r;
-    lockedNames.push(`${qualified(shown)}${who}`);
+    lockedNames.push(`${displayName(shown.schema, shown.name)}${who}`);
   }
   if (lockedNames.length > 0) {
     gaps.push(

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ExactBloat } from '../../shared/disk-facts';
 import { displayName } from '../../shared/ident';
 import { AppError } from '../errors';
+import { qi } from '../migration/ident';
 import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { beginSql, guardSql } from './sql/context';
 
@@ -58,10 +59,6 @@ FROM (SELECT 1) one LEFT JOIN rel ON true LEFT JOIN ext ON true`;
 
 const INDEX_METHODS = new Set(['btree', 'hash', 'gist']);
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 export async function measureExactBloat(
   client: pg.ClientBase,
   target: { schema: string; name: string },
@@ -103,12 +100,12 @@ export async function measureExactBloat(
       throw new AppError(
         'unsupported',
         `"${t.user_name}" may not run ${fn}(): grant it the pg_stat_scan_tables role ` +
-          `(GRANT pg_stat_scan_tables TO ${quoteIdent(t.user_name)};) or run as a superuser.`,
+          `(GRANT pg_stat_scan_tables TO ${qi(t.user_name)};) or run as a superuser.`,
       );
     }
     const started = performance.now();
     const measured = await client.query<Record<string, string | number>>(
-      `SELECT * FROM ${quoteIdent(t.ext_schema)}.${fn}($1::oid::regclass)`,
+      `SELECT * FROM ${qi(t.ext_schema)}.${fn}($1::oid::regclass)`,
       [t.oid],
     );
     const durationMs = Math.round(performance.now() - started);

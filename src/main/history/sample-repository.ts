@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { relationKey } from '../../shared/ident';
 import type { RelationKind } from '../../shared/storage';
 import type { CollectedRelation, CollectedSample, KnownDatabaseSize } from '../collector/types';
 import { AppError } from '../errors';
@@ -12,8 +13,6 @@ interface KnownRelation {
   kind: RelationKind;
   parent_id: number | null;
 }
-
-const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
 /** The kind of a parent the sample names but does not list (should not happen; kept consistent anyway). */
 const parentKindOf = (child: RelationKind): RelationKind =>
@@ -120,7 +119,8 @@ export class SampleRepository {
         databaseBytes: int(sample.database.bytes),
         gaps: JSON.stringify(sample.gaps),
         relationCount: sample.relations.length,
-        topLevelCount: sample.relations.filter((r) => topLevel.has(ids.get(key(r.schema, r.name))!)).length,
+        topLevelCount: sample.relations.filter((r) => topLevel.has(ids.get(relationKey(r.schema, r.name))!))
+          .length,
         upkeepAt: upkeepCarried ? msOf(sample.upkeepAt!) : null,
       }).lastInsertRowid,
     );
@@ -131,7 +131,7 @@ export class SampleRepository {
     for (const r of sample.relations) {
       const measured = r.measured;
       this.runs.write(
-        ids.get(key(r.schema, r.name))!,
+        ids.get(relationKey(r.schema, r.name))!,
         takenAt,
         previousAt,
         {
@@ -172,14 +172,14 @@ export class SampleRepository {
   ): { ids: Map<string, number>; topLevel: Set<number> } {
     const s = this.stmts;
     const known = new Map<string, KnownRelation>();
-    for (const row of s.knownRelations.all(profileId)) known.set(key(row.schema, row.name), row);
+    for (const row of s.knownRelations.all(profileId)) known.set(relationKey(row.schema, row.name), row);
     const listed = new Map<string, CollectedRelation>();
-    for (const r of relations) listed.set(key(r.schema, r.name), r);
+    for (const r of relations) listed.set(relationKey(r.schema, r.name), r);
     const done = new Map<string, number>();
     const topLevel = new Set<number>();
 
     const upsert = (schema: string, name: string, kind: RelationKind, parentId: number | null): number => {
-      const k = key(schema, name);
+      const k = relationKey(schema, name);
       const existing = known.get(k);
       let id: number;
       if (!existing) {
@@ -195,12 +195,12 @@ export class SampleRepository {
     };
 
     const resolve = (r: CollectedRelation, depth: number): number => {
-      const k = key(r.schema, r.name);
+      const k = relationKey(r.schema, r.name);
       const have = done.get(k);
       if (have !== undefined) return have;
       let parentId: number | null = null;
       if (r.parent && depth < 8) {
-        const pk = key(r.parent.schema, r.parent.name);
+        const pk = relationKey(r.parent.schema, r.parent.name);
         const parent = listed.get(pk);
         parentId = parent
           ? resolve(parent, depth + 1)

@@ -1,3 +1,4 @@
+import { relationKey } from '../../shared/ident';
 import type {
   ServerFacts,
   TableCandidate,
@@ -386,7 +387,7 @@ export async function listCandidates(db: Queryable, server: TimescaleFacts): Pro
     const h = await db.query<{ s: string; t: string }>(
       `SELECT schema_name AS s, table_name AS t FROM _timescaledb_catalog.hypertable`,
     );
-    hypertables = new Set(h.rows.map((r) => `${r.s}.${r.t}`));
+    hypertables = new Set(h.rows.map((r) => relationKey(r.s, r.t)));
   }
   return rows.map((r) => {
     const columns = (r.cols as string[]).map(
@@ -417,7 +418,7 @@ export async function listCandidates(db: Queryable, server: TimescaleFacts): Pro
         replicaIdentity: false,
       })),
     });
-    const kind: TableCandidate['kind'] = hypertables.has(`${r.schema}.${r.table}`)
+    const kind: TableCandidate['kind'] = hypertables.has(relationKey(r.schema, r.table))
       ? 'hypertable'
       : r.relkind === 'p'
         ? 'partitioned'

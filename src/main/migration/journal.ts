@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { displayName } from '../../shared/ident';
 import type {
   MigrationProgress,
   MigrationState,
@@ -140,7 +141,7 @@ export class MigrationJournal {
           .get(spec.profileId, n.schema, n.table) as { id: string; state: string } | undefined;
         throw new AppError(
           'conflict',
-          `A migration of ${n.schema}.${n.table} is already open (${open?.id ?? '?'}, ${open?.state ?? '?'}). ` +
+          `A migration of ${displayName(n.schema, n.table)} is already open (${open?.id ?? '?'}, ${open?.state ?? '?'}). ` +
             'Continue it, or cancel, roll back or clean it up before planning another.',
         );
       }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { EventName, EventOf, ParsedRequestOf } from '../../shared/contract';
+import { displayName } from '../../shared/ident';
 import type {
   Migration,
   MigrationSummary,
@@ -234,7 +235,7 @@ export class MigrationService {
       return this.journal.create(spec, buildPlan(ctx), allSteps(spec));
     });
     this.options.logger.info(
-      { migrationId: id, table: `${req.schema}.${req.table}`, target: req.target },
+      { migrationId: id, table: displayName(req.schema, req.table), target: req.target },
       'migration planned',
     );
     return this.get(row.id);

@@ -1,3 +1,4 @@
+import { displayName } from '../../shared/ident';
 import './CommandPalette.css';
 import { Command } from 'cmdk';
 import { useEffect, useId, useRef } from 'react';
@@ -109,11 +110,11 @@ function PaletteDialog() {
                 <Command.Item
                   key={r.relationId}
                   value={`relation ${r.relationId}`}
-                  keywords={[`${r.schema}.${r.name}`, relationKindLabels[r.kind]]}
+                  keywords={[displayName(r.schema, r.name), relationKindLabels[r.kind]]}
                   onSelect={() => chart(r)}
                   data-testid="palette-relation"
                 >
-                  <span className="palette-label">{`${r.schema}.${r.name}`}</span>
+                  <span className="palette-label">{displayName(r.schema, r.name)}</span>
                   <span className="palette-meta">{relationKindLabels[r.kind]} · chart</span>
                 </Command.Item>
               ))}
@@ -126,14 +127,14 @@ function PaletteDialog() {
                   key={m.id}
                   value={`migration ${m.id}`}
                   keywords={[
-                    `${m.schema}.${m.table}`,
+                    displayName(m.schema, m.table),
                     targetLabels[m.target],
                     stateLabels[m.state],
                     'migrate',
                   ]}
                   onSelect={() => go(`${base(m.profileId)}/migrate/${encodeURIComponent(m.id)}`)}
                 >
-                  <span className="palette-label">{`${m.schema}.${m.table} → ${targetLabels[m.target]}`}</span>
+                  <span className="palette-label">{`${displayName(m.schema, m.table)} → ${targetLabels[m.target]}`}</span>
                   <span className="palette-meta">{stateLabels[m.state]}</span>
                 </Command.Item>
               ))}

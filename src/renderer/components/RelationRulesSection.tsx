@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { RelationRule } from '../../shared/alerts';
+import { displayName, relationKey } from '../../shared/ident';
 import { formatBytes } from '../lib/format';
 import { useRelationRules, useStores } from '../stores';
 import { LoadError } from './Values';
@@ -51,9 +52,9 @@ export function RelationRulesSection({ profileId }: { profileId: string }) {
         <ul className="webhook-list">
           {list.data.map((r) => (
             <li
-              key={`${r.schema}.${r.name}`}
+              key={relationKey(r.schema, r.name)}
               data-testid="relation-rule"
-              data-relation={`${r.schema}.${r.name}`}
+              data-relation={displayName(r.schema, r.name)}
             >
               <div>
                 <span className="mono">
@@ -69,7 +70,7 @@ export function RelationRulesSection({ profileId }: { profileId: string }) {
                   type="button"
                   className="small subtle"
                   onClick={() => void relationRules.getState().remove(r.schema, r.name)}
-                  aria-label={`Remove the rule for ${r.schema}.${r.name}`}
+                  aria-label={`Remove the rule for ${displayName(r.schema, r.name)}`}
                 >
                   Remove
                 </button>

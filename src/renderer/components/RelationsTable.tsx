@@ -1,3 +1,4 @@
+import { displayName } from '../../shared/ident';
 import './relations/relations.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
@@ -41,7 +42,7 @@ function RelationItem({
       <tr
         className={`${selected ? 'selected' : ''}${r.measured ? '' : ' unmeasured'}`}
         data-testid="relation-row"
-        data-relation={`${r.schema}.${r.name}`}
+        data-relation={displayName(r.schema, r.name)}
         data-kind={r.kind}
         onClick={() => storage.getState().select(selectionOf(r))}
       >
@@ -56,7 +57,7 @@ function RelationItem({
                 type="button"
                 className="disclosure"
                 aria-expanded={open}
-                aria-label={`${open ? 'Hide' : 'Show'} the ${r.kind === 'hypertable' ? 'chunks' : 'partitions'} of ${r.schema}.${r.name}`}
+                aria-label={`${open ? 'Hide' : 'Show'} the ${r.kind === 'hypertable' ? 'chunks' : 'partitions'} of ${displayName(r.schema, r.name)}`}
                 onClick={(e) => {
                   e.stopPropagation();
                   void storage.getState().toggleExpanded(r.relationId);

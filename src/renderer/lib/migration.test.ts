@@ -7,7 +7,6 @@ import {
   joinStatements,
   parseSize,
   plainFix,
-  plainName,
   policyRows,
   preflightInput,
   serverVersionLabel,
@@ -141,11 +140,6 @@ describe('words on screen', () => {
     expect(plainFix("Add a primary key, or choose sync mode 'offline'.")).toContain(
       '“Pause the application’s writes for the swap”',
     );
-  });
-
-  it('drops quotes a name does not need', () => {
-    expect(plainName('"public"."transactions_old_ab12"')).toBe('public.transactions_old_ab12');
-    expect(plainName('"public"."Trades"')).toBe('public."Trades"');
   });
 
   it('keeps one-line statements together and spaces out the long ones', () => {

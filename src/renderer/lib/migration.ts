@@ -325,11 +325,6 @@ export function rowsPerSecond(rate: number | null): string {
   return `${Math.round(rate).toLocaleString('en-US')} rows/s`;
 }
 
-/** '"public"."transactions_old_ab12"' → 'public.transactions_old_ab12' when no quoting is needed, for prose. */
-export function plainName(quoted: string): string {
-  return quoted.replace(/"([a-z_][a-z0-9_$]*)"/g, '$1');
-}
-
 /** A pause before the next try: "800 ms", "1 s", "2.5 s", "16 s". */
 export function formatWait(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

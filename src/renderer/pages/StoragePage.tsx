@@ -1,3 +1,4 @@
+import { displayName } from '../../shared/ident';
 import './StoragePage.css';
 import { useEffect, useMemo, useRef } from 'react';
 import type { Profile } from '../../shared/profile';
@@ -237,7 +238,7 @@ function RelationChart({ profile }: { profile: Profile }) {
     }
   }, [selected]);
 
-  const name = selected ? `${selected.schema}.${selected.name}` : null;
+  const name = selected ? displayName(selected.schema, selected.name) : null;
   const dbName = useStorage((s) => s.overview.data?.latest?.databaseName ?? profile.database);
   return (
     <div ref={ref} className="chart-slot">

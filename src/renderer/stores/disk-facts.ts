@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventMessage } from '../../shared/contract';
 import type { DiskFactsView, ExactBloat } from '../../shared/disk-facts';
+import { relationKey } from '../../shared/ident';
 import type { AppErrorData } from '../../shared/result';
 import type { RendererClient } from '../client';
 import { type Loadable, settled } from './loadable';
@@ -22,8 +23,6 @@ export type DiskFactsState = {
 
 /** A failed measurement drops the last figure: it may no longer be true. */
 export type ExactState = Loadable<ExactBloat>;
-
-export const exactKey = (schema: string, name: string) => `${schema}.${name}`;
 
 export function createDiskFactsStore(client: RendererClient) {
   return createStore<DiskFactsState>()((set, get) => ({
@@ -51,7 +50,7 @@ export function createDiskFactsStore(client: RendererClient) {
     },
     async measureExact(schema, name) {
       const profileId = get().profileId;
-      const key = exactKey(schema, name);
+      const key = relationKey(schema, name);
       if (!profileId || get().exact[key]?.loading) return;
       const put = (state: ExactState) => set({ exact: { ...get().exact, [key]: state } });
       put({ loading: true, data: get().exact[key]?.data ?? null, error: null });

@@ -1,4 +1,5 @@
 import { type DiskFacts, WRAPAROUND_AGE, wraparoundPct } from '../../../shared/disk-facts';
+import { relationKey } from '../../../shared/ident';
 import { formatBytes, formatCount } from '../../lib/format';
 import { FixSql } from './FixSql';
 import { MeasuredAt } from './MeasuredAt';
@@ -50,7 +51,7 @@ export function AgesSection({ facts, sampledAt }: { facts: DiskFacts; sampledAt:
         </thead>
         <tbody>
           {facts.oldestTables.map((t) => (
-            <tr key={`${t.schema}.${t.name}`}>
+            <tr key={relationKey(t.schema, t.name)}>
               <td className="mono">
                 {t.schema}.{t.name}
               </td>

@@ -1,4 +1,5 @@
 import type { DiskFacts } from '../../../shared/disk-facts';
+import { relationKey } from '../../../shared/ident';
 import { formatBytes } from '../../lib/format';
 import { ExactBloatCell } from './ExactBloatCell';
 import { FixSql } from './FixSql';
@@ -32,7 +33,7 @@ export function BloatSection({ facts, sampledAt }: { facts: DiskFacts; sampledAt
           </thead>
           <tbody>
             {facts.bloat.map((b) => (
-              <tr key={`${b.kind} ${b.schema}.${b.name}`}>
+              <tr key={`${b.kind} ${relationKey(b.schema, b.name)}`}>
                 <td>{b.kind}</td>
                 <td className="mono">
                   {b.schema}.{b.name}

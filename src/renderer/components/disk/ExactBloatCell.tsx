@@ -1,6 +1,6 @@
+import { displayName, relationKey } from '../../../shared/ident';
 import { formatBytes, formatStamp } from '../../lib/format';
 import { useDiskFacts, useStores } from '../../stores';
-import { exactKey } from '../../stores/disk-facts';
 
 /**
  * One relation's exact bloat, measured on demand with pgstattuple (it reads
@@ -8,7 +8,7 @@ import { exactKey } from '../../stores/disk-facts';
  */
 export function ExactBloatCell({ schema, name }: { schema: string; name: string }) {
   const { diskFacts } = useStores();
-  const state = useDiskFacts((s) => s.exact[exactKey(schema, name)]);
+  const state = useDiskFacts((s) => s.exact[relationKey(schema, name)]);
   const r = state?.data;
   return (
     <div className="exact-bloat" data-testid="exact-bloat">
@@ -28,7 +28,7 @@ export function ExactBloatCell({ schema, name }: { schema: string; name: string 
         className="small"
         disabled={state?.loading}
         onClick={() => void diskFacts.getState().measureExact(schema, name)}
-        aria-label={`Measure the bloat of ${schema}.${name} with pgstattuple`}
+        aria-label={`Measure the bloat of ${displayName(schema, name)} with pgstattuple`}
       >
         {state?.loading ? 'Measuring…' : r ? 'Measure again' : 'Measure'}
       </button>

@@ -1,4 +1,5 @@
 import { type DiskFacts, scanCountingText } from '../../../shared/disk-facts';
+import { relationKey } from '../../../shared/ident';
 import { formatStamp } from '../../lib/format';
 import { Bytes } from '../Values';
 import { FixSql } from './FixSql';
@@ -35,7 +36,7 @@ export function IndexUsageSection({ facts, sampledAt }: { facts: DiskFacts; samp
           </thead>
           <tbody>
             {facts.indexes.map((i) => (
-              <tr key={`${i.kind} ${i.schema}.${i.name}`}>
+              <tr key={`${i.kind} ${relationKey(i.schema, i.name)}`}>
                 <td>{kindLabels[i.kind]}</td>
                 <td className="mono" title={i.definition}>
                   {i.schema}.{i.name}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { displayName } from '../../../shared/ident';
 import type { RelationRow } from '../../../shared/storage';
 import { formatCount } from '../../lib/format';
 import { sortRelations } from '../../lib/relations';
@@ -63,7 +64,7 @@ export function ChildRows({
           key={c.relationId}
           className={`child-row${c.relationId === selectedId ? ' selected' : ''}`}
           data-testid="child-row"
-          data-relation={`${c.schema}.${c.name}`}
+          data-relation={displayName(c.schema, c.name)}
           onClick={() => storage.getState().select(selectionOf(c))}
         >
           <RelationCells

@@ -1,4 +1,5 @@
 import { Fragment, type ReactNode } from 'react';
+import { displayName } from '../../../shared/ident';
 import type { RelationRow } from '../../../shared/storage';
 import { formatBytes, formatCount, formatExactBytes, formatRatio } from '../../lib/format';
 import type { SelectedRelation, SortKey } from '../../stores/storage';
@@ -241,7 +242,7 @@ export function RelationCells({
           type="button"
           className="rel-name"
           aria-pressed={selected}
-          title={`Chart ${r.schema}.${r.name}`}
+          title={`Chart ${displayName(r.schema, r.name)}`}
           onClick={(e) => {
             e.stopPropagation();
             onSelect();

@@ -1,11 +1,11 @@
 import { useId, useState } from 'react';
+import { displayName, displayQuoted } from '../../../shared/ident';
 import type { Migration } from '../../../shared/migration';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CheckIcon } from '../../components/MigrationParts';
 import { Modal } from '../../components/Modal';
 import { useNow } from '../../lib/clock';
 import { exactTime, formatDuration, formatStamp } from '../../lib/format';
-import { plainName } from '../../lib/migration';
 import { useMigrationRun, useStores } from '../../stores';
 import { ActionError, opToRunAgain, useActionError } from './ActionParts';
 
@@ -25,8 +25,8 @@ function CleanupDialog({ m, early, onClose }: { m: Migration; early: boolean; on
       <h2 id={titleId}>Drop the old table now?</h2>
       <div className="modal-body">
         <p>
-          Cleanup drops <span className="mono">{plainName(m.plan.names.oldTable)}</span> (the original table,
-          kept since the swap) and the change logs.{' '}
+          Cleanup drops <span className="mono">{displayQuoted(m.plan.names.oldTable)}</span> (the original
+          table, kept since the swap) and the change logs.{' '}
           <strong>After it, a rollback is no longer possible.</strong>
         </p>
         {early && m.keepUntil ? (
@@ -116,8 +116,8 @@ export function CleanupSection({ m }: { m: Migration }) {
         <p>
           <CheckIcon status="pass" />{' '}
           {m.state === 'cleaned_up'
-            ? `The old table ${plainName(m.plan.names.oldTable)} and the change logs are gone; ${m.schema}.${m.table} is the ${m.target === 'timescaledb' ? 'hypertable' : 'partitioned table'}.`
-            : `The original table is back as ${m.schema}.${m.table}, with the rows written since the swap; the new table was dropped.`}
+            ? `The old table ${displayQuoted(m.plan.names.oldTable)} and the change logs are gone; ${displayName(m.schema, m.table)} is the ${m.target === 'timescaledb' ? 'hypertable' : 'partitioned table'}.`
+            : `The original table is back as ${displayName(m.schema, m.table)}, with the rows written since the swap; the new table was dropped.`}
         </p>
       </section>
     );
@@ -131,7 +131,7 @@ export function CleanupSection({ m }: { m: Migration }) {
         </h2>
       </div>
       <p data-testid="keep-until">
-        The original table is kept as <span className="mono">{plainName(m.plan.names.oldTable)}</span>
+        The original table is kept as <span className="mono">{displayQuoted(m.plan.names.oldTable)}</span>
         {m.keepUntil ? (
           <>
             {' '}

@@ -1,3 +1,4 @@
+import { displayName } from '../../../shared/ident';
 import './MigrationListPage.css';
 import { useEffect } from 'react';
 import type { MigrationSummary } from '../../../shared/migration';
@@ -54,12 +55,16 @@ function MigrationRow({ m, profileId }: { m: MigrationSummary; profileId: string
               className="small primary"
               disabled={listBusy !== null}
               onClick={() => void migrationList.getState().resumeFromList(m.id)}
-              aria-label={`Resume the migration of ${m.schema}.${m.table}`}
+              aria-label={`Resume the migration of ${displayName(m.schema, m.table)}`}
             >
               {listBusy === m.id ? 'Resuming…' : 'Resume'}
             </button>
           ) : null}
-          <a className="button small" href={href} aria-label={`Open the migration of ${m.schema}.${m.table}`}>
+          <a
+            className="button small"
+            href={href}
+            aria-label={`Open the migration of ${displayName(m.schema, m.table)}`}
+          >
             Open
           </a>
         </td>

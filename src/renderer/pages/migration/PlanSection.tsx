@@ -1,9 +1,10 @@
 import './PlanSection.css';
 import { useState } from 'react';
+import { displayQuoted } from '../../../shared/ident';
 import { type Migration, type PlanStep, phaseIds } from '../../../shared/migration';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyButton, SqlBlock } from '../../components/MigrationParts';
-import { joinStatements, plainName } from '../../lib/migration';
+import { joinStatements } from '../../lib/migration';
 import { useMigrationRun, useStores } from '../../stores';
 import { ActionError, BusyLabel, useActionError } from './ActionParts';
 
@@ -62,9 +63,9 @@ export function PlanSection({ m }: { m: Migration }) {
         the first error and resumes its copy where it stopped.
       </p>
       <p className="plan-names small-text">
-        New table while it is built: <span className="mono">{plainName(m.plan.names.newTable)}</span> · old
-        table after the swap: <span className="mono">{plainName(m.plan.names.oldTable)}</span> · change logs
-        in <span className="mono">{plainName(m.plan.names.captureSchema)}</span>
+        New table while it is built: <span className="mono">{displayQuoted(m.plan.names.newTable)}</span> ·
+        old table after the swap: <span className="mono">{displayQuoted(m.plan.names.oldTable)}</span> ·
+        change logs in <span className="mono">{displayQuoted(m.plan.names.captureSchema)}</span>
       </p>
       <ActionError action="export" title="The script could not be exported." />
       {planned ? <PlannedActions m={m} /> : null}

@@ -1,12 +1,13 @@
 import './RunSection.css';
 import { useState } from 'react';
+import { displayQuoted } from '../../../shared/ident';
 import type { Migration, MigrationProgress, StepStatus } from '../../../shared/migration';
 import { busyStates, finishedStates, type MigrationActionName } from '../../../shared/migration-actions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CheckIcon, Figures } from '../../components/MigrationParts';
 import { RelTime } from '../../components/Values';
 import { exactTime, formatCount, formatDuration, formatMs } from '../../lib/format';
-import { plainName, rowsPerSecond } from '../../lib/migration';
+import { rowsPerSecond } from '../../lib/migration';
 import { useMigrationRun, useStores } from '../../stores';
 import { ActionError, BusyLabel, useActionError } from './ActionParts';
 
@@ -289,7 +290,7 @@ export function RunSection({ m }: { m: Migration }) {
         >
           <p>
             The copy stops after the batch in progress, and everything this migration created is removed: the
-            new table <span className="mono">{plainName(m.plan.names.newTable)}</span>, the change-capture
+            new table <span className="mono">{displayQuoted(m.plan.names.newTable)}</span>, the change-capture
             trigger and its log.
           </p>
           <p>

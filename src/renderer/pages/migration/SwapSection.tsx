@@ -1,8 +1,8 @@
 import './SwapSection.css';
+import { displayQuoted } from '../../../shared/ident';
 import type { Migration } from '../../../shared/migration';
 import { Figures } from '../../components/MigrationParts';
 import { exactTime, formatCount, formatMs, formatStamp } from '../../lib/format';
-import { plainName } from '../../lib/migration';
 import { useMigrationRun, useStores } from '../../stores';
 import { ActionError, BusyLabel } from './ActionParts';
 import { Attempts, type AttemptView } from './SwapAttempts';
@@ -47,8 +47,8 @@ export function SwapSection({ m }: { m: Migration }) {
             <span className="mono">
               {m.schema}.{m.table}
             </span>{' '}
-            to <span className="mono">{plainName(m.plan.names.oldTable)}</span> and puts the new table under
-            its name, in one short transaction: it takes an ACCESS EXCLUSIVE lock with a lock timeout of{' '}
+            to <span className="mono">{displayQuoted(m.plan.names.oldTable)}</span> and puts the new table
+            under its name, in one short transaction: it takes an ACCESS EXCLUSIVE lock with a lock timeout of{' '}
             {formatMs(m.settings.swap.lockTimeoutMs)}, replays the last captured changes while holding it, and
             moves what depends on the table. If sessions hold the table, it tries again up to{' '}
             {m.settings.swap.attempts} times; application queries never wait longer than the lock timeout.

@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { displayName, relationKey } from '../../../shared/ident';
 import type { TableCandidate, TableSummary } from '../../../shared/migration';
 import { Figures } from '../../components/MigrationParts';
 import { Bytes, LoadError } from '../../components/Values';
@@ -6,10 +7,6 @@ import { formatCount } from '../../lib/format';
 import { useMigrationWizard, useStores } from '../../stores';
 
 /** Step 1's table list (biggest first, the ones that cannot be chosen with the reason) and the chosen table's figures. */
-
-function tableKey(t: { schema: string; table: string }) {
-  return `${t.schema}.${t.table}`;
-}
 
 export function TablePicker() {
   const { migrationWizard: wizard } = useStores();
@@ -19,7 +16,7 @@ export function TablePicker() {
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
     const all = tables.data ?? [];
-    return f ? all.filter((t) => tableKey(t).toLowerCase().includes(f)) : all;
+    return f ? all.filter((t) => displayName(t.schema, t.table).toLowerCase().includes(f)) : all;
   }, [tables.data, filter]);
   const filterId = useId();
 
@@ -77,9 +74,12 @@ export function TablePicker() {
             <tbody>
               {shown.map((t) => (
                 <TableRow
-                  key={tableKey(t)}
+                  key={relationKey(t.schema, t.table)}
                   t={t}
-                  checked={chosen !== null && tableKey(chosen) === tableKey(t)}
+                  checked={
+                    chosen !== null &&
+                    relationKey(chosen.schema, chosen.table) === relationKey(t.schema, t.table)
+                  }
                   onChoose={() => void wizard.getState().chooseTable({ schema: t.schema, table: t.table })}
                 />
               ))}
@@ -108,7 +108,7 @@ function TableRow({ t, checked, onChoose }: { t: TableCandidate; checked: boolea
     <tr
       className={`${checked ? 'selected' : ''} ${disabled ? 'disabled' : ''}`}
       data-testid="table-row"
-      data-table={tableKey(t)}
+      data-table={displayName(t.schema, t.table)}
       onClick={(e) => {
         // The radio and its label choose by themselves (a click on them reaches the row too).
         if (disabled || checked || (e.target as HTMLElement).closest('input, label')) return;
@@ -128,7 +128,7 @@ function TableRow({ t, checked, onChoose }: { t: TableCandidate; checked: boolea
       </td>
       <td className="name">
         <label htmlFor={id} className="mono">
-          {tableKey(t)}
+          {displayName(t.schema, t.table)}
         </label>
         {disabled ? (
           <span id={`${id}-why`} className="rel-meta muted small-text">
