@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Grower, RelationPageQuery, RelationRow, RelationSortKey } from '../../shared/storage';
+import { RUN_FIGURES, UPKEEP_FIGURES } from '../local-db/schema-steps/011_compact_history';
 import {
   type RelationsQuery,
   type SizeRow,
@@ -25,6 +26,7 @@ const WINDOWS: Record<GrowerRange, { ms: number; prefix: string }> = {
 const CHUNK = 250;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A relation's row as the live list reads it: its identity, the run and upkeep figures, then the baselines. */
 const COLUMNS = [
   'id',
   'schema',
@@ -32,20 +34,8 @@ const COLUMNS = [
   'kind',
   'parent_id',
   'taken_at',
-  'measured',
-  'not_measured',
-  'heap_bytes',
-  'toast_bytes',
-  'index_bytes',
-  'total_bytes',
-  'row_estimate',
-  'dead_tuples',
-  'last_vacuum',
-  'last_analyze',
-  'children',
-  'compressed_children',
-  'before_compression_bytes',
-  'after_compression_bytes',
+  ...RUN_FIGURES,
+  ...UPKEEP_FIGURES,
   ...Object.values(WINDOWS).flatMap((w) => [`${w.prefix}_bytes`, `${w.prefix}_at`]),
 ];
 
