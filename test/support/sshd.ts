@@ -136,14 +136,23 @@ export async function startSshd(authorizedKeys: string[]): Promise<Sshd> {
     log,
     killSessions() {
       const sessions = childrenOf(child.pid as number);
-      for (const pid of descendantsOf(child.pid as number)) process.kill(pid, 'SIGKILL');
+      for (const pid of descendantsOf(child.pid as number)) killGone(pid);
       return sessions.length;
     },
     async stop() {
-      for (const pid of descendantsOf(child.pid as number)) process.kill(pid, 'SIGKILL');
+      for (const pid of descendantsOf(child.pid as number)) killGone(pid);
       child.kill('SIGTERM');
       await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** SIGKILL a session process that may have ended since it was listed (ESRCH: already gone). */
+function killGone(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }
