@@ -140,6 +140,10 @@ export type SyncMode = (typeof syncModes)[number];
 /** The most sessions a migration may use at once: the most a profile's pool holds. */
 export const MAX_MIGRATION_SESSIONS = 10;
 
+/** The longest a copy batch may be sized to take. */
+export const MAX_BATCH_SECONDS = 60;
+const BATCH_SECONDS_MESSAGE = `Seconds from 0 to ${MAX_BATCH_SECONDS} (0: every batch the same number of rows).`;
+
 /** A whole number in a range, with one message for whatever is wrong with it (the wizard shows it as is). */
 const wholeNumber = (min: number, max: number, message: string) =>
   z.number({ error: message }).int(message).min(min, message).max(max, message);
@@ -162,8 +166,21 @@ export const migrationSettingsSchema = z.object({
   partitionUpkeep: z.enum(['tidemark', 'pg_partman']).optional(),
   /** Days the old table is kept after the swap before cleanup is allowed without typing its name. */
   keepOldDays: wholeNumber(1, 365, 'A whole number of days from 1 to 365.'),
-  /** Rows per copy batch (each batch is one transaction over one time range). */
+  /**
+   * Rows in the first copy batch (each batch is one transaction over one time range); with
+   * batchSeconds 0, in every batch.
+   */
   batchRows: wholeNumber(1, 10_000_000, 'A whole number of rows from 1 to 10,000,000.'),
+  /**
+   * Each batch after the first is sized to take about this long (its time range scaled by
+   * target / last batch's time, at most 4x either way a step); 0 keeps every batch at batchRows.
+   * Absent in older journals: 0, the batches they were planned with.
+   */
+  batchSeconds: z
+    .number({ error: BATCH_SECONDS_MESSAGE })
+    .min(0, BATCH_SECONDS_MESSAGE)
+    .max(MAX_BATCH_SECONDS, BATCH_SECONDS_MESSAGE)
+    .optional(),
   syncMode: z.enum(syncModes),
   /**
    * Sessions copying disjoint time ranges at once (1: one session, as the psql export does).

@@ -111,7 +111,9 @@ export async function adviseSettings(
     reasons.partitionUpkeep = `pg_partman ${partman.version} is installed (schema ${partman.schema}): the table can be handed to it instead of Tidemark's upkeep. create_parent then makes the partitions on the new table, and pg_partman's run_maintenance keeps them ahead (and applies retention) after the swap; the pre-flight says whether this role may use it.`;
   reasons.keepOldDays = 'The old table stays a week after the swap, so a rollback keeps every row.';
   reasons.batchRows =
-    'Each batch is a short transaction: it holds no lock on the source and is cheap to redo.';
+    'The first batch: each batch is a short transaction over one time range, holding no lock on the source and cheap to redo.';
+  reasons.batchSeconds =
+    'Later batches are sized to take about this long, as pt-online-schema-change sizes its chunks: a commit and a few round trips per batch cost little next to a second of copying, even over an SSH tunnel, and pause, cancel and a redo after a failure wait at most about this long. 0 keeps every batch at the first batch’s rows.';
   reasons.copySessions =
     "One session copies, in batches of time ranges. More sessions copy disjoint time ranges at once (each resumes on its own), up to the profile's pool size: worth it only on a server with cores and I/O to spare.";
   reasons.buildSessions =
@@ -133,6 +135,7 @@ export async function adviseSettings(
     partitionsAhead: 7,
     keepOldDays: 7,
     batchRows: 50_000,
+    batchSeconds: 1,
     syncMode: captureKey ? 'capture' : 'offline',
     copySessions: 1,
     buildSessions: 1,
