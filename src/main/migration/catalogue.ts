@@ -1,6 +1,6 @@
 import { claimSql, installCaptureSql, registrySql } from './capture';
-import { batchSql, castType } from './copy';
-import { qi, ql } from './ident';
+import { batchSizing, batchSql, castType, lockMarkSql, moveMarkSql } from './copy';
+import { qi } from './ident';
 import { buildsByPartition, partitionedIndexesSql } from './index-build';
 import type { StepSeed } from './journal';
 import { CAPTURE_SCHEMA, rel } from './names';
@@ -75,21 +75,20 @@ const copy: StepDef = {
   title: 'Copy in batches',
   runs: 'per_batch',
   why: ({ spec }) => {
-    const base = `About ${spec.settings.batchRows.toLocaleString('en-US')} rows per batch, each batch one transaction over one time range; the high-water mark commits with the rows, so a resumed copy neither repeats nor skips a range.`;
+    const base = `${batchSizing(spec.settings)} Each batch is one transaction over one time range; the high-water mark commits with the rows, so a resumed copy neither repeats nor skips a range.`;
     const n = spec.settings.copySessions ?? 1;
     // The sliced copy (parallel-copy.ts) is not SQL a script can show: say what runs where.
     return n > 1
-      ? `${base} With ${n} sessions set, the range is cut into up to ${n} slices of equal time width, copied side by side (on fewer sessions when the profile's pool has fewer), each slice with its own high-water mark: the statements below. The exported script copies the same batches on one session, in one loop.`
+      ? `${base} With ${n} sessions set, the range is cut into up to ${n} slices of equal time width, copied side by side (on fewer sessions when the profile's pool has fewer), each slice with its own high-water mark: the statements below. The exported script copies batches sized the same way on one session, in one loop.`
       : base;
   },
   shown: ({ spec }) => {
     if ((spec.settings.copySessions ?? 1) > 1) return slicedCopyShown(spec);
-    const r = rel(spec.names);
     return [
       'BEGIN;',
-      `SELECT high_water FROM ${r.runs} WHERE migration_id = ${ql(spec.id)} FOR UPDATE;`,
+      `${lockMarkSql(spec)};`,
       `${batchSql(spec, 'lo', 'hi', psqlVariables())};`,
-      `UPDATE ${r.runs} SET high_water = :'hi', rows_copied = rows_copied + :copied, batches = batches + 1 WHERE migration_id = ${ql(spec.id)};`,
+      `${moveMarkSql(spec, psqlVariables())};`,
       'COMMIT;',
     ];
   },

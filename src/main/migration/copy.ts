@@ -1,6 +1,6 @@
-import type { TimeColumnKind } from '../../shared/migration';
-import { inTransaction, type Queryable } from './db';
-import { qi, qn } from './ident';
+import type { MigrationSettings, TimeColumnKind } from '../../shared/migration';
+import { inOneTrip, type Queryable } from './db';
+import { qi, ql, qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
 import type { MigrationSpec } from './spec';
 import { literals, type Params } from './sql/params';
@@ -74,34 +74,61 @@ export function batchSql(
   return `${insertSelect(spec, r.newTable, r.source)} WHERE ${batchCondition(spec, lo, hi, 's', p)}`;
 }
 
+/** A batch first locks the high-water mark … */
+export function lockMarkSql(spec: MigrationSpec): string {
+  return `SELECT high_water, copy_done FROM ${RUNS} WHERE migration_id = ${ql(spec.id)} FOR UPDATE`;
+}
+
+/** … and moves it with the rows it copied, in the same transaction. */
+export function moveMarkSql(spec: MigrationSpec, p: Params, hi?: string | null, copied?: number): string {
+  return `UPDATE ${RUNS} SET high_water = ${p('hi', hi)}, copy_done = ${p('done', hi === null)}::boolean, rows_copied = rows_copied + ${p('copied', copied)}::int8, batches = batches + 1, updated_at = now() WHERE migration_id = ${ql(spec.id)}`;
+}
+
+/**
+ * One batch's transaction in three round trips (each counts over an SSH tunnel):
+ * BEGIN and lock the mark, the copy, move the mark and COMMIT. `check` refuses
+ * a mark that is not where the batch starts. Rolls back on any error. The
+ * session's statement_timeout is already 0 (runner.ts prepareSession).
+ */
+export async function batchTransaction(
+  db: Queryable,
+  lockSql: string,
+  check: (mark: Record<string, unknown> | undefined) => void,
+  copySql: string,
+  moveSql: (copied: number) => string,
+): Promise<number> {
+  try {
+    const opened = await inOneTrip(db, ['BEGIN', lockSql]);
+    check(opened.at(-1)?.rows[0]);
+    const copied = (await db.query(copySql)).rowCount ?? 0;
+    await inOneTrip(db, [moveSql(copied), 'COMMIT']);
+    return copied;
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
 /** Copies one range and moves the high-water mark in the same transaction. Returns the rows copied. */
-export async function copyBatch(
+export function copyBatch(
   db: Queryable,
   spec: MigrationSpec,
   lo: string | null,
   hi: string | null,
 ): Promise<number> {
-  return inTransaction(db, async () => {
-    await db.query(`SET LOCAL statement_timeout = 0`);
-    const { rows } = await db.query<{ high_water: string | null; copy_done: boolean }>(
-      `SELECT high_water, copy_done FROM ${RUNS} WHERE migration_id = $1 FOR UPDATE`,
-      [spec.id],
-    );
-    const current = rows[0];
-    if (!current || current.copy_done || current.high_water !== lo) {
-      throw new Error(
-        `the copy's high-water mark on the server (${current?.high_water ?? 'none'}) is not where this batch starts (${lo ?? 'the beginning'}); another session may be running this migration`,
-      );
-    }
-    const inserted = await db.query(batchSql(spec, lo, hi));
-    const n = inserted.rowCount ?? 0;
-    await db.query(
-      `UPDATE ${RUNS} SET high_water = $2, copy_done = $3, rows_copied = rows_copied + $4, batches = batches + 1, updated_at = now()
-        WHERE migration_id = $1`,
-      [spec.id, hi, hi === null, n],
-    );
-    return n;
-  });
+  return batchTransaction(
+    db,
+    lockMarkSql(spec),
+    (current) => {
+      if (!current || current.copy_done || current.high_water !== lo) {
+        throw new Error(
+          `the copy's high-water mark on the server (${current?.high_water ?? 'none'}) is not where this batch starts (${lo ?? 'the beginning'}); another session may be running this migration`,
+        );
+      }
+    },
+    batchSql(spec, lo, hi),
+    (copied) => moveMarkSql(spec, literals(), hi, copied),
+  );
 }
 
 /** The source's current time range, as text in the column's type. */
@@ -117,6 +144,18 @@ export async function sourceRange(
   return rows[0] ?? { min: null, max: null };
 }
 
+/** `$1 + $2` in the column's type, the width in its unit (seconds, days or integer units). */
+function plusWidthSql(kind: TimeColumnKind): string {
+  return kind === 'integer'
+    ? `($1::int8 + $2::int8)`
+    : kind === 'date'
+      ? `($1::date + $2::int)`
+      : `($1::${kind} + make_interval(secs => $2::float8))::${kind}`;
+}
+
+const widthValue = (kind: TimeColumnKind, width: number) =>
+  String(kind === 'timestamptz' || kind === 'timestamp' ? width : Math.max(1, Math.round(width)));
+
 /** lo + width, computed by the server in the column's own type (no precision lost in JavaScript). */
 export async function addWidth(
   db: Queryable,
@@ -124,15 +163,27 @@ export async function addWidth(
   lo: string,
   width: number,
 ): Promise<string> {
-  const sql =
-    kind === 'integer'
-      ? `SELECT ($1::int8 + $2::int8)::text AS v`
-      : kind === 'date'
-        ? `SELECT ($1::date + $2::int)::text AS v`
-        : `SELECT ($1::${kind} + make_interval(secs => $2::float8))::${kind}::text AS v`;
-  const w = kind === 'timestamptz' || kind === 'timestamp' ? width : Math.max(1, Math.round(width));
-  const { rows } = await db.query<{ v: string }>(sql, [lo, String(w)]);
+  const { rows } = await db.query<{ v: string }>(`SELECT ${plusWidthSql(kind)}::text AS v`, [
+    lo,
+    widthValue(kind, width),
+  ]);
   return rows[0]!.v;
+}
+
+/** from + width, and whether it is below, at or beyond `limit` (-1, 0, 1): a batch's bound in one round trip. */
+export async function boundAfter(
+  db: Queryable,
+  kind: TimeColumnKind,
+  from: string,
+  width: number,
+  limit: string,
+): Promise<{ bound: string; vsLimit: -1 | 0 | 1 }> {
+  const { rows } = await db.query<{ v: string; c: -1 | 0 | 1 }>(
+    `SELECT v::text AS v, CASE WHEN v < $3::${castType(kind)} THEN -1 WHEN v = $3::${castType(kind)} THEN 0 ELSE 1 END AS c
+       FROM (SELECT ${plusWidthSql(kind)} AS v) x`,
+    [from, widthValue(kind, width), limit],
+  );
+  return { bound: rows[0]!.v, vsLimit: rows[0]!.c };
 }
 
 /** Span of [min, max] in the width unit (seconds, days or integer units). */
@@ -154,11 +205,40 @@ export async function isBefore(db: Queryable, kind: TimeColumnKind, a: string, b
   return rows[0]?.v === true;
 }
 
+/** What the last batch took. */
+export interface BatchTaken {
+  rows: number;
+  seconds: number;
+}
+
 /**
- * Batch widths adapt to the data: a range that held far more or fewer rows than
- * wanted makes the next one narrower or wider (at most 4x per step).
+ * The next batch's time width. With a time target (batchSeconds > 0) it scales
+ * by target / the last batch's time, as pt-online-schema-change sizes its
+ * chunks; with 0, by batchRows / the last batch's rows. An empty range makes
+ * the next one 4x wider, and no step moves more than 4x either way. The
+ * exported script's loop (export.ts) does the same.
  */
-export function nextWidth(width: number, rows: number, wanted: number, minimum: number): number {
-  const factor = rows === 0 ? 4 : Math.min(4, Math.max(0.25, wanted / rows));
-  return Math.max(minimum, width * factor);
+export function nextWidth(
+  width: number,
+  last: BatchTaken,
+  settings: Pick<MigrationSettings, 'batchRows' | 'batchSeconds'>,
+  minimum: number,
+): number {
+  const target = settings.batchSeconds ?? 0;
+  const factor =
+    last.rows === 0
+      ? 4
+      : target > 0
+        ? target / Math.max(last.seconds, 0.001)
+        : settings.batchRows / last.rows;
+  return Math.max(minimum, width * Math.min(4, Math.max(0.25, factor)));
+}
+
+/** How batches are sized, in the plan's words. */
+export function batchSizing(settings: Pick<MigrationSettings, 'batchRows' | 'batchSeconds'>): string {
+  const rows = settings.batchRows.toLocaleString('en-US');
+  const target = settings.batchSeconds ?? 0;
+  return target > 0
+    ? `The first batch copies about ${rows} rows; each later one is sized to take about ${target} s (its time range scaled by ${target} s / the last batch's time, at most 4x a step).`
+    : `About ${rows} rows per batch (each time range scaled by ${rows} / the last batch's rows, at most 4x a step).`;
 }

@@ -15,3 +15,13 @@ export async function inTransaction<T>(client: Queryable, fn: () => Promise<T>, 
     throw error;
   }
 }
+
+/**
+ * Statements sent as one message (the simple query protocol): one round trip
+ * however many there are. Values go in the text (sql/params.ts literals()).
+ * Returns each statement's result.
+ */
+export async function inOneTrip(client: Queryable, statements: string[]): Promise<pg.QueryResult[]> {
+  const result = (await client.query(statements.join(';\n'))) as pg.QueryResult | pg.QueryResult[];
+  return Array.isArray(result) ? result : [result];
+}

@@ -19,17 +19,29 @@ function copyLoop(ctx: PlanContext): string {
   const r = rel(spec.names);
   const t = castType(spec.timeKind);
   const col = qi(spec.timeColumn);
-  const width =
-    spec.timeKind === 'integer'
-      ? `${Math.max(1, Math.round(ctx.batchWidth))}::int8`
-      : spec.timeKind === 'date'
-        ? `${Math.max(1, Math.round(ctx.batchWidth))}`
-        : `make_interval(secs => ${Math.max(0.001, ctx.batchWidth)})`;
+  const stepped = spec.timeKind === 'integer' || spec.timeKind === 'date';
+  // The width as the engine keeps it: seconds for timestamps, whole days or units otherwise.
+  const [widthType, firstWidth, scaled] = stepped
+    ? [
+        spec.timeKind === 'integer' ? 'int8' : 'int',
+        `${Math.max(1, Math.round(ctx.batchWidth))}`,
+        'greatest(1, round(width * factor))',
+      ]
+    : [
+        'interval',
+        `make_interval(secs => ${Math.max(0.001, ctx.batchWidth)})`,
+        "greatest(width * factor, interval '1 millisecond')",
+      ];
+  const { batchRows } = spec.settings;
+  const target = spec.settings.batchSeconds ?? 0;
   const body = `DECLARE
   lo ${t};
   hi ${t};
   newest ${t};
   n bigint;
+  width ${widthType} := ${firstWidth};
+  started timestamptz;
+  factor float8;
 BEGIN
   SELECT high_water::${t} INTO lo FROM ${r.runs} WHERE migration_id = ${ql(spec.id)} AND NOT copy_done;
   IF NOT FOUND THEN
@@ -38,7 +50,8 @@ BEGIN
   END IF;
   SELECT max(${col}) INTO newest FROM ${r.source};
   LOOP
-    hi := coalesce(lo, (SELECT min(${col}) FROM ${r.source})) + ${width};
+    started := clock_timestamp();
+    hi := coalesce(lo, (SELECT min(${col}) FROM ${r.source})) + width;
     IF hi IS NULL OR hi > newest THEN
       hi := NULL;
     END IF;
@@ -53,6 +66,11 @@ BEGIN
     RAISE NOTICE 'copied % rows up to %', n, coalesce(hi::text, 'the end');
     EXIT WHEN hi IS NULL;
     lo := hi;
+    -- The next width, as the engine sizes it (copy.ts nextWidth).
+    factor := CASE WHEN n = 0 THEN 4
+                   ${target > 0 ? `ELSE ${target} / greatest(extract(epoch FROM clock_timestamp() - started), 0.001)` : `ELSE ${batchRows}::float8 / n`} END;
+    factor := least(4, greatest(0.25, factor));
+    width := ${scaled};
   END LOOP;
 END`;
   const tag = dollarTag(body);

@@ -1,11 +1,11 @@
-import { addWidth, batchSql, isBefore, nextWidth, span } from './copy';
+import { addWidth, batchSql, batchTransaction, boundAfter, isBefore, nextWidth, span } from './copy';
 import { inTransaction, type Queryable } from './db';
 import { ql, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
 import { onSessions, sessionsFor } from './parallel';
 import { sqlComment } from './psql';
 import type { MigrationSpec } from './spec';
-import { bound, type Params, psqlVariables } from './sql/params';
+import { bound, literals, type Params, psqlVariables } from './sql/params';
 import type { StepContext } from './step-types';
 
 /**
@@ -170,33 +170,25 @@ async function makeSlices(
 }
 
 /** Copies one batch of a slice and moves that slice's mark in the same transaction. */
-async function copySliceBatch(
+function copySliceBatch(
   db: Queryable,
   spec: MigrationSpec,
   slice: Slice,
   hi: string | null,
 ): Promise<number> {
-  return inTransaction(db, async () => {
-    await db.query(`SET LOCAL statement_timeout = 0`);
-    const lock = bound();
-    const { rows } = await db.query<{ next_lo: string | null; done: boolean }>(
-      lockSliceSql(spec, lock, slice.slice),
-      lock.values,
-    );
-    const current = rows[0];
-    if (!current || current.done || current.next_lo !== slice.nextLo) {
-      throw new Error(
-        `slice ${slice.slice} of the copy is not where this batch starts on the server (${current?.next_lo ?? 'none'}, not ${slice.nextLo ?? 'the beginning'}); another session may be running this migration`,
-      );
-    }
-    const n = (await db.query(batchSql(spec, slice.nextLo, hi))).rowCount ?? 0;
-    const move = bound();
-    await db.query(
-      moveSliceSql(spec, move, { slice: slice.slice, hi, done: hi === slice.hi, copied: n }),
-      move.values,
-    );
-    return n;
-  });
+  return batchTransaction(
+    db,
+    lockSliceSql(spec, literals(), slice.slice),
+    (current) => {
+      if (!current || current.done || current.next_lo !== slice.nextLo) {
+        throw new Error(
+          `slice ${slice.slice} of the copy is not where this batch starts on the server (${current?.next_lo ?? 'none'}, not ${slice.nextLo ?? 'the beginning'}); another session may be running this migration`,
+        );
+      }
+    },
+    batchSql(spec, slice.nextLo, hi),
+    (copied) => moveSliceSql(spec, literals(), { slice: slice.slice, hi, done: hi === slice.hi, copied }),
+  );
 }
 
 /** The copy in slices; returns the rows and batches of the whole copy. */
@@ -223,11 +215,12 @@ export async function copyInSlices(
     let width = firstWidth;
     while (!slice.done) {
       const from = slice.nextLo ?? range.min;
+      const started = performance.now();
       let hi: string | null = slice.hi;
       if (from !== null && range.max !== null) {
-        const next = await addWidth(s, spec.timeKind, from, width);
-        if (slice.hi === null) hi = (await isBefore(s, spec.timeKind, range.max, next)) ? null : next;
-        else if (await isBefore(s, spec.timeKind, next, slice.hi)) hi = next;
+        // The last slice ends after the newest row (open above); the others at their own hi.
+        const next = await boundAfter(s, spec.timeKind, from, width, slice.hi ?? range.max);
+        if (slice.hi === null ? next.vsLimit <= 0 : next.vsLimit < 0) hi = next.bound;
       }
       // Right before the journal entry: a batch that starts is always journaled as started.
       checkpoint();
@@ -246,7 +239,12 @@ export async function copyInSlices(
       batches += 1;
       ctx.stepProgress(rows, null);
       ctx.progress({ rowsCopied: rows, rowsTotal: Math.max(rowsTotal, rows), batches, batchRows: n });
-      width = nextWidth(width, n, spec.settings.batchRows, minimum);
+      width = nextWidth(
+        width,
+        { rows: n, seconds: (performance.now() - started) / 1000 },
+        spec.settings,
+        minimum,
+      );
     }
   };
   const sessions = await onSessions(ctx, wanted, open, copySlice);

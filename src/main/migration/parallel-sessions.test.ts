@@ -73,12 +73,14 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
     // The plan and the export say the copy runs in slices, and that the script runs it in one loop.
     const copyStep = m.plan.phases.flatMap((p) => p.steps).find((s) => s.key === 'copy');
     expect(copyStep?.why).toMatch(
-      /cut into up to 2 slices .* The exported script copies the same batches on one session, in one loop/,
+      /cut into up to 2 slices .* The exported script copies batches sized the same way on one session, in one loop/,
     );
     expect(copyStep?.sql.join('\n')).toMatch(/SELECT next_lo, done FROM "tidemark_migration"\."copy_slices"/);
     const { script } = await engine.dispatch('migration:export', { id: m.id });
     expect(script).toMatch(/-- .*up to 2 slices of equal time width/);
-    expect(script).toMatch(/-- .*The exported script copies the same batches on one session, in one loop\./);
+    expect(script).toMatch(
+      /-- .*The exported script copies batches sized the same way on one session, in one loop\./,
+    );
     const done = await runToEnd(engine, m.id);
     expect(done.state, why(done)).toBe('swapped');
     expect(done.validation?.ok, JSON.stringify(done.validation)).toBe(true);
@@ -206,7 +208,9 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
     engines.push(engine);
     const m = await plan(engine, 'public', 'small', 'executed_at', 'partitions', {
       acceptCompositeKey: true,
+      // Many small batches, fixed: the rate must not come from one of them.
       batchRows: 500,
+      batchSeconds: 0,
       confirmedFreeBytes: 1e12,
     });
     const seen: Array<{ rows: number; rate: number | null; eta: number | null }> = [];
@@ -237,7 +241,13 @@ describe.each(testServers)('parallel sessions on %s', (server) => {
     );
     await createTransactions(admin, 'public.halves', ROWS);
     const first = startEngine(db.profile({ poolSize: 2 }), db.password);
-    const settings = { acceptCompositeKey: true, batchRows: 400, confirmedFreeBytes: 1e12, copySessions: 2 };
+    const settings = {
+      acceptCompositeKey: true,
+      batchRows: 400,
+      batchSeconds: 0, // fixed batches: the app quits after batch 12
+      confirmedFreeBytes: 1e12,
+      copySessions: 2,
+    };
     const m = await plan(first, 'public', 'halves', 'executed_at', 'partitions', settings);
     let closing: Promise<void> | undefined;
     first.onEvent((message) => {

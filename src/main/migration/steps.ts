@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { claimSql, installCaptureSql, keyColumns, registrySql, replayRound } from './capture';
 import { readTable } from './catalog';
-import { addWidth, copyBatch, isBefore, nextWidth, readCopyState, sourceRange, span } from './copy';
+import { boundAfter, copyBatch, nextWidth, readCopyState, sourceRange, span } from './copy';
 import { qi, qn } from './ident';
 import { buildPartitionedIndexes, buildsByPartition } from './index-build';
 import { CAPTURE_SCHEMA, rel } from './names';
@@ -87,11 +87,11 @@ export const executors: Record<string, Executor> = {
     let lo = state.highWater;
     for (;;) {
       ctx.checkpoint();
-      let hi: string | null;
-      if (range.min === null || range.max === null) hi = null;
-      else {
-        hi = await addWidth(db, spec.timeKind, lo ?? range.min, width);
-        if (await isBefore(db, spec.timeKind, range.max, hi)) hi = null;
+      const started = performance.now();
+      let hi: string | null = null;
+      if (range.min !== null && range.max !== null) {
+        const next = await boundAfter(db, spec.timeKind, lo ?? range.min, width, range.max);
+        if (next.vsLimit <= 0) hi = next.bound;
       }
       ctx.journalEvent('batch_started', `copying from ${lo ?? 'the beginning'} to ${hi ?? 'the end'}`, {
         lo,
@@ -120,7 +120,12 @@ export const executors: Record<string, Executor> = {
       });
       if (hi === null) break;
       lo = hi;
-      width = nextWidth(width, n, spec.settings.batchRows, minimum);
+      width = nextWidth(
+        width,
+        { rows: n, seconds: (performance.now() - started) / 1000 },
+        spec.settings,
+        minimum,
+      );
     }
     return { rows: state.rows, highWater: null, detail: { batches: state.batches } };
   },

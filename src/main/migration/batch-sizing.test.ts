@@ -1,0 +1,163 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testServers } from '../../../test/support/database';
+import {
+  createTransactions,
+  type Engine,
+  plan,
+  runToEnd,
+  startEngine,
+  why,
+} from '../../../test/support/migration-engine';
+import { psql, runPsqlFile } from '../../../test/support/psql';
+import { batchTransaction, nextWidth } from './copy';
+
+/**
+ * Copy batches after the first are sized to take about batchSeconds (by rows
+ * when it is 0), in the engine and in the exported script alike, and each
+ * batch is one transaction in three round trips.
+ */
+
+const ROWS = 20_000;
+
+describe('nextWidth', () => {
+  const timed = { batchRows: 1_000, batchSeconds: 1 };
+  const fixed = { batchRows: 1_000, batchSeconds: 0 };
+
+  it('scales the width by target / the last batch’s time, at most 4x either way', () => {
+    expect(nextWidth(10, { rows: 500, seconds: 0.5 }, timed, 0.001)).toBe(20);
+    expect(nextWidth(10, { rows: 500, seconds: 0.01 }, timed, 0.001)).toBe(40);
+    expect(nextWidth(10, { rows: 500, seconds: 2 }, timed, 0.001)).toBe(5);
+    expect(nextWidth(10, { rows: 500, seconds: 60 }, timed, 0.001)).toBe(2.5);
+  });
+
+  it('scales by batchRows / the last batch’s rows when the target is 0 (and in journals without one)', () => {
+    expect(nextWidth(10, { rows: 500, seconds: 0.01 }, fixed, 0.001)).toBe(20);
+    expect(nextWidth(10, { rows: 2_000, seconds: 0.01 }, fixed, 0.001)).toBe(5);
+    expect(nextWidth(10, { rows: 2_000, seconds: 0.01 }, { batchRows: 1_000 }, 0.001)).toBe(5);
+  });
+
+  it('widens an empty range 4x, and never goes below the minimum', () => {
+    expect(nextWidth(10, { rows: 0, seconds: 30 }, timed, 0.001)).toBe(40);
+    expect(nextWidth(1, { rows: 50_000, seconds: 0.01 }, fixed, 1)).toBe(1);
+  });
+});
+
+describe.each(testServers)('copy batches on %s', (server) => {
+  let db: TestDatabase;
+  let admin: pg.Client;
+  const engines: Engine[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('batch sizing', server);
+    admin = await db.admin();
+    for (const t of ['by_time', 'by_rows', 'script_by_time', 'script_by_rows'])
+      await createTransactions(admin, `public.${t}`, ROWS);
+  });
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.close()));
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await db?.cleanup();
+  });
+
+  /** The rows of each batch the engine's journal records. */
+  async function engineBatches(table: string, batchSeconds?: number): Promise<number[]> {
+    const engine = startEngine(db.profile(), db.password);
+    engines.push(engine);
+    const m = await plan(engine, 'public', table, 'executed_at', 'partitions', {
+      acceptCompositeKey: true,
+      confirmedFreeBytes: 1e12,
+      batchRows: 100,
+      ...(batchSeconds === undefined ? {} : { batchSeconds }),
+    });
+    const done = await runToEnd(engine, m.id);
+    expect(done.state, why(done)).toBe('swapped');
+    return engine.service.journal.events(m.id, 'batch_done').map((e) => (e.data as { rows: number }).rows);
+  }
+
+  it('grows batches from batchRows toward the time target (1 s by default), and keeps them at batchRows with 0', async () => {
+    const timed = await engineBatches('by_time');
+    expect(timed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    expect(timed[0]).toBeLessThan(300);
+    // 100 rows take milliseconds: each batch may be 4x the last, so a few batches copy everything.
+    expect(timed.length).toBeLessThan(20);
+    expect(Math.max(...timed)).toBeGreaterThan(2_000);
+
+    const fixed = await engineBatches('by_rows', 0);
+    expect(fixed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    expect(fixed.length).toBeGreaterThan(100);
+    expect(Math.max(...fixed.slice(0, -1))).toBeLessThan(400);
+  });
+
+  it.skipIf(!psql)('sizes the exported script’s batches the same way', async () => {
+    const notices = async (table: string, batchSeconds: number) => {
+      const engine = startEngine(db.profile(), db.password);
+      engines.push(engine);
+      const m = await plan(engine, 'public', table, 'executed_at', 'partitions', {
+        acceptCompositeKey: true,
+        confirmedFreeBytes: 1e12,
+        batchRows: 100,
+        batchSeconds,
+      });
+      const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
+      const file = join(engine.dataDir, fileName);
+      writeFileSync(file, script);
+      const ran = await runPsqlFile(db, file);
+      expect(ran.code, ran.out).toBe(0);
+      return [...ran.out.matchAll(/copied (\d+) rows up to/g)].map((x) => Number(x[1]));
+    };
+    const timed = await notices('script_by_time', 1);
+    expect(timed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    expect(timed.length).toBeLessThan(20);
+    const fixed = await notices('script_by_rows', 0);
+    expect(fixed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    expect(fixed.length).toBeGreaterThan(100);
+  });
+
+  it('runs a batch in three round trips, and rolls back all of it when any part fails', async () => {
+    await admin.query(`
+      CREATE TABLE public.mark (id int PRIMARY KEY, hw int);
+      INSERT INTO public.mark VALUES (1, 0);
+      CREATE TABLE public.source AS SELECT g AS v FROM generate_series(1, 10) g;
+      CREATE TABLE public.target (v int CHECK (v <> 7));`);
+    let trips = 0;
+    const counted = {
+      query: ((...args: Parameters<pg.Client['query']>) => {
+        trips++;
+        return (admin.query as (...a: unknown[]) => unknown)(...args);
+      }) as pg.Client['query'],
+    };
+    const batch = (from: number, to: number, expectedMark = from) =>
+      batchTransaction(
+        counted,
+        'SELECT hw FROM public.mark WHERE id = 1 FOR UPDATE',
+        (mark) => {
+          if (mark?.hw !== expectedMark) throw new Error(`the mark is at ${mark?.hw}`);
+        },
+        `INSERT INTO public.target SELECT v FROM public.source WHERE v > ${from} AND v <= ${to}`,
+        (copied) => `UPDATE public.mark SET hw = hw + ${copied} WHERE id = 1`,
+      );
+    const state = async () =>
+      (
+        await admin.query<{ hw: number; n: number }>(
+          `SELECT (SELECT hw FROM public.mark) AS hw, (SELECT count(*)::int FROM public.target) AS n`,
+        )
+      ).rows[0];
+
+    expect(await batch(0, 5)).toBe(5);
+    expect(trips).toBe(3);
+    expect(await state()).toEqual({ hw: 5, n: 5 });
+
+    // The mark is not where the batch starts: nothing is copied.
+    await expect(batch(5, 8, 4)).rejects.toThrow('the mark is at 5');
+    // The copy fails (row 7 breaks the CHECK): neither rows nor the mark move.
+    await expect(batch(5, 8)).rejects.toThrow(/violates check constraint/);
+    expect(await state()).toEqual({ hw: 5, n: 5 });
+    // The session is usable again, outside any transaction.
+    expect(admin.getTransactionStatus?.() ?? 'I').toBe('I');
+  });
+});
