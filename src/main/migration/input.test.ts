@@ -273,6 +273,7 @@ describe.each(testServers)('on %s', (server) => {
         acceptCompositeKey: true,
         confirmedFreeBytes: 1e12,
         batchRows: 300,
+        batchSeconds: 0, // fixed batches: the cancel comes at batch 4
       });
       let asked = false;
       const unsubscribe = engine.onEvent((e) => {

@@ -119,6 +119,7 @@ describe.each(testServers)('native partitions on %s while the application writes
     migration = await plan(engine, 'public', 'transactions', 'executed_at', 'partitions', {
       acceptCompositeKey: true,
       batchRows: 1_000,
+      batchSeconds: 0, // many batches, each overlapped by the writers
       confirmedFreeBytes: 1e12,
     });
     expect(migration.state).toBe('planned');

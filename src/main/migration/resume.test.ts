@@ -86,7 +86,9 @@ describe.each(testServers)('resuming an interrupted copy on %s', (server) => {
     let cut = 0;
     const m = await plan(engine, 'public', 'cut', 'executed_at', 'partitions', {
       acceptCompositeKey: true,
+      // Fixed batches: the test stops the copy after a given batch.
       batchRows: 400,
+      batchSeconds: 0,
       confirmedFreeBytes: 1e12,
     });
     // Cut every connection twice, in the middle of the copy.
@@ -118,7 +120,9 @@ describe.each(testServers)('resuming an interrupted copy on %s', (server) => {
     const first = startEngine(db.profile({ poolSize: 1 }), db.password);
     const m = await plan(first, 'public', 'restart', 'executed_at', 'partitions', {
       acceptCompositeKey: true,
+      // Fixed batches: the test stops the copy after a given batch.
       batchRows: 400,
+      batchSeconds: 0,
       confirmedFreeBytes: 1e12,
     });
     let closing: Promise<void> | undefined;
@@ -163,7 +167,9 @@ describe.each(testServers)('resuming an interrupted copy on %s', (server) => {
     engines.push(engine);
     const m = await plan(engine, 'public', 'paused', 'executed_at', 'partitions', {
       acceptCompositeKey: true,
+      // Fixed batches: the test stops the copy after a given batch.
       batchRows: 400,
+      batchSeconds: 0,
       confirmedFreeBytes: 1e12,
     });
     let asked = false;
@@ -214,6 +220,7 @@ describe('resuming an interrupted copy on TimescaleDB', () => {
         const m = await plan(engine, 'public', 'ts_cut', 'executed_at', 'timescaledb', {
           acceptCompositeKey: true,
           batchRows: 200,
+          batchSeconds: 0,
           confirmedFreeBytes: 1e12,
         });
         let cut = false;

@@ -73,7 +73,7 @@ describe('a migration through an SSH tunnel', () => {
         table: 'tunnelled',
         timeColumn: 'executed_at',
         target: 'partitions',
-        settings: { acceptCompositeKey: true, batchRows: 400, confirmedFreeBytes: 1e12 },
+        settings: { acceptCompositeKey: true, batchRows: 400, batchSeconds: 0, confirmedFreeBytes: 1e12 },
       });
       let cuts = 0;
       bus.subscribe((message: EventMessage) => {
