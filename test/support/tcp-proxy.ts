@@ -11,6 +11,9 @@ import net from 'node:net';
  * `refuseSsl` answers PostgreSQL's SSLRequest/GSSENCRequest with 'N' itself, the
  * way a server built or configured without SSL does, so the target looks like a
  * plain-text-only server.
+ *
+ * `delayMs` holds every chunk that long each way (a round trip gains twice it),
+ * like the SSH tunnel to a server in another data centre.
  */
 export type ProxyMode = 'forward' | 'blackhole';
 
@@ -28,6 +31,7 @@ export interface TcpProxy {
 export interface TcpProxyOptions {
   mode?: ProxyMode;
   refuseSsl?: boolean;
+  delayMs?: number;
 }
 
 const SSL_REQUEST_CODE = 80877103;
@@ -39,6 +43,9 @@ export async function startTcpProxy(
 ): Promise<TcpProxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket | null }>();
   const state = { mode: options.mode ?? 'forward' };
+  const delay = options.delayMs ?? 0;
+  // Timers of the same delay fire in the order they were set: the stream stays in order.
+  const later = (fn: () => void) => (delay > 0 ? void setTimeout(fn, delay) : fn());
 
   // allowHalfOpen: a black hole must not answer our FIN either, so the kernel-level
   // close handshake never completes (as with a firewall that drops everything).
@@ -65,18 +72,18 @@ export async function startTcpProxy(
       if (state.mode === 'forward') client.destroy();
     });
     upstream.on('end', () => {
-      if (state.mode === 'forward') client.end();
+      if (state.mode === 'forward') later(() => client.end());
     });
     client.on('end', () => {
-      if (state.mode === 'forward') upstream.end();
+      if (state.mode === 'forward') later(() => upstream.end());
     });
     upstream.on('data', (chunk) => {
-      if (state.mode === 'forward') client.write(chunk);
+      if (state.mode === 'forward') later(() => client.write(chunk));
     });
     client.on('data', (chunk) => {
       if (state.mode !== 'forward') return;
       if (!negotiating) {
-        upstream.write(chunk);
+        later(() => upstream.write(chunk));
         return;
       }
       pending = Buffer.concat([pending, chunk]);
