@@ -23,6 +23,7 @@ export const migrateOptions = {
   retention: { type: 'string' },
   'segment-by': { type: 'string' },
   'batch-rows': { type: 'string' },
+  'batch-seconds': { type: 'string' },
   'copy-sessions': { type: 'string' },
   'build-sessions': { type: 'string' },
   'keep-days': { type: 'string' },
@@ -32,13 +33,17 @@ export const migrateOptions = {
 
 type SettingName = keyof MigrationSettings;
 
-function wholeNumbers(
-  setting: 'keepOldDays' | 'batchRows' | 'copySessions' | 'buildSessions',
-  unit: string,
-): string {
+type NumberSetting = 'keepOldDays' | 'batchRows' | 'batchSeconds' | 'copySessions' | 'buildSessions';
+
+/** "from 1 to 365": the schema's own range, so the refusal cannot disagree with the check. */
+function range(setting: NumberSetting): string {
   const field = migrationSettingsSchema.shape[setting];
   const { minValue, maxValue } = 'unwrap' in field ? field.unwrap() : field;
-  return `a whole number of ${unit} from ${minValue?.toLocaleString('en-US')} to ${maxValue?.toLocaleString('en-US')}`;
+  return `from ${minValue?.toLocaleString('en-US')} to ${maxValue?.toLocaleString('en-US')}`;
+}
+
+function wholeNumbers(setting: Exclude<NumberSetting, 'batchSeconds'>, unit: string): string {
+  return `a whole number of ${unit} ${range(setting)}`;
 }
 
 /** The flag that sets each setting; `takes` says what it accepts, in the words of the refusal. */
@@ -48,6 +53,10 @@ const settingFlags: Partial<Record<SettingName, { flag: string; takes?: string; 
   retention: { flag: '--retention' },
   segmentBy: { flag: '--segment-by' },
   batchRows: { flag: '--batch-rows', takes: wholeNumbers('batchRows', 'rows') },
+  batchSeconds: {
+    flag: '--batch-seconds',
+    takes: `seconds ${range('batchSeconds')}, e.g. 0.5 (0: every batch --batch-rows rows)`,
+  },
   copySessions: {
     flag: '--copy-sessions',
     takes: wholeNumbers('copySessions', 'sessions'),
@@ -105,6 +114,7 @@ function refusal(issue: z.ZodError['issues'][number], typed: Record<string, stri
 export function settingsFrom(values: CliValues): MigrationSettingsInput {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const whole = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : text);
+  const decimal = (text: string) => (/^\s*(?:\d+(?:\.\d+)?|\.\d+)\s*$/.test(text) ? Number(text) : text);
   const typed: Record<string, string> = {};
   const input: Record<string, unknown> = {};
   const take = (name: SettingName, text: string | undefined, convert: (t: string) => unknown) => {
@@ -128,6 +138,7 @@ export function settingsFrom(values: CliValues): MigrationSettingsInput {
       .filter(Boolean),
   );
   take('batchRows', str('batch-rows'), whole);
+  take('batchSeconds', str('batch-seconds'), decimal);
   take('copySessions', str('copy-sessions'), whole);
   take('buildSessions', str('build-sessions'), whole);
   take('keepOldDays', str('keep-days'), whole);

@@ -133,6 +133,15 @@ describe('the tidemark process', () => {
       /^--batch-rows takes a whole number of rows from 1 to 10,000,000, not "1\.5"\.$/m,
     );
     expect(several.stderr).toMatch(/^--free takes a size such as 500GB or 1\.5TiB, not "lots"\.$/m);
+
+    const seconds =
+      /^--batch-seconds takes seconds from 0 to 60, e\.g\. 0\.5 \(0: every batch --batch-rows rows\), not "[^"]*"\.$/;
+    for (const wrong of ['abc', '61', '60.5', '0,5']) {
+      const refused = await tidemark(...blockedCheck, ...accepted, '--batch-seconds', wrong);
+      expect(refused, wrong).toMatchObject({ code: 2, stdout: '' });
+      expect(refused.stderr.trimEnd(), wrong).toMatch(seconds);
+      expect(refused.stderr, wrong).toContain(`not "${wrong}"`);
+    }
   });
 
   it('writes an error after the output that came before it, on a shared pipe (2>&1)', async () => {
@@ -247,9 +256,13 @@ describe('the tidemark process', () => {
 
   it('pauses a run at a safe point on Ctrl-C, exits 1, and resumes where it stopped', async () => {
     const big = ['pg', 'cli_big', '--time', 'executed_at', '--target', 'partitions', ...accepted];
-    const planned = json(await tidemark('migrate', 'plan', ...big, '--batch-rows', '100', '--json')) as {
+    // Fixed batches of 100 rows (--batch-seconds 0), so the copy is still going when Ctrl-C comes.
+    const fixed = ['--batch-rows', '100', '--batch-seconds', '0'];
+    const planned = json(await tidemark('migrate', 'plan', ...big, ...fixed, '--json')) as {
+      preflight: { settings: { batchRows: number; batchSeconds: number } };
       migration: { id: string };
     };
+    expect(planned.preflight.settings).toMatchObject({ batchRows: 100, batchSeconds: 0 });
     const id = planned.migration.id;
 
     // Ctrl-C once the copy has started (hundreds of batches to go).

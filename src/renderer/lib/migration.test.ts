@@ -24,6 +24,7 @@ const defaults: MigrationSettings = {
   partitionsAhead: 7,
   keepOldDays: 7,
   batchRows: 50_000,
+  batchSeconds: 1,
   syncMode: 'capture',
   acceptCompositeKey: false,
   dropUnsupportedForeignKeys: false,
@@ -105,6 +106,32 @@ describe('the settings form', () => {
         const result = typed(wrong);
         expect(result.ok ? null : result.errors[field], `${field} ${wrong}`).toBe(message);
       }
+    }
+  });
+
+  it('reads the seconds per copy batch as a decimal, with a point or a comma, in the contract’s range', () => {
+    expect(formFromSettings(defaults).batchSeconds).toBe('1');
+    // A plan made before the setting copies every batch at batchRows: 0, as the engine reads it.
+    const { batchSeconds: _absent, ...older } = defaults;
+    expect(formFromSettings(older).batchSeconds).toBe('0');
+    const typed = (text: string) =>
+      settingsInput({ ...formFromSettings(defaults), batchSeconds: text }, 'partitions');
+    for (const [text, seconds] of [
+      ['1', 1],
+      ['0.5', 0.5],
+      ['0,5', 0.5],
+      [' 2.25 ', 2.25],
+      ['0', 0],
+      ['60', 60],
+    ] as const) {
+      const result = typed(text);
+      expect(result.ok && result.input.batchSeconds, text).toBe(seconds);
+    }
+    const message = migrationSettingsSchema.shape.batchSeconds.safeParse(61).error?.issues[0]?.message;
+    expect(message).toMatch(/^Seconds from 0 to 60\b/);
+    for (const wrong of ['abc', '61', '60.5', '-1', '1,2,3', '1.', '']) {
+      const result = typed(wrong);
+      expect(result.ok ? null : result.errors, wrong).toEqual({ batchSeconds: message });
     }
   });
 

@@ -154,7 +154,10 @@ export type SettingsForm = {
   /** Native partitions: hand the table to pg_partman after the migration (offered when it is installed). */
   partman: boolean;
   keepOldDays: string;
+  /** Rows in the first copy batch. */
   batchRows: string;
+  /** Seconds each later batch is sized to take (0: every batch batchRows). */
+  batchSeconds: string;
   syncMode: SyncMode;
   acceptCompositeKey: boolean;
   dropUnsupportedForeignKeys: boolean;
@@ -181,6 +184,8 @@ export function formFromSettings(s: MigrationSettings, previous?: SettingsForm |
     partman: s.partitionUpkeep === 'pg_partman',
     keepOldDays: String(s.keepOldDays),
     batchRows: String(s.batchRows),
+    // Absent only in plans made before the setting: their batches are all batchRows, i.e. 0.
+    batchSeconds: String(s.batchSeconds ?? 0),
     syncMode: s.syncMode,
     acceptCompositeKey: s.acceptCompositeKey,
     dropUnsupportedForeignKeys: s.dropUnsupportedForeignKeys,
@@ -209,6 +214,12 @@ function integerField(text: string): number {
   return /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
 }
 
+/** "1", "0.5" or "0,5" as typed → a number; anything else → NaN, which the contract refuses with its message. */
+function decimalField(text: string): number {
+  const t = text.trim();
+  return /^(?:\d+(?:[.,]\d+)?|[.,]\d+)$/.test(t) ? Number(t.replace(',', '.')) : Number.NaN;
+}
+
 /** Field names as the engine reports them in AppError.fields ("settings.interval"). */
 export type SettingsField =
   | 'interval'
@@ -219,6 +230,7 @@ export type SettingsField =
   | 'partitionsAhead'
   | 'keepOldDays'
   | 'batchRows'
+  | 'batchSeconds'
   | 'confirmedFreeBytes'
   | 'lockTimeoutMs'
   | 'attempts';
@@ -237,6 +249,7 @@ export function settingsInput(
     partitionsAhead: integerField(form.partitionsAhead),
     keepOldDays: integerField(form.keepOldDays),
     batchRows: integerField(form.batchRows),
+    batchSeconds: decimalField(form.batchSeconds),
     swap: { lockTimeoutMs: integerField(form.lockTimeoutMs), attempts: integerField(form.attempts) },
   };
   // Ranges and their messages are the contract's: the same check main makes.
@@ -269,6 +282,7 @@ export function settingsInput(
       ...(target === 'partitions' && form.partman ? { partitionUpkeep: 'pg_partman' as const } : {}),
       keepOldDays: numbers.keepOldDays,
       batchRows: numbers.batchRows,
+      batchSeconds: numbers.batchSeconds,
       syncMode: form.syncMode,
       acceptCompositeKey: form.acceptCompositeKey,
       dropUnsupportedForeignKeys: form.dropUnsupportedForeignKeys,

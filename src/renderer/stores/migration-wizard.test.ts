@@ -19,6 +19,7 @@ const settings: MigrationSettings = {
   partitionsAhead: 7,
   keepOldDays: 7,
   batchRows: 50_000,
+  batchSeconds: 1,
   syncMode: 'capture',
   acceptCompositeKey: false,
   dropUnsupportedForeignKeys: false,

@@ -63,7 +63,8 @@ export function TextSetting({
   reason: string | undefined;
   defaultText: string | null;
   unit?: string;
-  numeric?: boolean;
+  /** A number: whole ('numeric' keyboard) or with a fraction ('decimal'). */
+  numeric?: boolean | 'decimal';
 }) {
   const id = useId();
   const error = useMigrationWizard((s) => s.formErrors[field]);
@@ -72,7 +73,7 @@ export function TextSetting({
       id={id}
       type="text"
       className={numeric ? 'num-input' : undefined}
-      inputMode={numeric ? 'numeric' : undefined}
+      inputMode={numeric === 'decimal' ? 'decimal' : numeric ? 'numeric' : undefined}
       value={value}
       aria-invalid={error ? true : undefined}
       aria-describedby={`${error ? `${id}-error ` : ''}${id}-hint`}

@@ -284,7 +284,7 @@ export function SettingsStep() {
               numeric
             />
             <TextSetting
-              label="Rows per copy batch"
+              label="Rows in the first copy batch"
               field="batchRows"
               value={form.batchRows}
               onChange={(v) => edit({ batchRows: v })}
@@ -292,6 +292,16 @@ export function SettingsStep() {
               defaultText={formatCount(d.batchRows)}
               unit="rows"
               numeric
+            />
+            <TextSetting
+              label="Seconds per copy batch after the first"
+              field="batchSeconds"
+              value={form.batchSeconds}
+              onChange={(v) => edit({ batchSeconds: v })}
+              reason={r.batchSeconds}
+              defaultText={`${d.batchSeconds ?? 0} s`}
+              unit="s"
+              numeric="decimal"
             />
           </div>
         </section>
