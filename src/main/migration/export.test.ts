@@ -45,6 +45,7 @@ describe.skipIf(!psql).each(testServers)('the exported psql script on %s', (serv
       acceptCompositeKey: true,
       confirmedFreeBytes: 1e12,
       batchRows: 700,
+      batchSeconds: 0, // several batches, so the loop resumes and moves the mark more than once
     });
     const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
     const file = join(engine.dataDir, fileName);

@@ -103,7 +103,7 @@ describe('the plan', () => {
       buildPlan(ctx)
         .phases.flatMap((x) => x.steps)
         .find((x) => x.key === 'copy')?.why,
-    ).toMatch(/up to 3 slices .* The exported script copies the same batches on one session/);
+    ).toMatch(/up to 3 slices .* The exported script copies batches sized the same way on one session/);
     expect(stepSql(one, 'copy')).toMatch(/high_water = :'hi'/);
   });
 
