@@ -55,6 +55,17 @@ describe.each(testServers)('copy batches on %s', (server) => {
     admin = await db.admin();
     for (const t of ['by_time', 'by_rows', 'script_by_time', 'script_by_rows'])
       await createTransactions(admin, `public.${t}`, ROWS);
+    // Time columns whose widths are whole numbers: an integer sequence and a date.
+    for (const side of ['engine', 'script']) {
+      await admin.query(`
+        CREATE TABLE public.ticks_${side} (id bigint PRIMARY KEY, seq bigint NOT NULL, v text);
+        CREATE INDEX ON public.ticks_${side} (seq);
+        INSERT INTO public.ticks_${side} SELECT g, g * 3, 'v' || g FROM generate_series(1, ${ROWS}) g;
+        CREATE TABLE public.days_${side} (id bigint PRIMARY KEY, day date NOT NULL, v text);
+        CREATE INDEX ON public.days_${side} (day);
+        INSERT INTO public.days_${side} SELECT g, date '2020-01-01' + g / 20, 'v' || g FROM generate_series(1, ${ROWS}) g;
+        ANALYZE public.ticks_${side}, public.days_${side};`);
+    }
   });
   afterEach(async () => {
     await Promise.all(engines.splice(0).map((e) => e.close()));
@@ -117,6 +128,45 @@ describe.each(testServers)('copy batches on %s', (server) => {
     expect(fixed.reduce((a, b) => a + b, 0)).toBe(ROWS);
     expect(fixed.length).toBeGreaterThan(100);
   });
+
+  it.skipIf(!psql)(
+    'sizes batches over integer and date time columns, in the engine and the script',
+    async () => {
+      for (const [table, column] of [
+        ['ticks', 'seq'],
+        ['days', 'day'],
+      ] as const) {
+        const engine = startEngine(db.profile(), db.password);
+        engines.push(engine);
+        const settings = { acceptCompositeKey: true, confirmedFreeBytes: 1e12, batchRows: 100 };
+        const byEngine = await plan(engine, 'public', `${table}_engine`, column, 'partitions', settings);
+        const done = await runToEnd(engine, byEngine.id);
+        expect(done.state, why(done)).toBe('swapped');
+        const batches = engine.service.journal.events(byEngine.id, 'batch_done').length;
+        expect(batches, table).toBeGreaterThan(1);
+        expect(batches, table).toBeLessThan(30);
+
+        const byScript = await plan(engine, 'public', `${table}_script`, column, 'partitions', settings);
+        const { fileName, script } = await engine.dispatch('migration:export', { id: byScript.id });
+        const file = join(engine.dataDir, fileName);
+        writeFileSync(file, script);
+        const ran = await runPsqlFile(db, file);
+        expect(ran.code, ran.out).toBe(0);
+        const copied = [...ran.out.matchAll(/copied (\d+) rows up to/g)].map((x) => Number(x[1]));
+        expect(
+          copied.reduce((a, b) => a + b, 0),
+          table,
+        ).toBe(ROWS);
+        expect(copied.length, table).toBeGreaterThan(1);
+        expect(copied.length, table).toBeLessThan(30);
+        for (const side of ['engine', 'script'])
+          expect(
+            (await admin.query(`SELECT count(*)::int AS n FROM public.${table}_${side}`)).rows[0].n,
+            `${table}_${side}`,
+          ).toBe(ROWS);
+      }
+    },
+  );
 
   it('runs a batch in three round trips, and rolls back all of it when any part fails', async () => {
     await admin.query(`
