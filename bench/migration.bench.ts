@@ -31,7 +31,7 @@ import { startTcpProxy } from '../test/support/tcp-proxy';
 import { median } from './support';
 
 const ROWS = Number(process.env.BENCH_MIGRATION_ROWS ?? 1_000_000);
-const RUNS = Number(process.env.BENCH_MIGRATION_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_MIGRATION_RUNS ?? 7);
 /** Sessions the wizard may use (the profile's pool size): what the 2-session copy and parallel builds draw on. */
 const POOL = 2;
 const LINK_RTT_MS = 10;
