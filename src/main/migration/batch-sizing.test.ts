@@ -15,9 +15,9 @@ import { psql, runPsqlFile } from '../../../test/support/psql';
 import { batchTransaction, nextWidth } from './copy';
 
 /**
- * Copy batches after the first are sized to take about batchSeconds (by rows
- * when it is 0), in the engine and in the exported script alike, and each
- * batch is one transaction in three round trips.
+ * Copy batches start at batchRows rows and grow to take about batchSeconds
+ * (stay at batchRows when it is 0), in the engine and in the exported script
+ * alike, and each batch is one transaction in three round trips.
  */
 
 const ROWS = 20_000;
@@ -26,11 +26,14 @@ describe('nextWidth', () => {
   const timed = { batchRows: 1_000, batchSeconds: 1 };
   const fixed = { batchRows: 1_000, batchSeconds: 0 };
 
-  it('scales the width by target / the last batch’s time, at most 4x either way', () => {
-    expect(nextWidth(10, { rows: 500, seconds: 0.5 }, timed, 0.001)).toBe(20);
+  it('grows the width by target / the last copy’s time when that is more than batchRows asks, at most 4x', () => {
+    expect(nextWidth(10, { rows: 1_000, seconds: 0.5 }, timed, 0.001)).toBe(20);
     expect(nextWidth(10, { rows: 500, seconds: 0.01 }, timed, 0.001)).toBe(40);
-    expect(nextWidth(10, { rows: 500, seconds: 2 }, timed, 0.001)).toBe(5);
-    expect(nextWidth(10, { rows: 500, seconds: 60 }, timed, 0.001)).toBe(2.5);
+    expect(nextWidth(10, { rows: 5_000, seconds: 0.5 }, timed, 0.001)).toBe(20);
+    // Past the target: back toward the target, but never toward fewer than batchRows rows.
+    expect(nextWidth(10, { rows: 5_000, seconds: 2 }, timed, 0.001)).toBe(5);
+    expect(nextWidth(10, { rows: 5_000, seconds: 60 }, timed, 0.001)).toBe(2.5);
+    expect(nextWidth(10, { rows: 500, seconds: 60 }, timed, 0.001)).toBe(20);
   });
 
   it('scales by batchRows / the last batch’s rows when the target is 0 (and in journals without one)', () => {
@@ -198,7 +201,7 @@ describe.each(testServers)('copy batches on %s', (server) => {
         )
       ).rows[0];
 
-    expect(await batch(0, 5)).toBe(5);
+    expect(await batch(0, 5)).toMatchObject({ rows: 5 });
     expect(trips).toBe(3);
     expect(await state()).toEqual({ hw: 5, n: 5 });
 
@@ -207,7 +210,13 @@ describe.each(testServers)('copy batches on %s', (server) => {
     // The copy fails (row 7 breaks the CHECK): neither rows nor the mark move.
     await expect(batch(5, 8)).rejects.toThrow(/violates check constraint/);
     expect(await state()).toEqual({ hw: 5, n: 5 });
+    // The COMMIT fails (a deferred key sees the duplicate there): neither rows nor the mark move.
+    await admin.query(
+      `ALTER TABLE public.target ADD CONSTRAINT target_once UNIQUE (v) DEFERRABLE INITIALLY DEFERRED`,
+    );
+    await expect(batch(0, 6, 5)).rejects.toThrow(/target_once/);
+    expect(await state()).toEqual({ hw: 5, n: 5 });
     // The session is usable again, outside any transaction.
-    expect(admin.getTransactionStatus?.() ?? 'I').toBe('I');
+    expect(admin.getTransactionStatus()).toBe('I');
   });
 });

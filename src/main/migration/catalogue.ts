@@ -16,6 +16,7 @@ import {
   rollbackSql,
   swapScript,
 } from './plan';
+import { sqlComment } from './psql';
 import type { MigrationSpec } from './spec';
 import { psqlVariables } from './sql/params';
 import { defaultPartitionName } from './sql/partitions';
@@ -85,6 +86,9 @@ const copy: StepDef = {
   shown: ({ spec }) => {
     if ((spec.settings.copySessions ?? 1) > 1) return slicedCopyShown(spec);
     return [
+      sqlComment(
+        "Batch after batch: :'lo' where the last one ended, :'hi' the next bound (the last batch has none: NULL, and done true).",
+      ),
       'BEGIN;',
       `${lockMarkSql(spec)};`,
       `${batchSql(spec, 'lo', 'hi', psqlVariables())};`,

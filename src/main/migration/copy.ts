@@ -1,4 +1,5 @@
 import type { MigrationSettings, TimeColumnKind } from '../../shared/migration';
+import { rowEstimateSql, rowsForBatches } from './catalog';
 import { inOneTrip, type Queryable } from './db';
 import { qi, ql, qn } from './ident';
 import { CAPTURE_SCHEMA, rel } from './names';
@@ -88,7 +89,9 @@ export function moveMarkSql(spec: MigrationSpec, p: Params, hi?: string | null, 
  * One batch's transaction in three round trips (each counts over an SSH tunnel):
  * BEGIN and lock the mark, the copy, move the mark and COMMIT. `check` refuses
  * a mark that is not where the batch starts. Rolls back on any error. The
- * session's statement_timeout is already 0 (runner.ts prepareSession).
+ * session's statement_timeout is already 0 (runner.ts prepareSession). The
+ * time returned is the copy statement's alone: what a wider range would take
+ * longer to do, as the exported loop times it on the server.
  */
 export async function batchTransaction(
   db: Queryable,
@@ -96,26 +99,28 @@ export async function batchTransaction(
   check: (mark: Record<string, unknown> | undefined) => void,
   copySql: string,
   moveSql: (copied: number) => string,
-): Promise<number> {
+): Promise<BatchTaken> {
   try {
     const opened = await inOneTrip(db, ['BEGIN', lockSql]);
     check(opened.at(-1)?.rows[0]);
-    const copied = (await db.query(copySql)).rowCount ?? 0;
-    await inOneTrip(db, [moveSql(copied), 'COMMIT']);
-    return copied;
+    const started = performance.now();
+    const rows = (await db.query(copySql)).rowCount ?? 0;
+    const seconds = (performance.now() - started) / 1000;
+    await inOneTrip(db, [moveSql(rows), 'COMMIT']);
+    return { rows, seconds };
   } catch (error) {
     await db.query('ROLLBACK').catch(() => {});
     throw error;
   }
 }
 
-/** Copies one range and moves the high-water mark in the same transaction. Returns the rows copied. */
+/** Copies one range and moves the high-water mark in the same transaction. */
 export function copyBatch(
   db: Queryable,
   spec: MigrationSpec,
   lo: string | null,
   hi: string | null,
-): Promise<number> {
+): Promise<BatchTaken> {
   return batchTransaction(
     db,
     lockMarkSql(spec),
@@ -129,6 +134,29 @@ export function copyBatch(
     batchSql(spec, lo, hi),
     (copied) => moveMarkSql(spec, literals(), hi, copied),
   );
+}
+
+/**
+ * The source's rows: the planner's estimate (0 when it has none, for the
+ * progress bar), and the count batches are sized by, which for a table never
+ * analyzed is the most rows its heap can hold (catalog.ts rowsForBatches, as
+ * the plan sizes them), so a first batch never spans the whole table.
+ */
+export async function sourceRows(
+  db: Queryable,
+  spec: MigrationSpec,
+): Promise<{ estimate: number; forBatches: number }> {
+  const { rows } = await db.query<{ r: number | null; heap: number }>(
+    `SELECT ${rowEstimateSql('c')} AS r, pg_catalog.pg_relation_size(c.oid)::float8 AS heap
+       FROM pg_catalog.pg_class c WHERE c.oid = $1`,
+    [spec.sourceOid],
+  );
+  const r = rows[0];
+  const rowEstimate = r?.r === null || r?.r === undefined ? null : Number(r.r);
+  return {
+    estimate: rowEstimate ?? 0,
+    forBatches: rowsForBatches({ rowEstimate, tableBytes: Number(r?.heap ?? 0) }),
+  };
 }
 
 /** The source's current time range, as text in the column's type. */
@@ -212,9 +240,12 @@ export interface BatchTaken {
 }
 
 /**
- * The next batch's time width. With a time target (batchSeconds > 0) it scales
- * by target / the last batch's time, as pt-online-schema-change sizes its
- * chunks; with 0, by batchRows / the last batch's rows. An empty range makes
+ * The next batch's time width: scaled so the next batch holds about batchRows
+ * rows, or, with a time target (batchSeconds > 0), by target / the last copy's
+ * time when that is larger, as pt-online-schema-change sizes its chunks. So the
+ * target only ever makes batches larger than batchRows: where a batch's time
+ * does not shrink with its range (a table without an index on the time column
+ * scans all of it each batch), batches stay at batchRows. An empty range makes
  * the next one 4x wider, and no step moves more than 4x either way. The
  * exported script's loop (export.ts) does the same.
  */
@@ -225,13 +256,9 @@ export function nextWidth(
   minimum: number,
 ): number {
   const target = settings.batchSeconds ?? 0;
-  const factor =
-    last.rows === 0
-      ? 4
-      : target > 0
-        ? target / Math.max(last.seconds, 0.001)
-        : settings.batchRows / last.rows;
-  return Math.max(minimum, width * Math.min(4, Math.max(0.25, factor)));
+  const byRows = last.rows === 0 ? 4 : settings.batchRows / last.rows;
+  const byTime = target > 0 && last.rows > 0 ? target / Math.max(last.seconds, 0.001) : 0;
+  return Math.max(minimum, width * Math.min(4, Math.max(0.25, byRows, byTime)));
 }
 
 /** How batches are sized, in the plan's words. */
@@ -239,6 +266,6 @@ export function batchSizing(settings: Pick<MigrationSettings, 'batchRows' | 'bat
   const rows = settings.batchRows.toLocaleString('en-US');
   const target = settings.batchSeconds ?? 0;
   return target > 0
-    ? `The first batch copies about ${rows} rows; each later one is sized to take about ${target} s (its time range scaled by ${target} s / the last batch's time, at most 4x a step).`
+    ? `Batches start at about ${rows} rows and grow while the server copies that many in less than ${target} s, to take about ${target} s each (each time range scaled by the larger of ${rows} / the last batch's rows and ${target} s / its copy's time, at most 4x a step); they never aim below ${rows} rows.`
     : `About ${rows} rows per batch (each time range scaled by ${rows} / the last batch's rows, at most 4x a step).`;
 }

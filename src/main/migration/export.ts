@@ -41,6 +41,7 @@ function copyLoop(ctx: PlanContext): string {
   n bigint;
   width ${widthType} := ${firstWidth};
   started timestamptz;
+  took float8;
   factor float8;
 BEGIN
   SELECT high_water::${t} INTO lo FROM ${r.runs} WHERE migration_id = ${ql(spec.id)} AND NOT copy_done;
@@ -50,25 +51,30 @@ BEGIN
   END IF;
   SELECT max(${col}) INTO newest FROM ${r.source};
   LOOP
-    started := clock_timestamp();
     hi := coalesce(lo, (SELECT min(${col}) FROM ${r.source})) + width;
     IF hi IS NULL OR hi > newest THEN
       hi := NULL;
     END IF;
+    started := clock_timestamp();
     ${insertSelect(spec, r.newTable, r.source)}
      WHERE (lo IS NULL OR s.${col} >= lo)
        AND (hi IS NULL OR s.${col} < hi OR (lo IS NULL AND s.${col} IS NULL));
     GET DIAGNOSTICS n = ROW_COUNT;
+    took := extract(epoch FROM clock_timestamp() - started);
+    -- The mark moves only from where this batch started: another session copying this migration stops here.
     UPDATE ${r.runs} SET high_water = hi::text, copy_done = hi IS NULL, rows_copied = rows_copied + n,
            batches = batches + 1, updated_at = now()
-     WHERE migration_id = ${ql(spec.id)};
+     WHERE migration_id = ${ql(spec.id)} AND NOT copy_done AND high_water IS NOT DISTINCT FROM lo::text;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'The copy''s high-water mark is no longer at % (another session is copying this migration): this batch is undone.', coalesce(lo::text, 'the beginning');
+    END IF;
     COMMIT;
     RAISE NOTICE 'copied % rows up to %', n, coalesce(hi::text, 'the end');
     EXIT WHEN hi IS NULL;
     lo := hi;
-    -- The next width, as the engine sizes it (copy.ts nextWidth).
-    factor := CASE WHEN n = 0 THEN 4
-                   ${target > 0 ? `ELSE ${target} / greatest(extract(epoch FROM clock_timestamp() - started), 0.001)` : `ELSE ${batchRows}::float8 / n`} END;
+    -- The next width, as the engine sizes it (copy.ts nextWidth): about ${batchRows} rows, or ${target} s of copying when that is more.
+    factor := greatest(CASE WHEN n = 0 THEN 4 ELSE ${batchRows}::float8 / n END,
+                       CASE WHEN n > 0 THEN ${target} / greatest(took, 0.001) ELSE 0 END);
     factor := least(4, greatest(0.25, factor));
     width := ${scaled};
   END LOOP;

@@ -1,4 +1,13 @@
-import { addWidth, batchSql, batchTransaction, boundAfter, isBefore, nextWidth, span } from './copy';
+import {
+  addWidth,
+  type BatchTaken,
+  batchSql,
+  batchTransaction,
+  boundAfter,
+  isBefore,
+  nextWidth,
+  span,
+} from './copy';
 import { inTransaction, type Queryable } from './db';
 import { ql, qn } from './ident';
 import { CAPTURE_SCHEMA } from './names';
@@ -175,7 +184,7 @@ function copySliceBatch(
   spec: MigrationSpec,
   slice: Slice,
   hi: string | null,
-): Promise<number> {
+): Promise<BatchTaken> {
   return batchTransaction(
     db,
     lockSliceSql(spec, literals(), slice.slice),
@@ -196,6 +205,7 @@ export async function copyInSlices(
   ctx: StepContext,
   range: { min: string | null; max: string | null },
   estimate: number,
+  forBatches: number,
 ): Promise<{ rows: number; batches: number }> {
   const { db, spec } = ctx;
   const wanted = spec.settings.copySessions ?? 1;
@@ -208,14 +218,13 @@ export async function copyInSlices(
   ctx.progress({ rowsCopied: rows, rowsTotal, batches, highWater: null });
   const minimum = spec.timeKind === 'timestamptz' || spec.timeKind === 'timestamp' ? 0.001 : 1;
   const whole = range.min && range.max ? await span(db, spec.timeKind, range.min, range.max) : 0;
-  const firstWidth = Math.max(minimum, (whole * spec.settings.batchRows) / Math.max(1, estimate));
+  const firstWidth = Math.max(minimum, (whole * spec.settings.batchRows) / forBatches);
   const open = slices.filter((s) => !s.done);
 
   const copySlice = async (s: Queryable, slice: Slice, checkpoint: () => void) => {
     let width = firstWidth;
     while (!slice.done) {
       const from = slice.nextLo ?? range.min;
-      const started = performance.now();
       let hi: string | null = slice.hi;
       if (from !== null && range.max !== null) {
         // The last slice ends after the newest row (open above); the others at their own hi.
@@ -226,7 +235,8 @@ export async function copyInSlices(
       checkpoint();
       const where = `slice ${slice.slice}: from ${slice.nextLo ?? 'the beginning'} to ${hi ?? 'the end'}`;
       ctx.journalEvent('batch_started', `copying ${where}`, { slice: slice.slice, lo: slice.nextLo, hi });
-      const n = await copySliceBatch(s, spec, slice, hi);
+      const taken = await copySliceBatch(s, spec, slice, hi);
+      const n = taken.rows;
       ctx.journalEvent('batch_done', `copied ${n} rows, ${where}`, {
         slice: slice.slice,
         lo: slice.nextLo,
@@ -239,12 +249,7 @@ export async function copyInSlices(
       batches += 1;
       ctx.stepProgress(rows, null);
       ctx.progress({ rowsCopied: rows, rowsTotal: Math.max(rowsTotal, rows), batches, batchRows: n });
-      width = nextWidth(
-        width,
-        { rows: n, seconds: (performance.now() - started) / 1000 },
-        spec.settings,
-        minimum,
-      );
+      width = nextWidth(width, taken, spec.settings, minimum);
     }
   };
   const sessions = await onSessions(ctx, wanted, open, copySlice);

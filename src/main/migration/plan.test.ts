@@ -71,7 +71,7 @@ describe('the plan', () => {
     );
     // The copy moves the high-water mark in the batch's own transaction.
     expect(stepSql(ctx, 'copy')).toMatch(
-      /^BEGIN;\n.*FOR UPDATE;\nINSERT INTO .*\nUPDATE .*high_water = :'hi'.*\nCOMMIT;$/s,
+      /^-- Batch after batch: .*\nBEGIN;\n.*FOR UPDATE;\nINSERT INTO .*\nUPDATE .*high_water = :'hi'.*\nCOMMIT;$/s,
     );
   });
 

@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import { hasSqlState, SqlState } from '../postgres/sqlstate';
 import { claimSql, installCaptureSql, keyColumns, registrySql, replayRound } from './capture';
 import { readTable } from './catalog';
-import { boundAfter, copyBatch, nextWidth, readCopyState, sourceRange, span } from './copy';
+import { boundAfter, copyBatch, nextWidth, readCopyState, sourceRange, sourceRows, span } from './copy';
 import { qi, qn } from './ident';
 import { buildPartitionedIndexes, buildsByPartition } from './index-build';
 import { CAPTURE_SCHEMA, rel } from './names';
@@ -66,28 +66,20 @@ export const executors: Record<string, Executor> = {
     const { db, spec } = ctx;
     let state = await readCopyState(db, spec);
     const range = await sourceRange(db, spec);
-    const estimate = Number(
-      (
-        await db.query<{ n: number }>(
-          `SELECT greatest(reltuples, 0)::float8 AS n FROM pg_catalog.pg_class WHERE oid = $1`,
-          [spec.sourceOid],
-        )
-      ).rows[0]?.n ?? 0,
-    );
+    const { estimate, forBatches } = await sourceRows(db, spec);
     const rowsTotal = Math.max(estimate, state.rows);
     ctx.progress({ rowsCopied: state.rows, rowsTotal, batches: state.batches, highWater: state.highWater });
     if (state.done) return { rows: state.rows, highWater: null };
     if (await copiesInSlices(ctx, state.batches)) {
-      const copied = await copyInSlices(ctx, range, estimate);
+      const copied = await copyInSlices(ctx, range, estimate, forBatches);
       return { rows: copied.rows, highWater: null, detail: { batches: copied.batches } };
     }
     const minimum = spec.timeKind === 'timestamptz' || spec.timeKind === 'timestamp' ? 0.001 : 1;
     const whole = range.min && range.max ? await span(db, spec.timeKind, range.min, range.max) : 0;
-    let width = Math.max(minimum, (whole * spec.settings.batchRows) / Math.max(1, estimate));
+    let width = Math.max(minimum, (whole * spec.settings.batchRows) / forBatches);
     let lo = state.highWater;
     for (;;) {
       ctx.checkpoint();
-      const started = performance.now();
       let hi: string | null = null;
       if (range.min !== null && range.max !== null) {
         const next = await boundAfter(db, spec.timeKind, lo ?? range.min, width, range.max);
@@ -97,7 +89,8 @@ export const executors: Record<string, Executor> = {
         lo,
         hi,
       });
-      const n = await copyBatch(db, spec, lo, hi);
+      const taken = await copyBatch(db, spec, lo, hi);
+      const n = taken.rows;
       state = {
         ...state,
         rows: state.rows + n,
@@ -120,12 +113,7 @@ export const executors: Record<string, Executor> = {
       });
       if (hi === null) break;
       lo = hi;
-      width = nextWidth(
-        width,
-        { rows: n, seconds: (performance.now() - started) / 1000 },
-        spec.settings,
-        minimum,
-      );
+      width = nextWidth(width, taken, spec.settings, minimum);
     }
     return { rows: state.rows, highWater: null, detail: { batches: state.batches } };
   },
