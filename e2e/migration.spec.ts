@@ -201,13 +201,13 @@ test('migration wizard: a transactions table to native partitions, through every
       await expect(page.locator('[data-field="interval"]')).toContainText('Default: 1 day.');
       await expect(page.getByLabel('Keep the old table after the swap')).toHaveValue('7');
       await expect(page.getByRole('radio', { name: /Wait for me to press Swap now/ })).toBeChecked();
-      const batchSeconds = page.getByLabel('Seconds per copy batch after the first');
+      const batchSeconds = page.getByLabel('Seconds a copy batch grows to');
       await expect(batchSeconds).toHaveValue('1');
       await expect(page.locator('[data-field="batchSeconds"]')).toContainText('Default: 1 s.');
       // Checked in the window, with the contract's message, before anything is sent.
       await batchSeconds.fill('abc');
       await page.getByTestId('create-plan').click();
-      await expect(page.getByTestId('error-batchSeconds')).toHaveText(/^Seconds from 0 to 60/);
+      await expect(page.getByTestId('error-batchSeconds')).toHaveText(/^Seconds from 0 to 10/);
       await batchSeconds.fill('1');
       // A mistake is explained next to its field.
       await interval.fill('0 days');

@@ -141,7 +141,7 @@ export type SyncMode = (typeof syncModes)[number];
 export const MAX_MIGRATION_SESSIONS = 10;
 
 /** The longest a copy batch may be sized to take. */
-export const MAX_BATCH_SECONDS = 60;
+export const MAX_BATCH_SECONDS = 10;
 const BATCH_SECONDS_MESSAGE = `Seconds from 0 to ${MAX_BATCH_SECONDS} (0: every batch the same number of rows).`;
 
 /** A whole number in a range, with one message for whatever is wrong with it (the wizard shows it as is). */
@@ -167,13 +167,14 @@ export const migrationSettingsSchema = z.object({
   /** Days the old table is kept after the swap before cleanup is allowed without typing its name. */
   keepOldDays: wholeNumber(1, 365, 'A whole number of days from 1 to 365.'),
   /**
-   * Rows in the first copy batch (each batch is one transaction over one time range); with
-   * batchSeconds 0, in every batch.
+   * Rows in the first copy batch, and the fewest each later one aims for (each batch is one
+   * transaction over one time range); with batchSeconds 0, the rows of every batch.
    */
   batchRows: wholeNumber(1, 10_000_000, 'A whole number of rows from 1 to 10,000,000.'),
   /**
-   * Each batch after the first is sized to take about this long (its time range scaled by
-   * target / last batch's time, at most 4x either way a step); 0 keeps every batch at batchRows.
+   * Batches grow beyond batchRows to take about this long when the server copies faster
+   * (copy.ts nextWidth); 0 keeps every batch at batchRows. At most MAX_BATCH_SECONDS: a batch
+   * holds its snapshot, and a share lock on the source, as long as it runs.
    * Absent in older journals: 0, the batches they were planned with.
    */
   batchSeconds: z

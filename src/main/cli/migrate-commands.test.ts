@@ -75,7 +75,7 @@ describe('tidemark migrate', () => {
     const id = /Planned ([0-9a-f]{12})\./.exec(planned.out)?.[1] as string;
     expect(id).toBeDefined();
     expect(planned.out).toMatch(
-      /Settings: interval 1 day, compress after never, segment by \(none\), batches of 500 rows at first, then about 0\.5 s each, sync capture, keep the old table 10 days/,
+      /Settings: interval 1 day, compress after never, segment by \(none\), batches of 500 rows, growing to about 0\.5 s each, sync capture, keep the old table 10 days/,
     );
 
     const ran = await cli('migrate', 'run', id);

@@ -41,7 +41,7 @@ const usage = `  migrate check PROFILE [SCHEMA.]TABLE --time COL --target timesc
                                          pre-flight, then save the plan; prints its id
       settings: --accept-composite-key --free BYTES --interval I --compress-after I|none
                 --segment-by A,B --batch-rows N --offline --keep-days N --retention I
-                --batch-seconds S (batches after the first, of N rows, take about S s; 0: all N rows)
+                --batch-seconds S (batches of N rows grow to take about S s; 0: all N rows)
                 --drop-foreign-keys --swap-confirm --copy-sessions N --build-sessions N
                 --pg-partman (native partitions: hand the table to pg_partman's create_parent)
   migrate run ID                         run (or resume) in the foreground, with progress (Ctrl-C pauses)
@@ -118,7 +118,7 @@ function* reportLines(report: PreflightReport): Iterable<string> {
   }
   const d = report.settings;
   yield `Settings: interval ${d.interval}, compress after ${d.compressAfter ?? 'never'}, segment by ${d.segmentBy.join(', ') || '(none)'}, ` +
-    `batches of ${d.batchRows} rows${d.batchSeconds ? ` at first, then about ${d.batchSeconds} s each` : ''}, sync ${d.syncMode}, keep the old table ${d.keepOldDays} days, ` +
+    `batches of ${d.batchRows} rows${d.batchSeconds ? `, growing to about ${d.batchSeconds} s each` : ''}, sync ${d.syncMode}, keep the old table ${d.keepOldDays} days, ` +
     `${d.copySessions} copy and ${d.buildSessions} build session(s).`;
 }
 

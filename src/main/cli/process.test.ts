@@ -135,8 +135,8 @@ describe('the tidemark process', () => {
     expect(several.stderr).toMatch(/^--free takes a size such as 500GB or 1\.5TiB, not "lots"\.$/m);
 
     const seconds =
-      /^--batch-seconds takes seconds from 0 to 60, e\.g\. 0\.5 \(0: every batch --batch-rows rows\), not "[^"]*"\.$/;
-    for (const wrong of ['abc', '61', '60.5', '0,5']) {
+      /^--batch-seconds takes seconds from 0 to 10, e\.g\. 0\.5 \(0: every batch --batch-rows rows\), not "[^"]*"\.$/;
+    for (const wrong of ['abc', '11', '10.5', '0,5']) {
       const refused = await tidemark(...blockedCheck, ...accepted, '--batch-seconds', wrong);
       expect(refused, wrong).toMatchObject({ code: 2, stdout: '' });
       expect(refused.stderr.trimEnd(), wrong).toMatch(seconds);

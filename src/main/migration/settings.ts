@@ -111,9 +111,9 @@ export async function adviseSettings(
     reasons.partitionUpkeep = `pg_partman ${partman.version} is installed (schema ${partman.schema}): the table can be handed to it instead of Tidemark's upkeep. create_parent then makes the partitions on the new table, and pg_partman's run_maintenance keeps them ahead (and applies retention) after the swap; the pre-flight says whether this role may use it.`;
   reasons.keepOldDays = 'The old table stays a week after the swap, so a rollback keeps every row.';
   reasons.batchRows =
-    'The first batch: each batch is a short transaction over one time range, holding no lock on the source and cheap to redo.';
+    'The first batch, and the fewest rows later ones aim for: each batch is one short transaction over one time range, cheap to redo.';
   reasons.batchSeconds =
-    'Later batches are sized to take about this long, as pt-online-schema-change sizes its chunks: a commit and a few round trips per batch cost little next to a second of copying, even over an SSH tunnel, and pause, cancel and a redo after a failure wait at most about this long. 0 keeps every batch at the first batch’s rows.';
+    'Batches grow beyond the first batch’s rows, while the server copies them faster, to take about this long, as pt-online-schema-change sizes its chunks: a commit and a few round trips per batch then cost little, even over an SSH tunnel. A batch holds a share lock on the source (it blocks ALTER TABLE, not writes) and its snapshot while it runs, and pause or cancel waits for it: usually about this long, longer where the rows get denser. 0 keeps every batch at the first batch’s rows.';
   reasons.copySessions =
     "One session copies, in batches of time ranges. More sessions copy disjoint time ranges at once (each resumes on its own), up to the profile's pool size: worth it only on a server with cores and I/O to spare.";
   reasons.buildSessions =

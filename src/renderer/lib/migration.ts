@@ -154,7 +154,7 @@ export type SettingsForm = {
   /** Native partitions: hand the table to pg_partman after the migration (offered when it is installed). */
   partman: boolean;
   keepOldDays: string;
-  /** Rows in the first copy batch. */
+  /** Rows per copy batch: the first, and the fewest later ones aim for. */
   batchRows: string;
   /** Seconds each later batch is sized to take (0: every batch batchRows). */
   batchSeconds: string;

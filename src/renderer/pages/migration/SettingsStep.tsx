@@ -284,7 +284,7 @@ export function SettingsStep() {
               numeric
             />
             <TextSetting
-              label="Rows in the first copy batch"
+              label="Rows per copy batch, at least"
               field="batchRows"
               value={form.batchRows}
               onChange={(v) => edit({ batchRows: v })}
@@ -294,7 +294,7 @@ export function SettingsStep() {
               numeric
             />
             <TextSetting
-              label="Seconds per copy batch after the first"
+              label="Seconds a copy batch grows to"
               field="batchSeconds"
               value={form.batchSeconds}
               onChange={(v) => edit({ batchSeconds: v })}
