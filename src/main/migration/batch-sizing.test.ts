@@ -107,6 +107,31 @@ describe.each(testServers)('copy batches on %s', (server) => {
     expect(Math.max(...fixed.slice(0, -1))).toBeLessThan(400);
   });
 
+  it('sizes the first batch of a table never analyzed by what its heap can hold, not as the whole table', async () => {
+    await admin.query(`
+      CREATE TABLE public.never_analyzed (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)
+        WITH (autovacuum_enabled = false);
+      CREATE INDEX ON public.never_analyzed (at);
+      INSERT INTO public.never_analyzed
+        SELECT g, timestamptz '2026-01-01' + g * interval '1 minute', repeat('v', 50) FROM generate_series(1, ${ROWS}) g;`);
+    const engine = startEngine(db.profile(), db.password);
+    engines.push(engine);
+    const m = await plan(engine, 'public', 'never_analyzed', 'at', 'partitions', {
+      acceptCompositeKey: true,
+      confirmedFreeBytes: 1e12,
+      batchRows: 100,
+      batchSeconds: 0,
+    });
+    const done = await runToEnd(engine, m.id);
+    expect(done.state, why(done)).toBe('swapped');
+    const rows = engine.service.journal
+      .events(m.id, 'batch_done')
+      .map((e) => (e.data as { rows: number }).rows);
+    expect(rows.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    expect(rows[0]).toBeLessThanOrEqual(100);
+    expect(rows.length).toBeGreaterThan(20);
+  });
+
   it.skipIf(!psql)('sizes the exported script’s batches the same way', async () => {
     const notices = async (table: string, batchSeconds: number) => {
       const engine = startEngine(db.profile(), db.password);
