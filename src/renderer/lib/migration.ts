@@ -217,6 +217,8 @@ function integerField(text: string): number {
 /** "1", "0.5" or "0,5" as typed → a number; anything else → NaN, which the contract refuses with its message. */
 function decimalField(text: string): number {
   const t = text.trim();
+  // "1,000" could be a thousand or one: refused rather than guessed (a decimal comma takes 1 or 2 digits).
+  if (/^\d+,\d{3,}$/.test(t)) return Number.NaN;
   return /^(?:\d+(?:[.,]\d+)?|[.,]\d+)$/.test(t) ? Number(t.replace(',', '.')) : Number.NaN;
 }
 
