@@ -147,8 +147,31 @@ describe.each(testServers)('on %s', (server) => {
       expect(integer.message).toMatch(/must be greater than zero/);
       const tooMany = await refusal(preflight('twice', 'executed_at', { interval: '1 second' }));
       expect(tooMany.message).toMatch(
-        /would make about \d+ partitions \(at most 5000\)\. Choose a longer interval/,
+        /would make about \d+ partitions \(at most 5000\) for "executed_at" from 2026-01-01 .* to 2026-01-31 .*\. Choose a longer interval, or, if the oldest or newest value is not real data/,
       );
+    });
+
+    it('partitions that would go past what the column’s type holds: the placeholder is named, not an overflow', async () => {
+      await admin.query(`
+        CREATE TABLE public.sentinel (id int PRIMARY KEY, seq bigint NOT NULL);
+        INSERT INTO public.sentinel SELECT i, i FROM generate_series(1, 500) i;
+        INSERT INTO public.sentinel VALUES (0, 9223372036854775807);
+        ANALYZE public.sentinel;`);
+      const settings = { acceptCompositeKey: true, confirmedFreeBytes: 1e9 };
+      const top = await refusal(plan(engine, 'public', 'sentinel', 'seq', 'partitions', settings));
+      expect(top.code).toBe('invalid_input');
+      expect(top.message).toMatch(
+        /newest value \(9223372036854775807\).* go past the largest value a bigint can hold\. .*ORDER BY "seq" DESC LIMIT 20/,
+      );
+      expect(Object.keys(top.fields ?? {})).toEqual(['settings.interval']);
+      // A timestamp column whose intervals ahead step past year 294276.
+      const far = await refusal(
+        plan(engine, 'public', 'twice', 'executed_at', 'partitions', {
+          ...settings,
+          interval: '50000 years',
+        }),
+      );
+      expect(far.message).toMatch(/go past the largest value a timestamp with time zone can hold/);
     });
 
     it('an integer time column and NULL times are reported for what they are', async () => {

@@ -192,7 +192,7 @@ export async function resolveSettings(
     const count = await estimatePartitions(db, time, merged.interval, range.min, range.max);
     if (count + merged.partitionsAhead > MAX_PARTITIONS) {
       throw invalidInput(
-        `The interval ${merged.interval} would make about ${count + merged.partitionsAhead} partitions (at most ${MAX_PARTITIONS}). Choose a longer interval.`,
+        `The interval ${merged.interval} would make about ${count + merged.partitionsAhead} partitions (at most ${MAX_PARTITIONS}) for ${qi(time.name)} from ${range.min} to ${range.max}. Choose a longer interval, or, if the oldest or newest value is not real data (a placeholder such as 9999-12-31), fix those rows first.`,
         { 'settings.interval': 'Too many partitions: choose a longer interval.' },
       );
     }

@@ -10,8 +10,12 @@ export const SqlState = {
   connectionDoesNotExist: '08003',
   /** 08006 connection_failure */
   connectionFailure: '08006',
+  /** 22003 numeric_value_out_of_range (an int8 past its largest value) */
+  numericValueOutOfRange: '22003',
   /** 22007 invalid_datetime_format */
   invalidDatetimeFormat: '22007',
+  /** 22008 datetime_field_overflow (a timestamp or date past year 294276 or 5874897) */
+  datetimeFieldOverflow: '22008',
   /** 22P02 invalid_text_representation */
   invalidTextRepresentation: '22P02',
   /** 23503 foreign_key_violation */

@@ -1,5 +1,7 @@
+import { invalidInput } from '../../errors';
+import { hasSqlState, SqlState } from '../../postgres/sqlstate';
 import type { Queryable } from '../db';
-import { ql, qn, withSuffix } from '../ident';
+import { qi, ql, qn, withSuffix } from '../ident';
 import type { MigrationSpec } from '../spec';
 
 /**
@@ -44,8 +46,31 @@ const labelFormat: Record<Unit, string> = {
 
 export const MAX_PARTITIONS = 5000;
 
-/** The partitions for [min, max] plus `ahead` intervals; min/max null means an empty table (starts now). */
+/**
+ * The partitions for [min, max] plus `ahead` intervals; min/max null means an
+ * empty table (starts now). Bounds past what the column's type can hold (a
+ * sentinel such as 9999-12-31 or the largest bigint) are refused in words.
+ */
 export async function partitionBounds(
+  db: Queryable,
+  spec: MigrationSpec,
+  min: string | null,
+  max: string | null,
+): Promise<PartitionBound[]> {
+  try {
+    return await boundsFor(db, spec, min, max);
+  } catch (error) {
+    if (!hasSqlState(error, SqlState.numericValueOutOfRange, SqlState.datetimeFieldOverflow)) throw error;
+    const { interval, partitionsAhead } = spec.settings;
+    const col = qi(spec.timeColumn);
+    throw invalidInput(
+      `The partitions for ${col} up to its newest value (${max ?? 'none'}), and ${partitionsAhead} intervals of ${interval} beyond it, go past the largest value a ${spec.timeType} can hold. If the newest value is not real data (a placeholder such as 9999-12-31), fix those rows first (SELECT * FROM ${qn(spec.names.schema, spec.names.table)} ORDER BY ${col} DESC LIMIT 20); otherwise choose fewer partitions ahead or a shorter interval.`,
+      { 'settings.interval': 'The last partitions would go past the largest value of the column’s type.' },
+    );
+  }
+}
+
+async function boundsFor(
   db: Queryable,
   spec: MigrationSpec,
   min: string | null,
