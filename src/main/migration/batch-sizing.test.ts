@@ -78,31 +78,52 @@ describe.each(testServers)('copy batches on %s', (server) => {
     await db?.cleanup();
   });
 
-  /** The rows of each batch the engine's journal records. */
-  async function engineBatches(table: string, batchSeconds?: number): Promise<number[]> {
+  const sized = (batchSettings: { batchSeconds?: number }) => ({
+    acceptCompositeKey: true,
+    confirmedFreeBytes: 1e12,
+    batchRows: 100,
+    ...batchSettings,
+  });
+
+  function freshEngine(): Engine {
     const engine = startEngine(db.profile(), db.password);
     engines.push(engine);
-    const m = await plan(engine, 'public', table, 'executed_at', 'partitions', {
-      acceptCompositeKey: true,
-      confirmedFreeBytes: 1e12,
-      batchRows: 100,
-      ...(batchSeconds === undefined ? {} : { batchSeconds }),
-    });
+    return engine;
+  }
+
+  /** Migrates the table with the engine; the rows of each batch its journal records. */
+  async function engineBatches(table: string, column: string, batchSettings: { batchSeconds?: number } = {}) {
+    const engine = freshEngine();
+    const m = await plan(engine, 'public', table, column, 'partitions', sized(batchSettings));
     const done = await runToEnd(engine, m.id);
     expect(done.state, why(done)).toBe('swapped');
     return engine.service.journal.events(m.id, 'batch_done').map((e) => (e.data as { rows: number }).rows);
   }
 
+  /** Migrates the table by running the exported script with real psql; the rows of each batch it reports. */
+  async function scriptBatches(table: string, column: string, batchSettings: { batchSeconds?: number } = {}) {
+    const engine = freshEngine();
+    const m = await plan(engine, 'public', table, column, 'partitions', sized(batchSettings));
+    const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
+    const file = join(engine.dataDir, fileName);
+    writeFileSync(file, script);
+    const ran = await runPsqlFile(db, file);
+    expect(ran.code, ran.out).toBe(0);
+    return [...ran.out.matchAll(/copied (\d+) rows up to/g)].map((x) => Number(x[1]));
+  }
+
+  const total = (rows: number[]) => rows.reduce((a, b) => a + b, 0);
+
   it('grows batches from batchRows toward the time target (1 s by default), and keeps them at batchRows with 0', async () => {
-    const timed = await engineBatches('by_time');
-    expect(timed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    const timed = await engineBatches('by_time', 'executed_at');
+    expect(total(timed)).toBe(ROWS);
     expect(timed[0]).toBeLessThan(300);
     // 100 rows take milliseconds: each batch may be 4x the last, so a few batches copy everything.
     expect(timed.length).toBeLessThan(20);
     expect(Math.max(...timed)).toBeGreaterThan(2_000);
 
-    const fixed = await engineBatches('by_rows', 0);
-    expect(fixed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    const fixed = await engineBatches('by_rows', 'executed_at', { batchSeconds: 0 });
+    expect(total(fixed)).toBe(ROWS);
     expect(fixed.length).toBeGreaterThan(100);
     expect(Math.max(...fixed.slice(0, -1))).toBeLessThan(400);
   });
@@ -114,46 +135,18 @@ describe.each(testServers)('copy batches on %s', (server) => {
       CREATE INDEX ON public.never_analyzed (at);
       INSERT INTO public.never_analyzed
         SELECT g, timestamptz '2026-01-01' + g * interval '1 minute', repeat('v', 50) FROM generate_series(1, ${ROWS}) g;`);
-    const engine = startEngine(db.profile(), db.password);
-    engines.push(engine);
-    const m = await plan(engine, 'public', 'never_analyzed', 'at', 'partitions', {
-      acceptCompositeKey: true,
-      confirmedFreeBytes: 1e12,
-      batchRows: 100,
-      batchSeconds: 0,
-    });
-    const done = await runToEnd(engine, m.id);
-    expect(done.state, why(done)).toBe('swapped');
-    const rows = engine.service.journal
-      .events(m.id, 'batch_done')
-      .map((e) => (e.data as { rows: number }).rows);
-    expect(rows.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    const rows = await engineBatches('never_analyzed', 'at', { batchSeconds: 0 });
+    expect(total(rows)).toBe(ROWS);
     expect(rows[0]).toBeLessThanOrEqual(100);
     expect(rows.length).toBeGreaterThan(20);
   });
 
   it.skipIf(!psql)('sizes the exported script’s batches the same way', async () => {
-    const notices = async (table: string, batchSeconds: number) => {
-      const engine = startEngine(db.profile(), db.password);
-      engines.push(engine);
-      const m = await plan(engine, 'public', table, 'executed_at', 'partitions', {
-        acceptCompositeKey: true,
-        confirmedFreeBytes: 1e12,
-        batchRows: 100,
-        batchSeconds,
-      });
-      const { fileName, script } = await engine.dispatch('migration:export', { id: m.id });
-      const file = join(engine.dataDir, fileName);
-      writeFileSync(file, script);
-      const ran = await runPsqlFile(db, file);
-      expect(ran.code, ran.out).toBe(0);
-      return [...ran.out.matchAll(/copied (\d+) rows up to/g)].map((x) => Number(x[1]));
-    };
-    const timed = await notices('script_by_time', 1);
-    expect(timed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    const timed = await scriptBatches('script_by_time', 'executed_at', { batchSeconds: 1 });
+    expect(total(timed)).toBe(ROWS);
     expect(timed.length).toBeLessThan(20);
-    const fixed = await notices('script_by_rows', 0);
-    expect(fixed.reduce((a, b) => a + b, 0)).toBe(ROWS);
+    const fixed = await scriptBatches('script_by_rows', 'executed_at', { batchSeconds: 0 });
+    expect(total(fixed)).toBe(ROWS);
     expect(fixed.length).toBeGreaterThan(100);
   });
 
@@ -164,27 +157,11 @@ describe.each(testServers)('copy batches on %s', (server) => {
         ['ticks', 'seq'],
         ['days', 'day'],
       ] as const) {
-        const engine = startEngine(db.profile(), db.password);
-        engines.push(engine);
-        const settings = { acceptCompositeKey: true, confirmedFreeBytes: 1e12, batchRows: 100 };
-        const byEngine = await plan(engine, 'public', `${table}_engine`, column, 'partitions', settings);
-        const done = await runToEnd(engine, byEngine.id);
-        expect(done.state, why(done)).toBe('swapped');
-        const batches = engine.service.journal.events(byEngine.id, 'batch_done').length;
+        const batches = (await engineBatches(`${table}_engine`, column)).length;
         expect(batches, table).toBeGreaterThan(1);
         expect(batches, table).toBeLessThan(30);
-
-        const byScript = await plan(engine, 'public', `${table}_script`, column, 'partitions', settings);
-        const { fileName, script } = await engine.dispatch('migration:export', { id: byScript.id });
-        const file = join(engine.dataDir, fileName);
-        writeFileSync(file, script);
-        const ran = await runPsqlFile(db, file);
-        expect(ran.code, ran.out).toBe(0);
-        const copied = [...ran.out.matchAll(/copied (\d+) rows up to/g)].map((x) => Number(x[1]));
-        expect(
-          copied.reduce((a, b) => a + b, 0),
-          table,
-        ).toBe(ROWS);
+        const copied = await scriptBatches(`${table}_script`, column);
+        expect(total(copied), table).toBe(ROWS);
         expect(copied.length, table).toBeGreaterThan(1);
         expect(copied.length, table).toBeLessThan(30);
         for (const side of ['engine', 'script'])
